@@ -1,0 +1,43 @@
+/**
+ * rtnetlink: Linux rtnetlink for Node.js, no child processes.
+ *
+ * ```ts
+ * import { Rtnl, netns } from 'rtnetlink';
+ * await netns.add('net0');
+ * const rtnl = await Rtnl.open({ netns: 'net0' });
+ * await rtnl.links.add({ name: 'veth0', kind: 'veth', peer: 'veth1' });
+ * ```
+ * @module
+ */
+import './rtnl/kinds/index.js';
+
+export { Rtnl, type RtnlOptions } from './rtnl/rtnl.js';
+export * as netns from './rtnl/netns.js';
+export { Links, type LinkRef, type LinkAddOptions, type LinkSetOptions, type LinkCommonOptions, type LinkListFilter } from './rtnl/links.js';
+export {
+  type Link,
+  type LinkAttrs,
+  type LinkInfo,
+  type IfInfoMsg,
+  type LinkStats64,
+  type LinkStats,
+  type OperState,
+  linkFlagNames,
+  linkPolicy,
+  linkInfoPolicy,
+  decodeLink,
+  encodeLink,
+} from './rtnl/link.js';
+export { registerKind, getKind, listKinds, type LinkKind, type KindOptions, type SlaveOptions } from './rtnl/kinds/registry.js';
+export type { BridgeOptions } from './rtnl/kinds/bridge.js';
+export type { PeerOptions, VethData } from './rtnl/kinds/veth.js';
+export { decodeMessage, rtmName, schemaFor, registerSchema, type MessageSchema } from './rtnl/schema.js';
+export { NetlinkSocket, type SocketOptions, type NetnsRef, type RequestOptions, type DumpOptions, type SocketStats } from './netlink/socket.js';
+export { NetlinkError, DecodeError, ArgumentError, TimeoutError, SocketClosedError, DumpInterruptedError, type ExtAck, type RequestInfo } from './netlink/errors.js';
+export { Writer } from './netlink/writer.js';
+export { splitMessages, parseError, parseDone, type RawMessage, type NlMsgHeader } from './netlink/message.js';
+export * as attr from './netlink/attr.js';
+export * as ip from './netlink/ip.js';
+export * as constants from './netlink/constants.js';
+export * as uapi from './rtnl/uapi.js';
+export { errnoName } from './netlink/errno.js';

@@ -1,0 +1,885 @@
+/**
+ * Table-driven netlink attribute (TLV) codec.
+ *
+ * A {@link Policy} lists, for one attribute space (IFLA_*, IFLA_VXLAN_*, ...),
+ * each attribute's type number, uapi name, API name and {@link Codec}. The same
+ * table drives decoding (bytes -> plain object), encoding (object -> bytes),
+ * validation of user input (with ArgumentError naming the field) and printing.
+ *
+ * Lossless: a decoded object remembers the wire order, NLA_F_* flags and
+ * unknown attributes (kept as raw bytes in `unknown`), so decode -> encode
+ * gives back the same bytes. The bookkeeping sits under a symbol key
+ * ({@link WIRE}) and is invisible to JSON and Object.keys.
+ * @module
+ */
+import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from './constants.js';
+import { ArgumentError, DecodeError } from './errors.js';
+import { describe, formatIPv4, formatIPv6, formatIP, formatMac, parseIP, parseMac } from './ip.js';
+import { Writer } from './writer.js';
+
+/** Symbol under which decoded attribute sets keep their wire layout. */
+export const WIRE: unique symbol = Symbol.for('rtnetlink.wire');
+
+/** An attribute this library has no codec for (or whose size was unexpected), kept verbatim. */
+export interface UnknownAttr {
+  /** Attribute type without NLA_F_* bits. */
+  type: number;
+  /** NLA_F_NESTED / NLA_F_NET_BYTEORDER bits as received. */
+  flags: number;
+  /** Payload bytes (a view into the received datagram). */
+  data: Uint8Array;
+}
+
+/** Fields every decoded attribute set may carry. */
+export interface AttrSetBase {
+  /** Attributes this library does not know, kept so re-encoding is lossless. */
+  unknown?: UnknownAttr[];
+}
+
+/** Wire entry bits above the 16-bit raw type. */
+const W_UNKNOWN = 1 << 24; // entry refers to the next element of `unknown`
+const W_VARIANT_SHIFT = 16; // codec-specific variant (e.g. string without NUL)
+const W_VARIANT_MASK = 0xff;
+
+/** State passed to codecs while decoding one attribute. */
+export interface DecodeCtx {
+  /** The object being filled (the attribute's siblings decoded so far). */
+  parent: Record<string, unknown>;
+  /** Human path for errors, e.g. "IFLA_LINKINFO". */
+  path: string;
+  /** A codec may set a variant (0..255) here so the encoder can reproduce odd encodings. */
+  variant: number;
+}
+
+/** Sentinel a codec returns when the payload does not fit it; the attribute is then kept raw. */
+export const NOFIT: unique symbol = Symbol('rtnetlink.nofit');
+
+export interface Codec<T = unknown> {
+  /** Short name for docs and printing: 'u32', 'string', 'nested(IFLA_INFO_*)', ... */
+  readonly name: string;
+  /** If set, only payloads of exactly this size decode; others are kept raw. */
+  readonly size?: number;
+  /** Whether the encoder sets NLA_F_NESTED by default (nested codecs). */
+  readonly nested?: boolean;
+  decode(buf: Buffer, off: number, len: number, ctx: DecodeCtx): T | typeof NOFIT;
+  /** Write the payload (not the attribute header). `variant` comes from a decoded object. */
+  encode(w: Writer, value: T, variant: number, parent: Record<string, unknown>): void;
+  /** Validate and normalize user input; throw ArgumentError naming `field`. */
+  check(value: unknown, field: string, parent: Record<string, unknown>): T;
+  /** Text form for printing. */
+  format?(value: T): string;
+}
+
+export interface AttrSpec {
+  /** Type number (without NLA_F_* bits). */
+  readonly type: number;
+  /** uapi name, e.g. 'IFLA_MTU'. */
+  readonly uapi: string;
+  /** API (camelCase) name, e.g. 'mtu'. */
+  readonly name: string;
+  readonly codec: Codec<any>;
+  /** The attribute may repeat: the value is an array, one element per attribute. */
+  readonly multi?: boolean;
+  /** Set NLA_F_NESTED when encoding user input (default: the codec's). */
+  readonly nestedFlag?: boolean;
+  /** Reported by the kernel only; rejected in user input. */
+  readonly readOnly?: boolean;
+  /** The value names an interface: user input may give a name, resolved to an index before sending. */
+  readonly ifindex?: boolean;
+}
+
+/** An attribute space: type numbers <-> names <-> codecs. */
+export class Policy {
+  readonly byType: (AttrSpec | undefined)[] = [];
+  readonly byName = new Map<string, AttrSpec>();
+  constructor(
+    /** Name of the space, e.g. 'IFLA_VXLAN'. */
+    readonly name: string,
+    specs: AttrSpec[],
+  ) {
+    for (const s of specs) this.add(s);
+  }
+  add(s: AttrSpec): void {
+    if (this.byName.has(s.name)) throw new Error(`policy ${this.name}: duplicate name ${s.name}`);
+    if (this.byType[s.type]) throw new Error(`policy ${this.name}: duplicate type ${s.type} (${s.uapi})`);
+    this.byType[s.type] = s;
+    this.byName.set(s.name, s);
+  }
+  /** uapi name of a type number, or undefined. */
+  uapiName(type: number): string | undefined {
+    return this.byType[type & NLA_TYPE_MASK]?.uapi;
+  }
+}
+
+/** Options for {@link attr}. */
+export type AttrOpts = Partial<Pick<AttrSpec, 'multi' | 'nestedFlag' | 'readOnly' | 'ifindex'>>;
+
+/**
+ * Build a Policy from a constants table and a compact list:
+ * `policy('IFLA', uapi, [['IFLA_MTU', 'mtu', u32], ...])`.
+ */
+export function policy(
+  name: string,
+  consts: Record<string, number>,
+  list: Array<[uapi: string, name: string, codec: Codec<any>, opts?: AttrOpts]>,
+): Policy {
+  const specs: AttrSpec[] = list.map(([uapi, apiName, codec, opts]) => {
+    const type = consts[uapi];
+    if (type === undefined) throw new Error(`policy ${name}: unknown constant ${uapi}`);
+    return { type, uapi, name: apiName, codec, ...opts };
+  });
+  return new Policy(name, specs);
+}
+
+// ------------------------------------------------------------------ decode
+
+/**
+ * Decode the attributes in buf[off, end) with `pol`. Unknown attributes are
+ * kept in `unknown`. Throws DecodeError on malformed framing.
+ */
+export function decodeAttrs<T = Record<string, unknown>>(
+  buf: Buffer,
+  off: number,
+  end: number,
+  pol: Policy,
+  path = pol.name,
+): T {
+  const out: Record<string, unknown> = {};
+  const wire: number[] = [];
+  let unknown: UnknownAttr[] | undefined;
+  const ctx: DecodeCtx = { parent: out, path, variant: 0 };
+  while (end - off >= 4) {
+    const len = buf.readUInt16LE(off);
+    const raw = buf.readUInt16LE(off + 2);
+    if (len < 4) throw new DecodeError(`attribute length ${len} is below the 4-byte header`, off, path);
+    if (off + len > end) {
+      throw new DecodeError(`attribute type ${raw & NLA_TYPE_MASK} length ${len} runs past the end (${end - off} bytes left)`, off, path);
+    }
+    const type = raw & NLA_TYPE_MASK;
+    const spec = pol.byType[type];
+    let stored = false;
+    if (spec !== undefined) {
+      const c = spec.codec;
+      if (c.size === undefined || c.size === len - 4) {
+        ctx.variant = 0;
+        ctx.path = path + '/' + spec.uapi;
+        const v = c.decode(buf, off + 4, len - 4, ctx);
+        if (v !== NOFIT) {
+          const prev = out[spec.name];
+          if (spec.multi) {
+            if (prev === undefined) out[spec.name] = [v];
+            else (prev as unknown[]).push(v);
+            stored = true;
+          } else if (prev === undefined) {
+            out[spec.name] = v;
+            stored = true;
+          }
+          if (stored) wire.push(raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT));
+        }
+      }
+    }
+    if (!stored) {
+      (unknown ??= []).push({ type, flags: raw & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(off + 4, off + len) });
+      wire.push(raw | W_UNKNOWN);
+    }
+    off += (len + 3) & ~3;
+  }
+  if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, path);
+  if (unknown) out.unknown = unknown;
+  (out as Record<symbol, unknown>)[WIRE] = wire;
+  return out as T;
+}
+
+/** Iterate raw attributes in buf[off, end): calls fn(type, flags, payloadOff, payloadLen). */
+export function forEachAttr(
+  buf: Buffer,
+  off: number,
+  end: number,
+  fn: (type: number, flags: number, off: number, len: number) => void,
+  path = '',
+): void {
+  while (end - off >= 4) {
+    const len = buf.readUInt16LE(off);
+    const raw = buf.readUInt16LE(off + 2);
+    if (len < 4) throw new DecodeError(`attribute length ${len} is below the 4-byte header`, off, path);
+    if (off + len > end) throw new DecodeError(`attribute length ${len} runs past the end`, off, path);
+    fn(raw & NLA_TYPE_MASK, raw & (NLA_F_NESTED | NLA_F_NET_BYTEORDER), off + 4, len - 4);
+    off += (len + 3) & ~3;
+  }
+  if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, path);
+}
+
+// ------------------------------------------------------------------ encode
+
+function writeOne(w: Writer, spec: AttrSpec, value: unknown, rawType: number, variant: number, parent: Record<string, unknown>): void {
+  if (value === undefined || value === null) return;
+  if (value === false && spec.codec === flag) return;
+  const s = w.attrStart(rawType);
+  spec.codec.encode(w, value, variant, parent);
+  w.attrEnd(s);
+}
+
+function defaultRaw(spec: AttrSpec): number {
+  const nf = spec.nestedFlag ?? spec.codec.nested ?? false;
+  return nf ? spec.type | NLA_F_NESTED : spec.type;
+}
+
+/**
+ * Encode the attributes of `obj` with `pol`. Keys that are not attributes of
+ * the policy are ignored (so a decoded message with derived fields can be
+ * re-encoded); validate user input with {@link checkAttrs} first.
+ */
+export function encodeAttrs(w: Writer, pol: Policy, obj: Record<string, unknown>): void {
+  const wire = (obj as Record<symbol, unknown>)[WIRE] as number[] | undefined;
+  const unknown = obj.unknown as UnknownAttr[] | undefined;
+  let ui = 0;
+  let done: Set<string> | undefined;
+  let counts: Map<string, number> | undefined;
+  if (wire !== undefined) {
+    done = new Set();
+    counts = new Map();
+    for (let i = 0; i < wire.length; i++) {
+      const e = wire[i]!;
+      if (e & W_UNKNOWN) {
+        const u = unknown?.[ui++];
+        if (u) writeUnknown(w, u);
+        continue;
+      }
+      const spec = pol.byType[e & NLA_TYPE_MASK];
+      if (spec === undefined) continue;
+      const v = obj[spec.name];
+      if (v === undefined) continue;
+      const variant = (e >>> W_VARIANT_SHIFT) & W_VARIANT_MASK;
+      if (spec.multi) {
+        const arr = v as unknown[];
+        const k = counts.get(spec.name) ?? 0;
+        if (!Array.isArray(arr) || k >= arr.length) continue;
+        counts.set(spec.name, k + 1);
+        writeOne(w, spec, arr[k], e & 0xffff, variant, obj);
+      } else {
+        if (done.has(spec.name)) continue;
+        done.add(spec.name);
+        writeOne(w, spec, v, e & 0xffff, variant, obj);
+      }
+    }
+  }
+  for (const key in obj) {
+    const spec = pol.byName.get(key);
+    if (spec === undefined) continue;
+    const v = obj[key];
+    if (v === undefined) continue;
+    if (spec.multi) {
+      const arr = v as unknown[];
+      const k = counts?.get(key) ?? 0;
+      for (let i = k; i < arr.length; i++) writeOne(w, spec, arr[i], defaultRaw(spec), 0, obj);
+    } else if (!done?.has(key)) {
+      writeOne(w, spec, v, defaultRaw(spec), 0, obj);
+    }
+  }
+  if (unknown) for (; ui < unknown.length; ui++) writeUnknown(w, unknown[ui]!);
+}
+
+function writeUnknown(w: Writer, u: UnknownAttr): void {
+  const s = w.attrStart((u.type & NLA_TYPE_MASK) | (u.flags & (NLA_F_NESTED | NLA_F_NET_BYTEORDER)));
+  w.bytes(u.data);
+  w.attrEnd(s);
+}
+
+// ------------------------------------------------------------------- check
+
+function knownNames(pol: Policy): string {
+  const names = [...pol.byName.values()].filter((s) => !s.readOnly).map((s) => s.name);
+  return names.length > 20 ? names.slice(0, 20).join(', ') + ', ...' : names.join(', ');
+}
+
+/**
+ * Validate user input against a policy and return a normalized copy.
+ * Throws ArgumentError naming the field for unknown options or bad values.
+ * `unknown: [{type, data}]` is accepted as an escape hatch for raw attributes.
+ */
+export function checkAttrs(pol: Policy, input: unknown, field: string, opts: { allowReadOnly?: boolean } = {}): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ArgumentError(field, `expected an object of ${pol.name}_* options, got ${describe(input)}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    const f = field ? `${field}.${k}` : k;
+    if (k === 'unknown') {
+      out.unknown = checkUnknown(v, f);
+      continue;
+    }
+    const spec = pol.byName.get(k);
+    if (!spec) throw new ArgumentError(f, `unknown option "${k}" for ${pol.name} (known: ${knownNames(pol)})`);
+    if (spec.readOnly && !opts.allowReadOnly) throw new ArgumentError(f, `${spec.uapi} is reported by the kernel and cannot be set`);
+    if (spec.multi) {
+      if (!Array.isArray(v)) throw new ArgumentError(f, `expected an array, got ${describe(v)}`);
+      out[k] = v.map((x, i) => checkValue(spec, x, `${f}[${i}]`, out));
+    } else {
+      out[k] = checkValue(spec, v, f, out);
+    }
+  }
+  return out;
+}
+
+function checkValue(spec: AttrSpec, v: unknown, f: string, parent: Record<string, unknown>): unknown {
+  if (spec.ifindex && typeof v === 'string') {
+    checkIfName(v, f);
+    return v; // resolved to an index by the caller before encoding
+  }
+  return spec.codec.check(v, f, parent);
+}
+
+function checkUnknown(v: unknown, f: string): UnknownAttr[] {
+  if (!Array.isArray(v)) throw new ArgumentError(f, 'expected an array of { type, data }');
+  return v.map((u, i) => {
+    const e = u as Partial<UnknownAttr>;
+    if (!e || typeof e.type !== 'number' || !Number.isInteger(e.type) || e.type < 0 || e.type > NLA_TYPE_MASK) {
+      throw new ArgumentError(`${f}[${i}].type`, 'expected an attribute type 0..16383');
+    }
+    if (!(e.data instanceof Uint8Array)) throw new ArgumentError(`${f}[${i}].data`, 'expected a Buffer or Uint8Array');
+    return { type: e.type, flags: e.flags ?? 0, data: e.data };
+  });
+}
+
+/** Linux interface name rules (dev_valid_name): 1..15 bytes, no '/', ':' or whitespace, not '.' or '..'. */
+export function checkIfName(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw new ArgumentError(field, `expected an interface name string, got ${describe(v)}`);
+  const n = Buffer.byteLength(v);
+  if (n === 0) throw new ArgumentError(field, 'interface name is empty');
+  if (n > 15) throw new ArgumentError(field, `interface name "${v}" is ${n} bytes long; the kernel allows at most 15 (IFNAMSIZ-1)`);
+  if (v === '.' || v === '..') throw new ArgumentError(field, `"${v}" is not a valid interface name`);
+  if (/[/:\s\0]/.test(v)) throw new ArgumentError(field, `interface name "${v}" contains '/', ':', a NUL or whitespace`);
+  return v;
+}
+
+/**
+ * Walk a checked object and replace interface names in `ifindex` attributes
+ * by indexes, using `resolve`. Recurses into nested policies.
+ */
+export async function resolveIfindexes(
+  pol: Policy,
+  obj: Record<string, unknown>,
+  resolve: (name: string, field: string) => Promise<number>,
+  field = '',
+): Promise<void> {
+  for (const [k, v] of Object.entries(obj)) {
+    const spec = pol.byName.get(k);
+    if (!spec) continue;
+    const f = field ? `${field}.${k}` : k;
+    if (spec.ifindex) {
+      if (typeof v === 'string') obj[k] = await resolve(v, f);
+      else if (spec.multi && Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') v[i] = await resolve(v[i] as string, `${f}[${i}]`);
+      }
+      continue;
+    }
+    const sub = (spec.codec as Partial<NestedCodec>).policyFor?.(obj);
+    if (sub && v && typeof v === 'object') {
+      if (spec.multi && Array.isArray(v)) {
+        for (const x of v) if (x && typeof x === 'object') await resolveIfindexes(sub, x as Record<string, unknown>, resolve, f);
+      } else await resolveIfindexes(sub, v as Record<string, unknown>, resolve, f);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ codecs
+
+function intCheck(name: string, min: number, max: number) {
+  return (v: unknown, field: string): number => {
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new ArgumentError(field, `expected an integer (${name}), got ${describe(v)}`);
+    if (v < min || v > max) throw new ArgumentError(field, `${v} is out of range for ${name} (${min}..${max})`);
+    return v;
+  };
+}
+
+export const u8: Codec<number> = {
+  name: 'u8',
+  size: 1,
+  decode: (b, o) => b[o]!,
+  encode: (w, v) => w.u8(v),
+  check: intCheck('u8', 0, 0xff),
+};
+export const u16: Codec<number> = {
+  name: 'u16',
+  size: 2,
+  decode: (b, o) => b.readUInt16LE(o),
+  encode: (w, v) => w.u16(v),
+  check: intCheck('u16', 0, 0xffff),
+};
+export const u32: Codec<number> = {
+  name: 'u32',
+  size: 4,
+  decode: (b, o) => b.readUInt32LE(o),
+  encode: (w, v) => w.u32(v),
+  check: intCheck('u32', 0, 0xffffffff),
+};
+export const s8: Codec<number> = {
+  name: 's8',
+  size: 1,
+  decode: (b, o) => b.readInt8(o),
+  encode: (w, v) => w.s8(v),
+  check: intCheck('s8', -128, 127),
+};
+export const s16: Codec<number> = {
+  name: 's16',
+  size: 2,
+  decode: (b, o) => b.readInt16LE(o),
+  encode: (w, v) => w.s16(v),
+  check: intCheck('s16', -32768, 32767),
+};
+export const s32: Codec<number> = {
+  name: 's32',
+  size: 4,
+  decode: (b, o) => b.readInt32LE(o),
+  encode: (w, v) => w.s32(v),
+  check: intCheck('s32', -2147483648, 2147483647),
+};
+export const be16: Codec<number> = {
+  name: 'be16',
+  size: 2,
+  decode: (b, o) => b.readUInt16BE(o),
+  encode: (w, v) => w.be16(v),
+  check: intCheck('be16', 0, 0xffff),
+};
+export const be32: Codec<number> = {
+  name: 'be32',
+  size: 4,
+  decode: (b, o) => b.readUInt32BE(o),
+  encode: (w, v) => w.be32(v),
+  check: intCheck('be32', 0, 0xffffffff),
+};
+
+function bigCheck(name: string, signed: boolean) {
+  return (v: unknown, field: string): bigint => {
+    let b: bigint;
+    if (typeof v === 'bigint') b = v;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
+    else throw new ArgumentError(field, `expected a bigint or safe integer (${name}), got ${describe(v)}`);
+    const ok = signed ? BigInt.asIntN(64, b) === b : BigInt.asUintN(64, b) === b;
+    if (!ok) throw new ArgumentError(field, `${b} is out of range for ${name}`);
+    return b;
+  };
+}
+
+/** u64 values are bigint (exact). User input may be a bigint or a safe integer number. */
+export const u64: Codec<bigint> = {
+  name: 'u64',
+  size: 8,
+  decode: (b, o) => b.readBigUInt64LE(o),
+  encode: (w, v) => w.u64(v),
+  check: bigCheck('u64', false),
+};
+export const s64: Codec<bigint> = {
+  name: 's64',
+  size: 8,
+  decode: (b, o) => b.readBigInt64LE(o),
+  encode: (w, v) => w.s64(v),
+  check: bigCheck('s64', true),
+};
+
+/** Zero-length attribute whose presence means true. */
+export const flag: Codec<boolean> = {
+  name: 'flag',
+  size: 0,
+  decode: () => true,
+  encode: () => undefined,
+  check: (v, f) => {
+    if (typeof v !== 'boolean') throw new ArgumentError(f, `expected true or false, got ${describe(v)}`);
+    return v;
+  },
+};
+
+/** u8 holding 0/1, presented as a boolean (other values stay numbers). */
+export const bool8: Codec<boolean | number> = {
+  name: 'u8 (bool)',
+  size: 1,
+  decode: (b, o) => {
+    const v = b[o]!;
+    return v === 0 ? false : v === 1 ? true : v;
+  },
+  encode: (w, v) => w.u8(typeof v === 'boolean' ? (v ? 1 : 0) : v),
+  check: (v, f) => (typeof v === 'boolean' ? v : intCheck('u8', 0, 0xff)(v, f)),
+};
+/** u32 holding 0/1, presented as a boolean. */
+export const bool32: Codec<boolean | number> = {
+  name: 'u32 (bool)',
+  size: 4,
+  decode: (b, o) => {
+    const v = b.readUInt32LE(o);
+    return v === 0 ? false : v === 1 ? true : v;
+  },
+  encode: (w, v) => w.u32(typeof v === 'boolean' ? (v ? 1 : 0) : v),
+  check: (v, f) => (typeof v === 'boolean' ? v : intCheck('u32', 0, 0xffffffff)(v, f)),
+};
+
+const V_NO_NUL = 1; // string attribute had no NUL terminator
+const V_EXTRA = 2; // string attribute had bytes after the first NUL (kept as hidden tail)
+
+/** NUL-terminated string (a missing terminator is tolerated and reproduced). */
+export const string: Codec<string> = {
+  name: 'string',
+  decode: (b, o, len, ctx) => {
+    if (len === 0) {
+      ctx.variant = V_NO_NUL;
+      return '';
+    }
+    const nul = b.indexOf(0, o);
+    if (nul < 0 || nul >= o + len) {
+      ctx.variant = V_NO_NUL;
+      return b.toString('utf8', o, o + len);
+    }
+    if (nul !== o + len - 1) {
+      // bytes after the terminator: not canonical; keep as binary to stay lossless
+      for (let i = nul + 1; i < o + len; i++) if (b[i] !== 0) return NOFIT;
+      ctx.variant = V_EXTRA | ((o + len - 1 - nul) << 2);
+    }
+    return b.toString('utf8', o, nul);
+  },
+  encode: (w, v, variant) => {
+    const n = Buffer.byteLength(v);
+    w.ensure(n + 64);
+    w.buf.write(v, w.pos, 'utf8');
+    w.pos += n;
+    if (!(variant & V_NO_NUL)) w.u8(0);
+    if (variant & V_EXTRA) w.zero(variant >> 2);
+  },
+  check: (v, f) => {
+    if (typeof v !== 'string') throw new ArgumentError(f, `expected a string, got ${describe(v)}`);
+    if (v.includes('\0')) throw new ArgumentError(f, 'string contains a NUL byte');
+    return v;
+  },
+  format: (v) => JSON.stringify(v),
+};
+
+/** Bounded string (e.g. interface names, 1..maxBytes bytes). */
+export function stringMax(maxBytes: number, what = 'string'): Codec<string> {
+  return {
+    ...string,
+    check: (v, f, p) => {
+      const s = string.check(v, f, p);
+      if (Buffer.byteLength(s) > maxBytes) throw new ArgumentError(f, `${what} "${s}" is longer than ${maxBytes} bytes`);
+      return s;
+    },
+  };
+}
+
+/** Interface name: validated like the kernel's dev_valid_name. */
+export const ifname: Codec<string> = {
+  ...string,
+  name: 'ifname',
+  check: (v, f) => checkIfName(v, f),
+};
+
+/** Raw bytes (Buffer view). User input: Buffer/Uint8Array or a hex string. */
+export const binary: Codec<Uint8Array> = {
+  name: 'binary',
+  decode: (b, o, len) => b.subarray(o, o + len),
+  encode: (w, v) => w.bytes(v),
+  check: (v, f) => {
+    if (v instanceof Uint8Array) return v;
+    if (typeof v === 'string' && /^([0-9a-fA-F]{2})*$/.test(v)) return Buffer.from(v, 'hex');
+    throw new ArgumentError(f, `expected a Buffer or hex string, got ${describe(v)}`);
+  },
+  format: (v) => Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex'),
+};
+
+/** Link-layer address as "aa:bb:cc:dd:ee:ff" (any length). */
+export const lladdr: Codec<string> = {
+  name: 'lladdr',
+  decode: (b, o, len) => formatMac(b, o, len),
+  encode: (w, v) => w.bytes(parseMac(v)),
+  check: (v, f) => formatMac(parseMac(v, f)),
+};
+/** Ethernet address: exactly 6 bytes. */
+export const mac: Codec<string> = {
+  name: 'mac',
+  size: 6,
+  decode: (b, o, len) => formatMac(b, o, len),
+  encode: (w, v) => w.bytes(parseMac(v)),
+  check: (v, f) => formatMac(parseMac(v, f, 6)),
+};
+
+export const ipv4: Codec<string> = {
+  name: 'ipv4',
+  size: 4,
+  decode: (b, o) => formatIPv4(b, o),
+  encode: (w, v) => w.bytes(parseIP(v)!.bytes),
+  check: (v, f) => {
+    const ip = typeof v === 'string' ? parseIP(v) : undefined;
+    if (!ip || ip.family !== 4) throw new ArgumentError(f, `expected an IPv4 address, got ${describe(v)}`);
+    return formatIPv4(ip.bytes);
+  },
+};
+export const ipv6: Codec<string> = {
+  name: 'ipv6',
+  size: 16,
+  decode: (b, o) => formatIPv6(b, o),
+  encode: (w, v) => w.bytes(parseIP(v)!.bytes),
+  check: (v, f) => {
+    const ip = typeof v === 'string' ? parseIP(v) : undefined;
+    if (!ip || ip.family !== 6) throw new ArgumentError(f, `expected an IPv6 address, got ${describe(v)}`);
+    return formatIPv6(ip.bytes);
+  },
+};
+/** IPv4 or IPv6 by payload length (4 or 16). */
+export const ip: Codec<string> = {
+  name: 'ip',
+  decode: (b, o, len) => (len === 4 || len === 16 ? formatIP(b, o, len) : NOFIT),
+  encode: (w, v) => w.bytes(parseIP(v)!.bytes),
+  check: (v, f) => {
+    const r = typeof v === 'string' ? parseIP(v) : undefined;
+    if (!r) throw new ArgumentError(f, `expected an IPv4 or IPv6 address, got ${describe(v)}`);
+    return formatIP(r.bytes);
+  },
+};
+
+/** Map some values of a base codec to names; unknown values stay numbers. */
+export function enumOf<N extends string>(base: Codec<number>, names: Record<number, N>): Codec<N | number> {
+  const byName = new Map<string, number>();
+  for (const [k, v] of Object.entries(names)) byName.set(v as string, Number(k));
+  const list = [...byName.keys()].join(', ');
+  return {
+    name: `${base.name} enum`,
+    size: base.size,
+    decode: (b, o, len, ctx) => {
+      const v = base.decode(b, o, len, ctx) as number;
+      return names[v] ?? v;
+    },
+    encode: (w, v, variant, p) => base.encode(w, typeof v === 'string' ? byName.get(v)! : v, variant, p),
+    check: (v, f, p) => {
+      if (typeof v === 'string') {
+        const n = byName.get(v);
+        if (n === undefined) throw new ArgumentError(f, `unknown value "${v}" (expected one of: ${list}, or a number)`);
+        return v as N;
+      }
+      return base.check(v, f, p);
+    },
+  };
+}
+
+/** A fixed C struct of scalar fields; a shorter payload decodes the fields that fit, extra bytes are kept. */
+export type StructField = [name: string, type: 'u8' | 'u16' | 'u32' | 'u64' | 's32' | 'be16' | 'be32' | 'pad8' | 'pad16' | 'pad32'];
+
+const FIELD_SIZE: Record<StructField[1], number> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, be16: 2, be32: 4, pad8: 1, pad16: 2, pad32: 4 };
+
+export const STRUCT_EXTRA: unique symbol = Symbol.for('rtnetlink.structExtra');
+
+export function struct<T extends object>(name: string, fields: StructField[]): Codec<T> & { fields: StructField[]; byteSize: number } {
+  const byteSize = fields.reduce((n, f) => n + FIELD_SIZE[f[1]], 0);
+  return {
+    name,
+    fields,
+    byteSize,
+    decode: (b, o, len) => {
+      const out: Record<string, unknown> = {};
+      let p = o;
+      const end = o + len;
+      for (const [fname, t] of fields) {
+        const sz = FIELD_SIZE[t];
+        if (p + sz > end) break;
+        switch (t) {
+          case 'u8': out[fname] = b[p]; break;
+          case 'u16': out[fname] = b.readUInt16LE(p); break;
+          case 'u32': out[fname] = b.readUInt32LE(p); break;
+          case 's32': out[fname] = b.readInt32LE(p); break;
+          case 'u64': out[fname] = b.readBigUInt64LE(p); break;
+          case 'be16': out[fname] = b.readUInt16BE(p); break;
+          case 'be32': out[fname] = b.readUInt32BE(p); break;
+          default: break;
+        }
+        p += sz;
+      }
+      if (p < end) (out as Record<symbol, unknown>)[STRUCT_EXTRA] = b.subarray(p, end);
+      return out as T;
+    },
+    encode: (w, v) => {
+      const r = v as Record<string, unknown>;
+      // Fields are written in order up to the first missing one (a shorter
+      // struct from an older kernel); pads only between present fields.
+      let pad = 0;
+      let complete = true;
+      for (const [fname, t] of fields) {
+        if (t.startsWith('pad')) {
+          pad += FIELD_SIZE[t];
+          continue;
+        }
+        const x = r[fname];
+        if (x === undefined) {
+          complete = false;
+          break;
+        }
+        if (pad) {
+          w.zero(pad);
+          pad = 0;
+        }
+        switch (t) {
+          case 'u8': w.u8(Number(x)); break;
+          case 'u16': w.u16(Number(x)); break;
+          case 'u32': w.u32(Number(x)); break;
+          case 's32': w.s32(Number(x)); break;
+          case 'u64': w.u64(x as bigint | number); break;
+          case 'be16': w.be16(Number(x)); break;
+          case 'be32': w.be32(Number(x)); break;
+          default: break;
+        }
+      }
+      if (complete && pad) w.zero(pad);
+      const extra = (r as Record<symbol, unknown>)[STRUCT_EXTRA] as Uint8Array | undefined;
+      if (extra) w.bytes(extra);
+    },
+    check: (v, f) => {
+      if (typeof v !== 'object' || v === null) throw new ArgumentError(f, `expected an object (${name}), got ${describe(v)}`);
+      const r = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [fname, t] of fields) {
+        if (t.startsWith('pad')) continue;
+        const x = r[fname] ?? (t === 'u64' ? 0n : 0);
+        if (t === 'u64') out[fname] = bigCheck('u64', false)(x, `${f}.${fname}`);
+        else {
+          const max = t === 'u8' ? 0xff : t === 'u16' || t === 'be16' ? 0xffff : 0xffffffff;
+          out[fname] = intCheck(t, t === 's32' ? -2147483648 : 0, t === 's32' ? 2147483647 : max)(x, `${f}.${fname}`);
+        }
+      }
+      for (const k of Object.keys(r)) {
+        if (!fields.some(([n]) => n === k)) throw new ArgumentError(`${f}.${k}`, `unknown field "${k}" of ${name}`);
+      }
+      return out as T;
+    },
+  };
+}
+
+/** Array of fixed-size scalars filling the payload (e.g. IFLA_INET_CONF). */
+export function arrayOf(elem: Codec<number>, elemSize: number): Codec<number[]> {
+  return {
+    name: `${elem.name}[]`,
+    decode: (b, o, len, ctx) => {
+      if (len % elemSize !== 0) return NOFIT;
+      const out: number[] = new Array(len / elemSize);
+      for (let i = 0; i < out.length; i++) out[i] = elem.decode(b, o + i * elemSize, elemSize, ctx) as number;
+      return out;
+    },
+    encode: (w, v, variant, p) => {
+      for (const x of v) elem.encode(w, x, 0, p);
+    },
+    check: (v, f, p) => {
+      if (!Array.isArray(v)) throw new ArgumentError(f, `expected an array, got ${describe(v)}`);
+      return v.map((x, i) => elem.check(x, `${f}[${i}]`, p));
+    },
+  };
+}
+
+export interface NestedCodec extends Codec<Record<string, unknown>> {
+  /** The policy for this nest given the parent object (fixed or chosen by a sibling such as IFLA_INFO_KIND). */
+  policyFor(parent: Record<string, unknown>): Policy | undefined;
+}
+
+/**
+ * Nested attributes. `pol` may be a function of the parent object, e.g. the
+ * IFLA_INFO_DATA policy depends on IFLA_INFO_KIND. When it returns undefined
+ * (an unknown kind) the attribute is kept raw in `unknown`.
+ */
+export function nested(pol: Policy | (() => Policy) | ((parent: Record<string, unknown>) => Policy | undefined), opts: { nestedFlag?: boolean; name?: string } = {}): NestedCodec {
+  const isFn = typeof pol === 'function';
+  const policyFor = (parent: Record<string, unknown>): Policy | undefined => (isFn ? (pol as (p: Record<string, unknown>) => Policy | undefined)(parent) : pol);
+  return {
+    name: opts.name ?? (isFn ? 'nested' : `nested(${(pol as Policy).name}_*)`),
+    nested: opts.nestedFlag ?? false,
+    policyFor,
+    decode: (b, o, len, ctx) => {
+      const p = policyFor(ctx.parent);
+      if (!p) return NOFIT;
+      return decodeAttrs(b, o, o + len, p, ctx.path);
+    },
+    encode: (w, v, variant, parent) => {
+      const p = policyFor(parent);
+      if (!p) throw new ArgumentError('nested', 'no policy for nested attribute');
+      encodeAttrs(w, p, v);
+    },
+    check: (v, f, parent) => {
+      const p = policyFor(parent);
+      if (!p) throw new ArgumentError(f, 'cannot be set here (its kind is unknown)');
+      return checkAttrs(p, v, f);
+    },
+  };
+}
+
+/**
+ * Render `decodeAttrs` output generically (for the CLI and debug): returns
+ * [uapiName, value] pairs in wire order, unknown ones as unknown(type=N).
+ */
+export function describeAttrs(pol: Policy, obj: Record<string, unknown>): Array<[string, unknown, AttrSpec | undefined]> {
+  const out: Array<[string, unknown, AttrSpec | undefined]> = [];
+  const wire = (obj as Record<symbol, unknown>)[WIRE] as number[] | undefined;
+  const unknown = (obj.unknown as UnknownAttr[] | undefined) ?? [];
+  if (!wire) {
+    for (const [k, v] of Object.entries(obj)) {
+      const spec = pol.byName.get(k);
+      if (spec) out.push([spec.uapi, v, spec]);
+    }
+    for (const u of unknown) out.push([`unknown(type=${u.type})`, u.data, undefined]);
+    return out;
+  }
+  let ui = 0;
+  const counts = new Map<string, number>();
+  for (const e of wire) {
+    if (e & W_UNKNOWN) {
+      const u = unknown[ui++];
+      if (u) out.push([pol.uapiName(u.type) ? `${pol.uapiName(u.type)}(raw)` : `unknown(type=${u.type})`, u.data, undefined]);
+      continue;
+    }
+    const spec = pol.byType[e & NLA_TYPE_MASK];
+    if (!spec) continue;
+    const v = obj[spec.name];
+    if (spec.multi && Array.isArray(v)) {
+      const k = counts.get(spec.name) ?? 0;
+      counts.set(spec.name, k + 1);
+      out.push([spec.uapi, v[k], spec]);
+    } else out.push([spec.uapi, v, spec]);
+  }
+  return out;
+}
+
+/** Bytes needed to encode an object (for pre-sizing). Rarely needed; Writer grows. */
+export function encodeAttrsToBuffer(pol: Policy, obj: Record<string, unknown>): Buffer {
+  const w = new Writer(256);
+  encodeAttrs(w, pol, obj);
+  return w.toBuffer();
+}
+
+/**
+ * Name the attribute at byte `offset` of an attribute area buf[off, end)
+ * (used to turn an extended-ACK offset into "IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_VXLAN_ID").
+ * Returns undefined if the offset is not at or inside an attribute.
+ */
+export function attrPathAt(buf: Buffer, off: number, end: number, pol: Policy | undefined, offset: number): string | undefined {
+  let parent: Record<string, unknown> = {};
+  if (pol) {
+    try {
+      parent = decodeAttrs(buf, off, end, pol);
+    } catch {
+      parent = {};
+    }
+  }
+  let p = off;
+  while (end - p >= 4) {
+    const len = buf.readUInt16LE(p);
+    const raw = buf.readUInt16LE(p + 2);
+    if (len < 4 || p + len > end) return undefined;
+    if (offset >= p && offset < p + Math.max(len, 4)) {
+      const type = raw & NLA_TYPE_MASK;
+      const spec = pol?.byType[type];
+      const name = spec?.uapi ?? `${pol ? pol.name + '_' : ''}type ${type}`;
+      if (offset < p + 4) return name;
+      const sub = spec ? (spec.codec as Partial<NestedCodec>).policyFor?.(parent) : undefined;
+      if (sub || raw & NLA_F_NESTED) {
+        const inner = attrPathAt(buf, p + 4, p + len, sub, offset);
+        return inner ? `${name}/${inner}` : name;
+      }
+      return name;
+    }
+    p += (len + 3) & ~3;
+  }
+  return undefined;
+}

@@ -1,0 +1,161 @@
+/**
+ * nlmsghdr framing: iterate the messages of a datagram, parse NLMSG_ERROR and
+ * NLMSG_DONE (with extended ACK TLVs).
+ * @module
+ */
+import {
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLM_F_ACK_TLVS,
+  NLM_F_CAPPED,
+  NLMSGERR_ATTR_COOKIE,
+  NLMSGERR_ATTR_MISS_NEST,
+  NLMSGERR_ATTR_MISS_TYPE,
+  NLMSGERR_ATTR_MSG,
+  NLMSGERR_ATTR_OFFS,
+  NLMSGERR_ATTR_POLICY,
+} from './constants.js';
+import { DecodeError, type ExtAck } from './errors.js';
+import { forEachAttr } from './attr.js';
+
+/** struct nlmsghdr */
+export interface NlMsgHeader {
+  /** nlmsg_len: length including the header */
+  len: number;
+  /** nlmsg_type */
+  type: number;
+  /** nlmsg_flags */
+  flags: number;
+  /** nlmsg_seq */
+  seq: number;
+  /** nlmsg_pid: sender port id */
+  pid: number;
+}
+
+/** One message inside a datagram: its header and where its payload is. */
+export interface RawMessage extends NlMsgHeader {
+  /** The datagram buffer. */
+  buf: Buffer;
+  /** Offset of the nlmsghdr within buf. */
+  offset: number;
+}
+
+export function readHeader(buf: Buffer, off: number): NlMsgHeader {
+  return {
+    len: buf.readUInt32LE(off),
+    type: buf.readUInt16LE(off + 4),
+    flags: buf.readUInt16LE(off + 6),
+    seq: buf.readUInt32LE(off + 8),
+    pid: buf.readUInt32LE(off + 12),
+  };
+}
+
+/**
+ * Split a datagram into messages. Throws DecodeError if a header is truncated
+ * or a length runs past the datagram. Never loops forever: every step
+ * advances by at least the header size.
+ */
+export function splitMessages(buf: Buffer, start = 0, end = buf.length): RawMessage[] {
+  const out: RawMessage[] = [];
+  let off = start;
+  while (off < end) {
+    if (end - off < NLMSG_HDRLEN) throw new DecodeError(`truncated nlmsghdr (${end - off} bytes, need 16)`, off);
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN) throw new DecodeError(`nlmsg_len ${len} is below the 16-byte header`, off);
+    if (len > end - off) throw new DecodeError(`nlmsg_len ${len} runs past the end of the datagram (${end - off} bytes left)`, off);
+    out.push({
+      len,
+      type: buf.readUInt16LE(off + 4),
+      flags: buf.readUInt16LE(off + 6),
+      seq: buf.readUInt32LE(off + 8),
+      pid: buf.readUInt32LE(off + 12),
+      buf,
+      offset: off,
+    });
+    off += (len + 3) & ~3;
+  }
+  return out;
+}
+
+/** Parsed NLMSG_ERROR payload (struct nlmsgerr + extended ACK TLVs). */
+export interface NlError {
+  /** 0 for an ACK, negative errno for an error. */
+  error: number;
+  /** Header of the request the error answers. */
+  request: NlMsgHeader;
+  /** Request payload echoed back (absent when the kernel capped it). */
+  requestPayload?: Buffer;
+  extack: ExtAck;
+}
+
+function parseExtAck(buf: Buffer, off: number, end: number): ExtAck {
+  const ext: ExtAck = {};
+  forEachAttr(buf, off, end, (type, _f, o, len) => {
+    switch (type) {
+      case NLMSGERR_ATTR_MSG: {
+        let e = o + len;
+        const nul = buf.indexOf(0, o);
+        if (nul >= 0 && nul < e) e = nul;
+        ext.message = buf.toString('utf8', o, e);
+        break;
+      }
+      case NLMSGERR_ATTR_OFFS:
+        if (len >= 4) ext.offset = buf.readUInt32LE(o);
+        break;
+      case NLMSGERR_ATTR_MISS_TYPE:
+        if (len >= 4) ext.missingType = buf.readUInt32LE(o);
+        break;
+      case NLMSGERR_ATTR_MISS_NEST:
+        if (len >= 4) ext.missingNest = buf.readUInt32LE(o);
+        break;
+      case NLMSGERR_ATTR_COOKIE:
+        ext.cookie = buf.subarray(o, o + len);
+        break;
+      case NLMSGERR_ATTR_POLICY:
+        ext.policy = buf.subarray(o, o + len);
+        break;
+      default:
+        break;
+    }
+  }, 'NLMSGERR_ATTR');
+  return ext;
+}
+
+/** Parse an NLMSG_ERROR message. */
+export function parseError(m: RawMessage): NlError {
+  const p = m.offset + NLMSG_HDRLEN;
+  const end = m.offset + m.len;
+  if (end - p < 4 + NLMSG_HDRLEN) throw new DecodeError(`NLMSG_ERROR too short (${end - p} bytes)`, p, 'NLMSG_ERROR');
+  const error = m.buf.readInt32LE(p);
+  const request = readHeader(m.buf, p + 4);
+  let tlv = p + 4 + NLMSG_HDRLEN;
+  let requestPayload: Buffer | undefined;
+  if (!(m.flags & NLM_F_CAPPED)) {
+    const rl = request.len > NLMSG_HDRLEN ? request.len - NLMSG_HDRLEN : 0;
+    const avail = end - tlv;
+    const take = Math.min(rl, avail);
+    requestPayload = m.buf.subarray(tlv, tlv + take);
+    tlv += (take + 3) & ~3;
+  }
+  let extack: ExtAck = {};
+  if (m.flags & NLM_F_ACK_TLVS && tlv < end) extack = parseExtAck(m.buf, tlv, end);
+  return requestPayload ? { error, request, requestPayload, extack } : { error, request, extack };
+}
+
+/** Parse NLMSG_DONE: an int (0 or -errno), optionally followed by extended ACK TLVs. */
+export function parseDone(m: RawMessage): { error: number; extack: ExtAck } {
+  const p = m.offset + NLMSG_HDRLEN;
+  const end = m.offset + m.len;
+  if (end - p < 4) return { error: 0, extack: {} };
+  const error = m.buf.readInt32LE(p);
+  const extack = m.flags & NLM_F_ACK_TLVS && end - p > 4 ? parseExtAck(m.buf, p + 4, end) : {};
+  return { error, extack };
+}
+
+export function isError(m: RawMessage): boolean {
+  return m.type === NLMSG_ERROR;
+}
+export function isDone(m: RawMessage): boolean {
+  return m.type === NLMSG_DONE;
+}

@@ -1,0 +1,746 @@
+/**
+ * AF_NETLINK socket and request engine: sequence numbers, many requests in
+ * flight matched by seq, ACKs, streamed multipart dumps, extended ACK errors,
+ * timeouts, multicast subscriptions. Readiness comes from libuv (uv_poll);
+ * the JS thread never blocks.
+ * @module
+ */
+import createDebug from 'debug';
+import { closeSync, openSync, constants as fsc } from 'node:fs';
+import {
+  NETLINK_ADD_MEMBERSHIP,
+  NETLINK_CAP_ACK,
+  NETLINK_DROP_MEMBERSHIP,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+  NETLINK_NO_ENOBUFS,
+  NETLINK_ROUTE,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  NLMSG_TYPE_NAMES,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_REQUEST,
+  AF_NETLINK,
+  SOCK_RAW,
+  SOL_NETLINK,
+  SOL_SOCKET,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
+  SO_SNDBUF,
+  SO_SNDBUFFORCE,
+} from './constants.js';
+import { EAGAIN, ENOBUFS } from './errno.js';
+import {
+  ArgumentError,
+  DecodeError,
+  DumpInterruptedError,
+  NetlinkError,
+  SocketClosedError,
+  TimeoutError,
+  type ExtAck,
+  type RequestInfo,
+} from './errors.js';
+import { parseDone, parseError, splitMessages, type RawMessage } from './message.js';
+import { native, POLL_READABLE, type PollHandle } from './native.js';
+import { Writer } from './writer.js';
+
+const dbg = createDebug('rtnetlink:socket');
+const dbgMsg = createDebug('rtnetlink:msg');
+
+/**
+ * A network namespace: a name under /run/netns, an absolute path (e.g.
+ * /proc/1234/ns/net), an open fd, or a process id.
+ */
+export type NetnsRef = string | { name: string } | { path: string } | { fd: number } | { pid: number };
+
+/** Resolve a NetnsRef to a filesystem path (or undefined for an fd). */
+export function netnsPath(ref: NetnsRef, field = 'netns'): string | undefined {
+  if (typeof ref === 'string') {
+    if (ref.startsWith('/')) return ref;
+    return `/run/netns/${checkNetnsName(ref, field)}`;
+  }
+  if (ref && typeof ref === 'object') {
+    if ('name' in ref) return `/run/netns/${checkNetnsName(ref.name, field)}`;
+    if ('path' in ref) {
+      if (typeof ref.path !== 'string' || !ref.path.startsWith('/')) throw new ArgumentError(field, 'path must be absolute');
+      return ref.path;
+    }
+    if ('pid' in ref) {
+      if (!Number.isInteger(ref.pid) || ref.pid <= 0) throw new ArgumentError(`${field}.pid`, 'expected a positive integer');
+      return `/proc/${ref.pid}/ns/net`;
+    }
+    if ('fd' in ref) {
+      if (!Number.isInteger(ref.fd) || ref.fd < 0) throw new ArgumentError(`${field}.fd`, 'expected a file descriptor');
+      return undefined;
+    }
+  }
+  throw new ArgumentError(field, 'expected a namespace name, an absolute path, { fd }, { pid } or { path }');
+}
+
+/** Validate a persistent namespace name (a file name under /run/netns). */
+export function checkNetnsName(name: unknown, field = 'netns'): string {
+  if (typeof name !== 'string' || name.length === 0) throw new ArgumentError(field, 'expected a non-empty namespace name');
+  if (name.includes('/') || name === '.' || name === '..' || name.includes('\0')) {
+    throw new ArgumentError(field, `"${name}" is not a valid namespace name (no '/', not '.' or '..')`);
+  }
+  if (Buffer.byteLength(name) > 255) throw new ArgumentError(field, 'namespace name longer than 255 bytes');
+  return name;
+}
+
+/**
+ * Open a NetnsRef as an fd; returns [fd, owned] where owned means the caller
+ * must close it. Throws NetlinkError(ENOENT) with a clear message when the
+ * namespace does not exist.
+ */
+export function openNetns(ref: NetnsRef, field = 'netns'): { fd: number; owned: boolean } {
+  const path = netnsPath(ref, field);
+  if (path === undefined) return { fd: (ref as { fd: number }).fd, owned: false };
+  try {
+    return { fd: openSync(path, fsc.O_RDONLY), owned: true };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new NetlinkError(-(err.errno ?? 2), { message: `cannot open network namespace ${typeof ref === 'string' ? `"${ref}"` : path} (${path})`, syscall: 'open' });
+  }
+}
+
+export interface SocketOptions {
+  /** Netlink protocol (family) number; default NETLINK_ROUTE (0). */
+  protocol?: number;
+  /** Open the socket inside this network namespace. */
+  netns?: NetnsRef;
+  /** Multicast groups (numbers, 1-based) to join. */
+  groups?: number[];
+  /** Receive buffer size in bytes (SO_RCVBUFFORCE, falling back to SO_RCVBUF). Default 4 MiB. */
+  rcvbuf?: number;
+  /** Send buffer size in bytes. Default: kernel default. */
+  sndbuf?: number;
+  /** Ask for extended ACK messages (NETLINK_EXT_ACK). Default true. */
+  extAck?: boolean;
+  /** Strict checking of dump requests (NETLINK_GET_STRICT_CHK). Default true for NETLINK_ROUTE. */
+  strictCheck?: boolean;
+  /** Do not echo the request payload in error messages (NETLINK_CAP_ACK). Default true. */
+  capAck?: boolean;
+  /** Do not report ENOBUFS on overrun (NETLINK_NO_ENOBUFS). Default false. */
+  noEnobufs?: boolean;
+  /** Default per-request timeout in ms (for dumps: time without progress). Default 15000. */
+  timeout?: number;
+  /** Most requests on the wire at once; further ones queue. Default 64. */
+  maxInFlight?: number;
+  /** Name a message type for errors and debug output. */
+  typeName?: (type: number) => string;
+  /** Called for every datagram sent ('out') and received ('in'), e.g. to record a pcap. */
+  tap?: (direction: 'in' | 'out', datagram: Buffer, protocol: number) => void;
+  /** Name the attribute at an extended-ACK offset of a request (for error messages). */
+  describeOffset?: (request: Buffer, offset: number) => string | undefined;
+}
+
+export interface RequestOptions {
+  /** Human description for errors: "links.add veth0". */
+  what?: string;
+  /** Timeout in ms for this request. */
+  timeout?: number;
+  /** Extra nlmsg flags (NLM_F_REQUEST and NLM_F_ACK are added). */
+  flags?: number;
+}
+
+export interface DumpOptions extends RequestOptions {
+  /** Stop reading the socket when this many messages are queued and not consumed. Default 4096. */
+  highWaterMark?: number;
+}
+
+/** A message body: a function writing the payload after the nlmsghdr, or the payload bytes. */
+export type Body = ((w: Writer) => void) | Uint8Array | undefined;
+
+/** Socket counters. */
+export interface SocketStats {
+  requests: number;
+  datagramsIn: number;
+  datagramsOut: number;
+  messagesIn: number;
+  /** Datagrams dropped because the sender was not the kernel (nl_pid != 0). */
+  foreignDropped: number;
+  /** Unicast messages whose seq matched no pending request (e.g. after a timeout). */
+  unmatched: number;
+  /** ENOBUFS overruns reported by the kernel. */
+  overruns: number;
+}
+
+interface Pending {
+  seq: number;
+  info: RequestInfo;
+  bytes: Buffer;
+  dump: boolean;
+  sent: boolean;
+  timeoutMs: number;
+  timer?: NodeJS.Timeout;
+  // ack/do
+  replies?: RawMessage[];
+  resolve?: (r: RawMessage[]) => void;
+  reject?: (e: Error) => void;
+  // dump
+  queue?: RawMessage[];
+  waiter?: { resolve: (r: IteratorResult<RawMessage>) => void; reject: (e: Error) => void };
+  done?: boolean;
+  error?: Error;
+  intr?: boolean;
+  discard?: boolean;
+  highWater?: number;
+  onDone?: () => void;
+}
+
+export type MulticastHandler = (msg: RawMessage, groups: number) => void;
+
+let nextSeqBase = (Date.now() & 0x7fffffff) >>> 0;
+
+/** An AF_NETLINK socket with a request engine. */
+export class NetlinkSocket {
+  readonly protocol: number;
+  /** Our port id (nl_pid) as assigned by the kernel. */
+  readonly portid: number;
+  readonly stats: SocketStats = { requests: 0, datagramsIn: 0, datagramsOut: 0, messagesIn: 0, foreignDropped: 0, unmatched: 0, overruns: 0 };
+  private fd: number;
+  private poll: PollHandle | undefined;
+  private polling = false;
+  private seq: number;
+  private readonly pending = new Map<number, Pending>();
+  private readonly waiting: Pending[] = [];
+  private inFlight = 0;
+  private activeDump: Pending | undefined;
+  private paused = false;
+  private closed = false;
+  private readonly maxInFlight: number;
+  private readonly defaultTimeout: number;
+  private readonly typeName: (t: number) => string;
+  private readonly tap: SocketOptions['tap'];
+  private readonly describeOffset: SocketOptions['describeOffset'];
+  private multicast: MulticastHandler | undefined;
+  private errorHandler: ((e: Error) => void) | undefined;
+  private readonly recvArr: Array<Buffer | number | null> = [];
+  private readonly writer = new Writer(1024);
+
+  private constructor(fd: number, portid: number, opts: SocketOptions) {
+    this.fd = fd;
+    this.portid = portid;
+    this.protocol = opts.protocol ?? NETLINK_ROUTE;
+    this.seq = nextSeqBase;
+    nextSeqBase = (nextSeqBase + 0x10000) >>> 0;
+    this.maxInFlight = opts.maxInFlight ?? 64;
+    this.defaultTimeout = opts.timeout ?? 15000;
+    this.typeName = opts.typeName ?? ((t) => NLMSG_TYPE_NAMES[t] ?? `type ${t}`);
+    this.tap = opts.tap;
+    this.describeOffset = opts.describeOffset;
+  }
+
+  /** Open a socket (synchronously: only non-blocking syscalls are made). */
+  static open(opts: SocketOptions = {}): NetlinkSocket {
+    const n = native();
+    const protocol = opts.protocol ?? NETLINK_ROUTE;
+    if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31) throw new ArgumentError('protocol', 'expected a netlink protocol number 0..31');
+    if (opts.maxInFlight !== undefined && (!Number.isInteger(opts.maxInFlight) || opts.maxInFlight < 1)) {
+      throw new ArgumentError('maxInFlight', 'expected a positive integer');
+    }
+    let fd: number;
+    if (opts.netns !== undefined) {
+      const ns = openNetns(opts.netns);
+      try {
+        fd = n.socketIn(ns.fd, AF_NETLINK, SOCK_RAW, protocol);
+      } finally {
+        if (ns.owned) closeSync(ns.fd);
+      }
+      if (fd < 0) throw new NetlinkError(fd, { syscall: 'setns/socket', message: `cannot open a netlink socket in namespace ${JSON.stringify(opts.netns)}` });
+    } else {
+      fd = n.socket(AF_NETLINK, SOCK_RAW, protocol);
+      if (fd < 0) throw new NetlinkError(fd, { syscall: 'socket' });
+    }
+    try {
+      const sopt = (level: number, name: number, value: number, what: string, optional = false): void => {
+        const r = n.setsockoptInt(fd, level, name, value);
+        if (r < 0 && !optional) throw new NetlinkError(r, { syscall: `setsockopt(${what})` });
+      };
+      const rcv = opts.rcvbuf ?? 4 * 1024 * 1024;
+      if (n.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcv) < 0) sopt(SOL_SOCKET, SO_RCVBUF, rcv, 'SO_RCVBUF');
+      if (opts.sndbuf !== undefined && n.setsockoptInt(fd, SOL_SOCKET, SO_SNDBUFFORCE, opts.sndbuf) < 0) {
+        sopt(SOL_SOCKET, SO_SNDBUF, opts.sndbuf, 'SO_SNDBUF');
+      }
+      if (opts.extAck ?? true) sopt(SOL_NETLINK, NETLINK_EXT_ACK, 1, 'NETLINK_EXT_ACK', true);
+      if (opts.capAck ?? true) sopt(SOL_NETLINK, NETLINK_CAP_ACK, 1, 'NETLINK_CAP_ACK', true);
+      if (opts.strictCheck ?? protocol === NETLINK_ROUTE) sopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1, 'NETLINK_GET_STRICT_CHK', true);
+      if (opts.noEnobufs) sopt(SOL_NETLINK, NETLINK_NO_ENOBUFS, 1, 'NETLINK_NO_ENOBUFS');
+      const b = n.bindNl(fd, 0, 0);
+      if (b < 0) throw new NetlinkError(b, { syscall: 'bind' });
+      const portid = n.getsocknameNl(fd);
+      if (portid < 0) throw new NetlinkError(portid, { syscall: 'getsockname' });
+      for (const g of opts.groups ?? []) {
+        if (!Number.isInteger(g) || g < 1) throw new ArgumentError('groups', `invalid multicast group ${String(g)}`);
+        sopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g, `NETLINK_ADD_MEMBERSHIP ${g}`);
+      }
+      const s = new NetlinkSocket(fd, portid, opts);
+      s.poll = n.pollCreate(fd, (status) => s.onReadable(status));
+      dbg('open fd=%d protocol=%d portid=%d netns=%o', fd, protocol, portid, opts.netns);
+      return s;
+    } catch (e) {
+      n.close(fd);
+      throw e;
+    }
+  }
+
+  /** True once close() was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Requests sent or queued and not yet answered. */
+  get pendingCount(): number {
+    return this.pending.size + this.waiting.length;
+  }
+
+  /** Handle multicast notifications (datagrams sent to a group). */
+  onMulticast(handler: MulticastHandler | undefined): void {
+    this.multicast = handler;
+    this.updatePolling();
+  }
+
+  /** Called for socket-level errors that belong to no request (e.g. ENOBUFS on a listening socket). */
+  onError(handler: ((e: Error) => void) | undefined): void {
+    this.errorHandler = handler;
+  }
+
+  /** Join a multicast group. */
+  addMembership(group: number): void {
+    this.ensureOpen();
+    const r = native().setsockoptInt(this.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
+    if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(NETLINK_ADD_MEMBERSHIP ${group})` });
+  }
+
+  /** Leave a multicast group. */
+  dropMembership(group: number): void {
+    this.ensureOpen();
+    const r = native().setsockoptInt(this.fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group);
+    if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(NETLINK_DROP_MEMBERSHIP ${group})` });
+  }
+
+  /** Set an integer socket option at SOL_NETLINK or SOL_SOCKET. */
+  setOption(level: number, name: number, value: number): void {
+    this.ensureOpen();
+    const r = native().setsockoptInt(this.fd, level, name, value);
+    if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(${level}, ${name})` });
+  }
+
+  /** Read an integer socket option. */
+  getOption(level: number, name: number): number {
+    this.ensureOpen();
+    const r = native().getsockoptInt(this.fd, level, name);
+    if (r < 0) throw new NetlinkError(r, { syscall: `getsockopt(${level}, ${name})` });
+    return r;
+  }
+
+  private ensureOpen(info?: RequestInfo): void {
+    if (this.closed) throw new SocketClosedError(info);
+  }
+
+  private nextSeq(): number {
+    this.seq = (this.seq + 1) >>> 0;
+    if (this.seq === 0) this.seq = 1;
+    while (this.pending.has(this.seq)) this.seq = (this.seq + 1) >>> 0 || 1;
+    return this.seq;
+  }
+
+  private build(type: number, flags: number, body: Body, seq: number): Buffer {
+    const w = this.writer;
+    w.reset();
+    const start = w.msgStart(type, flags, seq, 0);
+    if (typeof body === 'function') body(w);
+    else if (body) w.bytes(body);
+    w.msgEnd(start);
+    return w.toBuffer();
+  }
+
+  /**
+   * Send a request with NLM_F_ACK and resolve with the messages the kernel
+   * answered before its ACK (empty for plain commands). Rejects with
+   * NetlinkError on an error ACK.
+   */
+  request(type: number, body: Body, opts: RequestOptions = {}): Promise<RawMessage[]> {
+    const flags = NLM_F_REQUEST | NLM_F_ACK | (opts.flags ?? 0);
+    const seq = this.nextSeq();
+    const info: RequestInfo = { type, typeName: this.typeName(type), flags, seq, ...(opts.what ? { what: opts.what } : {}) };
+    if (this.closed) return Promise.reject(new SocketClosedError(info));
+    const bytes = this.build(type, flags, body, seq);
+    info.bytes = bytes;
+    return new Promise<RawMessage[]>((resolve, reject) => {
+      const p: Pending = { seq, info, bytes, dump: false, sent: false, timeoutMs: opts.timeout ?? this.defaultTimeout, replies: [], resolve, reject };
+      this.enqueue(p);
+    });
+  }
+
+  /** Send raw bytes as a request (the header's seq and pid are overwritten). Resolves like request(). */
+  requestRaw(message: Uint8Array, opts: RequestOptions = {}): Promise<RawMessage[]> {
+    if (message.length < NLMSG_HDRLEN) return Promise.reject(new ArgumentError('message', 'shorter than a netlink header'));
+    const b = Buffer.from(message);
+    const type = b.readUInt16LE(4);
+    return this.request(type, b.subarray(NLMSG_HDRLEN, b.readUInt32LE(0)), { ...opts, flags: (opts.flags ?? 0) | b.readUInt16LE(6) });
+  }
+
+  /**
+   * Start a dump (NLM_F_DUMP) and stream its messages. Only one dump runs on
+   * a socket at a time (a kernel rule); further dumps wait their turn.
+   * Reading stops while `highWaterMark` messages wait unconsumed, so memory
+   * stays bounded; note this also delays answers to other requests on the
+   * same socket until the consumer catches up.
+   * At the end, NLM_F_DUMP_INTR raises DumpInterruptedError (after every
+   * message was delivered). Breaking out of the loop drains the rest of the
+   * dump in the background.
+   */
+  dump(type: number, body: Body, opts: DumpOptions = {}): AsyncIterableIterator<RawMessage> {
+    const flags = NLM_F_REQUEST | NLM_F_DUMP | (opts.flags ?? 0);
+    let p: Pending | undefined;
+    const start = (): Pending => {
+      const seq = this.nextSeq();
+      const info: RequestInfo = { type, typeName: this.typeName(type), flags, seq, ...(opts.what ? { what: opts.what } : {}) };
+      const bytes = this.closed ? Buffer.alloc(0) : this.build(type, flags, body, seq);
+      info.bytes = bytes;
+      const q: Pending = {
+        seq, info, bytes, dump: true, sent: false, timeoutMs: opts.timeout ?? this.defaultTimeout,
+        queue: [], highWater: opts.highWaterMark ?? 4096,
+      };
+      if (this.closed) {
+        q.done = true;
+        q.error = new SocketClosedError(info);
+      } else this.enqueue(q);
+      return q;
+    };
+    const it: AsyncIterableIterator<RawMessage> = {
+      [Symbol.asyncIterator]: () => it,
+      next: () => {
+        p ??= start();
+        const q = p;
+        if (q.queue!.length > 0) {
+          const m = q.queue!.shift()!;
+          if (this.paused && q.queue!.length < q.highWater! / 2) this.resume();
+          return Promise.resolve({ value: m, done: false });
+        }
+        if (q.done) {
+          if (q.error) {
+            const e = q.error;
+            q.error = undefined;
+            return Promise.reject(e);
+          }
+          return Promise.resolve({ value: undefined, done: true });
+        }
+        if (this.paused) this.resume();
+        return new Promise((resolve, reject) => {
+          q.waiter = { resolve, reject };
+        });
+      },
+      return: () => {
+        if (p && !p.done) {
+          p.discard = true;
+          p.queue!.length = 0;
+          if (this.paused) this.resume();
+        }
+        if (p) p.error = undefined;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+    return it;
+  }
+
+  /**
+   * Run a dump to completion and return every message. If the kernel marks
+   * it interrupted (NLM_F_DUMP_INTR), retry up to `retries` times (default 3),
+   * then throw DumpInterruptedError.
+   */
+  async dumpAll(type: number, body: Body, opts: DumpOptions & { retries?: number } = {}): Promise<RawMessage[]> {
+    const retries = opts.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      const out: RawMessage[] = [];
+      try {
+        for await (const m of this.dump(type, body, { ...opts, highWaterMark: Infinity })) out.push(m);
+        return out;
+      } catch (e) {
+        if (e instanceof DumpInterruptedError && attempt < retries) {
+          dbg('dump %s interrupted, retrying (%d)', this.typeName(type), attempt + 1);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private enqueue(p: Pending): void {
+    this.stats.requests++;
+    this.waiting.push(p);
+    this.pump();
+  }
+
+  /** Send waiting requests while the window allows (dumps one at a time). */
+  private pump(): void {
+    let i = 0;
+    while (i < this.waiting.length && this.inFlight < this.maxInFlight && !this.closed) {
+      const p = this.waiting[i]!;
+      if (p.dump && this.activeDump) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      this.send(p);
+    }
+    this.updatePolling();
+  }
+
+  private send(p: Pending): void {
+    this.pending.set(p.seq, p);
+    this.inFlight++;
+    if (p.dump) this.activeDump = p;
+    p.sent = true;
+    this.armTimer(p);
+    if (dbgMsg.enabled) dbgMsg('-> %s seq=%d flags=0x%s len=%d%s', p.info.typeName, p.seq, p.info.flags.toString(16), p.bytes.length, p.info.what ? ` (${p.info.what})` : '');
+    this.tap?.('out', p.bytes, this.protocol);
+    const r = native().sendNl(this.fd, p.bytes, 0, 0);
+    this.stats.datagramsOut++;
+    if (r < 0) {
+      this.finish(p, new NetlinkError(r, { request: p.info, syscall: 'sendto' }));
+    }
+  }
+
+  private armTimer(p: Pending): void {
+    if (!Number.isFinite(p.timeoutMs) || p.timeoutMs <= 0) return;
+    if (p.timer) {
+      p.timer.refresh();
+      return;
+    }
+    p.timer = setTimeout(() => {
+      if (this.pending.get(p.seq) !== p) return;
+      dbg('timeout %s seq=%d', p.info.typeName, p.seq);
+      this.finish(p, new TimeoutError(p.timeoutMs, p.info));
+    }, p.timeoutMs);
+  }
+
+  /** Complete a pending request with an error or (for dumps) normally. */
+  private finish(p: Pending, err?: Error): void {
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = undefined;
+    if (this.pending.get(p.seq) === p) {
+      this.pending.delete(p.seq);
+      this.inFlight--;
+    }
+    if (this.activeDump === p) this.activeDump = undefined;
+    if (p.dump) {
+      p.done = true;
+      if (err && !p.discard) p.error = err;
+      if (p.discard) p.queue!.length = 0;
+      const w = p.waiter;
+      p.waiter = undefined;
+      if (w) {
+        if (p.error) {
+          const e = p.error;
+          p.error = undefined;
+          w.reject(e);
+        } else w.resolve({ value: undefined, done: true });
+      }
+    } else if (err) {
+      p.reject!(err);
+    } else {
+      p.resolve!(p.replies!);
+    }
+    if (!this.closed) this.pump();
+  }
+
+  private updatePolling(): void {
+    if (this.closed || !this.poll) return;
+    const n = native();
+    const want = !this.paused && (this.pending.size > 0 || this.multicast !== undefined);
+    if (want && !this.polling) {
+      n.pollStart(this.poll, POLL_READABLE);
+      this.polling = true;
+    } else if (!want && this.polling) {
+      n.pollStop(this.poll);
+      this.polling = false;
+    }
+    // Keep the process alive while answers are awaited or a listener is set.
+    n.pollRef(this.poll, this.pending.size > 0 || this.waiting.length > 0 || this.multicast !== undefined);
+  }
+
+  private pauseReading(): void {
+    if (this.paused) return;
+    this.paused = true;
+    dbg('pause reading (dump consumer is behind)');
+    this.updatePolling();
+  }
+
+  private resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    dbg('resume reading');
+    this.updatePolling();
+    // Data may already be waiting: drain now rather than wait for the next edge.
+    setImmediate(() => this.onReadable(0));
+  }
+
+  private onReadable(status: number): void {
+    if (this.closed) return;
+    if (status < 0) {
+      dbg('poll error %d', status);
+    }
+    const n = native();
+    const arr = this.recvArr;
+    for (;;) {
+      if (this.paused || this.closed) return;
+      arr.length = 0;
+      const r = n.recvNl(this.fd, 32, arr);
+      if (r < 0) {
+        if (-r === EAGAIN) return;
+        this.onSocketError(r);
+        return;
+      }
+      for (let i = 0; i < arr.length; i += 3) {
+        const buf = arr[i] as Buffer | null;
+        if (buf === null) {
+          this.onSocketError(arr[i + 1] as number);
+          continue;
+        }
+        this.onDatagram(buf, arr[i + 1] as number, arr[i + 2] as number);
+        if (this.closed) return;
+      }
+      if (r < 32) return;
+    }
+  }
+
+  private onSocketError(negErrno: number): void {
+    const err = new NetlinkError(negErrno, { syscall: 'recvmsg' });
+    if (-negErrno === ENOBUFS) {
+      this.stats.overruns++;
+      dbg('ENOBUFS: receive buffer overrun');
+      // Replies to requests in flight may be lost: fail them rather than hang.
+      for (const p of [...this.pending.values()]) {
+        this.finish(p, new NetlinkError(negErrno, { request: p.info, message: `${p.info.what ?? p.info.typeName}: receive buffer overrun, the answer may be lost` }));
+      }
+    } else {
+      for (const p of [...this.pending.values()]) this.finish(p, new NetlinkError(negErrno, { request: p.info, syscall: 'recvmsg' }));
+    }
+    this.errorHandler?.(err);
+  }
+
+  private onDatagram(buf: Buffer, pid: number, groups: number): void {
+    this.stats.datagramsIn++;
+    if (pid !== 0) {
+      // Only the kernel may answer us; anything else is spoofing or noise.
+      this.stats.foreignDropped++;
+      dbg('dropped datagram from nl_pid %d (not the kernel)', pid);
+      return;
+    }
+    this.tap?.('in', buf, this.protocol);
+    let msgs: RawMessage[];
+    try {
+      msgs = splitMessages(buf);
+    } catch (e) {
+      dbg('malformed datagram: %s', (e as Error).message);
+      const err = e as DecodeError;
+      if (groups === 0) {
+        // We cannot tell which request it answered; fail them all rather than hang.
+        for (const p of [...this.pending.values()]) this.finish(p, err);
+      }
+      this.errorHandler?.(err);
+      return;
+    }
+    this.stats.messagesIn += msgs.length;
+    if (groups !== 0) {
+      if (this.multicast) for (const m of msgs) this.multicast(m, groups);
+      return;
+    }
+    for (const m of msgs) {
+      const p = this.pending.get(m.seq);
+      if (!p || m.pid !== this.portid) {
+        if (m.type !== NLMSG_NOOP) {
+          this.stats.unmatched++;
+          if (dbgMsg.enabled) dbgMsg('<- unmatched %s seq=%d pid=%d', this.typeName(m.type), m.seq, m.pid);
+        }
+        continue;
+      }
+      if (dbgMsg.enabled) dbgMsg('<- %s seq=%d flags=0x%s len=%d', this.typeName(m.type), m.seq, m.flags.toString(16), m.len);
+      if (p.dump) this.onDumpMessage(p, m);
+      else this.onReply(p, m);
+    }
+  }
+
+  private errorFrom(p: Pending, code: number, extack: ExtAck): NetlinkError {
+    if (extack.offset !== undefined && this.describeOffset) {
+      try {
+        const path = this.describeOffset(p.bytes, extack.offset);
+        if (path) extack.attributePath = path;
+      } catch {
+        /* best effort */
+      }
+    }
+    return new NetlinkError(code, { request: p.info, extack });
+  }
+
+  private onReply(p: Pending, m: RawMessage): void {
+    if (m.type === NLMSG_ERROR) {
+      const e = parseError(m);
+      if (e.error === 0) {
+        if (e.extack.message) dbg('%s: kernel warning: %s', p.info.typeName, e.extack.message);
+        this.finish(p);
+      } else {
+        this.finish(p, this.errorFrom(p, e.error, e.extack));
+      }
+      return;
+    }
+    if (m.type === NLMSG_DONE || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
+    p.replies!.push(m);
+    this.armTimer(p);
+  }
+
+  private onDumpMessage(p: Pending, m: RawMessage): void {
+    this.armTimer(p);
+    if (m.flags & NLM_F_DUMP_INTR) p.intr = true;
+    if (m.type === NLMSG_DONE) {
+      const d = parseDone(m);
+      if (d.error < 0) this.finish(p, this.errorFrom(p, d.error, d.extack));
+      else if (p.intr) this.finish(p, new DumpInterruptedError(p.info));
+      else this.finish(p);
+      return;
+    }
+    if (m.type === NLMSG_ERROR) {
+      const e = parseError(m);
+      this.finish(p, e.error < 0 ? this.errorFrom(p, e.error, e.extack) : undefined);
+      return;
+    }
+    if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
+    if (p.discard) return;
+    if (p.waiter) {
+      const w = p.waiter;
+      p.waiter = undefined;
+      w.resolve({ value: m, done: false });
+      return;
+    }
+    p.queue!.push(m);
+    if (p.queue!.length >= p.highWater!) this.pauseReading();
+  }
+
+  /**
+   * Close the socket. Pending and queued requests reject with
+   * SocketClosedError. Idempotent.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const n = native();
+    if (this.poll) {
+      n.pollClose(this.poll);
+      this.poll = undefined;
+    }
+    n.close(this.fd);
+    dbg('close fd=%d', this.fd);
+    this.fd = -1;
+    const all = [...this.pending.values(), ...this.waiting];
+    this.waiting.length = 0;
+    for (const p of all) this.finish(p, new SocketClosedError(p.info));
+    this.multicast = undefined;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Shared by veth and vxcan: turn `peer` options into the nested ifinfomsg + IFLA_* the kernel expects.
+ * @module
+ */
+import { checkAttrs, checkIfName } from '../../netlink/attr.js';
+import { ArgumentError } from '../../netlink/errors.js';
+import { describe } from '../../netlink/ip.js';
+import { linkPolicy, type Link } from '../link.js';
+import type { KindContext } from './registry.js';
+
+export async function preparePeer(peer: unknown, field: string, ctx: KindContext): Promise<Partial<Link>> {
+  if (typeof peer === 'string') peer = { name: peer };
+  if (typeof peer !== 'object' || peer === null || Array.isArray(peer)) {
+    throw new ArgumentError(field, `expected a peer name or { name, netns, ... }, got ${describe(peer)}`);
+  }
+  const { netns, up, ...rest } = peer as Record<string, unknown>;
+  if (rest.name !== undefined) checkIfName(rest.name, `${field}.name`);
+  const attrs = checkAttrs(linkPolicy, rest, field) as Partial<Link>;
+  const out: Partial<Link> = { family: 0, type: 0, index: 0, flags: 0, change: 0, ...attrs };
+  if (up !== undefined) {
+    if (typeof up !== 'boolean') throw new ArgumentError(`${field}.up`, 'expected true or false');
+    out.flags = up ? 1 : 0;
+    out.change = 1;
+  }
+  if (netns !== undefined) out.netnsFd = ctx.netnsFd(netns, `${field}.netns`);
+  return out;
+}

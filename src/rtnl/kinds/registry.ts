@@ -1,0 +1,84 @@
+/**
+ * The link-kind table. Each kind (veth, bridge, vxlan, ...) is one module
+ * that registers a {@link LinkKind}: the IFLA_INFO_DATA policy it decodes and
+ * encodes, optionally the IFLA_INFO_SLAVE_DATA policy for its ports, and a
+ * hook to turn user options into attributes. Adding a kind = adding a module.
+ * @module
+ */
+import type { Policy } from '../../netlink/attr.js';
+
+/** Work a kind's prepare() may need from the links layer. */
+export interface KindContext {
+  /** Resolve an interface name to its index (in the socket's namespace). */
+  ifindex(name: string, field: string): Promise<number>;
+  /** Open a network namespace for IFLA_NET_NS_FD; closed after the request. */
+  netnsFd(ref: unknown, field: string): number;
+  /** Check user options against a policy (throws ArgumentError). */
+  check(policy: Policy, input: unknown, field: string): Record<string, unknown>;
+}
+
+export interface LinkKind {
+  /** IFLA_INFO_KIND string, e.g. 'vxlan'. */
+  readonly kind: string;
+  /** Key of the kind's options in links.add()/links.set() options; default: the kind name. */
+  readonly optionsKey?: string;
+  /** IFLA_INFO_DATA policy (absent: the kind has no options). */
+  readonly data?: Policy;
+  /** IFLA_INFO_SLAVE_DATA policy for devices enslaved to a master of this kind (e.g. IFLA_BRPORT_* for bridge). */
+  readonly slaveData?: Policy;
+  /** Key of slave options in links.set() (e.g. 'bridgePort'). */
+  readonly slaveOptionsKey?: string;
+  /** Whether IFLA_INFO_DATA is sent with NLA_F_NESTED. Default false (like iproute2). */
+  readonly dataNestedFlag?: boolean;
+  /**
+   * Turn the user's options for this kind (the value under optionsKey, plus
+   * the whole options object for kinds like veth that take top-level keys
+   * such as `peer`) into IFLA_INFO_DATA attributes. Default: check against
+   * `data`, resolving interface names.
+   */
+  prepare?(options: Record<string, unknown> | undefined, all: Record<string, unknown>, ctx: KindContext): Promise<Record<string, unknown> | undefined>;
+  /** Top-level option keys (besides optionsKey) this kind consumes, e.g. ['peer'] for veth. */
+  readonly extraKeys?: readonly string[];
+  /** The kernel module providing it (for skip messages and modprobe in the VM). */
+  readonly module?: string;
+}
+
+const kinds = new Map<string, LinkKind>();
+const byOptionsKey = new Map<string, LinkKind>();
+const bySlaveKey = new Map<string, LinkKind>();
+
+export function registerKind(k: LinkKind): void {
+  if (kinds.has(k.kind)) throw new Error(`link kind ${k.kind} registered twice`);
+  kinds.set(k.kind, k);
+  byOptionsKey.set(k.optionsKey ?? k.kind, k);
+  if (k.slaveOptionsKey) bySlaveKey.set(k.slaveOptionsKey, k);
+}
+
+export function getKind(kind: unknown): LinkKind | undefined {
+  return typeof kind === 'string' ? kinds.get(kind) : undefined;
+}
+
+export function kindByOptionsKey(key: string): LinkKind | undefined {
+  return byOptionsKey.get(key);
+}
+
+export function kindBySlaveKey(key: string): LinkKind | undefined {
+  return bySlaveKey.get(key);
+}
+
+/** Every registered kind. */
+export function listKinds(): LinkKind[] {
+  return [...kinds.values()];
+}
+
+/**
+ * Typed options per kind for links.add()/links.set(), keyed by each kind's
+ * optionsKey. Kind modules extend this interface (declaration merging):
+ * `declare module './registry.js' { interface KindOptions { vxlan: VxlanOptions } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KindOptions {}
+
+/** Typed per-port options keyed by slaveOptionsKey (e.g. bridgePort). Extended like KindOptions. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SlaveOptions {}

@@ -1,0 +1,55 @@
+/**
+ * veth: virtual Ethernet pairs (VETH_INFO_PEER carries the peer's ifinfomsg + IFLA_*).
+ * @module
+ */
+import { policy } from '../../netlink/attr.js';
+import { ArgumentError } from '../../netlink/errors.js';
+import type { NetnsRef } from '../../netlink/socket.js';
+import { peerCodec, type Link } from '../link.js';
+import { UAPI } from '../uapi.js';
+import { registerKind, type KindContext } from './registry.js';
+import { preparePeer } from './peer.js';
+
+/** The other end of a veth (or vxcan) pair. */
+export interface PeerOptions {
+  /** Peer interface name (the kernel picks vethN when omitted). */
+  name?: string;
+  /** Create the peer directly in this network namespace. */
+  netns?: NetnsRef;
+  /** Peer MAC address. */
+  address?: string;
+  mtu?: number;
+  txQueueLen?: number;
+  numTxQueues?: number;
+  numRxQueues?: number;
+  /** Any other IFLA_* option by API name (alias, group, ...). */
+  [attr: string]: unknown;
+}
+
+/** IFLA_INFO_DATA of a veth as the kernel reports it (usually empty: the kernel does not dump the peer). */
+export interface VethData {
+  /** VETH_INFO_PEER */
+  peer?: Partial<Link>;
+}
+
+export const vethPolicy = policy('VETH_INFO', UAPI, [['VETH_INFO_PEER', 'peer', peerCodec]]);
+
+declare module './registry.js' {
+  interface KindOptions {
+    /** Only for symmetry: veth options are given as the top-level `peer`. */
+    veth: { peer?: string | PeerOptions };
+  }
+}
+
+registerKind({
+  kind: 'veth',
+  data: vethPolicy,
+  extraKeys: ['peer'],
+  module: 'veth',
+  async prepare(options, all, ctx: KindContext) {
+    const peer = all.peer ?? options?.peer;
+    if (options) for (const k of Object.keys(options)) if (k !== 'peer') throw new ArgumentError(`veth.${k}`, `unknown option "${k}" for veth (known: peer)`);
+    if (peer === undefined) return undefined;
+    return { peer: await preparePeer(peer, 'peer', ctx) };
+  },
+});

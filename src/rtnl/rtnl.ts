@@ -1,0 +1,48 @@
+/**
+ * The rtnetlink handle: one NETLINK_ROUTE socket (optionally inside another
+ * network namespace) with the typed families on it.
+ * @module
+ */
+import { NETLINK_ROUTE } from '../netlink/constants.js';
+import { NetlinkSocket, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
+import { Links } from './links.js';
+import { describeRequestOffset, rtmName } from './schema.js';
+
+/** Options of Rtnl.open(). */
+export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName' | 'describeOffset' | 'groups'> {
+  /** Work in this network namespace (name under /run/netns, path, { fd } or { pid }). */
+  netns?: NetnsRef;
+}
+
+export class Rtnl {
+  /** The underlying socket (for raw requests and statistics). */
+  readonly socket: NetlinkSocket;
+  /** Network interfaces. */
+  readonly links: Links;
+  /** The namespace this handle works in (undefined: the caller's). */
+  readonly netns: NetnsRef | undefined;
+  private readonly options: RtnlOptions;
+
+  private constructor(sock: NetlinkSocket, opts: RtnlOptions) {
+    this.socket = sock;
+    this.netns = opts.netns;
+    this.options = opts;
+    this.links = new Links(sock);
+  }
+
+  /** Open a handle in the current network namespace, or in `opts.netns`. */
+  static async open(opts: RtnlOptions = {}): Promise<Rtnl> {
+    const sock = NetlinkSocket.open({ ...opts, protocol: NETLINK_ROUTE, typeName: rtmName, describeOffset: describeRequestOffset });
+    return new Rtnl(sock, opts);
+  }
+
+  /** Socket options this handle was opened with (to open sibling sockets, e.g. for monitoring). */
+  get openOptions(): Readonly<RtnlOptions> {
+    return this.options;
+  }
+
+  /** Close the socket; pending requests reject with SocketClosedError. */
+  async close(): Promise<void> {
+    this.socket.close();
+  }
+}
