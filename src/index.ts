@@ -13,6 +13,11 @@ import './rtnl/kinds/index.js';
 
 export { Rtnl, type RtnlOptions } from './rtnl/rtnl.js';
 export * as netns from './rtnl/netns.js';
+export { Addrs } from './rtnl/addrs.js';
+export { Routes } from './rtnl/routes.js';
+export { Neighs } from './rtnl/neighs.js';
+export { Rules } from './rtnl/rules.js';
+export { type MonitorOptions } from './rtnl/monitor.js';
 export { Links, type LinkRef, type LinkAddOptions, type LinkSetOptions, type LinkCommonOptions, type LinkListFilter } from './rtnl/links.js';
 export {
   type Link,

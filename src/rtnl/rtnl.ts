@@ -6,6 +6,11 @@
 import { NETLINK_ROUTE } from '../netlink/constants.js';
 import { NetlinkSocket, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
 import { Links } from './links.js';
+import { Addrs } from './addrs.js';
+import { Routes } from './routes.js';
+import { Neighs } from './neighs.js';
+import { Rules } from './rules.js';
+import { monitor, type MonitorOptions } from './monitor.js';
 import { describeRequestOffset, rtmName } from './schema.js';
 
 /** Options of Rtnl.open(). */
@@ -17,8 +22,16 @@ export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName'
 export class Rtnl {
   /** The underlying socket (for raw requests and statistics). */
   readonly socket: NetlinkSocket;
-  /** Network interfaces. */
+  /** Network interfaces (RTM_*LINK). */
   readonly links: Links;
+  /** IPv4/IPv6 addresses (RTM_*ADDR). */
+  readonly addrs: Addrs;
+  /** Routes (RTM_*ROUTE). */
+  readonly routes: Routes;
+  /** Neighbours: ARP/NDP and bridge/vxlan FDB (RTM_*NEIGH). */
+  readonly neighs: Neighs;
+  /** Policy routing rules (RTM_*RULE). */
+  readonly rules: Rules;
   /** The namespace this handle works in (undefined: the caller's). */
   readonly netns: NetnsRef | undefined;
   private readonly options: RtnlOptions;
@@ -28,6 +41,18 @@ export class Rtnl {
     this.netns = opts.netns;
     this.options = opts;
     this.links = new Links(sock);
+    this.addrs = new Addrs(sock, this.links);
+    this.routes = new Routes(sock, this.links);
+    this.neighs = new Neighs(sock, this.links);
+    this.rules = new Rules(sock, this.links);
+  }
+
+  /**
+   * Subscribe to multicast groups ('link', 'ipv4-ifaddr', 'ipv4-route', ...)
+   * on a dedicated socket in the same namespace; iterate the typed events.
+   */
+  monitor(groups: string[], opts: MonitorOptions = {}): ReturnType<typeof monitor> {
+    return monitor(this, groups, opts);
   }
 
   /** Open a handle in the current network namespace, or in `opts.netns`. */

@@ -1,0 +1,197 @@
+/**
+ * Shared test helpers: namespaces unique to the run and always cleaned up,
+ * iproute2 as an independent oracle, named skips, kernel feature probes.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import type { Test } from 'uvu';
+
+export const isRoot = process.getuid?.() === 0;
+/** 'host' or 'vm' (set by the runner). */
+export const lane = process.env.RTNL_TEST_LANE ?? (process.env.RTNL_VM ? 'vm' : 'host');
+
+/** Register a skipped test, reported by name with its reason. */
+export function skip(test: Test, name: string, reason: string): void {
+  test.skip(name, () => undefined);
+  console.log(`SKIP: ${name}: ${reason}`);
+}
+
+/** Run a command, return stdout; throw with stderr on failure. */
+export function sh(cmd: string, args: string[], opts: { input?: string; allowFail?: boolean; timeout?: number } = {}): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', input: opts.input, timeout: opts.timeout ?? 60000 });
+  if (r.error) throw r.error;
+  if (r.status !== 0 && !opts.allowFail) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.trim() || r.stdout.trim()}`);
+  }
+  return r.stdout;
+}
+
+/** `ip -j ARGS` (optionally in a namespace) parsed as JSON. */
+export function ipJson<T = any>(ns: string | undefined, ...args: string[]): T {
+  const a = ns ? ['-n', ns, '-j', ...args] : ['-j', ...args];
+  const out = sh('ip', a);
+  return (out.trim() ? JSON.parse(out) : []) as T;
+}
+
+/** `ip ARGS` in a namespace. */
+export function ip(ns: string | undefined, ...args: string[]): string {
+  return sh('ip', ns ? ['-n', ns, ...args] : args);
+}
+
+let counter = 0;
+const live = new Set<string>();
+
+function cleanupAll(): void {
+  for (const n of live) {
+    spawnSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
+  }
+  live.clear();
+}
+process.on('exit', cleanupAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    cleanupAll();
+    process.exit(130);
+  });
+}
+
+/** A name unique to this run: rtnl-<tag>-<pid>-<n>. */
+export function uniqueName(tag = 't'): string {
+  return `rtnl-${tag}-${process.pid}-${++counter}`;
+}
+
+/** Remember a namespace created by other means (e.g. the library) so it is removed at exit. */
+export function track(name: string): void {
+  live.add(name);
+}
+export function untrack(name: string): void {
+  live.delete(name);
+}
+
+/** Create a namespace with iproute2 (independent of the library); removed by destroyNs or at exit. */
+export function createNs(tag = 't'): string {
+  const name = uniqueName(tag);
+  sh('ip', ['netns', 'add', name]);
+  live.add(name);
+  return name;
+}
+
+export function destroyNs(name: string): void {
+  spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  live.delete(name);
+}
+
+/** Run fn with `count` fresh namespaces; they are deleted afterwards, also on failure. */
+export async function withNetns<T>(count: number, fn: (...names: string[]) => Promise<T>, tag = 't'): Promise<T> {
+  const names: string[] = [];
+  try {
+    for (let i = 0; i < count; i++) names.push(createNs(tag));
+    return await fn(...names);
+  } finally {
+    for (const n of names) destroyNs(n);
+  }
+}
+
+/** Namespaces of ours still present (`ip netns list`), for leak checks. */
+export function ourNamespaces(): string[] {
+  const out = sh('ip', ['netns', 'list'], { allowFail: true });
+  return out
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`rtnl-`) && n.includes(`-${process.pid}-`));
+}
+
+/** Number of open fds of this process. */
+export function fdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** Open fds as "fd -> target" for diagnostics. */
+export function fdList(): string[] {
+  return readdirSync('/proc/self/fd').map((fd) => {
+    try {
+      return `${fd} -> ${readlinkSync(`/proc/self/fd/${fd}`)}`;
+    } catch {
+      return `${fd} -> ?`;
+    }
+  });
+}
+
+/** Inode of the calling thread's network namespace (to check it is restored). */
+export function threadNetnsInode(): number {
+  return statSync('/proc/thread-self/ns/net').ino;
+}
+
+/** iproute2 commands that create one device of a kind (in a scratch namespace) to probe kernel support. */
+const PROBES: Record<string, string[][]> = {
+  veth: [['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1']],
+  bridge: [['link', 'add', 'p0', 'type', 'bridge']],
+  'bridge-vlan-filtering': [['link', 'add', 'p0', 'type', 'bridge', 'vlan_filtering', '1']],
+  vxlan: [['link', 'add', 'p0', 'type', 'vxlan', 'id', '1', 'dstport', '4789']],
+  geneve: [['link', 'add', 'p0', 'type', 'geneve', 'id', '1', 'remote', '192.0.2.1']],
+  vlan: [['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1'], ['link', 'add', 'link', 'p0', 'name', 'p0.5', 'type', 'vlan', 'id', '5']],
+  macvlan: [['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1'], ['link', 'add', 'm0', 'link', 'p0', 'type', 'macvlan']],
+  macvtap: [['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1'], ['link', 'add', 'm0', 'link', 'p0', 'type', 'macvtap']],
+  ipvlan: [['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1'], ['link', 'add', 'm0', 'link', 'p0', 'type', 'ipvlan']],
+  ipvtap: [['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1'], ['link', 'add', 'm0', 'link', 'p0', 'type', 'ipvtap']],
+  macsec: [['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1'], ['link', 'add', 'm0', 'link', 'p0', 'type', 'macsec']],
+  bond: [['link', 'add', 'p0', 'type', 'bond']],
+  team: [['link', 'add', 'p0', 'type', 'team']],
+  dummy: [['link', 'add', 'p0', 'type', 'dummy']],
+  ifb: [['link', 'add', 'p0', 'type', 'ifb']],
+  nlmon: [['link', 'add', 'p0', 'type', 'nlmon']],
+  vrf: [['link', 'add', 'p0', 'type', 'vrf', 'table', '10']],
+  vcan: [['link', 'add', 'p0', 'type', 'vcan']],
+  vxcan: [['link', 'add', 'p0', 'type', 'vxcan', 'peer', 'name', 'p1']],
+  wireguard: [['link', 'add', 'p0', 'type', 'wireguard']],
+  tun: [['tuntap', 'add', 'p0', 'mode', 'tun']],
+  tap: [['tuntap', 'add', 'p0', 'mode', 'tap']],
+};
+
+const probed = new Map<string, string | null>();
+
+/**
+ * Whether the running kernel supports a link kind or feature (see PROBES).
+ * Returns null when supported, or the reason (iproute2's error) when not.
+ */
+export function kernelLacks(feature: string): string | null {
+  if (probed.has(feature)) return probed.get(feature)!;
+  const steps = PROBES[feature];
+  if (!steps) throw new Error(`no probe for ${feature}`);
+  if (!isRoot) return 'not root';
+  const ns = createNs('probe');
+  let reason: string | null = null;
+  try {
+    for (const s of steps) {
+      const r = spawnSync('ip', ['-n', ns, ...s], { encoding: 'utf8' });
+      if (r.status !== 0) {
+        reason = `kernel lacks ${feature}: \`ip ${s.join(' ')}\` says "${(r.stderr || r.stdout).trim().split('\n')[0]}"`;
+        break;
+      }
+    }
+  } finally {
+    destroyNs(ns);
+  }
+  probed.set(feature, reason);
+  return reason;
+}
+
+/**
+ * Register a kernel test: skipped (by name, with the reason) when not root
+ * or when the kernel lacks one of `needs`; runs otherwise.
+ */
+export function ktest(test: Test, name: string, fn: () => Promise<void> | void, needs: string[] = []): void {
+  if (!isRoot) return skip(test, name, 'kernel tests need root');
+  for (const n of needs) {
+    const why = kernelLacks(n);
+    if (why) return skip(test, name, `${why}${lane === 'host' ? ' (runs in the VM lane)' : ''}`);
+  }
+  test(name, fn);
+}
+
+/** Whether a command exists on PATH. */
+export function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+export { execFileSync };

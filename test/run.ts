@@ -1,0 +1,149 @@
+/**
+ * Test runner: runs every uvu test file in its own process (isolation, and a
+ * crash or hang counts as a failure instead of taking the run down), collects
+ * uvu's counts and the named skips, and ends with the line
+ * `N passed, N failed[, N skipped]`.
+ *
+ *   node dist/test/run.js [--lane host|vm] [--timeout S] [--json FILE] [FILTER...]
+ *
+ * FILTER: substrings of test file paths (e.g. `unit/attr` or `kernel/links`).
+ * Exit code: 0 when nothing failed, 1 otherwise.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  skips: string[];
+  failures: string[];
+  ms: number;
+  crashed?: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url)); // dist/test
+const root = join(here, '..', '..');
+
+function parseArgs(argv: string[]): { lane: string; timeout: number; json?: string; filters: string[] } {
+  const out = { lane: process.env.RTNL_VM ? 'vm' : 'host', timeout: 600, json: undefined as string | undefined, filters: [] as string[] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--lane') out.lane = argv[++i] ?? 'host';
+    else if (a === '--timeout') out.timeout = Number(argv[++i]);
+    else if (a === '--json') out.json = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: node dist/test/run.js [--lane host|vm] [--timeout SECONDS] [--json FILE] [FILTER...]');
+      process.exit(0);
+    } else out.filters.push(a.replace(/^test\//, '').replace(/\.ts$/, '').replace(/\.js$/, ''));
+  }
+  return out;
+}
+
+function findTests(dir: string): string[] {
+  let out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const e of entries.sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out = out.concat(findTests(p));
+    else if (e.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+function runFile(file: string, timeoutS: number, lane: string): Promise<FileResult> {
+  const rel = relative(here, file);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [file], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', RTNL_TEST_LANE: lane },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (d: Buffer): void => {
+      const s = d.toString();
+      out += s;
+      process.stdout.write(s.replace(/^/gm, ''));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutS * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const num = (label: string): number | undefined => {
+        const m = new RegExp(`^\\s*${label}:\\s+(\\d+)`, 'm').exec(out);
+        return m ? Number(m[1]) : undefined;
+      };
+      const total = num('Total');
+      const passed = num('Passed');
+      const skipped = num('Skipped') ?? 0;
+      const skips = [...out.matchAll(/^SKIP: (.*)$/gm)].map((m) => `${rel} › ${m[1]}`);
+      const failures = [...out.matchAll(/^\s+FAIL\s+(.*?)\s*$/gm)].map((m) => `${rel} › ${m[1]!.replace(/\s+/g, " ")}`);
+      const r: FileResult = { file: rel, passed: passed ?? 0, failed: 0, skipped, skips, failures, ms: Date.now() - started };
+      if (total === undefined || passed === undefined) {
+        r.failed = 1;
+        r.crashed = timedOut ? `timed out after ${timeoutS}s` : `exited with ${signal ?? code} before reporting`;
+      } else {
+        r.failed = total - passed;
+        if (code !== 0 && r.failed === 0) {
+          r.failed = 1;
+          r.crashed = `exited with ${signal ?? code} after reporting`;
+        }
+      }
+      if (r.skipped !== skips.length) {
+        // every skip must be named: uvu counted a skip we were not told about
+        r.skips.push(...new Array(Math.max(0, r.skipped - skips.length)).fill(`${rel} › (unnamed skip)`));
+      }
+      resolve(r);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  let files = [...findTests(join(here, 'unit')), ...findTests(join(here, 'kernel'))];
+  if (args.filters.length) files = files.filter((f) => args.filters.some((flt) => relative(here, f).includes(flt)));
+  const results: FileResult[] = [];
+  console.log(`rtnetlink tests: lane ${args.lane}, kernel ${process.platform} ${(await import('node:os')).release()}, ${files.length} files`);
+  for (const f of files) {
+    console.log(`\n=== ${relative(here, f)}`);
+    results.push(await runFile(f, args.timeout, args.lane));
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  const skipped = results.reduce((n, r) => n + r.skipped, 0);
+  console.log(`\n--- summary (lane ${args.lane})`);
+  for (const r of results) {
+    console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.file}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(r.ms / 1000).toFixed(1)}s)${r.crashed ? ` [${r.crashed}]` : ''}`);
+  }
+  const skips = results.flatMap((r) => r.skips);
+  if (skips.length) {
+    console.log(`\nskipped (${skips.length}):`);
+    for (const s of skips) console.log(`  SKIPPED ${s}`);
+  }
+  const fails = results.flatMap((r) => (r.crashed ? [`${r.file}: ${r.crashed}`] : r.failures));
+  if (fails.length) {
+    console.log(`\nfailed:`);
+    for (const s of fails) console.log(`  FAILED ${s}`);
+  }
+  const summary = { lane: args.lane, passed, failed, skipped, skips, failures: fails };
+  if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2));
+  console.log(`RTNL-SUMMARY ${JSON.stringify(summary)}`);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+void main();
