@@ -585,12 +585,19 @@ export const binary: Codec<Uint8Array> = {
   format: (v) => Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex'),
 };
 
-/** Link-layer address as "aa:bb:cc:dd:ee:ff" (any length). */
+/** Link-layer address lengths that exist (IPv4 tunnels 4, Ethernet 6, FireWire 8, IPv6 tunnels 16, InfiniBand 20, 32 max). */
+const LLADDR_LENGTHS = new Set([4, 6, 8, 16, 20, 32]);
+
+/** Link-layer address as "aa:bb:cc:dd:ee:ff" (decodes any length; user input must have a real hardware address length). */
 export const lladdr: Codec<string> = {
   name: 'lladdr',
   decode: (b, o, len) => formatMac(b, o, len),
   encode: (w, v) => w.bytes(parseMac(v)),
-  check: (v, f) => formatMac(parseMac(v, f)),
+  check: (v, f) => {
+    const b = parseMac(v, f);
+    if (!LLADDR_LENGTHS.has(b.length)) throw new ArgumentError(f, `"${String(v)}" has ${b.length} bytes; a link-layer address has 6 (Ethernet), or 4, 8, 16, 20`);
+    return formatMac(b);
+  },
 };
 /** Ethernet address: exactly 6 bytes. */
 export const mac: Codec<string> = {

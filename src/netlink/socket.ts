@@ -592,7 +592,10 @@ export class NetlinkSocket {
     for (;;) {
       if (this.paused || this.closed) return;
       arr.length = 0;
-      const r = n.recvNl(this.fd, 32, arr);
+      // During a dump read one datagram at a time, so a slow consumer pauses
+      // the kernel (dumps only progress as we read) instead of us buffering.
+      const batch = this.activeDump ? 1 : 32;
+      const r = n.recvNl(this.fd, batch, arr);
       if (r < 0) {
         if (-r === EAGAIN) return;
         this.onSocketError(r);
@@ -607,7 +610,7 @@ export class NetlinkSocket {
         this.onDatagram(buf, arr[i + 1] as number, arr[i + 2] as number);
         if (this.closed) return;
       }
-      if (r < 32) return;
+      if (r < batch) return;
     }
   }
 

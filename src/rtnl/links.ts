@@ -115,6 +115,8 @@ const FLAG_OPTS: Array<[key: keyof LinkCommonOptions, bit: number, invert: boole
   ['allmulticast', U.IFF_ALLMULTI, false],
   ['multicast', U.IFF_MULTICAST, false],
 ];
+/** Kinds whose link-layer address is an Ethernet MAC (6 bytes). */
+const ETHER_KINDS = new Set(['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'bond', 'team', 'dummy', 'ifb', 'vlan', 'geneve', 'tap', 'vrf', 'macsec', 'bareudp', 'gretap', 'ip6gretap', 'erspan', 'ip6erspan', 'netkit']);
 const SPECIAL = new Set(['kind', 'name', 'master', 'link', 'netns', 'peer', 'up', 'arp', 'promisc', 'allmulticast', 'multicast']);
 
 interface Built {
@@ -366,6 +368,12 @@ export class Links {
       throw new ArgumentError('peer', `"peer" is only valid for veth-like kinds, not "${String(kindName ?? 'an existing link')}"`);
     }
     const attrs = checkAttrs(linkPolicy, common, '');
+    if (mode === 'add' && ETHER_KINDS.has(kindName as string)) {
+      for (const k of ['address', 'broadcast'] as const) {
+        const v = attrs[k];
+        if (typeof v === 'string' && v.split(':').length !== 6) throw new ArgumentError(k, `"${v}" is not a 6-byte Ethernet address, which a ${String(kindName)} link needs`);
+      }
+    }
     // Kind options are checked now when the kind has a plain policy; prepare() hooks check themselves.
     let kindInput: Record<string, unknown> | undefined;
     if (kind && kindOptsKey) {
