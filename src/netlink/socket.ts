@@ -135,6 +135,8 @@ export interface SocketOptions {
   typeName?: (type: number) => string;
   /** Called for every datagram sent ('out') and received ('in'), e.g. to record a pcap. */
   tap?: (direction: 'in' | 'out', datagram: Buffer, protocol: number) => void;
+  /** One-line summary of a message for `rtnetlink:msg` debug output (only called when that namespace is enabled). */
+  summarize?: (msg: RawMessage) => string | undefined;
   /** Name the attribute at an extended-ACK offset of a request (for error messages). */
   describeOffset?: (request: Buffer, offset: number) => string | undefined;
 }
@@ -218,6 +220,7 @@ export class NetlinkSocket {
   private readonly typeName: (t: number) => string;
   private readonly tap: SocketOptions['tap'];
   private readonly describeOffset: SocketOptions['describeOffset'];
+  private readonly summarize: SocketOptions['summarize'];
   private multicast: MulticastHandler | undefined;
   private errorHandler: ((e: Error) => void) | undefined;
   private readonly recvArr: Array<Buffer | number | null> = [];
@@ -234,6 +237,17 @@ export class NetlinkSocket {
     this.typeName = opts.typeName ?? ((t) => NLMSG_TYPE_NAMES[t] ?? `type ${t}`);
     this.tap = opts.tap;
     this.describeOffset = opts.describeOffset;
+    this.summarize = opts.summarize;
+  }
+
+  private summary(m: RawMessage): string {
+    if (!this.summarize) return '';
+    try {
+      const s = this.summarize(m);
+      return s ? ` {${s}}` : '';
+    } catch (e) {
+      return ` {undecodable: ${(e as Error).message}}`;
+    }
   }
 
   /** Open a socket (synchronously: only non-blocking syscalls are made). */
@@ -499,7 +513,10 @@ export class NetlinkSocket {
     if (p.dump) this.activeDump = p;
     p.sent = true;
     this.armTimer(p);
-    if (dbgMsg.enabled) dbgMsg('-> %s seq=%d flags=0x%s len=%d%s', p.info.typeName, p.seq, p.info.flags.toString(16), p.bytes.length, p.info.what ? ` (${p.info.what})` : '');
+    if (dbgMsg.enabled) {
+      const m = splitMessages(p.bytes)[0]!;
+      dbgMsg('-> %s seq=%d flags=0x%s len=%d%s%s', p.info.typeName, p.seq, p.info.flags.toString(16), p.bytes.length, p.info.what ? ` (${p.info.what})` : '', this.summary(m));
+    }
     this.tap?.('out', p.bytes, this.protocol);
     const r = native().sendNl(this.fd, p.bytes, 0, 0);
     this.stats.datagramsOut++;
@@ -665,7 +682,7 @@ export class NetlinkSocket {
         }
         continue;
       }
-      if (dbgMsg.enabled) dbgMsg('<- %s seq=%d flags=0x%s len=%d', this.typeName(m.type), m.seq, m.flags.toString(16), m.len);
+      if (dbgMsg.enabled) dbgMsg('<- %s seq=%d flags=0x%s len=%d%s', this.typeName(m.type), m.seq, m.flags.toString(16), m.len, this.summary(m));
       if (p.dump) this.onDumpMessage(p, m);
       else this.onReply(p, m);
     }

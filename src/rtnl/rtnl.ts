@@ -11,10 +11,10 @@ import { Routes } from './routes.js';
 import { Neighs } from './neighs.js';
 import { Rules } from './rules.js';
 import { monitor, type MonitorOptions } from './monitor.js';
-import { describeRequestOffset, rtmName } from './schema.js';
+import { describeRequestOffset, rtmName, summarizeMessage } from './schema.js';
 
 /** Options of Rtnl.open(). */
-export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName' | 'describeOffset' | 'groups'> {
+export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName' | 'describeOffset' | 'summarize' | 'groups'> {
   /** Work in this network namespace (name under /run/netns, path, { fd } or { pid }). */
   netns?: NetnsRef;
 }
@@ -57,7 +57,7 @@ export class Rtnl {
 
   /** Open a handle in the current network namespace, or in `opts.netns`. */
   static async open(opts: RtnlOptions = {}): Promise<Rtnl> {
-    const sock = NetlinkSocket.open({ ...opts, protocol: NETLINK_ROUTE, typeName: rtmName, describeOffset: describeRequestOffset });
+    const sock = NetlinkSocket.open({ ...opts, protocol: NETLINK_ROUTE, typeName: rtmName, describeOffset: describeRequestOffset, summarize: summarizeMessage });
     return new Rtnl(sock, opts);
   }
 

@@ -66,3 +66,19 @@ export function describeRequestOffset(request: Buffer, offset: number): string |
   if (offset < start) return offset >= NLMSG_HDRLEN ? `${s.name} header` : 'nlmsghdr';
   return attrPathAt(request, start, end, s.policy, offset);
 }
+
+const SUMMARY_KEYS = ['name', 'index', 'kind', 'family', 'address', 'local', 'prefixLen', 'dst', 'dstLen', 'gateway', 'oif', 'table', 'lladdr', 'state', 'priority', 'master', 'mtu'];
+
+/** Short "key=value" summary of a message for debug output. */
+export function summarizeMessage(m: RawMessage): string | undefined {
+  if (m.type < 16) return undefined;
+  const o = decodeMessage(m);
+  if (!o) return undefined;
+  const parts: string[] = [];
+  for (const k of SUMMARY_KEYS) {
+    const v = o[k];
+    if (v === undefined || v === null || v === '' || typeof v === 'object') continue;
+    parts.push(`${k}=${String(v)}`);
+  }
+  return parts.join(' ');
+}
