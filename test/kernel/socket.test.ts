@@ -1,7 +1,7 @@
 // The request engine against the live kernel: concurrency, dumps, timeouts, close, foreign senders, hygiene.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rtnl, NetlinkSocket, NetlinkError, TimeoutError, SocketClosedError, ArgumentError } from '../../src/index.js';
+import { Rtnl, NetlinkSocket, NetlinkError, TimeoutError, SocketClosedError, ArgumentError, DumpInterruptedError } from '../../src/index.js';
 import { native } from '../../src/netlink/native.js';
 import { AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, NLMSG_ERROR, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
 import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
@@ -87,6 +87,41 @@ ktest(test, 'per-request timeout: TimeoutError while reading is paused behind an
       assert.equal(replies.length, 1);
     } finally {
       s.close();
+    }
+  });
+});
+
+ktest(test, 'NLM_F_DUMP_INTR: a link added in the middle of a streamed dump surfaces DumpInterruptedError at the end', async () => {
+  await withNetns(1, async (ns) => {
+    const r = await Rtnl.open({ netns: ns });
+    const other = await Rtnl.open({ netns: ns });
+    try {
+      for (let i = 0; i < 40; i++) await r.links.add({ name: `v${i}`, kind: 'veth', peer: `p${i}` });
+      const it = r.socket.dump(RTM_GETLINK, (w) => writeIfInfoMsg(w, {}), { highWaterMark: 1 });
+      let n = 0;
+      const first = await it.next();
+      assert.not.ok(first.done);
+      n++;
+      // the kernel has produced one datagram; change the link set before it produces the next
+      await other.links.add({ name: 'late0', kind: 'veth', peer: 'late1' });
+      let err: unknown;
+      try {
+        for (;;) {
+          const x = await it.next();
+          if (x.done) break;
+          n++;
+        }
+      } catch (e) {
+        err = e;
+      }
+      assert.ok(n > 1, 'the dump went on after the change');
+      assert.ok(err instanceof DumpInterruptedError, `expected DumpInterruptedError, got ${String(err)}`);
+      // list() retries and returns a consistent result
+      const all = await r.links.list();
+      assert.equal(all.length, ipJson<unknown[]>(ns, 'link', 'show').length);
+    } finally {
+      await other.close();
+      await r.close();
     }
   });
 });
