@@ -13,7 +13,31 @@ import './rtnl/kinds/index.js';
 
 export { Rtnl, type RtnlOptions } from './rtnl/rtnl.js';
 export * as netns from './rtnl/netns.js';
-export { Addrs } from './rtnl/addrs.js';
+export { Addrs, type AddrOptions, type AddrSpec, type AddrListFilter, type AddrFlagName } from './rtnl/addrs.js';
+export {
+  type Address,
+  type AddressAttrs,
+  type IfAddrMsg,
+  type AddrCacheInfo,
+  type AddrProtoName,
+  addrFlagNames,
+  addrPolicy,
+  decodeAddress,
+  encodeAddress,
+  INFINITY_LIFE_TIME,
+} from './rtnl/addr.js';
+export {
+  type IfRef,
+  type FamilyName,
+  type FamilyRef,
+  type ScopeName,
+  type ProtocolName,
+  type RouteTypeName,
+  type TableName,
+  type TableRef,
+  familyName,
+  tableName,
+} from './rtnl/rtcommon.js';
 export { Routes } from './rtnl/routes.js';
 export { Neighs } from './rtnl/neighs.js';
 export { Rules } from './rtnl/rules.js';

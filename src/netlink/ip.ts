@@ -178,6 +178,27 @@ export function networkOf(p: Prefix): string {
   return formatIP(b);
 }
 
+/** Set the host bits of a prefix: broadcastOf("10.0.1.7/24") === "10.0.1.255" (what `ip addr add ... brd +` computes). */
+export function broadcastOf(p: Prefix): string {
+  const ip = parseIP(p.address)!;
+  const b = Uint8Array.from(ip.bytes);
+  for (let i = 0; i < b.length; i++) {
+    const bits = Math.max(0, Math.min(8, p.prefixLen - i * 8));
+    b[i]! |= ~(0xff << (8 - bits)) & 0xff;
+  }
+  return formatIP(b);
+}
+
+/** Whether the prefix has host bits set ("10.0.1.7/24" does, "10.0.1.0/24" does not). */
+export function hasHostBits(p: Prefix): boolean {
+  return networkOf(p) !== p.address;
+}
+
+/** Format a prefix as "addr/len". */
+export function formatPrefix(p: Prefix): string {
+  return `${p.address}/${p.prefixLen}`;
+}
+
 const MAC_RE = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2})*$/;
 
 /** Parse "aa:bb:cc:dd:ee:ff" (also '-' separated; any length of 1..32 bytes) into bytes. Throws ArgumentError. */
