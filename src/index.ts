@@ -38,7 +38,28 @@ export {
   familyName,
   tableName,
 } from './rtnl/rtcommon.js';
-export { Routes } from './rtnl/routes.js';
+export { Routes, type RouteSpec, type NexthopSpec, type RouteListFilter, type RouteGetOptions, type RouteMetricsOptions } from './rtnl/routes.js';
+export {
+  type Route,
+  type RouteAttrs,
+  type RtMsg,
+  type Nexthop,
+  type NexthopAttrs,
+  type RtVia,
+  type RouteMetrics,
+  type RouteCacheInfo,
+  type MetricName,
+  type RoutePrefName,
+  type EncapTypeName,
+  type MfcStats,
+  routeFlagNames,
+  metricLockNames,
+  routePolicy,
+  metricsPolicy,
+  decodeRoute,
+  encodeRoute,
+  RTA_FLOWLABEL,
+} from './rtnl/route.js';
 export { Neighs } from './rtnl/neighs.js';
 export { Rules } from './rtnl/rules.js';
 export { type MonitorOptions } from './rtnl/monitor.js';

@@ -289,3 +289,18 @@ export function checkBool(v: unknown, field: string): boolean {
   if (typeof v !== 'boolean') throw new ArgumentError(field, `expected true or false, got ${describe(v)}`);
   return v;
 }
+
+/** IP protocol numbers by name (for route get / rules: ipProto). */
+export type IpProtoName = 'icmp' | 'igmp' | 'tcp' | 'udp' | 'gre' | 'esp' | 'ah' | 'ipv6-icmp' | 'sctp' | 'udplite';
+export const IP_PROTOS = new NameTable<IpProtoName>('IP protocol', {
+  1: 'icmp',
+  2: 'igmp',
+  6: 'tcp',
+  17: 'udp',
+  47: 'gre',
+  50: 'esp',
+  51: 'ah',
+  58: 'ipv6-icmp',
+  132: 'sctp',
+  136: 'udplite',
+});
