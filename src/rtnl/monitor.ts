@@ -172,6 +172,8 @@ export interface ObjectEvent<K extends string = string, T = object | undefined> 
   /** The decoded message (same codecs as dumps); undefined when no schema is registered for its type or it failed to decode. */
   object: T;
   message: MonitorMessageInfo;
+  /** The message bytes (a view into the received datagram), for raw access and printing. */
+  raw: RawMessage;
   /** Reception time, ms since the epoch. */
   timestamp: number;
   /** The event comes from the re-dump after an overrun, not from a notification. */
@@ -264,6 +266,7 @@ export function eventFromMessage(m: RawMessage, timestamp = Date.now()): ObjectE
     kind: kindOf(m.type),
     object: undefined,
     message: { type: m.type, typeName: rtmName(m.type), flags: m.flags, seq: m.seq, pid: m.pid, len: m.len },
+    raw: m,
     timestamp,
   };
   const s = schemaFor(m.type);
