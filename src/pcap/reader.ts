@@ -15,7 +15,7 @@
  * @module
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { DecodeError } from '../netlink/errors.js';
+import { ArgumentError, DecodeError } from '../netlink/errors.js';
 
 /** A capture file that cannot be read as pcap/pcapng (bad magic, truncated, absurd lengths). */
 export class CaptureFormatError extends DecodeError {
@@ -87,8 +87,12 @@ export interface CapturePacket {
   fileOffset: number;
 }
 
-/** Where to read a capture from: a path, an open FileHandle (not closed by us), or a stream of chunks. */
-export type CaptureSource = string | FileHandle | AsyncIterable<Uint8Array>;
+/**
+ * Where to read a capture from: a path, an open FileHandle (not closed by
+ * us), a stream of chunks (a Readable, any async or sync iterable of
+ * Uint8Array), or the whole capture as one Uint8Array.
+ */
+export type CaptureSource = string | FileHandle | AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 
 export interface ReadOptions {
   /** Chunk size for file reads. Default 256 KiB. */
@@ -109,37 +113,54 @@ const PCAP_MAGIC_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_BOM = 0x1a2b3c4d;
 
-/** Buffered chunk reader over an async source; hands out copies. */
+/** Fills a buffer region with the next bytes; resolves the count (0 at the end). */
+type Filler = (buf: Buffer, off: number, len: number) => Promise<number>;
+
+/**
+ * Buffered reader over a byte source. One store (a few chunks big, grown
+ * only for packets larger than that) is reused for the whole file, so
+ * reading produces no garbage besides the packet copies handed out.
+ * Views returned by peek()/take() are valid until the next need()/skip().
+ */
 class ByteStream {
-  private buf: Buffer = Buffer.alloc(0);
-  private pos = 0;
-  /** File offset of buf[pos]. */
+  private store: Buffer;
+  private start = 0;
+  private end = 0;
+  /** File offset of the next unread byte. */
   offset = 0;
   private eof = false;
-  constructor(private readonly next: () => Promise<Buffer | null>) {}
+  constructor(
+    private readonly fill: Filler,
+    private readonly chunkSize: number,
+  ) {
+    this.store = Buffer.allocUnsafe(chunkSize * 2);
+  }
 
   get available(): number {
-    return this.buf.length - this.pos;
+    return this.end - this.start;
   }
 
   /** Make at least n bytes available; false at EOF before that. */
   async need(n: number): Promise<boolean> {
-    if (this.available >= n) return true;
-    const parts: Buffer[] = [this.buf.subarray(this.pos)];
-    let have = this.available;
-    while (have < n && !this.eof) {
-      const c = await this.next();
-      if (c === null) {
-        this.eof = true;
-        break;
+    while (this.available < n && !this.eof) {
+      if (this.store.length - this.start < n || this.store.length - this.end < this.chunkSize / 4) {
+        // compact (and grow for a packet bigger than the store)
+        const avail = this.available;
+        if (this.store.length < n + this.chunkSize) {
+          const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, n + this.chunkSize));
+          this.store.copy(bigger, 0, this.start, this.end);
+          this.store = bigger;
+        } else {
+          this.store.copyWithin(0, this.start, this.end);
+        }
+        this.start = 0;
+        this.end = avail;
       }
-      if (c.length === 0) continue;
-      parts.push(c);
-      have += c.length;
+      const got = await this.fill(this.store, this.end, Math.min(this.chunkSize, this.store.length - this.end));
+      if (got === 0) this.eof = true;
+      this.end += got;
     }
-    this.buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, have);
-    this.pos = 0;
-    return have >= n;
+    return this.available >= n;
   }
 
   /** True when no byte is left. */
@@ -149,23 +170,23 @@ class ByteStream {
 
   /** View of the next n bytes (must be available), without consuming. */
   peek(n: number): Buffer {
-    return this.buf.subarray(this.pos, this.pos + n);
+    return this.store.subarray(this.start, this.start + n);
   }
 
-  /** Consume n available bytes, returning a view (valid until the next need()). */
+  /** Consume n available bytes, returning a view. */
   take(n: number): Buffer {
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
+    const b = this.store.subarray(this.start, this.start + n);
+    this.start += n;
     this.offset += n;
     return b;
   }
 
-  /** Consume n bytes (possibly more than one chunk) without keeping them. */
+  /** Consume n bytes (possibly more than the store holds) without keeping them. */
   async skip(n: number): Promise<boolean> {
     while (n > 0) {
       if (this.available === 0 && !(await this.need(1))) return false;
       const k = Math.min(n, this.available);
-      this.pos += k;
+      this.start += k;
       this.offset += k;
       n -= k;
     }
@@ -173,43 +194,70 @@ class ByteStream {
   }
 }
 
-function chunkSource(src: CaptureSource, chunkSize: number): { next: () => Promise<Buffer | null>; close: () => Promise<void> } {
-  const iterable = typeof src === 'object' && src !== null && Symbol.asyncIterator in src;
+function byteSource(src: CaptureSource): { fill: Filler; close: () => Promise<void> } {
+  const fromChunks = (next: () => Promise<Uint8Array | null>, close: () => Promise<void>): { fill: Filler; close: () => Promise<void> } => {
+    let pending: Uint8Array | undefined;
+    let done = false;
+    return {
+      fill: async (buf, off, len) => {
+        while (!pending || pending.length === 0) {
+          if (done) return 0;
+          const c = await next();
+          if (c === null) {
+            done = true;
+            return 0;
+          }
+          pending = c;
+        }
+        const k = Math.min(len, pending.length);
+        buf.set(pending.subarray(0, k), off);
+        pending = pending.subarray(k);
+        return k;
+      },
+      close,
+    };
+  };
+  if (src instanceof Uint8Array) {
+    let given = false;
+    return fromChunks(
+      async () => {
+        if (given) return null;
+        given = true;
+        return src;
+      },
+      async () => undefined,
+    );
+  }
+  const iterable = typeof src === 'object' && src !== null && (Symbol.asyncIterator in src || Symbol.iterator in src);
   if (!iterable) {
     let fh: FileHandle | undefined = typeof src === 'string' ? undefined : (src as FileHandle);
     const owned = typeof src === 'string';
-    let done = false;
+    let closed = false;
     return {
-      next: async () => {
-        if (done) return null;
+      fill: async (buf, off, len) => {
+        if (closed) return 0;
         fh ??= await open(src as string, 'r');
-        const b = Buffer.allocUnsafe(chunkSize);
-        const { bytesRead } = await fh.read(b, 0, chunkSize, null);
-        if (bytesRead === 0) {
-          done = true;
-          return null;
-        }
-        return bytesRead === chunkSize ? b : b.subarray(0, bytesRead);
+        const { bytesRead } = await fh.read(buf, off, len, null);
+        return bytesRead;
       },
       close: async () => {
-        done = true;
+        closed = true;
         if (owned && fh) await fh.close();
         fh = undefined;
       },
     };
   }
-  const it = (src as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-  return {
-    next: async () => {
+  const it: AsyncIterator<Uint8Array> | Iterator<Uint8Array> =
+    Symbol.asyncIterator in (src as object) ? (src as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]() : (src as Iterable<Uint8Array>)[Symbol.iterator]();
+  return fromChunks(
+    async () => {
       const r = await it.next();
-      if (r.done) return null;
-      const v = r.value;
-      return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.length);
+      return r.done ? null : r.value;
     },
-    close: async () => {
+    async () => {
       await it.return?.();
     },
-  };
+  );
 }
 
 /**
@@ -222,8 +270,9 @@ function chunkSource(src: CaptureSource, chunkSize: number): { next: () => Promi
 export async function* readPackets(src: CaptureSource, opts: ReadOptions = {}): AsyncGenerator<CapturePacket, void, undefined> {
   const chunkSize = opts.chunkSize ?? 256 * 1024;
   const maxPacket = opts.maxPacketSize ?? 64 * 1024 * 1024;
-  const source = chunkSource(src, chunkSize);
-  const s = new ByteStream(source.next);
+  if (!Number.isInteger(chunkSize) || chunkSize < 4096) throw new ArgumentError('chunkSize', 'expected an integer of at least 4096');
+  const source = byteSource(src);
+  const s = new ByteStream(source.fill, chunkSize);
   try {
     if (!(await s.need(4))) {
       throw new CaptureFormatError(s.available === 0 ? 'empty file: not a pcap or pcapng capture' : 'file too short for a pcap or pcapng header', 0);
