@@ -648,7 +648,12 @@ export class NetlinkSocket {
   private onReadable(status: number): void {
     if (this.closed) return;
     if (status < 0) {
+      // libuv stops a poll handle when it reports an error (EPOLLERR: e.g.
+      // sk_err = ENOBUFS after an overrun). Restart it; the read below
+      // consumes the pending socket error.
       dbg('poll error %d', status);
+      this.polling = false;
+      this.updatePolling();
     }
     const n = native();
     const arr = this.recvArr;
