@@ -43,6 +43,8 @@ import type { RawMessage } from '../netlink/message.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import { describe } from '../netlink/ip.js';
 import type { Link } from './link.js';
+import type { Address } from './addr.js';
+import type { Route } from './route.js';
 import type { NsId } from './nsid.js';
 import type { Rtnl } from './rtnl.js';
 import { RTM_NAMES, rtmName, schemaFor, summarizeMessage } from './schema.js';
@@ -142,6 +144,8 @@ export function resolveGroups(groups: ReadonlyArray<MonitorGroupSpec>, field = '
  */
 export interface MonitorObjectMap {
   link: Link;
+  address: Address;
+  route: Route;
   nsid: NsId;
 }
 

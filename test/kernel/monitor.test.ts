@@ -60,8 +60,13 @@ ktest(test, 'scripted sequence (add veth, up, address, route, delete) arrives in
       assert.equal([...steps].sort((a, b) => a - b), steps, `in order:\n${lines.join('\n')}`);
       const links = seen.filter((e): e is ObjectEvent<'link', Link> => isEvent(e, 'link') && e.object.name === 'v0');
       assert.ok(links.every((e) => e.object.index === idx && e.kind === 'link'), 'index as ip reports it');
-      const addr = seen.find((e) => e.type === 'newaddr')!;
-      assert.is((addr as { kind: string }).kind, 'address');
+      // typed objects, decoded with the address and route schemas, agree with what ip was told
+      const addr = seen.find((e) => isEvent(e, 'address') && e.type === 'newaddr');
+      assert.ok(addr && isEvent(addr, 'address'));
+      assert.equal([addr.object.local, addr.object.prefixLen, addr.object.index], ['10.7.0.1', 24, idx]);
+      const rt = seen.find((e) => isEvent(e, 'route') && e.object.dst === '10.6.0.0/16');
+      assert.ok(rt && isEvent(rt, 'route'));
+      assert.equal([rt.object.dstLen, rt.object.gateway, rt.object.oif], [16, '10.7.0.2', idx]);
       assert.ok(seen.every((e) => 'timestamp' in e && e.timestamp > 0));
       // the route notification carries our interface's index (RTA_OIF) and the message header
       const route = seen.find((e) => e.type === 'newroute' && summary(e).includes('10.6.0.0')) as Extract<MonitorEvent, { kind: string }>;
