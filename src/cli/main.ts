@@ -394,7 +394,7 @@ function eventLines(ev: MonitorEvent, o: FormatOptions): string[] {
     case 'error':
       return [`${ts} error: ${ev.error.message}`];
     default: {
-      const label = `[${ev.kind.toUpperCase()}]${ev.resync ? ' [RESYNC]' : ''}`;
+      const label = `[${ev.kind === 'address' ? 'ADDR' : ev.kind.toUpperCase()}]${ev.resync ? ' [RESYNC]' : ''}`;
       const del = ev.type.startsWith('del') ? 'Deleted ' : '';
       const lines = formatRouteMessage(ev.raw, ev.object as Record<string, unknown> | undefined, o);
       if (ev.decodeError) lines.push(`    decode error: ${ev.decodeError.message}`);

@@ -199,7 +199,7 @@ ktest(test, 'monitor prints a scripted sequence (add veth, up, address, route, d
     const steps = [
       /\[LINK\] \d+: v0@v1: <BROADCAST,MULTICAST> mtu 1500 /,
       /\[LINK\] \d+: v0@v1: <NO-CARRIER,BROADCAST,MULTICAST,UP> /,
-      /\[ADDRESS\] \d+: v0 +inet 10\.7\.0\.1\/24 scope global v0$/,
+      /\[ADDR\] \d+: v0 +inet 10\.7\.0\.1\/24 scope global v0$/,
       /\[ROUTE\] 10\.6\.0\.0\/16 via 10\.7\.0\.2 dev v0 /,
       /\[LINK\] Deleted \d+: v0@/,
     ].map((re) => ev.findIndex((l) => re.test(l)));
