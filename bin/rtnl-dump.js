@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+// rtnl-dump: see docs/cli.md. Exit codes: 0 ok, 1 runtime error, 2 bad usage.
+process.stdout.on('error', (e) => {
+  // `rtnl-dump pcap big.pcap | head`: the reader went away; that is not an error.
+  if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 import('../dist/src/cli/main.js')
   .then((m) => m.main(process.argv.slice(2)))
   .then((code) => {

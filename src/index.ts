@@ -62,7 +62,42 @@ export {
 } from './rtnl/route.js';
 export { Neighs } from './rtnl/neighs.js';
 export { Rules } from './rtnl/rules.js';
-export { type MonitorOptions } from './rtnl/monitor.js';
+export {
+  Monitor,
+  isEvent,
+  resolveGroups,
+  MONITOR_GROUPS,
+  MONITOR_ALIASES,
+  type MonitorOptions,
+  type MonitorEvent,
+  type ObjectEvent,
+  type OverrunEvent,
+  type ResyncedEvent,
+  type MonitorErrorEvent,
+  type MonitorObjectMap,
+  type MonitorGroup,
+  type MonitorAlias,
+  type MonitorGroupSpec,
+  type MonitorMessageInfo,
+  type ChangeType,
+} from './rtnl/monitor.js';
+export { type NsId, nsidPolicy } from './rtnl/nsid.js';
+export {
+  PcapWriter,
+  readNetlinkCapture,
+  readPackets,
+  decodeNetlinkFrame,
+  decodeDatagram,
+  CaptureFormatError,
+  LinkTypeError,
+  LINKTYPE_NETLINK,
+  type PcapWriterOptions,
+  type CapturePacket,
+  type CaptureSource,
+  type NetlinkPacket,
+  type NetlinkFrame,
+  type CapturedMessage,
+} from './pcap/index.js';
 export { Links, type LinkRef, type LinkAddOptions, type LinkSetOptions, type LinkCommonOptions, type LinkListFilter } from './rtnl/links.js';
 export {
   type Link,

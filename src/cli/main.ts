@@ -1,78 +1,556 @@
 /**
- * rtnl-dump: dump and decode rtnetlink state and traffic.
- * Exit codes: 0 ok, 1 runtime/kernel error, 2 bad usage.
+ * rtnl-dump: dump, monitor and decode rtnetlink state and traffic.
+ * See docs/cli.md. Exit codes: 0 ok, 1 runtime error (kernel, system,
+ * unreadable or corrupt file), 2 bad usage.
  * @module
  */
 import '../rtnl/kinds/index.js';
+import { NETLINK_FAMILY_NAMES, NETLINK_ROUTE } from '../netlink/constants.js';
+import { ArgumentError, DecodeError } from '../netlink/errors.js';
+import type { RawMessage } from '../netlink/message.js';
 import { Rtnl } from '../rtnl/rtnl.js';
-import { linkFlagNames, type Link } from '../rtnl/link.js';
+import { decodeMessage, rtmName, schemaFor } from '../rtnl/schema.js';
+import * as U from '../rtnl/uapi.js';
+import type { MonitorEvent } from '../rtnl/monitor.js';
+import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
+import { CaptureFormatError } from '../pcap/reader.js';
+import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
+import { formatRouteMessage, isoNs, toJson, type FormatOptions, type NameCache } from './format.js';
 
-const USAGE = `usage: rtnl-dump <command> [options]
+/** Where the CLI writes (stdout/stderr by default; tests pass their own). */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Read all of stdin (for `hex -`). */
+  stdin?(): Promise<string>;
+}
+
+/** A usage error: printed with the command's help, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+const COMMON = `  --netns NAME    work inside the network namespace NAME (/run/netns/NAME, or an absolute path)
+  -j, --json      print JSON
+  -d, --details   print every attribute by its uapi name (unknown ones as unknown(type=N) <hex>)
+  -h, --help      this help`;
+
+const HELP: Record<string, string> = {
+  '': `usage: rtnl-dump <command> [options] [arguments]
 
 commands:
-  link [--netns NAME] [--json] [-d]   list network interfaces (like ip [-d] link show)
+  link      list network interfaces                 (ip -d link show)
+  addr      list addresses                          (ip addr show)
+  route     list routes of every table              (ip route show table all)
+  neigh     list neighbour (ARP/NDP, FDB) entries   (ip neigh show)
+  rule      list policy routing rules               (ip rule show)
+  monitor   print rtnetlink notifications            (ip -ts monitor)
+  pcap      decode a netlink capture (pcap/pcapng, LINKTYPE_NETLINK)
+  hex       decode netlink messages given in hex
+  help      help for a command: rtnl-dump help monitor
 
-options:
-  --netns NAME   work inside the network namespace /run/netns/NAME
-  --json         print JSON
-  -d, --details  print every attribute
-  -h, --help     this help
+Run rtnl-dump <command> --help for the options of a command.
+exit codes: 0 success, 1 runtime error (kernel or system error, unreadable or corrupt file), 2 bad usage`,
+  link: `usage: rtnl-dump link [--netns NAME] [--json] [-d]
 
-exit codes: 0 success, 1 error from the kernel or the system, 2 bad usage`;
+List network interfaces like \`ip -d link show\`. With --json, an array of
+decoded links (API field names; IFLA attributes under camelCase names; bytes
+as hex; unknown attributes in "unknown": [{type, flags, data}]).
 
-function jsonReplacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  return v;
+${COMMON}`,
+  addr: `usage: rtnl-dump addr [--netns NAME] [-4|-6] [--json] [-d]
+
+List IPv4/IPv6 addresses (RTM_GETADDR dump), one per line like \`ip -o addr\`.
+
+${COMMON}
+  -4, -6          only IPv4 / only IPv6`,
+  route: `usage: rtnl-dump route [--netns NAME] [-4|-6] [--json] [-d]
+
+List the routes of every table (RTM_GETROUTE dump) like \`ip route show table all\`.
+
+${COMMON}
+  -4, -6          only IPv4 / only IPv6`,
+  neigh: `usage: rtnl-dump neigh [--netns NAME] [-4|-6] [--json] [-d]
+
+List neighbour entries (RTM_GETNEIGH dump) like \`ip neigh show\`.
+
+${COMMON}
+  -4, -6          only IPv4 / only IPv6`,
+  rule: `usage: rtnl-dump rule [--netns NAME] [-4|-6] [--json] [-d]
+
+List policy routing rules (RTM_GETRULE dump) like \`ip rule show\`.
+
+${COMMON}
+  -4, -6          only IPv4 / only IPv6`,
+  monitor: `usage: rtnl-dump monitor [--netns NAME] [--json] [-d] [--resync] [--rcvbuf BYTES] [--count N] [GROUP...]
+
+Print rtnetlink notifications as they arrive, each line prefixed with the
+time and the object kind, like \`ip -ts monitor label\`. Runs until
+interrupted (SIGINT/SIGTERM: exit 0) or until --count events were printed.
+"listening on ..." is written to stderr once subscribed.
+
+GROUP: all (default), link, address, route, mroute, neigh, rule, nsid,
+netconf, prefix, nexthop, or any RTNLGRP name in lower case with dashes
+(ipv4-ifaddr, ipv6-route, ipv4-rule, tc, mdb, stats, ...).
+
+${COMMON}
+  --resync        after an overrun (the kernel dropped notifications), re-dump
+                  the subscribed objects and print them tagged [RESYNC]
+  --rcvbuf BYTES  socket receive buffer (default 8 MiB)
+  --count N       exit after N object events
+
+With --json, one JSON object per line per event:
+  {"time":..., "type":"newlink", "kind":"link", "object":{...}, "message":{...}}
+  {"time":..., "type":"overrun", "resync":false}`,
+  pcap: `usage: rtnl-dump pcap FILE [--json] [-d]
+
+Decode a netlink capture (pcap or pcapng with link type NETLINK 253, e.g.
+\`tcpdump -i nlmon0 -w FILE\`, or a file written by Rtnl.open({ record })).
+The file is streamed: any size decodes in bounded memory. FILE may be - for
+stdin. NETLINK_ROUTE messages are decoded by name; other families are shown
+with their headers and payload bytes.
+
+${COMMON.split('\n').slice(1).join('\n')}
+
+With --json, one JSON object per line per frame (JSON Lines):
+  {"frame":1, "time":"...", "family":0, "familyName":"NETLINK_ROUTE",
+   "messages":[{"typeName":"RTM_NEWLINK", "seq":..., "object":{"name":"lo", ...}}]}`,
+  hex: `usage: rtnl-dump hex [--family FAMILY] [--json] [-d] HEX...
+
+Decode one netlink datagram (one or more messages) given as hex (spaces,
+colons and a 0x prefix are ignored; several arguments are joined; - reads the
+hex from stdin).
+
+  --family F      netlink family: route (default), generic, sock_diag,
+                  netfilter, xfrm, audit, ... or a number
+${COMMON.split('\n').slice(1).join('\n')}`,
+};
+
+const FAMILY_BY_NAME: Record<string, number> = {};
+for (const [n, name] of Object.entries(NETLINK_FAMILY_NAMES)) FAMILY_BY_NAME[name.slice(8).toLowerCase()] = Number(n);
+
+interface Args {
+  command: string;
+  netns?: string;
+  json: boolean;
+  details: boolean;
+  help: boolean;
+  family?: 4 | 6;
+  resync: boolean;
+  rcvbuf?: number;
+  count?: number;
+  nlFamily: number;
+  positional: string[];
 }
 
-function printLink(l: Link, details: boolean): void {
-  const flags = linkFlagNames(l.flags).join(',');
-  const master = l.master ? ` master ${l.master}` : '';
-  console.log(`${l.index}: ${l.name}: <${flags}> mtu ${l.mtu ?? '?'}${master} state ${String(l.operState ?? 'unknown').toUpperCase()}`);
-  console.log(`    link/${l.type === 772 ? 'loopback' : 'ether'} ${l.address ?? ''} brd ${l.broadcast ?? ''}`);
-  if (l.kind) console.log(`    ${l.kind}`);
-  if (details) console.log(`    ${JSON.stringify(l, jsonReplacer)}`);
+const ALLOWED: Record<string, string[]> = {
+  link: ['netns', 'json', 'details'],
+  addr: ['netns', 'json', 'details', 'ipfamily'],
+  route: ['netns', 'json', 'details', 'ipfamily'],
+  neigh: ['netns', 'json', 'details', 'ipfamily'],
+  rule: ['netns', 'json', 'details', 'ipfamily'],
+  monitor: ['netns', 'json', 'details', 'resync', 'rcvbuf', 'count'],
+  pcap: ['json', 'details'],
+  hex: ['json', 'details', 'family'],
+};
+
+function positiveInt(v: string | undefined, opt: string, cmd: string): number {
+  if (v === undefined) throw new UsageError(`${opt} needs a value`, cmd);
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${opt}: expected a positive integer, got "${v}"`, cmd);
+  return n;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const cmd = argv[0];
-  if (!cmd || cmd === '-h' || cmd === '--help') {
-    console.log(USAGE);
-    return cmd ? 0 : 2;
-  }
-  let netns: string | undefined;
-  let json = false;
-  let details = false;
+export function parseArgs(argv: string[]): Args {
+  const command = argv[0] ?? '';
+  const a: Args = { command, json: false, details: false, help: false, resync: false, nlFamily: NETLINK_ROUTE, positional: [] };
+  const allowed = ALLOWED[command];
+  if (!allowed) throw new UsageError(command.startsWith('-') ? `expected a command before ${command}` : `unknown command "${command}"`);
+  const need = (opt: string, key: string): void => {
+    if (!allowed.includes(key)) throw new UsageError(`option ${opt} does not apply to "${command}"`, command);
+  };
+  let onlyPositional = false;
   for (let i = 1; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--netns') {
-      netns = argv[++i];
-      if (!netns) {
-        console.error('rtnl-dump: --netns needs a namespace name');
-        return 2;
+    const x = argv[i]!;
+    if (onlyPositional || !x.startsWith('-') || x === '-') {
+      a.positional.push(x);
+      continue;
+    }
+    switch (x) {
+      case '--':
+        onlyPositional = true;
+        break;
+      case '-h':
+      case '--help':
+        a.help = true;
+        break;
+      case '--netns':
+      case '-n':
+        need(x, 'netns');
+        a.netns = argv[++i];
+        if (!a.netns) throw new UsageError(`${x} needs a namespace name`, command);
+        break;
+      case '-j':
+      case '--json':
+        need(x, 'json');
+        a.json = true;
+        break;
+      case '-d':
+      case '--details':
+        need(x, 'details');
+        a.details = true;
+        break;
+      case '-4':
+      case '-6':
+        need(x, 'ipfamily');
+        a.family = x === '-4' ? 4 : 6;
+        break;
+      case '--resync':
+        need(x, 'resync');
+        a.resync = true;
+        break;
+      case '--rcvbuf':
+        need(x, 'rcvbuf');
+        a.rcvbuf = positiveInt(argv[++i], x, command);
+        break;
+      case '--count':
+        need(x, 'count');
+        a.count = positiveInt(argv[++i], x, command);
+        break;
+      case '--family': {
+        need(x, 'family');
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError('--family needs a value', command);
+        const n = /^\d+$/.test(v) ? Number(v) : FAMILY_BY_NAME[v.toLowerCase().replace(/^netlink_/, '')];
+        if (n === undefined || n > 31) throw new UsageError(`--family: unknown netlink family "${v}" (known: ${Object.keys(FAMILY_BY_NAME).join(', ')}, or 0..31)`, command);
+        a.nlFamily = n;
+        break;
       }
-    } else if (a === '--json' || a === '-j') json = true;
-    else if (a === '-d' || a === '--details') details = true;
-    else if (a === '-h' || a === '--help') {
-      console.log(USAGE);
-      return 0;
-    } else {
-      console.error(`rtnl-dump: unknown option ${a}\n${USAGE}`);
-      return 2;
+      default:
+        throw new UsageError(`unknown option ${x}`, command);
     }
   }
-  if (cmd !== 'link') {
-    console.error(`rtnl-dump: unknown command ${cmd}\n${USAGE}`);
+  return a;
+}
+
+const defaultIo: CliIo = {
+  out: (s) => void process.stdout.write(s + '\n'),
+  err: (s) => void process.stderr.write(s + '\n'),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+/** Run the CLI; resolves with the exit code. */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  if (argv.length === 0) {
+    io.err(HELP['']!);
     return 2;
   }
-  const rtnl = await Rtnl.open(netns ? { netns } : {});
+  if (argv[0] === '-h' || argv[0] === '--help') {
+    io.out(HELP['']!);
+    return 0;
+  }
+  if (argv[0] === 'help') {
+    const topic = argv[1] ?? '';
+    const h = HELP[topic];
+    if (h === undefined) {
+      io.err(`rtnl-dump: no help for "${topic}"\n\n${HELP['']}`);
+      return 2;
+    }
+    io.out(h);
+    return 0;
+  }
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`rtnl-dump: ${e.message}\n\n${HELP[e.command ?? ''] ?? HELP['']}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.help) {
+    io.out(HELP[args.command]!);
+    return 0;
+  }
+  try {
+    switch (args.command) {
+      case 'link':
+      case 'addr':
+      case 'route':
+      case 'neigh':
+      case 'rule':
+        noPositional(args);
+        return await dumpCommand(args, io);
+      case 'monitor':
+        return await monitorCommand(args, io);
+      case 'pcap':
+        return await pcapCommand(args, io);
+      case 'hex':
+        return await hexCommand(args, io);
+      default:
+        throw new UsageError(`unknown command "${args.command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ArgumentError) {
+      io.err(`rtnl-dump: ${e.message}\n\n${HELP[args.command] ?? HELP['']}`);
+      return 2;
+    }
+    io.err(`rtnl-dump: ${errorText(e)}`);
+    return 1;
+  }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function noPositional(a: Args): void {
+  if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}"`, a.command);
+}
+
+// ----------------------------------------------------------------- dumps
+
+const DUMPS: Record<string, { type: number; header: number }> = {
+  addr: { type: U.RTM_GETADDR, header: 8 },
+  route: { type: U.RTM_GETROUTE, header: 12 },
+  neigh: { type: U.RTM_GETNEIGH, header: 12 },
+  rule: { type: U.RTM_GETRULE, header: 12 },
+};
+
+/** JSON form of a message without a registered schema. */
+function undecoded(m: RawMessage, typeName: string): Record<string, unknown> {
+  return { type: typeName, undecoded: true, payload: m.buf.subarray(m.offset + 16, m.offset + m.len) };
+}
+
+function decodeOrError(m: RawMessage): { obj?: Record<string, unknown>; error?: Error } {
+  try {
+    return { obj: decodeMessage(m) };
+  } catch (e) {
+    return { error: e as Error };
+  }
+}
+
+async function dumpCommand(a: Args, io: CliIo): Promise<number> {
+  const rtnl = await Rtnl.open(a.netns !== undefined ? { netns: a.netns } : {});
   try {
     const links = await rtnl.links.list();
-    if (json) console.log(JSON.stringify(links, jsonReplacer, 1));
-    else for (const l of links) printLink(l, details);
+    const names: NameCache = new Map(links.map((l) => [l.index, l.name]));
+    const o: FormatOptions = { details: a.details, names };
+    if (a.command === 'link') {
+      if (a.json) io.out(toJson(links, 1));
+      else for (const l of links) for (const line of formatRouteMessageForLink(l, o)) io.out(line);
+      return 0;
+    }
+    const d = DUMPS[a.command]!;
+    const body = Buffer.alloc(d.header);
+    body[0] = a.family === 4 ? 2 : a.family === 6 ? 10 : 0;
+    const msgs = await rtnl.socket.dumpAll(d.type, body, { what: `${a.command} dump` });
+    if (a.json) {
+      const arr = msgs.map((m) => {
+        const r = decodeOrError(m);
+        return r.obj ?? { ...undecoded(m, rtmName(m.type)), ...(r.error ? { decodeError: r.error.message } : {}) };
+      });
+      io.out(toJson(arr, 1));
+      return 0;
+    }
+    for (const m of msgs) {
+      const r = decodeOrError(m);
+      for (const line of formatRouteMessage(m, r.obj, o)) io.out(line);
+      if (r.error) io.out(`    decode error: ${r.error.message}`);
+    }
     return 0;
   } finally {
     await rtnl.close();
   }
+}
+
+function formatRouteMessageForLink(l: import('../rtnl/link.js').Link, o: FormatOptions): string[] {
+  // Links come decoded from links.list(); format them like any link message.
+  const fake: RawMessage = { len: 16, type: U.RTM_NEWLINK, flags: 0, seq: 0, pid: 0, buf: Buffer.alloc(32), offset: 0 };
+  return formatRouteMessage(fake, l as unknown as Record<string, unknown>, o);
+}
+
+// --------------------------------------------------------------- monitor
+
+function eventLines(ev: MonitorEvent, o: FormatOptions): string[] {
+  const ts = `[${new Date(ev.timestamp).toISOString()}]`;
+  switch (ev.type) {
+    case 'overrun':
+      return [`${ts} overrun: the kernel dropped notifications (receive buffer full)${ev.resync ? '; re-dumping' : ''}`];
+    case 'resynced':
+      return [`${ts} resynced: ${ev.kinds.join(', ') || 'nothing to re-dump'}`];
+    case 'error':
+      return [`${ts} error: ${ev.error.message}`];
+    default: {
+      const label = `[${ev.kind === 'address' ? 'ADDR' : ev.kind.toUpperCase()}]${ev.resync ? ' [RESYNC]' : ''}`;
+      const del = ev.type.startsWith('del') ? 'Deleted ' : '';
+      const lines = formatRouteMessage(ev.raw, ev.object as Record<string, unknown> | undefined, o);
+      if (ev.decodeError) lines.push(`    decode error: ${ev.decodeError.message}`);
+      if (ev.type === 'dellink' && ev.object && 'index' in ev.object) o.names.delete((ev.object as { index: number }).index);
+      return [`${ts} ${label} ${del}${lines[0] ?? ''}`, ...lines.slice(1)];
+    }
+  }
+}
+
+function eventJson(ev: MonitorEvent): string {
+  const time = new Date(ev.timestamp).toISOString();
+  if (ev.type === 'overrun') return toJson({ time, type: ev.type, resync: ev.resync });
+  if (ev.type === 'resynced') return toJson({ time, type: ev.type, kinds: ev.kinds });
+  if (ev.type === 'error') return toJson({ time, type: ev.type, error: ev.error.message });
+  const out: Record<string, unknown> = { time, type: ev.type, kind: ev.kind };
+  if (ev.resync) out.resync = true;
+  out.message = ev.message;
+  if (ev.object) out.object = ev.object;
+  else out.payload = ev.raw.buf.subarray(ev.raw.offset + 16, ev.raw.offset + ev.raw.len);
+  if (ev.decodeError) out.decodeError = ev.decodeError.message;
+  return toJson(out);
+}
+
+async function monitorCommand(a: Args, io: CliIo): Promise<number> {
+  const groups = a.positional.length ? a.positional : ['all'];
+  const rtnl = await Rtnl.open(a.netns !== undefined ? { netns: a.netns } : {});
+  let stop: (() => void) | undefined;
+  const onSignal = (): void => stop?.();
+  try {
+    const mon = rtnl.monitor(groups, { resync: a.resync, ...(a.rcvbuf ? { rcvbuf: a.rcvbuf } : {}) });
+    stop = () => mon.close();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const names: NameCache = new Map((await rtnl.links.list()).map((l) => [l.index, l.name]));
+    const o: FormatOptions = { details: a.details, names };
+    io.err(`rtnl-dump: listening on ${mon.groups.join(', ')}${a.netns ? ` in ${a.netns}` : ''}`);
+    let n = 0;
+    for await (const ev of mon) {
+      if (a.json) io.out(eventJson(ev));
+      else for (const line of eventLines(ev, o)) io.out(line);
+      if ('kind' in ev && a.count !== undefined && ++n >= a.count) break;
+    }
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await rtnl.close();
+  }
+}
+
+// ------------------------------------------------------------ pcap / hex
+
+function messageJson(m: CapturedMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { len: m.len, type: m.type, typeName: m.typeName, flags: m.flags, flagNames: m.flagNames, seq: m.seq, pid: m.pid };
+  if (m.kind) out.kind = m.kind;
+  if (m.object) out.object = m.object;
+  if (m.error) out.error = m.error;
+  if (m.done) out.done = m.done;
+  if (!m.object && !m.error && !m.done) out.payload = m.payload;
+  if (m.decodeError) out.decodeError = m.decodeError.message;
+  return out;
+}
+
+function messageLines(m: CapturedMessage, family: number, o: FormatOptions, indent: string): string[] {
+  const head = `${indent}${m.typeName} len=${m.len} flags=${m.flagNames.join(',') || '0'} seq=${m.seq} pid=${m.pid}`;
+  const out: string[] = [];
+  if (m.error) {
+    const e = m.error;
+    let s = `${head} ${e.error === 0 ? 'ACK' : `error=${e.error} ${e.code}`} for ${e.request.typeName} seq=${e.request.seq}`;
+    if (e.extack.message) s += ` msg=${JSON.stringify(e.extack.message)}`;
+    if (e.extack.offset !== undefined) s += ` offset=${e.extack.offset}`;
+    out.push(s);
+  } else if (m.done) {
+    out.push(`${head}${m.done.error ? ` error=${m.done.error} ${m.done.code}` : ''}`);
+  } else if (family === NETLINK_ROUTE && m.type >= 16 && (m.object || !schemaFor(m.type) || m.payload.length >= (schemaFor(m.type)?.headerSize ?? 0))) {
+    out.push(head);
+    for (const l of formatRouteMessage(m.raw, m.object, o)) out.push(`${indent}  ${l}`);
+  } else {
+    const n = m.payload.length;
+    const shown = o.details || n <= 64 ? m.payload : m.payload.subarray(0, 64);
+    out.push(`${head} payload ${n ? shown.toString('hex') : '(empty)'}${shown.length < n ? `... (${n} bytes)` : ''}`);
+  }
+  if (m.decodeError) out.push(`${indent}  decode error: ${m.decodeError.message}`);
+  return out;
+}
+
+function frameJson(p: NetlinkPacket): string {
+  const o: Record<string, unknown> = {
+    frame: p.frame,
+    ...(p.timestampNs !== undefined ? { time: isoNs(p.timestampNs), timestampNs: p.timestampNs.toString() } : {}),
+    interfaceId: p.interfaceId,
+    length: p.data.length,
+    originalLength: p.originalLength,
+    pkttype: p.pkttype,
+    pkttypeName: PACKET_TYPE_NAMES[p.pkttype] ?? String(p.pkttype),
+    family: p.family,
+    familyName: p.familyName,
+    messages: p.messages.map(messageJson),
+  };
+  if (p.truncated) o.truncated = true;
+  if (p.error) o.error = p.error.message;
+  return toJson(o);
+}
+
+async function pcapCommand(a: Args, io: CliIo): Promise<number> {
+  if (a.positional.length !== 1) throw new UsageError(a.positional.length ? `expected one FILE, got ${a.positional.length} arguments` : 'missing FILE', 'pcap');
+  const file = a.positional[0]!;
+  const o: FormatOptions = { details: a.details, names: new Map() };
+  let frames = 0;
+  try {
+    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file)) {
+      frames++;
+      if (a.json) {
+        io.out(frameJson(p));
+        continue;
+      }
+      const t = p.timestampNs !== undefined ? ` ${isoNs(p.timestampNs)}` : '';
+      io.out(`frame ${p.frame}${t} ${p.familyName} ${PACKET_TYPE_NAMES[p.pkttype] ?? p.pkttype} ${p.data.length} bytes${p.truncated ? ` (truncated from ${p.originalLength})` : ''}`);
+      for (const m of p.messages) for (const l of messageLines(m, p.family, o, '  ')) io.out(l);
+      if (p.error) io.out(`  malformed: ${p.error.message}`);
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (e instanceof CaptureFormatError) throw new Error(`${file}: ${err.message}${frames ? ` (after ${frames} frames)` : ''}`);
+    if (err.code && err.syscall) throw new Error(`cannot read ${file}: ${err.code} (${err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')})`);
+    throw e;
+  }
+  return 0;
+}
+
+/** Parse hex with optional spaces, colons, newlines and 0x prefixes. */
+export function parseHex(text: string): Buffer {
+  const s = text.replace(/0x/gi, '').replace(/[\s:,-]/g, '');
+  if (s.length === 0) throw new UsageError('no hex bytes given', 'hex');
+  if (!/^[0-9a-fA-F]*$/.test(s)) throw new UsageError(`not hex: "${text.slice(0, 40)}${text.length > 40 ? '...' : ''}"`, 'hex');
+  if (s.length % 2) throw new UsageError(`odd number of hex digits (${s.length})`, 'hex');
+  return Buffer.from(s, 'hex');
+}
+
+async function hexCommand(a: Args, io: CliIo): Promise<number> {
+  if (a.positional.length === 0) throw new UsageError('missing HEX', 'hex');
+  let text = a.positional.join('');
+  if (a.positional.length === 1 && a.positional[0] === '-') {
+    if (!io.stdin) throw new UsageError('stdin is not available', 'hex');
+    text = await io.stdin();
+  }
+  const buf = parseHex(text);
+  const { messages, error } = decodeDatagram(buf, a.nlFamily);
+  const o: FormatOptions = { details: a.details, names: new Map() };
+  if (a.json) {
+    for (const m of messages) io.out(toJson(messageJson(m)));
+  } else {
+    for (const m of messages) for (const l of messageLines(m, a.nlFamily, o, '')) io.out(l);
+  }
+  if (error) {
+    throw new DecodeError(`malformed netlink bytes: ${error.message.replace(/ at offset \d+$/, '')}`, error.offset);
+  }
+  return 0;
 }

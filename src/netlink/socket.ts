@@ -214,6 +214,9 @@ export class NetlinkSocket {
   private inFlight = 0;
   private activeDump: Pending | undefined;
   private paused = false;
+  /** Reading stopped by the owner (pauseReading()), e.g. a slow multicast consumer. */
+  private held = false;
+  private draining = false;
   private closed = false;
   private readonly maxInFlight: number;
   private readonly defaultTimeout: number;
@@ -571,7 +574,7 @@ export class NetlinkSocket {
   private updatePolling(): void {
     if (this.closed || !this.poll) return;
     const n = native();
-    const want = !this.paused && (this.pending.size > 0 || this.multicast !== undefined);
+    const want = !this.paused && !this.held && (this.pending.size > 0 || this.multicast !== undefined);
     if (want && !this.polling) {
       n.pollStart(this.poll, POLL_READABLE);
       this.polling = true;
@@ -581,6 +584,49 @@ export class NetlinkSocket {
     }
     // Keep the process alive while answers are awaited or a listener is set.
     n.pollRef(this.poll, this.pending.size > 0 || this.waiting.length > 0 || this.multicast !== undefined);
+  }
+
+  /**
+   * Stop reading the socket until resumeReading(), e.g. while a multicast
+   * consumer is behind. The kernel keeps queueing into the receive buffer;
+   * when it is full, the kernel drops notifications and the next read
+   * reports ENOBUFS (to onError). Requests in flight wait as well.
+   */
+  holdReading(): void {
+    if (this.held || this.closed) return;
+    this.held = true;
+    dbg('hold reading');
+    this.updatePolling();
+  }
+
+  /** Undo holdReading() and drain what the kernel queued meanwhile. */
+  releaseReading(): void {
+    if (!this.held) return;
+    this.held = false;
+    dbg('release reading');
+    if (this.closed) return;
+    this.updatePolling();
+    setImmediate(() => this.onReadable(0));
+  }
+
+  /**
+   * Read, synchronously, every datagram the kernel has queued right now
+   * (even while reading is held), dispatching them as usual. Used after an
+   * overrun to take in what was queued before the loss.
+   */
+  drain(): void {
+    if (this.closed || this.draining) return;
+    this.draining = true;
+    try {
+      this.onReadable(0);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Whether holdReading() is in effect. */
+  get readingHeld(): boolean {
+    return this.held;
   }
 
   private pauseReading(): void {
@@ -602,12 +648,17 @@ export class NetlinkSocket {
   private onReadable(status: number): void {
     if (this.closed) return;
     if (status < 0) {
+      // libuv stops a poll handle when it reports an error (EPOLLERR: e.g.
+      // sk_err = ENOBUFS after an overrun). Restart it; the read below
+      // consumes the pending socket error.
       dbg('poll error %d', status);
+      this.polling = false;
+      this.updatePolling();
     }
     const n = native();
     const arr = this.recvArr;
     for (;;) {
-      if (this.paused || this.closed) return;
+      if (this.paused || (this.held && !this.draining) || this.closed) return;
       arr.length = 0;
       // During a dump read one datagram at a time, so a slow consumer pauses
       // the kernel (dumps only progress as we read) instead of us buffering.

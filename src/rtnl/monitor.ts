@@ -1,16 +1,512 @@
 /**
- * rtnl.monitor(): multicast subscriptions as an async iterator of typed
- * events. Placeholder: filled in by the CLI/monitor work.
+ * rtnl.monitor(): rtnetlink multicast notifications as an async iterator of
+ * typed events, like `ip monitor`.
+ *
+ * ```ts
+ * for await (const ev of rtnl.monitor(['link', 'address'], { resync: true })) {
+ *   if (ev.type === 'overrun') { ... }            // notifications were lost
+ *   else if (isEvent(ev, 'link')) console.log(ev.type, ev.object.name);
+ * }
+ * ```
+ *
+ * - A dedicated NETLINK_ROUTE socket, opened in the namespace of the Rtnl
+ *   handle, joins the groups; its receive buffer is 8 MiB by default
+ *   (SO_RCVBUFFORCE, falling back to SO_RCVBUF without CAP_NET_ADMIN).
+ * - Nothing is lost silently: when the kernel could not queue a notification
+ *   (receive buffer full: ENOBUFS) the iterator yields `{ type: 'overrun' }`.
+ *   With `resync: true` it then re-dumps the subscribed object kinds and
+ *   yields the current objects as events marked `resync: true`, then
+ *   `{ type: 'resynced' }`; notifications that arrived during the re-dump
+ *   follow after it, in order.
+ * - Memory is bounded: at most `highWaterMark` events (default 4096) wait for
+ *   the consumer. When the consumer is slower than the kernel, the monitor
+ *   stops reading its socket; the kernel keeps queueing into the receive
+ *   buffer and, once that is full, drops notifications and reports ENOBUFS,
+ *   which becomes an `overrun` event when reading resumes.
+ * - Leaving the loop (break, return, throw) or calling close() closes the
+ *   socket.
  * @module
  */
+import createDebug from 'debug';
+import {
+  AF_BRIDGE,
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  NETLINK_ROUTE,
+  RTNL_FAMILY_IP6MR,
+  RTNL_FAMILY_IPMR,
+} from '../netlink/constants.js';
+import { ENOBUFS } from '../netlink/errno.js';
+import { ArgumentError, DecodeError, NetlinkError } from '../netlink/errors.js';
+import type { RawMessage } from '../netlink/message.js';
+import { NetlinkSocket } from '../netlink/socket.js';
+import { describe } from '../netlink/ip.js';
+import type { Link } from './link.js';
+import type { Address } from './addr.js';
+import type { Route } from './route.js';
+import type { NsId } from './nsid.js';
 import type { Rtnl } from './rtnl.js';
+import { RTM_NAMES, rtmName, schemaFor, summarizeMessage } from './schema.js';
+import * as U from './uapi.js';
+
+const dbg = createDebug('rtnetlink:monitor');
+
+/** RTNLGRP_* groups by the names iproute2 uses (lower case, '_' -> '-'). */
+export const MONITOR_GROUPS = {
+  link: U.RTNLGRP_LINK,
+  notify: U.RTNLGRP_NOTIFY,
+  neigh: U.RTNLGRP_NEIGH,
+  tc: U.RTNLGRP_TC,
+  'ipv4-ifaddr': U.RTNLGRP_IPV4_IFADDR,
+  'ipv4-mroute': U.RTNLGRP_IPV4_MROUTE,
+  'ipv4-route': U.RTNLGRP_IPV4_ROUTE,
+  'ipv4-rule': U.RTNLGRP_IPV4_RULE,
+  'ipv6-ifaddr': U.RTNLGRP_IPV6_IFADDR,
+  'ipv6-mroute': U.RTNLGRP_IPV6_MROUTE,
+  'ipv6-route': U.RTNLGRP_IPV6_ROUTE,
+  'ipv6-ifinfo': U.RTNLGRP_IPV6_IFINFO,
+  'ipv6-prefix': U.RTNLGRP_IPV6_PREFIX,
+  'ipv6-rule': U.RTNLGRP_IPV6_RULE,
+  'nd-useropt': U.RTNLGRP_ND_USEROPT,
+  'phonet-ifaddr': U.RTNLGRP_PHONET_IFADDR,
+  'phonet-route': U.RTNLGRP_PHONET_ROUTE,
+  dcb: U.RTNLGRP_DCB,
+  'ipv4-netconf': U.RTNLGRP_IPV4_NETCONF,
+  'ipv6-netconf': U.RTNLGRP_IPV6_NETCONF,
+  mdb: U.RTNLGRP_MDB,
+  'mpls-route': U.RTNLGRP_MPLS_ROUTE,
+  nsid: U.RTNLGRP_NSID,
+  'mpls-netconf': U.RTNLGRP_MPLS_NETCONF,
+  'ipv4-mroute-r': U.RTNLGRP_IPV4_MROUTE_R,
+  'ipv6-mroute-r': U.RTNLGRP_IPV6_MROUTE_R,
+  nexthop: U.RTNLGRP_NEXTHOP,
+  brvlan: U.RTNLGRP_BRVLAN,
+  'mctp-ifaddr': U.RTNLGRP_MCTP_IFADDR,
+  tunnel: U.RTNLGRP_TUNNEL,
+  stats: U.RTNLGRP_STATS,
+} as const;
+
+/** A multicast group name (RTNLGRP_*). */
+export type MonitorGroup = keyof typeof MONITOR_GROUPS;
+
+/** Object names of `ip monitor`, each standing for several groups. */
+export const MONITOR_ALIASES = {
+  address: ['ipv4-ifaddr', 'ipv6-ifaddr'],
+  route: ['ipv4-route', 'ipv6-route'],
+  mroute: ['ipv4-mroute', 'ipv6-mroute'],
+  rule: ['ipv4-rule', 'ipv6-rule'],
+  netconf: ['ipv4-netconf', 'ipv6-netconf'],
+  prefix: ['ipv6-prefix'],
+  /** What `ip monitor all` listens to. */
+  all: ['link', 'ipv4-ifaddr', 'ipv6-ifaddr', 'ipv4-route', 'ipv6-route', 'ipv4-mroute', 'ipv6-mroute', 'ipv6-prefix', 'neigh', 'ipv4-netconf', 'ipv6-netconf', 'ipv4-rule', 'ipv6-rule', 'nsid', 'nexthop'],
+} as const satisfies Record<string, readonly MonitorGroup[]>;
+
+export type MonitorAlias = keyof typeof MONITOR_ALIASES;
+
+/** What monitor() accepts: a group or alias name, or an RTNLGRP_* number (other strings are rejected at run time). */
+export type MonitorGroupSpec = MonitorGroup | MonitorAlias | number | (string & {});
+
+/** Resolve group names, aliases or RTNLGRP_* numbers; ArgumentError for unknown ones. */
+export function resolveGroups(groups: ReadonlyArray<MonitorGroupSpec>, field = 'groups'): { names: string[]; numbers: number[] } {
+  if (!Array.isArray(groups)) throw new ArgumentError(field, `expected an array of group names, got ${describe(groups)}`);
+  if (groups.length === 0) throw new ArgumentError(field, 'no group given (e.g. "link", "address", "route", "all")');
+  const names: string[] = [];
+  const numbers: number[] = [];
+  const add = (name: string, n: number): void => {
+    if (!numbers.includes(n)) {
+      numbers.push(n);
+      names.push(name);
+    }
+  };
+  groups.forEach((g, i) => {
+    if (typeof g === 'number') {
+      if (!Number.isInteger(g) || g < 1 || g > 1023) throw new ArgumentError(`${field}[${i}]`, `invalid multicast group number ${g}`);
+      const name = Object.entries(MONITOR_GROUPS).find(([, v]) => v === g)?.[0] ?? `group-${g}`;
+      add(name, g);
+    } else if (typeof g === 'string' && g in MONITOR_GROUPS) {
+      add(g, MONITOR_GROUPS[g as MonitorGroup]);
+    } else if (typeof g === 'string' && g in MONITOR_ALIASES) {
+      for (const n of MONITOR_ALIASES[g as MonitorAlias]) add(n, MONITOR_GROUPS[n]);
+    } else {
+      throw new ArgumentError(
+        `${field}[${i}]`,
+        `unknown group ${describe(g)} (known: ${[...Object.keys(MONITOR_ALIASES), ...Object.keys(MONITOR_GROUPS)].join(', ')})`,
+      );
+    }
+  });
+  return { names, numbers };
+}
+
+/**
+ * Typed objects per event kind. Families extend it by declaration merging
+ * (`declare module './monitor.js' { interface MonitorObjectMap { address: Address } }`).
+ */
+export interface MonitorObjectMap {
+  link: Link;
+  address: Address;
+  route: Route;
+  nsid: NsId;
+}
+
+/** Header of the notification an event came from. */
+export interface MonitorMessageInfo {
+  /** nlmsg_type, e.g. 16 */
+  type: number;
+  /** 'RTM_NEWLINK' */
+  typeName: string;
+  /** nlmsg_flags */
+  flags: number;
+  /** nlmsg_seq (the seq of the request that caused it, or 0) */
+  seq: number;
+  /** nlmsg_pid (the port id of the requester, or 0) */
+  pid: number;
+  /** nlmsg_len */
+  len: number;
+}
+
+/** 'newlink', 'dellink', 'newaddr', ... (the RTM_* name, lower case, without the prefix). */
+export type ChangeType = `new${string}` | `del${string}` | `get${string}` | `set${string}` | `type${number}`;
+
+/** A notification: an object was created/changed ('new...') or deleted ('del...'). */
+export interface ObjectEvent<K extends string = string, T = object | undefined> {
+  type: ChangeType;
+  /** 'link', 'address', 'route', 'neigh', 'rule', 'nsid', ... */
+  kind: K;
+  /** The decoded message (same codecs as dumps); undefined when no schema is registered for its type or it failed to decode. */
+  object: T;
+  message: MonitorMessageInfo;
+  /** The message bytes (a view into the received datagram), for raw access and printing. */
+  raw: RawMessage;
+  /** Reception time, ms since the epoch. */
+  timestamp: number;
+  /** The event comes from the re-dump after an overrun, not from a notification. */
+  resync?: true;
+  /** Why the message could not be decoded. */
+  decodeError?: DecodeError;
+}
+
+/** The kernel dropped notifications (ENOBUFS): the view built from events is stale. */
+export interface OverrunEvent {
+  type: 'overrun';
+  timestamp: number;
+  /** Whether a re-dump follows (resync option). */
+  resync: boolean;
+}
+
+/** End of the re-dump that follows an overrun (resync option): objects not re-listed since the overrun are gone. */
+export interface ResyncedEvent {
+  type: 'resynced';
+  timestamp: number;
+  /** Object kinds that were re-dumped. */
+  kinds: string[];
+}
+
+/** A problem that did not stop the monitor (a failed re-dump, a malformed datagram). */
+export interface MonitorErrorEvent {
+  type: 'error';
+  timestamp: number;
+  error: Error;
+}
+
+export type MonitorEvent = ObjectEvent | OverrunEvent | ResyncedEvent | MonitorErrorEvent;
+
+/** Narrow an event to a kind with its typed object. */
+export function isEvent<K extends keyof MonitorObjectMap>(ev: MonitorEvent, kind: K): ev is ObjectEvent<K, MonitorObjectMap[K]> {
+  return 'kind' in ev && ev.kind === kind && ev.object !== undefined;
+}
 
 /** Options of Rtnl.monitor(). */
 export interface MonitorOptions {
-  /** Receive buffer in bytes. */
+  /** Receive buffer in bytes (SO_RCVBUFFORCE, falling back to SO_RCVBUF). Default 8 MiB. */
   rcvbuf?: number;
+  /** After an overrun, re-dump the subscribed kinds and yield them as events (resync: true). Default false. */
+  resync?: boolean;
+  /** Most events waiting for the consumer before the monitor stops reading. Default 4096. */
+  highWaterMark?: number;
 }
 
-export function monitor(_rtnl: Rtnl, _groups: string[], _opts: MonitorOptions = {}): AsyncIterableIterator<unknown> {
-  throw new Error('monitor: not implemented yet');
+/** Dump used to resync a group: request type, family, header size. */
+const RESYNC_DUMPS: Partial<Record<MonitorGroup, { type: number; family: number; header: number }>> = {
+  link: { type: U.RTM_GETLINK, family: AF_UNSPEC, header: 16 },
+  'ipv4-ifaddr': { type: U.RTM_GETADDR, family: AF_INET, header: 8 },
+  'ipv6-ifaddr': { type: U.RTM_GETADDR, family: AF_INET6, header: 8 },
+  'ipv4-route': { type: U.RTM_GETROUTE, family: AF_INET, header: 12 },
+  'ipv6-route': { type: U.RTM_GETROUTE, family: AF_INET6, header: 12 },
+  'ipv4-mroute': { type: U.RTM_GETROUTE, family: RTNL_FAMILY_IPMR, header: 12 },
+  'ipv6-mroute': { type: U.RTM_GETROUTE, family: RTNL_FAMILY_IP6MR, header: 12 },
+  neigh: { type: U.RTM_GETNEIGH, family: AF_UNSPEC, header: 12 },
+  'ipv4-rule': { type: U.RTM_GETRULE, family: AF_INET, header: 12 },
+  'ipv6-rule': { type: U.RTM_GETRULE, family: AF_INET6, header: 12 },
+  nsid: { type: U.RTM_GETNSID, family: AF_UNSPEC, header: 4 },
+  'ipv4-netconf': { type: U.RTM_GETNETCONF, family: AF_INET, header: 4 },
+  'ipv6-netconf': { type: U.RTM_GETNETCONF, family: AF_INET6, header: 4 },
+  nexthop: { type: U.RTM_GETNEXTHOP, family: AF_UNSPEC, header: 8 },
+  mdb: { type: U.RTM_GETMDB, family: AF_BRIDGE, header: 8 },
+};
+
+const KIND_BY_SUFFIX: Record<string, string> = { ADDR: 'address' };
+
+/** Object kind of an RTM type: the schema's name, else derived from the RTM_* name. */
+export function kindOf(type: number): string {
+  const s = schemaFor(type);
+  if (s) return s.name;
+  const n = RTM_NAMES[type];
+  const m = n ? /^RTM_(?:NEW|DEL|GET|SET)(.+)$/.exec(n) : null;
+  if (!m) return 'unknown';
+  return KIND_BY_SUFFIX[m[1]!] ?? m[1]!.toLowerCase();
+}
+
+/** Event type of an RTM type: 'newlink'. */
+export function changeType(type: number): ChangeType {
+  const n = RTM_NAMES[type];
+  return (n ? n.slice(4).toLowerCase() : `type${type}`) as ChangeType;
+}
+
+/** Build an event from a received message (never throws). */
+export function eventFromMessage(m: RawMessage, timestamp = Date.now()): ObjectEvent {
+  const ev: ObjectEvent = {
+    type: changeType(m.type),
+    kind: kindOf(m.type),
+    object: undefined,
+    message: { type: m.type, typeName: rtmName(m.type), flags: m.flags, seq: m.seq, pid: m.pid, len: m.len },
+    raw: m,
+    timestamp,
+  };
+  const s = schemaFor(m.type);
+  if (s) {
+    try {
+      ev.object = s.decode(m.buf, m.offset + 16, m.offset + m.len, m.type);
+    } catch (e) {
+      ev.decodeError = e instanceof DecodeError ? e : new DecodeError((e as Error).message, m.offset, rtmName(m.type));
+    }
+  }
+  return ev;
+}
+
+const UNSUPPORTED = new Set(['EOPNOTSUPP', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'ENOENT']);
+
+/** The async iterator returned by Rtnl.monitor(); also closable directly. */
+export class Monitor implements AsyncIterableIterator<MonitorEvent> {
+  /** Group names subscribed to (aliases expanded). */
+  readonly groups: string[];
+  /** The notification socket (for stats: stats.overruns, ...). */
+  readonly socket: NetlinkSocket;
+  /** Counters. */
+  readonly stats = { events: 0, overruns: 0, resyncs: 0, highWater: 0 };
+  private readonly rtnl: Rtnl;
+  private readonly opts: MonitorOptions;
+  private readonly hwm: number;
+  private ready: MonitorEvent[] = [];
+  private held: MonitorEvent[] = [];
+  private waiter: ((r: IteratorResult<MonitorEvent>) => void) | undefined;
+  private resyncing = false;
+  private resyncAgain = false;
+  /** Live notifications go to `held` (a re-dump is being delivered). */
+  private holding = false;
+  private overrunPending = false;
+  private resyncSock: NetlinkSocket | undefined;
+  private closed = false;
+
+  constructor(rtnl: Rtnl, groups: ReadonlyArray<MonitorGroupSpec>, opts: MonitorOptions = {}) {
+    const { names, numbers } = resolveGroups(groups);
+    const hwm = opts.highWaterMark ?? 4096;
+    if (!Number.isInteger(hwm) || hwm < 1) throw new ArgumentError('highWaterMark', 'expected a positive integer');
+    const rcvbuf = opts.rcvbuf ?? 8 * 1024 * 1024;
+    if (!Number.isInteger(rcvbuf) || rcvbuf < 1) throw new ArgumentError('rcvbuf', 'expected a positive number of bytes');
+    this.rtnl = rtnl;
+    this.opts = opts;
+    this.hwm = hwm;
+    this.groups = names;
+    this.socket = NetlinkSocket.open({
+      ...rtnl.openOptions,
+      protocol: NETLINK_ROUTE,
+      typeName: rtmName,
+      summarize: summarizeMessage,
+      rcvbuf,
+      groups: numbers,
+    });
+    dbg('monitor %o on portid %d', names, this.socket.portid);
+    this.socket.onError((e) => this.onSocketError(e));
+    this.socket.onMulticast((m) => this.onMessage(m));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private queued(): number {
+    return this.ready.length + this.held.length;
+  }
+
+  private push(ev: MonitorEvent, live: boolean): void {
+    if (this.closed) return;
+    if (live && this.holding) this.held.push(ev);
+    else if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w({ value: ev, done: false });
+      return;
+    } else this.ready.push(ev);
+    const q = this.queued();
+    if (q > this.stats.highWater) this.stats.highWater = q;
+    if (q >= this.hwm && !this.socket.readingHeld) {
+      dbg('consumer behind (%d events queued): stop reading', q);
+      this.socket.holdReading();
+    }
+  }
+
+  private onMessage(m: RawMessage): void {
+    this.stats.events++;
+    this.push(eventFromMessage(m), true);
+  }
+
+  private onSocketError(e: Error): void {
+    if (this.closed) return;
+    if (e instanceof NetlinkError && e.errno === ENOBUFS) {
+      this.stats.overruns++;
+      if (!this.overrunPending) {
+        this.overrunPending = true;
+        // The kernel reports ENOBUFS before the notifications still queued
+        // from before the loss: take those in first, so the overrun event
+        // sits after them and a re-dump is newer than every event before it.
+        queueMicrotask(() => this.afterOverrun());
+      }
+      return;
+    }
+    this.push({ type: 'error', timestamp: Date.now(), error: e }, true);
+  }
+
+  private afterOverrun(): void {
+    if (this.closed) return;
+    this.socket.drain();
+    this.overrunPending = false;
+    const resync = !!this.opts.resync;
+    dbg('overrun (ENOBUFS)%s', resync ? ', resyncing' : '');
+    this.push({ type: 'overrun', timestamp: Date.now(), resync }, true);
+    if (resync) this.startResync();
+  }
+
+  private startResync(): void {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncing = true;
+    void this.resyncLoop();
+  }
+
+  private async resyncLoop(): Promise<void> {
+    try {
+      do {
+        this.resyncAgain = false;
+        await this.resyncOnce();
+        // Release the notifications held back during the re-dump, in order.
+        this.holding = false;
+        const held = this.held;
+        this.held = [];
+        for (const ev of held) this.push(ev, true);
+      } while (this.resyncAgain && !this.closed);
+    } finally {
+      this.resyncing = false;
+      this.holding = false;
+    }
+  }
+
+  private async resyncOnce(): Promise<void> {
+    if (this.closed) return;
+    this.stats.resyncs++;
+    const kinds: string[] = [];
+    let sock: NetlinkSocket | undefined;
+    try {
+      sock = NetlinkSocket.open({ ...this.rtnl.openOptions, protocol: NETLINK_ROUTE, typeName: rtmName, summarize: summarizeMessage });
+      this.resyncSock = sock;
+      // From now on, notifications may be newer than the dump: hold them until it is delivered.
+      this.holding = true;
+      const seen = new Set<string>();
+      for (const g of this.groups) {
+        const d = RESYNC_DUMPS[g as MonitorGroup];
+        if (!d) continue;
+        const key = `${d.type}/${d.family}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const body = Buffer.alloc(d.header);
+        body[0] = d.family;
+        let msgs: RawMessage[];
+        try {
+          msgs = await sock.dumpAll(d.type, body, { what: `monitor resync ${g}` });
+        } catch (e) {
+          if (this.closed) return;
+          if (e instanceof NetlinkError && UNSUPPORTED.has(e.code)) {
+            dbg('resync %s: %s (nothing to dump)', g, e.code);
+            continue;
+          }
+          this.push({ type: 'error', timestamp: Date.now(), error: e as Error }, false);
+          continue;
+        }
+        const kind = kindOf(d.type);
+        if (!kinds.includes(kind)) kinds.push(kind);
+        const ts = Date.now();
+        for (const m of msgs) {
+          const ev = eventFromMessage(m, ts);
+          ev.resync = true;
+          this.push(ev, false);
+        }
+      }
+    } catch (e) {
+      if (!this.closed) this.push({ type: 'error', timestamp: Date.now(), error: e as Error }, false);
+    } finally {
+      sock?.close();
+      this.resyncSock = undefined;
+    }
+    if (!this.closed) this.push({ type: 'resynced', timestamp: Date.now(), kinds }, false);
+  }
+
+  next(): Promise<IteratorResult<MonitorEvent>> {
+    if (this.ready.length > 0) {
+      const ev = this.ready.shift()!;
+      if (this.socket.readingHeld && this.queued() <= this.hwm / 2) {
+        dbg('consumer caught up: read again');
+        this.socket.releaseReading();
+      }
+      return Promise.resolve({ value: ev, done: false });
+    }
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    if (this.socket.readingHeld) this.socket.releaseReading();
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  /** Stop: close the socket; a pending next() resolves done. */
+  return(): Promise<IteratorResult<MonitorEvent>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** Close the socket and drop queued events. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ready = [];
+    this.held = [];
+    this.socket.onMulticast(undefined);
+    this.socket.onError(undefined);
+    this.socket.close();
+    this.resyncSock?.close();
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.({ value: undefined, done: true });
+    dbg('monitor closed');
+  }
+
+  /** Whether close() was called (or the loop was left). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+/** Subscribe to rtnetlink groups on a dedicated socket in the handle's namespace. */
+export function monitor(rtnl: Rtnl, groups: ReadonlyArray<MonitorGroupSpec>, opts: MonitorOptions = {}): Monitor {
+  return new Monitor(rtnl, groups, opts);
 }

@@ -5,18 +5,27 @@
  */
 import { NETLINK_ROUTE } from '../netlink/constants.js';
 import { NetlinkSocket, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
+import { ArgumentError } from '../netlink/errors.js';
 import { Links } from './links.js';
 import { Addrs } from './addrs.js';
 import { Routes } from './routes.js';
 import { Neighs } from './neighs.js';
 import { Rules } from './rules.js';
-import { monitor, type MonitorOptions } from './monitor.js';
+import { monitor, type Monitor, type MonitorGroupSpec, type MonitorOptions } from './monitor.js';
+import { PcapWriter } from '../pcap/writer.js';
+import './nsid.js';
 import { describeRequestOffset, rtmName, summarizeMessage } from './schema.js';
 
 /** Options of Rtnl.open(). */
 export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName' | 'describeOffset' | 'summarize' | 'groups'> {
   /** Work in this network namespace (name under /run/netns, path, { fd } or { pid }). */
   netns?: NetnsRef;
+  /**
+   * Record every datagram sent and received (also by monitor() sockets of
+   * this handle) to a pcap file that Wireshark/tshark open as Linux netlink:
+   * a path (created or truncated; closed by close()) or a PcapWriter (left open).
+   */
+  record?: string | PcapWriter;
 }
 
 export class Rtnl {
@@ -35,6 +44,7 @@ export class Rtnl {
   /** The namespace this handle works in (undefined: the caller's). */
   readonly netns: NetnsRef | undefined;
   private readonly options: RtnlOptions;
+  private ownedRecorder: PcapWriter | undefined;
 
   private constructor(sock: NetlinkSocket, opts: RtnlOptions) {
     this.socket = sock;
@@ -51,14 +61,36 @@ export class Rtnl {
    * Subscribe to multicast groups ('link', 'ipv4-ifaddr', 'ipv4-route', ...)
    * on a dedicated socket in the same namespace; iterate the typed events.
    */
-  monitor(groups: string[], opts: MonitorOptions = {}): ReturnType<typeof monitor> {
+  monitor(groups: ReadonlyArray<MonitorGroupSpec>, opts: MonitorOptions = {}): Monitor {
     return monitor(this, groups, opts);
   }
 
   /** Open a handle in the current network namespace, or in `opts.netns`. */
   static async open(opts: RtnlOptions = {}): Promise<Rtnl> {
-    const sock = NetlinkSocket.open({ ...opts, protocol: NETLINK_ROUTE, typeName: rtmName, describeOffset: describeRequestOffset, summarize: summarizeMessage });
-    return new Rtnl(sock, opts);
+    let recorder: PcapWriter | undefined;
+    let owned = false;
+    let o: RtnlOptions = opts;
+    if (opts.record !== undefined) {
+      if (typeof opts.record === 'string') {
+        recorder = PcapWriter.open(opts.record);
+        owned = true;
+      } else if (opts.record instanceof PcapWriter) recorder = opts.record;
+      else throw new ArgumentError('record', 'expected a file path or a PcapWriter');
+      const rec = recorder;
+      const userTap = opts.tap;
+      // Sibling sockets (monitor) get the combined tap, not the path (which would truncate the file).
+      o = { ...opts, record: undefined, tap: userTap ? (d, b, p) => (userTap(d, b, p), rec.tap(d, b, p)) : rec.tap };
+    }
+    let sock: NetlinkSocket;
+    try {
+      sock = NetlinkSocket.open({ ...o, protocol: NETLINK_ROUTE, typeName: rtmName, describeOffset: describeRequestOffset, summarize: summarizeMessage });
+    } catch (e) {
+      if (owned) recorder?.close();
+      throw e;
+    }
+    const r = new Rtnl(sock, o);
+    if (owned) r.ownedRecorder = recorder;
+    return r;
   }
 
   /** Socket options this handle was opened with (to open sibling sockets, e.g. for monitoring). */
@@ -69,5 +101,6 @@ export class Rtnl {
   /** Close the socket; pending requests reject with SocketClosedError. */
   async close(): Promise<void> {
     this.socket.close();
+    this.ownedRecorder?.close();
   }
 }

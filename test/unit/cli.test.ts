@@ -1,0 +1,176 @@
+// rtnl-dump without a kernel: hex and pcap decoding, help, usage errors and
+// exit codes (in-process through main(), and once through the bin script).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main, parseHex, type CliIo } from '../../src/cli/main.js';
+import { Writer } from '../../src/netlink/writer.js';
+import * as U from '../../src/rtnl/uapi.js';
+import { skip } from '../helpers.js';
+import { corpusFile, corpusMissing, repoRoot } from '../corpus.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (s) => out.push(...s.split('\n')), err: (s) => err.push(s) };
+  const code = await main(argv, io);
+  return { code, out, err: err.join('\n') };
+}
+
+/** An RTM_NEWLINK with a name, an mtu, a veth kind, and an attribute no kernel defines (type 999). */
+function linkMessage(): Buffer {
+  const w = new Writer();
+  const s = w.msgStart(U.RTM_NEWLINK, 0, 77, 1234);
+  w.u8(0);
+  w.u8(0);
+  w.u16(1);
+  w.s32(42);
+  w.u32(0x1003);
+  w.u32(0);
+  w.attrString(U.IFLA_IFNAME, 'x0');
+  w.attrU32(U.IFLA_MTU, 1400);
+  const li = w.nestStart(U.IFLA_LINKINFO);
+  w.attrString(U.IFLA_INFO_KIND, 'veth');
+  w.attrEnd(li);
+  const u = w.attrStart(999);
+  w.bytes(Buffer.from([0xab, 0xcd]));
+  w.attrEnd(u);
+  w.msgEnd(s);
+  return w.toBuffer();
+}
+
+test('hex: decodes a link message by name; -d shows every attribute, the unknown one as unknown(type=999) <hex>', async () => {
+  const hex = linkMessage().toString('hex');
+  const r = await run('hex', hex);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out[0]!, /^RTM_NEWLINK len=\d+ flags=0 seq=77 pid=1234$/);
+  // flags 0x1003 = UP|BROADCAST|MULTICAST without RUNNING: ip prints NO-CARRIER first, in its own flag order
+  assert.is(r.out[1], '  42: x0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1400');
+  const d = await run('hex', '-d', hex.replace(/(..)/g, '$1 '));
+  assert.is(d.code, 0, d.err);
+  const text = d.out.join('\n');
+  assert.match(text, /IFLA_IFNAME "x0"/);
+  assert.match(text, /IFLA_MTU 1400/);
+  assert.match(text, /IFLA_LINKINFO\n\s+IFLA_INFO_KIND "veth"/);
+  assert.match(text, /unknown\(type=999\) abcd/);
+  const j = await run('hex', '--json', hex);
+  const m = JSON.parse(j.out[0]!);
+  assert.equal([m.typeName, m.seq, m.pid, m.kind], ['RTM_NEWLINK', 77, 1234, 'link']);
+  assert.equal([m.object.name, m.object.index, m.object.mtu, m.object.kind], ['x0', 42, 1400, 'veth']);
+  assert.equal(m.object.unknown, [{ type: 999, flags: 0, data: 'abcd' }]);
+});
+
+test('hex: other families show header and payload; malformed bytes exit 1; bad hex exits 2', async () => {
+  const w = new Writer();
+  const s = w.msgStart(0x1c, 0x5, 9, 0);
+  w.u32(0x01020304);
+  w.msgEnd(s);
+  const r = await run('hex', '--family', 'generic', w.toBuffer().toString('hex'));
+  assert.is(r.code, 0);
+  assert.equal(r.out, ['type 0x1c len=20 flags=REQUEST,ACK seq=9 pid=0 payload 04030201']);
+  const bad = await run('hex', '1400000010000000');
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /malformed netlink bytes: truncated nlmsghdr/);
+  for (const [arg, re] of [['zz', /not hex/], ['abc', /odd number of hex digits/]] as const) {
+    const e = await run('hex', arg);
+    assert.is(e.code, 2, arg);
+    assert.match(e.err, re);
+    assert.match(e.err, /usage: rtnl-dump hex/);
+  }
+  assert.is((await run('hex')).code, 2);
+  assert.is((await run('hex', '--family', 'nosuch', '00')).code, 2);
+  assert.equal([...parseHex('0x0A:0b 0C\n')], [10, 11, 12]);
+});
+
+test('usage: no command, unknown command/option, option of another command, missing values exit 2; --help exits 0', async () => {
+  assert.is((await run()).code, 2);
+  const u = await run('frobnicate');
+  assert.is(u.code, 2);
+  assert.match(u.err, /unknown command "frobnicate"/);
+  assert.match((await run('link', '--bogus')).err, /unknown option --bogus/);
+  assert.is((await run('link', '--bogus')).code, 2);
+  assert.match((await run('pcap', 'f', '--netns', 'x')).err, /option --netns does not apply to "pcap"/);
+  assert.is((await run('link', '--netns')).code, 2);
+  assert.is((await run('monitor', '--count', '0')).code, 2);
+  assert.is((await run('monitor', '--rcvbuf', 'lots')).code, 2);
+  assert.is((await run('link', 'extra')).code, 2);
+  assert.match((await run('pcap')).err, /missing FILE/);
+  assert.is((await run('pcap')).code, 2);
+  for (const c of ['link', 'addr', 'route', 'neigh', 'rule', 'monitor', 'pcap', 'hex']) {
+    const h = await run(c, '--help');
+    assert.is(h.code, 0, c);
+    assert.match(h.out[0]!, new RegExp(`^usage: rtnl-dump ${c}`));
+    assert.equal((await run('help', c)).out, h.out);
+  }
+  const top = await run('--help');
+  assert.is(top.code, 0);
+  assert.match(top.out.join('\n'), /exit codes: 0 success, 1 runtime error.*2 bad usage/);
+});
+
+test('pcap: unreadable files exit 1 with the reason', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-cli-'));
+  try {
+    const missing = await run('pcap', join(dir, 'nope.pcap'));
+    assert.is(missing.code, 1);
+    assert.match(missing.err, /cannot read .*nope\.pcap: ENOENT/);
+    const isDir = await run('pcap', dir);
+    assert.is(isDir.code, 1);
+    assert.match(isDir.err, /EISDIR/);
+    const junk = join(dir, 'junk.pcap');
+    writeFileSync(junk, 'hello, not a capture');
+    const j = await run('pcap', junk);
+    assert.is(j.code, 1);
+    assert.match(j.err, /not a pcap or pcapng capture/);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+if (corpusMissing) {
+  skip(test, 'pcap: corpus captures as text and JSON lines', corpusMissing);
+} else {
+  test('pcap: corpus captures as text and JSON lines; Ethernet capture refused', async () => {
+    const f = corpusFile('pcaps/pyroute2_nl0.pcap')!;
+    const j = await run('pcap', '--json', f);
+    assert.is(j.code, 0, j.err);
+    assert.is(j.out.length, 19);
+    const frames = j.out.map((l) => JSON.parse(l));
+    assert.equal(frames.map((x) => x.frame), Array.from({ length: 19 }, (_, i) => i + 1));
+    const lo = frames[4].messages[0];
+    assert.equal([lo.typeName, lo.seq, lo.object.name, lo.object.index, lo.object.mtu], ['RTM_NEWLINK', 1710366817, 'lo', 1, 65536]);
+    assert.is(frames[4].familyName, 'NETLINK_ROUTE');
+    assert.is(frames[4].time, '2024-03-13T21:53:37.724888000Z');
+    assert.is(frames[0].familyName, 'NETLINK_GENERIC');
+    assert.is(frames[0].messages[0].payload.length, (frames[0].messages[0].len - 16) * 2, 'payload as hex');
+    assert.is(frames[18].messages[0].error.request.type, 0x25);
+    const t = await run('pcap', '-d', f);
+    assert.is(t.code, 0);
+    const text = t.out.join('\n');
+    assert.match(text, /^frame 5 2024-03-13T21:53:37\.724888000Z NETLINK_ROUTE outgoing 2916 bytes$/m);
+    assert.match(text, /^ {4}1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 /m);
+    assert.match(text, /IFLA_IFNAME "wg-int"/);
+    assert.match(text, /IFLA_INFO_KIND "wireguard"/);
+    assert.match(text, /^ {2}NLMSG_DONE len=20 flags=MULTI seq=1710366817 /m);
+    const eth = corpusFile('pcaps/negative/nldecap_1pkt_not_netlink_le.pcap')!;
+    const e = await run('pcap', eth);
+    assert.is(e.code, 1);
+    assert.match(e.err, /link type ETHERNET \(1\); expected NETLINK \(253\)/);
+  });
+}
+
+test('bin/rtnl-dump.js: exit codes through the real entry point', () => {
+  const bin = join(repoRoot, 'bin', 'rtnl-dump.js');
+  const bad = spawnSync(process.execPath, [bin, 'nosuchcommand'], { encoding: 'utf8' });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /unknown command/);
+  const ok = spawnSync(process.execPath, [bin, 'hex', linkMessage().toString('hex')], { encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /42: x0:/);
+  const rt = spawnSync(process.execPath, [bin, 'hex', '0100'], { encoding: 'utf8' });
+  assert.is(rt.status, 1);
+});
+
+test.run();
