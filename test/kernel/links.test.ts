@@ -125,7 +125,11 @@ ktest(test, 'set: up/down, mtu, name, address, txqlen, alias, nomaster; del', as
       assert.equal(o.ifalias, 'uplink port');
       assert.equal(o.master, 'br0');
       assert.ok(o.flags.includes('UP'));
-      await r.links.set('veth0', { master: null, up: false, name: 'port0' });
+      // Kernels before 6.? refuse to rename a link that is up (EBUSY), even in the same
+      // request that sets it down (the rename is applied first), exactly as with
+      // `ip link set veth0 down name port0`: take it down first.
+      await r.links.set('veth0', { master: null, up: false });
+      await r.links.set('veth0', { name: 'port0' });
       o = ipJson<IpLink[]>(ns, '-d', 'link', 'show', 'port0')[0]!;
       assert.equal(o.master, undefined);
       assert.not.ok(o.flags.includes('UP'));
