@@ -130,6 +130,22 @@ static napi_value n_socket(napi_env env, napi_callback_info info) {
   return num(env, fd < 0 ? -errno : fd);
 }
 
+/* socketpair(domain, type, protocol) -> [fd0, fd1] | -errno. Always
+ * CLOEXEC|NONBLOCK. (Used for AF_UNIX datagram pairs: a packet fd with real
+ * EAGAIN/POLLOUT behaviour, e.g. to exercise stream backpressure.) */
+static napi_value n_socketpair(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int32_t d, t, p;
+  if (!get_i32(env, argv[0], &d) || !get_i32(env, argv[1], &t) || !get_i32(env, argv[2], &p)) return NULL;
+  int sv[2];
+  if (socketpair(d, t | SOCK_CLOEXEC | SOCK_NONBLOCK, p, sv) < 0) return num(env, -errno);
+  napi_value arr;
+  CHECK(napi_create_array_with_length(env, 2, &arr));
+  CHECK(napi_set_element(env, arr, 0, num(env, sv[0])));
+  CHECK(napi_set_element(env, arr, 1, num(env, sv[1])));
+  return arr;
+}
+
 static void restore_ns_or_die(int orig) {
   if (setns(orig, CLONE_NEWNET) != 0) {
     fprintf(stderr, "rtnl_native: FATAL: cannot restore the thread's network namespace: %s\n",
@@ -712,6 +728,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("socket", n_socket),
       FN("socketIn", n_socket_in),
+      FN("socketpair", n_socketpair),
       FN("openIn", n_open_in),
       FN("bindNl", n_bind_nl),
       FN("getsocknameNl", n_getsockname_nl),

@@ -15,6 +15,8 @@ export interface PollHandle {
 export interface Native {
   socket(domain: number, type: number, protocol: number): number;
   socketIn(nsFd: number, domain: number, type: number, protocol: number): number;
+  /** [fd0, fd1] or -errno (CLOEXEC|NONBLOCK). */
+  socketpair(domain: number, type: number, protocol: number): [number, number] | number;
   openIn(nsFd: number, path: string, flags: number): number;
   bindNl(fd: number, pid: number, groups: number): number;
   getsocknameNl(fd: number): number;
