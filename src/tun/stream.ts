@@ -77,6 +77,8 @@ interface PendingWrite {
 
 const EAGAIN = constants.errno.EAGAIN;
 const UV_EBADF = -9;
+/** Linux EBADFD (77): what a TUN fd reads once its device is gone. Node's os.constants lacks it. */
+const EBADFD = 77;
 
 /** Errors that concern one packet rather than the fd. */
 const PACKET_ERRNOS = new Set([constants.errno.EINVAL, constants.errno.EMSGSIZE, constants.errno.EFAULT, constants.errno.ENOMEM, constants.errno.ENOBUFS]);
@@ -271,7 +273,8 @@ export class PacketStream extends Duplex {
       const r = native().readBatch(this.fdNum, 1, this.bufSize, this.readArr);
       const errno = r < 0 ? -r : status === UV_EBADF ? constants.errno.EBADF : -status;
       this.readArr.length = 0;
-      this.destroy(new NetlinkError(errno, { syscall: 'poll', message: `${this.label}: the fd reports an error (device gone or queue detached?)` }));
+      const why = errno === EBADFD ? ' (the device was deleted, or the queue detached elsewhere)' : '';
+      this.destroy(new NetlinkError(errno, { syscall: 'poll', message: `${this.label}: the fd reports an error${why}` }));
       return;
     }
     if (events & POLL_READABLE && this.wantRead) this.drain();
