@@ -346,6 +346,49 @@ export function buildUdp4(o: Udp4Options): Buffer {
   return b;
 }
 
+export interface Icmp4EchoOptions {
+  src: string;
+  dst: string;
+  id: number;
+  seq: number;
+  /** Echo data, or a length to fill with a pattern (default 56, like ping). */
+  data?: Uint8Array | number;
+  /** Request (type 8, default) or reply (type 0). */
+  reply?: boolean;
+  ttl?: number;
+}
+
+/** Build an IPv4 ICMP echo request (or reply) packet. */
+export function buildIcmp4Echo(o: Icmp4EchoOptions): Buffer {
+  const src = ipBytes(o.src, 'src', 4);
+  const dst = ipBytes(o.dst, 'dst', 4);
+  for (const k of ['id', 'seq'] as const) {
+    const v = o[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff) throw new ArgumentError(k, 'expected 0..65535');
+  }
+  const data = o.data ?? 56;
+  const dlen = typeof data === 'number' ? data : data.length;
+  if (!Number.isInteger(dlen) || dlen < 0 || dlen > 65507) throw new ArgumentError('data', 'echo data is 0..65507 bytes');
+  const total = 28 + dlen;
+  const b = Buffer.alloc(total);
+  const d = view(b);
+  b[0] = 0x45;
+  d.setUint16(2, total);
+  d.setUint16(6, 0x4000);
+  b[8] = o.ttl ?? 64;
+  b[9] = IPPROTO_ICMP;
+  b.set(src, 12);
+  b.set(dst, 16);
+  d.setUint16(10, inetChecksum(b, 0, 20));
+  b[20] = o.reply ? ICMP_ECHOREPLY : ICMP_ECHO;
+  d.setUint16(24, o.id);
+  d.setUint16(26, o.seq);
+  if (typeof data === 'number') for (let i = 0; i < dlen; i++) b[28 + i] = i & 0xff;
+  else b.set(data, 28);
+  d.setUint16(22, inetChecksum(b, 20, total));
+  return b;
+}
+
 export interface EthernetHeader {
   dst: string;
   src: string;

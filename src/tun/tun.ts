@@ -195,7 +195,16 @@ function openQueue(nsFd: number, name: string, flags: number, what: string): { f
   return { fd, name: chosen };
 }
 
-/** TUNGETIFF: the live name and flags (IFF_PERSIST included) of the device behind fd. */
+/** Device feature flags we keep (TUN_FEATURES of tun.c plus the type). */
+const FEATURE_MASK = U.IFF_TUN | U.IFF_TAP | U.IFF_NO_PI | U.IFF_VNET_HDR | U.IFF_MULTI_QUEUE | U.IFF_NAPI | U.IFF_NAPI_FRAGS;
+
+/**
+ * TUNGETIFF: the live name and flags of the device behind fd. Only the name,
+ * IFF_TUN/IFF_TAP and IFF_PERSIST are trustworthy: the kernel ORs
+ * IFF_NOFILTER (0x1000, the same bit as IFF_NO_PI) and IFF_DETACH_QUEUE into
+ * the answer. The other feature flags are the ones the last TUNSETIFF gave
+ * (attaching sets them on the device), so we keep what we asked for.
+ */
 function getIff(fd: number): { name: string; flags: number } {
   const [r, name, flags] = native().ioctlIfreq(fd, U.TUNGETIFF, '', 0);
   if (r < 0) throw tunError(r, 'ioctl(TUNGETIFF)', 'cannot read the device of a tun fd');
@@ -301,7 +310,7 @@ export class Tun extends TunQueue {
     return this.st.mode;
   }
 
-  /** IFF_* flags of the device as TUNGETIFF reported them at open (IFF_PERSIST included). */
+  /** IFF_* flags of the device: the TUNSETIFF feature flags (IFF_TUN/IFF_TAP, IFF_NO_PI, IFF_VNET_HDR, IFF_MULTI_QUEUE, IFF_NAPI...) plus IFF_PERSIST as of open/refresh. */
   get flags(): number {
     return this.st.flags;
   }
@@ -389,7 +398,8 @@ export class Tun extends TunQueue {
       for (const k of ['readBatch', 'maxPacketSize', 'readableHighWaterMark', 'writableHighWaterMark', 'writeErrors', 'ref'] as const) {
         if (opts[k] !== undefined) (streamOpts as Record<string, unknown>)[k] = opts[k];
       }
-      return new Tun(fds, { name: iff.name, mode, flags: iff.flags, ifindex: link.ifindex, mtu: link.mtu, netns: opts.netns, streamOpts });
+      const devFlags = (flags & FEATURE_MASK) | (iff.flags & U.IFF_PERSIST);
+      return new Tun(fds, { name: iff.name, mode, flags: devFlags, ifindex: link.ifindex, mtu: link.mtu, netns: opts.netns, streamOpts });
     } catch (e) {
       for (const fd of fds) n.close(fd);
       throw e;
@@ -446,7 +456,7 @@ export class Tun extends TunQueue {
     const nsfd = native().ioctlInt(this.fd, U.TUNGETDEVNETNS, 0);
     if (nsfd < 0) throw tunError(nsfd, 'ioctl(TUNGETDEVNETNS)', `${this.name}: cannot find the device's namespace`);
     try {
-      const flags = this.st.flags & (U.IFF_TUN | U.IFF_TAP | U.IFF_NO_PI | U.IFF_VNET_HDR | U.IFF_MULTI_QUEUE | U.IFF_NAPI | U.IFF_NAPI_FRAGS);
+      const flags = this.st.flags & FEATURE_MASK;
       const q = openQueue(nsfd, this.name, flags, `${this.name} addQueue`);
       const queue = new TunQueue(this, this.queues.length, q.fd, this.st.streamOpts, `${this.name} queue ${this.queues.length}`);
       this.queues.push(queue);
@@ -487,7 +497,7 @@ export class Tun extends TunQueue {
     const iff = getIff(fd);
     const link = await linkDetails(fd, undefined, iff.name, {});
     this.st.name = iff.name;
-    this.st.flags = iff.flags;
+    this.st.flags = (this.st.flags & ~U.IFF_PERSIST) | (iff.flags & U.IFF_PERSIST);
     this.st.ifindex = link.ifindex;
     this.st.mtu = link.mtu;
   }
