@@ -185,7 +185,8 @@ async function main(): Promise<void> {
       const per: Record<string, Sample[]> = { 'c-block': [], 'c-poll': [], node: [] };
       for (let round = 0; round < ROUNDS; round++) {
         for (const impl of Object.keys(per)) {
-          const flood = run(pin(1, ['ip', 'netns', 'exec', NS, bins.udp_load!, 'flood', '10.99.0.2', '9999', String(size), String(SECONDS + 1)]));
+          // Runs until stopped (SIGINT) once the reader is done; the offered rate is over its whole run.
+          const flood = run(pin(1, ['ip', 'netns', 'exec', NS, bins.udp_load!, 'flood', '10.99.0.2', '9999', String(size), String(SECONDS + 60)]));
           children.push(flood);
           await sleep(200);
           let s: Sample;
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
             const j = JSON.parse(out) as { packets: number; seconds: number; cpu: number };
             s = { pps: j.packets / j.seconds, packets: j.packets, seconds: j.seconds, cpuUs: (j.cpu * 1e6) / j.packets };
           }
+          flood.kill('SIGINT');
           const f = JSON.parse(await flood.done) as { sent: number; seconds: number };
           s.offeredPps = f.sent / f.seconds;
           per[impl]!.push(s);

@@ -4,7 +4,9 @@
  *
  *   udp_load flood DST PORT IPSIZE SECONDS   send UDP datagrams so that each IP
  *                                            packet is IPSIZE bytes, as fast as
- *                                            possible; prints {"sent":N,"seconds":S}
+ *                                            possible, for SECONDS or until
+ *                                            SIGINT/SIGTERM; prints
+ *                                            {"sent":N,"seconds":S}
  *   udp_load sink ADDR PORT SECONDS          bind ADDR:PORT, never read (a target
  *                                            for written packets that the kernel
  *                                            drops at the socket), then exit
@@ -13,12 +15,16 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t stop;
+static void on_signal(int s) { (void)s; stop = 1; }
 
 static double now(void) {
   struct timespec ts;
@@ -41,8 +47,10 @@ int main(int argc, char **argv) {
     static char buf[65536];
     memset(buf, 0xab, sizeof buf);
     unsigned long long sent = 0, failed = 0;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     double t0 = now(), end = t0 + secs, t = t0;
-    while (t < end) {
+    while (t < end && !stop) {
       for (int i = 0; i < 256; i++) {
         if (send(s, buf, (size_t)size, 0) >= 0) sent++;
         else failed++;

@@ -27,6 +27,8 @@ export interface Native {
   recvNl(fd: number, max: number, out: Array<Buffer | number | null>): number;
   close(fd: number): number;
   readBatch(fd: number, max: number, mtu: number, out: Buffer[]): number;
+  /** Reads up to max packets packed into slab from offset; lens[i] = length (negative: the packet is the next Buffer in overflow). */
+  readSlab(fd: number, max: number, bufSize: number, slab: Uint8Array, offset: number, lens: Int32Array, overflow: Buffer[]): number;
   writeBatch(fd: number, packets: Uint8Array[], start: number): number;
   ioctlIfreq(fd: number, request: number, name: string, flags: number): [ret: number, name: string, flags: number];
   ioctlInt(fd: number, request: number, value: number): number;

@@ -76,6 +76,14 @@ interface PendingWrite {
 }
 
 const EAGAIN = constants.errno.EAGAIN;
+/**
+ * Packets read are views into slabs of this size (one allocation per slab,
+ * not per packet). A packet kept alive keeps its slab alive: copy packets you
+ * hold on to for long (Buffer.from(packet)).
+ */
+export const SLAB_SIZE = 64 * 1024;
+/** Start a new slab when less than this is left (larger packets get their own Buffer). */
+const SLAB_MIN_ROOM = 2048;
 const UV_EBADF = -9;
 /** Linux EBADFD (77): what a TUN fd reads once its device is gone. Node's os.constants lacks it. */
 const EBADFD = 77;
@@ -131,6 +139,9 @@ export class PacketStream extends Duplex {
   private readonly maxPacket: number;
   private readonly emitWriteErrors: boolean;
   private readonly readArr: Buffer[] = [];
+  private readonly lens: Int32Array;
+  private slab: Buffer = Buffer.alloc(0);
+  private slabOff = 0;
   private refed: boolean;
 
   constructor(fd: number, opts: PacketStreamOptions = {}, label = `fd ${fd}`) {
@@ -146,6 +157,7 @@ export class PacketStream extends Duplex {
     this.fdNum = fd;
     this.label = label;
     this.batch = opts.readBatch ?? 64;
+    this.lens = new Int32Array(this.batch);
     this.maxPacket = opts.maxPacketSize ?? MAX_PACKET_SIZE;
     // One byte more than the largest accepted packet: a read that fills the
     // whole buffer was truncated by the kernel.
@@ -285,34 +297,56 @@ export class PacketStream extends Duplex {
     this.updatePoll();
   }
 
-  /** Read what is waiting, up to a few batches, while the consumer keeps up. */
+  /**
+   * Read what is waiting, up to a few batches, while the consumer keeps up.
+   * Packets are copied packed into a shared slab (SLAB_SIZE bytes) and handed
+   * out as views of it: no allocation per packet.
+   */
   private drain(): void {
     const n = native();
-    const arr = this.readArr;
+    const lens = this.lens;
+    const overflow = this.readArr;
     const stats = this.stats;
     let got = false;
     for (let round = 0; round < 8 && this.wantRead && !this.destroyed; round++) {
-      const count = n.readBatch(this.fdNum, this.batch, this.bufSize, arr);
+      if (this.slab.length - this.slabOff < SLAB_MIN_ROOM) {
+        this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+        this.slabOff = 0;
+      }
+      const slab = this.slab;
+      let off = this.slabOff;
+      const count = n.readSlab(this.fdNum, this.batch, this.bufSize, slab, off, lens, overflow);
       stats.readCalls++;
       if (count < 0) {
-        arr.length = 0;
+        overflow.length = 0;
         if (-count === EAGAIN) break;
-        this.destroy(new NetlinkError(-count, { syscall: 'read', message: `${this.label}: read failed` }));
+        const why = -count === EBADFD ? ' (the device was deleted, or the queue detached elsewhere)' : '';
+        this.destroy(new NetlinkError(-count, { syscall: 'read', message: `${this.label}: read failed${why}` }));
         return;
       }
       if (count > 0) got = true;
+      let ov = 0;
       for (let i = 0; i < count; i++) {
-        const p = arr[i]!;
-        if (p.length > this.maxPacket) {
-          arr.length = 0;
+        let len = lens[i]!;
+        let p: Buffer;
+        if (len >= 0) {
+          p = slab.subarray(off, off + len);
+          off += len;
+        } else {
+          p = overflow[ov++]!;
+          len = -len;
+        }
+        if (len > this.maxPacket) {
+          overflow.length = 0;
           this.destroy(new NetlinkError(constants.errno.EMSGSIZE, { syscall: 'read', message: `${this.label}: a packet larger than maxPacketSize (${this.maxPacket}) was truncated` }));
           return;
         }
         stats.packetsIn++;
-        stats.bytesIn += p.length;
+        stats.bytesIn += len;
         if (!this.push(p)) this.wantRead = false;
       }
-      arr.length = 0;
+      this.slabOff = off;
+      overflow.length = 0;
       if (count < this.batch) break;
     }
     if (got) stats.readWakeups++;

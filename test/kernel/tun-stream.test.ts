@@ -39,6 +39,23 @@ test('one write = one packet, one chunk = one packet, in order, both directions'
   }
 });
 
+test('large and mixed packet sizes arrive intact (slab and overflow paths)', async () => {
+  const [a, b] = packetPair();
+  try {
+    const sizes = [1, 60000, 3000, 2047, 2049, 65000, 64, 1500, 30000, 9000, 4, 100, 20000, 50000, 1];
+    const sent = sizes.map((n, i) => Buffer.alloc(n, (i * 37) & 0xff));
+    const got: Buffer[] = [];
+    b.on('data', (p: Buffer) => got.push(p));
+    for (const p of sent) a.write(p);
+    while (got.length < sent.length) await tick();
+    got.forEach((p, i) => assert.ok(p.equals(sent[i]!), `packet ${i} (${sizes[i]} bytes) intact`));
+    assert.is(b.stats.bytesIn, sizes.reduce((x, y) => x + y, 0));
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
 test('write backpressure: EAGAIN waits for POLLOUT, write() returns false, nothing is lost', async () => {
   const [a, b] = packetPair({ writableHighWaterMark: 16 });
   try {
