@@ -88,18 +88,6 @@ function run(argv: string[]): ChildProcess & { done: Promise<string> } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function addAddress(dev: string, cidr: string): Promise<void> {
-  // rtnl.addrs.add lands with the addresses work; until then use iproute2 for this setup step.
-  const rtnl = await Rtnl.open({ netns: NS });
-  try {
-    const addrs = rtnl.addrs as unknown as { add?: (dev: string, cidr: string) => Promise<void> };
-    if (typeof addrs.add === 'function') await addrs.add(dev, cidr);
-    else sh('ip', ['-n', NS, 'addr', 'add', cidr, 'dev', dev]);
-  } finally {
-    await rtnl.close();
-  }
-}
-
 async function nodeReader(seconds: number): Promise<Sample> {
   const tun = await Tun.open({ name: DEV, netns: NS });
   try {
@@ -175,10 +163,10 @@ async function main(): Promise<void> {
     try {
       await rtnl.links.add({ kind: 'tun', name: DEV, up: true });
       await rtnl.links.set('lo', { up: true });
+      await rtnl.addrs.add(DEV, '10.99.0.1/24');
     } finally {
       await rtnl.close();
     }
-    await addAddress(DEV, '10.99.0.1/24');
 
     // ---------------------------------------------------------------- reads
     for (const size of SIZES) {

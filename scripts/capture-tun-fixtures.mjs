@@ -6,13 +6,12 @@
 // the kernel itself produces: an echo request we write to the kernel's own
 // address and the kernel's echo reply; an ARP request for the kernel's
 // address and the kernel's ARP reply; a UDP datagram sent by a socket.
-import { Tun, netns, packet } from 'rtnetlink';
+import { Rtnl, Tun, netns, packet } from 'rtnetlink';
 import { execFileSync, spawn } from 'node:child_process';
 import { release } from 'node:os';
 import { writeFileSync } from 'node:fs';
 
 const ns = 'rtnl-tunfix-' + process.pid;
-const ip = (...a) => execFileSync('ip', ['-n', ns, ...a]);
 const sh = (...a) => execFileSync('ip', ['netns', 'exec', ns, ...a]);
 const next = (stream, pred) =>
   new Promise((resolve, reject) => {
@@ -34,8 +33,9 @@ try {
   // ---- TUN: ICMP, ICMPv6, UDP
   const tun = await Tun.open({ name: 'tun0', netns: ns, up: true });
   if (process.env.DEBUG_TUNFIX) tun.on("data", (p) => console.error("seen", p.toString("hex").slice(0, 120)));
-  ip('addr', 'add', '172.21.22.23/24', 'dev', 'tun0');
-  ip('-6', 'addr', 'add', 'fd00:21::23/64', 'dev', 'tun0', 'nodad');
+  const rtnl = await Rtnl.open({ netns: ns });
+  await rtnl.addrs.add('tun0', '172.21.22.23/24');
+  await rtnl.addrs.add('tun0', 'fd00:21::23/64', { flags: ['nodad'] });
   let w = next(tun, isV4Echo(true));
   const ping = spawn('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '-W', '1', '-p', '42', '172.21.22.26']);
   const req4 = await w;
@@ -79,8 +79,8 @@ try {
   // ---- TAP: ARP request from the kernel, the kernel's ARP reply, an ICMP frame
   const tap = await Tun.open({ name: 'tap0', mode: 'tap', netns: ns, up: true });
   if (process.env.DEBUG_TUNFIX) tap.on("data", (p) => console.error("tap seen", p.toString("hex").slice(0, 120)));
-  ip('link', 'set', 'tap0', 'address', '02:00:00:00:66:01');
-  ip('addr', 'add', '10.66.0.1/24', 'dev', 'tap0');
+  await rtnl.links.set('tap0', { address: '02:00:00:00:66:01' });
+  await rtnl.addrs.add('tap0', '10.66.0.1/24');
   const isArp = (op) => (f) => f.length >= 42 && f.readUInt16BE(12) === packet.ETH_P_ARP && packet.parseArp(f, 14).op === op;
   w = next(tap, isArp(1));
   const ping3 = spawn('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '-W', '1', '10.66.0.2']);
@@ -100,6 +100,7 @@ try {
   out.packets.icmp4EchoFrame = (await icmpFrame).toString('hex');
   await new Promise((r) => ping3.on('close', r));
   await tap.close();
+  await rtnl.close();
 } finally {
   await netns.del(ns);
 }

@@ -21,13 +21,11 @@ interface IpLink {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Add an address with the library (rtnl.addrs.add) once it exists; until then with iproute2 (test fixture only). */
+/** `ip addr add CIDR dev DEV` through the library (IPv6 without DAD so it is usable at once). */
 async function addAddr(ns: string, dev: string, cidr: string): Promise<void> {
   const rtnl = await Rtnl.open({ netns: ns });
   try {
-    const addrs = rtnl.addrs as unknown as { add?: (dev: string, cidr: string, opts?: Record<string, unknown>) => Promise<void> };
-    if (typeof addrs.add === 'function') await addrs.add(dev, cidr, cidr.includes(':') ? { nodad: true } : {});
-    else ip(ns, 'addr', 'add', cidr, 'dev', dev, ...(cidr.includes(':') ? ['nodad'] : []));
+    await rtnl.addrs.add(dev, cidr, cidr.includes(':') ? { flags: ['nodad'] } : {});
   } finally {
     await rtnl.close();
   }
