@@ -245,7 +245,10 @@ export class PacketStream extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    const pw = this.pending;
     this.pending = undefined;
+    // Packets still waiting (EAGAIN, detached queue) were not written: say so to their write callbacks.
+    if (pw) pw.cb(err ?? new NetlinkError(-constants.errno.EBADF, { syscall: 'write', message: `${this.label}: closed with ${pw.packets.length - pw.index} packet(s) not written` }));
     this.wantRead = false;
     const n = native();
     if (this.poll) {

@@ -62,8 +62,8 @@ test('write backpressure: EAGAIN waits for POLLOUT, write() returns false, nothi
     const N = 2000;
     let sawFalse = false;
     let i = 0;
-    // Write as fast as allowed while nobody reads b: the kernel queue (10
-    // datagrams for a unix socket) fills, writes hit EAGAIN and wait.
+    // Write as fast as allowed while nobody reads b: the socket send buffer
+    // (a few hundred such datagrams) fills, writes hit EAGAIN and wait.
     const writer = new Promise<void>((resolve) => {
       const pump = (): void => {
         while (i < N) {
@@ -181,6 +181,21 @@ test('a write the kernel refuses destroys the stream with the errno, or is repor
     await c.close();
     await d.close();
   }
+});
+
+test('closing with packets still waiting: their write callbacks get an error (none is silently lost)', async () => {
+  const [a, b] = packetPair();
+  const results: Array<string | null> = [];
+  for (let i = 0; i < 2000; i++) a.write(pkt(i), (e) => results.push(e ? (e as Error & { code?: string }).code ?? e.message : null));
+  await sleep(20);
+  const written = a.stats.packetsOut;
+  assert.ok(written < 2000, 'some packets wait (the peer does not read)');
+  await a.close();
+  await sleep(10);
+  assert.is(results.length, 2000, 'every write callback was called');
+  assert.is(results.filter((r) => r === null).length, written, 'written packets succeeded');
+  assert.ok(results.slice(written).every((r) => r !== null), `the rest failed: ${results.slice(written)}`);
+  await b.close();
 });
 
 test('close releases the fds (no leaks), also with writes pending', async () => {
