@@ -230,6 +230,35 @@ ktest(
   ['tun'],
 );
 
+ktest(
+  test,
+  'vnetHdr + napi: packets carry a 10-byte virtio-net header; replies written through IFF_NAPI reach ping',
+  async () => {
+    await withNetns(1, async (ns) => {
+      const tun = await Tun.open({ name: 'tv0', netns: ns, vnetHdr: true, napi: true, up: true });
+      try {
+        assert.ok(tun.vnetHdr);
+        await addAddr(ns, 'tv0', '172.30.0.1/24');
+        let seen = 0;
+        tun.on('data', (p: Buffer) => {
+          // struct virtio_net_hdr (10 bytes): no GSO for these packets
+          if (p.length <= 10 || p[10]! >> 4 !== 4) return;
+          assert.is(p[1], 0, 'gso_type VIRTIO_NET_HDR_GSO_NONE');
+          if (!isEcho4(p, 10)) return;
+          seen++;
+          tun.write(packet.icmpEchoReply(p, 10)); // header kept in front
+        });
+        const r = await ping(ns, '-c', '3', '-i', '0.3', '-W', '2', '172.30.0.2');
+        assert.is(r.received, 3, r.out);
+        assert.is(seen, 3);
+      } finally {
+        await tun.close();
+      }
+    });
+  },
+  ['tun'],
+);
+
 // ----------------------------------------------------------------------- TAP
 
 ktest(
