@@ -130,6 +130,22 @@ static napi_value n_socket(napi_env env, napi_callback_info info) {
   return num(env, fd < 0 ? -errno : fd);
 }
 
+/* socketpair(domain, type, protocol) -> [fd0, fd1] | -errno. Always
+ * CLOEXEC|NONBLOCK. (Used for AF_UNIX datagram pairs: a packet fd with real
+ * EAGAIN/POLLOUT behaviour, e.g. to exercise stream backpressure.) */
+static napi_value n_socketpair(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int32_t d, t, p;
+  if (!get_i32(env, argv[0], &d) || !get_i32(env, argv[1], &t) || !get_i32(env, argv[2], &p)) return NULL;
+  int sv[2];
+  if (socketpair(d, t | SOCK_CLOEXEC | SOCK_NONBLOCK, p, sv) < 0) return num(env, -errno);
+  napi_value arr;
+  CHECK(napi_create_array_with_length(env, 2, &arr));
+  CHECK(napi_set_element(env, arr, 0, num(env, sv[0])));
+  CHECK(napi_set_element(env, arr, 1, num(env, sv[1])));
+  return arr;
+}
+
 static void restore_ns_or_die(int orig) {
   if (setns(orig, CLONE_NEWNET) != 0) {
     fprintf(stderr, "rtnl_native: FATAL: cannot restore the thread's network namespace: %s\n",
@@ -394,6 +410,90 @@ static napi_value n_read_batch(napi_env env, napi_callback_info info) {
     void *copy;
     CHECK(napi_create_buffer_copy(env, (size_t)n, scratch, &copy, &buf));
     CHECK(napi_set_element(env, out, idx++, buf));
+    count++;
+  }
+  return num(env, count);
+}
+
+/* readSlab(fd, max, bufSize, slab, offset, lens, overflow) -> count | -errno.
+ * Like readBatch, but without one allocation per packet: reads up to max
+ * packets (one read() each, into a scratch buffer of bufSize bytes) and
+ * copies each into the Uint8Array `slab` at `offset`, packed; lens[i]
+ * (an Int32Array) receives packet i's length. A packet that does not fit
+ * in the rest of the slab is returned as its own Buffer pushed onto the JS
+ * array `overflow`, and lens[i] = -length. Stops at EAGAIN; an error after
+ * at least one packet is left for the next call. */
+static napi_value n_read_slab(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int32_t fd, offset;
+  uint32_t max, bufsize;
+  if (!get_i32(env, argv[0], &fd) || !get_u32(env, argv[1], &max) || !get_u32(env, argv[2], &bufsize) ||
+      !get_i32(env, argv[4], &offset))
+    return NULL;
+  void *slabp;
+  size_t slab_len;
+  if (!get_buf(env, argv[3], &slabp, &slab_len)) return NULL;
+  napi_typedarray_type t;
+  size_t lens_n, lens_off;
+  void *lensp;
+  napi_value lens_ab;
+  bool is_ta = false;
+  napi_is_typedarray(env, argv[5], &is_ta);
+  if (!is_ta || napi_get_typedarray_info(env, argv[5], &t, &lens_n, &lensp, &lens_ab, &lens_off) != napi_ok ||
+      t != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "rtnl_native: readSlab: lens must be an Int32Array");
+    return NULL;
+  }
+  napi_value overflow = argv[6];
+  uint32_t ov_idx;
+  CHECK(napi_get_array_length(env, overflow, &ov_idx));
+  if (max > lens_n) max = (uint32_t)lens_n;
+  if (offset < 0 || (size_t)offset > slab_len) {
+    napi_throw_range_error(env, NULL, "rtnl_native: readSlab: offset outside the slab");
+    return NULL;
+  }
+  if (bufsize < 64) bufsize = 64;
+  if (bufsize > 262144) bufsize = 262144;
+  static unsigned char *scratch = NULL;
+  static size_t scratch_len = 0;
+  if (scratch_len < bufsize) {
+    unsigned char *p = realloc(scratch, bufsize);
+    if (!p) return num(env, -ENOMEM);
+    scratch = p;
+    scratch_len = bufsize;
+  }
+  unsigned char *slab = slabp;
+  int32_t *lens = lensp;
+  size_t off = (size_t)offset;
+  uint32_t count = 0;
+  while (count < max) {
+    ssize_t n;
+    /* Read straight into the slab when a packet of any size fits there. */
+    int direct = slab_len - off >= bufsize;
+    do {
+      n = read(fd, direct ? slab + off : scratch, bufsize);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      int e = errno;
+      if (e == EAGAIN || e == EWOULDBLOCK) break;
+      if (count == 0) return num(env, -e);
+      break;
+    }
+    if (n == 0) break;
+    if (direct) {
+      lens[count] = (int32_t)n;
+      off += (size_t)n;
+    } else if ((size_t)n <= slab_len - off) {
+      memcpy(slab + off, scratch, (size_t)n);
+      lens[count] = (int32_t)n;
+      off += (size_t)n;
+    } else {
+      napi_value buf;
+      void *copy;
+      CHECK(napi_create_buffer_copy(env, (size_t)n, scratch, &copy, &buf));
+      CHECK(napi_set_element(env, overflow, ov_idx++, buf));
+      lens[count] = -(int32_t)n;
+    }
     count++;
   }
   return num(env, count);
@@ -712,6 +812,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       FN("socket", n_socket),
       FN("socketIn", n_socket_in),
+      FN("socketpair", n_socketpair),
       FN("openIn", n_open_in),
       FN("bindNl", n_bind_nl),
       FN("getsocknameNl", n_getsockname_nl),
@@ -721,6 +822,7 @@ static napi_value init(napi_env env, napi_value exports) {
       FN("recvNl", n_recv_nl),
       FN("close", n_close),
       FN("readBatch", n_read_batch),
+      FN("readSlab", n_read_slab),
       FN("writeBatch", n_write_batch),
       FN("ioctlIfreq", n_ioctl_ifreq),
       FN("ioctlInt", n_ioctl_int),

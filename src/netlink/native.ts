@@ -15,6 +15,8 @@ export interface PollHandle {
 export interface Native {
   socket(domain: number, type: number, protocol: number): number;
   socketIn(nsFd: number, domain: number, type: number, protocol: number): number;
+  /** [fd0, fd1] or -errno (CLOEXEC|NONBLOCK). */
+  socketpair(domain: number, type: number, protocol: number): [number, number] | number;
   openIn(nsFd: number, path: string, flags: number): number;
   bindNl(fd: number, pid: number, groups: number): number;
   getsocknameNl(fd: number): number;
@@ -25,6 +27,8 @@ export interface Native {
   recvNl(fd: number, max: number, out: Array<Buffer | number | null>): number;
   close(fd: number): number;
   readBatch(fd: number, max: number, mtu: number, out: Buffer[]): number;
+  /** Reads up to max packets packed into slab from offset; lens[i] = length (negative: the packet is the next Buffer in overflow). */
+  readSlab(fd: number, max: number, bufSize: number, slab: Uint8Array, offset: number, lens: Int32Array, overflow: Buffer[]): number;
   writeBatch(fd: number, packets: Uint8Array[], start: number): number;
   ioctlIfreq(fd: number, request: number, name: string, flags: number): [ret: number, name: string, flags: number];
   ioctlInt(fd: number, request: number, value: number): number;

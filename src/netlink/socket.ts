@@ -356,6 +356,18 @@ export class NetlinkSocket {
     return r;
   }
 
+  /**
+   * A new fd (O_CLOEXEC) referring to the network namespace this socket
+   * lives in (ioctl SIOCGSKNS); the caller closes it.
+   */
+  openNetnsFd(): number {
+    this.ensureOpen();
+    const SIOCGSKNS = 0x894c;
+    const r = native().ioctlInt(this.fd, SIOCGSKNS, 0);
+    if (r < 0) throw new NetlinkError(r, { syscall: 'ioctl(SIOCGSKNS)', message: 'cannot get the namespace of a netlink socket' });
+    return r;
+  }
+
   private ensureOpen(info?: RequestInfo): void {
     if (this.closed) throw new SocketClosedError(info);
   }

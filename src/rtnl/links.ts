@@ -11,6 +11,7 @@ import { openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.
 import type { Writer } from '../netlink/writer.js';
 import { decodeLink, linkPolicy, writeIfInfoMsg, type Link, type LinkAttrs, type LinkInfo } from './link.js';
 import {
+  getCreator,
   getKind,
   kindByOptionsKey,
   kindBySlaveKey,
@@ -227,12 +228,16 @@ export class Links {
 
   /** Create a link: `ip link add`. */
   async add(opts: LinkAddOptions): Promise<void> {
+    const creator = getCreator((opts as { kind?: unknown } | null)?.kind);
+    if (creator) return creator(opts as unknown as Record<string, unknown>, { socket: this.sock, links: this, replace: false });
     const built = await this.build(opts as unknown as Record<string, unknown>, 'add');
     await this.send(built, NLM_F_CREATE | NLM_F_EXCL, `links.add ${opts.name ?? opts.kind}`);
   }
 
   /** Create or update a link (NLM_F_CREATE|NLM_F_REPLACE): like add, but an existing link of that name is changed. */
   async replace(opts: LinkAddOptions): Promise<void> {
+    const creator = getCreator((opts as { kind?: unknown } | null)?.kind);
+    if (creator) return creator(opts as unknown as Record<string, unknown>, { socket: this.sock, links: this, replace: true });
     const built = await this.build(opts as unknown as Record<string, unknown>, 'add');
     await this.send(built, NLM_F_CREATE | NLM_F_REPLACE, `links.replace ${opts.name ?? opts.kind}`);
   }

@@ -6,6 +6,8 @@
  * @module
  */
 import type { Policy } from '../../netlink/attr.js';
+import type { NetlinkSocket } from '../../netlink/socket.js';
+import type { Links } from '../links.js';
 
 /** Work a kind's prepare() may need from the links layer. */
 export interface KindContext {
@@ -82,3 +84,33 @@ export interface KindOptions {}
 /** Typed per-port options keyed by slaveOptionsKey (e.g. bridgePort). Extended like KindOptions. */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface SlaveOptions {}
+
+/** What a creator (see registerCreator) gets from links.add()/replace(). */
+export interface CreatorContext {
+  /** The rtnetlink socket of the handle (its namespace is where the device goes unless options.netns says otherwise). */
+  socket: NetlinkSocket;
+  /** The Links API on that socket (for follow-up changes such as up/mtu/master). */
+  links: Links;
+  /** links.replace(): attach to / update an existing device instead of failing with EEXIST. */
+  replace: boolean;
+}
+
+/** Creates a link of some kind by other means than RTM_NEWLINK; receives the whole links.add() options. */
+export type LinkCreator = (options: Record<string, unknown>, ctx: CreatorContext) => Promise<void>;
+
+const creators = new Map<string, LinkCreator>();
+
+/**
+ * Kinds the kernel cannot create with RTM_NEWLINK register a creator, which
+ * links.add()/links.replace() call instead (tun/tap: the kernel answers
+ * "tun/tap creation via rtnetlink is not supported"; they are created with
+ * ioctls on /dev/net/tun, see src/tun/kind.ts).
+ */
+export function registerCreator(kind: string, fn: LinkCreator): void {
+  if (creators.has(kind)) throw new Error(`link creator for ${kind} registered twice`);
+  creators.set(kind, fn);
+}
+
+export function getCreator(kind: unknown): LinkCreator | undefined {
+  return typeof kind === 'string' ? creators.get(kind) : undefined;
+}
