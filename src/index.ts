@@ -60,7 +60,25 @@ export {
   encodeRoute,
   RTA_FLOWLABEL,
 } from './rtnl/route.js';
-export { Neighs } from './rtnl/neighs.js';
+export { Neighs, Fdb, type NeighSpec, type NeighListFilter } from './rtnl/neighs.js';
+export {
+  type Neighbour,
+  type NeighbourAttrs,
+  type NdMsg,
+  type NeighCacheInfo,
+  type FdbExtAttrs,
+  type NeighStateName,
+  type NeighFlagName,
+  type NeighExtFlagName,
+  neighStateName,
+  neighStateNames,
+  neighFlagNames,
+  neighPolicy,
+  decodeNeighbour,
+  encodeNeighbour,
+  NTF_EXT_LOCKED,
+  NTF_EXT_EXT_VALIDATED,
+} from './rtnl/neigh.js';
 export { Rules } from './rtnl/rules.js';
 export {
   Monitor,
