@@ -79,7 +79,25 @@ export {
   NTF_EXT_LOCKED,
   NTF_EXT_EXT_VALIDATED,
 } from './rtnl/neigh.js';
-export { Rules } from './rtnl/rules.js';
+export { Rules, type RuleSpec, type RuleListFilter, type PortRangeSpec } from './rtnl/rules.js';
+export {
+  type Rule,
+  type RuleAttrs,
+  type FibRuleHdr,
+  type RuleActionName,
+  type UidRange,
+  type PortRange,
+  ruleFlagNames,
+  rulePolicy,
+  decodeRule,
+  encodeRule,
+  FRA_DSCP,
+  FRA_FLOWLABEL,
+  FRA_FLOWLABEL_MASK,
+  FRA_SPORT_MASK,
+  FRA_DPORT_MASK,
+  FRA_DSCP_MASK,
+} from './rtnl/rule.js';
 export {
   Monitor,
   isEvent,

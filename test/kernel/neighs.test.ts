@@ -227,9 +227,11 @@ ktest(test, 'bad input is ArgumentError naming the field, with nothing sent', as
       [() => r.neighs.list({ family: 'mpls' }), 'filter.family'],
       [() => r.neighs.fdb.list({ proxy: true } as never), 'filter.proxy'],
     ];
-    for (const [fn, field] of cases) {
-      const e = await rejectsA(fn, ArgumentError);
-      assert.equal(e.field, field, e.message);
+    for (const [i, [fn, field]] of cases.entries()) {
+      const e = await rejectsA(fn, ArgumentError).catch((x: Error) => {
+        throw new Error(`case ${i} (${field}): ${x.message}`);
+      });
+      assert.equal(e.field, field, `case ${i}: ${e.message}`);
     }
     assert.equal(r.socket.stats.datagramsOut, before, 'no datagram was sent for bad input');
   });

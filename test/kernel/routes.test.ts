@@ -288,9 +288,11 @@ ktest(test, 'bad input is ArgumentError naming the field, with nothing sent', as
       [() => r.routes.list({ family: 4 as never }), 'filter.family'],
       [() => r.routes.del({ dst: '10.1.0.0/16', table: 'x' as 'main' }), 'table'],
     ];
-    for (const [fn, field] of cases) {
-      const e = await rejectsA(fn, ArgumentError);
-      assert.equal(e.field, field, e.message);
+    for (const [i, [fn, field]] of cases.entries()) {
+      const e = await rejectsA(fn, ArgumentError).catch((x: Error) => {
+        throw new Error(`case ${i} (${field}): ${x.message}`);
+      });
+      assert.equal(e.field, field, `case ${i}: ${e.message}`);
     }
     assert.equal(r.socket.stats.datagramsOut, before, 'no datagram was sent for bad input');
   });
