@@ -117,7 +117,7 @@ export {
   type MonitorMessageInfo,
   type ChangeType,
 } from './rtnl/monitor.js';
-export { type NsId, nsidPolicy } from './rtnl/nsid.js';
+export { NsIds, type NsId, type NsIdAttrs, nsidPolicy, decodeNsId, encodeNsId, NETNSA_NSID_NOT_ASSIGNED } from './rtnl/nsid.js';
 export {
   PcapWriter,
   readNetlinkCapture,

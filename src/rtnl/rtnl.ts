@@ -13,7 +13,7 @@ import { Neighs } from './neighs.js';
 import { Rules } from './rules.js';
 import { monitor, type Monitor, type MonitorGroupSpec, type MonitorOptions } from './monitor.js';
 import { PcapWriter } from '../pcap/writer.js';
-import './nsid.js';
+import { NsIds } from './nsid.js';
 import { describeRequestOffset, rtmName, summarizeMessage } from './schema.js';
 
 /** Options of Rtnl.open(). */
@@ -41,6 +41,8 @@ export class Rtnl {
   readonly neighs: Neighs;
   /** Policy routing rules (RTM_*RULE). */
   readonly rules: Rules;
+  /** Ids of other network namespaces as seen from this one (RTM_*NSID). */
+  readonly nsids: NsIds;
   /** The namespace this handle works in (undefined: the caller's). */
   readonly netns: NetnsRef | undefined;
   private readonly options: RtnlOptions;
@@ -55,6 +57,7 @@ export class Rtnl {
     this.routes = new Routes(sock, this.links);
     this.neighs = new Neighs(sock, this.links);
     this.rules = new Rules(sock, this.links);
+    this.nsids = new NsIds(sock);
   }
 
   /**
