@@ -449,7 +449,7 @@ export interface RtMsg {
   srcLen: number;
   /** rtm_tos */
   tos: number;
-  /** rtm_table: the table id if < 256, else RT_TABLE_UNSPEC (the real id is in RTA_TABLE / `table`) */
+  /** rtm_table: the table id if < 256; else RT_TABLE_UNSPEC in requests and RT_TABLE_COMPAT (252) from the kernel (the id is in RTA_TABLE / `table`) */
   rtmTable: number;
   /** rtm_protocol: RTPROT_* ('kernel', 'boot', 'static', ...) */
   protocol: ProtocolName | number;

@@ -160,7 +160,7 @@ export interface FibRuleHdr {
   srcLen: number;
   /** tos */
   tos: number;
-  /** table: id if < 256, else RT_TABLE_UNSPEC (the id is in FRA_TABLE / `table`) */
+  /** table: id if < 256; else RT_TABLE_UNSPEC in requests, RT_TABLE_COMPAT (252) from the kernel (the id is in FRA_TABLE / `table`) */
   hdrTable: number;
   /** action: FR_ACT_* ('lookup', 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit') */
   action: RuleActionName | number;
