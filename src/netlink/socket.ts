@@ -186,6 +186,8 @@ interface Pending {
   reject?: (e: Error) => void;
   // dump
   queue?: RawMessage[];
+  /** Index of the next unread message in `queue` (shift() is O(n) on long queues). */
+  qhead?: number;
   waiter?: { resolve: (r: IteratorResult<RawMessage>) => void; reject: (e: Error) => void };
   done?: boolean;
   error?: Error;
@@ -448,9 +450,20 @@ export class NetlinkSocket {
       next: () => {
         p ??= start();
         const q = p;
-        if (q.queue!.length > 0) {
-          const m = q.queue!.shift()!;
-          if (this.paused && q.queue!.length < q.highWater! / 2) this.resume();
+        const queue = q.queue!;
+        let head = q.qhead ?? 0;
+        if (queue.length > head) {
+          const m = queue[head]!;
+          (queue as Array<RawMessage | undefined>)[head++] = undefined;
+          if (head === queue.length) {
+            queue.length = 0;
+            head = 0;
+          } else if (head >= 1024 && head * 2 >= queue.length) {
+            queue.splice(0, head);
+            head = 0;
+          }
+          q.qhead = head;
+          if (this.paused && queue.length - head < q.highWater! / 2) this.resume();
           return Promise.resolve({ value: m, done: false });
         }
         if (q.done) {
@@ -470,6 +483,7 @@ export class NetlinkSocket {
         if (p && !p.done) {
           p.discard = true;
           p.queue!.length = 0;
+          p.qhead = 0;
           if (this.paused) this.resume();
         }
         if (p) p.error = undefined;
@@ -565,7 +579,10 @@ export class NetlinkSocket {
     if (p.dump) {
       p.done = true;
       if (err && !p.discard) p.error = err;
-      if (p.discard) p.queue!.length = 0;
+      if (p.discard) {
+        p.queue!.length = 0;
+        p.qhead = 0;
+      }
       const w = p.waiter;
       p.waiter = undefined;
       if (w) {
@@ -803,7 +820,7 @@ export class NetlinkSocket {
       return;
     }
     p.queue!.push(m);
-    if (p.queue!.length >= p.highWater!) this.pauseReading();
+    if (p.queue!.length - (p.qhead ?? 0) >= p.highWater!) this.pauseReading();
   }
 
   /**
