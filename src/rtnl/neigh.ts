@@ -214,9 +214,16 @@ export function encodeNeighbour(w: Writer, n: Partial<Neighbour>): void {
 }
 
 registerSchema([U.RTM_NEWNEIGH, U.RTM_DELNEIGH, U.RTM_GETNEIGH], {
-  name: 'neighbour',
+  name: 'neigh',
   headerSize: NDMSG_SIZE,
   policy: neighPolicy,
   decode: (buf, off, end) => decodeNeighbour(buf, off, end),
   encode: (w, obj) => encodeNeighbour(w, obj as Partial<Neighbour>),
 });
+
+declare module './monitor.js' {
+  interface MonitorObjectMap {
+    /** RTM_NEWNEIGH / RTM_DELNEIGH events (group 'neigh'; kind = the schema's name) */
+    neigh: Neighbour;
+  }
+}

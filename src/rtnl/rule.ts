@@ -252,3 +252,10 @@ registerSchema([U.RTM_NEWRULE, U.RTM_DELRULE, U.RTM_GETRULE], {
   decode: (buf, off, end) => decodeRule(buf, off, end),
   encode: (w, obj) => encodeRule(w, obj as Partial<Rule>),
 });
+
+declare module './monitor.js' {
+  interface MonitorObjectMap {
+    /** RTM_NEWRULE / RTM_DELRULE events (groups 'ipv4-rule', 'ipv6-rule') */
+    rule: Rule;
+  }
+}

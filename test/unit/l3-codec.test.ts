@@ -236,7 +236,7 @@ test('every handled message type is registered, so monitor / CLI / pcap decode w
   const types: Array<[number, string]> = [
     [U.RTM_NEWADDR, 'address'], [U.RTM_DELADDR, 'address'], [U.RTM_GETADDR, 'address'],
     [U.RTM_NEWROUTE, 'route'], [U.RTM_DELROUTE, 'route'], [U.RTM_GETROUTE, 'route'],
-    [U.RTM_NEWNEIGH, 'neighbour'], [U.RTM_DELNEIGH, 'neighbour'], [U.RTM_GETNEIGH, 'neighbour'],
+    [U.RTM_NEWNEIGH, 'neigh'], [U.RTM_DELNEIGH, 'neigh'], [U.RTM_GETNEIGH, 'neigh'],
     [U.RTM_NEWRULE, 'rule'], [U.RTM_DELRULE, 'rule'], [U.RTM_GETRULE, 'rule'],
     [U.RTM_NEWNSID, 'nsid'], [U.RTM_DELNSID, 'nsid'], [U.RTM_GETNSID, 'nsid'],
   ];
