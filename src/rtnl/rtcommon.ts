@@ -16,13 +16,18 @@ import * as U from './uapi.js';
 /** An interface by name (string) or index (number). */
 export type IfRef = string | number;
 
-/** Validate an interface reference (name or positive index); no I/O. */
+/** Validate an interface reference (name, alternative name or positive index); no I/O. */
 export function checkIfRef(ref: unknown, field: string): IfRef {
   if (typeof ref === 'number') {
     if (!Number.isInteger(ref) || ref <= 0 || ref > 0x7fffffff) throw new ArgumentError(field, `expected an interface index > 0, got ${ref}`);
     return ref;
   }
-  if (typeof ref === 'string') return checkIfName(ref, field);
+  if (typeof ref === 'string') {
+    // alternative names (IFLA_ALT_IFNAME) may be up to 127 bytes
+    const n = Buffer.byteLength(ref);
+    if (n > 15 && n <= 127 && !/[/:\s\0]/.test(ref)) return ref;
+    return checkIfName(ref, field);
+  }
   throw new ArgumentError(field, `expected an interface name or index, got ${describe(ref)}`);
 }
 

@@ -204,6 +204,25 @@ ktest(test, 'bridge FDB: static and local entries on a port (master) equal bridg
   });
 }, ['bridge']);
 
+ktest(test, 'bridge FDB with NDA_VLAN on a vlan-filtering bridge equals bridge -j fdb show', async () => {
+  await withSetup(async (r, ns) => {
+    await r.links.add({ name: 'br0', kind: 'bridge', bridge: { vlanFiltering: true } });
+    await r.links.set('veth1', { master: 'br0' });
+    sh('bridge', ['-n', ns, 'link', 'set', 'dev', 'veth1', 'learning', 'off']);
+    sh('bridge', ['-n', ns, 'vlan', 'add', 'vid', '5', 'dev', 'veth1']);
+    await r.links.set('br0', { up: true });
+    await r.neighs.fdb.add({ dev: 'veth1', lladdr: '02:00:00:00:00:bb', flags: ['master'], state: 'noarp', vlan: 5 });
+    await r.neighs.fdb.add({ dev: 'veth1', lladdr: '02:00:00:00:00:bb', flags: ['master'], state: 'noarp', vlan: 1 });
+    const mine = await r.neighs.fdb.list({ dev: 'veth1' });
+    await compareFdb(r, ns, mine, 'dev', 'veth1');
+    assert.equal(mine.filter((n) => n.lladdr === '02:00:00:00:00:bb').map((n) => n.vlan).sort(), [1, 5]);
+    await r.neighs.fdb.del({ dev: 'veth1', lladdr: '02:00:00:00:00:bb', flags: ['master'], vlan: 5 });
+    const left = await r.neighs.fdb.list({ dev: 'veth1' });
+    await compareFdb(r, ns, left, 'dev', 'veth1');
+    assert.equal(left.filter((n) => n.lladdr === '02:00:00:00:00:bb').map((n) => n.vlan), [1]);
+  });
+}, ['bridge-vlan-filtering']);
+
 ktest(test, 'bad input is ArgumentError naming the field, with nothing sent', async () => {
   await withSetup(async (r) => {
     const before = r.socket.stats.datagramsOut;
