@@ -149,9 +149,21 @@ export {
   decodeLink,
   encodeLink,
 } from './rtnl/link.js';
-export { registerKind, getKind, listKinds, type LinkKind, type KindOptions, type SlaveOptions } from './rtnl/kinds/registry.js';
-export type { BridgeOptions } from './rtnl/kinds/bridge.js';
+export { registerKind, getKind, listKinds, kindData, slaveData, type LinkKind, type KindOptions, type SlaveOptions, type KindData, type SlaveData } from './rtnl/kinds/registry.js';
+export type { BridgeOptions, BridgePortOptions, BridgePortState } from './rtnl/kinds/bridge.js';
 export type { PeerOptions, VethData } from './rtnl/kinds/veth.js';
+export type { VlanOptions, VlanData, VlanFlags, VlanFlagNames, VlanQosMapping, VlanProtocol } from './rtnl/kinds/vlan.js';
+export type { VxlanOptions, VxlanData, VxlanPortRange, VxlanDf, VxlanLabelPolicy } from './rtnl/kinds/vxlan.js';
+export type { GeneveOptions, GenevePortRange, GeneveDf } from './rtnl/kinds/geneve.js';
+export type { MacvlanOptions, MacvlanMode, MacvlanMacaddrMode } from './rtnl/kinds/macvlan.js';
+export type { IpvlanOptions, IpvlanMode, IpvlanFlags } from './rtnl/kinds/ipvlan.js';
+export type { BondOptions, BondSlaveOptions, BondAdInfo, BondMode } from './rtnl/kinds/bond.js';
+export type { MacsecOptions, MacsecData, MacsecCipherSuite, MacsecValidation, MacsecOffload } from './rtnl/kinds/macsec.js';
+export type { VrfOptions, VrfPortData } from './rtnl/kinds/vrf.js';
+export type { TunData } from './rtnl/kinds/tun.js';
+export type { VxcanData } from './rtnl/kinds/vxcan.js';
+export type { LinkAfSpec, LinkAfSpecOptions, Inet6Info, Inet6CacheInfo, AddrGenMode, BridgeAfSpec, BridgeVlanInfo, Ipv4Devconf, Ipv6Devconf } from './rtnl/afspec.js';
+export { BridgeVlans, type BridgeVlanEntry, type BridgeVlanSpec, type BridgeVlanListFilter } from './rtnl/bridge-vlans.js';
 export { decodeMessage, rtmName, schemaFor, registerSchema, type MessageSchema } from './rtnl/schema.js';
 export { NetlinkSocket, type SocketOptions, type NetnsRef, type RequestOptions, type DumpOptions, type SocketStats } from './netlink/socket.js';
 export { NetlinkError, DecodeError, ArgumentError, TimeoutError, SocketClosedError, DumpInterruptedError, type ExtAck, type RequestInfo } from './netlink/errors.js';

@@ -68,6 +68,8 @@ export interface Codec<T = unknown> {
   check(value: unknown, field: string, parent: Record<string, unknown>): T;
   /** Text form for printing. */
   format?(value: T): string;
+  /** Whether to leave the attribute out for this value (e.g. `false` for flag-like codecs). */
+  skip?(value: T, variant: number): boolean;
 }
 
 export interface AttrSpec {
@@ -214,6 +216,7 @@ export function forEachAttr(
 function writeOne(w: Writer, spec: AttrSpec, value: unknown, rawType: number, variant: number, parent: Record<string, unknown>): void {
   if (value === undefined || value === null) return;
   if (value === false && spec.codec === flag) return;
+  if (spec.codec.skip?.(value, variant)) return;
   const s = w.attrStart(rawType);
   spec.codec.encode(w, value, variant, parent);
   w.attrEnd(s);

@@ -26,6 +26,8 @@ import {
 } from '../netlink/attr.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
+import type { BridgeAfSpec, Inet6Info, LinkAfSpec } from './afspec.js';
+import type { BridgePortOptions } from './kinds/bridge.js';
 import { getKind } from './kinds/registry.js';
 import { registerSchema } from './schema.js';
 import * as U from './uapi.js';
@@ -158,10 +160,12 @@ export const xdpPolicy = policy('IFLA_XDP', IFLA_CONSTS, [
 ]);
 
 /**
- * Kinds may extend the AF_SPEC / PROTINFO decoding; until then these are
- * decoded by the policies registered here (see afspec.ts when present).
+ * IFLA_AF_SPEC and IFLA_PROTINFO policies by message family, installed by
+ * afspec.ts (AF_UNSPEC: per-family nests AF_INET/AF_INET6/AF_MCTP;
+ * AF_BRIDGE: IFLA_BRIDGE_* and IFLA_BRPORT_*; AF_INET6: IFLA_INET6_*).
+ * Without a policy the attribute is kept raw.
  */
-export const afSpecHooks: { policy?: Policy; protinfo?: (family: number) => Policy | undefined } = {};
+export const afSpecHooks: { afSpec?: (family: number) => Policy | undefined; protinfo?: (family: number) => Policy | undefined } = {};
 
 /** Top-level IFLA_* attributes of a link message. */
 export interface LinkAttrs extends AttrSetBase {
@@ -187,8 +191,8 @@ export interface LinkAttrs extends AttrSetBase {
   master?: number;
   /** IFLA_WIRELESS */
   wireless?: Uint8Array;
-  /** IFLA_PROTINFO: protocol specific (AF_BRIDGE: IFLA_BRPORT_*, AF_INET6: IFLA_INET6_*). */
-  protinfo?: Record<string, unknown> | Uint8Array;
+  /** IFLA_PROTINFO: protocol specific (AF_BRIDGE messages: IFLA_BRPORT_*, AF_INET6 messages: IFLA_INET6_*). */
+  protinfo?: BridgePortOptions | Inet6Info | Uint8Array;
   /** IFLA_TXQLEN */
   txQueueLen?: number;
   /** IFLA_MAP */
@@ -215,8 +219,12 @@ export interface LinkAttrs extends AttrSetBase {
   vfPorts?: Uint8Array;
   /** IFLA_PORT_SELF (raw) */
   portSelf?: Uint8Array;
-  /** IFLA_AF_SPEC: per address family (AF_INET, AF_INET6, AF_BRIDGE). */
-  afSpec?: Record<string, unknown> | Uint8Array;
+  /**
+   * IFLA_AF_SPEC: per address family. In AF_UNSPEC messages a {@link LinkAfSpec}
+   * ({ inet, inet6, mctp }); in AF_BRIDGE messages a {@link BridgeAfSpec}
+   * (VLAN info).
+   */
+  afSpec?: LinkAfSpec | BridgeAfSpec;
   /** IFLA_GROUP */
   group?: number;
   /** IFLA_NET_NS_FD (request only) */
@@ -359,7 +367,7 @@ export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_VF_PORTS', 'vfPorts', binary],
   ['IFLA_PORT_SELF', 'portSelf', binary],
   // Decoded when a policy is registered in afSpecHooks; otherwise kept raw in `unknown`.
-  ['IFLA_AF_SPEC', 'afSpec', nested(() => afSpecHooks.policy, { name: 'nested(AF_*)' })],
+  ['IFLA_AF_SPEC', 'afSpec', nested(() => afSpecHooks.afSpec?.(0), { name: 'nested(AF_*)' })],
   ['IFLA_GROUP', 'group', u32],
   ['IFLA_NET_NS_FD', 'netnsFd', s32],
   ['IFLA_EXT_MASK', 'extMask', u32],
@@ -442,12 +450,19 @@ function decodeLinkAttrs(buf: Buffer, off: number, end: number, family: number):
 }
 
 const familyPolicies = new Map<number, Policy>();
-/** The IFLA policy with IFLA_PROTINFO resolved for a message family. */
+/** The IFLA policy with IFLA_PROTINFO and IFLA_AF_SPEC resolved for a message family (0, AF_BRIDGE, AF_INET6, ...). */
+export function linkPolicyFor(family: number): Policy {
+  return family === 0 ? linkPolicy : familyPolicy(family);
+}
 function familyPolicy(family: number): Policy {
   let p = familyPolicies.get(family);
   if (p) return p;
   const specs = [...linkPolicy.byName.values()].map((s) =>
-    s.uapi === 'IFLA_PROTINFO' ? { ...s, codec: nested(() => afSpecHooks.protinfo?.(family), { name: 'nested(protinfo)' }) } : s,
+    s.uapi === 'IFLA_PROTINFO'
+      ? { ...s, codec: nested(() => afSpecHooks.protinfo?.(family), { name: 'nested(IFLA_PROTINFO)' }) }
+      : s.uapi === 'IFLA_AF_SPEC'
+        ? { ...s, codec: nested(() => afSpecHooks.afSpec?.(family), { name: 'nested(IFLA_AF_SPEC)' }) }
+        : s,
   );
   p = new Policy('IFLA', specs);
   familyPolicies.set(family, p);

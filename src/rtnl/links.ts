@@ -9,6 +9,7 @@ import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
 import type { Writer } from '../netlink/writer.js';
+import type { LinkAfSpecOptions } from './afspec.js';
 import { decodeLink, linkPolicy, writeIfInfoMsg, type Link, type LinkAttrs, type LinkInfo } from './link.js';
 import {
   getCreator,
@@ -74,6 +75,8 @@ export interface LinkCommonOptions {
   allmulticast?: boolean;
   /** IFF_MULTICAST */
   multicast?: boolean;
+  /** IFLA_AF_SPEC: per-family settings (inet devconf, inet6 token / addrGenMode). */
+  afSpec?: LinkAfSpecOptions;
 }
 
 type KindOptionKeys = { [K in keyof KindOptions]?: KindOptions[K] };
@@ -338,6 +341,9 @@ export class Links {
     const master = input.master;
     if (master !== undefined && master !== null && master !== 0) checkRef(master, 'master');
     if (input.link !== undefined) checkRef(input.link, 'link');
+    if (mode === 'add' && input.link === undefined && getKind(kindName)?.needsLink) {
+      throw new ArgumentError('link', `a ${String(kindName)} link needs a parent device: give link: 'eth0' (the lower device's name or index)`);
+    }
     if (input.netns !== undefined) {
       const ns = input.netns;
       if (!(typeof ns === 'string' || (typeof ns === 'object' && ns !== null))) throw new ArgumentError('netns', `expected a namespace name, path, { fd } or { pid }, got ${describe(ns)}`);
@@ -385,10 +391,13 @@ export class Links {
       const raw = input[kindOptsKey];
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ArgumentError(kindOptsKey, `expected an object of ${kind.kind} options, got ${describe(raw)}`);
       kindInput = raw as Record<string, unknown>;
-      if (!kind.prepare) {
+      if (kind.check) kindInput = kind.check(kindInput, input, mode);
+      else if (!kind.prepare) {
         if (!kind.data) throw new ArgumentError(kindOptsKey, `kind "${kind.kind}" takes no options`);
         kindInput = checkAttrs(kind.data, kindInput, kindOptsKey);
       }
+    } else if (mode === 'add' && kind?.check) {
+      kindInput = kind.check(undefined, input, mode);
     } else if (mode === 'add' && !kind && typeof kindName === 'string') {
       // An unregistered kind: sent as is; the kernel decides ("Unknown device type").
     }

@@ -14,6 +14,7 @@ import { Rules } from './rules.js';
 import { monitor, type Monitor, type MonitorGroupSpec, type MonitorOptions } from './monitor.js';
 import { PcapWriter } from '../pcap/writer.js';
 import { NsIds } from './nsid.js';
+import { BridgeVlans } from './bridge-vlans.js';
 import { describeRequestOffset, rtmName, summarizeMessage } from './schema.js';
 
 /** Options of Rtnl.open(). */
@@ -43,6 +44,8 @@ export class Rtnl {
   readonly rules: Rules;
   /** Ids of other network namespaces as seen from this one (RTM_*NSID). */
   readonly nsids: NsIds;
+  /** Per-port VLANs of VLAN-filtering bridges (`bridge vlan`). */
+  readonly bridgeVlans: BridgeVlans;
   /** The namespace this handle works in (undefined: the caller's). */
   readonly netns: NetnsRef | undefined;
   private readonly options: RtnlOptions;
@@ -58,6 +61,7 @@ export class Rtnl {
     this.neighs = new Neighs(sock, this.links);
     this.rules = new Rules(sock, this.links);
     this.nsids = new NsIds(sock);
+    this.bridgeVlans = new BridgeVlans(sock, this.links);
   }
 
   /**

@@ -3,7 +3,7 @@
  * hundredths of a second, as the kernel and `ip -d` report them.
  * @module
  */
-import { be16, bool8, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec } from '../../netlink/attr.js';
+import { be16, bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
@@ -12,6 +12,12 @@ import { registerKind } from './registry.js';
 /** Newer than the installed uapi headers (kernel 6.8+). */
 export const IFLA_BR_FDB_N_LEARNED = 48;
 export const IFLA_BR_FDB_MAX_LEARNED = 49;
+/** IFLA_BRPORT_* newer than the installed uapi headers (upstream if_link.h; MAB 6.2, MCAST_*_GROUPS 6.3, NEIGH_VLAN_SUPPRESS 6.6, BACKUP_NHID 6.7). */
+export const IFLA_BRPORT_MAB = 40;
+export const IFLA_BRPORT_MCAST_N_GROUPS = 41;
+export const IFLA_BRPORT_MCAST_MAX_GROUPS = 42;
+export const IFLA_BRPORT_NEIGH_VLAN_SUPPRESS = 43;
+export const IFLA_BRPORT_BACKUP_NHID = 44;
 
 /** struct ifla_bridge_id printed like iproute2: "8000.0242ac110002". */
 export const bridgeId: Codec<string> = {
@@ -192,11 +198,172 @@ export const bridgePolicy = policy('IFLA_BR', { ...UAPI, IFLA_BR_FDB_N_LEARNED, 
   ['IFLA_BR_FDB_MAX_LEARNED', 'fdbMaxLearned', u32],
 ]);
 
+/** STP port states (BR_STATE_*), as `ip -d link` and `bridge link` name them. */
+export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking';
+export const brportState = enumOf<BridgePortState>(u8, { 0: 'disabled', 1: 'listening', 2: 'learning', 3: 'forwarding', 4: 'blocking' });
+
+/**
+ * A bridge port (IFLA_BRPORT_*): IFLA_INFO_SLAVE_DATA of a device enslaved to
+ * a bridge, and IFLA_PROTINFO of AF_BRIDGE link messages. Set with
+ * `links.set(dev, { bridgePort: {...} })` (`ip link set DEV type bridge_slave ...`).
+ * Times are in USER_HZ hundredths of a second.
+ */
+export interface BridgePortOptions {
+  /** IFLA_BRPORT_STATE: STP state */
+  state?: BridgePortState | number;
+  /** IFLA_BRPORT_PRIORITY: STP port priority (0..63 accepted by the kernel) */
+  priority?: number;
+  /** IFLA_BRPORT_COST: STP path cost */
+  cost?: number;
+  /** IFLA_BRPORT_MODE: hairpin (reflective relay) mode */
+  hairpin?: boolean | number;
+  /** IFLA_BRPORT_GUARD: BPDU guard */
+  guard?: boolean | number;
+  /** IFLA_BRPORT_PROTECT: root port protection (`root_block`) */
+  protect?: boolean | number;
+  /** IFLA_BRPORT_FAST_LEAVE: multicast fast leave */
+  fastLeave?: boolean | number;
+  /** IFLA_BRPORT_LEARNING: learn source MAC addresses */
+  learning?: boolean | number;
+  /** IFLA_BRPORT_UNICAST_FLOOD: flood unknown unicast (`flood`) */
+  unicastFlood?: boolean | number;
+  /** IFLA_BRPORT_PROXYARP */
+  proxyarp?: boolean | number;
+  /** IFLA_BRPORT_LEARNING_SYNC */
+  learningSync?: boolean | number;
+  /** IFLA_BRPORT_PROXYARP_WIFI */
+  proxyarpWifi?: boolean | number;
+  /** IFLA_BRPORT_ROOT_ID (read-only): designated root */
+  rootId?: string;
+  /** IFLA_BRPORT_BRIDGE_ID (read-only): designated bridge */
+  bridgeId?: string;
+  /** IFLA_BRPORT_DESIGNATED_PORT (read-only) */
+  designatedPort?: number;
+  /** IFLA_BRPORT_DESIGNATED_COST (read-only) */
+  designatedCost?: number;
+  /** IFLA_BRPORT_ID (read-only) */
+  id?: number;
+  /** IFLA_BRPORT_NO (read-only) */
+  no?: number;
+  /** IFLA_BRPORT_TOPOLOGY_CHANGE_ACK (read-only) */
+  topologyChangeAck?: number;
+  /** IFLA_BRPORT_CONFIG_PENDING (read-only) */
+  configPending?: number;
+  /** IFLA_BRPORT_MESSAGE_AGE_TIMER (read-only, 1/100 s) */
+  messageAgeTimer?: bigint;
+  /** IFLA_BRPORT_FORWARD_DELAY_TIMER (read-only, 1/100 s) */
+  forwardDelayTimer?: bigint;
+  /** IFLA_BRPORT_HOLD_TIMER (read-only, 1/100 s) */
+  holdTimer?: bigint;
+  /** IFLA_BRPORT_FLUSH (write-only): flush the port's dynamic FDB entries */
+  flush?: boolean;
+  /** IFLA_BRPORT_MULTICAST_ROUTER: 0 disabled, 1 temp query (default), 2 permanent, 3 temp */
+  multicastRouter?: number;
+  /** IFLA_BRPORT_PAD */
+  pad?: Uint8Array;
+  /** IFLA_BRPORT_MCAST_FLOOD */
+  mcastFlood?: boolean | number;
+  /** IFLA_BRPORT_MCAST_TO_UCAST */
+  mcastToUcast?: boolean | number;
+  /** IFLA_BRPORT_VLAN_TUNNEL */
+  vlanTunnel?: boolean | number;
+  /** IFLA_BRPORT_BCAST_FLOOD */
+  bcastFlood?: boolean | number;
+  /** IFLA_BRPORT_GROUP_FWD_MASK */
+  groupFwdMask?: number;
+  /** IFLA_BRPORT_NEIGH_SUPPRESS */
+  neighSuppress?: boolean | number;
+  /** IFLA_BRPORT_ISOLATED */
+  isolated?: boolean | number;
+  /** IFLA_BRPORT_BACKUP_PORT: backup port (name or index; 0 removes) */
+  backupPort?: number | string;
+  /** IFLA_BRPORT_MRP_RING_OPEN (read-only) */
+  mrpRingOpen?: boolean | number;
+  /** IFLA_BRPORT_MRP_IN_OPEN (read-only) */
+  mrpInOpen?: boolean | number;
+  /** IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT */
+  mcastEhtHostsLimit?: number;
+  /** IFLA_BRPORT_MCAST_EHT_HOSTS_CNT (read-only) */
+  mcastEhtHostsCnt?: number;
+  /** IFLA_BRPORT_LOCKED */
+  locked?: boolean | number;
+  /** IFLA_BRPORT_MAB: MAC authentication bypass */
+  mab?: boolean | number;
+  /** IFLA_BRPORT_MCAST_N_GROUPS (read-only) */
+  mcastNGroups?: number;
+  /** IFLA_BRPORT_MCAST_MAX_GROUPS */
+  mcastMaxGroups?: number;
+  /** IFLA_BRPORT_NEIGH_VLAN_SUPPRESS */
+  neighVlanSuppress?: boolean | number;
+  /** IFLA_BRPORT_BACKUP_NHID */
+  backupNhid?: number;
+}
+
+export const bridgePortPolicy = policy(
+  'IFLA_BRPORT',
+  { ...UAPI, IFLA_BRPORT_MAB, IFLA_BRPORT_MCAST_N_GROUPS, IFLA_BRPORT_MCAST_MAX_GROUPS, IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, IFLA_BRPORT_BACKUP_NHID },
+  [
+    ['IFLA_BRPORT_STATE', 'state', brportState],
+    ['IFLA_BRPORT_PRIORITY', 'priority', u16],
+    ['IFLA_BRPORT_COST', 'cost', u32],
+    ['IFLA_BRPORT_MODE', 'hairpin', bool8],
+    ['IFLA_BRPORT_GUARD', 'guard', bool8],
+    ['IFLA_BRPORT_PROTECT', 'protect', bool8],
+    ['IFLA_BRPORT_FAST_LEAVE', 'fastLeave', bool8],
+    ['IFLA_BRPORT_LEARNING', 'learning', bool8],
+    ['IFLA_BRPORT_UNICAST_FLOOD', 'unicastFlood', bool8],
+    ['IFLA_BRPORT_PROXYARP', 'proxyarp', bool8],
+    ['IFLA_BRPORT_LEARNING_SYNC', 'learningSync', bool8],
+    ['IFLA_BRPORT_PROXYARP_WIFI', 'proxyarpWifi', bool8],
+    ['IFLA_BRPORT_ROOT_ID', 'rootId', bridgeId, ro],
+    ['IFLA_BRPORT_BRIDGE_ID', 'bridgeId', bridgeId, ro],
+    ['IFLA_BRPORT_DESIGNATED_PORT', 'designatedPort', u16, ro],
+    ['IFLA_BRPORT_DESIGNATED_COST', 'designatedCost', u16, ro],
+    ['IFLA_BRPORT_ID', 'id', u16, ro],
+    ['IFLA_BRPORT_NO', 'no', u16, ro],
+    ['IFLA_BRPORT_TOPOLOGY_CHANGE_ACK', 'topologyChangeAck', u8, ro],
+    ['IFLA_BRPORT_CONFIG_PENDING', 'configPending', u8, ro],
+    ['IFLA_BRPORT_MESSAGE_AGE_TIMER', 'messageAgeTimer', u64, ro],
+    ['IFLA_BRPORT_FORWARD_DELAY_TIMER', 'forwardDelayTimer', u64, ro],
+    ['IFLA_BRPORT_HOLD_TIMER', 'holdTimer', u64, ro],
+    ['IFLA_BRPORT_FLUSH', 'flush', flag],
+    ['IFLA_BRPORT_MULTICAST_ROUTER', 'multicastRouter', u8],
+    ['IFLA_BRPORT_PAD', 'pad', binary, ro],
+    ['IFLA_BRPORT_MCAST_FLOOD', 'mcastFlood', bool8],
+    ['IFLA_BRPORT_MCAST_TO_UCAST', 'mcastToUcast', bool8],
+    ['IFLA_BRPORT_VLAN_TUNNEL', 'vlanTunnel', bool8],
+    ['IFLA_BRPORT_BCAST_FLOOD', 'bcastFlood', bool8],
+    ['IFLA_BRPORT_GROUP_FWD_MASK', 'groupFwdMask', u16],
+    ['IFLA_BRPORT_NEIGH_SUPPRESS', 'neighSuppress', bool8],
+    ['IFLA_BRPORT_ISOLATED', 'isolated', bool8],
+    ['IFLA_BRPORT_BACKUP_PORT', 'backupPort', u32, { ifindex: true }],
+    ['IFLA_BRPORT_MRP_RING_OPEN', 'mrpRingOpen', bool8, ro],
+    ['IFLA_BRPORT_MRP_IN_OPEN', 'mrpInOpen', bool8, ro],
+    ['IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT', 'mcastEhtHostsLimit', u32],
+    ['IFLA_BRPORT_MCAST_EHT_HOSTS_CNT', 'mcastEhtHostsCnt', u32, ro],
+    ['IFLA_BRPORT_LOCKED', 'locked', bool8],
+    ['IFLA_BRPORT_MAB', 'mab', bool8],
+    ['IFLA_BRPORT_MCAST_N_GROUPS', 'mcastNGroups', u32, ro],
+    ['IFLA_BRPORT_MCAST_MAX_GROUPS', 'mcastMaxGroups', u32],
+    ['IFLA_BRPORT_NEIGH_VLAN_SUPPRESS', 'neighVlanSuppress', bool8],
+    ['IFLA_BRPORT_BACKUP_NHID', 'backupNhid', u32],
+  ],
+);
 
 declare module './registry.js' {
   interface KindOptions {
     bridge: BridgeOptions;
   }
+  interface SlaveOptions {
+    /** IFLA_INFO_SLAVE_DATA for a bridge port (IFLA_BRPORT_*). */
+    bridgePort: BridgePortOptions;
+  }
+  interface KindData {
+    bridge: BridgeOptions;
+  }
+  interface SlaveData {
+    bridge: BridgePortOptions;
+  }
 }
 
-registerKind({ kind: 'bridge', data: bridgePolicy, module: 'bridge' });
+registerKind({ kind: 'bridge', data: bridgePolicy, slaveData: bridgePortPolicy, slaveOptionsKey: 'bridgePort', module: 'bridge' });

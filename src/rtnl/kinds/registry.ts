@@ -39,6 +39,17 @@ export interface LinkKind {
    * `data`, resolving interface names.
    */
   prepare?(options: Record<string, unknown> | undefined, all: Record<string, unknown>, ctx: KindContext): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Validate and normalize the user's options for this kind before any I/O
+   * (throw ArgumentError naming the field, e.g. "vlan.id"). Called in add
+   * mode even when no options were given (so required options can be
+   * reported), and in set mode when options were given. The result is what
+   * prepare() receives, or, without prepare(), the IFLA_INFO_DATA attributes
+   * by API name (interface names in `ifindex` attributes are resolved later).
+   */
+  check?(options: Record<string, unknown> | undefined, all: Record<string, unknown>, mode: 'add' | 'set'): Record<string, unknown> | undefined;
+  /** links.add() needs a lower device (`link`), e.g. vlan, macvlan, ipvlan, macsec. */
+  readonly needsLink?: boolean;
   /** Top-level option keys (besides optionsKey) this kind consumes, e.g. ['peer'] for veth. */
   readonly extraKeys?: readonly string[];
   /** The kernel module providing it (for skip messages and modprobe in the VM). */
@@ -113,4 +124,38 @@ export function registerCreator(kind: string, fn: LinkCreator): void {
 
 export function getCreator(kind: unknown): LinkCreator | undefined {
   return typeof kind === 'string' ? creators.get(kind) : undefined;
+}
+
+/**
+ * Decoded IFLA_INFO_DATA per IFLA_INFO_KIND, as the kernel reports it.
+ * Kind modules extend this interface: `interface KindData { vxlan: VxlanData }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KindData {}
+
+/** Decoded IFLA_INFO_SLAVE_DATA per IFLA_INFO_SLAVE_KIND (e.g. bridge: IFLA_BRPORT_*). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SlaveData {}
+
+/** What kindData()/slaveData() read: the IFLA_LINKINFO part of a decoded link. */
+interface WithLinkInfo {
+  linkInfo?: { kind?: string; data?: Record<string, unknown>; slaveKind?: string; slaveData?: Record<string, unknown> };
+}
+
+/**
+ * The typed IFLA_INFO_DATA of a link if it is of kind `kind`:
+ * `kindData(link, 'vxlan')?.id`.
+ */
+export function kindData<K extends keyof KindData & string>(link: WithLinkInfo, kind: K): KindData[K] | undefined {
+  const i = link.linkInfo;
+  return i?.kind === kind ? (i.data as KindData[K] | undefined) : undefined;
+}
+
+/**
+ * The typed IFLA_INFO_SLAVE_DATA of a link enslaved to a master of kind
+ * `kind`: `slaveData(link, 'bridge')?.cost`.
+ */
+export function slaveData<K extends keyof SlaveData & string>(link: WithLinkInfo, kind: K): SlaveData[K] | undefined {
+  const i = link.linkInfo;
+  return i?.slaveKind === kind ? (i.slaveData as SlaveData[K] | undefined) : undefined;
 }

@@ -1,0 +1,307 @@
+/**
+ * IFLA_AF_SPEC and IFLA_PROTINFO: per address family link information.
+ *
+ * - AF_UNSPEC link messages carry IFLA_AF_SPEC = { AF_INET: { IFLA_INET_CONF },
+ *   AF_INET6: { IFLA_INET6_* }, AF_MCTP: {...} }.
+ * - AF_BRIDGE link messages (bridge ports, `bridge link` / `bridge vlan`)
+ *   carry IFLA_AF_SPEC = IFLA_BRIDGE_* (VLAN info, flags, mode) and
+ *   IFLA_PROTINFO = IFLA_BRPORT_*.
+ * - AF_INET6 link messages (RTM_GETLINK with family AF_INET6) carry
+ *   IFLA_PROTINFO = IFLA_INET6_*.
+ *
+ * Settable over RTM_SETLINK (the kernel's set_link_af): AF_INET devconf
+ * entries (sent as a nest of { IPV4_DEVCONF_x: u32 }), AF_INET6 token and
+ * address generation mode. IPv6 devconf (disable_ipv6, forwarding, ...) is
+ * read-only over rtnetlink; the kernel only takes it through sysctl.
+ * @module
+ */
+import {
+  binary,
+  enumOf,
+  ipv6,
+  nested,
+  NOFIT,
+  policy,
+  struct,
+  u16,
+  u32,
+  u8,
+  type AttrSetBase,
+  type Codec,
+  type Policy,
+} from '../netlink/attr.js';
+import { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/constants.js';
+import { ArgumentError } from '../netlink/errors.js';
+import { describe } from '../netlink/ip.js';
+import { bridgePortPolicy } from './kinds/bridge.js';
+import { afSpecHooks } from './link.js';
+import { UAPI } from './uapi.js';
+
+/** AF_MCTP (not in the generated constants). */
+export const AF_MCTP = 45;
+/** DEVCONF_FORCE_FORWARDING: newer than the installed uapi headers (kernel 6.17). */
+export const DEVCONF_FORCE_FORWARDING = 59;
+/** IFLA_MCTP_* (if_link.h). */
+export const IFLA_MCTP_NET = 1;
+export const IFLA_MCTP_PHYS_BINDING = 2;
+
+const camel = (s: string): string => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function namesFrom(prefix: string, first: number, extra: Record<string, number> = {}): string[] {
+  const all: Record<string, number> = { ...extra };
+  for (const [k, v] of Object.entries(UAPI)) if (k.startsWith(prefix) && !k.endsWith('_MAX')) all[k] = v;
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(all)) out[v - first] = camel(k.slice(prefix.length));
+  return out;
+}
+
+/**
+ * IPv4 devconf names (IPV4_DEVCONF_*, camelCase): index i is devconf i+1,
+ * e.g. forwarding, rpFilter, arpIgnore.
+ */
+export const IPV4_DEVCONF_NAMES: readonly string[] = namesFrom('IPV4_DEVCONF_', 1);
+/** IPv6 devconf names (DEVCONF_*, camelCase): index i is devconf i, e.g. forwarding, disableIpv6, acceptRa. */
+export const IPV6_DEVCONF_NAMES: readonly string[] = namesFrom('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING });
+
+/** IPSTATS_MIB_* (linux/snmp.h) in order, named like /proc/net/snmp6. */
+export const IPV6_STATS_NAMES: readonly string[] = [
+  'num', 'inReceives', 'inOctets', 'inDelivers', 'outForwDatagrams', 'outRequests', 'outOctets', 'inHdrErrors',
+  'inTooBigErrors', 'inNoRoutes', 'inAddrErrors', 'inUnknownProtos', 'inTruncatedPkts', 'inDiscards', 'outDiscards',
+  'outNoRoutes', 'reasmTimeout', 'reasmReqds', 'reasmOKs', 'reasmFails', 'fragOKs', 'fragFails', 'fragCreates',
+  'inMcastPkts', 'outMcastPkts', 'inBcastPkts', 'outBcastPkts', 'inMcastOctets', 'outMcastOctets', 'inBcastOctets',
+  'outBcastOctets', 'inCsumErrors', 'inNoECTPkts', 'inECT1Pkts', 'inECT0Pkts', 'inCEPkts', 'reasmOverlaps', 'outTransmits',
+];
+/** ICMP6_MIB_* (linux/snmp.h) in order. */
+export const ICMP6_STATS_NAMES: readonly string[] = ['num', 'inMsgs', 'inErrors', 'outMsgs', 'outErrors', 'inCsumErrors', 'ratelimitHost'];
+
+const COUNT: unique symbol = Symbol('rtnetlink.arrayCount');
+
+/**
+ * A fixed array of 32-bit (signed) or 64-bit values indexed by a kernel enum,
+ * decoded to an object keyed by name (entries past the known names are
+ * `<prefix><index>`). Lossless: the number of entries is remembered.
+ *
+ * With `nestBase` (IPv4 devconf), user input is encoded the way the kernel
+ * takes it: a nest of { type = index + nestBase: u32 value }.
+ */
+function namedArray<V extends number | bigint>(
+  label: string,
+  names: readonly string[],
+  width: 4 | 8,
+  keyPrefix: string,
+  nestBase?: number,
+): Codec<Record<string, V>> {
+  const index = new Map<string, number>();
+  names.forEach((n, i) => index.set(n, i));
+  const keyAt = (i: number): string => names[i] ?? `${keyPrefix}${i}`;
+  const indexOf = (k: string): number | undefined => {
+    const i = index.get(k);
+    if (i !== undefined) return i;
+    const m = new RegExp(`^${keyPrefix}(\\d+)$`).exec(k);
+    return m ? Number(m[1]) : undefined;
+  };
+  return {
+    name: label,
+    decode: (b, o, len, ctx) => {
+      if (len % width !== 0) return NOFIT;
+      const n = len / width;
+      const out: Record<string, V> = {};
+      for (let i = 0; i < n; i++) {
+        out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : b.readBigUInt64LE(o + i * 8)) as V;
+      }
+      Object.defineProperty(out, COUNT, { value: n, enumerable: false });
+      ctx.variant = 1;
+      return out;
+    },
+    encode: (w, v, variant) => {
+      const count = (v as Record<symbol, unknown>)[COUNT] as number | undefined;
+      if (variant === 1 || nestBase === undefined) {
+        let n = count ?? 0;
+        if (count === undefined) for (const k of Object.keys(v)) n = Math.max(n, (indexOf(k) ?? -1) + 1);
+        for (let i = 0; i < n; i++) {
+          const x = v[keyAt(i)];
+          if (width === 4) w.s32(Number(x ?? 0));
+          else w.u64(BigInt(x ?? 0));
+        }
+        return;
+      }
+      for (const [k, x] of Object.entries(v)) {
+        const i = indexOf(k);
+        if (i === undefined || x === undefined) continue;
+        const s = w.attrStart(i + nestBase);
+        w.s32(Number(x));
+        w.attrEnd(s);
+      }
+    },
+    check: (v, f) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ArgumentError(f, `expected an object of ${label} values by name, got ${describe(v)}`);
+      const out: Record<string, V> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (x === undefined) continue;
+        const i = indexOf(k);
+        if (i === undefined || (nestBase !== undefined && i + nestBase < 1)) {
+          throw new ArgumentError(`${f}.${k}`, `unknown ${label} entry "${k}" (known: ${names.filter(Boolean).slice(0, 12).join(', ')}, ...)`);
+        }
+        if (typeof x !== 'number' || !Number.isInteger(x) || x < -2147483648 || x > 4294967295) {
+          throw new ArgumentError(`${f}.${k}`, `expected a 32-bit integer, got ${describe(x)}`);
+        }
+        out[k] = (x > 2147483647 ? x - 4294967296 : x) as V;
+      }
+      return out;
+    },
+  };
+}
+
+/** IPv4 devconf (IFLA_INET_CONF): forwarding, mcForwarding, proxyArp, ..., arpEvictNocarrier (values as in sysctl). */
+export type Ipv4Devconf = Record<string, number>;
+/** IPv6 devconf (IFLA_INET6_CONF): forwarding, hoplimit, mtu6, acceptRa, ..., disableIpv6, ... */
+export type Ipv6Devconf = Record<string, number>;
+
+export const inetPolicy = policy('IFLA_INET', UAPI, [['IFLA_INET_CONF', 'conf', namedArray<number>('IPV4_DEVCONF', IPV4_DEVCONF_NAMES, 4, 'devconf', 1)]]);
+
+/** IN6_ADDR_GEN_MODE_* */
+export type AddrGenMode = 'eui64' | 'none' | 'stable_privacy' | 'random';
+export const addrGenMode = enumOf<AddrGenMode>(u8, { 0: 'eui64', 1: 'none', 2: 'stable_privacy', 3: 'random' });
+
+/** struct ifla_cacheinfo (IFLA_INET6_CACHEINFO); times in ms, tstamp in 1/100 s since boot. */
+export interface Inet6CacheInfo {
+  maxReasmLen?: number;
+  tstamp?: number;
+  reachableTime?: number;
+  retransTime?: number;
+}
+const cacheinfo = struct<Inet6CacheInfo>('ifla_cacheinfo', [
+  ['maxReasmLen', 'u32'],
+  ['tstamp', 'u32'],
+  ['reachableTime', 'u32'],
+  ['retransTime', 'u32'],
+]);
+
+const ro = { readOnly: true } as const;
+export const inet6Policy = policy('IFLA_INET6', UAPI, [
+  ['IFLA_INET6_FLAGS', 'flags', u32, ro],
+  ['IFLA_INET6_CONF', 'conf', namedArray<number>('DEVCONF', IPV6_DEVCONF_NAMES, 4, 'devconf'), ro],
+  ['IFLA_INET6_STATS', 'stats', namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES, 8, 'mib'), ro],
+  ['IFLA_INET6_MCAST', 'mcast', binary, ro],
+  ['IFLA_INET6_CACHEINFO', 'cacheinfo', cacheinfo, ro],
+  ['IFLA_INET6_ICMP6STATS', 'icmp6stats', namedArray<bigint>('ICMP6_MIB', ICMP6_STATS_NAMES, 8, 'mib'), ro],
+  ['IFLA_INET6_TOKEN', 'token', ipv6],
+  ['IFLA_INET6_ADDR_GEN_MODE', 'addrGenMode', addrGenMode],
+  ['IFLA_INET6_RA_MTU', 'raMtu', u32, ro],
+]);
+
+export const mctpPolicy = policy('IFLA_MCTP', { IFLA_MCTP_NET, IFLA_MCTP_PHYS_BINDING }, [
+  ['IFLA_MCTP_NET', 'net', u32],
+  ['IFLA_MCTP_PHYS_BINDING', 'physBinding', u8, ro],
+]);
+
+/** IFLA_AF_SPEC of AF_UNSPEC link messages: one nest per address family. */
+export const afSpecPolicy = policy('AF', { AF_INET, AF_INET6, AF_MCTP }, [
+  ['AF_INET', 'inet', nested(inetPolicy)],
+  ['AF_INET6', 'inet6', nested(inet6Policy)],
+  ['AF_MCTP', 'mctp', nested(mctpPolicy)],
+]);
+
+/** struct bridge_vlan_info (IFLA_BRIDGE_VLAN_INFO): flags BRIDGE_VLAN_INFO_* and the VLAN id. */
+export interface BridgeVlanInfo {
+  /** BRIDGE_VLAN_INFO_MASTER 1, PVID 2, UNTAGGED 4, RANGE_BEGIN 8, RANGE_END 16, BRENTRY 32, ONLY_OPTS 64 */
+  flags: number;
+  vid: number;
+}
+export const bridgeVlanInfo = struct<BridgeVlanInfo>('bridge_vlan_info', [
+  ['flags', 'u16'],
+  ['vid', 'u16'],
+]);
+
+/** IFLA_BRIDGE_VLAN_TUNNEL_INFO */
+export const bridgeVlanTunnelPolicy = policy('IFLA_BRIDGE_VLAN_TUNNEL', UAPI, [
+  ['IFLA_BRIDGE_VLAN_TUNNEL_ID', 'id', u32],
+  ['IFLA_BRIDGE_VLAN_TUNNEL_VID', 'vid', u16],
+  ['IFLA_BRIDGE_VLAN_TUNNEL_FLAGS', 'flags', u16],
+]);
+
+/** IFLA_AF_SPEC of AF_BRIDGE link messages (IFLA_BRIDGE_*). */
+export interface BridgeAfSpec extends AttrSetBase {
+  /** IFLA_BRIDGE_FLAGS: BRIDGE_FLAGS_MASTER 1, BRIDGE_FLAGS_SELF 2 */
+  flags?: number;
+  /** IFLA_BRIDGE_MODE: BRIDGE_MODE_VEB 0, BRIDGE_MODE_VEPA 1 */
+  mode?: number;
+  /** IFLA_BRIDGE_VLAN_INFO (repeated) */
+  vlanInfo?: BridgeVlanInfo[];
+  /** IFLA_BRIDGE_VLAN_TUNNEL_INFO (repeated) */
+  vlanTunnelInfo?: Array<{ id?: number; vid?: number; flags?: number }>;
+  /** IFLA_BRIDGE_MRP (raw nest) */
+  mrp?: Uint8Array;
+  /** IFLA_BRIDGE_CFM (raw nest) */
+  cfm?: Uint8Array;
+  /** IFLA_BRIDGE_MST (raw nest) */
+  mst?: Uint8Array;
+}
+export const bridgeAfSpecPolicy = policy('IFLA_BRIDGE', UAPI, [
+  ['IFLA_BRIDGE_FLAGS', 'flags', u16],
+  ['IFLA_BRIDGE_MODE', 'mode', u16],
+  ['IFLA_BRIDGE_VLAN_INFO', 'vlanInfo', bridgeVlanInfo, { multi: true }],
+  ['IFLA_BRIDGE_VLAN_TUNNEL_INFO', 'vlanTunnelInfo', nested(bridgeVlanTunnelPolicy), { multi: true }],
+  ['IFLA_BRIDGE_MRP', 'mrp', binary],
+  ['IFLA_BRIDGE_CFM', 'cfm', binary],
+  ['IFLA_BRIDGE_MST', 'mst', binary],
+]);
+
+/** IFLA_INET6_* as decoded (AF_SPEC[AF_INET6], or IFLA_PROTINFO of AF_INET6 link messages). */
+export interface Inet6Info extends AttrSetBase {
+  /** IFLA_INET6_FLAGS: IF_RA_OTHERCONF 0x80, IF_RA_MANAGED 0x40, IF_RA_RCVD 0x20, IF_RS_SENT 0x10, IF_READY 0x80000000 */
+  flags?: number;
+  /** IFLA_INET6_CONF: IPv6 devconf by name (read-only over rtnetlink) */
+  conf?: Ipv6Devconf;
+  /** IFLA_INET6_STATS: IPSTATS_MIB_* counters by name */
+  stats?: Record<string, bigint>;
+  /** IFLA_INET6_MCAST (unused by the kernel) */
+  mcast?: Uint8Array;
+  /** IFLA_INET6_CACHEINFO */
+  cacheinfo?: Inet6CacheInfo;
+  /** IFLA_INET6_ICMP6STATS: ICMP6_MIB_* counters by name */
+  icmp6stats?: Record<string, bigint>;
+  /** IFLA_INET6_TOKEN: interface identifier token (`ip token`), "::" when unset */
+  token?: string;
+  /** IFLA_INET6_ADDR_GEN_MODE (`ip link set DEV addrgenmode ...`) */
+  addrGenMode?: AddrGenMode | number;
+  /** IFLA_INET6_RA_MTU: MTU from the last router advertisement */
+  raMtu?: number;
+}
+
+/** IFLA_AF_SPEC of AF_UNSPEC link messages, decoded. */
+export interface LinkAfSpec extends AttrSetBase {
+  /** AF_INET: IFLA_INET_CONF = IPv4 devconf by name */
+  inet?: { conf?: Ipv4Devconf } & AttrSetBase;
+  /** AF_INET6: IFLA_INET6_* */
+  inet6?: Inet6Info;
+  /** AF_MCTP: IFLA_MCTP_* */
+  mctp?: { net?: number; physBinding?: number } & AttrSetBase;
+}
+
+/** What links.set() accepts under `afSpec` (what the kernel's set_link_af handlers take). */
+export interface LinkAfSpecOptions {
+  /** AF_INET: set IPv4 devconf entries, e.g. { conf: { forwarding: 1, rpFilter: 2 } } (sysctl net.ipv4.conf.DEV.*). */
+  inet?: { conf?: Record<string, number> };
+  /** AF_INET6: `ip token set` and `ip link set DEV addrgenmode`. */
+  inet6?: { token?: string; addrGenMode?: AddrGenMode | number };
+  /** AF_MCTP: MCTP network id. */
+  mctp?: { net?: number };
+}
+
+/** IFLA_AF_SPEC policy for a link message family. */
+export function afSpecPolicyFor(family: number): Policy | undefined {
+  if (family === 0) return afSpecPolicy;
+  if (family === AF_BRIDGE) return bridgeAfSpecPolicy;
+  return undefined;
+}
+
+/** IFLA_PROTINFO policy for a link message family. */
+export function protinfoPolicyFor(family: number): Policy | undefined {
+  if (family === AF_BRIDGE) return bridgePortPolicy;
+  if (family === AF_INET6) return inet6Policy;
+  return undefined;
+}
+
+afSpecHooks.afSpec = afSpecPolicyFor;
+afSpecHooks.protinfo = protinfoPolicyFor;

@@ -1,0 +1,214 @@
+/**
+ * Codecs and checks shared by the link-kind modules: attributes the kernel
+ * dumps as u8 but accepts as NLA_FLAG, lists of nested attributes, indexed
+ * arrays, 64-bit enums, bounded integers, IPv4-or-IPv6 options that map to
+ * two attributes.
+ * @module
+ */
+import { checkAttrs, forEachAttr, NOFIT, type Codec, type Policy } from '../../netlink/attr.js';
+import { NLA_F_NESTED, NLA_TYPE_MASK } from '../../netlink/constants.js';
+import { ArgumentError } from '../../netlink/errors.js';
+import { describe, parseIP } from '../../netlink/ip.js';
+
+/**
+ * An attribute the kernel dumps as a u8 (0/1) but whose request policy is
+ * NLA_FLAG (e.g. IFLA_VXLAN_TTL_INHERIT). Decodes either form; user input
+ * `true` is sent as a zero-length flag, `false` is left out. A decoded u8 is
+ * re-encoded as a u8 (byte-exact round trip).
+ */
+export const flagU8: Codec<boolean | number> = {
+  name: 'flag (dumped as u8)',
+  decode: (b, o, len, ctx) => {
+    if (len === 0) return true;
+    if (len !== 1) return NOFIT;
+    ctx.variant = 1;
+    const v = b[o]!;
+    return v === 0 ? false : v === 1 ? true : v;
+  },
+  encode: (w, v, variant) => {
+    if (variant === 1) w.u8(typeof v === 'boolean' ? (v ? 1 : 0) : v);
+  },
+  check: (v, f) => {
+    if (typeof v !== 'boolean') throw new ArgumentError(f, `expected true or false, got ${describe(v)}`);
+    return v;
+  },
+  skip: (v, variant) => variant !== 1 && v === false,
+};
+
+/**
+ * A nest holding attributes of one type only (e.g. IFLA_MACVLAN_MACADDR_DATA
+ * = IFLA_MACVLAN_MACADDR, IFLA_MACVLAN_MACADDR, ...), as an array. A nest with
+ * anything else in it is kept raw.
+ */
+export function nestedList<T>(elemType: number, elem: Codec<T>, name: string): Codec<T[]> {
+  return {
+    name: `nest of ${name}`,
+    decode: (b, o, len, ctx) => {
+      const out: T[] = [];
+      let ok = true;
+      try {
+        forEachAttr(b, o, o + len, (type, flags, po, plen) => {
+          if (!ok) return;
+          if (type !== elemType || flags !== 0 || (elem.size !== undefined && elem.size !== plen)) {
+            ok = false;
+            return;
+          }
+          const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
+          if (v === NOFIT) ok = false;
+          else out.push(v as T);
+        });
+      } catch {
+        return NOFIT;
+      }
+      return ok ? out : NOFIT;
+    },
+    encode: (w, v, _variant, p) => {
+      for (const x of v) {
+        const s = w.attrStart(elemType);
+        elem.encode(w, x, 0, p);
+        w.attrEnd(s);
+      }
+    },
+    check: (v, f, p) => {
+      if (!Array.isArray(v)) throw new ArgumentError(f, `expected an array, got ${describe(v)}`);
+      return v.map((x, i) => elem.check(x, `${f}[${i}]`, p));
+    },
+  };
+}
+
+/**
+ * A nest whose attribute types are the array indexes 0, 1, 2, ... (the
+ * kernel's "indexed array", e.g. IFLA_BOND_ARP_IP_TARGET). Anything else is
+ * kept raw.
+ */
+export function indexedArray<T>(elem: Codec<T>, name: string): Codec<T[]> {
+  return {
+    name: `indexed array of ${name}`,
+    decode: (b, o, len, ctx) => {
+      const out: T[] = [];
+      let ok = true;
+      try {
+        forEachAttr(b, o, o + len, (type, flags, po, plen) => {
+          if (!ok) return;
+          if (type !== out.length || flags !== 0 || (elem.size !== undefined && elem.size !== plen)) {
+            ok = false;
+            return;
+          }
+          const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
+          if (v === NOFIT) ok = false;
+          else out.push(v as T);
+        });
+      } catch {
+        return NOFIT;
+      }
+      return ok ? out : NOFIT;
+    },
+    encode: (w, v, _variant, p) => {
+      v.forEach((x, i) => {
+        const s = w.attrStart(i & NLA_TYPE_MASK);
+        elem.encode(w, x, 0, p);
+        w.attrEnd(s);
+      });
+    },
+    check: (v, f, p) => {
+      if (!Array.isArray(v)) throw new ArgumentError(f, `expected an array, got ${describe(v)}`);
+      return v.map((x, i) => elem.check(x, `${f}[${i}]`, p));
+    },
+  };
+}
+
+/** A base integer codec with a narrower accepted range for user input. */
+export function bounded(base: Codec<number>, min: number, max: number, what?: string): Codec<number> {
+  return {
+    ...base,
+    check: (v, f, p) => {
+      const n = base.check(v, f, p);
+      if (n < min || n > max) throw new ArgumentError(f, `${n} is out of range${what ? ` for ${what}` : ''} (${min}..${max})`);
+      return n;
+    },
+  };
+}
+
+/** Like enumOf() for bigint values (u64 attributes such as IFLA_MACSEC_CIPHER_SUITE). */
+export function u64Enum<N extends string>(names: Record<N, bigint>): Codec<N | bigint> {
+  const byValue = new Map<bigint, N>();
+  for (const [k, v] of Object.entries(names) as Array<[N, bigint]>) if (!byValue.has(v)) byValue.set(v, k);
+  const list = Object.keys(names).join(', ');
+  return {
+    name: 'u64 enum',
+    size: 8,
+    decode: (b, o) => {
+      const v = b.readBigUInt64LE(o);
+      return byValue.get(v) ?? v;
+    },
+    encode: (w, v) => w.u64(typeof v === 'bigint' ? v : names[v]),
+    check: (v, f) => {
+      if (typeof v === 'string') {
+        if (!(v in names)) throw new ArgumentError(f, `unknown value "${v}" (expected one of: ${list}, or a bigint)`);
+        return v as N;
+      }
+      if (typeof v === 'bigint' && BigInt.asUintN(64, v) === v) return v;
+      throw new ArgumentError(f, `expected one of: ${list}, or a bigint, got ${describe(v)}`);
+    },
+  };
+}
+
+/** Reject keys of `options` not in `known` (for kinds that take extra, non-attribute options). */
+export function checkKeys(options: Record<string, unknown>, known: readonly string[], field: string, what: string): void {
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw new ArgumentError(`${field}.${k}`, `unknown option "${k}" for ${what} (known: ${known.join(', ')})`);
+  }
+}
+
+/** The option object for a kind, or an empty one; rejects non-objects. */
+export function optionsObject(options: unknown, field: string, what: string): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ArgumentError(field, `expected an object of ${what} options, got ${describe(options)}`);
+  }
+  return { ...(options as Record<string, unknown>) };
+}
+
+/**
+ * Move an IPv4-or-IPv6 user option to the attribute of its family: e.g.
+ * vxlan `remote: '2001:db8::1'` -> group6, `remote: '192.0.2.1'` -> group.
+ * Returns the family (4 or 6) or undefined when the option is absent.
+ */
+export function splitFamily(
+  opts: Record<string, unknown>,
+  key: string,
+  v4: string,
+  v6: string,
+  field: string,
+  check?: (ip: { family: 4 | 6; bytes: Uint8Array }, f: string) => void,
+): 4 | 6 | undefined {
+  const v = opts[key];
+  if (v === undefined) return undefined;
+  const ip = typeof v === 'string' ? parseIP(v) : undefined;
+  if (!ip) throw new ArgumentError(`${field}.${key}`, `expected an IPv4 or IPv6 address, got ${describe(v)}`);
+  check?.(ip as { family: 4 | 6; bytes: Uint8Array }, `${field}.${key}`);
+  if (key !== v4 && key !== v6) delete opts[key];
+  if (ip.family === 4) {
+    if (opts[v4] !== undefined && key !== v4) throw new ArgumentError(`${field}.${key}`, `conflicts with ${field}.${v4}`);
+    if (key === v6) delete opts[v6];
+    opts[v4] = v;
+  } else {
+    if (opts[v6] !== undefined && key !== v6) throw new ArgumentError(`${field}.${key}`, `conflicts with ${field}.${v6}`);
+    if (key === v4) delete opts[v4];
+    opts[v6] = v;
+  }
+  return ip.family as 4 | 6;
+}
+
+/** Whether an address is multicast (224.0.0.0/4 or ff00::/8). */
+export function isMulticast(ip: { family: number; bytes: Uint8Array }): boolean {
+  return ip.family === 4 ? (ip.bytes[0]! & 0xf0) === 0xe0 : ip.bytes[0] === 0xff;
+}
+
+/** checkAttrs with the kind's name in the field path (e.g. "vxlan.id"). */
+export function checkData(pol: Policy, opts: Record<string, unknown>, field: string): Record<string, unknown> {
+  return checkAttrs(pol, opts, field);
+}
+
+/** NLA_F_NESTED, re-exported for kinds that build nests by hand. */
+export { NLA_F_NESTED };

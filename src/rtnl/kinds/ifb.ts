@@ -1,0 +1,10 @@
+/**
+ * ifb: intermediate functional block, for ingress shaping (no IFLA_INFO_DATA), module ifb.
+ *
+ *   ip link add ifb0 type ifb
+ *   rtnl.links.add({ name: 'ifb0', kind: 'ifb' })
+ * @module
+ */
+import { registerKind } from './registry.js';
+
+registerKind({ kind: 'ifb', module: 'ifb' });

@@ -1,0 +1,13 @@
+/**
+ * team: the team device (no IFLA_INFO_DATA), module team. Only creation and
+ * enslaving (`master`) go over rtnetlink; the team's configuration (runner,
+ * ports' options) is done by teamd over the generic netlink "team" family,
+ * which this library does not implement.
+ *
+ *   ip link add team0 type team
+ *   rtnl.links.add({ name: 'team0', kind: 'team' })
+ * @module
+ */
+import { registerKind } from './registry.js';
+
+registerKind({ kind: 'team', module: 'team' });

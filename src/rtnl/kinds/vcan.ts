@@ -1,0 +1,10 @@
+/**
+ * vcan: virtual CAN bus interface (no IFLA_INFO_DATA), module vcan.
+ *
+ *   ip link add vcan0 type vcan
+ *   rtnl.links.add({ name: 'vcan0', kind: 'vcan' })
+ * @module
+ */
+import { registerKind } from './registry.js';
+
+registerKind({ kind: 'vcan', module: 'vcan' });

@@ -1,0 +1,48 @@
+/**
+ * vxcan: virtual CAN tunnel pairs, like veth for CAN (VXCAN_INFO_PEER carries
+ * the peer's ifinfomsg + IFLA_*), module vxcan.
+ *
+ *   ip link add vxcan0 type vxcan peer name vxcan1 netns ns1
+ *   rtnl.links.add({ name: 'vxcan0', kind: 'vxcan', peer: { name: 'vxcan1', netns: 'ns1' } })
+ * @module
+ */
+import { policy } from '../../netlink/attr.js';
+import { ArgumentError } from '../../netlink/errors.js';
+import { peerCodec, type Link } from '../link.js';
+import { preparePeer } from './peer.js';
+import { registerKind, type KindContext } from './registry.js';
+import type { PeerOptions } from './veth.js';
+
+/** VXCAN_INFO_PEER (linux/can/vxcan.h). */
+export const VXCAN_INFO_PEER = 1;
+
+/** IFLA_INFO_DATA of a vxcan link as the kernel reports it (the peer is not dumped). */
+export interface VxcanData {
+  /** VXCAN_INFO_PEER */
+  peer?: Partial<Link>;
+}
+
+export const vxcanPolicy = policy('VXCAN_INFO', { VXCAN_INFO_PEER }, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
+
+declare module './registry.js' {
+  interface KindOptions {
+    /** Only for symmetry: vxcan options are given as the top-level `peer`. */
+    vxcan: { peer?: string | PeerOptions };
+  }
+  interface KindData {
+    vxcan: VxcanData;
+  }
+}
+
+registerKind({
+  kind: 'vxcan',
+  data: vxcanPolicy,
+  extraKeys: ['peer'],
+  module: 'vxcan',
+  async prepare(options, all, ctx: KindContext) {
+    const peer = all.peer ?? options?.peer;
+    if (options) for (const k of Object.keys(options)) if (k !== 'peer') throw new ArgumentError(`vxcan.${k}`, `unknown option "${k}" for vxcan (known: peer)`);
+    if (peer === undefined) return undefined;
+    return { peer: await preparePeer(peer, 'peer', ctx) };
+  },
+});

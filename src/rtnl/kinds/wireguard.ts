@@ -1,0 +1,13 @@
+/**
+ * wireguard: WireGuard interfaces (no IFLA_INFO_DATA), module wireguard. Only
+ * creation goes over rtnetlink; keys and peers are configured with the
+ * generic netlink "wireguard" family (`wg`), which this library does not
+ * implement.
+ *
+ *   ip link add wg0 type wireguard
+ *   rtnl.links.add({ name: 'wg0', kind: 'wireguard' })
+ * @module
+ */
+import { registerKind } from './registry.js';
+
+registerKind({ kind: 'wireguard', module: 'wireguard' });
