@@ -175,11 +175,11 @@ registerKind({
     if (o.remote !== undefined && (o.group !== undefined || o.group6 !== undefined)) {
       throw new ArgumentError('vxlan.remote', 'give either remote (unicast) or group (multicast), not both');
     }
-    splitFamily(o, 'remote', 'group', 'group6', 'vxlan', (ip, f) => {
-      if (isMulticast(ip)) throw new ArgumentError(f, 'remote must be a unicast address; use group for a multicast group');
-    });
     splitFamily(o, 'group', 'group', 'group6', 'vxlan', (ip, f) => {
       if (!isMulticast(ip)) throw new ArgumentError(f, 'group must be a multicast address; use remote for a unicast peer');
+    });
+    splitFamily(o, 'remote', 'group', 'group6', 'vxlan', (ip, f) => {
+      if (isMulticast(ip)) throw new ArgumentError(f, 'remote must be a unicast address; use group for a multicast group');
     });
     splitFamily(o, 'local', 'local', 'local6', 'vxlan', (ip, f) => {
       if (isMulticast(ip)) throw new ArgumentError(f, 'local must be a unicast address');

@@ -1,0 +1,203 @@
+// vxlan links against the live kernel, with `ip -j -d link show` as the oracle.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NetlinkError, kindData, type VxlanData } from '../../src/index.js';
+import { ktest, withNetns } from '../helpers.js';
+import { rejectsA } from '../expect.js';
+import { assertRoundTrip, bool, compareData, hex, ipLink, libLink, nameOf, openTapped } from '../kinds-support.js';
+
+/** ip's info_data keys for vxlan, computed from the library's decoded data. */
+function vxlanMap(names: (i: unknown) => string | undefined): Record<string, (d: Record<string, unknown>) => unknown> {
+  const mcast4 = (a: unknown): boolean => typeof a === 'string' && Number(a.split('.')[0]) >= 224 && Number(a.split('.')[0]) <= 239;
+  const mcast6 = (a: unknown): boolean => typeof a === 'string' && a.toLowerCase().startsWith('ff');
+  return {
+    id: (d) => d.id,
+    remote: (d) => (mcast4(d.group) ? undefined : d.group),
+    group: (d) => (mcast4(d.group) ? d.group : undefined),
+    remote6: (d) => (mcast6(d.group6) ? undefined : d.group6),
+    group6: (d) => (mcast6(d.group6) ? d.group6 : undefined),
+    local: (d) => d.local,
+    local6: (d) => d.local6,
+    link: (d) => names(d.link),
+    port_range: (d) => d.portRange,
+    port: (d) => d.port,
+    learning: (d) => bool(d.learning),
+    proxy: (d) => bool(d.proxy),
+    rsc: (d) => bool(d.rsc),
+    l2miss: (d) => bool(d.l2miss),
+    l3miss: (d) => bool(d.l3miss),
+    tos: (d) => hex(d.tos),
+    ttl: (d) => d.ttl,
+    df: (d) => d.df,
+    label: (d) => hex(d.label),
+    ageing: (d) => d.ageing,
+    limit: (d) => d.limit,
+    udp_csum: (d) => bool(d.udpCsum),
+    udp_zero_csum6_tx: (d) => bool(d.udpZeroCsum6Tx),
+    udp_zero_csum6_rx: (d) => bool(d.udpZeroCsum6Rx),
+    remcsum_tx: (d) => bool(d.remcsumTx),
+    remcsum_rx: (d) => bool(d.remcsumRx),
+    gbp: (d) => d.gbp === true,
+    gpe: (d) => d.gpe === true,
+    external: (d) => bool(d.collectMetadata),
+    vnifilter: (d) => bool(d.vnifilter),
+  };
+}
+
+ktest(
+  test,
+  'vxlan over IPv4 with non-default options: kernel view (ip) and library list agree',
+  async () => {
+    await withNetns(1, async (ns) => {
+      const t = await openTapped(ns);
+      try {
+        const { r } = t;
+        await r.links.add({ name: 'under0', kind: 'veth', peer: 'under1' });
+        await r.links.add({
+          name: 'vx0',
+          kind: 'vxlan',
+          mtu: 1400,
+          vxlan: {
+            id: 4242,
+            remote: '192.0.2.7',
+            local: '192.0.2.1',
+            link: 'under0',
+            port: 4789,
+            portRange: { low: 1000, high: 2000 },
+            ttl: 5,
+            tos: 0x10,
+            learning: false,
+            proxy: true,
+            rsc: true,
+            l2miss: true,
+            l3miss: true,
+            ageing: 100,
+            limit: 50,
+            udpCsum: false,
+            gbp: true,
+            df: 'set',
+            remcsumTx: true,
+            remcsumRx: true,
+          },
+        });
+        const o = ipLink(ns, 'vx0');
+        assert.equal(o.linkinfo?.info_kind, 'vxlan');
+        assert.equal(o.mtu, 1400);
+        const id = o.linkinfo!.info_data!;
+        // what we asked for, as the kernel reports it through ip
+        assert.equal(id.id, 4242);
+        assert.equal(id.remote, '192.0.2.7');
+        assert.equal(id.local, '192.0.2.1');
+        assert.equal(id.link, 'under0');
+        assert.equal(id.port, 4789);
+        assert.equal(id.port_range, { low: 1000, high: 2000 });
+        assert.equal(id.ttl, 5);
+        assert.equal(id.tos, '0x10');
+        assert.equal(id.learning, false);
+        assert.equal(id.proxy, true);
+        assert.equal(id.rsc, true);
+        assert.equal(id.l2miss, true);
+        assert.equal(id.l3miss, true);
+        assert.equal(id.ageing, 100);
+        assert.equal(id.limit, 50);
+        assert.equal(id.udp_csum, false);
+        assert.equal(id.gbp, true);
+        assert.equal(id.df, 'set');
+        assert.equal(id.remcsum_tx, true);
+        assert.equal(id.remcsum_rx, true);
+        // and the library's decoded view of the same link, key by key
+        const links = await r.links.list();
+        const l = await libLink(r, 'vx0');
+        assert.equal(l.kind, 'vxlan');
+        const d = kindData(l, 'vxlan') as VxlanData;
+        assert.equal(d.id, 4242);
+        assert.equal(d.group, '192.0.2.7');
+        assert.equal(d.link, links.find((x) => x.name === 'under0')!.index);
+        compareData('vx0', id, d as Record<string, unknown>, vxlanMap((i) => nameOf(links, i)));
+        assert.ok(assertRoundTrip(t.inbound, 'vxlan') >= 4);
+        await r.links.del('vx0');
+        assert.equal((await r.links.list()).some((x) => x.name === 'vx0'), false);
+      } finally {
+        await t.close();
+      }
+    });
+  },
+  ['vxlan'],
+);
+
+ktest(
+  test,
+  'vxlan over IPv6: multicast group6, local6, ttl inherit, flow label, zero UDP checksums',
+  async () => {
+    await withNetns(1, async (ns) => {
+      const t = await openTapped(ns);
+      try {
+        const { r } = t;
+        await r.links.add({ name: 'under0', kind: 'veth', peer: 'under1' });
+        await r.links.add({
+          name: 'vx6',
+          kind: 'vxlan',
+          vxlan: { id: 7, group: 'ff05::5', local: '2001:db8::2', link: 'under0', ttlInherit: true, label: 0x12345, tos: 1, udpZeroCsum6Tx: true, udpZeroCsum6Rx: true, port: 4789 },
+        });
+        const id = ipLink(ns, 'vx6').linkinfo!.info_data!;
+        assert.equal(id.group6, 'ff05::5');
+        assert.equal(id.local6, '2001:db8::2');
+        assert.equal(id.label, '0x12345');
+        assert.equal(id.tos, '0x1');
+        assert.equal(id.udp_zero_csum6_tx, true);
+        assert.equal(id.udp_zero_csum6_rx, true);
+        const links = await r.links.list();
+        const d = kindData(await libLink(r, 'vx6'), 'vxlan')!;
+        assert.equal(d.group6, 'ff05::5');
+        assert.equal(d.local6, '2001:db8::2');
+        assert.equal(d.ttlInherit, true, 'IFLA_VXLAN_TTL_INHERIT (sent as a flag, dumped as u8)');
+        assert.equal(d.group, undefined);
+        compareData('vx6', id, d as Record<string, unknown>, vxlanMap((i) => nameOf(links, i)));
+        assert.ok(assertRoundTrip(t.inbound, 'vxlan6') >= 3);
+      } finally {
+        await t.close();
+      }
+    });
+  },
+  ['vxlan'],
+);
+
+ktest(
+  test,
+  'vxlan external (collect metadata) with vnifilter; links.set changes options; kernel refusals are NetlinkErrors',
+  async () => {
+    await withNetns(1, async (ns) => {
+      const t = await openTapped(ns);
+      try {
+        const { r } = t;
+        await r.links.add({ name: 'vxe', kind: 'vxlan', vxlan: { collectMetadata: true, vnifilter: true, port: 4790, learning: false } });
+        let id = ipLink(ns, 'vxe').linkinfo!.info_data!;
+        assert.equal(id.external, true);
+        assert.equal(id.vnifilter, true);
+        assert.equal(id.port, 4790);
+        const links = await r.links.list();
+        compareData('vxe', id, kindData(await libLink(r, 'vxe'), 'vxlan') as Record<string, unknown>, vxlanMap((i) => nameOf(links, i)));
+
+        await r.links.add({ name: 'vx1', kind: 'vxlan', vxlan: { id: 11, port: 4789, remote: '192.0.2.9' } });
+        await r.links.set('vx1', { vxlan: { ageing: 222, learning: false, ttl: 9 } });
+        id = ipLink(ns, 'vx1').linkinfo!.info_data!;
+        assert.equal(id.ageing, 222);
+        assert.equal(id.learning, false);
+        assert.equal(id.ttl, 9);
+        const d = kindData(await libLink(r, 'vx1'), 'vxlan')!;
+        assert.equal([d.ageing, d.learning, d.ttl], [222, false, 9]);
+        // the kernel does not let the destination port change
+        const e = await rejectsA(r.links.set('vx1', { vxlan: { port: 9999 } }), NetlinkError);
+        assert.equal(e.code, 'EOPNOTSUPP');
+        assert.match(e.extack.message ?? '', /port/i);
+        assert.equal(e.request?.typeName, 'RTM_NEWLINK');
+        assert.ok(assertRoundTrip(t.inbound, 'vxlan-ext') >= 3);
+      } finally {
+        await t.close();
+      }
+    });
+  },
+  ['vxlan'],
+);
+
+test.run();
