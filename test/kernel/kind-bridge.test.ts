@@ -182,7 +182,8 @@ ktest(
         };
         for (const [k, v] of Object.entries(want)) assert.equal(id[k], v, `ip: ${k}`);
         const d = kindData(await libLink(r, 'br0'), 'bridge')!;
-        assert.equal(d.fdbMaxLearned, 100, 'IFLA_BR_FDB_MAX_LEARNED (6.8+, ip 6.1 does not print it)');
+        // IFLA_BR_FDB_MAX_LEARNED is new in 6.8 (older kernels ignore it; ip 6.1 does not print it)
+        if (d.fdbNLearned !== undefined) assert.equal(d.fdbMaxLearned, 100, 'IFLA_BR_FDB_MAX_LEARNED');
         compareData('br0', id, d as Record<string, unknown>, bridgeMap);
         // change a few options on the live bridge
         await r.links.set('br0', { bridge: { stpState: 0, priority: 0x2000, ageingTime: 1234, mcastSnooping: true } });
@@ -267,7 +268,8 @@ ktest(
         const lib = slaveData(l, 'bridge')!;
         assert.equal(lib.backupPort, links.find((x) => x.name === 'p1')!.index, 'IFLA_BRPORT_BACKUP_PORT');
         assert.equal(lib.mcastEhtHostsLimit, 100);
-        assert.equal(lib.mcastMaxGroups, 10);
+        // IFLA_BRPORT_MCAST_MAX_GROUPS is new in 6.3 (older kernels ignore it)
+        if (lib.mcastNGroups !== undefined) assert.equal(lib.mcastMaxGroups, 10);
         compareData('p0 slave data', sd, lib as Record<string, unknown>, portMap((i) => nameOf(links, i)));
 
         // AF_BRIDGE dump: IFLA_PROTINFO = IFLA_BRPORT_*, compared with `bridge -j -d link show`
