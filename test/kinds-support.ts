@@ -111,7 +111,13 @@ export function compareData(
     if (ignore.includes(k)) continue;
     const f = map[k];
     if (!f) assert.unreachable(`${what}: ip prints "${k}" (${JSON.stringify(v)}) which the test does not compare`);
-    assert.equal(f!(lib!), v, `${what}.${k}: library vs ip`);
+    const mine = f!(lib!);
+    // running timers move between ip's dump and ours: allow 1 s
+    if (k.endsWith('_timer') && typeof v === 'number' && typeof mine === 'number') {
+      assert.ok(Math.abs(mine - v) <= 1, `${what}.${k}: library ${mine} vs ip ${v}`);
+      continue;
+    }
+    assert.equal(mine, v, `${what}.${k}: library vs ip`);
   }
 }
 

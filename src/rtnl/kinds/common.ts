@@ -129,19 +129,32 @@ export function bounded(base: Codec<number>, min: number, max: number, what?: st
   };
 }
 
-/** Like enumOf() for bigint values (u64 attributes such as IFLA_MACSEC_CIPHER_SUITE). */
-export function u64Enum<N extends string>(names: Record<N, bigint>): Codec<N | bigint> {
+/**
+ * Like enumOf() for bigint values (u64 attributes such as IFLA_MACSEC_CIPHER_SUITE).
+ * `aliases` are other values the kernel reports for a name (e.g. a legacy
+ * id); they decode to the name and re-encode to the same value.
+ */
+export function u64Enum<N extends string>(names: Record<N, bigint>, aliases: Array<[bigint, N]> = []): Codec<N | bigint> {
   const byValue = new Map<bigint, N>();
   for (const [k, v] of Object.entries(names) as Array<[N, bigint]>) if (!byValue.has(v)) byValue.set(v, k);
   const list = Object.keys(names).join(', ');
   return {
     name: 'u64 enum',
     size: 8,
-    decode: (b, o) => {
+    decode: (b, o, _len, ctx) => {
       const v = b.readBigUInt64LE(o);
+      const a = aliases.findIndex(([x]) => x === v);
+      if (a >= 0) {
+        ctx.variant = a + 1;
+        return aliases[a]![1];
+      }
       return byValue.get(v) ?? v;
     },
-    encode: (w, v) => w.u64(typeof v === 'bigint' ? v : names[v]),
+    encode: (w, v, variant) => {
+      const alias = variant > 0 ? aliases[variant - 1] : undefined;
+      if (alias && alias[1] === v) w.u64(alias[0]);
+      else w.u64(typeof v === 'bigint' ? v : names[v]);
+    },
     check: (v, f) => {
       if (typeof v === 'string') {
         if (!(v in names)) throw new ArgumentError(f, `unknown value "${v}" (expected one of: ${list}, or a bigint)`);

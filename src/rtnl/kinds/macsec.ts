@@ -32,7 +32,7 @@ export const macsecCipherSuite = u64Enum<MacsecCipherSuite>({
   'gcm-aes-256': MACSEC_CIPHER_ID_GCM_AES_256,
   'gcm-aes-xpn-128': MACSEC_CIPHER_ID_GCM_AES_XPN_128,
   'gcm-aes-xpn-256': MACSEC_CIPHER_ID_GCM_AES_XPN_256,
-});
+}, [[MACSEC_DEFAULT_CIPHER_ID, 'gcm-aes-128']]); // the kernel (e.g. 6.1) reports GCM-AES-128 with the legacy id
 
 /**
  * SCI (sci_t, 64 bits in network order: the system MAC then the port) as 16
