@@ -4,7 +4,7 @@
  */
 import { closeSync } from 'node:fs';
 import { checkAttrs, checkIfName, resolveIfindexes, type Policy } from '../netlink/attr.js';
-import { AF_BRIDGE, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../netlink/constants.js';
+import { AF_BRIDGE, AF_INET6, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
@@ -175,7 +175,8 @@ export class Links {
     const master = filter.master !== undefined ? await this.index(checkRef(filter.master, 'filter.master'), 'filter.master') : undefined;
     return (w) => {
       writeIfInfoMsg(w, { family });
-      w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | (family === AF_BRIDGE ? U.RTEXT_FILTER_BRVLAN : 0));
+      // AF_INET6 link dumps (inet6_dump_ifinfo) take no attributes under strict checking
+      if (family !== AF_INET6) w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | (family === AF_BRIDGE ? U.RTEXT_FILTER_BRVLAN : 0));
       if (master !== undefined) w.attrU32(U.IFLA_MASTER, master);
       if (filter.kind !== undefined) {
         const s = w.attrStart(U.IFLA_LINKINFO);
