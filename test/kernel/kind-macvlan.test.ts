@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { kindData, type MacvlanOptions } from '../../src/index.js';
-import { ktest, withNetns } from '../helpers.js';
+import { ktest, sh, withNetns } from '../helpers.js';
 import { assertRoundTrip, compareData, ipLink, libLink, openTapped } from '../kinds-support.js';
 
 const macvlanMap: Record<string, (d: Record<string, unknown>) => unknown> = {
@@ -114,6 +114,52 @@ ktest(
         await t.close();
       }
     });
+  },
+  ['macvlan'],
+);
+
+ktest(
+  test,
+  'seed 003: two bridge-mode macvlans on one parent, moved into two namespaces, ping each other',
+  async () => {
+    // # ip link add macvlan1 link eth0 type macvlan mode bridge
+    // # ip link add macvlan2 link eth0 type macvlan mode bridge
+    // # ip netns add net1; ip netns add net2
+    // # ip link set macvlan1 netns net1; ip link set macvlan2 netns net2
+    await withNetns(3, async (host, net1, net2) => {
+      const t = await openTapped(host);
+      const t1 = await openTapped(net1);
+      const t2 = await openTapped(net2);
+      try {
+        const { r } = t;
+        await r.links.add({ name: 'eth0', kind: 'veth', peer: 'eth0p' });
+        await r.links.set('eth0', { up: true });
+        await r.links.set('eth0p', { up: true });
+        await r.links.add({ name: 'macvlan1', kind: 'macvlan', link: 'eth0', macvlan: { mode: 'bridge' } });
+        await r.links.add({ name: 'macvlan2', kind: 'macvlan', link: 'eth0', macvlan: { mode: 'bridge' } });
+        await r.links.set('macvlan1', { netns: net1 });
+        await r.links.set('macvlan2', { netns: net2 });
+        assert.equal((await r.links.list()).filter((l) => l.kind === 'macvlan'), [], 'both moved out of the host namespace');
+        for (const [x, addr] of [[t1, '10.3.0.1/24'], [t2, '10.3.0.2/24']] as const) {
+          const l = await libLink(x.r, addr.startsWith('10.3.0.1') ? 'macvlan1' : 'macvlan2');
+          assert.equal(kindData(l, 'macvlan')!.mode, 'bridge');
+          assert.ok(l.linkNetnsId !== undefined, 'its parent is in another namespace (IFLA_LINK_NETNSID)');
+          await x.r.links.set(l.name, { up: true });
+          await x.r.addrs.add(l.name, addr);
+        }
+        const o1 = ipLink(net1, 'macvlan1');
+        assert.equal(o1.linkinfo?.info_data?.mode, 'bridge');
+        let ok = false;
+        for (let i = 0; i < 5 && !ok; i++) ok = /1 received/.test(sh('ip', ['netns', 'exec', net1, 'ping', '-c', '1', '-W', '1', '10.3.0.2'], { allowFail: true }));
+        assert.ok(ok, 'net1 pings net2 through the parent in bridge mode');
+        assert.ok(/1 received/.test(sh('ip', ['netns', 'exec', net2, 'ping', '-c', '1', '-W', '1', '10.3.0.1'], { allowFail: true })), 'and back');
+        assert.ok(assertRoundTrip([...t.inbound, ...t1.inbound, ...t2.inbound], 'seed003') >= 4);
+      } finally {
+        await t.close();
+        await t1.close();
+        await t2.close();
+      }
+    }, 'mv');
   },
   ['macvlan'],
 );
