@@ -46,20 +46,17 @@ export function nestedList<T>(elemType: number, elem: Codec<T>, name: string): C
     decode: (b, o, len, ctx) => {
       const out: T[] = [];
       let ok = true;
-      try {
-        forEachAttr(b, o, o + len, (type, flags, po, plen) => {
-          if (!ok) return;
-          if (type !== elemType || flags !== 0 || (elem.size !== undefined && elem.size !== plen)) {
-            ok = false;
-            return;
-          }
-          const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
-          if (v === NOFIT) ok = false;
-          else out.push(v as T);
-        });
-      } catch {
-        return NOFIT;
-      }
+      // malformed framing is a DecodeError (from forEachAttr); other contents are kept raw
+      forEachAttr(b, o, o + len, (type, flags, po, plen) => {
+        if (!ok) return;
+        if (type !== elemType || flags !== 0 || (elem.size !== undefined && elem.size !== plen)) {
+          ok = false;
+          return;
+        }
+        const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
+        if (v === NOFIT) ok = false;
+        else out.push(v as T);
+      }, ctx.path);
       return ok ? out : NOFIT;
     },
     encode: (w, v, _variant, p) => {
@@ -87,20 +84,17 @@ export function indexedArray<T>(elem: Codec<T>, name: string): Codec<T[]> {
     decode: (b, o, len, ctx) => {
       const out: T[] = [];
       let ok = true;
-      try {
-        forEachAttr(b, o, o + len, (type, flags, po, plen) => {
-          if (!ok) return;
-          if (type !== out.length || flags !== 0 || (elem.size !== undefined && elem.size !== plen)) {
-            ok = false;
-            return;
-          }
-          const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
-          if (v === NOFIT) ok = false;
-          else out.push(v as T);
-        });
-      } catch {
-        return NOFIT;
-      }
+      // malformed framing is a DecodeError (from forEachAttr); other contents are kept raw
+      forEachAttr(b, o, o + len, (type, flags, po, plen) => {
+        if (!ok) return;
+        if (type !== out.length || flags !== 0 || (elem.size !== undefined && elem.size !== plen)) {
+          ok = false;
+          return;
+        }
+        const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
+        if (v === NOFIT) ok = false;
+        else out.push(v as T);
+      }, ctx.path);
       return ok ? out : NOFIT;
     },
     encode: (w, v, _variant, p) => {
