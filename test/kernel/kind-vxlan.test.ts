@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NetlinkError, kindData, type VxlanData } from '../../src/index.js';
-import { ktest, withNetns } from '../helpers.js';
+import { ktest, sh, withNetns } from '../helpers.js';
 import { rejectsA } from '../expect.js';
 import { assertRoundTrip, bool, compareData, hex, ipLink, libLink, nameOf, openTapped } from '../kinds-support.js';
 
@@ -198,6 +198,47 @@ ktest(
     });
   },
   ['vxlan'],
+);
+
+ktest(
+  test,
+  'seed 004: point-to-point VXLAN (id 42, dstport 4789, remote/local, dev) between two namespaces over a veth underlay; ping across',
+  async () => {
+    // ip link add vxlan0 type vxlan id 42 dstport 4789 remote 192.168.8.101 local 192.168.8.100 dev enp0s8
+    // ip addr add 10.20.1.2/24 dev vxlan0; ip link set vxlan0 up      (and the mirror image on host B)
+    await withNetns(2, async (a, b) => {
+      const ta = await openTapped(a);
+      const tb = await openTapped(b);
+      try {
+        await ta.r.links.add({ name: 'enp0s8', kind: 'veth', peer: { name: 'enp0s8', netns: b } });
+        const hosts: Array<[typeof ta, string, string, string]> = [
+          [ta, '192.168.8.100', '192.168.8.101', '10.20.1.2'],
+          [tb, '192.168.8.101', '192.168.8.100', '10.20.1.3'],
+        ];
+        for (const [t, local, remote, overlay] of hosts) {
+          await t.r.links.set('lo', { up: true });
+          await t.r.links.set('enp0s8', { up: true });
+          await t.r.addrs.add('enp0s8', `${local}/24`);
+          await t.r.links.add({ name: 'vxlan0', kind: 'vxlan', vxlan: { id: 42, port: 4789, remote, local, link: 'enp0s8' } });
+          await t.r.addrs.add('vxlan0', `${overlay}/24`);
+          await t.r.links.set('vxlan0', { up: true });
+        }
+        const id = ipLink(b, 'vxlan0').linkinfo!.info_data!;
+        assert.equal([id.id, id.port, id.remote, id.local, id.link], [42, 4789, '192.168.8.100', '192.168.8.101', 'enp0s8']);
+        let ok = false;
+        for (let i = 0; i < 5 && !ok; i++) ok = /1 received/.test(sh('ip', ['netns', 'exec', b, 'ping', '-c', '1', '-W', '1', '10.20.1.2'], { allowFail: true }));
+        assert.ok(ok, 'host B pings host A across the overlay');
+        // the underlay carried it: host A's vxlan0 received packets
+        const rx = (await libLink(ta.r, 'vxlan0')).stats64!.rxPackets!;
+        assert.ok(rx > 0n, `vxlan0 on A received ${rx} packets`);
+        assert.ok(assertRoundTrip([...ta.inbound, ...tb.inbound], 'seed004-p2p') >= 4);
+      } finally {
+        await ta.close();
+        await tb.close();
+      }
+    }, 'vx');
+  },
+  ['vxlan', 'veth'],
 );
 
 test.run();
