@@ -5,25 +5,13 @@
 // ip / bridge are the oracles.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { kindData, Neighs, type Rtnl } from '../../src/index.js';
-import { ktest, sh, skip, withNetns } from '../helpers.js';
+import { kindData } from '../../src/index.js';
+import { ktest, sh, withNetns } from '../helpers.js';
 import { assertRoundTrip, ipLink, openTapped, type Tapped } from '../kinds-support.js';
 
-/** The part of rtnl.neighs.fdb (the neighbours work) this test uses. */
-interface FdbApi {
-  append(e: { dev: string; lladdr: string; dst: string }): Promise<void>;
-  list(f: { dev: string }): Promise<Array<{ lladdr?: string; dst?: string }>>;
-}
-const fdbOf = (r: Rtnl): FdbApi => (r.neighs as unknown as { fdb: FdbApi }).fdb;
 const NAME =
   'seed 004: VXLAN overlay between two namespaces (veth underlay, bridge, veth to a container) with static FDB head-end replication; containers ping across';
 
-// rtnl.neighs (with .fdb) comes from the neighbours work; until it is in the tree the test is skipped by name
-const haveFdb = typeof (Neighs.prototype as unknown as { list?: unknown }).list === 'function';
-
-if (!haveFdb) {
-  skip(test, NAME, 'rtnl.neighs.fdb (the neighbours work) is not in this tree yet');
-} else
 ktest(
   test,
   NAME,
@@ -52,7 +40,7 @@ ktest(
           // ip link add vxlan0 type vxlan id 42 dstport 4789 local LOCAL dev enp0s8   (no remote: FDB driven)
           await r.links.add({ name: 'vxlan0', kind: 'vxlan', vxlan: { id: 42, port: 4789, local, link: 'enp0s8' } });
           // bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst OTHER   (flood BUM traffic to the other VTEP)
-          await fdbOf(r).append({ dev: 'vxlan0', lladdr: '00:00:00:00:00:00', dst: other });
+          await r.neighs.fdb.append({ dev: 'vxlan0', lladdr: '00:00:00:00:00:00', dst: other });
           // ip link add br0 type bridge; ip link set vxlan0 master br0; up
           await r.links.add({ name: 'br0', kind: 'bridge', bridge: { stpState: 0, forwardDelay: 0 } });
           await r.links.set('vxlan0', { master: 'br0', up: true });
@@ -73,7 +61,7 @@ ktest(
           assert.equal([o.master, o.linkinfo?.info_data?.id, o.linkinfo?.info_data?.port], ['br0', 42, 4789]);
           const bj = JSON.parse(sh('bridge', ['-n', ns, '-j', 'fdb', 'show', 'dev', 'vxlan0'])) as Array<{ mac: string; dst?: string }>;
           assert.ok(bj.some((e) => e.mac === '00:00:00:00:00:00' && e.dst === other), `bridge fdb shows the head-end entry to ${other}`);
-          const mine = await fdbOf(h.r).list({ dev: 'vxlan0' });
+          const mine = await h.r.neighs.fdb.list({ dev: 'vxlan0' });
           assert.ok(mine.some((e) => e.lladdr === '00:00:00:00:00:00' && e.dst === other), 'the library lists it too');
           assert.equal(kindData((await h.r.links.list()).find((l) => l.name === 'vxlan0')!, 'vxlan')!.local, hosts.find((x) => x[0] === h)![1]);
         }
@@ -82,7 +70,7 @@ ktest(
         assert.ok(ok, 'container 1 pings container 2 across the overlay');
         assert.ok(/1 received/.test(sh('ip', ['netns', 'exec', c2, 'ping', '-c', '1', '-W', '1', '10.20.1.11'], { allowFail: true })), 'and back');
         // the bridges learned the remote container behind vxlan0 (a dynamic FDB entry with the other VTEP as dst)
-        const learned = await fdbOf(a.r).list({ dev: 'vxlan0' });
+        const learned = await a.r.neighs.fdb.list({ dev: 'vxlan0' });
         assert.ok(learned.some((e) => e.lladdr !== '00:00:00:00:00:00' && e.dst === '192.168.8.101'), JSON.stringify(learned.map((e) => [e.lladdr, e.dst])));
         assert.ok(assertRoundTrip(opened.flatMap((t) => t.inbound), 'seed004-overlay') >= 10);
       } finally {
