@@ -168,7 +168,7 @@ export { decodeMessage, rtmName, schemaFor, registerSchema, type MessageSchema }
 export { NetlinkSocket, type SocketOptions, type NetnsRef, type RequestOptions, type DumpOptions, type SocketStats } from './netlink/socket.js';
 export { NetlinkError, DecodeError, ArgumentError, TimeoutError, SocketClosedError, DumpInterruptedError, type ExtAck, type RequestInfo } from './netlink/errors.js';
 export { Writer } from './netlink/writer.js';
-export { splitMessages, parseError, parseDone, type RawMessage, type NlMsgHeader } from './netlink/message.js';
+export { splitMessages, splitMessagesPartial, parseError, parseDone, type RawMessage, type NlMsgHeader, type SplitOptions, type SplitResult } from './netlink/message.js';
 export * as attr from './netlink/attr.js';
 export * as ip from './netlink/ip.js';
 export * as constants from './netlink/constants.js';

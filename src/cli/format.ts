@@ -3,17 +3,22 @@
  * summaries close to `ip` output, and (with -d) every attribute by its uapi
  * name, unknown ones as `unknown(type=N) <hex>`.
  *
- * Summaries of addresses, routes, neighbours and rules read the fixed
- * headers and a few attributes straight from the message bytes (their
- * layouts are uapi), so they print the same whatever codecs are registered;
- * the attribute tree and JSON come from the schema registry (decodeMessage).
+ * Every summary is printed from the typed decoded object (Link, Address,
+ * Route, Neighbour, Rule: the same objects the API returns) with the name
+ * tables of src/rtnl; the attribute tree walks the decoded object by its
+ * policy (describeAttrs), and JSON is the decoded object itself.
  * @module
  */
-import { describeAttrs, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy } from '../netlink/attr.js';
+import { describeAttrs, flag, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy } from '../netlink/attr.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN } from '../netlink/constants.js';
-import { formatIP, formatMac } from '../netlink/ip.js';
 import type { RawMessage } from '../netlink/message.js';
-import { linkPolicy, type Link } from '../rtnl/link.js';
+import { addrFlagNames, decodeAddress, IFADDRMSG_SIZE, INFINITY_LIFE_TIME, type Address } from '../rtnl/addr.js';
+import { getKind } from '../rtnl/kinds/registry.js';
+import { IFF_NAMES, linkPolicy, type Link } from '../rtnl/link.js';
+import { decodeNeighbour, NDMSG_SIZE, neighStateNames, neighStateValue, type Neighbour } from '../rtnl/neigh.js';
+import { decodeRoute, RTMSG_SIZE, type Route } from '../rtnl/route.js';
+import { familyName, tableName } from '../rtnl/rtcommon.js';
+import { decodeRule, FIB_RULE_HDR_SIZE, RULE_ACTIONS, type Rule } from '../rtnl/rule.js';
 import { RTM_NAMES, schemaFor } from '../rtnl/schema.js';
 import * as U from '../rtnl/uapi.js';
 
@@ -115,16 +120,19 @@ export function attrTree(pol: Policy, obj: Record<string, unknown>, indent: stri
   return out;
 }
 
+/** Where the well-formed attributes in buf[off, end) stop (end when they all are). */
+function tlvEnd(buf: Buffer, off: number, end: number): number {
+  while (end - off >= 4) {
+    const len = buf.readUInt16LE(off);
+    if (len < 4 || off + len > end) return off;
+    off = Math.min(end, off + ((len + 3) & ~3));
+  }
+  return off;
+}
+
 /** Whether bytes parse exactly as a sequence of attributes. */
 function looksLikeTlvs(b: Uint8Array): boolean {
-  const v = Buffer.from(b.buffer, b.byteOffset, b.length);
-  let off = 0;
-  while (v.length - off >= 4) {
-    const len = v.readUInt16LE(off);
-    if (len < 4 || off + len > v.length) return false;
-    off += (len + 3) & ~3;
-  }
-  return off >= v.length;
+  return tlvEnd(Buffer.from(b.buffer, b.byteOffset, b.length), 0, b.length) === b.length;
 }
 
 /** Attributes of a message no schema knows: type numbers and bytes (nested ones walked). */
@@ -149,64 +157,31 @@ export function rawAttrTree(buf: Buffer, off: number, end: number, indent: strin
   return out;
 }
 
-// --------------------------------------------------------- raw helpers
-
-/** First occurrence of each attribute type in buf[off, end) (tolerant of garbage). */
-function rawAttrs(buf: Buffer, off: number, end: number): Map<number, Buffer> {
-  const m = new Map<number, Buffer>();
-  while (end - off >= 4) {
-    const len = buf.readUInt16LE(off);
-    if (len < 4 || off + len > end) break;
-    const t = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK;
-    if (!m.has(t)) m.set(t, buf.subarray(off + 4, off + len));
-    off += (len + 3) & ~3;
-  }
-  return m;
-}
-
-const ipOf = (b: Buffer | undefined): string | undefined => (b && (b.length === 4 || b.length === 16) ? formatIP(b, 0, b.length) : undefined);
-const u32Of = (b: Buffer | undefined): number | undefined => (b && b.length >= 4 ? b.readUInt32LE(0) : undefined);
-const strOf = (b: Buffer | undefined): string | undefined => {
-  if (!b) return undefined;
-  const nul = b.indexOf(0);
-  return b.toString('utf8', 0, nul < 0 ? b.length : nul);
-};
+// ---------------------------------------------------------------- names
 
 export function ifname(names: NameCache, index: number): string {
   return names.get(index) ?? `if${index}`;
 }
 
-const familyName = (f: number): string => (f === AF_INET ? 'inet' : f === AF_INET6 ? 'inet6' : f === AF_BRIDGE ? 'bridge' : f === 0 ? 'unspec' : `family ${f}`);
-
-function byValue(prefix: string, exclude: RegExp | undefined, map: (k: string) => string): Record<number, string> {
-  const out: Record<number, string> = {};
-  for (const [k, v] of Object.entries(U.UAPI)) {
-    if (!k.startsWith(prefix) || (exclude && exclude.test(k))) continue;
-    if (!(v in out)) out[v] = map(k.slice(prefix.length));
-  }
-  return out;
+/** 'inet', 'inet6', 'bridge', ... ('family N' when unnamed). */
+function familyLabel(af: number): string {
+  const n = familyName(af);
+  return n === String(af) ? `family ${af}` : n;
 }
-const lower = (s: string): string => s.toLowerCase();
-const SCOPES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };
-const TABLES: Record<number, string> = { 253: 'default', 254: 'main', 255: 'local' };
-const RT_TYPES = byValue('RTN_', /_MAX$/, lower);
-const RT_PROTOS = byValue('RTPROT_', undefined, lower);
+
 const ARPHRD: Record<number, string> = {
   1: 'ether', 772: 'loopback', 65534: 'none', 768: 'ipip', 769: 'tunnel6', 776: 'sit', 778: 'gre', 823: 'gre6', 824: 'netlink',
   512: 'ppp', 280: 'can', 801: 'ieee802.11', 519: 'rawip', 32: 'infiniband', 65535: 'void',
 };
-const scopeName = (s: number): string => SCOPES[s] ?? String(s);
-const tableName = (t: number): string => TABLES[t] ?? String(t);
 
 // ---------------------------------------------------------------- links
 
-/** IFF_* names in the order `ip link` prints them. */
-const IP_FLAG_ORDER: Array<[number, string]> = [
-  [U.IFF_LOOPBACK, 'LOOPBACK'], [U.IFF_BROADCAST, 'BROADCAST'], [U.IFF_POINTOPOINT, 'POINTOPOINT'], [U.IFF_MULTICAST, 'MULTICAST'],
-  [U.IFF_NOARP, 'NOARP'], [U.IFF_ALLMULTI, 'ALLMULTI'], [U.IFF_PROMISC, 'PROMISC'], [U.IFF_NOTRAILERS, 'NOTRAILERS'],
-  [U.IFF_DEBUG, 'DEBUG'], [U.IFF_DYNAMIC, 'DYNAMIC'], [U.IFF_AUTOMEDIA, 'AUTOMEDIA'], [U.IFF_PORTSEL, 'PORTSEL'],
-  [U.IFF_MASTER, 'MASTER'], [U.IFF_SLAVE, 'SLAVE'], [U.IFF_UP, 'UP'], [U.IFF_LOWER_UP, 'LOWER_UP'], [U.IFF_DORMANT, 'DORMANT'], [U.IFF_ECHO, 'ECHO'],
-];
+/** IFF_* bits in the order `ip link` prints them (names from IFF_NAMES; ip leaves out RUNNING). */
+const IP_FLAG_ORDER: Array<[number, string]> = (() => {
+  const bit = new Map(IFF_NAMES.map(([b, n]) => [n, b]));
+  const order = ['LOOPBACK', 'BROADCAST', 'POINTOPOINT', 'MULTICAST', 'NOARP', 'ALLMULTI', 'PROMISC', 'NOTRAILERS', 'DEBUG', 'DYNAMIC', 'AUTOMEDIA', 'PORTSEL', 'MASTER', 'SLAVE', 'UP', 'LOWER_UP', 'DORMANT', 'ECHO'];
+  return order.map((n) => [bit.get(n)!, n]);
+})();
 
 /** `ip -d link` style lines for a link. */
 export function formatLink(l: Link, o: FormatOptions): string[] {
@@ -239,8 +214,8 @@ export function formatLink(l: Link, o: FormatOptions): string[] {
   out.push(q.join(' '));
   if (o.details) {
     const info = l.linkInfo;
-    if (info?.kind !== undefined) out.push(`    ${info.kind}${kindData(info.data)}`);
-    if (info?.slaveKind !== undefined) out.push(`    ${info.slaveKind}_slave${kindData(info.slaveData)}`);
+    if (info?.kind !== undefined) out.push(`    ${info.kind}${kindOptions(getKind(info.kind)?.data, info.data, o)}`);
+    if (info?.slaveKind !== undefined) out.push(`    ${info.slaveKind}_slave${kindOptions(getKind(info.slaveKind)?.slaveData, info.slaveData, o)}`);
   }
   for (const a of l.propList?.altNames ?? []) out.push(`    altname ${a}`);
   if (o.details) {
@@ -250,218 +225,198 @@ export function formatLink(l: Link, o: FormatOptions): string[] {
   return out;
 }
 
-/** Kind options on one line, `key value`, snake_case like ip. */
-function kindData(d: Record<string, unknown> | undefined): string {
-  if (!d) return '';
+/**
+ * Kind options on one line like `ip -d link` (`vxlan id 42 group 239.1.1.1
+ * link eth0 port_range 0 0 port 4789 ...`), generic over the kind's policy:
+ * each attribute in wire order as its uapi name without the policy prefix,
+ * lower case (IFLA_VXLAN_PORT_RANGE -> port_range), then its value; flag
+ * attributes by name alone, booleans as 0/1, interfaces by name, structs as
+ * their fields. Nests (e.g. the veth peer) are in the attribute tree only.
+ */
+function kindOptions(pol: Policy | undefined, data: Record<string, unknown> | undefined, o: FormatOptions): string {
+  if (!pol || !data) return '';
+  const prefix = `${pol.name}_`;
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(d)) {
-    if (k === 'unknown' || v === undefined) continue;
-    if (isAttrSet(v)) continue; // nested (e.g. veth peer): in the attribute tree
-    parts.push(`${k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())} ${formatValue(undefined, v)}`);
+  for (const [uapi, v, spec] of describeAttrs(pol, data)) {
+    if (!spec || v === undefined || isAttrSet(v)) continue;
+    const key = (uapi.startsWith(prefix) ? uapi.slice(prefix.length) : uapi).toLowerCase();
+    if (spec.codec === flag) parts.push(key);
+    else if (spec.ifindex && typeof v === 'number') parts.push(`${key} ${ifname(o.names, v)}`);
+    else parts.push(`${key} ${optionValue(v)}`);
   }
   return parts.length ? ' ' + parts.join(' ') : '';
 }
 
-// ------------------------------------------------------------ addresses
-
-const IFA_FLAG_NAMES: Array<[number, string]> = [
-  [U.IFA_F_SECONDARY, 'secondary'],
-  [U.IFA_F_NODAD, 'nodad'],
-  [U.IFA_F_OPTIMISTIC, 'optimistic'],
-  [U.IFA_F_DADFAILED, 'dadfailed'],
-  [U.IFA_F_HOMEADDRESS, 'home'],
-  [U.IFA_F_DEPRECATED, 'deprecated'],
-  [U.IFA_F_TENTATIVE, 'tentative'],
-  [U.IFA_F_MANAGETEMPADDR, 'mngtmpaddr'],
-  [U.IFA_F_NOPREFIXROUTE, 'noprefixroute'],
-  [U.IFA_F_MCAUTOJOIN, 'autojoin'],
-  [U.IFA_F_STABLE_PRIVACY, 'stable-privacy'],
-];
-
-function lft(v: number): string {
-  return v === 0xffffffff ? 'forever' : `${v}sec`;
+function optionValue(v: unknown): string {
+  if (v instanceof Uint8Array) return v.length ? hex(v) : '(empty)';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (Array.isArray(v)) return v.map(optionValue).join(',');
+  if (typeof v === 'object' && v !== null) {
+    return Object.entries(v)
+      .filter(([k]) => k !== 'unknown')
+      .map(([, x]) => optionValue(x))
+      .join(' ');
+  }
+  return String(v);
 }
 
-export function formatAddr(m: RawMessage, o: FormatOptions): string[] {
-  const b = m.buf;
-  const p = m.offset + NLMSG_HDRLEN;
-  const end = m.offset + m.len;
-  if (end - p < 8) return [`short ifaddrmsg (${end - p} bytes)`];
-  const family = b[p]!;
-  const plen = b[p + 1]!;
-  const scope = b[p + 3]!;
-  const index = b.readUInt32LE(p + 4);
-  const a = rawAttrs(b, p + 8, end);
-  const flags = u32Of(a.get(U.IFA_FLAGS)) ?? b[p + 2]!;
-  const local = ipOf(a.get(U.IFA_LOCAL));
-  const address = ipOf(a.get(U.IFA_ADDRESS));
-  const parts = [`${index}: ${ifname(o.names, index)}`, `   ${familyName(family)}`];
-  if (local && address && local !== address) parts.push(`${local} peer ${address}/${plen}`);
-  else parts.push(`${local ?? address ?? '?'}/${plen}`);
-  const brd = ipOf(a.get(U.IFA_BROADCAST));
-  if (brd) parts.push(`brd ${brd}`);
-  parts.push(`scope ${scopeName(scope)}`);
-  if (!(flags & U.IFA_F_PERMANENT)) parts.push('dynamic');
-  for (const [bit, n] of IFA_FLAG_NAMES) {
-    if (flags & bit && !(bit === U.IFA_F_SECONDARY && family === AF_INET6)) parts.push(n);
-    else if (bit === U.IFA_F_SECONDARY && family === AF_INET6 && flags & bit) parts.push('temporary');
+// ------------------------------------------------------------ addresses
+
+const lft = (v: number): string => (v === INFINITY_LIFE_TIME ? 'forever' : `${v}sec`);
+
+/** `ip -o addr` style lines for an address. */
+export function formatAddr(a: Address, o: FormatOptions): string[] {
+  const parts = [`${a.index}: ${ifname(o.names, a.index)}`, `   ${familyLabel(a.family)}`];
+  if (a.local !== undefined && a.address !== undefined && a.local !== a.address) parts.push(`${a.local} peer ${a.address}/${a.prefixLen}`);
+  else parts.push(`${a.local ?? a.address ?? '?'}/${a.prefixLen}`);
+  if (a.broadcast !== undefined) parts.push(`brd ${a.broadcast}`);
+  parts.push(`scope ${a.scope}`);
+  if (!(a.flags & U.IFA_F_PERMANENT)) parts.push('dynamic');
+  for (const n of addrFlagNames(a.flags & ~U.IFA_F_PERMANENT)) {
+    // unnamed bits are left out; IFA_F_SECONDARY is IFA_F_TEMPORARY for IPv6
+    if (!n.startsWith('0x')) parts.push(n === 'secondary' && a.family === AF_INET6 ? 'temporary' : n);
   }
-  const label = strOf(a.get(U.IFA_LABEL));
-  if (label) parts.push(label);
+  if (a.label) parts.push(a.label);
   const out = [parts.join(' ')];
-  const ci = a.get(U.IFA_CACHEINFO);
-  if (ci && ci.length >= 8) out.push(`       valid_lft ${lft(ci.readUInt32LE(4))} preferred_lft ${lft(ci.readUInt32LE(0))}`);
+  if (a.cacheInfo) out.push(`       valid_lft ${lft(a.cacheInfo.valid)} preferred_lft ${lft(a.cacheInfo.preferred)}`);
   return out;
 }
 
 // --------------------------------------------------------------- routes
 
-export function formatRoute(m: RawMessage, o: FormatOptions): string[] {
-  const b = m.buf;
-  const p = m.offset + NLMSG_HDRLEN;
-  const end = m.offset + m.len;
-  if (end - p < 12) return [`short rtmsg (${end - p} bytes)`];
-  const family = b[p]!;
-  const dstLen = b[p + 1]!;
-  const srcLen = b[p + 2]!;
-  const tos = b[p + 3]!;
-  const type = b[p + 7]!;
-  const a = rawAttrs(b, p + 12, end);
-  const table = u32Of(a.get(U.RTA_TABLE)) ?? b[p + 4]!;
+/** `ip route` style lines for a route (multipath next hops on their own lines). */
+export function formatRoute(r: Route, o: FormatOptions): string[] {
   const parts: string[] = [];
-  if (family === AF_INET6) parts.push('inet6');
-  else if (family !== AF_INET) parts.push(familyName(family));
-  if (type !== U.RTN_UNICAST) parts.push(RT_TYPES[type] ?? `type${type}`);
-  const dst = ipOf(a.get(U.RTA_DST));
-  parts.push(dst ? (dstLen === (family === AF_INET6 ? 128 : 32) ? dst : `${dst}/${dstLen}`) : dstLen ? `0/${dstLen}` : 'default');
-  const src = ipOf(a.get(U.RTA_SRC));
-  if (src) parts.push(`from ${src}/${srcLen}`);
-  if (tos) parts.push(`tos 0x${tos.toString(16)}`);
-  const gw = ipOf(a.get(U.RTA_GATEWAY));
-  if (gw) parts.push(`via ${gw}`);
-  const oif = u32Of(a.get(U.RTA_OIF));
-  if (oif !== undefined) parts.push(`dev ${ifname(o.names, oif)}`);
-  if (table !== U.RT_TABLE_MAIN) parts.push(`table ${tableName(table)}`);
-  if (b[p + 5] !== U.RTPROT_BOOT) parts.push(`proto ${RT_PROTOS[b[p + 5]!] ?? b[p + 5]}`);
-  if (b[p + 6] !== 0) parts.push(`scope ${scopeName(b[p + 6]!)}`);
-  const pref = ipOf(a.get(U.RTA_PREFSRC));
-  if (pref) parts.push(`src ${pref}`);
-  const metric = u32Of(a.get(U.RTA_PRIORITY));
-  if (metric !== undefined) parts.push(`metric ${metric}`);
-  const flags = b.readUInt32LE(p + 8);
-  if (flags & U.RTNH_F_LINKDOWN) parts.push('linkdown');
-  if (flags & U.RTNH_F_ONLINK) parts.push('onlink');
+  if (r.family === AF_INET6) parts.push('inet6');
+  else if (r.family !== AF_INET) parts.push(familyLabel(r.family));
+  if (r.type !== 'unicast') parts.push(typeof r.type === 'number' ? `type${r.type}` : r.type);
+  // a host route without its /32 or /128, like ip
+  const full = `/${r.family === AF_INET6 ? 128 : 32}`;
+  parts.push(r.dst.endsWith(full) ? r.dst.slice(0, -full.length) : r.dst);
+  if (r.from !== undefined) parts.push(`from ${r.from}`);
+  if (r.tos) parts.push(`tos 0x${r.tos.toString(16)}`);
+  if (r.gateway !== undefined) parts.push(`via ${r.gateway}`);
+  if (r.oif !== undefined) parts.push(`dev ${ifname(o.names, r.oif)}`);
+  if (r.table !== U.RT_TABLE_MAIN) parts.push(`table ${tableName(r.table)}`);
+  if (r.protocol !== 'boot') parts.push(`proto ${r.protocol}`);
+  if (r.scope !== 'global') parts.push(`scope ${r.scope}`);
+  if (r.prefsrc !== undefined) parts.push(`src ${r.prefsrc}`);
+  if (r.priority !== undefined) parts.push(`metric ${r.priority}`);
+  if (r.flags & U.RTNH_F_LINKDOWN) parts.push('linkdown');
+  if (r.flags & U.RTNH_F_ONLINK) parts.push('onlink');
   const out = [parts.join(' ')];
-  const mp = a.get(U.RTA_MULTIPATH);
-  if (mp) {
-    let q = 0;
-    while (mp.length - q >= 8) {
-      const len = mp.readUInt16LE(q);
-      if (len < 8 || q + len > mp.length) break;
-      const hops = mp[q + 3]!;
-      const idx = mp.readInt32LE(q + 4);
-      const na = rawAttrs(mp, q + 8, q + len);
-      const ngw = ipOf(na.get(U.RTA_GATEWAY));
-      out.push(`\tnexthop${ngw ? ` via ${ngw}` : ''} dev ${ifname(o.names, idx)} weight ${hops + 1}`);
-      q += (len + 3) & ~3;
-    }
+  for (const nh of r.multipath ?? []) {
+    out.push(`\tnexthop${nh.gateway !== undefined ? ` via ${nh.gateway}` : ''} dev ${ifname(o.names, nh.ifindex)} weight ${nh.weight}`);
   }
   return out;
 }
 
 // ----------------------------------------------------------- neighbours
 
-const NUD_NAMES: Array<[number, string]> = [
-  [U.NUD_INCOMPLETE, 'INCOMPLETE'],
-  [U.NUD_REACHABLE, 'REACHABLE'],
-  [U.NUD_STALE, 'STALE'],
-  [U.NUD_DELAY, 'DELAY'],
-  [U.NUD_PROBE, 'PROBE'],
-  [U.NUD_FAILED, 'FAILED'],
-  [U.NUD_NOARP, 'NOARP'],
-  [U.NUD_PERMANENT, 'PERMANENT'],
-];
-
-export function formatNeigh(m: RawMessage, o: FormatOptions): string[] {
-  const b = m.buf;
-  const p = m.offset + NLMSG_HDRLEN;
-  const end = m.offset + m.len;
-  if (end - p < 12) return [`short ndmsg (${end - p} bytes)`];
-  const family = b[p]!;
-  const index = b.readInt32LE(p + 4);
-  const state = b.readUInt16LE(p + 8);
-  const flags = b[p + 10]!;
-  const a = rawAttrs(b, p + 12, end);
-  const dst = ipOf(a.get(U.NDA_DST));
-  const ll = a.get(U.NDA_LLADDR);
+/** `ip neigh` style line (`bridge fdb` style for AF_BRIDGE entries). */
+export function formatNeigh(n: Neighbour, o: FormatOptions): string[] {
+  const state = neighStateValue(n.state);
   const parts: string[] = [];
-  if (family === AF_BRIDGE) {
-    if (ll) parts.push(formatMac(ll, 0, ll.length));
-    parts.push(`dev ${ifname(o.names, index)}`);
-    if (dst) parts.push(`dst ${dst}`);
-    const vlan = a.get(U.NDA_VLAN);
-    if (vlan && vlan.length >= 2) parts.push(`vlan ${vlan.readUInt16LE(0)}`);
-    const master = u32Of(a.get(U.NDA_MASTER));
-    if (master !== undefined) parts.push(`master ${ifname(o.names, master)}`);
-    if (flags & U.NTF_SELF) parts.push('self');
+  if (n.family === AF_BRIDGE) {
+    if (n.lladdr !== undefined) parts.push(n.lladdr);
+    parts.push(`dev ${ifname(o.names, n.index)}`);
+    if (n.dst !== undefined) parts.push(`dst ${n.dst}`);
+    if (n.vlan !== undefined) parts.push(`vlan ${n.vlan}`);
+    if (n.master !== undefined) parts.push(`master ${ifname(o.names, n.master)}`);
+    if (n.flags & U.NTF_SELF) parts.push('self');
     if (state & U.NUD_PERMANENT) parts.push('permanent');
     else if (state & U.NUD_NOARP) parts.push('static');
   } else {
-    parts.push(dst ?? '?', `dev ${ifname(o.names, index)}`);
-    if (ll) parts.push(`lladdr ${formatMac(ll, 0, ll.length)}`);
-    if (flags & U.NTF_ROUTER) parts.push('router');
-    if (flags & U.NTF_PROXY) parts.push('proxy');
-    const st = NUD_NAMES.filter(([bit]) => state & bit).map(([, n]) => n);
-    parts.push(st.length ? st.join(',') : 'NONE');
+    parts.push(n.dst ?? '?', `dev ${ifname(o.names, n.index)}`);
+    if (n.lladdr !== undefined) parts.push(`lladdr ${n.lladdr}`);
+    if (n.flags & U.NTF_ROUTER) parts.push('router');
+    if (n.flags & U.NTF_PROXY) parts.push('proxy');
+    const st = neighStateNames(state).filter((x) => !x.startsWith('0x'));
+    parts.push(st.length ? st.join(',').toUpperCase() : 'NONE');
   }
   return [parts.join(' ')];
 }
 
 // ---------------------------------------------------------------- rules
 
-export function formatRule(m: RawMessage, o: FormatOptions): string[] {
-  const b = m.buf;
-  const p = m.offset + NLMSG_HDRLEN;
-  const end = m.offset + m.len;
-  if (end - p < 12) return [`short fib_rule_hdr (${end - p} bytes)`];
-  const dstLen = b[p + 1]!;
-  const srcLen = b[p + 2]!;
-  const action = b[p + 7]!;
-  const flags = b.readUInt32LE(p + 8);
-  const a = rawAttrs(b, p + 12, end);
-  const prio = u32Of(a.get(U.FRA_PRIORITY)) ?? 0;
-  const parts: string[] = [`${b[p] === AF_INET6 ? 'inet6 ' : ''}${prio}:\t`];
-  if (flags & 2) parts.push('not'); // FIB_RULE_INVERT
-  const src = ipOf(a.get(U.FRA_SRC));
-  parts.push(`from ${src ? (srcLen ? `${src}/${srcLen}` : src) : 'all'}`);
-  const dst = ipOf(a.get(U.FRA_DST));
-  if (dst) parts.push(`to ${dst}/${dstLen}`);
-  const mark = u32Of(a.get(U.FRA_FWMARK));
-  if (mark !== undefined) {
-    const mask = u32Of(a.get(U.FRA_FWMASK));
-    parts.push(`fwmark 0x${mark.toString(16)}${mask !== undefined && mask !== 0xffffffff ? `/0x${mask.toString(16)}` : ''}`);
+/** `ip rule` style line. */
+export function formatRule(r: Rule, o: FormatOptions): string[] {
+  const parts: string[] = [`${r.family === AF_INET6 ? 'inet6 ' : ''}${r.priority}:\t`];
+  if (r.flags & U.FIB_RULE_INVERT) parts.push('not');
+  // FRA_SRC with src_len 0 prints as the bare address
+  parts.push(`from ${r.from === undefined ? 'all' : r.srcLen ? r.from : r.from.slice(0, r.from.lastIndexOf('/'))}`);
+  if (r.to !== undefined) parts.push(`to ${r.to}`);
+  if (r.fwmark !== undefined) {
+    const mask = r.fwmask !== undefined && r.fwmask !== 0xffffffff ? `/0x${r.fwmask.toString(16)}` : '';
+    parts.push(`fwmark 0x${r.fwmark.toString(16)}${mask}`);
   }
-  const iif = strOf(a.get(U.FRA_IIFNAME));
-  if (iif) parts.push(`iif ${iif}`);
-  const oif = strOf(a.get(U.FRA_OIFNAME));
-  if (oif) parts.push(`oif ${oif}`);
-  const table = u32Of(a.get(U.FRA_TABLE)) ?? b[p + 4]!;
-  if (action === U.FR_ACT_TO_TBL) parts.push(`lookup ${tableName(table)}`);
-  else if (action === U.FR_ACT_GOTO) parts.push(`goto ${u32Of(a.get(U.FRA_GOTO)) ?? '?'}`);
-  else if (action === U.FR_ACT_NOP) parts.push('nop');
-  else parts.push(({ [U.FR_ACT_BLACKHOLE]: 'blackhole', [U.FR_ACT_UNREACHABLE]: 'unreachable', [U.FR_ACT_PROHIBIT]: 'prohibit' } as Record<number, string>)[action] ?? `action ${action}`);
-  const proto = a.get(U.FRA_PROTOCOL);
-  if (o.details && proto && proto.length >= 1 && proto[0] !== 0) parts.push(`proto ${RT_PROTOS[proto[0]!] ?? proto[0]}`);
+  if (r.iif) parts.push(`iif ${r.iif}`);
+  if (r.oif) parts.push(`oif ${r.oif}`);
+  const act = r.action;
+  if (act === 'lookup') parts.push(`lookup ${tableName(r.table)}`);
+  else if (act === 'goto') parts.push(`goto ${r.goto ?? '?'}`);
+  else if (act === 'nop' || act === 'blackhole' || act === 'unreachable' || act === 'prohibit') parts.push(act);
+  else parts.push(`action ${typeof act === 'number' ? act : RULE_ACTIONS.parse(act, 'action')}`);
+  if (o.details && r.protocol !== undefined && r.protocol !== 'unspec') parts.push(`proto ${r.protocol}`);
   return [parts.join(' ').replace(':\t ', ':\t')];
 }
 
 // ------------------------------------------------------------- dispatch
 
-/** Fixed header sizes of RTM families (for messages without a registered schema). */
+/** Fixed header sizes of RTM families without a registered schema (for -d of their bytes). */
 const HEADER_SIZES: Record<string, number> = {
-  LINK: 16, ADDR: 8, ROUTE: 12, NEIGH: 12, RULE: 12, QDISC: 20, TCLASS: 20, TFILTER: 20, ACTION: 4, PREFIX: 12,
+  QDISC: 20, TCLASS: 20, TFILTER: 20, ACTION: 4, PREFIX: 12,
   NEIGHTBL: 4, NDUSEROPT: 16, ADDRLABEL: 12, NETCONF: 4, MDB: 8, NSID: 4, STATS: 12, NEXTHOP: 8, CHAIN: 20,
 };
+
+/** Summary printers of the RTM families that have one, with their typed decoder and header size. */
+interface Summary {
+  /** The fixed header: its C name and size. */
+  header: string;
+  headerSize: number;
+  decode(buf: Buffer, off: number, end: number): unknown;
+  format(obj: unknown, o: FormatOptions): string[];
+}
+function summary<T>(header: string, headerSize: number, decode: (buf: Buffer, off: number, end: number) => T, format: (obj: T, o: FormatOptions) => string[]): Summary {
+  return { header, headerSize, decode, format: format as (obj: unknown, o: FormatOptions) => string[] };
+}
+const SUMMARIES: Record<string, Summary> = {
+  ADDR: summary('ifaddrmsg', IFADDRMSG_SIZE, decodeAddress, formatAddr),
+  ROUTE: summary('rtmsg', RTMSG_SIZE, decodeRoute, formatRoute),
+  NEIGH: summary('ndmsg', NDMSG_SIZE, decodeNeighbour, formatNeigh),
+  RULE: summary('fib_rule_hdr', FIB_RULE_HDR_SIZE, decodeRule, formatRule),
+};
+
+/**
+ * A message whose attributes do not all decode (a decode error is printed
+ * after it): summarized from its header and the attributes that decode on
+ * their own, so the line still says what the message is about.
+ */
+function salvage(s: Summary, m: RawMessage, o: FormatOptions): string[] | undefined {
+  const p = m.offset + NLMSG_HDRLEN;
+  const end = m.offset + m.len;
+  if (end - p < s.headerSize) return [`short ${s.header} (${end - p} bytes)`];
+  const head = m.buf.subarray(p, p + s.headerSize);
+  const decodes = (b: Buffer): boolean => {
+    try {
+      s.decode(b, 0, b.length);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const good: Buffer[] = [head];
+  const stop = tlvEnd(m.buf, p + s.headerSize, end);
+  for (let off = p + s.headerSize; off < stop; ) {
+    const next = off + ((m.buf.readUInt16LE(off) + 3) & ~3);
+    const tlv = Buffer.alloc(next - off);
+    m.buf.copy(tlv, 0, off, Math.min(next, stop));
+    if (decodes(Buffer.concat([head, tlv]))) good.push(tlv);
+    off = next;
+  }
+  const b = Buffer.concat(good);
+  return decodes(b) ? s.format(s.decode(b, 0, b.length), o) : s.format(s.decode(head, 0, head.length), o);
+}
 
 function suffixOf(type: number): string | undefined {
   const n = RTM_NAMES[type];
@@ -478,35 +433,22 @@ function headerFields(pol: Policy, obj: Record<string, unknown>): string {
 
 /**
  * Lines for one NETLINK_ROUTE message: an ip-like summary, and with
- * details every attribute. `obj` is the schema's decoding when available.
+ * details every attribute. `obj` is the schema's decoding when available
+ * (undefined when it failed: the summary then comes from what does decode).
  */
 export function formatRouteMessage(m: RawMessage, obj: Record<string, unknown> | undefined, o: FormatOptions): string[] {
   const sfx = suffixOf(m.type);
   const schema = schemaFor(m.type);
   const p = m.offset + NLMSG_HDRLEN;
   const end = m.offset + m.len;
-  let lines: string[];
   if (sfx === 'LINK' && obj && 'index' in obj) {
     const l = obj as unknown as Link;
     if (l.name) o.names.set(l.index, l.name);
     return formatLink(l, o);
   }
-  switch (sfx) {
-    case 'ADDR':
-      lines = formatAddr(m, o);
-      break;
-    case 'ROUTE':
-      lines = formatRoute(m, o);
-      break;
-    case 'NEIGH':
-      lines = formatNeigh(m, o);
-      break;
-    case 'RULE':
-      lines = formatRule(m, o);
-      break;
-    default:
-      lines = [`${sfx ? sfx.toLowerCase() : `type ${m.type}`}${obj && schema ? ' ' + headerFields(schema.policy, obj) : ''}`];
-  }
+  const s = sfx ? SUMMARIES[sfx] : undefined;
+  const summaryLines = s && (obj ? s.format(obj, o) : salvage(s, m, o));
+  const lines = summaryLines || [`${sfx ? sfx.toLowerCase() : `type ${m.type}`}${obj && schema ? ' ' + headerFields(schema.policy, obj) : ''}`];
   if (o.details) {
     if (obj && schema) lines.push(...attrTree(schema.policy, obj, '    '));
     else {

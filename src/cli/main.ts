@@ -5,7 +5,7 @@
  * @module
  */
 import '../rtnl/kinds/index.js';
-import { NETLINK_FAMILY_NAMES, NETLINK_ROUTE } from '../netlink/constants.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_ROUTE } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { Rtnl } from '../rtnl/rtnl.js';
@@ -15,7 +15,7 @@ import type { MonitorEvent } from '../rtnl/monitor.js';
 import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
 import { CaptureFormatError } from '../pcap/reader.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
-import { formatRouteMessage, isoNs, toJson, type FormatOptions, type NameCache } from './format.js';
+import { formatLink, formatRouteMessage, isoNs, toJson, type FormatOptions, type NameCache } from './format.js';
 
 /** Where the CLI writes (stdout/stderr by default; tests pass their own). */
 export interface CliIo {
@@ -322,12 +322,8 @@ function noPositional(a: Args): void {
 
 // ----------------------------------------------------------------- dumps
 
-const DUMPS: Record<string, { type: number; header: number }> = {
-  addr: { type: U.RTM_GETADDR, header: 8 },
-  route: { type: U.RTM_GETROUTE, header: 12 },
-  neigh: { type: U.RTM_GETNEIGH, header: 12 },
-  rule: { type: U.RTM_GETRULE, header: 12 },
-};
+/** Dump request type per command (the request carries the schema's zeroed header, family set by -4/-6). */
+const DUMPS: Record<string, number> = { addr: U.RTM_GETADDR, route: U.RTM_GETROUTE, neigh: U.RTM_GETNEIGH, rule: U.RTM_GETRULE };
 
 /** JSON form of a message without a registered schema. */
 function undecoded(m: RawMessage, typeName: string): Record<string, unknown> {
@@ -350,13 +346,13 @@ async function dumpCommand(a: Args, io: CliIo): Promise<number> {
     const o: FormatOptions = { details: a.details, names };
     if (a.command === 'link') {
       if (a.json) io.out(toJson(links, 1));
-      else for (const l of links) for (const line of formatRouteMessageForLink(l, o)) io.out(line);
+      else for (const l of links) for (const line of formatLink(l, o)) io.out(line);
       return 0;
     }
-    const d = DUMPS[a.command]!;
-    const body = Buffer.alloc(d.header);
-    body[0] = a.family === 4 ? 2 : a.family === 6 ? 10 : 0;
-    const msgs = await rtnl.socket.dumpAll(d.type, body, { what: `${a.command} dump` });
+    const type = DUMPS[a.command]!;
+    const body = Buffer.alloc(schemaFor(type)!.headerSize);
+    body[0] = a.family === 4 ? AF_INET : a.family === 6 ? AF_INET6 : AF_UNSPEC;
+    const msgs = await rtnl.socket.dumpAll(type, body, { what: `${a.command} dump` });
     if (a.json) {
       const arr = msgs.map((m) => {
         const r = decodeOrError(m);
@@ -374,12 +370,6 @@ async function dumpCommand(a: Args, io: CliIo): Promise<number> {
   } finally {
     await rtnl.close();
   }
-}
-
-function formatRouteMessageForLink(l: import('../rtnl/link.js').Link, o: FormatOptions): string[] {
-  // Links come decoded from links.list(); format them like any link message.
-  const fake: RawMessage = { len: 16, type: U.RTM_NEWLINK, flags: 0, seq: 0, pid: 0, buf: Buffer.alloc(32), offset: 0 };
-  return formatRouteMessage(fake, l as unknown as Record<string, unknown>, o);
 }
 
 // --------------------------------------------------------------- monitor

@@ -51,20 +51,41 @@ export function readHeader(buf: Buffer, off: number): NlMsgHeader {
   };
 }
 
+/** Options of {@link splitMessagesPartial}. */
+export interface SplitOptions {
+  /**
+   * Accept fewer than 16 trailing bytes when they are all zero (alignment
+   * padding some capture writers leave after the last message) instead of
+   * reporting a truncated header. Default false.
+   */
+  zeroPadding?: boolean;
+}
+
+/** What {@link splitMessagesPartial} found: the messages, and the framing error that stopped it. */
+export interface SplitResult {
+  /** The messages before the error (all of them when there is none). */
+  messages: RawMessage[];
+  /** Truncated header, or a length below the header or past the end. */
+  error?: DecodeError;
+}
+
 /**
- * Split a datagram into messages. Throws DecodeError if a header is truncated
- * or a length runs past the datagram. Never loops forever: every step
- * advances by at least the header size.
+ * Split buf[start, end) into messages without throwing: a framing error
+ * stops the split and is returned with the messages before it. Never loops
+ * forever: every step advances by at least the header size.
  */
-export function splitMessages(buf: Buffer, start = 0, end = buf.length): RawMessage[] {
-  const out: RawMessage[] = [];
+export function splitMessagesPartial(buf: Buffer, start = 0, end = buf.length, opts: SplitOptions = {}): SplitResult {
+  const messages: RawMessage[] = [];
   let off = start;
   while (off < end) {
-    if (end - off < NLMSG_HDRLEN) throw new DecodeError(`truncated nlmsghdr (${end - off} bytes, need 16)`, off);
+    if (end - off < NLMSG_HDRLEN) {
+      if (opts.zeroPadding && buf.subarray(off, end).every((x) => x === 0)) break;
+      return { messages, error: new DecodeError(`truncated nlmsghdr (${end - off} bytes, need 16)`, off) };
+    }
     const len = buf.readUInt32LE(off);
-    if (len < NLMSG_HDRLEN) throw new DecodeError(`nlmsg_len ${len} is below the 16-byte header`, off);
-    if (len > end - off) throw new DecodeError(`nlmsg_len ${len} runs past the end of the datagram (${end - off} bytes left)`, off);
-    out.push({
+    if (len < NLMSG_HDRLEN) return { messages, error: new DecodeError(`nlmsg_len ${len} is below the 16-byte header`, off) };
+    if (len > end - off) return { messages, error: new DecodeError(`nlmsg_len ${len} runs past the end of the datagram (${end - off} bytes left)`, off) };
+    messages.push({
       len,
       type: buf.readUInt16LE(off + 4),
       flags: buf.readUInt16LE(off + 6),
@@ -75,7 +96,18 @@ export function splitMessages(buf: Buffer, start = 0, end = buf.length): RawMess
     });
     off += (len + 3) & ~3;
   }
-  return out;
+  return { messages };
+}
+
+/**
+ * Split a datagram into messages. Throws DecodeError if a header is truncated
+ * or a length runs past the datagram (see {@link splitMessagesPartial} for
+ * the messages before such an error).
+ */
+export function splitMessages(buf: Buffer, start = 0, end = buf.length): RawMessage[] {
+  const r = splitMessagesPartial(buf, start, end);
+  if (r.error) throw r.error;
+  return r.messages;
 }
 
 /** Parsed NLMSG_ERROR payload (struct nlmsgerr + extended ACK TLVs). */

@@ -37,7 +37,7 @@ import {
 } from '../netlink/constants.js';
 import { DecodeError, type ExtAck } from '../netlink/errors.js';
 import { errnoName } from '../netlink/errno.js';
-import { parseDone, parseError, type NlMsgHeader, type RawMessage } from '../netlink/message.js';
+import { parseDone, parseError, splitMessagesPartial, type NlMsgHeader, type RawMessage } from '../netlink/message.js';
 import { RTM_NAMES, rtmName, schemaFor } from '../rtnl/schema.js';
 // Every family's schema registers itself when its module loads: load them all.
 import '../rtnl/rtnl.js';
@@ -191,30 +191,10 @@ export function decodeCapturedMessage(m: RawMessage, family: number): CapturedMe
  * split: the messages before it are returned with the error.
  */
 export function decodeDatagram(buf: Buffer, family: number, start = 0, end = buf.length): { messages: CapturedMessage[]; error?: DecodeError } {
-  const messages: CapturedMessage[] = [];
-  let off = start;
-  while (off < end) {
-    if (end - off < NLMSG_HDRLEN) {
-      // Trailing alignment padding of zeros is tolerated.
-      if (buf.subarray(off, end).every((x) => x === 0)) break;
-      return { messages, error: new DecodeError(`truncated nlmsghdr (${end - off} bytes, need 16)`, off) };
-    }
-    const len = buf.readUInt32LE(off);
-    if (len < NLMSG_HDRLEN) return { messages, error: new DecodeError(`nlmsg_len ${len} is below the 16-byte header`, off) };
-    if (len > end - off) return { messages, error: new DecodeError(`nlmsg_len ${len} runs past the end of the datagram (${end - off} bytes left)`, off) };
-    const m: RawMessage = {
-      len,
-      type: buf.readUInt16LE(off + 4),
-      flags: buf.readUInt16LE(off + 6),
-      seq: buf.readUInt32LE(off + 8),
-      pid: buf.readUInt32LE(off + 12),
-      buf,
-      offset: off,
-    };
-    messages.push(decodeCapturedMessage(m, family));
-    off += (len + 3) & ~3;
-  }
-  return { messages };
+  // Trailing alignment padding of zeros is tolerated.
+  const { messages, error } = splitMessagesPartial(buf, start, end, { zeroPadding: true });
+  const decoded = messages.map((m) => decodeCapturedMessage(m, family));
+  return error ? { messages: decoded, error } : { messages: decoded };
 }
 
 /**

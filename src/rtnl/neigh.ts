@@ -42,6 +42,11 @@ export function neighStateName(state: number): NeighStateName | number {
   return STATE_BY_BIT.get(state) ?? state;
 }
 
+/** NUD_* bits of a state given as a name, names or a number (the inverse of {@link neighStateName}); ArgumentError naming `field`. */
+export function neighStateValue(state: unknown, field = 'state'): number {
+  return state === 'none' ? 0 : NEIGH_STATES.parse(state, field);
+}
+
 /** Names of the NUD_* bits in a state, e.g. ['noarp', 'permanent'] for 0xc0. */
 export function neighStateNames(state: number): string[] {
   return state === 0 ? ['none'] : NEIGH_STATES.names(state);
@@ -190,7 +195,7 @@ export function writeNdMsg(w: Writer, h: Partial<NdMsg>): void {
   w.u8(0);
   w.u16(0);
   w.s32(h.index ?? 0);
-  w.u16(typeof h.state === 'string' ? NEIGH_STATES.parse(h.state === 'none' ? [] : h.state, 'state') : (h.state ?? 0));
+  w.u16(neighStateValue(h.state ?? 0));
   w.u8(h.flags ?? 0);
   w.u8(typeof h.type === 'string' ? ROUTE_TYPES.parse(h.type, 'type') : (h.type ?? 0));
 }

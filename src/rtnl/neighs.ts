@@ -23,8 +23,8 @@ import {
   decodeNeighbour,
   NEIGH_EXT_FLAGS,
   NEIGH_FLAGS,
-  NEIGH_STATES,
   neighPolicy,
+  neighStateValue,
   writeNdMsg,
   type Neighbour,
   type NeighExtFlagName,
@@ -121,7 +121,7 @@ function buildNeigh(input: unknown, mode: 'new' | 'del', what: string, forceBrid
   else if (bridge) throw new ArgumentError('lladdr', 'an FDB entry needs the MAC address (lladdr)');
 
   let state = 0;
-  if (s.state !== undefined) state = s.state === 'none' ? 0 : NEIGH_STATES.parse(s.state, 'state');
+  if (s.state !== undefined) state = neighStateValue(s.state);
   else if (mode === 'new') state = bridge ? U.NUD_NOARP | U.NUD_PERMANENT : U.NUD_PERMANENT;
   let flags = s.flags !== undefined ? NEIGH_FLAGS.parse(s.flags, 'flags') : 0;
   if (bridge && !(flags & (U.NTF_SELF | U.NTF_MASTER))) flags |= U.NTF_SELF;
