@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { splitMessages, parseError, parseDone } from '../../src/netlink/message.js';
+import { splitMessages, splitMessagesPartial, parseError, parseDone } from '../../src/netlink/message.js';
 import { DecodeError } from '../../src/netlink/errors.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { NLMSG_ERROR, NLMSG_DONE, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS } from '../../src/netlink/constants.js';
@@ -70,6 +70,42 @@ test('random bytes never hang the splitter', () => {
       assert.ok(e instanceof DecodeError);
     }
   }
+});
+
+test('splitMessagesPartial: the messages before a framing error come back with the error; splitMessages throws the same error', () => {
+  const good = Buffer.concat([msg(16, 2, 1, (w) => w.u32(1)), msg(17, 2, 2, (w) => w.u32(2))]);
+  const cases: Array<[Buffer, RegExp]> = [
+    [Buffer.concat([good, Buffer.from([0x40, 0, 0, 0, 3, 0])]), /truncated nlmsghdr \(6 bytes, need 16\)/],
+    [Buffer.concat([good, Buffer.from([8, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])]), /nlmsg_len 8 is below the 16-byte header/],
+    [Buffer.concat([good, Buffer.from([99, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])]), /nlmsg_len 99 runs past the end of the datagram \(16 bytes left\)/],
+  ];
+  for (const [b, re] of cases) {
+    const r = splitMessagesPartial(b);
+    assert.equal(r.messages.map((m) => [m.type, m.seq, m.offset]), [[16, 1, 0], [17, 2, 20]]);
+    assert.ok(r.error instanceof DecodeError);
+    assert.match(r.error!.message, re);
+    assert.is(r.error!.offset, 40, 'offset of the bad header');
+    throwsA(() => splitMessages(b), DecodeError, re);
+  }
+  assert.equal(splitMessagesPartial(good), { messages: splitMessages(good) });
+  // a range inside a bigger buffer (a pcap frame after its 16-byte cooked header)
+  const framed = Buffer.concat([Buffer.alloc(16, 0xee), good]);
+  assert.equal(splitMessagesPartial(framed, 16).messages.map((m) => m.offset), [16, 36]);
+});
+
+test('splitMessagesPartial zeroPadding: fewer than 16 trailing zero bytes are padding only when asked; nonzero bytes stay an error', () => {
+  const good = msg(16, 2, 1, (w) => w.u32(1));
+  const padded = Buffer.concat([good, Buffer.alloc(12)]);
+  assert.match(splitMessagesPartial(padded).error!.message, /truncated nlmsghdr \(12 bytes/);
+  throwsA(() => splitMessages(padded), DecodeError, /truncated nlmsghdr/);
+  const r = splitMessagesPartial(padded, 0, padded.length, { zeroPadding: true });
+  assert.is(r.error, undefined);
+  assert.is(r.messages.length, 1);
+  const junk = Buffer.concat([good, Buffer.from([0, 0, 1, 0])]);
+  assert.match(splitMessagesPartial(junk, 0, junk.length, { zeroPadding: true }).error!.message, /truncated nlmsghdr \(4 bytes/);
+  // 16 zero bytes are a header (nlmsg_len 0), not padding
+  const zeros16 = Buffer.concat([good, Buffer.alloc(16)]);
+  assert.match(splitMessagesPartial(zeros16, 0, zeros16.length, { zeroPadding: true }).error!.message, /nlmsg_len 0 is below/);
 });
 
 test.run();
