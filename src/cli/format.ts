@@ -230,8 +230,10 @@ export function formatLink(l: Link, o: FormatOptions): string[] {
  * link eth0 port_range 0 0 port 4789 ...`), generic over the kind's policy:
  * each attribute in wire order as its uapi name without the policy prefix,
  * lower case (IFLA_VXLAN_PORT_RANGE -> port_range), then its value; flag
- * attributes by name alone, booleans as 0/1, interfaces by name, structs as
- * their fields. Nests (e.g. the veth peer) are in the attribute tree only.
+ * attributes by name alone, booleans as 0/1, interfaces by name, structs of
+ * numbers as their values (`port_range 0 0`), other objects as {name=value},
+ * arrays joined with commas. Nests (e.g. the veth peer) are in the attribute
+ * tree only.
  */
 function kindOptions(pol: Policy | undefined, data: Record<string, unknown> | undefined, o: FormatOptions): string {
   if (!pol || !data) return '';
@@ -252,10 +254,10 @@ function optionValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (Array.isArray(v)) return v.map(optionValue).join(',');
   if (typeof v === 'object' && v !== null) {
-    return Object.entries(v)
-      .filter(([k]) => k !== 'unknown')
-      .map(([, x]) => optionValue(x))
-      .join(' ');
+    const fields = Object.entries(v).filter(([k]) => k !== 'unknown');
+    // a plain struct of numbers / names reads like ip's `srcport 0 0`; anything else keeps its field names
+    if (fields.every(([, x]) => typeof x === 'number' || typeof x === 'bigint' || typeof x === 'string')) return fields.map(([, x]) => String(x)).join(' ');
+    return `{${fields.map(([k, x]) => `${k}=${optionValue(x)}`).join(' ')}}`;
   }
   return String(v);
 }

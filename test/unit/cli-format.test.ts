@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatRouteMessage, type FormatOptions } from '../../src/cli/format.js';
-import { bool8, binary, enumOf, flag, nested, policy, struct, u32, u8 } from '../../src/netlink/attr.js';
+import { arrayOf, bool8, binary, enumOf, flag, nested, policy, struct, u32, u8, type Codec } from '../../src/netlink/attr.js';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../../src/netlink/constants.js';
 import { splitMessages, type RawMessage } from '../../src/netlink/message.js';
 import { Writer } from '../../src/netlink/writer.js';
@@ -222,10 +222,19 @@ test('rules: not, bare source address for src_len 0, fwmark/mask, iif/oif, goto;
   assert.equal(lines(v6), ['inet6 0:\tfrom all lookup main']);
 });
 
+/** A codec decoding to an object with a boolean field (like vlan's ifla_vlan_flags). */
+const bitsCodec: Codec<{ raw: number; on: boolean }> = {
+  name: 'bits',
+  size: 4,
+  decode: (b, o) => ({ raw: b.readUInt32LE(o), on: (b[o]! & 1) === 1 }),
+  encode: (w, v) => w.u32(v.raw),
+  check: (v) => v as { raw: number; on: boolean },
+};
+
 // A kind that exists only in this test, with one attribute of each value shape.
 const clitestPolicy = policy(
   'IFLA_CLITEST',
-  { IFLA_CLITEST_ID: 1, IFLA_CLITEST_FLAGGED: 2, IFLA_CLITEST_LEARNING: 3, IFLA_CLITEST_LINK: 4, IFLA_CLITEST_PORT_RANGE: 5, IFLA_CLITEST_MODE: 6, IFLA_CLITEST_KEY: 7, IFLA_CLITEST_NEST: 8 },
+  { IFLA_CLITEST_ID: 1, IFLA_CLITEST_FLAGGED: 2, IFLA_CLITEST_LEARNING: 3, IFLA_CLITEST_LINK: 4, IFLA_CLITEST_PORT_RANGE: 5, IFLA_CLITEST_MODE: 6, IFLA_CLITEST_KEY: 7, IFLA_CLITEST_NEST: 8, IFLA_CLITEST_BITS: 9, IFLA_CLITEST_LIST: 10 },
   [
     ['IFLA_CLITEST_ID', 'id', u32],
     ['IFLA_CLITEST_FLAGGED', 'flagged', flag],
@@ -235,6 +244,8 @@ const clitestPolicy = policy(
     ['IFLA_CLITEST_MODE', 'mode', enumOf(u8, { 4: 'bridge' })],
     ['IFLA_CLITEST_KEY', 'key', binary],
     ['IFLA_CLITEST_NEST', 'nest', nested(policy('IFLA_CLITEST_INNER', { IFLA_CLITEST_INNER_X: 1 }, [['IFLA_CLITEST_INNER_X', 'x', u32]]))],
+    ['IFLA_CLITEST_BITS', 'bits', bitsCodec],
+    ['IFLA_CLITEST_LIST', 'list', arrayOf(u32, 4)],
   ],
 );
 const clitestPortPolicy = policy('IFLA_CLITEST_PORT', { IFLA_CLITEST_PORT_COST: 1 }, [['IFLA_CLITEST_PORT_COST', 'cost', u32]]);
@@ -269,6 +280,8 @@ test('kind line: every IFLA_INFO_DATA attribute by its uapi name without the kin
     const n = w.nestStart(8);
     w.attrU32(1, 7);
     w.attrEnd(n);
+    w.attrU32(9, 5);
+    w.attrBytes(10, Buffer.from([1, 0, 0, 0, 2, 0, 0, 0]));
     w.attrU32(99, 1); // no such attribute: only in the tree
     w.attrEnd(d);
     w.attrString(U.IFLA_INFO_SLAVE_KIND, 'clitest');
@@ -277,7 +290,7 @@ test('kind line: every IFLA_INFO_DATA attribute by its uapi name without the kin
     w.attrEnd(sd);
   });
   const d = lines(m, true);
-  assert.is(d[2], '    clitest id 42 flagged learning 0 link eth3 port_range 4660 4672 mode bridge key 0a0b');
+  assert.is(d[2], '    clitest id 42 flagged learning 0 link eth3 port_range 4660 4672 mode bridge key 0a0b bits {raw=5 on=1} list 1,2');
   assert.is(d[3], '    clitest_slave cost 19');
   assert.ok(d.some((l) => /^ {10}IFLA_CLITEST_NEST$/.test(l)) && d.some((l) => /^ {12}IFLA_CLITEST_INNER_X 7$/.test(l)), 'the nest is in the tree');
   assert.ok(d.some((l) => /^ {10}unknown\(type=99\) 01000000$/.test(l)), d.join('\n'));
