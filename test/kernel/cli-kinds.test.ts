@@ -50,11 +50,15 @@ ktest(
   'link -d: kind and slave lines agree with ip -j -d link show (bridge, bridge port, vxlan, macvlan, veth)',
   async () => {
     await withNetns(1, async (ns) => {
-      ip(ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
-      ip(ns, 'link', 'add', 'br0', 'type', 'bridge', 'forward_delay', '800', 'hello_time', '300');
-      ip(ns, 'link', 'set', 'v0', 'master', 'br0');
-      ip(ns, 'link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'group', '239.1.1.1', 'dev', 'v1', 'dstport', '4789', 'ttl', '10');
-      ip(ns, 'link', 'add', 'mv0', 'link', 'v1', 'type', 'macvlan', 'mode', 'bridge');
+      for (const cmd of [
+        'link add v0 type veth peer name v1',
+        'link add br0 type bridge forward_delay 800 hello_time 300',
+        'link set v0 master br0',
+        'link add vx0 type vxlan id 42 group 239.1.1.1 dev v1 dstport 4789 ttl 10',
+        'link add mv0 link v1 type macvlan mode bridge',
+      ]) {
+        ip(ns, ...cmd.split(' '));
+      }
       const r = spawnSync(process.execPath, [BIN, 'link', '-d', '--netns', ns], { encoding: 'utf8', timeout: 60000 });
       assert.is(r.status, 0, r.stderr);
       const ours = kindLines(r.stdout);

@@ -22,6 +22,11 @@ function message(type: number, body: (w: Writer) => void): RawMessage {
   return splitMessages(w.toBuffer())[0]!;
 }
 
+/** A fixed header (ifaddrmsg, rtmsg, ndmsg, fib_rule_hdr) field by field. */
+function fixed(w: Writer, ...fields: Array<['u8' | 'u16' | 'u32' | 's32', number]>): void {
+  for (const [t, v] of fields) w[t](v);
+}
+
 function ipBytes(...parts: number[]): Buffer {
   return Buffer.from(parts);
 }
@@ -40,11 +45,7 @@ function lines(m: RawMessage, details = false, names: Array<[number, string]> = 
 
 test('address: IPv6 temporary (IFA_F_SECONDARY), nodad, dynamic with lifetimes; IPv4 label, brd and peer', () => {
   const v6 = message(U.RTM_NEWADDR, (w) => {
-    w.u8(AF_INET6);
-    w.u8(64);
-    w.u8(U.IFA_F_SECONDARY | U.IFA_F_NODAD);
-    w.u8(U.RT_SCOPE_UNIVERSE);
-    w.u32(3);
+    fixed(w, ['u8', AF_INET6], ['u8', 64], ['u8', U.IFA_F_SECONDARY | U.IFA_F_NODAD], ['u8', U.RT_SCOPE_UNIVERSE], ['u32', 3]);
     w.attrBytes(U.IFA_ADDRESS, ipBytes(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1));
     // ifa_cacheinfo: preferred 100 s, valid forever
     const ci = Buffer.alloc(16);
@@ -56,11 +57,7 @@ test('address: IPv6 temporary (IFA_F_SECONDARY), nodad, dynamic with lifetimes; 
   });
   assert.equal(lines(v6), ['3: eth3    inet6 2001:db8::1/64 scope global dynamic temporary nodad', '       valid_lft forever preferred_lft 100sec']);
   const v4 = message(U.RTM_NEWADDR, (w) => {
-    w.u8(AF_INET);
-    w.u8(24);
-    w.u8(U.IFA_F_PERMANENT | U.IFA_F_SECONDARY);
-    w.u8(U.RT_SCOPE_LINK);
-    w.u32(9);
+    fixed(w, ['u8', AF_INET], ['u8', 24], ['u8', U.IFA_F_PERMANENT | U.IFA_F_SECONDARY], ['u8', U.RT_SCOPE_LINK], ['u32', 9]);
     w.attrBytes(U.IFA_ADDRESS, ipBytes(10, 0, 0, 2));
     w.attrBytes(U.IFA_LOCAL, ipBytes(10, 0, 0, 1));
     w.attrBytes(U.IFA_BROADCAST, ipBytes(10, 0, 0, 255));
@@ -71,15 +68,7 @@ test('address: IPv6 temporary (IFA_F_SECONDARY), nodad, dynamic with lifetimes; 
 
 test('route: type, host dst without /32, table by name, proto and scope names, flags, multipath next hops', () => {
   const r = message(U.RTM_NEWROUTE, (w) => {
-    w.u8(AF_INET);
-    w.u8(32);
-    w.u8(0);
-    w.u8(0x10);
-    w.u8(U.RT_TABLE_LOCAL);
-    w.u8(U.RTPROT_KERNEL);
-    w.u8(U.RT_SCOPE_HOST);
-    w.u8(U.RTN_LOCAL);
-    w.u32(U.RTNH_F_ONLINK);
+    fixed(w, ['u8', AF_INET], ['u8', 32], ['u8', 0], ['u8', 0x10], ['u8', U.RT_TABLE_LOCAL], ['u8', U.RTPROT_KERNEL], ['u8', U.RT_SCOPE_HOST], ['u8', U.RTN_LOCAL], ['u32', U.RTNH_F_ONLINK]);
     w.attrBytes(U.RTA_DST, ipBytes(10, 1, 2, 3));
     w.attrU32(U.RTA_OIF, 4);
     w.attrBytes(U.RTA_PREFSRC, ipBytes(10, 1, 2, 3));
@@ -87,15 +76,7 @@ test('route: type, host dst without /32, table by name, proto and scope names, f
   });
   assert.equal(lines(r), ['local 10.1.2.3 tos 0x10 dev br4 table local proto kernel scope host src 10.1.2.3 onlink']);
   const mp = message(U.RTM_NEWROUTE, (w) => {
-    w.u8(AF_INET6);
-    w.u8(48);
-    w.u8(0);
-    w.u8(0);
-    w.u8(U.RT_TABLE_MAIN);
-    w.u8(U.RTPROT_BOOT);
-    w.u8(U.RT_SCOPE_UNIVERSE);
-    w.u8(U.RTN_UNICAST);
-    w.u32(0);
+    fixed(w, ['u8', AF_INET6], ['u8', 48], ['u8', 0], ['u8', 0], ['u8', U.RT_TABLE_MAIN], ['u8', U.RTPROT_BOOT], ['u8', U.RT_SCOPE_UNIVERSE], ['u8', U.RTN_UNICAST], ['u32', 0]);
     w.attrBytes(U.RTA_DST, ipBytes(0x20, 0x01, 0x0d, 0xb8, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     w.attrU32(U.RTA_PRIORITY, 1024);
     const a = w.attrStart(U.RTA_MULTIPATH);
@@ -115,15 +96,7 @@ test('route: type, host dst without /32, table by name, proto and scope names, f
 
 test('route with a malformed next hop: the summary comes from the attributes that decode, the tree from the bytes', () => {
   const m = message(U.RTM_NEWROUTE, (w) => {
-    w.u8(AF_INET);
-    w.u8(16);
-    w.u8(0);
-    w.u8(0);
-    w.u8(100);
-    w.u8(U.RTPROT_STATIC);
-    w.u8(U.RT_SCOPE_UNIVERSE);
-    w.u8(U.RTN_UNICAST);
-    w.u32(0);
+    fixed(w, ['u8', AF_INET], ['u8', 16], ['u8', 0], ['u8', 0], ['u8', 100], ['u8', U.RTPROT_STATIC], ['u8', U.RT_SCOPE_UNIVERSE], ['u8', U.RTN_UNICAST], ['u32', 0]);
     w.attrBytes(U.RTA_DST, ipBytes(10, 2, 0, 0));
     const a = w.attrStart(U.RTA_MULTIPATH);
     w.u16(40); // rtnh_len past the end of RTA_MULTIPATH
@@ -147,36 +120,18 @@ test('route with a malformed next hop: the summary comes from the attributes tha
 
 test('neighbours: NUD_* names of a combined state, router/proxy flags; FDB entries like bridge fdb', () => {
   const n = message(U.RTM_NEWNEIGH, (w) => {
-    w.u8(AF_INET);
-    w.u8(0);
-    w.u16(0);
-    w.s32(3);
-    w.u16(U.NUD_NOARP | U.NUD_PERMANENT);
-    w.u8(U.NTF_ROUTER | U.NTF_PROXY);
-    w.u8(U.RTN_UNICAST);
+    fixed(w, ['u8', AF_INET], ['u8', 0], ['u16', 0], ['s32', 3], ['u16', U.NUD_NOARP | U.NUD_PERMANENT], ['u8', U.NTF_ROUTER | U.NTF_PROXY], ['u8', U.RTN_UNICAST]);
     w.attrBytes(U.NDA_DST, ipBytes(10, 9, 0, 5));
     w.attrBytes(U.NDA_LLADDR, ipBytes(2, 0, 0, 0, 0, 5));
   });
   assert.equal(lines(n), ['10.9.0.5 dev eth3 lladdr 02:00:00:00:00:05 router proxy NOARP,PERMANENT']);
   const none = message(U.RTM_NEWNEIGH, (w) => {
-    w.u8(AF_INET6);
-    w.u8(0);
-    w.u16(0);
-    w.s32(3);
-    w.u16(0);
-    w.u8(0);
-    w.u8(U.RTN_UNICAST);
+    fixed(w, ['u8', AF_INET6], ['u8', 0], ['u16', 0], ['s32', 3], ['u16', 0], ['u8', 0], ['u8', U.RTN_UNICAST]);
     w.attrBytes(U.NDA_DST, ipBytes(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1));
   });
   assert.equal(lines(none), ['fe80::1 dev eth3 NONE']);
   const fdb = message(U.RTM_NEWNEIGH, (w) => {
-    w.u8(AF_BRIDGE);
-    w.u8(0);
-    w.u16(0);
-    w.s32(3);
-    w.u16(U.NUD_NOARP);
-    w.u8(U.NTF_SELF);
-    w.u8(0);
+    fixed(w, ['u8', AF_BRIDGE], ['u8', 0], ['u16', 0], ['s32', 3], ['u16', U.NUD_NOARP], ['u8', U.NTF_SELF], ['u8', 0]);
     w.attrBytes(U.NDA_LLADDR, ipBytes(2, 0, 0, 0, 1, 1));
     w.attrU16(U.NDA_VLAN, 5);
     w.attrU32(U.NDA_MASTER, 4);
@@ -186,15 +141,7 @@ test('neighbours: NUD_* names of a combined state, router/proxy flags; FDB entri
 
 test('rules: not, bare source address for src_len 0, fwmark/mask, iif/oif, goto; proto only with -d', () => {
   const r = message(U.RTM_NEWRULE, (w) => {
-    w.u8(AF_INET);
-    w.u8(16);
-    w.u8(0);
-    w.u8(0);
-    w.u8(0);
-    w.u8(0);
-    w.u8(0);
-    w.u8(U.FR_ACT_GOTO);
-    w.u32(U.FIB_RULE_INVERT);
+    fixed(w, ['u8', AF_INET], ['u8', 16], ['u8', 0], ['u8', 0], ['u8', 0], ['u8', 0], ['u8', 0], ['u8', U.FR_ACT_GOTO], ['u32', U.FIB_RULE_INVERT]);
     w.attrU32(U.FRA_PRIORITY, 1005);
     w.attrBytes(U.FRA_SRC, ipBytes(10, 3, 0, 1));
     w.attrBytes(U.FRA_DST, ipBytes(10, 4, 0, 0));
@@ -208,15 +155,7 @@ test('rules: not, bare source address for src_len 0, fwmark/mask, iif/oif, goto;
   assert.equal(lines(r), ['1005:\tnot from 10.3.0.1 to 10.4.0.0/16 fwmark 0x10/0xff iif br0 oif v0 goto 1010']);
   assert.is(lines(r, true)[0], '1005:\tnot from 10.3.0.1 to 10.4.0.0/16 fwmark 0x10/0xff iif br0 oif v0 goto 1010 proto static');
   const v6 = message(U.RTM_NEWRULE, (w) => {
-    w.u8(AF_INET6);
-    w.u8(0);
-    w.u8(0);
-    w.u8(0);
-    w.u8(U.RT_TABLE_MAIN);
-    w.u8(0);
-    w.u8(0);
-    w.u8(U.FR_ACT_TO_TBL);
-    w.u32(0);
+    fixed(w, ['u8', AF_INET6], ['u8', 0], ['u8', 0], ['u8', 0], ['u8', U.RT_TABLE_MAIN], ['u8', 0], ['u8', 0], ['u8', U.FR_ACT_TO_TBL], ['u32', 0]);
   });
   // no FRA_PRIORITY: preference 0; no FRA_TABLE: the header's table
   assert.equal(lines(v6), ['inet6 0:\tfrom all lookup main']);
@@ -253,12 +192,7 @@ registerKind({ kind: 'clitest', data: clitestPolicy, slaveData: clitestPortPolic
 
 function linkWithInfo(info: (w: Writer) => void): RawMessage {
   return message(U.RTM_NEWLINK, (w) => {
-    w.u8(0);
-    w.u8(0);
-    w.u16(1);
-    w.s32(12);
-    w.u32(U.IFF_BROADCAST | U.IFF_MULTICAST);
-    w.u32(0);
+    fixed(w, ['u8', 0], ['u8', 0], ['u16', 1], ['s32', 12], ['u32', U.IFF_BROADCAST | U.IFF_MULTICAST], ['u32', 0]);
     w.attrString(U.IFLA_IFNAME, 'x12');
     const li = w.nestStart(U.IFLA_LINKINFO);
     info(w);
