@@ -9,7 +9,7 @@
  * policy (describeAttrs), and JSON is the decoded object itself.
  * @module
  */
-import { describeAttrs, flag, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy } from '../netlink/attr.js';
+import { describeAttrs, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy } from '../netlink/attr.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN } from '../netlink/constants.js';
 import type { RawMessage } from '../netlink/message.js';
 import { addrFlagNames, decodeAddress, IFADDRMSG_SIZE, INFINITY_LIFE_TIME, type Address } from '../rtnl/addr.js';
@@ -242,7 +242,7 @@ function kindOptions(pol: Policy | undefined, data: Record<string, unknown> | un
   for (const [uapi, v, spec] of describeAttrs(pol, data)) {
     if (!spec || v === undefined || isAttrSet(v)) continue;
     const key = (uapi.startsWith(prefix) ? uapi.slice(prefix.length) : uapi).toLowerCase();
-    if (spec.codec === flag) parts.push(key);
+    if (spec.codec.size === 0 && v === true) parts.push(key); // a flag attribute: present = on
     else if (spec.ifindex && typeof v === 'number') parts.push(`${key} ${ifname(o.names, v)}`);
     else parts.push(`${key} ${optionValue(v)}`);
   }
