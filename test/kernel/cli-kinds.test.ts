@@ -45,41 +45,47 @@ function compare(where: string, line: string, pol: Policy, ipData: Record<string
   return n;
 }
 
+/**
+ * Build the devices, run `rtnl-dump link -d` and check every kind and slave
+ * line against ip; returns our lines by device and how many values agreed.
+ */
+function checkAgainstIp(ns: string, setup: string[]): { ours: Map<string, string[]>; compared: number } {
+  for (const cmd of setup) ip(ns, ...cmd.split(' '));
+  const r = spawnSync(process.execPath, [BIN, 'link', '-d', '--netns', ns], { encoding: 'utf8', timeout: 60000 });
+  assert.is(r.status, 0, r.stderr);
+  const ours = kindLines(r.stdout);
+  let compared = 0;
+  for (const o of ipJson<IpLink[]>(ns, '-d', 'link', 'show')) {
+    const li = o.linkinfo;
+    const [kindLine, slaveLine] = ours.get(o.ifname) ?? [];
+    if (!li?.info_kind) {
+      assert.is(kindLine, undefined, `${o.ifname}: no kind line`);
+      continue;
+    }
+    assert.ok(kindLine === li.info_kind || kindLine?.startsWith(`${li.info_kind} `), `${o.ifname}: kind line "${kindLine}"`);
+    const pol = getKind(li.info_kind)?.data;
+    if (pol && li.info_data) compared += compare(o.ifname, kindLine!, pol, li.info_data);
+    if (li.info_slave_kind) {
+      assert.ok(slaveLine === `${li.info_slave_kind}_slave` || slaveLine?.startsWith(`${li.info_slave_kind}_slave `), `${o.ifname}: slave line "${slaveLine}"`);
+      const spol = getKind(li.info_slave_kind)?.slaveData;
+      if (spol && li.info_slave_data) compared += compare(`${o.ifname} (port)`, slaveLine!, spol, li.info_slave_data);
+    }
+  }
+  return { ours, compared };
+}
+
 ktest(
   test,
   'link -d: kind and slave lines agree with ip -j -d link show (bridge, bridge port, vxlan, macvlan, veth)',
   async () => {
     await withNetns(1, async (ns) => {
-      for (const cmd of [
+      const { ours, compared } = checkAgainstIp(ns, [
         'link add v0 type veth peer name v1',
         'link add br0 type bridge forward_delay 800 hello_time 300',
         'link set v0 master br0',
         'link add vx0 type vxlan id 42 group 239.1.1.1 dev v1 dstport 4789 ttl 10',
         'link add mv0 link v1 type macvlan mode bridge',
-      ]) {
-        ip(ns, ...cmd.split(' '));
-      }
-      const r = spawnSync(process.execPath, [BIN, 'link', '-d', '--netns', ns], { encoding: 'utf8', timeout: 60000 });
-      assert.is(r.status, 0, r.stderr);
-      const ours = kindLines(r.stdout);
-      const oracle = ipJson<IpLink[]>(ns, '-d', 'link', 'show');
-      let compared = 0;
-      for (const o of oracle) {
-        const li = o.linkinfo;
-        const [kindLine, slaveLine] = ours.get(o.ifname) ?? [];
-        if (!li?.info_kind) {
-          assert.is(kindLine, undefined, `${o.ifname}: no kind line`);
-          continue;
-        }
-        assert.ok(kindLine === li.info_kind || kindLine?.startsWith(`${li.info_kind} `), `${o.ifname}: kind line "${kindLine}"`);
-        const pol = getKind(li.info_kind)?.data;
-        if (pol && li.info_data) compared += compare(o.ifname, kindLine!, pol, li.info_data);
-        if (li.info_slave_kind) {
-          assert.ok(slaveLine === `${li.info_slave_kind}_slave` || slaveLine?.startsWith(`${li.info_slave_kind}_slave `), `${o.ifname}: slave line "${slaveLine}"`);
-          const spol = getKind(li.info_slave_kind)?.slaveData;
-          if (spol && li.info_slave_data) compared += compare(`${o.ifname} (port)`, slaveLine!, spol, li.info_slave_data);
-        }
-      }
+      ]);
       // the bridge policy is always there: its options are compared at least
       assert.ok(compared >= 5, `values compared: ${compared}`);
       assert.match(ours.get('br0')![0]!, /^bridge .*\bforward_delay 800 /);
@@ -96,6 +102,45 @@ ktest(
     });
   },
   ['veth', 'bridge', 'vxlan', 'macvlan'],
+);
+
+ktest(
+  test,
+  'link -d: kind and slave lines of vlan, bond (+port), geneve, ipvlan, macsec, vrf (+port), dummy agree with ip -j -d link show',
+  async () => {
+    await withNetns(1, async (ns) => {
+      const { ours, compared } = checkAgainstIp(ns, [
+        'link add p0 type veth peer name p1',
+        'link add p0.5 link p0 type vlan id 5 protocol 802.1ad',
+        'link add bd0 type bond mode active-backup miimon 100 updelay 200',
+        'link add d0 type dummy',
+        'link set d0 master bd0',
+        'link add gn0 type geneve id 10 remote 192.0.2.1 ttl 64',
+        'link add ipv0 link p1 type ipvlan mode l2',
+        'link add ms0 link p0 type macsec port 11 encrypt on',
+        'link add vrf0 type vrf table 1010',
+        'link add d1 type dummy',
+        'link set d1 master vrf0',
+      ]);
+      assert.ok(compared >= 20, `values compared: ${compared}`);
+      const kinds: Array<[string, RegExp]> = [
+        ['p0.5', /^vlan\b.* id 5\b/],
+        ['bd0', /^bond mode active-backup miimon 100 updelay 200 /],
+        ['gn0', /^geneve id 10 remote 192\.0\.2\.1 .*\bttl 64\b/],
+        ['ipv0', /^ipvlan mode l2\b/],
+        ['ms0', /^macsec .*\bencrypt 1\b/],
+        ['vrf0', /^vrf table 1010$/],
+      ];
+      for (const [dev, re] of kinds) {
+        const kind = ours.get(dev)![0]!.split(' ')[0]!;
+        if (getKind(kind)?.data) assert.match(ours.get(dev)![0]!, re, dev);
+        else assert.is(ours.get(dev)![0], kind, `${dev}: no policy, the kind alone`);
+      }
+      if (getKind('bond')?.slaveData) assert.match(ours.get('d0')![1]!, /^bond_slave state \S+ mii_status /);
+      if (getKind('vrf')?.slaveData) assert.is(ours.get('d1')![1], 'vrf_slave table 1010');
+    });
+  },
+  ['vlan', 'bond', 'geneve', 'ipvlan', 'macsec', 'vrf', 'dummy'],
 );
 
 test.run();
