@@ -74,73 +74,73 @@ function checkAgainstIp(ns: string, setup: string[]): { ours: Map<string, string
   return { ours, compared };
 }
 
-ktest(
-  test,
+/** A kernel test: build the devices in a fresh namespace, compare with ip, then `check` our lines. */
+function kindTest(name: string, needs: string[], setup: string[], check: (ours: Map<string, string[]>, compared: number) => void): void {
+  ktest(
+    test,
+    name,
+    () =>
+      withNetns(1, async (ns) => {
+        const r = checkAgainstIp(ns, setup);
+        check(r.ours, r.compared);
+      }),
+    needs,
+  );
+}
+
+kindTest(
   'link -d: kind and slave lines agree with ip -j -d link show (bridge, bridge port, vxlan, macvlan, veth)',
-  async () => {
-    await withNetns(1, async (ns) => {
-      const { ours, compared } = checkAgainstIp(ns, [
-        'link add v0 type veth peer name v1',
-        'link add br0 type bridge forward_delay 800 hello_time 300',
-        'link set v0 master br0',
-        'link add vx0 type vxlan id 42 group 239.1.1.1 dev v1 dstport 4789 ttl 10',
-        'link add mv0 link v1 type macvlan mode bridge',
-      ]);
-      // the bridge policy is always there: its options are compared at least
-      assert.ok(compared >= 5, `values compared: ${compared}`);
-      assert.match(ours.get('br0')![0]!, /^bridge .*\bforward_delay 800 /);
-      assert.match(ours.get('br0')![0]!, /^bridge .*\bhello_time 300 /);
-      assert.is(ours.get('v0')![0], 'veth', 'the veth peer is a nest: in the attribute tree only');
-      // what we asked for, by the uapi names (ip says dev / dstport / srcport for link / port / port_range)
-      if (getKind('vxlan')?.data) {
-        const vx = ours.get('vx0')![0]!;
-        assert.match(vx, /^vxlan id 42 group 239\.1\.1\.1 link v1 /);
-        for (const part of [' port_range 0 0 ', ' port 4789 ', ' ttl 10 ']) assert.ok(`${vx} `.includes(part), `"${part.trim()}" in: ${vx}`);
-      } else assert.is(ours.get('vx0')![0], 'vxlan');
-      if (getKind('macvlan')?.data) assert.match(ours.get('mv0')![0]!, /^macvlan mode bridge\b/);
-      else assert.is(ours.get('mv0')![0], 'macvlan');
-    });
-  },
   ['veth', 'bridge', 'vxlan', 'macvlan'],
+  [
+    'link add v0 type veth peer name v1',
+    'link add br0 type bridge forward_delay 800 hello_time 300',
+    'link set v0 master br0',
+    'link add vx0 type vxlan id 42 group 239.1.1.1 dev v1 dstport 4789 ttl 10',
+    'link add mv0 link v1 type macvlan mode bridge',
+  ],
+  (ours, compared) => {
+    assert.ok(compared >= 10, `values compared: ${compared}`);
+    assert.match(ours.get('br0')![0]!, /^bridge .*\bforward_delay 800 /);
+    assert.match(ours.get('br0')![0]!, /^bridge .*\bhello_time 300 /);
+    assert.is(ours.get('v0')![0], 'veth', 'the veth peer is a nest: in the attribute tree only');
+    // what we asked for, by the uapi names (ip says dev / dstport / srcport for link / port / port_range)
+    const vx = ours.get('vx0')![0]!;
+    assert.match(vx, /^vxlan id 42 group 239\.1\.1\.1 link v1 /);
+    for (const part of [' port_range 0 0 ', ' port 4789 ', ' ttl 10 ']) assert.ok(`${vx} `.includes(part), `"${part.trim()}" in: ${vx}`);
+    assert.match(ours.get('mv0')![0]!, /^macvlan mode bridge\b/);
+  },
 );
 
-ktest(
-  test,
+kindTest(
   'link -d: kind and slave lines of vlan, bond (+port), geneve, ipvlan, macsec, vrf (+port), dummy agree with ip -j -d link show',
-  async () => {
-    await withNetns(1, async (ns) => {
-      const { ours, compared } = checkAgainstIp(ns, [
-        'link add p0 type veth peer name p1',
-        'link add p0.5 link p0 type vlan id 5 protocol 802.1ad',
-        'link add bd0 type bond mode active-backup miimon 100 updelay 200',
-        'link add d0 type dummy',
-        'link set d0 master bd0',
-        'link add gn0 type geneve id 10 remote 192.0.2.1 ttl 64',
-        'link add ipv0 link p1 type ipvlan mode l2',
-        'link add ms0 link p0 type macsec port 11 encrypt on',
-        'link add vrf0 type vrf table 1010',
-        'link add d1 type dummy',
-        'link set d1 master vrf0',
-      ]);
-      assert.ok(compared >= 20, `values compared: ${compared}`);
-      const kinds: Array<[string, RegExp]> = [
-        ['p0.5', /^vlan\b.* id 5\b/],
-        ['bd0', /^bond mode active-backup miimon 100 updelay 200 /],
-        ['gn0', /^geneve id 10 remote 192\.0\.2\.1 .*\bttl 64\b/],
-        ['ipv0', /^ipvlan mode l2\b/],
-        ['ms0', /^macsec .*\bencrypt 1\b/],
-        ['vrf0', /^vrf table 1010$/],
-      ];
-      for (const [dev, re] of kinds) {
-        const kind = ours.get(dev)![0]!.split(' ')[0]!;
-        if (getKind(kind)?.data) assert.match(ours.get(dev)![0]!, re, dev);
-        else assert.is(ours.get(dev)![0], kind, `${dev}: no policy, the kind alone`);
-      }
-      if (getKind('bond')?.slaveData) assert.match(ours.get('d0')![1]!, /^bond_slave state \S+ mii_status /);
-      if (getKind('vrf')?.slaveData) assert.is(ours.get('d1')![1], 'vrf_slave table 1010');
-    });
-  },
   ['vlan', 'bond', 'geneve', 'ipvlan', 'macsec', 'vrf', 'dummy'],
+  [
+    'link add p0 type veth peer name p1',
+    'link add p0.5 link p0 type vlan id 5 protocol 802.1ad',
+    'link add bd0 type bond mode active-backup miimon 100 updelay 200',
+    'link add d0 type dummy',
+    'link set d0 master bd0',
+    'link add gn0 type geneve id 10 remote 192.0.2.1 ttl 64',
+    'link add ipv0 link p1 type ipvlan mode l2',
+    'link add ms0 link p0 type macsec port 11 encrypt on',
+    'link add vrf0 type vrf table 1010',
+    'link add d1 type dummy',
+    'link set d1 master vrf0',
+  ],
+  (ours, compared) => {
+    assert.ok(compared >= 20, `values compared: ${compared}`);
+    const kinds: Array<[string, RegExp]> = [
+      ['p0.5', /^vlan\b.* id 5\b/],
+      ['bd0', /^bond mode active-backup .*\bmiimon 100 updelay 200 /],
+      ['gn0', /^geneve id 10 remote 192\.0\.2\.1 .*\bttl 64\b/],
+      ['ipv0', /^ipvlan mode l2\b/],
+      ['ms0', /^macsec .*\bencrypt 1\b/],
+      ['vrf0', /^vrf table 1010$/],
+    ];
+    for (const [dev, re] of kinds) assert.match(ours.get(dev)![0]!, re, dev);
+    assert.match(ours.get('d0')![1]!, /^bond_slave state \S+ mii_status /);
+    assert.is(ours.get('d1')![1], 'vrf_slave table 1010');
+  },
 );
 
 test.run();
