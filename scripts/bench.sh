@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
-# `npm run bench [-- NAME...]`: build (native addon if missing, TypeScript),
-# then run every benchmark entry point (bench/*.ts, compiled to
-# dist/bench/*.js) or only the named ones, e.g. `npm run bench -- tun`.
-# Benches print a table and write JSON results to bench/results/ (gitignored).
-set -euo pipefail
+# `npm run bench [-- NAME...]`: build, then run every benchmark (each compiled
+# dist/bench/NAME.js, or dist/bench/NAME/index.js for a benchmark kept in a
+# folder), or only the ones named: `npm run bench -- links codec`.
+# Files under bench/lib/ and files whose name starts with '_' are helpers.
+# Results: bench/results/NAME.json (gitignored). Benchmarks are not part of
+# `npm test`; most need root (they create namespaces).
+#   BENCH_RUNS=N   repetitions per measurement (default 5; the median is reported)
+set -uo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f build/Release/rtnl_native.node ]; then npm run build; fi
-npx --no-install tsc -p tsconfig.json
-names=("$@")
-if [ ${#names[@]} -eq 0 ]; then
-  for f in dist/bench/*.js; do [ -e "$f" ] && names+=("$(basename "$f" .js)"); done
+if [ ! -d node_modules ]; then npm install --no-audit --no-fund || exit 1; fi
+if [ ! -f build/Release/rtnl_native.node ]; then npx --no-install node-gyp rebuild >/dev/null 2>&1 || npm run build || exit 1; fi
+npx --no-install tsc -p tsconfig.json || { echo "TypeScript build failed"; exit 1; }
+mkdir -p bench/results
+
+declare -a targets=()
+if [ $# -gt 0 ]; then
+  for name in "$@"; do
+    name=${name%.ts}; name=${name%.js}; name=${name#bench/}
+    if [ -f "dist/bench/$name.js" ]; then targets+=("dist/bench/$name.js")
+    elif [ -f "dist/bench/$name/index.js" ]; then targets+=("dist/bench/$name/index.js")
+    else echo "no benchmark named '$name' (looked for bench/$name.ts and bench/$name/index.ts)"; exit 2; fi
+  done
+else
+  for f in dist/bench/*.js dist/bench/*/index.js; do
+    [ -f "$f" ] || continue
+    case "$f" in dist/bench/lib/*|dist/bench/_*) continue ;; esac
+    targets+=("$f")
+  done
 fi
-if [ ${#names[@]} -eq 0 ]; then echo "no benchmarks found in dist/bench/"; exit 0; fi
+[ ${#targets[@]} -gt 0 ] || { echo "no benchmarks found under bench/"; exit 2; }
+
 status=0
-for n in "${names[@]}"; do
-  n=$(basename "${n%.ts}"); n=${n%.js}
-  echo "=== bench $n"
-  node "dist/bench/$n.js" || status=1
+for f in "${targets[@]}"; do
+  echo "=== ${f#dist/}"
+  # --expose-gc: benchmarks force a collection before memory measurements.
+  node --expose-gc "$f" || { echo "benchmark ${f#dist/} failed"; status=1; }
+  echo
 done
 exit $status
