@@ -594,7 +594,8 @@ const LLADDR_LENGTHS = new Set([4, 6, 8, 16, 20, 32]);
 /** Link-layer address as "aa:bb:cc:dd:ee:ff" (decodes any length; user input must have a real hardware address length). */
 export const lladdr: Codec<string> = {
   name: 'lladdr',
-  decode: (b, o, len) => formatMac(b, o, len),
+  // 1..32 bytes (MAX_ADDR_LEN): what parseMac can encode again; other sizes stay raw so re-encoding is lossless.
+  decode: (b, o, len) => (len >= 1 && len <= 32 ? formatMac(b, o, len) : NOFIT),
   encode: (w, v) => w.bytes(parseMac(v)),
   check: (v, f) => {
     const b = parseMac(v, f);

@@ -1,0 +1,127 @@
+/**
+ * What each fuzz target does with one input. A target may throw DecodeError
+ * (malformed bytes, the documented outcome) and nothing else; it returns
+ * normally otherwise. Targets also check properties that must hold for any
+ * input that decodes (framing stays within the datagram; a decoded message
+ * re-encodes and decodes again).
+ */
+import '../../src/rtnl/kinds/index.js';
+import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
+import { parseDone, parseError, splitMessages, type RawMessage } from '../../src/netlink/message.js';
+import { Writer } from '../../src/netlink/writer.js';
+import { decodeLink, encodeLink } from '../../src/rtnl/link.js';
+import { RTM_DELLINK, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { decodeMessage, describeRequestOffset, schemaFor, summarizeMessage } from '../../src/rtnl/schema.js';
+import { registeredTypes } from './gen.js';
+
+export class PropertyError extends Error {
+  override name = 'PropertyError';
+}
+
+function messagesOf(buf: Buffer): RawMessage[] {
+  const msgs = splitMessages(buf);
+  for (const m of msgs) {
+    if (m.offset < 0 || m.len < NLMSG_HDRLEN || m.offset + m.len > buf.length) throw new PropertyError(`message at ${m.offset} len ${m.len} outside a ${buf.length}-byte datagram`);
+  }
+  return msgs;
+}
+
+/** Run fn; a DecodeError is an acceptable answer to bytes forced into a shape they may not have. */
+function tolerate(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if ((e as Error)?.name !== 'DecodeError') throw e;
+  }
+}
+
+/** Run fn, letting DecodeError through to the caller only at the end: every part is tried. */
+function each(parts: Array<() => void>): void {
+  let first: unknown;
+  for (const p of parts) {
+    try {
+      p();
+    } catch (e) {
+      if ((e as Error)?.name !== 'DecodeError') throw e;
+      first ??= e;
+    }
+  }
+  if (first) throw first;
+}
+
+const w = new Writer(64 * 1024);
+
+export const targets: Record<string, (buf: Buffer) => void> = {
+  /** nlmsghdr framing. */
+  split(buf) {
+    messagesOf(buf);
+    // framing that starts and ends inside the buffer
+    if (buf.length > 4) tolerate(() => void splitMessages(buf, 4, buf.length - (buf.length & 3)));
+  },
+
+  /** NLMSG_ERROR / NLMSG_DONE parsing (with extended ACK TLVs), on every message whatever its type. */
+  errorDone(buf) {
+    const msgs = messagesOf(buf);
+    const parts: Array<() => void> = [];
+    for (const m of msgs) {
+      // as what the type says, with the NLM_F_CAPPED / NLM_F_ACK_TLVS flags as received and flipped
+      for (const flags of [m.flags, m.flags ^ 0x100, m.flags ^ 0x200]) {
+        if (m.type === NLMSG_ERROR) parts.push(() => void parseError({ ...m, flags }));
+        else if (m.type === NLMSG_DONE) parts.push(() => void parseDone({ ...m, flags }));
+        else {
+          // any other message read as ERROR / DONE: only DecodeError may come out
+          tolerate(() => void parseError({ ...m, flags }));
+          tolerate(() => void parseDone({ ...m, flags }));
+        }
+      }
+    }
+    each(parts);
+  },
+
+  /** decodeLink on every message payload; what decodes re-encodes and decodes again. */
+  link(buf) {
+    const msgs = messagesOf(buf);
+    const one = (m: RawMessage) => (): void => {
+      const l = decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
+      w.reset();
+      encodeLink(w, l);
+      const again = w.toBuffer();
+      decodeLink(again, 0, again.length);
+    };
+    // link messages must decode; any other message decoded as a link may only give DecodeError
+    each(msgs.filter((m) => m.type === RTM_NEWLINK || m.type === RTM_DELLINK).map(one));
+    for (const m of msgs) if (m.type !== RTM_NEWLINK && m.type !== RTM_DELLINK) tolerate(one(m));
+  },
+
+  /** Every registered message schema (links, and every family that registered) on every message, plus debug summaries and extended-ACK offset naming. */
+  schemas(buf) {
+    const msgs = messagesOf(buf);
+    const types = registeredTypes();
+    const parts: Array<() => void> = [];
+    for (const m of msgs) {
+      for (const t of [m.type, ...types]) {
+        const run = (): void => {
+          const mm = { ...m, type: t };
+          const schema = schemaFor(t);
+          const o = decodeMessage(mm);
+          if (schema && o === undefined) throw new PropertyError(`schema for type ${t} decoded to undefined`);
+          if (schema && o) {
+            w.reset();
+            schema.encode(w, o);
+            const again = w.toBuffer();
+            schema.decode(again, 0, again.length, t);
+          }
+        };
+        // as its own type it must decode; as another family's message only DecodeError may come out
+        if (t === m.type) parts.push(run);
+        else tolerate(run);
+      }
+      parts.push(() => void summarizeMessage(m));
+      const req = m.buf.subarray(m.offset, m.offset + m.len);
+      parts.push(() => {
+        for (const off of [0, 16, 20, 32, m.len >> 1, m.len - 1, m.len + 8]) describeRequestOffset(req, off);
+      });
+    }
+    each(parts);
+  },
+};
