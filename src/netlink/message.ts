@@ -16,7 +16,7 @@ import {
   NLMSGERR_ATTR_OFFS,
   NLMSGERR_ATTR_POLICY,
 } from './constants.js';
-import { DecodeError, type ExtAck } from './errors.js';
+import { ArgumentError, DecodeError, type ExtAck } from './errors.js';
 import { forEachAttr } from './attr.js';
 
 /** struct nlmsghdr */
@@ -70,11 +70,29 @@ export interface SplitResult {
 }
 
 /**
+ * Check the (buffer, start, end) arguments of a decoder: a Buffer and integer
+ * offsets with 0 <= start <= end <= length. A bad range is the caller's
+ * mistake (ArgumentError), not malformed bytes; without this check a decoder
+ * would read past the end (RangeError) or decode stale bytes.
+ */
+export function checkRange(buf: unknown, start: number, end: number, names: [string, string, string] = ['buf', 'off', 'end']): void {
+  if (buf instanceof Uint8Array && Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= buf.length) {
+    if (!Buffer.isBuffer(buf)) throw new ArgumentError(names[0], 'expected a Buffer (use Buffer.from(view.buffer, view.byteOffset, view.length))');
+    return;
+  }
+  if (!Buffer.isBuffer(buf)) throw new ArgumentError(names[0], `expected a Buffer, got ${buf === null ? 'null' : typeof buf}`);
+  if (!Number.isInteger(start) || start < 0) throw new ArgumentError(names[1], `expected an offset >= 0, got ${String(start)}`);
+  if (!Number.isInteger(end) || end > buf.length) throw new ArgumentError(names[2], `expected an end offset <= ${buf.length} (the buffer length), got ${String(end)}`);
+  throw new ArgumentError(names[1], `start ${start} is past end ${end}`);
+}
+
+/**
  * Split buf[start, end) into messages without throwing: a framing error
  * stops the split and is returned with the messages before it. Never loops
  * forever: every step advances by at least the header size.
  */
-export function splitMessagesPartial(buf: Buffer, start = 0, end = buf.length, opts: SplitOptions = {}): SplitResult {
+export function splitMessagesPartial(buf: Buffer, start = 0, end = buf?.length, opts: SplitOptions = {}): SplitResult {
+  checkRange(buf, start, end, ['buf', 'start', 'end']);
   const messages: RawMessage[] = [];
   let off = start;
   while (off < end) {
@@ -104,7 +122,7 @@ export function splitMessagesPartial(buf: Buffer, start = 0, end = buf.length, o
  * or a length runs past the datagram (see {@link splitMessagesPartial} for
  * the messages before such an error).
  */
-export function splitMessages(buf: Buffer, start = 0, end = buf.length): RawMessage[] {
+export function splitMessages(buf: Buffer, start = 0, end = buf?.length): RawMessage[] {
   const r = splitMessagesPartial(buf, start, end);
   if (r.error) throw r.error;
   return r.messages;

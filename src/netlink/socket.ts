@@ -46,6 +46,7 @@ import {
   type RequestInfo,
 } from './errors.js';
 import { parseDone, parseError, splitMessages, type RawMessage } from './message.js';
+import { describe } from './ip.js';
 import { native, POLL_READABLE, type PollHandle } from './native.js';
 import { Writer } from './writer.js';
 
@@ -139,6 +140,46 @@ export interface SocketOptions {
   summarize?: (msg: RawMessage) => string | undefined;
   /** Name the attribute at an extended-ACK offset of a request (for error messages). */
   describeOffset?: (request: Buffer, offset: number) => string | undefined;
+}
+
+const SOCKET_OPTION_TYPES: Record<keyof SocketOptions, 'int' | 'ms' | 'bool' | 'fn' | 'netns' | 'groups'> = {
+  protocol: 'int', netns: 'netns', groups: 'groups', rcvbuf: 'int', sndbuf: 'int', extAck: 'bool', strictCheck: 'bool', capAck: 'bool',
+  noEnobufs: 'bool', timeout: 'ms', maxInFlight: 'int', typeName: 'fn', tap: 'fn', summarize: 'fn', describeOffset: 'fn',
+};
+
+/** Validate socket options before any syscall; throws ArgumentError naming the option. */
+export function checkSocketOptions(opts: unknown): SocketOptions {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ArgumentError('options', `expected an options object, got ${describe(opts)}`);
+  for (const [k, v] of Object.entries(opts)) {
+    if (v === undefined) continue;
+    const t = SOCKET_OPTION_TYPES[k as keyof SocketOptions];
+    if (t === undefined) throw new ArgumentError(k, `unknown option "${k}" (known: ${Object.keys(SOCKET_OPTION_TYPES).join(', ')})`);
+    if (t === 'int' && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) throw new ArgumentError(k, `expected an integer >= 0, got ${describe(v)}`);
+    if (t === 'ms' && (typeof v !== 'number' || Number.isNaN(v) || v < 0)) throw new ArgumentError(k, `expected a number of ms >= 0 (0 or Infinity: none), got ${describe(v)}`);
+    if (t === 'bool' && typeof v !== 'boolean') throw new ArgumentError(k, `expected true or false, got ${describe(v)}`);
+    if (t === 'fn' && typeof v !== 'function') throw new ArgumentError(k, `expected a function, got ${describe(v)}`);
+    if (t === 'netns') netnsPath(v as NetnsRef, k);
+    if (t === 'groups' && !Array.isArray(v)) throw new ArgumentError(k, `expected an array of group numbers, got ${describe(v)}`);
+  }
+  return opts as SocketOptions;
+}
+
+function checkInt(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ArgumentError(field, `expected an integer ${min}..${max}, got ${describe(v)}`);
+  return v;
+}
+
+function checkRequest(type: unknown, body: unknown, opts: unknown): RequestOptions {
+  checkInt(type, 'type', 0, 0xffff);
+  if (body !== undefined && typeof body !== 'function' && !(body instanceof Uint8Array)) throw new ArgumentError('body', `expected a function (w: Writer) => void, bytes or undefined, got ${describe(body)}`);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ArgumentError('options', `expected an options object, got ${describe(opts)}`);
+  const o = opts as DumpOptions & { retries?: number };
+  if (o.what !== undefined && typeof o.what !== 'string') throw new ArgumentError('what', `expected a string, got ${describe(o.what)}`);
+  if (o.timeout !== undefined && (typeof o.timeout !== 'number' || Number.isNaN(o.timeout) || o.timeout < 0)) throw new ArgumentError('timeout', `expected a number of ms >= 0, got ${describe(o.timeout)}`);
+  if (o.flags !== undefined) checkInt(o.flags, 'flags', 0, 0xffff);
+  if (o.highWaterMark !== undefined && (typeof o.highWaterMark !== 'number' || !(o.highWaterMark >= 1))) throw new ArgumentError('highWaterMark', `expected a number >= 1, got ${describe(o.highWaterMark)}`);
+  if (o.retries !== undefined && (typeof o.retries !== 'number' || !Number.isInteger(o.retries) || o.retries < 0)) throw new ArgumentError('retries', `expected an integer >= 0, got ${describe(o.retries)}`);
+  return o;
 }
 
 export interface RequestOptions {
@@ -257,6 +298,7 @@ export class NetlinkSocket {
 
   /** Open a socket (synchronously: only non-blocking syscalls are made). */
   static open(opts: SocketOptions = {}): NetlinkSocket {
+    checkSocketOptions(opts);
     const n = native();
     const protocol = opts.protocol ?? NETLINK_ROUTE;
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31) throw new ArgumentError('protocol', 'expected a netlink protocol number 0..31');
@@ -320,17 +362,20 @@ export class NetlinkSocket {
 
   /** Handle multicast notifications (datagrams sent to a group). */
   onMulticast(handler: MulticastHandler | undefined): void {
+    if (handler !== undefined && typeof handler !== 'function') throw new ArgumentError('handler', `expected a function or undefined, got ${describe(handler)}`);
     this.multicast = handler;
     this.updatePolling();
   }
 
   /** Called for socket-level errors that belong to no request (e.g. ENOBUFS on a listening socket). */
   onError(handler: ((e: Error) => void) | undefined): void {
+    if (handler !== undefined && typeof handler !== 'function') throw new ArgumentError('handler', `expected a function or undefined, got ${describe(handler)}`);
     this.errorHandler = handler;
   }
 
   /** Join a multicast group. */
   addMembership(group: number): void {
+    checkInt(group, 'group', 1, 0xffffffff);
     this.ensureOpen();
     const r = native().setsockoptInt(this.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
     if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(NETLINK_ADD_MEMBERSHIP ${group})` });
@@ -338,6 +383,7 @@ export class NetlinkSocket {
 
   /** Leave a multicast group. */
   dropMembership(group: number): void {
+    checkInt(group, 'group', 1, 0xffffffff);
     this.ensureOpen();
     const r = native().setsockoptInt(this.fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group);
     if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(NETLINK_DROP_MEMBERSHIP ${group})` });
@@ -345,6 +391,9 @@ export class NetlinkSocket {
 
   /** Set an integer socket option at SOL_NETLINK or SOL_SOCKET. */
   setOption(level: number, name: number, value: number): void {
+    checkInt(level, 'level', 0, 0x7fffffff);
+    checkInt(name, 'name', 0, 0x7fffffff);
+    checkInt(value, 'value', -0x80000000, 0x7fffffff);
     this.ensureOpen();
     const r = native().setsockoptInt(this.fd, level, name, value);
     if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(${level}, ${name})` });
@@ -352,6 +401,8 @@ export class NetlinkSocket {
 
   /** Read an integer socket option. */
   getOption(level: number, name: number): number {
+    checkInt(level, 'level', 0, 0x7fffffff);
+    checkInt(name, 'name', 0, 0x7fffffff);
     this.ensureOpen();
     const r = native().getsockoptInt(this.fd, level, name);
     if (r < 0) throw new NetlinkError(r, { syscall: `getsockopt(${level}, ${name})` });
@@ -397,6 +448,11 @@ export class NetlinkSocket {
    * NetlinkError on an error ACK.
    */
   request(type: number, body: Body, opts: RequestOptions = {}): Promise<RawMessage[]> {
+    try {
+      checkRequest(type, body, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const flags = NLM_F_REQUEST | NLM_F_ACK | (opts.flags ?? 0);
     const seq = this.nextSeq();
     const info: RequestInfo = { type, typeName: this.typeName(type), flags, seq, ...(opts.what ? { what: opts.what } : {}) };
@@ -411,6 +467,7 @@ export class NetlinkSocket {
 
   /** Send raw bytes as a request (the header's seq and pid are overwritten). Resolves like request(). */
   requestRaw(message: Uint8Array, opts: RequestOptions = {}): Promise<RawMessage[]> {
+    if (!(message instanceof Uint8Array)) return Promise.reject(new ArgumentError('message', `expected the bytes of a netlink message, got ${describe(message)}`));
     if (message.length < NLMSG_HDRLEN) return Promise.reject(new ArgumentError('message', 'shorter than a netlink header'));
     const b = Buffer.from(message);
     const type = b.readUInt16LE(4);
@@ -428,6 +485,7 @@ export class NetlinkSocket {
    * dump in the background.
    */
   dump(type: number, body: Body, opts: DumpOptions = {}): AsyncIterableIterator<RawMessage> {
+    checkRequest(type, body, opts);
     const flags = NLM_F_REQUEST | NLM_F_DUMP | (opts.flags ?? 0);
     let p: Pending | undefined;
     const start = (): Pending => {
@@ -499,6 +557,7 @@ export class NetlinkSocket {
    * then throw DumpInterruptedError.
    */
   async dumpAll(type: number, body: Body, opts: DumpOptions & { retries?: number } = {}): Promise<RawMessage[]> {
+    checkRequest(type, body, opts);
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       const out: RawMessage[] = [];

@@ -25,7 +25,8 @@ import {
   type Codec,
 } from '../netlink/attr.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
-import type { Writer } from '../netlink/writer.js';
+import { Writer } from '../netlink/writer.js';
+import { checkRange } from '../netlink/message.js';
 import type { BridgeAfSpec, Inet6Info, LinkAfSpec } from './afspec.js';
 import type { BridgePortOptions } from './kinds/bridge.js';
 import { getKind } from './kinds/registry.js';
@@ -428,6 +429,7 @@ export function writeIfInfoMsg(w: Writer, h: Partial<IfInfoMsg>): void {
 
 /** Decode a link message payload (ifinfomsg + attributes) at buf[off, end). */
 export function decodeLink(buf: Buffer, off: number, end: number): Link {
+  checkRange(buf, off, end);
   if (end - off < IFINFOMSG_SIZE) throw new DecodeError(`ifinfomsg needs 16 bytes, have ${end - off}`, off, 'ifinfomsg');
   const family = buf[off]!;
   const attrs = decodeLinkAttrs(buf, off + IFINFOMSG_SIZE, end, family);
@@ -471,6 +473,8 @@ function familyPolicy(family: number): Policy {
 
 /** Encode a link (header + attributes) as a message payload. */
 export function encodeLink(w: Writer, link: Partial<Link>): void {
+  if (!(w instanceof Writer)) throw new ArgumentError('w', 'expected a Writer');
+  if (typeof link !== 'object' || link === null || Array.isArray(link)) throw new ArgumentError('link', 'expected a link object');
   writeIfInfoMsg(w, link);
   encodeAttrs(w, link.family ? familyPolicy(link.family) : linkPolicy, link as Record<string, unknown>);
 }

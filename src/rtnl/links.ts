@@ -7,7 +7,7 @@ import { checkAttrs, checkIfName, resolveIfindexes, type Policy } from '../netli
 import { AF_BRIDGE, AF_INET6, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
-import { openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
+import { netnsPath, openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
 import type { Writer } from '../netlink/writer.js';
 import type { LinkAfSpecOptions } from './afspec.js';
 import { decodeLink, linkPolicy, writeIfInfoMsg, type Link, type LinkAttrs, type LinkInfo } from './link.js';
@@ -167,7 +167,7 @@ export class Links {
   }
 
   private async dumpBody(filter: LinkListFilter): Promise<(w: Writer) => void> {
-    if (typeof filter !== 'object' || filter === null) throw new ArgumentError('filter', 'expected an object');
+    if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new ArgumentError('filter', `expected an object, got ${describe(filter)}`);
     for (const k of Object.keys(filter)) if (!['master', 'kind', 'family'].includes(k)) throw new ArgumentError(`filter.${k}`, 'unknown filter (known: master, kind, family)');
     const family = filter.family ?? 0;
     if (!Number.isInteger(family) || family < 0 || family > 255) throw new ArgumentError('filter.family', 'expected 0..255');
@@ -219,6 +219,7 @@ export class Links {
 
   /** Interface index of a name (numbers are returned as they are). */
   async index(ref: LinkRef, field = 'link'): Promise<number> {
+    checkRef(ref, field);
     if (typeof ref === 'number') return ref;
     try {
       return (await this.get(ref)).index;
@@ -348,6 +349,7 @@ export class Links {
     if (input.netns !== undefined) {
       const ns = input.netns;
       if (!(typeof ns === 'string' || (typeof ns === 'object' && ns !== null))) throw new ArgumentError('netns', `expected a namespace name, path, { fd } or { pid }, got ${describe(ns)}`);
+      netnsPath(ns as NetnsRef, 'netns'); // validates names, paths, pids and fds (no I/O)
     }
     let kind = mode === 'add' ? getKind(kindName) : undefined;
     let kindOptsKey: string | undefined;
@@ -419,6 +421,9 @@ export class Links {
         },
         check: (p: Policy, v: unknown, f: string) => checkAttrs(p, v, f),
       };
+      // kind hooks validate their own options: run them before resolving names, so bad kind input sends nothing
+      let data: Record<string, unknown> | undefined;
+      if (kind?.prepare) data = await kind.prepare(kindInput, input, ctx);
       if (ref !== undefined) {
         if (typeof ref === 'number') header.index = ref;
         else if (name !== undefined || Buffer.byteLength(ref) > 15) header.index = await this.index(ref);
@@ -434,9 +439,9 @@ export class Links {
         if (typeof ns === 'object' && ns !== null && 'pid' in ns) attrs.netnsPid = (ns as { pid: number }).pid;
         else attrs.netnsFd = ctx.netnsFd(ns, 'netns');
       }
-      let data: Record<string, unknown> | undefined;
-      if (kind?.prepare) data = await kind.prepare(kindInput, input, ctx);
-      else if (kind?.data && kindInput) {
+      if (kind?.prepare) {
+        /* done above */
+      } else if (kind?.data && kindInput) {
         await resolveIfindexes(kind.data, kindInput, (n, f) => this.index(n, f));
         data = kindInput;
       }

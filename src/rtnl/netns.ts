@@ -98,8 +98,9 @@ export async function list(): Promise<string[]> {
 
 /** Whether NAME exists. */
 export async function exists(name: string): Promise<boolean> {
+  const p = path(name); // a bad name is an ArgumentError, not "does not exist"
   try {
-    statSync(path(name));
+    statSync(p);
     return true;
   } catch {
     return false;

@@ -4,7 +4,7 @@
  * @module
  */
 import { NETLINK_ROUTE } from '../netlink/constants.js';
-import { NetlinkSocket, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
+import { NetlinkSocket, checkSocketOptions, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { Links } from './links.js';
 import { Addrs } from './addrs.js';
@@ -74,6 +74,11 @@ export class Rtnl {
 
   /** Open a handle in the current network namespace, or in `opts.netns`. */
   static async open(opts: RtnlOptions = {}): Promise<Rtnl> {
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ArgumentError('options', 'expected an options object');
+    {
+      const { record: _record, ...socketOpts } = opts;
+      checkSocketOptions(socketOpts); // before any file or socket is opened
+    }
     let recorder: PcapWriter | undefined;
     let owned = false;
     let o: RtnlOptions = opts;

@@ -8,6 +8,7 @@
 import { attrPathAt, type Policy } from '../netlink/attr.js';
 import { NLMSG_HDRLEN, NLMSG_TYPE_NAMES } from '../netlink/constants.js';
 import type { RawMessage } from '../netlink/message.js';
+import { ArgumentError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { UAPI } from './uapi.js';
 
@@ -50,6 +51,7 @@ export function schemaFor(type: number): MessageSchema | undefined {
 
 /** Decode a raw NETLINK_ROUTE message into its typed object (undefined for unknown types). */
 export function decodeMessage(m: RawMessage): Record<string, unknown> | undefined {
+  if (typeof m !== 'object' || m === null || !Buffer.isBuffer(m.buf)) throw new ArgumentError('message', 'expected a message from splitMessages()');
   const s = schemas.get(m.type);
   if (!s) return undefined;
   return s.decode(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len, m.type);
