@@ -298,8 +298,14 @@ static napi_value n_recv_nl(napi_env env, napi_callback_info info) {
   CHECK(napi_get_array_length(env, out, &idx));
   uint32_t count = 0;
   while (count < max) {
-    char dummy;
-    struct iovec piov = {&dummy, 0};
+    /* Peek with a 32 KiB buffer, not an empty one: the kernel sizes the skbs
+     * of a dump from the largest buffer recvmsg() was given
+     * (nlk->max_recvmsg_len, capped at 32 KiB). With an empty peek buffer
+     * every dump datagram holds one page (~2 links); with 32 KiB, ~10x fewer
+     * datagrams and syscalls for the same dump (what iproute2 gets with its
+     * 32 KiB buffer). The peeked bytes are discarded. */
+    char scratch[32768];
+    struct iovec piov = {scratch, sizeof scratch};
     struct msghdr pm;
     memset(&pm, 0, sizeof pm);
     pm.msg_iov = &piov;
