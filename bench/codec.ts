@@ -4,7 +4,8 @@
  * decodeLink (datagram -> typed objects) and encodeLink (typed object ->
  * bytes, byte-exact) timed in-process. Reports MB/s, messages/s, bytes
  * allocated per message (heap growth with no collection in between, checked
- * with a GC observer) and bytes retained per decoded link.
+ * in a child process with a young generation big enough that no collection
+ * runs in between) and bytes retained per decoded link.
  *
  * Also compares the fixed headers (nlmsghdr + ifinfomsg) read by hand, as the
  * library does, with the `buffer-layout` package, when that is installed
@@ -12,12 +13,46 @@
  *
  *   node --expose-gc dist/bench/codec.js     (BENCH_LINKS=1000, BENCH_RUNS=5)
  */
-import { PerformanceObserver } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Rtnl, splitMessages, decodeLink, encodeLink, Writer, type Link } from '../src/index.js';
 import { NLMSG_HDRLEN } from '../src/netlink/constants.js';
 import { RTM_NEWLINK } from '../src/rtnl/uapi.js';
 import { RUNS, dropNs, freshNs, gc, ipBatch, median, msSince, now, ratio, requireRoot, table, writeResult } from './lib/common.js';
 
+if (process.env.RTNL_CODEC_ALLOC_CHILD) {
+  // child mode: bytes allocated per operation, with no collection in between
+  const dgs = (JSON.parse(readFileSync(process.env.RTNL_CODEC_ALLOC_CHILD, 'utf8')) as string[]).map((h) => Buffer.from(h, 'hex'));
+  const ms = dgs.flatMap((d) => splitMessages(d)).filter((m) => m.type === RTM_NEWLINK);
+  const links = ms.map((m) => decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len));
+  const wr = new Writer(64 * 1024);
+  const sinkc: unknown[] = [];
+  const per = (fn: (i: number) => void, k: number): number => {
+    for (let i = 0; i < 50; i++) fn(i); // warm up
+    gc();
+    const h0 = process.memoryUsage().heapUsed;
+    for (let i = 0; i < k; i++) fn(i);
+    return (process.memoryUsage().heapUsed - h0) / k;
+  };
+  const out = {
+    decode: per((i) => {
+      const m = ms[i % ms.length]!;
+      sinkc[0] = decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
+    }, 500),
+    encode: per((i) => {
+      wr.reset();
+      encodeLink(wr, links[i % links.length]!);
+    }, 500),
+    split: per((i) => {
+      sinkc[0] = splitMessages(dgs[i % dgs.length]!);
+    }, 500),
+  };
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
 requireRoot('codec');
 const TOTAL = Number(process.env.BENCH_LINKS ?? 1000);
 
@@ -97,40 +132,28 @@ const encMs = median(enc);
 const mbps = (bytes: number, ms: number): number => Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10;
 
 // ---- allocation per message
-let gcs = 0;
-const obs = new PerformanceObserver((list) => (gcs += list.getEntries().length));
-obs.observe({ entryTypes: ['gc'] });
-async function allocatedPerMessage(fn: (k: number) => unknown, k: number): Promise<number | undefined> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    gc();
-    await new Promise((r) => setImmediate(r)); // let the observer report that collection
-    const g0 = gcs;
-    const h0 = process.memoryUsage().heapUsed;
-    fn(k);
-    const h1 = process.memoryUsage().heapUsed;
-    await new Promise((r) => setImmediate(r));
-    if (gcs === g0) return (h1 - h0) / k;
-    k = Math.max(10, k >> 1); // a scavenge ran in between: try with fewer messages
+// Measured in a child process whose young generation is large enough (128 MiB
+// semi-spaces) that no collection runs while a few hundred messages are
+// decoded: the heap growth is then what was allocated.
+async function allocations(): Promise<{ decode?: number; encode?: number; split?: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-codec-'));
+  try {
+    const file = join(dir, 'datagrams.json');
+    writeFileSync(file, JSON.stringify(datagrams.map((d) => d.toString('hex'))));
+    const r = spawnSync(process.execPath, ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, RTNL_CODEC_ALLOC_CHILD: file },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`allocation child failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { decode?: number; encode?: number; split?: number };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return undefined;
 }
-const sink: unknown[] = [];
-const decAlloc = await allocatedPerMessage((k) => {
-  for (let i = 0; i < k; i++) {
-    const m = msgs[i % msgs.length]!;
-    sink[0] = decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
-  }
-}, 200);
-const encAlloc = await allocatedPerMessage((k) => {
-  for (let i = 0; i < k; i++) {
-    w.reset();
-    encodeLink(w, decoded[i % decoded.length]!);
-  }
-}, 200);
-const splitAlloc = await allocatedPerMessage((k) => {
-  for (let i = 0; i < k; i++) sink[0] = splitMessages(datagrams[i % datagrams.length]!);
-}, 200);
-obs.disconnect();
+const alloc = await allocations();
+const decAlloc = alloc.decode;
+const encAlloc = alloc.encode;
+const splitAlloc = alloc.split;
 // retained: what a decoded link costs while the program keeps it
 gc();
 const r0 = process.memoryUsage().heapUsed;

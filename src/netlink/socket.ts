@@ -242,6 +242,38 @@ export type MulticastHandler = (msg: RawMessage, groups: number) => void;
 
 let nextSeqBase = (Date.now() & 0x7fffffff) >>> 0;
 
+/** FIFO with O(1) push and shift (Array#splice/shift at the head of a long queue is O(n)). */
+class Fifo<T> {
+  private items: Array<T | undefined> = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(x: T): void {
+    this.items.push(x);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const x = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+  /** Remove and return everything. */
+  drain(): T[] {
+    const out = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    return out;
+  }
+}
+
 /** An AF_NETLINK socket with a request engine. */
 export class NetlinkSocket {
   readonly protocol: number;
@@ -253,7 +285,11 @@ export class NetlinkSocket {
   private polling = false;
   private seq: number;
   private readonly pending = new Map<number, Pending>();
-  private readonly waiting: Pending[] = [];
+  /** Requests not yet sent: plain requests, and dumps (which go one at a time). */
+  private readonly waiting = new Fifo<Pending>();
+  private readonly waitingDumps = new Fifo<Pending>();
+  /** Last value given to pollRef (undefined: never set). */
+  private refed: boolean | undefined;
   private inFlight = 0;
   private activeDump: Pending | undefined;
   private paused = false;
@@ -357,7 +393,7 @@ export class NetlinkSocket {
 
   /** Requests sent or queued and not yet answered. */
   get pendingCount(): number {
-    return this.pending.size + this.waiting.length;
+    return this.pending.size + this.waiting.length + this.waitingDumps.length;
   }
 
   /** Handle multicast notifications (datagrams sent to a group). */
@@ -576,21 +612,25 @@ export class NetlinkSocket {
 
   private enqueue(p: Pending): void {
     this.stats.requests++;
-    this.waiting.push(p);
+    (p.dump ? this.waitingDumps : this.waiting).push(p);
     this.pump();
   }
 
-  /** Send waiting requests while the window allows (dumps one at a time). */
+  /**
+   * Send waiting requests while the window allows. Dumps go one at a time (a
+   * kernel rule) and before plain requests when one may start; plain requests
+   * queued behind a waiting dump are not held up by it. Each queue is first
+   * in, first out.
+   */
   private pump(): void {
-    let i = 0;
-    while (i < this.waiting.length && this.inFlight < this.maxInFlight && !this.closed) {
-      const p = this.waiting[i]!;
-      if (p.dump && this.activeDump) {
-        i++;
-        continue;
-      }
-      this.waiting.splice(i, 1);
-      this.send(p);
+    while (this.inFlight < this.maxInFlight && !this.closed) {
+      let p: Pending | undefined;
+      const d = this.waitingDumps.peek();
+      const r = this.waiting.peek();
+      if (d && !this.activeDump) p = this.waitingDumps.shift();
+      else if (r) p = this.waiting.shift();
+      else break;
+      this.send(p!);
     }
     this.updatePolling();
   }
@@ -671,7 +711,11 @@ export class NetlinkSocket {
       this.polling = false;
     }
     // Keep the process alive while answers are awaited or a listener is set.
-    n.pollRef(this.poll, this.pending.size > 0 || this.waiting.length > 0 || this.multicast !== undefined);
+    const ref = this.pending.size > 0 || this.waiting.length > 0 || this.waitingDumps.length > 0 || this.multicast !== undefined;
+    if (ref !== this.refed) {
+      n.pollRef(this.poll, ref);
+      this.refed = ref;
+    }
   }
 
   /**
@@ -897,8 +941,7 @@ export class NetlinkSocket {
     n.close(this.fd);
     dbg('close fd=%d', this.fd);
     this.fd = -1;
-    const all = [...this.pending.values(), ...this.waiting];
-    this.waiting.length = 0;
+    const all = [...this.pending.values(), ...this.waiting.drain(), ...this.waitingDumps.drain()];
     for (const p of all) this.finish(p, new SocketClosedError(p.info));
     this.multicast = undefined;
   }
