@@ -7,7 +7,7 @@
  *   node dist/bench/concurrent.js     (BENCH_REQUESTS=10000, BENCH_RUNS=5)
  */
 import { Rtnl } from '../src/index.js';
-import { RUNS, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, sh, table, writeResult } from './lib/common.js';
+import { RUNS, selfCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, sh, table, writeResult } from './lib/common.js';
 
 requireRoot('concurrent');
 const REQ = Number(process.env.BENCH_REQUESTS ?? 10000);
@@ -29,6 +29,7 @@ try {
   const sockets = await Promise.all(variants.map((v) => Rtnl.open({ netns: ns, maxInFlight: v.maxInFlight })));
   try {
     const times: number[][] = variants.map(() => []);
+    const cpu: number[][] = variants.map(() => []);
     const ratios: number[] = [];
     // warm-up (untimed)
     for (const s of sockets) await Promise.all(reqs.slice(0, 500).map((r) => s.links.get(r)));
@@ -36,6 +37,7 @@ try {
       for (let v = 0; v < variants.length; v++) {
         const s = sockets[v]!;
         const unmatched0 = s.socket.stats.unmatched;
+        const c0 = selfCpuMs();
         const t0 = now();
         let got;
         if (variants[v]!.concurrent) got = await Promise.all(reqs.map((r) => s.links.get(r)));
@@ -44,6 +46,7 @@ try {
           for (const r of reqs) got.push(await s.links.get(r));
         }
         times[v]!.push(msSince(t0));
+        cpu[v]!.push(selfCpuMs() - c0);
         got.forEach((l, i) => {
           if (l.index !== expectIndex(reqs[i]!)) throw new Error(`answer ${i} is ${l.name}/${l.index}, asked for ${reqs[i]}`);
         });
@@ -52,12 +55,13 @@ try {
       ratios.push(times[2]![run]! / times[0]![run]!);
       console.log(`  run ${run + 1}/${RUNS}: ` + variants.map((v, i) => `${v.label.split(' (')[0]} ${fmtMs(times[i]![run]!)}`).join(', '));
     }
-    const rows = [['variant', 'median', 'requests/s']];
+    const rows = [['variant', 'median wall', 'requests/s', 'median cpu', 'requests/cpu-s']];
     const out: Record<string, unknown> = {};
     variants.forEach((v, i) => {
       const m = median(times[i]!);
-      rows.push([v.label, fmtMs(m), Math.round(REQ / (m / 1000)).toLocaleString('en')]);
-      out[v.label] = { medianMs: m, requestsPerS: Math.round(REQ / (m / 1000)), samples: times[i] };
+      const c = median(cpu[i]!);
+      rows.push([v.label, fmtMs(m), Math.round(REQ / (m / 1000)).toLocaleString('en'), fmtMs(c), Math.round(REQ / (c / 1000)).toLocaleString('en')]);
+      out[v.label] = { medianMs: m, requestsPerS: Math.round(REQ / (m / 1000)), medianCpuMs: c, requestsPerCpuS: Math.round(REQ / (c / 1000)), samples: times[i], cpuSamples: cpu[i] };
     });
     table(rows);
     const r = ratio(median(ratios), 1);

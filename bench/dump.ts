@@ -8,7 +8,7 @@
  *   node dist/bench/dump.js          (BENCH_LINKS=4000, BENCH_RUNS=5)
  */
 import { Rtnl, type Link } from '../src/index.js';
-import { RUNS, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
+import { RUNS, selfCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
 
 requireRoot('dump');
 const TOTAL = Number(process.env.BENCH_LINKS ?? 4000);
@@ -48,11 +48,16 @@ try {
     const stream: number[] = [];
     const ipMs: number[] = [];
     const ratios: number[] = [];
+    const libCpu: number[] = [];
+    const ipCpu: number[] = [];
+    const cpuRatios: number[] = [];
     let ipBytes = 0;
     for (let run = 0; run < RUNS; run++) {
+      const c0 = selfCpuMs();
       let t = now();
       const links = await rtnl.links.list();
       lib.push(msSince(t));
+      libCpu.push(selfCpuMs() - c0);
       if (links.length !== ipCount) throw new Error(`list(): ${links.length} links, expected ${ipCount}`);
       t = now();
       const r2 = await Rtnl.open({ netns: ns });
@@ -72,25 +77,30 @@ try {
       const ip = await spawnTimed('ip', ['-n', ns, '-j', '-d', 'link', 'show']);
       ipMs.push(ip.ms);
       ipBytes = ip.bytes;
+      ipCpu.push(ip.cpuMs);
       ratios.push(ip.ms / lib[lib.length - 1]!);
-      console.log(`  run ${run + 1}/${RUNS}: list() ${fmtMs(lib[run]!)}, open+list+close ${fmtMs(libOpen[run]!)}, dump() stream ${fmtMs(stream[run]!)}, ip -j -d link show ${fmtMs(ip.ms)}`);
+      cpuRatios.push(ip.cpuMs / libCpu[libCpu.length - 1]!);
+      console.log(
+        `  run ${run + 1}/${RUNS}: list() ${fmtMs(lib[run]!)} (cpu ${fmtMs(libCpu[run]!)}), open+list+close ${fmtMs(libOpen[run]!)}, dump() stream ${fmtMs(stream[run]!)}, ip -j -d link show ${fmtMs(ip.ms)} (cpu ${fmtMs(ip.cpuMs)})`,
+      );
     }
     table([
-      ['method', 'median'],
-      ['library links.list()', fmtMs(median(lib))],
-      ['library open + list() + close', fmtMs(median(libOpen))],
-      ['library for await links.dump()', fmtMs(median(stream))],
-      ['ip -j -d link show (spawned)', fmtMs(median(ipMs))],
+      ['method', 'median wall', 'median cpu'],
+      ['library links.list()', fmtMs(median(lib)), fmtMs(median(libCpu))],
+      ['library open + list() + close', fmtMs(median(libOpen)), ''],
+      ['library for await links.dump()', fmtMs(median(stream)), ''],
+      ['ip -j -d link show (spawned)', fmtMs(median(ipMs)), fmtMs(median(ipCpu))],
     ]);
     const r = ratio(median(ratios), 1);
-    console.log(`  ratio (median of per-run ratios): ip -j -d link show / links.list() = ${r}x (goal: >= 1, no slower than iproute2)`);
+    const rc = ratio(median(cpuRatios), 1);
+    console.log(`  ratio (median of per-run ratios): ip -j -d link show / links.list() = ${r}x wall, ${rc}x cpu (goal: >= 1, no slower than iproute2)`);
     writeResult('dump', {
       links: ipCount,
       kinds,
       ipJsonBytes: ipBytes,
-      medians: { listMs: median(lib), openListCloseMs: median(libOpen), dumpStreamMs: median(stream), ipJsonDetailsMs: median(ipMs) },
-      ratios: { ipVsList: r },
-      samples: { listMs: lib, openListCloseMs: libOpen, dumpStreamMs: stream, ipJsonDetailsMs: ipMs },
+      medians: { listMs: median(lib), listCpuMs: median(libCpu), openListCloseMs: median(libOpen), dumpStreamMs: median(stream), ipJsonDetailsMs: median(ipMs), ipJsonDetailsCpuMs: median(ipCpu) },
+      ratios: { ipVsList: r, ipVsListCpu: rc },
+      samples: { listMs: lib, listCpuMs: libCpu, openListCloseMs: libOpen, dumpStreamMs: stream, ipJsonDetailsMs: ipMs, ipJsonDetailsCpuMs: ipCpu },
     });
   } finally {
     await rtnl.close();

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { Rtnl } from '../src/index.js';
 import { RTM_DELLINK, IFLA_GROUP } from '../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../src/rtnl/link.js';
-import { RUNS, dropNs, fmtMs, freshNs, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
+import { RUNS, childrenCpuMs, selfCpuMs, dropNs, fmtMs, freshNs, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
 
 requireRoot('links');
 const N = Number(process.env.BENCH_N ?? 1000);
@@ -26,6 +26,8 @@ type Method = 'library' | 'ip-batch' | 'ip-per-command';
 interface Sample {
   createMs: number;
   deleteMs: number;
+  /** CPU (user + system) of whoever did the work: this process for the library (kernel work included, it runs in our sendmsg), the ip processes otherwise. */
+  cpuMs: number;
 }
 
 function linkCount(ns: string): number {
@@ -55,7 +57,9 @@ async function runOne(method: Method, byGroup: boolean): Promise<Sample> {
     const delArgs: string[][] = byGroup ? [['link', 'del', 'group', String(GROUP)]] : idx.map((i) => ['link', 'del', `v${i}`]);
     let createMs: number;
     let deleteMs: number;
+    let cpuMs = 0;
     if (method === 'library') {
+      const c0 = selfCpuMs();
       let t0 = now();
       const rtnl = await Rtnl.open({ netns: ns });
       try {
@@ -75,17 +79,25 @@ async function runOne(method: Method, byGroup: boolean): Promise<Sample> {
         await rtnl.close();
       }
       deleteMs = msSince(t0);
+      cpuMs = selfCpuMs() - c0; // includes the check() above: a few ms
     } else if (method === 'ip-batch') {
-      createMs = (await spawnTimed('ip', ['-n', ns, '-batch', '-'], idx.map((i) => addArgs(i).join(' ')).join('\n') + '\n')).ms;
+      const a = await spawnTimed('ip', ['-n', ns, '-batch', '-'], idx.map((i) => addArgs(i).join(' ')).join('\n') + '\n');
+      createMs = a.ms;
       check(ns, 2 * N + 1, 'ip -batch create');
-      deleteMs = (await spawnTimed('ip', ['-n', ns, '-batch', '-'], delArgs.map((a) => a.join(' ')).join('\n') + '\n')).ms;
+      const d = await spawnTimed('ip', ['-n', ns, '-batch', '-'], delArgs.map((x) => x.join(' ')).join('\n') + '\n');
+      deleteMs = d.ms;
+      cpuMs = a.cpuMs + d.cpuMs;
     } else {
+      const c0 = childrenCpuMs();
       createMs = perCommand(ns, idx.map(addArgs));
+      const c1 = childrenCpuMs();
       check(ns, 2 * N + 1, 'ip per command create');
+      const c2 = childrenCpuMs();
       deleteMs = perCommand(ns, delArgs);
+      cpuMs = c1 - c0 + (childrenCpuMs() - c2);
     }
     check(ns, 1, `${method} delete`);
-    return { createMs, deleteMs };
+    return { createMs, deleteMs, cpuMs };
   } finally {
     dropNs(ns);
   }
@@ -108,12 +120,12 @@ async function section(byGroup: boolean): Promise<Record<string, unknown>> {
     ratios.createVsPerCommand.push(got['ip-per-command']!.createMs / got.library!.createMs);
     console.log(
       `  run ${run + 1}/${RUNS}: ` +
-        methods.map((m) => `${m} ${fmtMs(got[m]!.createMs)} + ${fmtMs(got[m]!.deleteMs)}`).join(', '),
+        methods.map((m) => `${m} ${fmtMs(got[m]!.createMs)} + ${fmtMs(got[m]!.deleteMs)} (cpu ${fmtMs(got[m]!.cpuMs)})`).join(', '),
     );
   }
   const med = (m: Method, k: keyof Sample | 'total'): number => median(samples[m].map((s) => (k === 'total' ? s.createMs + s.deleteMs : s[k])));
-  const rows = [['method', 'create', 'delete', 'total']];
-  for (const m of methods) rows.push([m, fmtMs(med(m, 'createMs')), fmtMs(med(m, 'deleteMs')), fmtMs(med(m, 'total'))]);
+  const rows = [['method', 'create', 'delete', 'total', 'cpu']];
+  for (const m of methods) rows.push([m, fmtMs(med(m, 'createMs')), fmtMs(med(m, 'deleteMs')), fmtMs(med(m, 'total')), fmtMs(med(m, 'cpuMs'))]);
   table(rows);
   const r = {
     libraryVsIpBatch: ratio(median(ratios.vsBatch), 1),
@@ -126,7 +138,7 @@ async function section(byGroup: boolean): Promise<Record<string, unknown>> {
       `ip per command / library = ${r.ipPerCommandVsLibrary}x (create only ${r.createIpPerCommandVsLibrary}x)`,
   );
   const medians: Record<string, Record<string, number>> = {};
-  for (const m of methods) medians[m] = { createMs: med(m, 'createMs'), deleteMs: med(m, 'deleteMs'), totalMs: med(m, 'total') };
+  for (const m of methods) medians[m] = { createMs: med(m, 'createMs'), deleteMs: med(m, 'deleteMs'), totalMs: med(m, 'total'), cpuMs: med(m, 'cpuMs') };
   return { medians, ratios: r, samples };
 }
 

@@ -28,6 +28,26 @@ export function msSince(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+let clkTck: number | undefined;
+/**
+ * CPU time (user + system, ms) used so far by this process's children that
+ * have exited (cutime + cstime of /proc/self/stat, in clock ticks of 10 ms
+ * usually). Wall time on a shared machine is noisy; CPU time counts the work.
+ */
+export function childrenCpuMs(): number {
+  clkTck ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields after ")": state(3) ... utime(14) stime(15) cutime(16) cstime(17); index = field - 3
+  return ((Number(f[13]) + Number(f[14])) * 1000) / clkTck;
+}
+
+/** CPU time (user + system, ms) of this process so far. */
+export function selfCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 export function fmtMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 }
@@ -49,8 +69,9 @@ export function sh(cmd: string, args: string[], input?: string): string {
  * to exit, and return its wall time in ms and its stdout size. Stdout is read
  * and discarded like a script piping it somewhere would.
  */
-export function spawnTimed(cmd: string, args: string[], input?: string): Promise<{ ms: number; bytes: number }> {
+export function spawnTimed(cmd: string, args: string[], input?: string): Promise<{ ms: number; bytes: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
+    const c0 = childrenCpuMs();
     const t0 = now();
     const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let bytes = 0;
@@ -61,7 +82,7 @@ export function spawnTimed(cmd: string, args: string[], input?: string): Promise
     child.on('close', (code) => {
       const ms = msSince(t0);
       if (code !== 0) reject(new Error(`${cmd} ${args.slice(0, 8).join(' ')} exited ${code}: ${err.trim().slice(0, 500)}`));
-      else resolve({ ms, bytes });
+      else resolve({ ms, bytes, cpuMs: childrenCpuMs() - c0 });
     });
     if (input !== undefined) child.stdin!.end(input);
   });
