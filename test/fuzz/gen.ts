@@ -5,7 +5,10 @@
  * every registered kind). Every case has its own PRNG derived from (seed,
  * target, case number), so one case replays on its own.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PcapWriter } from '../../src/pcap/index.js';
+import { corpusDir } from '../corpus.js';
 import type { NestedCodec, Policy } from '../../src/netlink/attr.js';
 import { NLA_F_NESTED, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
 import { Writer } from '../../src/netlink/writer.js';
@@ -61,6 +64,37 @@ function frames(file: string): Buffer[] {
 /** Real kernel datagrams: test/fixtures (link dump, extended-ACK error, and fuzz-seeds.json with every family). */
 export function seedDatagrams(): Buffer[] {
   return [...frames('link-dump.json'), ...frames('error-extack.json'), ...frames('fuzz-seeds.json')];
+}
+
+/**
+ * Capture files: pcaps written with PcapWriter from runs of 1..6 seed
+ * datagrams (both directions, several protocols), plus the real pcap/pcapng
+ * files of the corpus (../shared/corpus) when it is present.
+ */
+export function seedCaptures(): Buffer[] {
+  const dgs = seedDatagrams();
+  const out: Buffer[] = [];
+  for (let i = 0; i < dgs.length; i += 4) {
+    const chunks: Buffer[] = [];
+    const w = new PcapWriter((c) => chunks.push(c), { nanosecond: i % 8 === 0 });
+    for (let k = 0; k < 1 + (i % 6) && i + k < dgs.length; k++) w.write(dgs[i + k]!, k % 2 ? 'out' : 'in', k === 3 ? 16 : 0, 1_700_000_000_000_000_000n + BigInt(i * 1000 + k));
+    out.push(Buffer.concat(chunks));
+  }
+  const walk = (dir: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e);
+      if (/\.pcap(ng)?$/.test(e)) out.push(readFileSync(p));
+      else if (!e.includes('.')) walk(p);
+    }
+  };
+  walk(join(corpusDir, 'pcaps'));
+  return out;
 }
 
 /** Message types with a registered schema (RTM_NEWLINK, and every family that registered since). */

@@ -5,14 +5,16 @@
  * input that decodes (framing stays within the datagram; a decoded message
  * re-encodes and decodes again).
  */
-import '../../src/rtnl/kinds/index.js';
+import '../../src/index.js'; // every family registers its schema
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
 import { parseDone, parseError, splitMessages, type RawMessage } from '../../src/netlink/message.js';
 import { Writer } from '../../src/netlink/writer.js';
+import { DecodeError } from '../../src/netlink/errors.js';
 import { decodeLink, encodeLink } from '../../src/rtnl/link.js';
 import { RTM_DELLINK, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
 import { decodeMessage, describeRequestOffset, schemaFor, summarizeMessage } from '../../src/rtnl/schema.js';
 import { registeredTypes } from './gen.js';
+import { readNetlinkCapture, readPackets } from '../../src/pcap/index.js';
 
 export class PropertyError extends Error {
   override name = 'PropertyError';
@@ -31,7 +33,7 @@ function tolerate(fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    if ((e as Error)?.name !== 'DecodeError') throw e;
+    if (!(e instanceof DecodeError)) throw e;
   }
 }
 
@@ -42,7 +44,7 @@ function each(parts: Array<() => void>): void {
     try {
       p();
     } catch (e) {
-      if ((e as Error)?.name !== 'DecodeError') throw e;
+      if (!(e instanceof DecodeError)) throw e;
       first ??= e;
     }
   }
@@ -51,7 +53,7 @@ function each(parts: Array<() => void>): void {
 
 const w = new Writer(64 * 1024);
 
-export const targets: Record<string, (buf: Buffer) => void> = {
+export const targets: Record<string, (buf: Buffer) => void | Promise<void>> = {
   /** nlmsghdr framing. */
   split(buf) {
     messagesOf(buf);
@@ -123,5 +125,16 @@ export const targets: Record<string, (buf: Buffer) => void> = {
       });
     }
     each(parts);
+  },
+
+  /** The capture reader (pcap and pcapng), streamed, with every netlink message decoded. */
+  async pcap(buf) {
+    let n = 0;
+    for await (const p of readNetlinkCapture(buf)) {
+      for (const m of p.messages) if (m.raw.offset < 0 || m.raw.offset + m.len > m.raw.buf.length) throw new PropertyError('message outside its packet');
+      if (++n > 100000) throw new PropertyError('more packets than the input could hold');
+    }
+    // any link type, too
+    for await (const p of readPackets(buf)) if (p.data.length > buf.length) throw new PropertyError(`a ${p.data.length}-byte packet from a ${buf.length}-byte file`);
   },
 };

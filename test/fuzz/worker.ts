@@ -7,8 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Rng, caseSeed, mutate, randomDatagram, registeredTypes, seedDatagrams } from './gen.js';
+import { Rng, caseSeed, mutate, randomDatagram, registeredTypes, seedCaptures, seedDatagrams } from './gen.js';
 import { targets } from './targets.js';
+import { DecodeError } from '../../src/netlink/errors.js';
 
 export interface WorkerJob {
   target: string;
@@ -42,14 +43,17 @@ const job = workerData as WorkerJob;
 const progress = new Int32Array(job.progress);
 const fn = targets[job.target];
 if (!fn) throw new Error(`no fuzz target ${job.target}`);
-const seeds = seedDatagrams();
+const isCapture = job.target === 'pcap';
+const seeds = isCapture ? seedCaptures() : seedDatagrams();
+/** External memory (Buffers) a case may hold; beyond it the decoder allocates from lengths it read. */
+const EXTERNAL_LIMIT = 256 * 1024 * 1024;
 const types = registeredTypes();
 
 /** The input of case i: a mutated seed (60%), a structure-aware random datagram (30%), or raw random bytes (10%). */
 export function input(i: number): Buffer {
   const rng = new Rng(caseSeed(job.seed, job.target, i));
   const r = rng.int(10);
-  if (r < 6) return mutate(rng, rng.pick(seeds), rng.pick(seeds));
+  if (r < 6 || (isCapture && r < 9)) return mutate(rng, rng.pick(seeds), rng.pick(seeds));
   if (r < 9) {
     const d = randomDatagram(rng, types);
     return rng.chance(0.5) ? mutate(rng, d, rng.pick(seeds)) : d;
@@ -58,12 +62,12 @@ export function input(i: number): Buffer {
 }
 
 /** null when fn accepts buf or throws DecodeError; the error otherwise. */
-function bad(buf: Buffer): Error | null {
+async function bad(buf: Buffer): Promise<Error | null> {
   try {
-    fn!(buf);
+    await fn!(buf);
     return null;
   } catch (e) {
-    if (e instanceof Error && e.name === 'DecodeError' && e.constructor.name === 'DecodeError') return null;
+    if (e instanceof DecodeError) return null;
     return e instanceof Error ? e : new Error(String(e));
   }
 }
@@ -75,16 +79,18 @@ function signature(e: Error): string {
 }
 
 /** Shrink an input that fails with `sig`: drop chunks, then truncate, while it still fails the same way. */
-function shrink(buf: Buffer, sig: string): Buffer {
-  const same = (b: Buffer): boolean => {
-    const e = bad(b);
+async function shrink(buf: Buffer, sig: string): Promise<Buffer> {
+  const same = async (b: Buffer): Promise<boolean> => {
+    const e = await bad(b);
     return e !== null && signature(e) === sig;
   };
   let cur = buf;
-  for (let chunk = cur.length >> 1; chunk >= 1; chunk >>= 1) {
-    for (let at = 0; at + chunk <= cur.length; ) {
+  // bounded: a few seconds at most (the watchdog sees no progress meanwhile)
+  const deadline = Date.now() + 3000;
+  for (let chunk = cur.length >> 1; chunk >= 1 && Date.now() < deadline; chunk >>= 1) {
+    for (let at = 0; at + chunk <= cur.length && Date.now() < deadline; ) {
       const cand = Buffer.concat([cur.subarray(0, at), cur.subarray(at + chunk)]);
-      if (cand.length >= 4 && same(cand)) cur = cand;
+      if (cand.length >= 4 && (await same(cand))) cur = cand;
       else at += chunk;
     }
   }
@@ -102,13 +108,14 @@ for (let i = job.from; i < job.to; i++) {
   res.inputBytes += buf.length;
   let err: unknown;
   try {
-    fn(buf);
+    await fn(buf);
     res.ok++;
   } catch (e) {
     err = e;
   }
+  if (process.memoryUsage().arrayBuffers > EXTERNAL_LIMIT) err = new Error(`unbounded allocation: ${process.memoryUsage().arrayBuffers} bytes of buffers held after the case`);
   if (err === undefined) continue;
-  if (err instanceof Error && err.name === 'DecodeError') {
+  if (err instanceof DecodeError) {
     res.decodeErrors++;
     continue;
   }
@@ -122,7 +129,7 @@ for (let i = job.from; i < job.to; i++) {
     caseIndex: i,
     error: (e.stack ?? String(e)).split('\n').slice(0, 6).join('\n'),
     hex: buf.toString('hex'),
-    shrunkHex: shrink(buf, sig).toString('hex'),
+    shrunkHex: (await shrink(buf, sig)).toString('hex'),
   });
 }
 gc();
