@@ -14,7 +14,7 @@
  * and measures only iproute2.
  */
 import { Rtnl } from '../src/index.js';
-import { RUNS, dropNs, fmtMs, freshNs, gc, ipBatch, median, msSince, now, ratio, requireRoot, spawnTimed, table, writeResult } from './lib/common.js';
+import { RUNS, selfCpuMs, dropNs, fmtMs, freshNs, gc, ipBatch, median, msSince, now, ratio, requireRoot, spawnTimed, table, writeResult } from './lib/common.js';
 
 requireRoot('routes');
 const N = Number(process.env.BENCH_ROUTES ?? 100000);
@@ -38,12 +38,15 @@ try {
   const haveApi = typeof api.dump === 'function' && typeof api.list === 'function';
   if (!haveApi) console.log('  the routes API is not implemented in this build (src/rtnl/routes.ts is a placeholder): measuring iproute2 only');
   try {
-    const filter = { table: TABLE };
+    const filter = { table: TABLE, family: 'inet' };
     const stream: number[] = [];
     const list: number[] = [];
     const ipMs: number[] = [];
     const ratiosStream: number[] = [];
     const ratiosList: number[] = [];
+    const streamCpu: number[] = [];
+    const ipCpu: number[] = [];
+    const cpuRatios: number[] = [];
     const mem = { streamPeakHeapGrowth: [] as number[], streamPeakRssGrowth: [] as number[], listPeakHeapGrowth: [] as number[], listPeakRssGrowth: [] as number[] };
     if (haveApi) {
       // warm-up (untimed), and check the count
@@ -58,6 +61,7 @@ try {
         const h0 = process.memoryUsage();
         let peakHeap = h0.heapUsed;
         let peakRss = h0.rss;
+        const c0 = selfCpuMs();
         let t = now();
         let n = 0;
         for await (const r of api.dump!(filter)) {
@@ -68,6 +72,7 @@ try {
           }
         }
         stream.push(msSince(t));
+        streamCpu.push(selfCpuMs() - c0);
         mem.streamPeakHeapGrowth.push(peakHeap - h0.heapUsed);
         mem.streamPeakRssGrowth.push(peakRss - h0.rss);
         gc();
@@ -79,31 +84,33 @@ try {
         mem.listPeakHeapGrowth.push(l1.heapUsed - l0.heapUsed);
         mem.listPeakRssGrowth.push(l1.rss - l0.rss);
         if (all.length < N) throw new Error(`routes.list() gave ${all.length}`);
-        msg += ` dump() stream ${fmtMs(stream[run]!)}, list() ${fmtMs(list[run]!)},`;
+        msg += ` dump() stream ${fmtMs(stream[run]!)} (cpu ${fmtMs(streamCpu[run]!)}), list() ${fmtMs(list[run]!)},`;
       }
       const ip = await spawnTimed('ip', ['-n', ns, '-j', 'route', 'show', 'table', String(TABLE)]);
       ipMs.push(ip.ms);
+      ipCpu.push(ip.cpuMs);
       if (haveApi) {
+        cpuRatios.push(ip.cpuMs / streamCpu[run]!);
         ratiosStream.push(ip.ms / stream[run]!);
         ratiosList.push(ip.ms / list[run]!);
       }
-      console.log(`${msg} ip -j route show table ${TABLE} ${fmtMs(ip.ms)}`);
+      console.log(`${msg} ip -j route show table ${TABLE} ${fmtMs(ip.ms)} (cpu ${fmtMs(ip.cpuMs)})`);
     }
     const MiB = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`;
-    const rows = [['method', 'median']];
-    if (haveApi) rows.push(['library for await routes.dump()', fmtMs(median(stream))], ['library routes.list()', fmtMs(median(list))]);
-    rows.push(['ip -j route show table N (spawned)', fmtMs(median(ipMs))]);
+    const rows = [['method', 'median wall', 'median cpu']];
+    if (haveApi) rows.push(['library for await routes.dump()', fmtMs(median(stream)), fmtMs(median(streamCpu))], ['library routes.list()', fmtMs(median(list)), '']);
+    rows.push(['ip -j route show table N (spawned)', fmtMs(median(ipMs)), fmtMs(median(ipCpu))]);
     table(rows);
     const result: Record<string, unknown> = { routes: N, table: TABLE, routesApi: haveApi, medians: { ipJsonMs: median(ipMs) }, samples: { ipJsonMs: ipMs } };
     if (haveApi) {
-      const r = { ipVsStream: ratio(median(ratiosStream), 1), ipVsList: ratio(median(ratiosList), 1) };
-      console.log(`  ratios: ip / dump() stream = ${r.ipVsStream}x, ip / list() = ${r.ipVsList}x (goal >= 1)`);
+      const r = { ipVsStream: ratio(median(ratiosStream), 1), ipVsList: ratio(median(ratiosList), 1), ipVsStreamCpu: ratio(median(cpuRatios), 1) };
+      console.log(`  ratios (median of per-run ratios): ip / dump() stream = ${r.ipVsStream}x wall, ${r.ipVsStreamCpu}x cpu; ip / list() = ${r.ipVsList}x wall (goal >= 1)`);
       console.log(
         `  memory: streamed dump peak heap +${MiB(median(mem.streamPeakHeapGrowth))}, RSS +${MiB(median(mem.streamPeakRssGrowth))}; ` +
           `list() heap +${MiB(median(mem.listPeakHeapGrowth))}, RSS +${MiB(median(mem.listPeakRssGrowth))}`,
       );
       Object.assign(result, {
-        medians: { dumpStreamMs: median(stream), listMs: median(list), ipJsonMs: median(ipMs) },
+        medians: { dumpStreamMs: median(stream), dumpStreamCpuMs: median(streamCpu), listMs: median(list), ipJsonMs: median(ipMs), ipJsonCpuMs: median(ipCpu) },
         ratios: r,
         memory: Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, median(v)])),
         samples: { dumpStreamMs: stream, listMs: list, ipJsonMs: ipMs },
