@@ -46,9 +46,22 @@ export interface DecodeCtx {
   /** The object being filled (the attribute's siblings decoded so far). */
   parent: Record<string, unknown>;
   /** Human path for errors, e.g. "IFLA_LINKINFO". */
-  path: string;
+  readonly path: string;
   /** A codec may set a variant (0..255) here so the encoder can reproduce odd encodings. */
   variant: number;
+}
+
+/** The decode context. The path is built only when asked for (errors, nested sets), not once per attribute. */
+class Ctx implements DecodeCtx {
+  variant = 0;
+  uapi = '';
+  constructor(
+    public parent: Record<string, unknown>,
+    private readonly base: string,
+  ) {}
+  get path(): string {
+    return this.base + '/' + this.uapi;
+  }
 }
 
 /** Sentinel a codec returns when the payload does not fit it; the attribute is then kept raw. */
@@ -149,7 +162,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
   const out: Record<string, unknown> = {};
   const wire: number[] = [];
   let unknown: UnknownAttr[] | undefined;
-  const ctx: DecodeCtx = { parent: out, path, variant: 0 };
+  const ctx = new Ctx(out, path);
   while (end - off >= 4) {
     const len = buf.readUInt16LE(off);
     const raw = buf.readUInt16LE(off + 2);
@@ -164,7 +177,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
       const c = spec.codec;
       if (c.size === undefined || c.size === len - 4) {
         ctx.variant = 0;
-        ctx.path = path + '/' + spec.uapi;
+        ctx.uapi = spec.uapi;
         const v = c.decode(buf, off + 4, len - 4, ctx);
         if (v !== NOFIT) {
           const prev = out[spec.name];
@@ -189,8 +202,14 @@ export function decodeAttrs<T = Record<string, unknown>>(
   if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, path);
   if (unknown) out.unknown = unknown;
   (out as Record<symbol, unknown>)[WIRE] = wire;
-  return out as T;
+  // Properties added under computed keys turn an object into a slow
+  // "dictionary" after about a dozen (V8); a link has ~50. A spread copy is a
+  // fast-properties object again.
+  return (wire.length > FAST_COPY_ABOVE ? { ...out } : out) as T;
 }
+
+/** Attribute sets with more attributes than this are copied into a fast-properties object. */
+const FAST_COPY_ABOVE = 12;
 
 /** Iterate raw attributes in buf[off, end): calls fn(type, flags, payloadOff, payloadLen). */
 export function forEachAttr(
@@ -703,7 +722,7 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
         p += sz;
       }
       if (p < end) (out as Record<symbol, unknown>)[STRUCT_EXTRA] = b.subarray(p, end);
-      return out as T;
+      return (fields.length > FAST_COPY_ABOVE ? { ...out } : out) as T;
     },
     encode: (w, v) => {
       const r = v as Record<string, unknown>;
