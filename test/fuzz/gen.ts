@@ -243,7 +243,7 @@ export function randomAttrs(rng: Rng, w: Writer, pol: Policy | undefined, depth:
     const s = w.attrStart(type);
     const codecName = spec?.codec.name ?? '';
     if (/string|ifname/.test(codecName) && rng.chance(0.8)) w.bytes(randomString(rng));
-    else if (spec && 'byteSize' in spec.codec && rng.chance(0.7)) w.bytes(rng.bytes((spec.codec as { byteSize: number }).byteSize - (rng.chance(0.3) ? rng.int(8) : 0)));
+    else if (spec && 'byteSize' in spec.codec && rng.chance(0.7)) w.bytes(rng.bytes(Math.max(0, (spec.codec as { byteSize: number }).byteSize - (rng.chance(0.3) ? rng.int(8) : 0))));
     else w.bytes(randomPayload(rng, spec?.codec.size));
     w.attrEnd(s);
   }

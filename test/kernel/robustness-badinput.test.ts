@@ -10,9 +10,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as api from '../../src/index.js';
-import { Rtnl, NetlinkSocket, ArgumentError, netns, decodeLink, encodeLink, splitMessages, Writer } from '../../src/index.js';
+import { Rtnl, NetlinkSocket, ArgumentError, Tun, netns, decodeLink, encodeLink, splitMessages, Writer } from '../../src/index.js';
 import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
-import { ktest, withNetns, fdCount } from '../helpers.js';
+import { ktest, withNetns, fdCount, ipJson } from '../helpers.js';
 
 const LONG = 'x'.repeat(300);
 /** First arguments no method of the API accepts. */
@@ -207,6 +207,25 @@ ktest(test, 'Rtnl.open / NetlinkSocket.open: bad options are ArgumentError and o
     await expectArgError(`NetlinkSocket.open(${show(o)})`, undefined, () => NetlinkSocket.open(o as never), field);
   }
   assert.equal(fdCount(), fds, 'no fd left open');
+});
+
+ktest(test, 'Tun.open: bad options are ArgumentError; no fd left open, no device created', async () => {
+  await withNetns(1, async (ns) => {
+    const fds = fdCount();
+    const bad: Array<[unknown, RegExp]> = [
+      [null, /^options$/], [42, /^options$/], [[], /^options$/], [{ bogus: 1 }, /^bogus$/],
+      [{ name: 'x'.repeat(16), netns: ns }, /^name$/], [{ name: 'a/b', netns: ns }, /^name$/], [{ name: 42, netns: ns }, /^name$/],
+      [{ mode: 'tunnel', netns: ns }, /^mode$/], [{ mode: 1, netns: ns }, /^mode$/],
+      [{ queues: 0, netns: ns }, /^queues$/], [{ queues: 1.5, netns: ns }, /^queues$/], [{ queues: -1, netns: ns }, /^queues$/], [{ queues: NaN, netns: ns }, /^queues$/],
+      [{ netns: 42 }, /^netns/], [{ netns: 'a/b' }, /^netns/], [{ netns: { pid: -1 } }, /^netns/],
+      [{ mtu: -1, netns: ns }, /^mtu$/], [{ mtu: 'big', netns: ns }, /^mtu$/], [{ owner: -2, netns: ns }, /^owner$/], [{ group: 1.5, netns: ns }, /^group$/],
+      [{ pi: 'yes', netns: ns }, /^pi$/], [{ persist: 1, netns: ns }, /^persist$/], [{ up: 'up', netns: ns }, /^up$/],
+      [{ offloads: ['warp'], vnetHdr: true, netns: ns }, /^offloads/], [{ vnetHdrSize: 3, vnetHdr: true, netns: ns }, /^vnetHdrSize$/],
+    ];
+    for (const [o, field] of bad) await expectArgError(`Tun.open(${show(o)})`, undefined, () => Tun.open(o as never), field);
+    assert.equal(fdCount(), fds, 'no fd left open');
+    assert.equal(ipJson<unknown[]>(ns, 'link', 'show').length, 1, 'no device created');
+  });
 });
 
 ktest(test, 'NetlinkSocket request/dump/membership: bad types, bodies and options are ArgumentError; nothing is sent', async () => {

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeSync, openSync, readdirSync, readlinkSync, constants as fsc } from 'node:fs';
-import { Rtnl, NetlinkSocket, NetlinkError, SocketClosedError, TimeoutError, netns } from '../../src/index.js';
+import { Rtnl, NetlinkSocket, NetlinkError, SocketClosedError, TimeoutError, Tun, netns } from '../../src/index.js';
 import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { ktest, withNetns, threadNetnsInode, ourNamespaces, track, untrack, uniqueName, ipJson, sh } from '../helpers.js';
@@ -30,7 +30,7 @@ function fdDiff(before: Map<string, string>, after: Map<string, string>): string
 }
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-ktest(test, '10,000 open/close cycles (namespaces, failing requests, close with requests pending, missing namespaces, netns.add of an existing name, fd refs, multicast sockets, abandoned dumps, timeouts) leak no fd and restore the thread namespace', async () => {
+ktest(test, '10,000 open/close cycles (namespaces, failing requests, close with requests pending, missing namespaces, netns.add of an existing name, fd refs, multicast sockets, abandoned dumps, timeouts, TUN devices) leak no fd and restore the thread namespace', async () => {
   await withNetns(2, async (ns1, ns2) => {
     // enough links that a dump spans several datagrams (for the paused-dump timeout case)
     sh('ip', ['-n', ns1, '-batch', '-'], { input: Array.from({ length: 20 }, (_, k) => `link add v${k} type veth peer name p${k}`).join('\n') + '\n' });
@@ -41,10 +41,17 @@ ktest(test, '10,000 open/close cycles (namespaces, failing requests, close with 
     const before = fdMap();
     const byName = ns1;
     const byPath = { path: `/run/netns/${ns2}` };
-    const counts = { ok: 0, netlinkErrors: 0, closedWhilePending: 0, missingNs: 0, existingNs: 0, timeouts: 0, dumpsAbandoned: 0, created: 0 };
+    const counts = { ok: 0, netlinkErrors: 0, closedWhilePending: 0, missingNs: 0, existingNs: 0, timeouts: 0, dumpsAbandoned: 0, created: 0, tuns: 0 };
     for (let i = 0; i < 10000; i++) {
       const mode = i % 10;
-      if (mode === 0) {
+      if (i % 100 === 50) {
+        // a TUN device (with 2 queues) opened in the namespace, written to, closed; and a failing open
+        const tun = await Tun.open({ name: 'hyg%d', mode: 'tun', netns: byName, queues: 2 });
+        tun.write(Buffer.from('450000140000400040000000c0000201c0000202', 'hex'));
+        await tun.close();
+        await rejectsA(Tun.open({ name: 'hyg%d', netns: `${byName}-missing` }), NetlinkError);
+        counts.tuns++;
+      } else if (mode === 0) {
         const r = await Rtnl.open();
         await r.links.get('lo');
         await r.close();
@@ -126,7 +133,8 @@ ktest(test, '10,000 open/close cycles (namespaces, failing requests, close with 
     assert.equal(diff, [], `fds changed: ${diff.join(', ')}`);
     assert.equal(threadNetnsInode(), ino, 'the thread is back in its namespace');
     assert.equal(ourNamespaces().sort(), [ns1, ns2].sort(), 'no namespace left behind');
-    assert.ok(counts.closedWhilePending > 0 && counts.timeouts > 0 && counts.created > 0 && counts.existingNs > 0, JSON.stringify(counts));
+    assert.ok(counts.closedWhilePending > 0 && counts.timeouts > 0 && counts.created > 0 && counts.existingNs > 0 && counts.tuns === 100, JSON.stringify(counts));
+    assert.equal(ipJson<Array<{ ifname: string }>>(ns1, 'link', 'show').filter((l) => l.ifname.startsWith('hyg')), [], 'no TUN device left');
   }, 'hyg');
 });
 
