@@ -31,7 +31,7 @@ if (process.env.RTNL_CODEC_ALLOC_CHILD) {
   const wr = new Writer(64 * 1024);
   const sinkc: unknown[] = [];
   const per = (fn: (i: number) => void, k: number): number => {
-    for (let i = 0; i < 50; i++) fn(i); // warm up
+    for (let i = 0; i < 2000; i++) fn(i); // warm up (JIT-compile first: compilation allocates too)
     gc();
     const h0 = process.memoryUsage().heapUsed;
     for (let i = 0; i < k; i++) fn(i);
