@@ -55,10 +55,18 @@ export interface DecodeCtx {
 class Ctx implements DecodeCtx {
   variant = 0;
   uapi = '';
+  private view: Record<string, unknown> | undefined;
   constructor(
-    public parent: Record<string, unknown>,
+    private readonly keys: string[],
+    private readonly vals: unknown[],
     private readonly base: string,
   ) {}
+  /** The siblings decoded so far, materialized only when a codec asks (IFLA_INFO_DATA asks for the kind). */
+  get parent(): Record<string, unknown> {
+    const v: Record<string, unknown> = (this.view ??= {});
+    for (let i = 0; i < this.keys.length; i++) v[this.keys[i]!] = this.vals[i];
+    return v;
+  }
   get path(): string {
     return this.base + '/' + this.uapi;
   }
@@ -107,6 +115,9 @@ export interface AttrSpec {
 export class Policy {
   readonly byType: (AttrSpec | undefined)[] = [];
   readonly byName = new Map<string, AttrSpec>();
+  /** Decoder bookkeeping: the trie of attribute sequences seen, each with a generated object constructor. */
+  readonly shapes: ShapeNode = { next: new Map() };
+  shapeCount = 0;
   constructor(
     /** Name of the space, e.g. 'IFLA_VXLAN'. */
     readonly name: string,
@@ -159,10 +170,32 @@ export function decodeAttrs<T = Record<string, unknown>>(
   pol: Policy,
   path = pol.name,
 ): T {
-  const out: Record<string, unknown> = {};
+  // Values are gathered by position, then the object is built in one go by a
+  // constructor generated for this exact sequence of attributes (cached in a
+  // trie on the policy). Storing ~50 properties under computed keys costs
+  // microseconds per object and leaves it in V8's slow dictionary mode; an
+  // object literal with fixed keys is an order of magnitude cheaper and every
+  // link of the same kind shares one fast shape.
+  // Scratch space is pooled per recursion depth (nested sets decode inside
+  // their parent's loop); `seen` maps an attribute type to its slot, valid
+  // when stamped with this call's stamp.
+  const d = depth++;
+  const sc = (scratch[d] ??= { keys: [], vals: [], seen: new Int32Array(NLA_TYPE_MASK + 1), slot: new Int32Array(NLA_TYPE_MASK + 1) });
+  try {
+  const keys = sc.keys;
+  const vals = sc.vals;
+  keys.length = 0;
+  vals.length = 0;
+  let stamp = (stampCounter = (stampCounter + 1) | 0);
+  if (stamp === 0) {
+    // wrapped after 2^32 calls: forget every old stamp
+    for (const x of scratch) x.seen.fill(0);
+    stamp = stampCounter = 1;
+  }
   const wire: number[] = [];
   let unknown: UnknownAttr[] | undefined;
-  const ctx = new Ctx(out, path);
+  const ctx = new Ctx(keys, vals, path);
+  let node: ShapeNode | undefined = pol.shapes;
   while (end - off >= 4) {
     const len = buf.readUInt16LE(off);
     const raw = buf.readUInt16LE(off + 2);
@@ -180,13 +213,21 @@ export function decodeAttrs<T = Record<string, unknown>>(
         ctx.uapi = spec.uapi;
         const v = c.decode(buf, off + 4, len - 4, ctx);
         if (v !== NOFIT) {
-          const prev = out[spec.name];
+          const seenBefore = sc.seen[type] === stamp;
           if (spec.multi) {
-            if (prev === undefined) out[spec.name] = [v];
-            else (prev as unknown[]).push(v);
+            if (!seenBefore) {
+              sc.seen[type] = stamp;
+              sc.slot[type] = keys.length;
+              keys.push(spec.name);
+              vals.push([v]);
+              node = node && shapeStep(pol, node, type);
+            } else (vals[sc.slot[type]!] as unknown[]).push(v);
             stored = true;
-          } else if (prev === undefined) {
-            out[spec.name] = v;
+          } else if (!seenBefore) {
+            sc.seen[type] = stamp;
+            keys.push(spec.name);
+            vals.push(v);
+            node = node && shapeStep(pol, node, type);
             stored = true;
           }
           if (stored) wire.push(raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT));
@@ -200,16 +241,80 @@ export function decodeAttrs<T = Record<string, unknown>>(
     off += (len + 3) & ~3;
   }
   if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, path);
+  if (node !== undefined && (node.make !== undefined || makers < MAX_MAKERS)) {
+    if (node.make === undefined) {
+      makers++;
+      node.make = makeShape(keys);
+      node.wire = Object.freeze(wire.slice());
+    }
+    // Objects of one shape nearly always have the same wire layout: share one
+    // frozen copy instead of keeping an array per object (encodeAttrs only reads it).
+    return node.make(vals, sameWire(node.wire!, wire) ? (node.wire as number[]) : wire, unknown) as T;
+  }
+  // Shape cache full (adversarial or very varied input): build generically.
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) out[keys[i]!] = vals[i];
   if (unknown) out.unknown = unknown;
   (out as Record<symbol, unknown>)[WIRE] = wire;
-  // Properties added under computed keys turn an object into a slow
-  // "dictionary" after about a dozen (V8); a link has ~50. A spread copy is a
-  // fast-properties object again.
-  return (wire.length > FAST_COPY_ABOVE ? { ...out } : out) as T;
+  return { ...out } as T;
+  } finally {
+    depth--;
+  }
 }
 
-/** Attribute sets with more attributes than this are copied into a fast-properties object. */
-const FAST_COPY_ABOVE = 12;
+interface Scratch {
+  keys: string[];
+  vals: unknown[];
+  seen: Int32Array;
+  slot: Int32Array;
+}
+const scratch: Scratch[] = [];
+let depth = 0;
+let stampCounter = 0;
+
+/** A node of a policy's shape trie: one per distinct sequence of decoded attribute types. */
+export interface ShapeNode {
+  next: Map<number, ShapeNode>;
+  make?: (vals: unknown[], wire: number[], unknown: UnknownAttr[] | undefined) => Record<string, unknown>;
+  /** The wire layout of the first object of this shape, shared by the ones that match it. */
+  wire?: readonly number[];
+}
+
+function sameWire(a: readonly number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Bounds on the shape caches, so odd or hostile input cannot grow memory:
+ * trie nodes per policy, and generated constructors in all. Real dumps use a
+ * few dozen shapes; past the bounds objects are built generically (correct,
+ * slower).
+ */
+const MAX_SHAPES = 1024;
+const MAX_MAKERS = 256;
+let makers = 0;
+
+function shapeStep(pol: Policy, node: ShapeNode, type: number): ShapeNode | undefined {
+  let n = node.next.get(type);
+  if (n === undefined) {
+    if (pol.shapeCount >= MAX_SHAPES) return undefined;
+    pol.shapeCount++;
+    n = { next: new Map() };
+    node.next.set(type, n);
+  }
+  return n;
+}
+
+function makeShape(keys: string[]): NonNullable<ShapeNode['make']> {
+  const fields = keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`);
+  const body = fields.length ? fields.join(', ') + ', ' : '';
+  return new Function(
+    'WIRE',
+    `return (v, w, u) => u === undefined ? { ${body}[WIRE]: w } : { ${body}unknown: u, [WIRE]: w };`,
+  )(WIRE) as NonNullable<ShapeNode['make']>;
+}
 
 /** Iterate raw attributes in buf[off, end): calls fn(type, flags, payloadOff, payloadLen). */
 export function forEachAttr(
@@ -692,17 +797,32 @@ export function enumOf<N extends string>(base: Codec<number>, names: Record<numb
 /** A fixed C struct of scalar fields; a shorter payload decodes the fields that fit, extra bytes are kept. */
 export type StructField = [name: string, type: 'u8' | 'u16' | 'u32' | 'u64' | 's32' | 'be16' | 'be32' | 'pad8' | 'pad16' | 'pad32'];
 
+/** Structs with more fields than this are copied into a fast-properties object after decoding. */
+const FAST_COPY_ABOVE = 12;
+
 const FIELD_SIZE: Record<StructField[1], number> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, be16: 2, be32: 4, pad8: 1, pad16: 2, pad32: 4 };
 
 export const STRUCT_EXTRA: unique symbol = Symbol.for('rtnetlink.structExtra');
 
 export function struct<T extends object>(name: string, fields: StructField[]): Codec<T> & { fields: StructField[]; byteSize: number } {
   const byteSize = fields.reduce((n, f) => n + FIELD_SIZE[f[1]], 0);
+  // Full-size payloads (the common case) decode through one generated object
+  // literal: no intermediate object, and one fast shape for all of them.
+  const READ: Partial<Record<StructField[1], string>> = { u8: 'b[o + @]', u16: 'b.readUInt16LE(o + @)', u32: 'b.readUInt32LE(o + @)', s32: 'b.readInt32LE(o + @)', u64: 'b.readBigUInt64LE(o + @)', be16: 'b.readUInt16BE(o + @)', be32: 'b.readUInt32BE(o + @)' };
+  let at = 0;
+  const parts: string[] = [];
+  for (const [fname, t] of fields) {
+    const r = READ[t];
+    if (r) parts.push(`${JSON.stringify(fname)}: ${r.replace('@', String(at))}`);
+    at += FIELD_SIZE[t];
+  }
+  const full = new Function(`return (b, o) => ({ ${parts.join(', ')} });`)() as (b: Buffer, o: number) => T;
   return {
     name,
     fields,
     byteSize,
     decode: (b, o, len) => {
+      if (len === byteSize) return full(b, o);
       const out: Record<string, unknown> = {};
       let p = o;
       const end = o + len;
@@ -812,13 +932,15 @@ export interface NestedCodec extends Codec<Record<string, unknown>> {
  */
 export function nested(pol: Policy | (() => Policy) | ((parent: Record<string, unknown>) => Policy | undefined), opts: { nestedFlag?: boolean; name?: string } = {}): NestedCodec {
   const isFn = typeof pol === 'function';
+  const needsParent = isFn && (pol as (...a: unknown[]) => unknown).length > 0;
   const policyFor = (parent: Record<string, unknown>): Policy | undefined => (isFn ? (pol as (p: Record<string, unknown>) => Policy | undefined)(parent) : pol);
   return {
     name: opts.name ?? (isFn ? 'nested' : `nested(${(pol as Policy).name}_*)`),
     nested: opts.nestedFlag ?? false,
     policyFor,
     decode: (b, o, len, ctx) => {
-      const p = policyFor(ctx.parent);
+      // Only policies chosen from siblings (IFLA_INFO_DATA by IFLA_INFO_KIND) need the parent object.
+      const p = isFn ? (needsParent ? policyFor(ctx.parent) : (pol as () => Policy | undefined)()) : (pol as Policy);
       if (!p) return NOFIT;
       return decodeAttrs(b, o, o + len, p, ctx.path);
     },

@@ -236,6 +236,10 @@ interface Pending {
   discard?: boolean;
   highWater?: number;
   onDone?: () => void;
+  /** collect(): messages go to this sink as they arrive instead of the queue. */
+  sink?: (m: RawMessage) => void;
+  /** collect(): called once when the dump ends. */
+  settle?: (err?: Error) => void;
 }
 
 export type MulticastHandler = (msg: RawMessage, groups: number) => void;
@@ -593,13 +597,23 @@ export class NetlinkSocket {
    * then throw DumpInterruptedError.
    */
   async dumpAll(type: number, body: Body, opts: DumpOptions & { retries?: number } = {}): Promise<RawMessage[]> {
+    return this.collect(type, body, (m) => m, opts);
+  }
+
+  /**
+   * Run a dump to completion, turning each message into a value with `map`
+   * as it arrives (undefined results are dropped), and return the values.
+   * Nothing but the values is kept: no message queue, no promise per
+   * message, so this is the fast way to list everything. NLM_F_DUMP_INTR is
+   * retried like dumpAll(); an exception from `map` ends the dump with it.
+   */
+  async collect<T>(type: number, body: Body, map: (m: RawMessage) => T | undefined, opts: DumpOptions & { retries?: number } = {}): Promise<T[]> {
     checkRequest(type, body, opts);
+    if (typeof map !== 'function') throw new ArgumentError('map', 'expected a function');
     const retries = opts.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
-      const out: RawMessage[] = [];
       try {
-        for await (const m of this.dump(type, body, { ...opts, highWaterMark: Infinity })) out.push(m);
-        return out;
+        return await this.collectOnce(type, body, map, opts);
       } catch (e) {
         if (e instanceof DumpInterruptedError && attempt < retries) {
           dbg('dump %s interrupted, retrying (%d)', this.typeName(type), attempt + 1);
@@ -608,6 +622,38 @@ export class NetlinkSocket {
         throw e;
       }
     }
+  }
+
+  private collectOnce<T>(type: number, body: Body, map: (m: RawMessage) => T | undefined, opts: DumpOptions): Promise<T[]> {
+    const flags = NLM_F_REQUEST | NLM_F_DUMP | (opts.flags ?? 0);
+    const seq = this.nextSeq();
+    const info: RequestInfo = { type, typeName: this.typeName(type), flags, seq, ...(opts.what ? { what: opts.what } : {}) };
+    if (this.closed) return Promise.reject(new SocketClosedError(info));
+    const bytes = this.build(type, flags, body, seq);
+    info.bytes = bytes;
+    return new Promise<T[]>((resolve, reject) => {
+      const out: T[] = [];
+      let failure: Error | undefined;
+      const p: Pending = {
+        seq, info, bytes, dump: true, sent: false, timeoutMs: opts.timeout ?? this.defaultTimeout,
+        queue: [], highWater: Infinity,
+        sink: (m) => {
+          if (failure) return;
+          try {
+            const v = map(m);
+            if (v !== undefined) out.push(v);
+          } catch (e) {
+            failure = e as Error;
+          }
+        },
+        settle: (err) => {
+          const e = failure ?? err;
+          if (e) reject(e);
+          else resolve(out);
+        },
+      };
+      this.enqueue(p);
+    });
   }
 
   private enqueue(p: Pending): void {
@@ -677,6 +723,13 @@ export class NetlinkSocket {
     if (this.activeDump === p) this.activeDump = undefined;
     if (p.dump) {
       p.done = true;
+      if (p.settle) {
+        const settle = p.settle;
+        p.settle = undefined;
+        settle(err);
+        if (!this.closed) this.pump();
+        return;
+      }
       if (err && !p.discard) p.error = err;
       if (p.discard) {
         p.queue!.length = 0;
@@ -916,6 +969,10 @@ export class NetlinkSocket {
     }
     if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
     if (p.discard) return;
+    if (p.sink) {
+      p.sink(m);
+      return;
+    }
     if (p.waiter) {
       const w = p.waiter;
       p.waiter = undefined;

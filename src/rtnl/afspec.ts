@@ -100,18 +100,35 @@ function namedArray<V extends number | bigint>(
     const m = new RegExp(`^${keyPrefix}(\\d+)$`).exec(k);
     return m ? Number(m[1]) : undefined;
   };
+  // Hot path: a link dump carries ~200 of these values per link. A decoder
+  // generated per entry count builds the object as one literal with fixed
+  // keys, so every object shares one fast V8 shape (computed-key stores on
+  // an empty object go to dictionary mode past a dozen keys, and cost GC).
+  const read = width === 4 ? 'readInt32LE' : 'readBigUInt64LE';
+  const literals = new Map<number, (b: Buffer, o: number) => Record<string | symbol, V>>();
+  const literalFor = (n: number): ((b: Buffer, o: number) => Record<string | symbol, V>) => {
+    let f = literals.get(n);
+    if (!f) {
+      const fields = Array.from({ length: n }, (_, i) => `${JSON.stringify(keyAt(i))}: b.${read}(o + ${i * width})`);
+      fields.push(`[COUNT]: ${n}`);
+      f = new Function('COUNT', `return (b, o) => ({ ${fields.join(', ')} });`)(COUNT) as (b: Buffer, o: number) => Record<string | symbol, V>;
+      literals.set(n, f);
+    }
+    return f;
+  };
   return {
     name: label,
     decode: (b, o, len, ctx) => {
       if (len % width !== 0) return NOFIT;
-      const n = len / width;
-      const out: Record<string, V> = {};
-      for (let i = 0; i < n; i++) {
-        out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : b.readBigUInt64LE(o + i * 8)) as V;
-      }
-      Object.defineProperty(out, COUNT, { value: n, enumerable: false });
       ctx.variant = 1;
-      return out;
+      const n = len / width;
+      // Generated literals only for the sizes kernels send (bounded cache);
+      // anything longer (a newer kernel, or garbage) takes the generic loop.
+      if (n <= names.length) return literalFor(n)(b, o) as Record<string, V>;
+      const out: Record<string | symbol, V> = {};
+      for (let i = 0; i < n; i++) out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : b.readBigUInt64LE(o + i * 8)) as V;
+      out[COUNT] = n as V;
+      return { ...out } as Record<string, V>;
     },
     encode: (w, v, variant) => {
       const count = (v as Record<symbol, unknown>)[COUNT] as number | undefined;

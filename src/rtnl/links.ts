@@ -160,10 +160,7 @@ export class Links {
   /** All links (retried if the kernel reports the dump as interrupted). */
   async list(filter: LinkListFilter = {}): Promise<Link[]> {
     const body = await this.dumpBody(filter);
-    const msgs = await this.sock.dumpAll(U.RTM_GETLINK, body, { what: 'links.list' });
-    const out: Link[] = [];
-    for (const m of msgs) if (m.type === U.RTM_NEWLINK) out.push(decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len));
-    return out;
+    return this.sock.collect(U.RTM_GETLINK, body, (m) => (m.type === U.RTM_NEWLINK ? decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len) : undefined), { what: 'links.list' });
   }
 
   private async dumpBody(filter: LinkListFilter): Promise<(w: Writer) => void> {
