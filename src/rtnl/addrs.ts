@@ -173,10 +173,7 @@ export class Addrs {
   /** All addresses matching the filter (the dump is retried if the kernel reports it interrupted). */
   async list(filter: AddrListFilter = {}): Promise<Address[]> {
     const body = await this.dumpBody(filter);
-    const msgs = await this.sock.dumpAll(U.RTM_GETADDR, body, { what: 'addrs.list' });
-    const out: Address[] = [];
-    for (const m of msgs) if (m.type === U.RTM_NEWADDR) out.push(decodeAddress(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len));
-    return out;
+    return this.sock.collect(U.RTM_GETADDR, body, (m) => (m.type === U.RTM_NEWADDR ? decodeAddress(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len) : undefined), { what: 'addrs.list' });
   }
 
   private async dumpBody(filter: AddrListFilter): Promise<(w: Writer) => void> {

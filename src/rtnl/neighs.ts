@@ -217,10 +217,7 @@ export class Neighs {
   /** All entries matching the filter (`ip neigh show`, or `bridge fdb show` with family 'bridge'). */
   async list(filter: NeighListFilter = {}): Promise<Neighbour[]> {
     const body = await this.dumpBody(filter);
-    const msgs = await this.sock.dumpAll(U.RTM_GETNEIGH, body, { what: 'neighs.list' });
-    const out: Neighbour[] = [];
-    for (const m of msgs) if (m.type === U.RTM_NEWNEIGH) out.push(decodeNeighbour(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len));
-    return out;
+    return this.sock.collect(U.RTM_GETNEIGH, body, (m) => (m.type === U.RTM_NEWNEIGH ? decodeNeighbour(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len) : undefined), { what: 'neighs.list' });
   }
 
   private async dumpBody(filter: NeighListFilter): Promise<(w: Writer) => void> {

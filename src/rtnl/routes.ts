@@ -345,16 +345,12 @@ export class Routes {
   /** All routes matching the filter (retried if the kernel reports the dump interrupted). */
   async list(filter: RouteListFilter = {}): Promise<Route[]> {
     const { body, table } = await this.dumpBody(filter);
-    let msgs;
     try {
-      msgs = await this.sock.dumpAll(U.RTM_GETROUTE, body, { what: 'routes.list' });
+      return await this.sock.collect(U.RTM_GETROUTE, body, (m) => (m.type === U.RTM_NEWROUTE ? decodeRoute(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len) : undefined), { what: 'routes.list' });
     } catch (e) {
       if (table !== undefined && e instanceof NetlinkError && e.code === 'ENOENT') return [];
       throw e;
     }
-    const out: Route[] = [];
-    for (const m of msgs) if (m.type === U.RTM_NEWROUTE) out.push(decodeRoute(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len));
-    return out;
   }
 
   private async dumpBody(filter: RouteListFilter): Promise<{ body: (w: Writer) => void; table: number | undefined }> {

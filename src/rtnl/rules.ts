@@ -219,14 +219,16 @@ export class Rules {
   /** All rules matching the filter, in kernel order (by priority). */
   async list(filter: RuleListFilter = {}): Promise<Rule[]> {
     const { family, match } = this.filter(filter);
-    const msgs = await this.sock.dumpAll(U.RTM_GETRULE, (w) => writeFibRuleHdr(w, { family }), { what: 'rules.list' });
-    const out: Rule[] = [];
-    for (const m of msgs) {
-      if (m.type !== U.RTM_NEWRULE) continue;
-      const r = decodeRule(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
-      if (match(r)) out.push(r);
-    }
-    return out;
+    return this.sock.collect(
+      U.RTM_GETRULE,
+      (w) => writeFibRuleHdr(w, { family }),
+      (m) => {
+        if (m.type !== U.RTM_NEWRULE) return undefined;
+        const r = decodeRule(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
+        return match(r) ? r : undefined;
+      },
+      { what: 'rules.list' },
+    );
   }
 
   private filter(filter: RuleListFilter): { family: number; match: (r: Rule) => boolean } {
