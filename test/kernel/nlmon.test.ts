@@ -5,7 +5,8 @@
 // it sent and received. Netlink taps are per network namespace (the kernel
 // keeps its tap list in the namespace's net_generic data and hands a datagram
 // to the taps of the namespace of the user socket involved), so only the
-// traffic of this test's namespace is in the capture.
+// traffic of this test's namespace is in the capture: the test also works in a
+// second namespace and in the initial one meanwhile and checks none of it shows.
 //
 // With RTNL_NLMON_KEEP=FILE the capture is copied to FILE
 // (scripts/capture-nlmon-fixture.sh makes test/fixtures/nlmon-6.1.pcap this way).
@@ -21,6 +22,7 @@ import { NLMSG_ERROR } from '../../src/netlink/constants.js';
 import { ktest, skip, withNetns, ip, ipJson, have } from '../helpers.js';
 import { NLMON, IP_COMMANDS, librarySequence, checkScenarioCapture } from '../nlmon-scenario.js';
 
+const OTHER = 'nlm-other0';
 const NAME = 'nlmon: tcpdump on nlmon0 captures the library and ip; every frame decodes; our datagrams byte for byte';
 
 /** Packets written so far (tcpdump may be in the middle of a write: stop at the damage). */
@@ -67,7 +69,7 @@ if (!have('tcpdump')) {
       const file = join(dir, 'nlmon.pcap');
       let dumper: ChildProcess | undefined;
       try {
-        await withNetns(1, async (ns) => {
+        await withNetns(2, async (ns, other) => {
           // A control handle (not tapped): makes nlmon0 and the start/stop markers.
           const ctlOut: Buffer[] = [];
           const ctl = await Rtnl.open({ netns: ns, tap: (d, b) => d === 'out' && ctlOut.push(Buffer.from(b)) });
@@ -97,6 +99,10 @@ if (!have('tcpdump')) {
             // The scenario: the library on a tapped handle, then iproute2.
             r = await Rtnl.open({ netns: ns, tap: (d, b) => tapped.push({ dir: d, bytes: Buffer.from(b) }) });
             await librarySequence(r);
+            // Traffic of another namespace and of the VM's own: not ours to see (taps are per namespace).
+            ip(other, 'link', 'add', OTHER, 'type', 'dummy');
+            ip(other, 'link', 'show');
+            ip(undefined, 'link', 'show');
             for (const args of IP_COMMANDS) ip(ns, ...args);
 
             // Stop marker, then stop tcpdump once the marker's ACK is written.
@@ -129,6 +135,12 @@ if (!have('tcpdump')) {
             // iproute2's view agrees with the capture of its own dump.
             const now = ipJson<Array<{ ifname: string }>>(ns, 'link', 'show').map((l) => l.ifname);
             assert.equal([...f.ipDumpNames].sort(), now.sort(), 'the captured `ip link show` answer lists what ip lists now');
+
+            // Nothing of the other namespace's or the initial namespace's traffic was captured.
+            const names = f.all.map((x) => x.msg.object?.name);
+            assert.not.ok(names.includes(OTHER), `${OTHER} (created in another namespace) is not in the capture`);
+            assert.is(f.all.filter((x) => x.msg.typeName === 'RTM_GETLINK' && x.msg.flagNames.includes('DUMP')).length, 2, 'two link dumps: the library\'s and ip\'s in this namespace');
+            assert.ok(ipJson<Array<{ ifname: string }>>(other, 'link', 'show').some((l) => l.ifname === OTHER), `${OTHER} exists, in the other namespace`);
 
             if (process.env.RTNL_NLMON_KEEP) copyFileSync(file, process.env.RTNL_NLMON_KEEP);
           } finally {
