@@ -109,7 +109,9 @@ if (!have('tcpdump')) {
             await ctl.links.get('lo');
             await ackCaptured(file, ctl.socket.portid, seqOf(ctlOut[ctlOut.length - 1]!));
             td.kill('SIGINT');
-            const code = await Promise.race([exited, new Promise<'hung'>((res) => setTimeout(() => res('hung'), 30000))]);
+            let hang: NodeJS.Timeout | undefined;
+            const code = await Promise.race([exited, new Promise<'hung'>((res) => (hang = setTimeout(() => res('hung'), 30000)))]);
+            clearTimeout(hang);
             assert.is(code, 0, `tcpdump exits cleanly on SIGINT: ${stderr}`);
             dumper = undefined;
             assert.match(stderr, /\n0 packets dropped by kernel/, `tcpdump dropped nothing: ${stderr}`);
