@@ -28,7 +28,9 @@ else
   echo "=== VM lane: kernel tests inside a VM (Debian stock kernel)"
   filters=("$@")
   [ ${#filters[@]} -eq 0 ] && filters=(kernel/)
+  vm_start=$SECONDS
   test/vm/run --timeout "${RTNL_VM_TIMEOUT:-3600}" node dist/test/run.js --lane vm "${filters[@]}" 2>&1 | tee "$tmp/vm.out"
+  echo "VM lane: $((SECONDS - vm_start)) s wall clock (boot included)"
   vm_status=ran
 fi
 node scripts/combine-summary.mjs "$tmp/host.json" "$([ $vm_status = ran ] && echo "$tmp/vm.out")"
