@@ -176,17 +176,41 @@ export function kernelLacks(feature: string): string | null {
   return reason;
 }
 
+/** Options of ktest(). */
+export interface KtestOptions {
+  /**
+   * Lanes the test runs in (default: every lane). In another lane it is
+   * skipped by name with `reason`, e.g. `{ lanes: ['host'], reason: 'heavy
+   * under emulation' }` (see docs/vm-lane.md).
+   */
+  lanes?: ReadonlyArray<'host' | 'vm'>;
+  reason?: string;
+}
+
 /**
- * Register a kernel test: skipped (by name, with the reason) when not root
- * or when the kernel lacks one of `needs`; runs otherwise.
+ * Register a kernel test: skipped (by name, with the reason) when not root,
+ * when the kernel lacks one of `needs`, or when `opts.lanes` leaves out the
+ * current lane; runs otherwise. With RTNL_TEST_TIMES=1 each test prints
+ * `TIME: <ms> ms: <name>` (the runner lists the slowest).
  */
-export function ktest(test: Test, name: string, fn: () => Promise<void> | void, needs: string[] = []): void {
+export function ktest(test: Test, name: string, fn: () => Promise<void> | void, needs: string[] = [], opts: KtestOptions = {}): void {
+  if (opts.lanes && !opts.lanes.includes(lane as 'host' | 'vm')) {
+    return skip(test, name, `${opts.lanes.join('/')}-only: ${opts.reason ?? 'not run in this lane'}`);
+  }
   if (!isRoot) return skip(test, name, 'kernel tests need root');
   for (const n of needs) {
     const why = kernelLacks(n);
     if (why) return skip(test, name, `${why}${lane === 'host' ? ' (runs in the VM lane)' : ''}`);
   }
-  test(name, fn);
+  if (!process.env.RTNL_TEST_TIMES) return test(name, fn);
+  test(name, async () => {
+    const t0 = performance.now();
+    try {
+      await fn();
+    } finally {
+      console.log(`TIME: ${Math.round(performance.now() - t0)} ms: ${name}`);
+    }
+  });
 }
 
 /** Whether a command exists on PATH. */

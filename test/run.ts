@@ -4,9 +4,11 @@
  * uvu's counts and the named skips, and ends with the line
  * `N passed, N failed[, N skipped]`.
  *
- *   node dist/test/run.js [--lane host|vm] [--timeout S] [--json FILE] [FILTER...]
+ *   node dist/test/run.js [--lane host|vm] [--timeout S] [--json FILE] [--list] [FILTER...]
  *
  * FILTER: substrings of test file paths (e.g. `unit/attr` or `kernel/links`).
+ * Lane vm (inside test/vm/run) runs only the kernel tests. --list prints the
+ * files that would run, and runs nothing.
  * Exit code: 0 when nothing failed, 1 otherwise.
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +23,8 @@ interface FileResult {
   skipped: number;
   skips: string[];
   failures: string[];
+  /** Per-test durations printed by ktest() under RTNL_TEST_TIMES=1. */
+  times: Array<[number, string]>;
   ms: number;
   crashed?: string;
 }
@@ -28,15 +32,16 @@ interface FileResult {
 const here = dirname(fileURLToPath(import.meta.url)); // dist/test
 const root = join(here, '..', '..');
 
-function parseArgs(argv: string[]): { lane: string; timeout: number; json?: string; filters: string[] } {
-  const out = { lane: process.env.RTNL_VM ? 'vm' : 'host', timeout: 600, json: undefined as string | undefined, filters: [] as string[] };
+function parseArgs(argv: string[]): { lane: string; timeout: number; json?: string; list: boolean; filters: string[] } {
+  const out = { lane: process.env.RTNL_VM ? 'vm' : 'host', timeout: 600, json: undefined as string | undefined, list: false, filters: [] as string[] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--lane') out.lane = argv[++i] ?? 'host';
     else if (a === '--timeout') out.timeout = Number(argv[++i]);
     else if (a === '--json') out.json = argv[++i];
+    else if (a === '--list') out.list = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node dist/test/run.js [--lane host|vm] [--timeout SECONDS] [--json FILE] [FILTER...]');
+      console.log('usage: node dist/test/run.js [--lane host|vm] [--timeout SECONDS] [--json FILE] [--list] [FILTER...]');
       process.exit(0);
     } else out.filters.push(a.replace(/^test\//, '').replace(/\.ts$/, '').replace(/\.js$/, ''));
   }
@@ -92,7 +97,8 @@ function runFile(file: string, timeoutS: number, lane: string): Promise<FileResu
       const skipped = num('Skipped') ?? 0;
       const skips = [...out.matchAll(/^SKIP: (.*)$/gm)].map((m) => `${rel} › ${m[1]}`);
       const failures = [...out.matchAll(/^\s+FAIL\s+(.*?)\s*$/gm)].map((m) => `${rel} › ${m[1]!.replace(/\s+/g, " ")}`);
-      const r: FileResult = { file: rel, passed: passed ?? 0, failed: 0, skipped, skips, failures, ms: Date.now() - started };
+      const times = [...out.matchAll(/TIME: (\d+) ms: (.*)$/gm)].map((m): [number, string] => [Number(m[1]), `${rel} › ${m[2]}`]);
+      const r: FileResult = { file: rel, passed: passed ?? 0, failed: 0, skipped, skips, failures, times, ms: Date.now() - started };
       if (total === undefined || passed === undefined) {
         r.failed = 1;
         r.crashed = timedOut ? `timed out after ${timeoutS}s` : `exited with ${signal ?? code} before reporting`;
@@ -114,8 +120,14 @@ function runFile(file: string, timeoutS: number, lane: string): Promise<FileResu
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  let files = [...findTests(join(here, 'unit')), ...findTests(join(here, 'kernel'))];
+  // The VM lane is for the kernel tests: unit tests decode bytes and do not
+  // depend on the kernel, so they run (and are counted) once, in the host lane.
+  let files = [...(args.lane === 'vm' ? [] : findTests(join(here, 'unit'))), ...findTests(join(here, 'kernel'))];
   if (args.filters.length) files = files.filter((f) => args.filters.some((flt) => relative(here, f).includes(flt)));
+  if (args.list) {
+    for (const f of files) console.log(relative(here, f));
+    return;
+  }
   const results: FileResult[] = [];
   console.log(`rtnetlink tests: lane ${args.lane}, kernel ${process.platform} ${(await import('node:os')).release()}, ${files.length} files`);
   for (const f of files) {
@@ -128,6 +140,11 @@ async function main(): Promise<void> {
   console.log(`\n--- summary (lane ${args.lane})`);
   for (const r of results) {
     console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.file}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(r.ms / 1000).toFixed(1)}s)${r.crashed ? ` [${r.crashed}]` : ''}`);
+  }
+  const times = results.flatMap((r) => r.times).sort((a, b) => b[0] - a[0]);
+  if (times.length) {
+    console.log(`\nslowest tests (RTNL_TEST_TIMES):`);
+    for (const [ms, name] of times.slice(0, 15)) console.log(`  ${(ms / 1000).toFixed(1).padStart(6)}s ${name}`);
   }
   const skips = results.flatMap((r) => r.skips);
   if (skips.length) {

@@ -23,7 +23,9 @@ import {
   Policy,
   type AttrSetBase,
   type Codec,
+  WIRE,
 } from '../netlink/attr.js';
+import { NLA_TYPE_MASK } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { Writer } from '../netlink/writer.js';
 import { checkRange } from '../netlink/message.js';
@@ -476,7 +478,15 @@ export function encodeLink(w: Writer, link: Partial<Link>): void {
   if (!(w instanceof Writer)) throw new ArgumentError('w', 'expected a Writer');
   if (typeof link !== 'object' || link === null || Array.isArray(link)) throw new ArgumentError('link', 'expected a link object');
   writeIfInfoMsg(w, link);
-  encodeAttrs(w, link.family ? familyPolicy(link.family) : linkPolicy, link as Record<string, unknown>);
+  let attrs = link as Record<string, unknown>;
+  // decodeLink() fills name '' when IFLA_IFNAME was absent (a request by
+  // index, a dump request): not an attribute to put back on the wire.
+  const wire = (link as Record<symbol, unknown>)[WIRE] as number[] | undefined;
+  if (link.name === '' && wire && !wire.some((e) => e < 1 << 24 /* not an entry of `unknown` */ && (e & NLA_TYPE_MASK) === U.IFLA_IFNAME)) {
+    attrs = { ...attrs };
+    delete attrs.name;
+  }
+  encodeAttrs(w, link.family ? familyPolicy(link.family) : linkPolicy, attrs);
 }
 
 /**

@@ -49,6 +49,18 @@ function compareWithIp(ns: string, links: Link[]): void {
   }
 }
 
+/**
+ * The kernel sets a link's operstate from its linkwatch work, up to a second
+ * after the link goes up or its carrier changes (meanwhile it reads UNKNOWN):
+ * wait until ip shows no UNKNOWN one (at most 5 s) before comparing snapshots.
+ */
+async function operstatesSettled(ns: string): Promise<void> {
+  const end = Date.now() + 5000;
+  while (Date.now() < end && ipJson<IpLink[]>(ns, 'link', 'show').some((l) => l.operstate === 'UNKNOWN')) {
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 ktest(test, 'list in a fresh namespace matches ip (lo only)', async () => {
   await withNetns(1, async (ns) => {
     const r = await Rtnl.open({ netns: ns });
@@ -70,6 +82,7 @@ ktest(test, 'veth pair and bridge: add, enslave, list all compare with ip -j -d'
       await r.links.add({ name: 'br0', kind: 'bridge', mtu: 1400 });
       await r.links.set('veth0', { master: 'br0', up: true, mtu: 1400 });
       await r.links.set('br0', { up: true });
+      await operstatesSettled(ns);
       const links = await r.links.list();
       assert.equal(links.map((l) => l.name).sort(), ['br0', 'lo', 'veth0', 'veth1']);
       compareWithIp(ns, links);
