@@ -156,6 +156,15 @@ ktest(test, 'ARP entries learned from traffic (ping) appear as ip shows them', a
     // veth3 answers ARP only if it owns the address: put it in the same namespace with an address
     await r.addrs.add('veth3', '10.0.7.2/24');
     sh('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '-W', '2', '-I', 'veth2', '10.0.7.2'], { allowFail: true });
+    // The ARP exchange also teaches the other side an entry, a moment later:
+    // wait until the table stops changing (checked with ip) before comparing.
+    let prev = '';
+    for (let i = 0; i < 50; i++) {
+      const now = JSON.stringify(ipJson(ns, '-4', 'neigh', 'show', 'nud', 'all').map((n: { dst: string; dev: string }) => `${n.dev} ${n.dst}`).sort());
+      if (now === prev) break;
+      prev = now;
+      await new Promise((res) => setTimeout(res, 200));
+    }
     await compareNeighs(r, ns, await r.neighs.list({ family: 'inet' }), '-4', 'nud', 'all');
   });
 });

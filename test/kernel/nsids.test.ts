@@ -31,8 +31,18 @@ ktest(test, 'set / get / list namespace ids compare with ip netns list-id; veth 
       // NETNSA_PID: a process living in b
       const child = spawn('ip', ['netns', 'exec', b, 'sleep', '10'], { stdio: 'ignore' });
       try {
-        await new Promise((res) => setTimeout(res, 200));
-        // `ip netns exec` execs sleep in place: the pid is the process in b
+        // wait until the child has entered b (under emulation this takes a while):
+        // `ip netns exec` execs sleep in place, so then the pid is the process in b
+        const { statSync } = await import('node:fs');
+        const want = statSync(`/run/netns/${b}`).ino;
+        for (let i = 0; i < 500; i++) {
+          try {
+            if (statSync(`/proc/${child.pid}/ns/net`).ino === want) break;
+          } catch {
+            /* not started yet */
+          }
+          await new Promise((res) => setTimeout(res, 20));
+        }
         assert.equal(await r.nsids.get({ pid: child.pid! }), 5);
       } finally {
         child.kill();
