@@ -14,8 +14,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Rtnl } from '../src/index.js';
-import { RTM_DELLINK, IFLA_GROUP } from '../src/rtnl/uapi.js';
-import { writeIfInfoMsg } from '../src/rtnl/link.js';
 import { RUNS, childrenCpuMs, selfCpuMs, dropNs, fmtMs, freshNs, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
 
 requireRoot('links');
@@ -68,10 +66,7 @@ async function runOne(method: Method, byGroup: boolean): Promise<Sample> {
         check(ns, 2 * N + 1, 'library create');
         t0 = now();
         if (byGroup) {
-          await rtnl.socket.request(RTM_DELLINK, (w) => {
-            writeIfInfoMsg(w, {});
-            w.attrU32(IFLA_GROUP, GROUP);
-          });
+          await rtnl.links.delGroup(GROUP);
         } else {
           await Promise.all(idx.map((i) => rtnl.links.del(`v${i}`)));
         }

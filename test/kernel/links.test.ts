@@ -296,6 +296,28 @@ ktest(test, 'a link created with netns set lands in that namespace (ip link add 
   });
 });
 
+ktest(test, 'delGroup removes exactly the links of one interface group (ip link del group)', async () => {
+  await withNetns(1, async (ns) => {
+    const r = await Rtnl.open({ netns: ns });
+    try {
+      for (let i = 0; i < 5; i++) await r.links.add({ name: `g${i}`, kind: 'veth', peer: `q${i}`, group: 7 });
+      await r.links.add({ name: 'keep0', kind: 'veth', peer: 'keep1', group: 8 });
+      await r.links.add({ name: 'br0', kind: 'bridge' });
+      const groups = ipJson<Array<{ ifname: string; group: string }>>(ns, '-d', 'link', 'show');
+      assert.equal(groups.filter((l) => l.group === '7').map((l) => l.ifname).sort(), ['g0', 'g1', 'g2', 'g3', 'g4']);
+      await r.links.delGroup(7);
+      // the peers (group 0) went with their veth ends
+      assert.equal(ipJson<IpLink[]>(ns, 'link', 'show').map((x) => x.ifname).sort(), ['br0', 'keep0', 'keep1', 'lo']);
+      const before = r.socket.stats.datagramsOut;
+      await rejectsA(r.links.delGroup(0), ArgumentError);
+      await rejectsA(r.links.delGroup(1.5), ArgumentError);
+      assert.equal(r.socket.stats.datagramsOut, before);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 ktest(test, 'opening in a missing namespace fails clearly and leaks nothing', async () => {
   const ns = createNs('gone');
   destroyNs(ns);
