@@ -26,3 +26,20 @@ export async function rejectsA<T extends Error>(p: Promise<unknown> | (() => Pro
   }
   return assert.unreachable(`expected a rejection with ${Cls.name}`) as never;
 }
+
+/** A call that must fail validation, and the field its ArgumentError must name. */
+export type BadCall = [call: () => Promise<unknown>, field: string];
+
+/**
+ * Every call must reject with an ArgumentError naming its field, and the
+ * socket must have sent nothing meanwhile (validation happens before I/O).
+ */
+export async function rejectsEachBeforeSending(socket: { stats: { datagramsOut: number } }, calls: BadCall[]): Promise<void> {
+  const { ArgumentError } = await import('../src/netlink/errors.js');
+  const before = socket.stats.datagramsOut;
+  for (const [call, field] of calls) {
+    const e = await rejectsA(call(), ArgumentError);
+    assert.equal(e.field, field, e.message);
+  }
+  assert.equal(socket.stats.datagramsOut, before, 'nothing was sent');
+}

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { closeSync, openSync, constants as fsc } from 'node:fs';
 import { Rtnl, Writer } from '../../src/index.js';
 import { native } from '../../src/netlink/native.js';
-import { AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
+import { AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/constants.js';
 import { RTM_NEWLINK, IFLA_IFNAME } from '../../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { ktest, withNetns, ipJson, sh } from '../helpers.js';
