@@ -590,11 +590,27 @@ function bigCheck(name: string, signed: boolean) {
   };
 }
 
+const BIG_ZERO = 0n;
+const TWO32 = 4294967296n;
+
+/**
+ * Read a little-endian u64 as a bigint. Buffer#readBigUInt64LE allocates
+ * several intermediate bigints per call; counters are mostly zero or below
+ * 2^32, which this reads with one allocation or none (a link dump carries
+ * ~70 counters per link).
+ */
+export function readU64(b: Buffer, o: number): bigint {
+  const lo = b.readUInt32LE(o);
+  const hi = b.readUInt32LE(o + 4);
+  if (hi === 0) return lo === 0 ? BIG_ZERO : BigInt(lo);
+  return BigInt(hi) * TWO32 + BigInt(lo);
+}
+
 /** u64 values are bigint (exact). User input may be a bigint or a safe integer number. */
 export const u64: Codec<bigint> = {
   name: 'u64',
   size: 8,
-  decode: (b, o) => b.readBigUInt64LE(o),
+  decode: (b, o) => readU64(b, o),
   encode: (w, v) => w.u64(v),
   check: bigCheck('u64', false),
 };
@@ -808,7 +824,7 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
   const byteSize = fields.reduce((n, f) => n + FIELD_SIZE[f[1]], 0);
   // Full-size payloads (the common case) decode through one generated object
   // literal: no intermediate object, and one fast shape for all of them.
-  const READ: Partial<Record<StructField[1], string>> = { u8: 'b[o + @]', u16: 'b.readUInt16LE(o + @)', u32: 'b.readUInt32LE(o + @)', s32: 'b.readInt32LE(o + @)', u64: 'b.readBigUInt64LE(o + @)', be16: 'b.readUInt16BE(o + @)', be32: 'b.readUInt32BE(o + @)' };
+  const READ: Partial<Record<StructField[1], string>> = { u8: 'b[o + @]', u16: 'b.readUInt16LE(o + @)', u32: 'b.readUInt32LE(o + @)', s32: 'b.readInt32LE(o + @)', u64: 'readU64(b, o + @)', be16: 'b.readUInt16BE(o + @)', be32: 'b.readUInt32BE(o + @)' };
   let at = 0;
   const parts: string[] = [];
   for (const [fname, t] of fields) {
@@ -816,7 +832,7 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
     if (r) parts.push(`${JSON.stringify(fname)}: ${r.replace('@', String(at))}`);
     at += FIELD_SIZE[t];
   }
-  const full = new Function(`return (b, o) => ({ ${parts.join(', ')} });`)() as (b: Buffer, o: number) => T;
+  const full = new Function('readU64', `return (b, o) => ({ ${parts.join(', ')} });`)(readU64) as (b: Buffer, o: number) => T;
   return {
     name,
     fields,
@@ -834,7 +850,7 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
           case 'u16': out[fname] = b.readUInt16LE(p); break;
           case 'u32': out[fname] = b.readUInt32LE(p); break;
           case 's32': out[fname] = b.readInt32LE(p); break;
-          case 'u64': out[fname] = b.readBigUInt64LE(p); break;
+          case 'u64': out[fname] = readU64(b, p); break;
           case 'be16': out[fname] = b.readUInt16BE(p); break;
           case 'be32': out[fname] = b.readUInt32BE(p); break;
           default: break;

@@ -22,6 +22,7 @@ import {
   nested,
   NOFIT,
   policy,
+  readU64,
   struct,
   u16,
   u32,
@@ -104,14 +105,14 @@ function namedArray<V extends number | bigint>(
   // generated per entry count builds the object as one literal with fixed
   // keys, so every object shares one fast V8 shape (computed-key stores on
   // an empty object go to dictionary mode past a dozen keys, and cost GC).
-  const read = width === 4 ? 'readInt32LE' : 'readBigUInt64LE';
+  const read = width === 4 ? 'b.readInt32LE' : 'readU64';
   const literals = new Map<number, (b: Buffer, o: number) => Record<string | symbol, V>>();
   const literalFor = (n: number): ((b: Buffer, o: number) => Record<string | symbol, V>) => {
     let f = literals.get(n);
     if (!f) {
-      const fields = Array.from({ length: n }, (_, i) => `${JSON.stringify(keyAt(i))}: b.${read}(o + ${i * width})`);
+      const fields = Array.from({ length: n }, (_, i) => `${JSON.stringify(keyAt(i))}: ${read}(${width === 4 ? '' : 'b, '}o + ${i * width})`);
       fields.push(`[COUNT]: ${n}`);
-      f = new Function('COUNT', `return (b, o) => ({ ${fields.join(', ')} });`)(COUNT) as (b: Buffer, o: number) => Record<string | symbol, V>;
+      f = new Function('COUNT', 'readU64', `return (b, o) => ({ ${fields.join(', ')} });`)(COUNT, readU64) as (b: Buffer, o: number) => Record<string | symbol, V>;
       literals.set(n, f);
     }
     return f;
@@ -126,7 +127,7 @@ function namedArray<V extends number | bigint>(
       // anything longer (a newer kernel, or garbage) takes the generic loop.
       if (n <= names.length) return literalFor(n)(b, o) as Record<string, V>;
       const out: Record<string | symbol, V> = {};
-      for (let i = 0; i < n; i++) out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : b.readBigUInt64LE(o + i * 8)) as V;
+      for (let i = 0; i < n; i++) out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : readU64(b, o + i * 8)) as V;
       out[COUNT] = n as V;
       return { ...out } as Record<string, V>;
     },

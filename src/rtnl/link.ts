@@ -20,6 +20,7 @@ import {
   u32,
   u64,
   u8,
+  readU64,
   Policy,
   type AttrSetBase,
   type Codec,
@@ -77,7 +78,7 @@ export const uint: Codec<bigint> = {
       ctx.variant = 1;
       return BigInt(b.readUInt32LE(o));
     }
-    if (len === 8) return b.readBigUInt64LE(o);
+    if (len === 8) return readU64(b, o);
     return NOFIT;
   },
   encode: (w, v, variant) => {
