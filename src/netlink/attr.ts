@@ -100,7 +100,7 @@ export interface AttrSpec {
   readonly uapi: string;
   /** API (camelCase) name, e.g. 'mtu'. */
   readonly name: string;
-  readonly codec: Codec<any>;
+  readonly codec: Codec<unknown>;
   /** The attribute may repeat: the value is an array, one element per attribute. */
   readonly multi?: boolean;
   /** Set NLA_F_NESTED when encoding user input (default: the codec's). */
@@ -147,7 +147,7 @@ export type AttrOpts = Partial<Pick<AttrSpec, 'multi' | 'nestedFlag' | 'readOnly
 export function policy(
   name: string,
   consts: Record<string, number>,
-  list: Array<[uapi: string, name: string, codec: Codec<any>, opts?: AttrOpts]>,
+  list: Array<[uapi: string, name: string, codec: Codec<unknown>, opts?: AttrOpts]>,
 ): Policy {
   const specs: AttrSpec[] = list.map(([uapi, apiName, codec, opts]) => {
     const type = consts[uapi];

@@ -37,11 +37,12 @@ export interface MessageSchema<T extends object = Record<string, unknown>> {
   encode(w: Writer, obj: T): void;
 }
 
-const schemas = new Map<number, MessageSchema<any>>();
+// Decoded messages are plain attribute objects: every schema is stored under its record view.
+const schemas = new Map<number, MessageSchema>();
 
 /** Register a schema for message types. */
-export function registerSchema(types: number[], schema: MessageSchema<any>): void {
-  for (const t of types) schemas.set(t, schema);
+export function registerSchema<T extends object>(types: number[], schema: MessageSchema<T>): void {
+  for (const t of types) schemas.set(t, schema as unknown as MessageSchema);
 }
 
 /** Schema for an RTM_* type, if known. */
