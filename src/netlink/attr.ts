@@ -56,11 +56,18 @@ class Ctx implements DecodeCtx {
   variant = 0;
   uapi = '';
   private view: Record<string, unknown> | undefined;
+  private base = '';
   constructor(
     private readonly keys: string[],
     private readonly vals: unknown[],
-    private readonly base: string,
   ) {}
+  /** Start a new attribute set (contexts are pooled per nesting depth). */
+  reset(base: string): void {
+    this.base = base;
+    this.view = undefined;
+    this.variant = 0;
+    this.uapi = '';
+  }
   /** The siblings decoded so far, materialized only when a codec asks (IFLA_INFO_DATA asks for the kind). */
   get parent(): Record<string, unknown> {
     const v: Record<string, unknown> = (this.view ??= {});
@@ -180,7 +187,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
   // their parent's loop); `seen` maps an attribute type to its slot, valid
   // when stamped with this call's stamp.
   const d = depth++;
-  const sc = (scratch[d] ??= { keys: [], vals: [], seen: new Int32Array(NLA_TYPE_MASK + 1), slot: new Int32Array(NLA_TYPE_MASK + 1) });
+  const sc = (scratch[d] ??= { keys: [], vals: [], wire: [], seen: new Int32Array(NLA_TYPE_MASK + 1), slot: new Int32Array(NLA_TYPE_MASK + 1), ctx: undefined });
   try {
   const keys = sc.keys;
   const vals = sc.vals;
@@ -192,9 +199,13 @@ export function decodeAttrs<T = Record<string, unknown>>(
     for (const x of scratch) x.seen.fill(0);
     stamp = stampCounter = 1;
   }
-  const wire: number[] = [];
+  // The wire layout is gathered in pooled scratch too: most objects share
+  // their shape's frozen layout, so a copy is made only when it differs.
+  const wire = sc.wire;
+  wire.length = 0;
   let unknown: UnknownAttr[] | undefined;
-  const ctx = new Ctx(keys, vals, path);
+  const ctx = (sc.ctx ??= new Ctx(keys, vals));
+  ctx.reset(path);
   let node: ShapeNode | undefined = pol.shapes;
   while (end - off >= 4) {
     const len = buf.readUInt16LE(off);
@@ -249,13 +260,13 @@ export function decodeAttrs<T = Record<string, unknown>>(
     }
     // Objects of one shape nearly always have the same wire layout: share one
     // frozen copy instead of keeping an array per object (encodeAttrs only reads it).
-    return node.make(vals, sameWire(node.wire!, wire) ? (node.wire as number[]) : wire, unknown) as T;
+    return node.make(vals, sameWire(node.wire!, wire) ? (node.wire as number[]) : wire.slice(), unknown) as T;
   }
   // Shape cache full (adversarial or very varied input): build generically.
   const out: Record<string, unknown> = {};
   for (let i = 0; i < keys.length; i++) out[keys[i]!] = vals[i];
   if (unknown) out.unknown = unknown;
-  (out as Record<symbol, unknown>)[WIRE] = wire;
+  (out as Record<symbol, unknown>)[WIRE] = wire.slice();
   return { ...out } as T;
   } finally {
     depth--;
@@ -265,6 +276,8 @@ export function decodeAttrs<T = Record<string, unknown>>(
 interface Scratch {
   keys: string[];
   vals: unknown[];
+  wire: number[];
+  ctx: Ctx | undefined;
   seen: Int32Array;
   slot: Int32Array;
 }
