@@ -43,14 +43,24 @@ try {
     // warm-up (untimed): JIT the decoders once, as a long-running program would have
     const warm = await rtnl.links.list();
     if (warm.length !== ipCount) throw new Error(`library sees ${warm.length} links, ip sees ${ipCount}`);
+    const warmNoStats = await rtnl.links.list({ stats: false });
+    if (warmNoStats.length !== ipCount || warmNoStats.some((l) => l.afSpec !== undefined && "inet6" in l.afSpec && l.afSpec.inet6?.stats !== undefined)) throw new Error('list({ stats: false }) returned counters or a wrong count');
     const lib: number[] = [];
     const libOpen: number[] = [];
     const stream: number[] = [];
     const ipMs: number[] = [];
+    const ipParseMs: number[] = [];
+    const parseRatios: number[] = [];
     const ratios: number[] = [];
     const libCpu: number[] = [];
     const ipCpu: number[] = [];
     const cpuRatios: number[] = [];
+    // list({ stats: false }) (RTEXT_FILTER_SKIP_STATS: no per-link IPv6
+    // counters, which ip never shows), and ip -s (which adds the link counters).
+    const libNoStats: number[] = [];
+    const ipStatsMs: number[] = [];
+    const noStatsRatios: number[] = [];
+    const statsRatios: number[] = [];
     let ipBytes = 0;
     for (let run = 0; run < RUNS; run++) {
       const c0 = selfCpuMs();
@@ -74,14 +84,28 @@ try {
       }
       stream.push(msSince(t));
       if (n !== ipCount || withDetails < TOTAL - kinds.ifb!) throw new Error(`dump(): ${n} links (${withDetails} with linkInfo)`);
-      const ip = await spawnTimed('ip', ['-n', ns, '-j', '-d', 'link', 'show']);
+      const ip = await spawnTimed('ip', ['-n', ns, '-j', '-d', 'link', 'show'], undefined, { keep: true });
       ipMs.push(ip.ms);
+      // What a Node program that spawns ip must add to get objects: parse its JSON.
+      t = now();
+      const parsed = JSON.parse(ip.out!.toString('utf8')) as unknown[];
+      ipParseMs.push(ip.ms + msSince(t));
+      if (parsed.length !== ipCount) throw new Error(`ip printed ${parsed.length} links, expected ${ipCount}`);
+      parseRatios.push(ipParseMs[ipParseMs.length - 1]! / lib[lib.length - 1]!);
+      t = now();
+      const noStats = await rtnl.links.list({ stats: false });
+      libNoStats.push(msSince(t));
+      if (noStats.length !== ipCount) throw new Error('list({ stats: false }): wrong count');
+      const ipS = await spawnTimed('ip', ['-n', ns, '-s', '-j', '-d', 'link', 'show']);
+      ipStatsMs.push(ipS.ms);
+      noStatsRatios.push(ip.ms / libNoStats[libNoStats.length - 1]!);
+      statsRatios.push(ipS.ms / lib[lib.length - 1]!);
       ipBytes = ip.bytes;
       ipCpu.push(ip.cpuMs);
       ratios.push(ip.ms / lib[lib.length - 1]!);
       cpuRatios.push(ip.cpuMs / libCpu[libCpu.length - 1]!);
       console.log(
-        `  run ${run + 1}/${RUNS}: list() ${fmtMs(lib[run]!)} (cpu ${fmtMs(libCpu[run]!)}), open+list+close ${fmtMs(libOpen[run]!)}, dump() stream ${fmtMs(stream[run]!)}, ip -j -d link show ${fmtMs(ip.ms)} (cpu ${fmtMs(ip.cpuMs)})`,
+        `  run ${run + 1}/${RUNS}: list() ${fmtMs(lib[run]!)} (cpu ${fmtMs(libCpu[run]!)}), open+list+close ${fmtMs(libOpen[run]!)}, dump() stream ${fmtMs(stream[run]!)}, ip -j -d link show ${fmtMs(ip.ms)} (cpu ${fmtMs(ip.cpuMs)}), + JSON.parse ${fmtMs(ipParseMs[run]!)}; list({ stats: false }) ${fmtMs(libNoStats[run]!)}, ip -s -j -d link show ${fmtMs(ipStatsMs[run]!)}`,
       );
     }
     table([
@@ -90,17 +114,25 @@ try {
       ['library open + list() + close', fmtMs(median(libOpen)), ''],
       ['library for await links.dump()', fmtMs(median(stream)), ''],
       ['ip -j -d link show (spawned)', fmtMs(median(ipMs)), fmtMs(median(ipCpu))],
+      ['ip -j -d link show + JSON.parse in Node', fmtMs(median(ipParseMs)), ''],
+      ['library links.list({ stats: false })', fmtMs(median(libNoStats)), ''],
+      ['ip -s -j -d link show (spawned)', fmtMs(median(ipStatsMs)), ''],
     ]);
     const r = ratio(median(ratios), 1);
     const rc = ratio(median(cpuRatios), 1);
+    const rp = ratio(median(parseRatios), 1);
     console.log(`  ratio (median of per-run ratios): ip -j -d link show / links.list() = ${r}x wall, ${rc}x cpu (goal: >= 1, no slower than iproute2)`);
+    console.log(`  ratio with the JSON parsed into objects as a Node program must: (ip + JSON.parse) / links.list() = ${rp}x wall`);
+    const rns = ratio(median(noStatsRatios), 1);
+    const rs = ratio(median(statsRatios), 1);
+    console.log(`  ip -j -d / list({ stats: false }) = ${rns}x; ip -s -j -d (link counters printed too) / list() = ${rs}x`);
     writeResult('dump', {
       links: ipCount,
       kinds,
       ipJsonBytes: ipBytes,
-      medians: { listMs: median(lib), listCpuMs: median(libCpu), openListCloseMs: median(libOpen), dumpStreamMs: median(stream), ipJsonDetailsMs: median(ipMs), ipJsonDetailsCpuMs: median(ipCpu) },
-      ratios: { ipVsList: r, ipVsListCpu: rc },
-      samples: { listMs: lib, listCpuMs: libCpu, openListCloseMs: libOpen, dumpStreamMs: stream, ipJsonDetailsMs: ipMs, ipJsonDetailsCpuMs: ipCpu },
+      medians: { listMs: median(lib), listCpuMs: median(libCpu), openListCloseMs: median(libOpen), dumpStreamMs: median(stream), ipJsonDetailsMs: median(ipMs), ipJsonDetailsCpuMs: median(ipCpu), ipJsonDetailsParsedMs: median(ipParseMs), listNoStatsMs: median(libNoStats), ipStatsJsonDetailsMs: median(ipStatsMs) },
+      ratios: { ipVsList: r, ipVsListCpu: rc, ipParsedVsList: rp, ipVsListNoStats: rns, ipStatsVsList: rs },
+      samples: { listMs: lib, listCpuMs: libCpu, openListCloseMs: libOpen, dumpStreamMs: stream, ipJsonDetailsMs: ipMs, ipJsonDetailsCpuMs: ipCpu, ipJsonDetailsParsedMs: ipParseMs, listNoStatsMs: libNoStats, ipStatsJsonDetailsMs: ipStatsMs },
     });
   } finally {
     await rtnl.close();

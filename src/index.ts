@@ -163,6 +163,7 @@ export type { VrfOptions, VrfPortData } from './rtnl/kinds/vrf.js';
 export type { TunData } from './rtnl/kinds/tun.js';
 export type { VxcanData } from './rtnl/kinds/vxcan.js';
 export type { LinkAfSpec, LinkAfSpecOptions, Inet6Info, Inet6CacheInfo, AddrGenMode, BridgeAfSpec, BridgeVlanInfo, Ipv4Devconf, Ipv6Devconf } from './rtnl/afspec.js';
+export { setInet6StatsLayout, getInet6StatsLayout, kernelInet6StatsLayout, IPV6_STATS_NAMES, IPV6_STATS_NAMES_6_15, type Inet6StatsLayout } from './rtnl/afspec.js';
 export { BridgeVlans, type BridgeVlanEntry, type BridgeVlanSpec, type BridgeVlanListFilter } from './rtnl/bridge-vlans.js';
 export { decodeMessage, rtmName, schemaFor, registerSchema, type MessageSchema } from './rtnl/schema.js';
 export { NetlinkSocket, type SocketOptions, type NetnsRef, type RequestOptions, type DumpOptions, type SocketStats } from './netlink/socket.js';

@@ -69,20 +69,24 @@ export function sh(cmd: string, args: string[], input?: string): string {
  * to exit, and return its wall time in ms and its stdout size. Stdout is read
  * and discarded like a script piping it somewhere would.
  */
-export function spawnTimed(cmd: string, args: string[], input?: string): Promise<{ ms: number; bytes: number; cpuMs: number }> {
+export function spawnTimed(cmd: string, args: string[], input?: string, opts: { keep?: boolean } = {}): Promise<{ ms: number; bytes: number; cpuMs: number; out?: Buffer }> {
   return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
     const c0 = childrenCpuMs();
     const t0 = now();
     const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let bytes = 0;
     let err = '';
-    child.stdout!.on('data', (d: Buffer) => (bytes += d.length));
+    child.stdout!.on('data', (d: Buffer) => {
+      bytes += d.length;
+      if (opts.keep) chunks.push(d);
+    });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = msSince(t0);
       if (code !== 0) reject(new Error(`${cmd} ${args.slice(0, 8).join(' ')} exited ${code}: ${err.trim().slice(0, 500)}`));
-      else resolve({ ms, bytes, cpuMs: childrenCpuMs() - c0 });
+      else resolve({ ms, bytes, cpuMs: childrenCpuMs() - c0, ...(opts.keep ? { out: Buffer.concat(chunks) } : {}) });
     });
     if (input !== undefined) child.stdin!.end(input);
   });

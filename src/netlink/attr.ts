@@ -56,13 +56,10 @@ class Ctx implements DecodeCtx {
   variant = 0;
   uapi = '';
   private view: Record<string, unknown> | undefined;
-  private base = '';
-  constructor(
-    private readonly keys: string[],
-    private readonly vals: unknown[],
-  ) {}
+  private base: string | PathSource = '';
+  constructor(private readonly sc: Scratch) {}
   /** Start a new attribute set (contexts are pooled per nesting depth). */
-  reset(base: string): void {
+  reset(base: string | PathSource): void {
     this.base = base;
     this.view = undefined;
     this.variant = 0;
@@ -71,12 +68,25 @@ class Ctx implements DecodeCtx {
   /** The siblings decoded so far, materialized only when a codec asks (IFLA_INFO_DATA asks for the kind). */
   get parent(): Record<string, unknown> {
     const v: Record<string, unknown> = (this.view ??= {});
-    for (let i = 0; i < this.keys.length; i++) v[this.keys[i]!] = this.vals[i];
+    const { keys, vals, n } = this.sc;
+    for (let i = 0; i < n; i++) v[keys[i]!] = vals[i];
     return v;
   }
   get path(): string {
-    return this.base + '/' + this.uapi;
+    return pathOf(this.base) + '/' + this.uapi;
   }
+}
+
+/**
+ * Where an attribute set sits, for error messages: a string, or the parent's
+ * decode context, whose path is only built if an error needs it (nested sets
+ * are decoded synchronously inside their parent, so it is still current).
+ */
+export interface PathSource {
+  readonly path: string;
+}
+function pathOf(p: string | PathSource): string {
+  return typeof p === 'string' ? p : p.path;
 }
 
 /** Sentinel a codec returns when the payload does not fit it; the attribute is then kept raw. */
@@ -123,7 +133,7 @@ export class Policy {
   readonly byType: (AttrSpec | undefined)[] = [];
   readonly byName = new Map<string, AttrSpec>();
   /** Decoder bookkeeping: the trie of attribute sequences seen, each with a generated object constructor. */
-  readonly shapes: ShapeNode = { next: new Map() };
+  readonly shapes: ShapeNode = { next: new Map(), lastType: -1, lastNode: undefined };
   shapeCount = 0;
   constructor(
     /** Name of the space, e.g. 'IFLA_VXLAN'. */
@@ -175,7 +185,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
   off: number,
   end: number,
   pol: Policy,
-  path = pol.name,
+  path: string | PathSource = pol.name,
 ): T {
   // Values are gathered by position, then the object is built in one go by a
   // constructor generated for this exact sequence of attributes (cached in a
@@ -187,12 +197,15 @@ export function decodeAttrs<T = Record<string, unknown>>(
   // their parent's loop); `seen` maps an attribute type to its slot, valid
   // when stamped with this call's stamp.
   const d = depth++;
-  const sc = (scratch[d] ??= { keys: [], vals: [], wire: [], seen: new Int32Array(NLA_TYPE_MASK + 1), slot: new Int32Array(NLA_TYPE_MASK + 1), ctx: undefined });
+  // The scratch arrays are filled by index with explicit counts, never
+  // truncated: `arr.length = 0` would free their backing stores and every
+  // call would grow them again (a few KB of garbage per link).
+  const sc = (scratch[d] ??= newScratch());
   try {
   const keys = sc.keys;
   const vals = sc.vals;
-  keys.length = 0;
-  vals.length = 0;
+  let n = 0;
+  sc.n = 0;
   let stamp = (stampCounter = (stampCounter + 1) | 0);
   if (stamp === 0) {
     // wrapped after 2^32 calls: forget every old stamp
@@ -202,17 +215,17 @@ export function decodeAttrs<T = Record<string, unknown>>(
   // The wire layout is gathered in pooled scratch too: most objects share
   // their shape's frozen layout, so a copy is made only when it differs.
   const wire = sc.wire;
-  wire.length = 0;
+  let wn = 0;
   let unknown: UnknownAttr[] | undefined;
-  const ctx = (sc.ctx ??= new Ctx(keys, vals));
+  const ctx = sc.ctx;
   ctx.reset(path);
   let node: ShapeNode | undefined = pol.shapes;
   while (end - off >= 4) {
     const len = buf.readUInt16LE(off);
     const raw = buf.readUInt16LE(off + 2);
-    if (len < 4) throw new DecodeError(`attribute length ${len} is below the 4-byte header`, off, path);
+    if (len < 4) throw new DecodeError(`attribute length ${len} is below the 4-byte header`, off, pathOf(path));
     if (off + len > end) {
-      throw new DecodeError(`attribute type ${raw & NLA_TYPE_MASK} length ${len} runs past the end (${end - off} bytes left)`, off, path);
+      throw new DecodeError(`attribute type ${raw & NLA_TYPE_MASK} length ${len} runs past the end (${end - off} bytes left)`, off, pathOf(path));
     }
     const type = raw & NLA_TYPE_MASK;
     const spec = pol.byType[type];
@@ -228,45 +241,50 @@ export function decodeAttrs<T = Record<string, unknown>>(
           if (spec.multi) {
             if (!seenBefore) {
               sc.seen[type] = stamp;
-              sc.slot[type] = keys.length;
-              keys.push(spec.name);
-              vals.push([v]);
+              sc.slot[type] = n;
+              keys[n] = spec.name;
+              vals[n] = [v];
+              sc.n = ++n;
               node = node && shapeStep(pol, node, type);
             } else (vals[sc.slot[type]!] as unknown[]).push(v);
             stored = true;
           } else if (!seenBefore) {
             sc.seen[type] = stamp;
-            keys.push(spec.name);
-            vals.push(v);
+            keys[n] = spec.name;
+            vals[n] = v;
+            sc.n = ++n;
             node = node && shapeStep(pol, node, type);
             stored = true;
           }
-          if (stored) wire.push(raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT));
+          if (stored) wire[wn++] = raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT);
         }
       }
     }
     if (!stored) {
       (unknown ??= []).push({ type, flags: raw & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(off + 4, off + len) });
-      wire.push(raw | W_UNKNOWN);
+      wire[wn++] = raw | W_UNKNOWN;
     }
     off += (len + 3) & ~3;
   }
-  if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, path);
+  if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, pathOf(path));
   if (node !== undefined && (node.make !== undefined || makers < MAX_MAKERS)) {
     if (node.make === undefined) {
       makers++;
-      node.make = makeShape(keys);
-      node.wire = Object.freeze(wire.slice());
+      node.make = makeShape(keys.slice(0, n));
+      node.wire = Object.freeze(wire.slice(0, wn));
     }
     // Objects of one shape nearly always have the same wire layout: share one
     // frozen copy instead of keeping an array per object (encodeAttrs only reads it).
-    return node.make(vals, sameWire(node.wire!, wire) ? (node.wire as number[]) : wire.slice(), unknown) as T;
+    const obj = node.make(vals, sameWire(node.wire!, wire, wn) ? (node.wire as number[]) : wire.slice(0, wn), unknown) as T;
+    vals.fill(undefined, 0, n); // hold no references to decoded values
+    return obj;
   }
   // Shape cache full (adversarial or very varied input): build generically.
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i++) out[keys[i]!] = vals[i];
+  for (let i = 0; i < n; i++) out[keys[i]!] = vals[i];
+  vals.fill(undefined, 0, n);
   if (unknown) out.unknown = unknown;
-  (out as Record<symbol, unknown>)[WIRE] = wire.slice();
+  (out as Record<symbol, unknown>)[WIRE] = wire.slice(0, wn);
   return { ...out } as T;
   } finally {
     depth--;
@@ -276,10 +294,17 @@ export function decodeAttrs<T = Record<string, unknown>>(
 interface Scratch {
   keys: string[];
   vals: unknown[];
+  /** Entries of keys/vals in use by the current call. */
+  n: number;
   wire: number[];
-  ctx: Ctx | undefined;
+  ctx: Ctx;
   seen: Int32Array;
   slot: Int32Array;
+}
+function newScratch(): Scratch {
+  const sc = { keys: [], vals: [], n: 0, wire: [], seen: new Int32Array(NLA_TYPE_MASK + 1), slot: new Int32Array(NLA_TYPE_MASK + 1) } as unknown as Scratch;
+  sc.ctx = new Ctx(sc);
+  return sc;
 }
 const scratch: Scratch[] = [];
 let depth = 0;
@@ -288,14 +313,17 @@ let stampCounter = 0;
 /** A node of a policy's shape trie: one per distinct sequence of decoded attribute types. */
 export interface ShapeNode {
   next: Map<number, ShapeNode>;
+  /** The transition taken last (checked before `next`). */
+  lastType?: number;
+  lastNode?: ShapeNode;
   make?: (vals: unknown[], wire: number[], unknown: UnknownAttr[] | undefined) => Record<string, unknown>;
   /** The wire layout of the first object of this shape, shared by the ones that match it. */
   wire?: readonly number[];
 }
 
-function sameWire(a: readonly number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameWire(a: readonly number[], b: number[], bn: number): boolean {
+  if (a.length !== bn) return false;
+  for (let i = 0; i < bn; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -310,13 +338,18 @@ const MAX_MAKERS = 256;
 let makers = 0;
 
 function shapeStep(pol: Policy, node: ShapeNode, type: number): ShapeNode | undefined {
+  // Most nodes have one successor (a kernel sends attributes in a fixed
+  // order): the last transition taken is checked before the map.
+  if (node.lastType === type) return node.lastNode;
   let n = node.next.get(type);
   if (n === undefined) {
     if (pol.shapeCount >= MAX_SHAPES) return undefined;
     pol.shapeCount++;
-    n = { next: new Map() };
+    n = { next: new Map(), lastType: -1, lastNode: undefined };
     node.next.set(type, n);
   }
+  node.lastType = type;
+  node.lastNode = n;
   return n;
 }
 
@@ -971,7 +1004,7 @@ export function nested(pol: Policy | (() => Policy) | ((parent: Record<string, u
       // Only policies chosen from siblings (IFLA_INFO_DATA by IFLA_INFO_KIND) need the parent object.
       const p = isFn ? (needsParent ? policyFor(ctx.parent) : (pol as () => Policy | undefined)()) : (pol as Policy);
       if (!p) return NOFIT;
-      return decodeAttrs(b, o, o + len, p, ctx.path);
+      return decodeAttrs(b, o, o + len, p, ctx);
     },
     encode: (w, v, variant, parent) => {
       const p = policyFor(parent);

@@ -217,6 +217,15 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** Format link-layer address bytes as lower-case "aa:bb:cc". */
 export function formatMac(b: Uint8Array, off = 0, len = b.length - off): string {
+  // Hot path (every link has two or three of these): an Ethernet address is
+  // built as one flat string from character codes, not by 11 concatenations.
+  if (len === 6) {
+    const a = b[off]!, c = b[off + 1]!, d = b[off + 2]!, e = b[off + 3]!, f = b[off + 4]!, g = b[off + 5]!;
+    return String.fromCharCode(
+      HEXC[a >> 4]!, HEXC[a & 15]!, 58, HEXC[c >> 4]!, HEXC[c & 15]!, 58, HEXC[d >> 4]!, HEXC[d & 15]!, 58,
+      HEXC[e >> 4]!, HEXC[e & 15]!, 58, HEXC[f >> 4]!, HEXC[f & 15]!, 58, HEXC[g >> 4]!, HEXC[g & 15]!,
+    );
+  }
   let s = '';
   for (let i = 0; i < len; i++) {
     if (i) s += ':';
@@ -224,6 +233,8 @@ export function formatMac(b: Uint8Array, off = 0, len = b.length - off): string 
   }
   return s;
 }
+/** Character codes of '0'..'9', 'a'..'f'. */
+const HEXC = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
 
 export function describe(v: unknown): string {
   if (v === null) return 'null';

@@ -31,6 +31,7 @@ import {
   type Codec,
   type Policy,
 } from '../netlink/attr.js';
+import { release as osRelease } from 'node:os';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/constants.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
@@ -64,7 +65,10 @@ export const IPV4_DEVCONF_NAMES: readonly string[] = namesFrom('IPV4_DEVCONF_', 
 /** IPv6 devconf names (DEVCONF_*, camelCase): index i is devconf i, e.g. forwarding, disableIpv6, acceptRa. */
 export const IPV6_DEVCONF_NAMES: readonly string[] = namesFrom('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING });
 
-/** IPSTATS_MIB_* (linux/snmp.h) in order, named like /proc/net/snmp6. */
+/**
+ * IPSTATS_MIB_* (linux/snmp.h) in the order of kernels before 6.15, named like
+ * /proc/net/snmp6 (`outTransmits`, IPSTATS_MIB_OUTPKTS, exists from 6.3 on).
+ */
 export const IPV6_STATS_NAMES: readonly string[] = [
   'num', 'inReceives', 'inOctets', 'inDelivers', 'outForwDatagrams', 'outRequests', 'outOctets', 'inHdrErrors',
   'inTooBigErrors', 'inNoRoutes', 'inAddrErrors', 'inUnknownProtos', 'inTruncatedPkts', 'inDiscards', 'outDiscards',
@@ -72,6 +76,44 @@ export const IPV6_STATS_NAMES: readonly string[] = [
   'inMcastPkts', 'outMcastPkts', 'inBcastPkts', 'outBcastPkts', 'inMcastOctets', 'outMcastOctets', 'inBcastOctets',
   'outBcastOctets', 'inCsumErrors', 'inNoECTPkts', 'inECT1Pkts', 'inECT0Pkts', 'inCEPkts', 'reasmOverlaps', 'outTransmits',
 ];
+/**
+ * IPSTATS_MIB_* from Linux 6.15 on: the fast-path counters were moved to the
+ * front of the enum ("net: snmp: reorder IPSTATS_MIB_* fields", 2025), which
+ * changed the layout of IFLA_INET6_STATS without changing its size (38).
+ */
+export const IPV6_STATS_NAMES_6_15: readonly string[] = [
+  'num', 'inReceives', 'inOctets', 'inDelivers', 'inNoECTPkts', 'inECT1Pkts', 'inECT0Pkts', 'inCEPkts',
+  'outRequests', 'outTransmits', 'outOctets', 'outForwDatagrams', 'inHdrErrors', 'inTooBigErrors', 'inNoRoutes',
+  'inAddrErrors', 'inUnknownProtos', 'inTruncatedPkts', 'inDiscards', 'outDiscards', 'outNoRoutes', 'reasmTimeout',
+  'reasmReqds', 'reasmOKs', 'reasmFails', 'fragOKs', 'fragFails', 'fragCreates', 'inMcastPkts', 'outMcastPkts',
+  'inBcastPkts', 'outBcastPkts', 'inMcastOctets', 'outMcastOctets', 'inBcastOctets', 'outBcastOctets', 'inCsumErrors',
+  'reasmOverlaps',
+];
+/** Which IFLA_INET6_STATS layout a 38-entry array is read with: the kernel's since 6.15, or the one before. */
+export type Inet6StatsLayout = 'legacy' | '6.15';
+
+/** The layout of the running kernel, from its release string (`uname -r`). */
+export function kernelInet6StatsLayout(release: string = osRelease()): Inet6StatsLayout {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!m) return '6.15';
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  return major > 6 || (major === 6 && minor >= 15) ? '6.15' : 'legacy';
+}
+let inet6StatsLayout: Inet6StatsLayout = kernelInet6StatsLayout();
+/**
+ * Read (and write) IFLA_INET6_STATS in this layout. The default is the
+ * running kernel's; set it when decoding a capture taken on a kernel of the
+ * other side of 6.15. Arrays of 37 entries (kernels before 6.3) always use the
+ * legacy order.
+ */
+export function setInet6StatsLayout(layout: Inet6StatsLayout): void {
+  if (layout !== 'legacy' && layout !== '6.15') throw new ArgumentError('layout', `expected 'legacy' or '6.15', got ${describe(layout)}`);
+  inet6StatsLayout = layout;
+}
+export function getInet6StatsLayout(): Inet6StatsLayout {
+  return inet6StatsLayout;
+}
 /** ICMP6_MIB_* (linux/snmp.h) in order. */
 export const ICMP6_STATS_NAMES: readonly string[] = ['num', 'inMsgs', 'inErrors', 'outMsgs', 'outErrors', 'inCsumErrors', 'ratelimitHost'];
 
@@ -195,11 +237,26 @@ const cacheinfo = struct<Inet6CacheInfo>('ifla_cacheinfo', [
   ['retransTime', 'u32'],
 ]);
 
+/** IFLA_INET6_STATS: the array's names follow the kernel's layout (see {@link setInet6StatsLayout}). */
+function inet6Stats(): Codec<Record<string, bigint>> {
+  const legacy = namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES, 8, 'mib');
+  const v615 = namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES_6_15, 8, 'mib');
+  return {
+    name: 'IPSTATS_MIB',
+    decode: (b, o, len, ctx) => (inet6StatsLayout === '6.15' && len >= 38 * 8 ? v615 : legacy).decode(b, o, len, ctx),
+    encode: (w, v, variant, p) => {
+      const n = (v as Record<symbol, unknown>)[COUNT] as number | undefined;
+      (inet6StatsLayout === '6.15' && (n === undefined || n >= 38) ? v615 : legacy).encode(w, v, variant, p);
+    },
+    check: (v, f, p) => (inet6StatsLayout === '6.15' ? v615 : legacy).check(v, f, p),
+  };
+}
+
 const ro = { readOnly: true } as const;
 export const inet6Policy = policy('IFLA_INET6', UAPI, [
   ['IFLA_INET6_FLAGS', 'flags', u32, ro],
   ['IFLA_INET6_CONF', 'conf', namedArray<number>('DEVCONF', IPV6_DEVCONF_NAMES, 4, 'devconf'), ro],
-  ['IFLA_INET6_STATS', 'stats', namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES, 8, 'mib'), ro],
+  ['IFLA_INET6_STATS', 'stats', inet6Stats(), ro],
   ['IFLA_INET6_MCAST', 'mcast', binary, ro],
   ['IFLA_INET6_CACHEINFO', 'cacheinfo', cacheinfo, ro],
   ['IFLA_INET6_ICMP6STATS', 'icmp6stats', namedArray<bigint>('ICMP6_MIB', ICMP6_STATS_NAMES, 8, 'mib'), ro],

@@ -110,6 +110,13 @@ export interface LinkListFilter {
   kind?: string;
   /** Message family: 0 (default) or AF_BRIDGE (7) for bridge port details. */
   family?: number;
+  /**
+   * `false` sets RTEXT_FILTER_SKIP_STATS: the kernel leaves out the per-link
+   * IPv6 counters (`afSpec.inet6.stats` and `icmp6stats`, 45 u64 values a
+   * link) and SR-IOV VF counters; `stats`/`stats64` are still sent. Less
+   * work for the kernel and the decoder when those are not wanted. Default `true`.
+   */
+  stats?: boolean;
 }
 
 const FLAG_OPTS: Array<[key: keyof LinkCommonOptions, bit: number, invert: boolean]> = [
@@ -165,7 +172,9 @@ export class Links {
 
   private async dumpBody(filter: LinkListFilter): Promise<(w: Writer) => void> {
     if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new ArgumentError('filter', `expected an object, got ${describe(filter)}`);
-    for (const k of Object.keys(filter)) if (!['master', 'kind', 'family'].includes(k)) throw new ArgumentError(`filter.${k}`, 'unknown filter (known: master, kind, family)');
+    for (const k of Object.keys(filter)) if (!['master', 'kind', 'family', 'stats'].includes(k)) throw new ArgumentError(`filter.${k}`, 'unknown filter (known: master, kind, family, stats)');
+    if (filter.stats !== undefined && typeof filter.stats !== 'boolean') throw new ArgumentError('filter.stats', `expected a boolean, got ${describe(filter.stats)}`);
+    const skipStats = filter.stats === false ? U.RTEXT_FILTER_SKIP_STATS : 0;
     const family = filter.family ?? 0;
     if (!Number.isInteger(family) || family < 0 || family > 255) throw new ArgumentError('filter.family', 'expected 0..255');
     if (filter.kind !== undefined && (typeof filter.kind !== 'string' || !filter.kind)) throw new ArgumentError('filter.kind', 'expected a kind name');
@@ -173,7 +182,7 @@ export class Links {
     return (w) => {
       writeIfInfoMsg(w, { family });
       // AF_INET6 link dumps (inet6_dump_ifinfo) take no attributes under strict checking
-      if (family !== AF_INET6) w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | (family === AF_BRIDGE ? U.RTEXT_FILTER_BRVLAN : 0));
+      if (family !== AF_INET6) w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | skipStats | (family === AF_BRIDGE ? U.RTEXT_FILTER_BRVLAN : 0));
       if (master !== undefined) w.attrU32(U.IFLA_MASTER, master);
       if (filter.kind !== undefined) {
         const s = w.attrStart(U.IFLA_LINKINFO);
@@ -183,9 +192,15 @@ export class Links {
     };
   }
 
-  /** One link by name (or alternative name) or index. Rejects with NetlinkError ENODEV if absent. */
-  async get(ref: LinkRef): Promise<Link> {
+  /**
+   * One link by name (or alternative name) or index. Rejects with NetlinkError ENODEV if absent.
+   * `{ stats: false }` leaves the counters out, as in {@link LinkListFilter.stats}.
+   */
+  async get(ref: LinkRef, opts: { stats?: boolean } = {}): Promise<Link> {
     const r = checkRef(ref, 'link');
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ArgumentError('opts', `expected an object, got ${describe(opts)}`);
+    for (const k of Object.keys(opts)) if (k !== 'stats') throw new ArgumentError(`opts.${k}`, 'unknown option (known: stats)');
+    if (opts.stats !== undefined && typeof opts.stats !== 'boolean') throw new ArgumentError('opts.stats', `expected a boolean, got ${describe(opts.stats)}`);
     const replies = await this.sock.request(
       U.RTM_GETLINK,
       (w) => {
@@ -194,7 +209,7 @@ export class Links {
           if (Buffer.byteLength(r) > 15) w.attrString(U.IFLA_ALT_IFNAME, r);
           else w.attrString(U.IFLA_IFNAME, r);
         }
-        w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF);
+        w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | (opts.stats === false ? U.RTEXT_FILTER_SKIP_STATS : 0));
       },
       { what: `links.get ${r}` },
     );

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rtnl, NetlinkError, ArgumentError, type Link } from '../../src/index.js';
-import { ktest, withNetns, ipJson, ip, createNs, destroyNs } from '../helpers.js';
+import { ktest, withNetns, ipJson, ip, sh, createNs, destroyNs } from '../helpers.js';
 import { rejectsA, rejectsEachBeforeSending, type BadCall } from '../expect.js';
 
 interface IpLink {
@@ -243,6 +243,51 @@ ktest(test, 'kernel errors are NetlinkError with errno name, request and extack 
       assert.equal(e4.code, 'EINVAL');
       // the kernel names the attribute: the offset is mapped back onto our request
       if (e4.extack.offset !== undefined) assert.equal(e4.extack.attributePath, 'IFLA_MTU');
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+ktest(test, 'stats: false (RTEXT_FILTER_SKIP_STATS) leaves the IPv6 counters out; with them they equal /proc/net/dev_snmp6', async () => {
+  await withNetns(1, async (ns) => {
+    ip(ns, 'link', 'set', 'lo', 'up');
+    sh('ip', ['netns', 'exec', ns, 'ping', '-6', '-c', '3', '-i', '0.2', '-q', '::1']);
+    const r = await Rtnl.open({ netns: ns });
+    try {
+      // the kernel's own text view of the same counters (read before and after: they must bracket ours)
+      const snmp6 = (): Record<string, bigint> =>
+        Object.fromEntries(
+          sh('ip', ['netns', 'exec', ns, 'cat', '/proc/net/dev_snmp6/lo'])
+            .trim()
+            .split('\n')
+            .map((l) => l.trim().split(/\s+/))
+            .map(([k, v]) => [k!, BigInt(v!)]),
+        );
+      const before = snmp6();
+      const [full] = await r.links.list();
+      const after = snmp6();
+      const inet6 = full!.afSpec && 'inet6' in full!.afSpec ? full!.afSpec.inet6 : undefined;
+      assert.ok(inet6?.stats && inet6.icmp6stats, 'a full dump carries IFLA_INET6_STATS and ICMP6STATS');
+      const st = inet6!.stats as Record<string, bigint>;
+      const ic = inet6!.icmp6stats as Record<string, bigint>;
+      assert.ok(before.Ip6InReceives! >= 6n, `ping sent traffic over ::1 (${before.Ip6InReceives})`);
+      for (const [ours, theirs] of [[st.inReceives, 'Ip6InReceives'], [st.outRequests, 'Ip6OutRequests'], [ic.inMsgs, 'Icmp6InMsgs'], [ic.outMsgs, 'Icmp6OutMsgs']] as const) {
+        assert.ok(ours! >= before[theirs]! && ours! <= after[theirs]!, `${theirs}: ${before[theirs]} <= ${ours} <= ${after[theirs]}`);
+      }
+      const [brief] = await r.links.list({ stats: false });
+      const bInet6 = brief!.afSpec && 'inet6' in brief!.afSpec ? brief!.afSpec.inet6 : undefined;
+      assert.ok(bInet6?.conf, 'devconf is still there');
+      assert.is(bInet6!.stats, undefined, 'no IPv6 counters');
+      assert.is(bInet6!.icmp6stats, undefined, 'no ICMPv6 counters');
+      assert.is(brief!.mtu, full!.mtu);
+      const one = await r.links.get('lo', { stats: false });
+      assert.is(one.afSpec && 'inet6' in one.afSpec ? one.afSpec.inet6?.stats : 'absent', undefined, 'get() honours stats: false');
+      await rejectsEachBeforeSending(r.socket, [
+        [() => r.links.list({ stats: 'no' } as never), 'filter.stats'],
+        [() => r.links.get('lo', { stats: 1 } as never), 'opts.stats'],
+        [() => r.links.get('lo', { counters: false } as never), 'opts.counters'],
+      ]);
     } finally {
       await r.close();
     }
