@@ -147,12 +147,15 @@ function namedArray<V extends number | bigint>(
   // generated per entry count builds the object as one literal with fixed
   // keys, so every object shares one fast V8 shape (computed-key stores on
   // an empty object go to dictionary mode past a dozen keys, and cost GC).
-  const read = width === 4 ? 'b.readInt32LE' : 'readU64';
+  // Reads are inlined as byte loads: the payload length was checked once, and
+  // Buffer#readInt32LE validates its offset on every call.
+  const read = (at: string): string =>
+    width === 4 ? `(b[${at}] | (b[${at} + 1] << 8) | (b[${at} + 2] << 16) | (b[${at} + 3] << 24))` : `readU64(b, ${at})`;
   const literals = new Map<number, (b: Buffer, o: number) => Record<string | symbol, V>>();
   const literalFor = (n: number): ((b: Buffer, o: number) => Record<string | symbol, V>) => {
     let f = literals.get(n);
     if (!f) {
-      const fields = Array.from({ length: n }, (_, i) => `${JSON.stringify(keyAt(i))}: ${read}(${width === 4 ? '' : 'b, '}o + ${i * width})`);
+      const fields = Array.from({ length: n }, (_, i) => `${JSON.stringify(keyAt(i))}: ${read(`o + ${i * width}`)}`);
       fields.push(`[COUNT]: ${n}`);
       f = new Function('COUNT', 'readU64', `return (b, o) => ({ ${fields.join(', ')} });`)(COUNT, readU64) as (b: Buffer, o: number) => Record<string | symbol, V>;
       literals.set(n, f);
