@@ -212,17 +212,18 @@ export function decodeAttrs<T = Record<string, unknown>>(
     for (const x of scratch) x.seen.fill(0);
     stamp = stampCounter = 1;
   }
-  // The wire layout is gathered in pooled scratch too: most objects share
-  // their shape's frozen layout, so a copy is made only when it differs.
+  // The wire layout is gathered in pooled scratch too: it is copied only
+  // for a new shape (its frozen layout) or when the shape cache is full.
   const wire = sc.wire;
   let wn = 0;
   let unknown: UnknownAttr[] | undefined;
   const ctx = sc.ctx;
   ctx.reset(path);
   let node: ShapeNode | undefined = pol.shapes;
+  if (off < 0 || end > buf.length) throw new DecodeError(`attributes [${off}, ${end}) lie outside a ${buf.length}-byte buffer`, off, pathOf(path));
   while (end - off >= 4) {
-    const len = buf.readUInt16LE(off);
-    const raw = buf.readUInt16LE(off + 2);
+    const len = buf[off]! | (buf[off + 1]! << 8);
+    const raw = buf[off + 2]! | (buf[off + 3]! << 8);
     if (len < 4) throw new DecodeError(`attribute length ${len} is below the 4-byte header`, off, pathOf(path));
     if (off + len > end) {
       throw new DecodeError(`attribute type ${raw & NLA_TYPE_MASK} length ${len} runs past the end (${end - off} bytes left)`, off, pathOf(path));
@@ -230,6 +231,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
     const type = raw & NLA_TYPE_MASK;
     const spec = pol.byType[type];
     let stored = false;
+    let entry = 0;
     if (spec !== undefined) {
       const c = spec.codec;
       if (c.size === undefined || c.size === len - 4) {
@@ -245,7 +247,6 @@ export function decodeAttrs<T = Record<string, unknown>>(
               keys[n] = spec.name;
               vals[n] = [v];
               sc.n = ++n;
-              node = node && shapeStep(pol, node, type);
             } else (vals[sc.slot[type]!] as unknown[]).push(v);
             stored = true;
           } else if (!seenBefore) {
@@ -253,31 +254,37 @@ export function decodeAttrs<T = Record<string, unknown>>(
             keys[n] = spec.name;
             vals[n] = v;
             sc.n = ++n;
-            node = node && shapeStep(pol, node, type);
             stored = true;
           }
-          if (stored) wire[wn++] = raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT);
+          if (stored) entry = raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT);
         }
       }
     }
     if (!stored) {
       (unknown ??= []).push({ type, flags: raw & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(off + 4, off + len) });
-      wire[wn++] = raw | W_UNKNOWN;
+      entry = raw | W_UNKNOWN;
     }
+    wire[wn++] = entry;
+    // The trie is keyed by whole wire entries (type, flags, variant, kept
+    // raw or not): reaching a node means the layout is the node's, and with
+    // it the keys, so objects of a node share its maker and frozen layout.
+    node = node && shapeStep(pol, node, entry);
     off += (len + 3) & ~3;
   }
   if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, pathOf(path));
-  if (node !== undefined && (node.make !== undefined || makers < MAX_MAKERS)) {
+  if (node !== undefined) {
     if (node.make === undefined) {
-      makers++;
-      node.make = makeShape(keys.slice(0, n));
-      node.wire = Object.freeze(wire.slice(0, wn));
+      const make = makerFor(keys, n);
+      if (make !== undefined) {
+        node.make = make;
+        node.wire = Object.freeze(wire.slice(0, wn));
+      }
     }
-    // Objects of one shape nearly always have the same wire layout: share one
-    // frozen copy instead of keeping an array per object (encodeAttrs only reads it).
-    const obj = node.make(vals, sameWire(node.wire!, wire, wn) ? (node.wire as number[]) : wire.slice(0, wn), unknown) as T;
-    vals.fill(undefined, 0, n); // hold no references to decoded values
-    return obj;
+    if (node.make !== undefined) {
+      const obj = node.make(vals, node.wire as number[], unknown) as T;
+      vals.fill(undefined, 0, n); // hold no references to decoded values
+      return obj;
+    }
   }
   // Shape cache full (adversarial or very varied input): build generically.
   const out: Record<string, unknown> = {};
@@ -317,15 +324,10 @@ export interface ShapeNode {
   lastType?: number;
   lastNode?: ShapeNode;
   make?: (vals: unknown[], wire: number[], unknown: UnknownAttr[] | undefined) => Record<string, unknown>;
-  /** The wire layout of the first object of this shape, shared by the ones that match it. */
+  /** The wire layout every object of this node has (the trie path is the layout), shared by them. */
   wire?: readonly number[];
 }
 
-function sameWire(a: readonly number[], b: number[], bn: number): boolean {
-  if (a.length !== bn) return false;
-  for (let i = 0; i < bn; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * Bounds on the shape caches, so odd or hostile input cannot grow memory:
@@ -351,6 +353,21 @@ function shapeStep(pol: Policy, node: ShapeNode, type: number): ShapeNode | unde
   node.lastType = type;
   node.lastNode = n;
   return n;
+}
+
+/** Makers by key list: trie nodes that differ only in layout (a repeated or a raw-kept attribute) share one. */
+const makerCache = new Map<string, NonNullable<ShapeNode['make']>>();
+function makerFor(keys: string[], n: number): ShapeNode['make'] {
+  const ks = keys.slice(0, n);
+  const id = ks.join('\0');
+  let m = makerCache.get(id);
+  if (m === undefined) {
+    if (makers >= MAX_MAKERS) return undefined;
+    makers++;
+    m = makeShape(ks);
+    makerCache.set(id, m);
+  }
+  return m;
 }
 
 function makeShape(keys: string[]): NonNullable<ShapeNode['make']> {
@@ -577,14 +594,14 @@ export const u8: Codec<number> = {
 export const u16: Codec<number> = {
   name: 'u16',
   size: 2,
-  decode: (b, o) => b.readUInt16LE(o),
+  decode: (b, o) => b[o]! | (b[o + 1]! << 8), // size checked by the caller: byte loads, no per-call validation
   encode: (w, v) => w.u16(v),
   check: intCheck('u16', 0, 0xffff),
 };
 export const u32: Codec<number> = {
   name: 'u32',
   size: 4,
-  decode: (b, o) => b.readUInt32LE(o),
+  decode: (b, o) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000,
   encode: (w, v) => w.u32(v),
   check: intCheck('u32', 0, 0xffffffff),
 };
@@ -605,7 +622,7 @@ export const s16: Codec<number> = {
 export const s32: Codec<number> = {
   name: 's32',
   size: 4,
-  decode: (b, o) => b.readInt32LE(o),
+  decode: (b, o) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24),
   encode: (w, v) => w.s32(v),
   check: intCheck('s32', -2147483648, 2147483647),
 };
