@@ -14,6 +14,7 @@ import * as U from '../rtnl/uapi.js';
 import type { MonitorEvent } from '../rtnl/monitor.js';
 import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
 import { CaptureFormatError } from '../pcap/reader.js';
+import { setInet6StatsLayout, type Inet6StatsLayout } from '../rtnl/afspec.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
 import { formatLink, formatRouteMessage, isoNs, toJson, type FormatOptions, type NameCache } from './format.js';
 
@@ -118,6 +119,10 @@ with their headers and payload bytes.
 
 ${COMMON.split('\n').slice(1).join('\n')}
 
+  --inet6-stats L read per-link IPv6 counters (IFLA_INET6_STATS) in the
+                  order of the kernel that made the capture: legacy (before
+                  6.15) or 6.15 (default: the running kernel's)
+
 With --json, one JSON object per line per frame (JSON Lines):
   {"frame":1, "time":"...", "family":0, "familyName":"NETLINK_ROUTE",
    "messages":[{"typeName":"RTM_NEWLINK", "seq":..., "object":{"name":"lo", ...}}]}`,
@@ -129,6 +134,7 @@ hex from stdin).
 
   --family F      netlink family: route (default), generic, sock_diag,
                   netfilter, xfrm, audit, ... or a number
+  --inet6-stats L IFLA_INET6_STATS order: legacy (kernels before 6.15) or 6.15
 ${COMMON.split('\n').slice(1).join('\n')}`,
 };
 
@@ -146,6 +152,8 @@ interface Args {
   rcvbuf?: number;
   count?: number;
   nlFamily: number;
+  /** --inet6-stats: the IFLA_INET6_STATS layout of the kernel that made the capture. */
+  inet6Stats?: Inet6StatsLayout;
   positional: string[];
 }
 
@@ -156,8 +164,8 @@ const ALLOWED: Record<string, string[]> = {
   neigh: ['netns', 'json', 'details', 'ipfamily'],
   rule: ['netns', 'json', 'details', 'ipfamily'],
   monitor: ['netns', 'json', 'details', 'resync', 'rcvbuf', 'count'],
-  pcap: ['json', 'details'],
-  hex: ['json', 'details', 'family'],
+  pcap: ['json', 'details', 'inet6stats'],
+  hex: ['json', 'details', 'family', 'inet6stats'],
 };
 
 function positiveInt(v: string | undefined, opt: string, cmd: string): number {
@@ -232,6 +240,13 @@ export function parseArgs(argv: string[]): Args {
         a.nlFamily = n;
         break;
       }
+      case '--inet6-stats': {
+        need(x, 'inet6stats');
+        const v = argv[++i];
+        if (v !== 'legacy' && v !== '6.15') throw new UsageError(`--inet6-stats: expected legacy (kernels before 6.15) or 6.15, got ${v === undefined ? 'nothing' : `"${v}"`}`, command);
+        a.inet6Stats = v;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${x}`, command);
     }
@@ -295,8 +310,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       case 'monitor':
         return await monitorCommand(args, io);
       case 'pcap':
+        if (args.inet6Stats) setInet6StatsLayout(args.inet6Stats);
         return await pcapCommand(args, io);
       case 'hex':
+        if (args.inet6Stats) setInet6StatsLayout(args.inet6Stats);
         return await hexCommand(args, io);
       default:
         throw new UsageError(`unknown command "${args.command}"`);

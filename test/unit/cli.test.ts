@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { main, parseHex, type CliIo } from '../../src/cli/main.js';
 import { Writer } from '../../src/netlink/writer.js';
 import * as U from '../../src/rtnl/uapi.js';
+import { getInet6StatsLayout, setInet6StatsLayout } from '../../src/rtnl/afspec.js';
 import { skip } from '../helpers.js';
 import { corpusFile, corpusMissing, repoRoot } from '../corpus.js';
 
@@ -108,6 +109,39 @@ test('usage: no command, unknown command/option, option of another command, miss
   const top = await run('--help');
   assert.is(top.code, 0);
   assert.match(top.out.join('\n'), /exit codes: 0 success, 1 runtime error.*2 bad usage/);
+});
+
+test('hex --inet6-stats: per-link IPv6 counters by the capturing kernel\'s layout; a bad layout exits 2', async () => {
+  const w = new Writer();
+  const s = w.msgStart(U.RTM_NEWLINK, 0, 1, 0);
+  w.zero(16);
+  w.attrString(U.IFLA_IFNAME, 'x0');
+  const af = w.nestStart(U.IFLA_AF_SPEC);
+  const i6 = w.nestStart(10 /* AF_INET6 */);
+  const st = w.attrStart(U.IFLA_INET6_STATS);
+  for (let i = 0; i < 38; i++) w.u64(i === 0 ? 38 : 1000 + i);
+  w.attrEnd(st);
+  w.attrEnd(i6);
+  w.attrEnd(af);
+  w.msgEnd(s);
+  const hex = w.toBuffer().toString('hex');
+  const stats = async (layout: string): Promise<Record<string, number>> => {
+    const r = await run('hex', '--json', '--inet6-stats', layout, hex);
+    assert.is(r.code, 0, r.err);
+    return JSON.parse(r.out[0]!).object.afSpec.inet6.stats;
+  };
+  const saved = getInet6StatsLayout();
+  try {
+    assert.is((await stats('legacy')).outForwDatagrams, 1004);
+    assert.is((await stats('6.15')).inNoECTPkts, 1004);
+    assert.is((await stats('6.15')).outForwDatagrams, 1011);
+  } finally {
+    setInet6StatsLayout(saved);
+  }
+  const bad = await run('hex', '--inet6-stats', '6.2', hex);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--inet6-stats: expected legacy/);
+  assert.match((await run('link', '--inet6-stats', 'legacy')).err, /does not apply to "link"/);
 });
 
 test('pcap: unreadable files exit 1 with the reason', async () => {
