@@ -420,54 +420,71 @@ function defaultRaw(spec: AttrSpec): number {
  * re-encoded); validate user input with {@link checkAttrs} first.
  */
 export function encodeAttrs(w: Writer, pol: Policy, obj: Record<string, unknown>): void {
-  const wire = (obj as Record<symbol, unknown>)[WIRE] as number[] | undefined;
-  const unknown = obj.unknown as UnknownAttr[] | undefined;
-  let ui = 0;
-  let done: Set<string> | undefined;
-  let counts: Map<string, number> | undefined;
-  if (wire !== undefined) {
-    done = new Set();
-    counts = new Map();
-    for (let i = 0; i < wire.length; i++) {
-      const e = wire[i]!;
-      if (e & W_UNKNOWN) {
-        const u = unknown?.[ui++];
-        if (u) writeUnknown(w, u);
-        continue;
+  // Which attributes were written (and, for repeated ones, how many) is kept
+  // in stamped per-type arrays pooled per nesting depth, not in a Set and a
+  // Map per call: count[type] is valid while mark[type] is this call's stamp.
+  const d = encDepth++;
+  const es = (encScratch[d] ??= { mark: new Int32Array(NLA_TYPE_MASK + 1), count: new Int32Array(NLA_TYPE_MASK + 1) });
+  try {
+    let stamp = (encStamp = (encStamp + 1) | 0);
+    if (stamp === 0) {
+      for (const x of encScratch) x.mark.fill(0);
+      stamp = encStamp = 1;
+    }
+    const { mark, count } = es;
+    const wire = (obj as Record<symbol, unknown>)[WIRE] as number[] | undefined;
+    const unknown = obj.unknown as UnknownAttr[] | undefined;
+    let ui = 0;
+    if (wire !== undefined) {
+      for (let i = 0; i < wire.length; i++) {
+        const e = wire[i]!;
+        if (e & W_UNKNOWN) {
+          const u = unknown?.[ui++];
+          if (u) writeUnknown(w, u);
+          continue;
+        }
+        const type = e & NLA_TYPE_MASK;
+        const spec = pol.byType[type];
+        if (spec === undefined) continue;
+        const v = obj[spec.name];
+        if (v === undefined) continue;
+        const variant = (e >>> W_VARIANT_SHIFT) & W_VARIANT_MASK;
+        const k = mark[type] === stamp ? count[type]! : 0;
+        if (spec.multi) {
+          const arr = v as unknown[];
+          if (!Array.isArray(arr) || k >= arr.length) continue;
+          mark[type] = stamp;
+          count[type] = k + 1;
+          writeOne(w, spec, arr[k], e & 0xffff, variant, obj);
+        } else {
+          if (k > 0) continue;
+          mark[type] = stamp;
+          count[type] = 1;
+          writeOne(w, spec, v, e & 0xffff, variant, obj);
+        }
       }
-      const spec = pol.byType[e & NLA_TYPE_MASK];
+    }
+    for (const key in obj) {
+      const spec = pol.byName.get(key);
       if (spec === undefined) continue;
-      const v = obj[spec.name];
+      const v = obj[key];
       if (v === undefined) continue;
-      const variant = (e >>> W_VARIANT_SHIFT) & W_VARIANT_MASK;
+      const k = mark[spec.type] === stamp ? count[spec.type]! : 0;
       if (spec.multi) {
         const arr = v as unknown[];
-        const k = counts.get(spec.name) ?? 0;
-        if (!Array.isArray(arr) || k >= arr.length) continue;
-        counts.set(spec.name, k + 1);
-        writeOne(w, spec, arr[k], e & 0xffff, variant, obj);
-      } else {
-        if (done.has(spec.name)) continue;
-        done.add(spec.name);
-        writeOne(w, spec, v, e & 0xffff, variant, obj);
+        for (let i = k; i < arr.length; i++) writeOne(w, spec, arr[i], defaultRaw(spec), 0, obj);
+      } else if (k === 0) {
+        writeOne(w, spec, v, defaultRaw(spec), 0, obj);
       }
     }
+    if (unknown) for (; ui < unknown.length; ui++) writeUnknown(w, unknown[ui]!);
+  } finally {
+    encDepth--;
   }
-  for (const key in obj) {
-    const spec = pol.byName.get(key);
-    if (spec === undefined) continue;
-    const v = obj[key];
-    if (v === undefined) continue;
-    if (spec.multi) {
-      const arr = v as unknown[];
-      const k = counts?.get(key) ?? 0;
-      for (let i = k; i < arr.length; i++) writeOne(w, spec, arr[i], defaultRaw(spec), 0, obj);
-    } else if (!done?.has(key)) {
-      writeOne(w, spec, v, defaultRaw(spec), 0, obj);
-    }
-  }
-  if (unknown) for (; ui < unknown.length; ui++) writeUnknown(w, unknown[ui]!);
 }
+const encScratch: Array<{ mark: Int32Array; count: Int32Array }> = [];
+let encDepth = 0;
+let encStamp = 0;
 
 function writeUnknown(w: Writer, u: UnknownAttr): void {
   const s = w.attrStart((u.type & NLA_TYPE_MASK) | (u.flags & (NLA_F_NESTED | NLA_F_NET_BYTEORDER)));
@@ -907,6 +924,15 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
     at += FIELD_SIZE[t];
   }
   const full = new Function('readU64', `return (b, o) => ({ ${parts.join(', ')} });`)(readU64) as (b: Buffer, o: number) => T;
+  const WRITE: Record<StructField[1], string> = {
+    u8: 'w.u8(Number(@))', u16: 'w.u16(Number(@))', u32: 'w.u32(Number(@))', s32: 'w.s32(Number(@))', u64: 'w.u64(@)',
+    be16: 'w.be16(Number(@))', be32: 'w.be32(Number(@))', pad8: 'w.zero(1)', pad16: 'w.zero(2)', pad32: 'w.zero(4)',
+  };
+  const named = fields.filter(([, t]) => !t.startsWith('pad'));
+  const present = named.length ? named.map(([f]) => `r[${JSON.stringify(f)}] !== undefined`).join(' && ') : 'true';
+  const writes = fields.map(([f, t]) => WRITE[t].replace('@', `r[${JSON.stringify(f)}]`) + ';').join(' ');
+  /** Writes the whole struct and returns true when every field is present; otherwise writes nothing. */
+  const writeFull = new Function(`return (w, r) => { if (!(${present})) return false; ${writes} return true; };`)() as (w: Writer, r: Record<string, unknown>) => boolean;
   return {
     name,
     fields,
@@ -936,6 +962,12 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
     },
     encode: (w, v) => {
       const r = v as Record<string, unknown>;
+      // Every field present (the usual case): one generated straight-line writer.
+      if (writeFull(w, r)) {
+        const extra = (r as Record<symbol, unknown>)[STRUCT_EXTRA] as Uint8Array | undefined;
+        if (extra) w.bytes(extra);
+        return;
+      }
       // Fields are written in order up to the first missing one (a shorter
       // struct from an older kernel); pads only between present fields.
       let pad = 0;

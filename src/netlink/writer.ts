@@ -27,15 +27,28 @@ export class Writer {
     this.ensure(1);
     this.buf[this.pos++] = v & 0xff;
   }
+  // Fixed-size stores are byte stores after ensure(): Buffer#write* validate
+  // value and offset on every call.
   u16(v: number): void {
     this.ensure(2);
-    this.buf.writeUInt16LE(v & 0xffff, this.pos);
-    this.pos += 2;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v & 0xff;
+    b[p + 1] = (v >>> 8) & 0xff;
+    this.pos = p + 2;
   }
   u32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
-    this.pos += 4;
+    this.put32(v >>> 0);
+  }
+  private put32(v: number): void {
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v & 0xff;
+    b[p + 1] = (v >>> 8) & 0xff;
+    b[p + 2] = (v >>> 16) & 0xff;
+    b[p + 3] = (v >>> 24) & 0xff;
+    this.pos = p + 4;
   }
   s8(v: number): void {
     this.ensure(1);
@@ -49,13 +62,19 @@ export class Writer {
   }
   s32(v: number): void {
     this.ensure(4);
-    this.buf.writeInt32LE(v | 0, this.pos);
-    this.pos += 4;
+    this.put32(v | 0);
   }
   u64(v: bigint | number): void {
     this.ensure(8);
-    this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), this.pos);
-    this.pos += 8;
+    // Counters are mostly zero or below 2^32: written as two u32 words, without
+    // the bigint arithmetic (and garbage) of writeBigUInt64LE.
+    if (typeof v === 'bigint' ? v >= 0n && v <= 0xffffffffn : Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
+      this.put32(Number(v));
+      this.put32(0);
+    } else {
+      this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), this.pos);
+      this.pos += 8;
+    }
   }
   s64(v: bigint | number): void {
     this.ensure(8);
@@ -79,7 +98,11 @@ export class Writer {
   }
   zero(n: number): void {
     this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
+    if (n <= 16) {
+      // padding (1..3 bytes) is the common case: a loop beats Buffer#fill's call
+      const b = this.buf;
+      for (let i = this.pos, e = this.pos + n; i < e; i++) b[i] = 0;
+    } else this.buf.fill(0, this.pos, this.pos + n);
     this.pos += n;
   }
   /** Pad with zeros to a 4-byte boundary. */
@@ -93,16 +116,20 @@ export class Writer {
     this.align4();
     const start = this.pos;
     this.ensure(4);
-    this.buf.writeUInt16LE(0, this.pos);
-    this.buf.writeUInt16LE(type & 0xffff, this.pos + 2);
-    this.pos += 4;
+    const b = this.buf;
+    b[start] = 0;
+    b[start + 1] = 0;
+    b[start + 2] = type & 0xff;
+    b[start + 3] = (type >>> 8) & 0xff;
+    this.pos = start + 4;
     return start;
   }
   /** Finish an attribute: write its unpadded length, then pad. */
   attrEnd(start: number): void {
     const len = this.pos - start;
     if (len > 0xffff) throw new RangeError(`netlink attribute too large (${len} bytes, max 65535)`);
-    this.buf.writeUInt16LE(len, start);
+    this.buf[start] = len & 0xff;
+    this.buf[start + 1] = len >>> 8;
     this.align4();
   }
   nestStart(type: number, nestedFlag = true): number {

@@ -34,6 +34,7 @@ import {
 import { release as osRelease } from 'node:os';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/constants.js';
 import { ArgumentError } from '../netlink/errors.js';
+import type { Writer } from '../netlink/writer.js';
 import { describe } from '../netlink/ip.js';
 import { bridgePortPolicy } from './kinds/bridge.js';
 import { afSpecHooks } from './link.js';
@@ -162,6 +163,21 @@ function namedArray<V extends number | bigint>(
     }
     return f;
   };
+  // The encoding side of the literals: one generated writer per entry count,
+  // reading the values by fixed names (computed keys would be megamorphic).
+  const writers = new Map<number, (w: Writer, v: Record<string, V>) => void>();
+  const writerFor = (n: number): ((w: Writer, v: Record<string, V>) => void) => {
+    let f = writers.get(n);
+    if (!f) {
+      const stmts = Array.from({ length: n }, (_, i) => {
+        const x = `v[${JSON.stringify(keyAt(i))}]`;
+        return width === 4 ? `w.s32(Number(${x} ?? 0));` : `w.u64(${x} ?? 0n);`;
+      });
+      f = new Function(`return (w, v) => { ${stmts.join(' ')} };`)() as (w: Writer, v: Record<string, V>) => void;
+      writers.set(n, f);
+    }
+    return f;
+  };
   return {
     name: label,
     decode: (b, o, len, ctx) => {
@@ -181,6 +197,10 @@ function namedArray<V extends number | bigint>(
       if (variant === 1 || nestBase === undefined) {
         let n = count ?? 0;
         if (count === undefined) for (const k of Object.keys(v)) n = Math.max(n, (indexOf(k) ?? -1) + 1);
+        if (n <= names.length) {
+          writerFor(n)(w, v);
+          return;
+        }
         for (let i = 0; i < n; i++) {
           const x = v[keyAt(i)];
           if (width === 4) w.s32(Number(x ?? 0));
