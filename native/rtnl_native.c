@@ -283,11 +283,13 @@ static napi_value n_send_nl(napi_env env, napi_callback_info info) {
 /* recvNl(fd, max, out) -> count | -errno.
  * Receives up to `max` datagrams without blocking. Each datagram is sized
  * first with MSG_PEEK|MSG_TRUNC so it is never truncated, then received into
- * a Buffer of exactly that size. For each datagram three values are pushed
+ * a Buffer of exactly that size. For each datagram four values are pushed
  * onto the JS array `out`: the Buffer, the sender's nl_pid, the sender's
- * nl_groups. Stops at EAGAIN. Any other error after at least one datagram is
- * pushed as the triple (null, -errno, 0) so it is never lost (ENOBUFS is
- * reported once by the kernel). */
+ * nl_groups, and the NETLINK_LISTEN_ALL_NSID ancillary nsid (the namespace
+ * id of the notification's origin, or -1 when the kernel attached none).
+ * Stops at EAGAIN. Any other error after at least one datagram is pushed as
+ * (null, -errno, 0, -1) so it is never lost (ENOBUFS is reported once by the
+ * kernel). */
 static napi_value n_recv_nl(napi_env env, napi_callback_info info) {
   ARGS(3);
   int32_t fd;
@@ -323,6 +325,7 @@ static napi_value n_recv_nl(napi_env env, napi_callback_info info) {
       CHECK(napi_set_element(env, out, idx++, nul));
       CHECK(napi_set_element(env, out, idx++, num(env, -e)));
       CHECK(napi_set_element(env, out, idx++, num(env, 0)));
+      CHECK(napi_set_element(env, out, idx++, num(env, -1)));
       count++;
       break;
     }
@@ -339,6 +342,12 @@ static napi_value n_recv_nl(napi_env env, napi_callback_info info) {
     m.msg_namelen = sizeof sa;
     m.msg_iov = &iov;
     m.msg_iovlen = 1;
+    union {
+      char buf[CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } control;
+    m.msg_control = control.buf;
+    m.msg_controllen = sizeof control.buf;
     ssize_t r;
     do {
       r = recvmsg(fd, &m, MSG_DONTWAIT);
@@ -352,6 +361,7 @@ static napi_value n_recv_nl(napi_env env, napi_callback_info info) {
       CHECK(napi_set_element(env, out, idx++, nul));
       CHECK(napi_set_element(env, out, idx++, num(env, -e)));
       CHECK(napi_set_element(env, out, idx++, num(env, 0)));
+      CHECK(napi_set_element(env, out, idx++, num(env, -1)));
       count++;
       break;
     }
@@ -360,9 +370,16 @@ static napi_value n_recv_nl(napi_env env, napi_callback_info info) {
        * socket only we read, but never hand out a short buffer silently. */
       return num(env, -EMSGSIZE);
     }
+    int nsid = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+      if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        memcpy(&nsid, CMSG_DATA(c), sizeof nsid);
+      }
+    }
     CHECK(napi_set_element(env, out, idx++, buf));
     CHECK(napi_set_element(env, out, idx++, num(env, (double)sa.nl_pid)));
     CHECK(napi_set_element(env, out, idx++, num(env, (double)sa.nl_groups)));
+    CHECK(napi_set_element(env, out, idx++, num(env, (double)nsid)));
     count++;
   }
   return num(env, count);

@@ -105,6 +105,8 @@ ${COMMON}
                   the subscribed objects and print them tagged [RESYNC]
   --rcvbuf BYTES  socket receive buffer (default 8 MiB)
   --count N       exit after N object events
+  --all-nsid      also every namespace that has an id here (ip monitor
+                  all-nsid); lines start with [nsid N] or [nsid current]
 
 With --json, one JSON object per line per event:
   {"time":..., "type":"newlink", "kind":"link", "object":{...}, "message":{...}}
@@ -152,6 +154,8 @@ interface Args {
   rcvbuf?: number;
   count?: number;
   nlFamily: number;
+  /** --all-nsid: monitor every namespace that has an id here. */
+  allNsid: boolean;
   /** --inet6-stats: the IFLA_INET6_STATS layout of the kernel that made the capture. */
   inet6Stats?: Inet6StatsLayout;
   positional: string[];
@@ -163,7 +167,7 @@ const ALLOWED: Record<string, string[]> = {
   route: ['netns', 'json', 'details', 'ipfamily'],
   neigh: ['netns', 'json', 'details', 'ipfamily'],
   rule: ['netns', 'json', 'details', 'ipfamily'],
-  monitor: ['netns', 'json', 'details', 'resync', 'rcvbuf', 'count'],
+  monitor: ['netns', 'json', 'details', 'resync', 'rcvbuf', 'count', 'allnsid'],
   pcap: ['json', 'details', 'inet6stats'],
   hex: ['json', 'details', 'family', 'inet6stats'],
 };
@@ -177,7 +181,7 @@ function positiveInt(v: string | undefined, opt: string, cmd: string): number {
 
 export function parseArgs(argv: string[]): Args {
   const command = argv[0] ?? '';
-  const a: Args = { command, json: false, details: false, help: false, resync: false, nlFamily: NETLINK_ROUTE, positional: [] };
+  const a: Args = { command, json: false, details: false, help: false, resync: false, allNsid: false, nlFamily: NETLINK_ROUTE, positional: [] };
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(command.startsWith('-') ? `expected a command before ${command}` : `unknown command "${command}"`);
   const need = (opt: string, key: string): void => {
@@ -222,6 +226,10 @@ export function parseArgs(argv: string[]): Args {
       case '--resync':
         need(x, 'resync');
         a.resync = true;
+        break;
+      case '--all-nsid':
+        need(x, 'allnsid');
+        a.allNsid = true;
         break;
       case '--rcvbuf':
         need(x, 'rcvbuf');
@@ -417,6 +425,7 @@ function eventJson(ev: MonitorEvent): string {
   if (ev.type === 'resynced') return toJson({ time, type: ev.type, kinds: ev.kinds });
   if (ev.type === 'error') return toJson({ time, type: ev.type, error: ev.error.message });
   const out: Record<string, unknown> = { time, type: ev.type, kind: ev.kind };
+  if (ev.nsid !== undefined) out.nsid = ev.nsid;
   if (ev.resync) out.resync = true;
   out.message = ev.message;
   if (ev.object) out.object = ev.object;
@@ -431,17 +440,29 @@ async function monitorCommand(a: Args, io: CliIo): Promise<number> {
   let stop: (() => void) | undefined;
   const onSignal = (): void => stop?.();
   try {
-    const mon = rtnl.monitor(groups, { resync: a.resync, ...(a.rcvbuf ? { rcvbuf: a.rcvbuf } : {}) });
+    const mon = rtnl.monitor(groups, { resync: a.resync, allNsid: a.allNsid, ...(a.rcvbuf ? { rcvbuf: a.rcvbuf } : {}) });
     stop = () => mon.close();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const names: NameCache = new Map((await rtnl.links.list()).map((l) => [l.index, l.name]));
     const o: FormatOptions = { details: a.details, names };
     io.err(`rtnl-dump: listening on ${mon.groups.join(', ')}${a.netns ? ` in ${a.netns}` : ''}`);
+    // Interface indexes of other namespaces (--all-nsid) are theirs: one name cache per nsid.
+    const other = new Map<number, FormatOptions>();
     let n = 0;
     for await (const ev of mon) {
+      const nsid = 'nsid' in ev ? ev.nsid : undefined;
       if (a.json) io.out(eventJson(ev));
-      else for (const line of eventLines(ev, o)) io.out(line);
+      else {
+        let oo = o;
+        if (nsid !== undefined) {
+          oo = other.get(nsid) ?? { details: a.details, names: new Map() };
+          other.set(nsid, oo);
+        }
+        const lines = eventLines(ev, oo);
+        if (a.allNsid && 'kind' in ev) lines[0] = `${nsid === undefined ? '[nsid current]' : `[nsid ${nsid}]`} ${lines[0]}`;
+        for (const line of lines) io.out(line);
+      }
       if ('kind' in ev && a.count !== undefined && ++n >= a.count) break;
     }
     return 0;

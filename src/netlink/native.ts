@@ -23,7 +23,7 @@ export interface Native {
   setsockoptInt(fd: number, level: number, name: number, value: number): number;
   getsockoptInt(fd: number, level: number, name: number): number;
   sendNl(fd: number, buf: Uint8Array, pid: number, groups: number): number;
-  /** Pushes (Buffer, pid, groups) triples, or (null, -errno, 0) for an error after data. */
+  /** Pushes (Buffer, pid, groups, nsid) per datagram (nsid -1 when none came), or (null, -errno, 0, -1) for an error after data. */
   recvNl(fd: number, max: number, out: Array<Buffer | number | null>): number;
   close(fd: number): number;
   readBatch(fd: number, max: number, mtu: number, out: Buffer[]): number;

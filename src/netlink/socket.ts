@@ -13,6 +13,7 @@ import {
   NETLINK_DROP_MEMBERSHIP,
   NETLINK_EXT_ACK,
   NETLINK_GET_STRICT_CHK,
+  NETLINK_LISTEN_ALL_NSID,
   NETLINK_NO_ENOBUFS,
   NETLINK_ROUTE,
   NLMSG_DONE,
@@ -128,6 +129,12 @@ export interface SocketOptions {
   capAck?: boolean;
   /** Do not report ENOBUFS on overrun (NETLINK_NO_ENOBUFS). Default false. */
   noEnobufs?: boolean;
+  /**
+   * NETLINK_LISTEN_ALL_NSID: also receive the notifications of every other
+   * namespace that has an id in this one (`ip netns set NAME ID`, or one the
+   * kernel assigned), each with that id. Default false. Needs CAP_NET_BROADCAST.
+   */
+  listenAllNsid?: boolean;
   /** Default per-request timeout in ms (for dumps: time without progress). Default 15000. */
   timeout?: number;
   /** Most requests on the wire at once; further ones queue. Default 64. */
@@ -144,7 +151,7 @@ export interface SocketOptions {
 
 const SOCKET_OPTION_TYPES: Record<keyof SocketOptions, 'int' | 'ms' | 'bool' | 'fn' | 'netns' | 'groups'> = {
   protocol: 'int', netns: 'netns', groups: 'groups', rcvbuf: 'int', sndbuf: 'int', extAck: 'bool', strictCheck: 'bool', capAck: 'bool',
-  noEnobufs: 'bool', timeout: 'ms', maxInFlight: 'int', typeName: 'fn', tap: 'fn', summarize: 'fn', describeOffset: 'fn',
+  noEnobufs: 'bool', listenAllNsid: 'bool', timeout: 'ms', maxInFlight: 'int', typeName: 'fn', tap: 'fn', summarize: 'fn', describeOffset: 'fn',
 };
 
 /** Validate socket options before any syscall; throws ArgumentError naming the option. */
@@ -242,7 +249,12 @@ interface Pending {
   settle?: (err?: Error) => void;
 }
 
-export type MulticastHandler = (msg: RawMessage, groups: number) => void;
+/**
+ * Receives multicast notifications. `nsid` is the id, in this socket's
+ * namespace, of the namespace the notification comes from: only with
+ * `listenAllNsid`, and only for other namespaces (undefined for our own).
+ */
+export type MulticastHandler = (msg: RawMessage, groups: number, nsid: number | undefined) => void;
 
 let nextSeqBase = (Date.now() & 0x7fffffff) >>> 0;
 
@@ -372,6 +384,7 @@ export class NetlinkSocket {
       if (opts.capAck ?? true) sopt(SOL_NETLINK, NETLINK_CAP_ACK, 1, 'NETLINK_CAP_ACK', true);
       if (opts.strictCheck ?? protocol === NETLINK_ROUTE) sopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1, 'NETLINK_GET_STRICT_CHK', true);
       if (opts.noEnobufs) sopt(SOL_NETLINK, NETLINK_NO_ENOBUFS, 1, 'NETLINK_NO_ENOBUFS');
+      if (opts.listenAllNsid) sopt(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1, 'NETLINK_LISTEN_ALL_NSID');
       const b = n.bindNl(fd, 0, 0);
       if (b < 0) throw new NetlinkError(b, { syscall: 'bind' });
       const portid = n.getsocknameNl(fd);
@@ -854,13 +867,13 @@ export class NetlinkSocket {
         this.onSocketError(r);
         return;
       }
-      for (let i = 0; i < arr.length; i += 3) {
+      for (let i = 0; i < arr.length; i += 4) {
         const buf = arr[i] as Buffer | null;
         if (buf === null) {
           this.onSocketError(arr[i + 1] as number);
           continue;
         }
-        this.onDatagram(buf, arr[i + 1] as number, arr[i + 2] as number);
+        this.onDatagram(buf, arr[i + 1] as number, arr[i + 2] as number, arr[i + 3] as number);
         if (this.closed) return;
       }
       if (r < batch) return;
@@ -882,7 +895,7 @@ export class NetlinkSocket {
     this.errorHandler?.(err);
   }
 
-  private onDatagram(buf: Buffer, pid: number, groups: number): void {
+  private onDatagram(buf: Buffer, pid: number, groups: number, nsid = -1): void {
     this.stats.datagramsIn++;
     if (pid !== 0) {
       // Only the kernel may answer us; anything else is spoofing or noise.
@@ -906,7 +919,10 @@ export class NetlinkSocket {
     }
     this.stats.messagesIn += msgs.length;
     if (groups !== 0) {
-      if (this.multicast) for (const m of msgs) this.multicast(m, groups);
+      if (this.multicast) {
+        const from = nsid >= 0 ? nsid : undefined;
+        for (const m of msgs) this.multicast(m, groups, from);
+      }
       return;
     }
     for (const m of msgs) {

@@ -182,6 +182,12 @@ export interface ObjectEvent<K extends string = string, T = object | undefined> 
   timestamp: number;
   /** The event comes from the re-dump after an overrun, not from a notification. */
   resync?: true;
+  /**
+   * With `allNsid`: the id (in the monitor's namespace) of the namespace the
+   * notification comes from; absent for the monitor's own namespace. Indexes
+   * in the object (ifindex, master, ...) are that namespace's.
+   */
+  nsid?: number;
   /** Why the message could not be decoded. */
   decodeError?: DecodeError;
 }
@@ -224,6 +230,12 @@ export interface MonitorOptions {
   resync?: boolean;
   /** Most events waiting for the consumer before the monitor stops reading. Default 4096. */
   highWaterMark?: number;
+  /**
+   * Also receive the notifications of every namespace that has an id in this
+   * one (NETLINK_LISTEN_ALL_NSID, `ip monitor all-nsid`); their events carry
+   * `nsid`. A resync re-dumps the monitor's own namespace only. Default false.
+   */
+  allNsid?: boolean;
 }
 
 /** Dump used to resync a group: request type, family, header size. */
@@ -312,6 +324,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     const { names, numbers } = resolveGroups(groups);
     const hwm = opts.highWaterMark ?? 4096;
     if (!Number.isInteger(hwm) || hwm < 1) throw new ArgumentError('highWaterMark', 'expected a positive integer');
+    if (opts.allNsid !== undefined && typeof opts.allNsid !== 'boolean') throw new ArgumentError('allNsid', `expected a boolean, got ${describe(opts.allNsid)}`);
     const rcvbuf = opts.rcvbuf ?? 8 * 1024 * 1024;
     if (!Number.isInteger(rcvbuf) || rcvbuf < 1) throw new ArgumentError('rcvbuf', 'expected a positive number of bytes');
     this.rtnl = rtnl;
@@ -325,10 +338,11 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
       summarize: summarizeMessage,
       rcvbuf,
       groups: numbers,
+      listenAllNsid: opts.allNsid ?? false,
     });
     dbg('monitor %o on portid %d', names, this.socket.portid);
     this.socket.onError((e) => this.onSocketError(e));
-    this.socket.onMulticast((m) => this.onMessage(m));
+    this.socket.onMulticast((m, _groups, nsid) => this.onMessage(m, nsid));
   }
 
   [Symbol.asyncIterator](): this {
@@ -356,9 +370,11 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     }
   }
 
-  private onMessage(m: RawMessage): void {
+  private onMessage(m: RawMessage, nsid: number | undefined): void {
     this.stats.events++;
-    this.push(eventFromMessage(m), true);
+    const ev = eventFromMessage(m);
+    if (nsid !== undefined) ev.nsid = nsid;
+    this.push(ev, true);
   }
 
   private onSocketError(e: Error): void {

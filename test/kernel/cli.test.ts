@@ -223,6 +223,38 @@ ktest(test, 'monitor --json --count: one JSON object per event, exits by itself'
   });
 });
 
+ktest(test, 'monitor --all-nsid: events of a namespace with an id are marked with it, text and JSON', async () => {
+  await withNetns(2, async (a, b) => {
+    ip(a, 'netns', 'set', b, '23');
+    const j = await startMonitor(['--netns', a, '--json', '--all-nsid', 'link']);
+    const t = await startMonitor(['--netns', a, '--all-nsid', 'link']);
+    try {
+      ip(b, 'link', 'add', 'nb0', 'type', 'veth', 'peer', 'name', 'nb1');
+      ip(a, 'link', 'add', 'na0', 'type', 'veth', 'peer', 'name', 'na1');
+      const got = (m: typeof j, name: string): boolean => m.lines().some((l) => l.includes(`${name}`));
+      await waitFor(() => ['na0', 'na1'].every((n) => got(j, `"name":"${n}"`) && got(t, `: ${n}`)), 'both monitors printing the links of a');
+    } finally {
+      j.kill();
+      t.kill();
+    }
+    assert.is(await j.exit, 0, j.err());
+    assert.is(await t.exit, 0, t.err());
+    const evs = j.lines().map((l) => JSON.parse(l) as { nsid?: number; object: { name: string } });
+    const byName = new Map(evs.map((e) => [e.object.name, e.nsid]));
+    assert.equal([...byName.keys()].sort(), ['na0', 'na1', 'nb0', 'nb1']);
+    assert.is(byName.get('nb0'), 23);
+    assert.is(byName.get('nb1'), 23);
+    assert.is(byName.get('na0'), undefined);
+    assert.is(byName.get('na1'), undefined);
+    const text = t.lines().filter((l) => / \[LINK\] \d+: n[ab][01]@/.test(l));
+    assert.equal([...new Set(text.map((l) => / (n[ab][01])@/.exec(l)![1]))].sort(), ['na0', 'na1', 'nb0', 'nb1'], t.lines().join('\n'));
+    for (const l of text) {
+      if (/: nb[01][@:]/.test(l)) assert.match(l, /^\[nsid 23\] /);
+      else assert.match(l, /^\[nsid current\] .*: na[01][@:]/);
+    }
+  });
+});
+
 /** `tshark -T fields` of a file, one row per frame (fields aggregated with '|'). */
 function tsharkFields(file: string, fields: string[]): string[][] {
   const args = ['-r', file, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=|', ...fields.flatMap((f) => ['-e', f])];

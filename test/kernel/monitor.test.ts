@@ -109,6 +109,49 @@ ktest(test, 'leaving the loop closes the socket; a pending next() ends on close(
   });
 });
 
+ktest(test, 'allNsid (NETLINK_LISTEN_ALL_NSID): events of a namespace with an id carry it, own events none; without the option they stay out', async () => {
+  await withNetns(3, async (a, b, c) => {
+    ip(a, 'netns', 'set', b, '17'); // b has id 17 in a; c has none
+    const idOfB = ipJson<Array<{ nsid: number; name?: string }>>(a, 'netns', 'list-id').find((x) => x.name === b)?.nsid;
+    assert.is(idOfB, 17, 'ip sees the id we set');
+    const r = await Rtnl.open({ netns: a });
+    try {
+      throwsA(() => r.monitor(['link'], { allNsid: 'yes' as never }), ArgumentError, /allNsid/);
+      const all = r.monitor(['link'], { allNsid: true });
+      const own = r.monitor(['link']);
+      try {
+        ip(b, 'link', 'add', 'inb0', 'type', 'veth', 'peer', 'name', 'inb1');
+        ip(c, 'link', 'add', 'inc0', 'type', 'veth', 'peer', 'name', 'inc1');
+        ip(a, 'link', 'add', 'ina0', 'type', 'veth', 'peer', 'name', 'ina1');
+        const seen = new Map<string, number | undefined>();
+        while (!seen.has('ina0') || !seen.has('ina1')) {
+          const ev = await next(all);
+          if (isEvent(ev, 'link') && ev.type === 'newlink') seen.set(ev.object.name, ev.nsid);
+        }
+        // b's links arrived before a's (b's changes were made first), with b's id
+        assert.is(seen.get('inb0'), 17, 'a link made in b carries nsid 17');
+        assert.is(seen.get('inb1'), 17);
+        assert.ok(seen.has('ina0') && seen.get('ina0') === undefined, 'own links carry no nsid');
+        assert.not.ok(seen.has('inc0') || seen.has('inc1'), 'a namespace without an id in a is not heard');
+        const ownNames: string[] = [];
+        while (!ownNames.includes('ina1')) {
+          const ev = await next(own);
+          if (isEvent(ev, 'link') && ev.type === 'newlink') {
+            assert.is(ev.nsid, undefined);
+            ownNames.push(ev.object.name);
+          }
+        }
+        assert.not.ok(ownNames.some((n) => n.startsWith('inb') || n.startsWith('inc')), `only own links without allNsid (${ownNames.join(', ')})`);
+      } finally {
+        all.close();
+        own.close();
+      }
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 ktest(test, 'overrun under a flood with resync: overrun event, re-dump marked resync, view converges to ip link show', async () => {
   await withNetns(1, async (ns) => {
     const r = await Rtnl.open({ netns: ns });
