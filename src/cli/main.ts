@@ -307,6 +307,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 0;
   }
   try {
+    if (args.inet6Stats) setInet6StatsLayout(args.inet6Stats); // only pcap and hex accept the option
     switch (args.command) {
       case 'link':
       case 'addr':
@@ -318,10 +319,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       case 'monitor':
         return await monitorCommand(args, io);
       case 'pcap':
-        if (args.inet6Stats) setInet6StatsLayout(args.inet6Stats);
         return await pcapCommand(args, io);
       case 'hex':
-        if (args.inet6Stats) setInet6StatsLayout(args.inet6Stats);
         return await hexCommand(args, io);
       default:
         throw new UsageError(`unknown command "${args.command}"`);
@@ -457,7 +456,7 @@ async function monitorCommand(a: Args, io: CliIo): Promise<number> {
         let oo = o;
         if (nsid !== undefined) {
           oo = other.get(nsid) ?? { details: a.details, names: new Map() };
-          other.set(nsid, oo);
+          if (!other.has(nsid)) other.set(nsid, oo);
         }
         const lines = eventLines(ev, oo);
         if (a.allNsid && 'kind' in ev) lines[0] = `${nsid === undefined ? '[nsid current]' : `[nsid ${nsid}]`} ${lines[0]}`;

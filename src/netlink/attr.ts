@@ -133,7 +133,7 @@ export class Policy {
   readonly byType: (AttrSpec | undefined)[] = [];
   readonly byName = new Map<string, AttrSpec>();
   /** Decoder bookkeeping: the trie of attribute sequences seen, each with a generated object constructor. */
-  readonly shapes: ShapeNode = { next: new Map(), lastType: -1, lastNode: undefined };
+  readonly shapes: ShapeNode = { next: new Map(), lastEntry: -1, lastNode: undefined };
   shapeCount = 0;
   constructor(
     /** Name of the space, e.g. 'IFLA_VXLAN'. */
@@ -317,11 +317,11 @@ const scratch: Scratch[] = [];
 let depth = 0;
 let stampCounter = 0;
 
-/** A node of a policy's shape trie: one per distinct sequence of decoded attribute types. */
+/** A node of a policy's shape trie: one per distinct sequence of wire entries (attribute layout). */
 export interface ShapeNode {
   next: Map<number, ShapeNode>;
-  /** The transition taken last (checked before `next`). */
-  lastType?: number;
+  /** The transition (wire entry) taken last, checked before `next`. */
+  lastEntry?: number;
   lastNode?: ShapeNode;
   make?: (vals: unknown[], wire: number[], unknown: UnknownAttr[] | undefined) => Record<string, unknown>;
   /** The wire layout every object of this node has (the trie path is the layout), shared by them. */
@@ -339,18 +339,18 @@ const MAX_SHAPES = 1024;
 const MAX_MAKERS = 256;
 let makers = 0;
 
-function shapeStep(pol: Policy, node: ShapeNode, type: number): ShapeNode | undefined {
+function shapeStep(pol: Policy, node: ShapeNode, entry: number): ShapeNode | undefined {
   // Most nodes have one successor (a kernel sends attributes in a fixed
   // order): the last transition taken is checked before the map.
-  if (node.lastType === type) return node.lastNode;
-  let n = node.next.get(type);
+  if (node.lastEntry === entry) return node.lastNode;
+  let n = node.next.get(entry);
   if (n === undefined) {
     if (pol.shapeCount >= MAX_SHAPES) return undefined;
     pol.shapeCount++;
-    n = { next: new Map(), lastType: -1, lastNode: undefined };
-    node.next.set(type, n);
+    n = { next: new Map(), lastEntry: -1, lastNode: undefined };
+    node.next.set(entry, n);
   }
-  node.lastType = type;
+  node.lastEntry = entry;
   node.lastNode = n;
   return n;
 }
