@@ -9,8 +9,8 @@
  * policy (describeAttrs), and JSON is the decoded object itself.
  * @module
  */
-import { describeAttrs, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy } from '../netlink/attr.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN } from '../netlink/constants.js';
+import { describeAttrs, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy, type UnknownAttr } from '../netlink/attr.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK, NLMSG_HDRLEN, NLM_F_REQUEST } from '../netlink/constants.js';
 import type { RawMessage } from '../netlink/message.js';
 import { addrFlagNames, decodeAddress, IFADDRMSG_SIZE, INFINITY_LIFE_TIME, type Address } from '../rtnl/addr.js';
 import { getKind } from '../rtnl/kinds/registry.js';
@@ -22,7 +22,10 @@ import { decodeRule, FIB_RULE_HDR_SIZE, RULE_ACTIONS, type Rule } from '../rtnl/
 import { RTM_NAMES, schemaFor } from '../rtnl/schema.js';
 import * as U from '../rtnl/uapi.js';
 
-/** Index -> interface name, filled from link dumps and link messages. */
+/**
+ * Index -> interface name, filled from link dumps and from the kernel's link
+ * messages (see {@link learnLinkName}).
+ */
 export type NameCache = Map<number, string>;
 
 export interface FormatOptions {
@@ -45,12 +48,28 @@ export function toJson(v: unknown, indent?: number): string {
   return JSON.stringify(v, jsonReplacer, indent);
 }
 
-/** ISO time with nanoseconds from a bigint of ns since the epoch. */
-export function isoNs(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  const iso = new Date(Number(ms)).toISOString();
-  const frac = ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
-  return `${iso.slice(0, 19)}.${frac.toString().padStart(9, '0')}Z`;
+/** Largest |ms| a Date holds (ECMAScript: 100,000,000 days either side of the epoch). */
+const DATE_MAX_MS = 8_640_000_000_000_000n;
+
+/**
+ * ISO time with nanoseconds from a bigint of ns since the epoch, or
+ * undefined when the time is outside what a Date can hold (a pcapng
+ * if_tsoffset or if_tsresol can put a timestamp anywhere in 64 bits).
+ */
+export function isoNs(ns: bigint): string | undefined {
+  // whole seconds rounded down, so times before 1970 keep a positive fraction
+  let sec = ns / 1_000_000_000n;
+  if (sec * 1_000_000_000n > ns) sec -= 1n;
+  const frac = ns - sec * 1_000_000_000n;
+  const ms = sec * 1000n;
+  if (ms > DATE_MAX_MS || ms < -DATE_MAX_MS) return undefined;
+  // years past 9999 come out as +010000-...: replace only the milliseconds
+  return new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, `.${frac.toString().padStart(9, '0')}Z`);
+}
+
+/** A capture timestamp for text output: ISO time, or the raw ns count when no date can show it. */
+export function timeText(ns: bigint): string {
+  return isoNs(ns) ?? `timestamp ${ns} ns (outside the date range)`;
 }
 
 // ------------------------------------------------------- attribute trees
@@ -85,16 +104,18 @@ export function formatValue(spec: AttrSpec | undefined, v: unknown): string {
  */
 export function attrTree(pol: Policy, obj: Record<string, unknown>, indent: string): string[] {
   const out: string[] = [];
-  for (const [name, value, spec] of describeAttrs(pol, obj)) {
+  for (const [name, value, spec, raw] of describeAttrs(pol, obj)) {
     if (!spec) {
-      // A known nested attribute kept raw (its inner policy is not registered): walk its TLVs.
+      // Kept raw: an attribute no policy knows, or a known nest whose inner policy is not registered.
+      const label = `${indent}${name}${nlaFlagText(raw?.flags ?? 0)}`;
       const known = name.endsWith('(raw)') ? [...pol.byName.values()].find((x) => `${x.uapi}(raw)` === name) : undefined;
-      if (known && (known.codec as Partial<NestedCodec>).policyFor && value instanceof Uint8Array && looksLikeTlvs(value)) {
-        out.push(`${indent}${name}`);
+      const knownNest = !!(known && (known.codec as Partial<NestedCodec>).policyFor);
+      if ((knownNest || (raw?.flags ?? 0) & NLA_F_NESTED) && value instanceof Uint8Array && value.length && looksLikeTlvs(value)) {
+        // walk its TLVs (the members of a known nest of nests, e.g. IFLA_AF_SPEC's one per address family, are nests too)
+        out.push(label);
         const b = Buffer.from(value.buffer, value.byteOffset, value.length);
-        // the members of a nest of nests (IFLA_AF_SPEC: one nest per address family) are nests too
-        out.push(...rawAttrTree(b, 0, b.length, indent + '  ', 0, true));
-      } else out.push(`${indent}${name} ${formatValue(undefined, value)}`);
+        out.push(...rawAttrTree(b, 0, b.length, indent + '  ', 0, knownNest));
+      } else out.push(`${label} ${formatValue(undefined, value)}`);
       continue;
     }
     const sub = (spec.codec as Partial<NestedCodec>).policyFor?.(obj);
@@ -110,7 +131,7 @@ export function attrTree(pol: Policy, obj: Record<string, unknown>, indent: stri
       // a nest decoded with a policy we cannot see from here: show its keys
       out.push(`${indent}${name}`);
       for (const [k, x] of Object.entries(value)) {
-        if (k === 'unknown') for (const u of x as Array<{ type: number; data: Uint8Array }>) out.push(`${indent}  unknown(type=${u.type}) ${hex(u.data)}`);
+        if (k === 'unknown') for (const u of x as UnknownAttr[]) out.push(`${indent}  unknown(type=${u.type})${nlaFlagText(u.flags)} ${formatValue(undefined, u.data)}`);
         else out.push(`${indent}  ${k} ${formatValue(undefined, x)}`);
       }
     } else {
@@ -135,7 +156,19 @@ function looksLikeTlvs(b: Uint8Array): boolean {
   return tlvEnd(Buffer.from(b.buffer, b.byteOffset, b.length), 0, b.length) === b.length;
 }
 
-/** Attributes of a message no schema knows: type numbers and bytes (nested ones walked). */
+/** ` [NLA_F_NESTED|NLA_F_NET_BYTEORDER]` for the flag bits of an attribute type ('' when none). */
+export function nlaFlagText(flags: number): string {
+  const names: string[] = [];
+  if (flags & NLA_F_NESTED) names.push('NLA_F_NESTED');
+  if (flags & NLA_F_NET_BYTEORDER) names.push('NLA_F_NET_BYTEORDER');
+  return names.length ? ` [${names.join('|')}]` : '';
+}
+
+/**
+ * Attributes of a message no schema knows: type numbers, NLA_F_* flags and
+ * bytes; nests walked (those flagged NLA_F_NESTED, and with childrenNested
+ * members that parse as attributes, shown as `nested`).
+ */
 export function rawAttrTree(buf: Buffer, off: number, end: number, indent: string, depth = 0, childrenNested = false): string[] {
   const out: string[] = [];
   while (end - off >= 4) {
@@ -146,11 +179,13 @@ export function rawAttrTree(buf: Buffer, off: number, end: number, indent: strin
       return out;
     }
     const type = raw & NLA_TYPE_MASK;
+    const label = `${indent}unknown(type=${type})${nlaFlagText(raw)}`;
     const data = buf.subarray(off + 4, off + len);
-    if ((raw & NLA_F_NESTED || (childrenNested && data.length >= 4 && looksLikeTlvs(data))) && depth < 8) {
-      out.push(`${indent}unknown(type=${type}) nested`);
+    const flagged = (raw & NLA_F_NESTED) !== 0 && data.length > 0 && looksLikeTlvs(data);
+    if ((flagged || (childrenNested && data.length >= 4 && looksLikeTlvs(data))) && depth < 8) {
+      out.push(flagged ? label : `${label} nested`);
       out.push(...rawAttrTree(buf, off + 4, off + len, indent + '  ', depth + 1));
-    } else out.push(`${indent}unknown(type=${type}) ${data.length ? hex(data) : '(empty)'}`);
+    } else out.push(`${label} ${data.length ? hex(data) : '(empty)'}`);
     off += (len + 3) & ~3;
   }
   if (off < end) out.push(`${indent}trailing bytes: ${hex(buf.subarray(off, end))}`);
@@ -161,6 +196,21 @@ export function rawAttrTree(buf: Buffer, off: number, end: number, indent: strin
 
 export function ifname(names: NameCache, index: number): string {
   return names.get(index) ?? `if${index}`;
+}
+
+/**
+ * Keep the name table in step with a link message: RTM_NEWLINK teaches the
+ * index's name, RTM_DELLINK forgets it (a link line never needs its own
+ * index's entry: it prints the name it carries). Only the kernel's own
+ * messages count: a request (NLM_F_REQUEST, which the kernel never sets and
+ * without which it ignores a message) says what user space asks for, often
+ * by name with ifindex 0 ("any"), and is no evidence of what an index is
+ * called. Index 0 is never a device.
+ */
+export function learnLinkName(names: NameCache, m: Pick<RawMessage, 'type' | 'flags'>, l: Pick<Link, 'index' | 'name'>): void {
+  if (m.flags & NLM_F_REQUEST || !l.index) return;
+  if (m.type === U.RTM_NEWLINK && l.name) names.set(l.index, l.name);
+  else if (m.type === U.RTM_DELLINK) names.delete(l.index);
 }
 
 /** 'inet', 'inet6', 'bridge', ... ('family N' when unnamed). */
@@ -445,7 +495,7 @@ export function formatRouteMessage(m: RawMessage, obj: Record<string, unknown> |
   const end = m.offset + m.len;
   if (sfx === 'LINK' && obj && 'index' in obj) {
     const l = obj as unknown as Link;
-    if (l.name) o.names.set(l.index, l.name);
+    learnLinkName(o.names, m, l);
     return formatLink(l, o);
   }
   const s = sfx ? SUMMARIES[sfx] : undefined;

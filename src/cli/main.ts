@@ -16,7 +16,7 @@ import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkP
 import { CaptureFormatError } from '../pcap/reader.js';
 import { setInet6StatsLayout, type Inet6StatsLayout } from '../rtnl/afspec.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
-import { formatLink, formatRouteMessage, isoNs, toJson, type FormatOptions, type NameCache } from './format.js';
+import { formatLink, formatRouteMessage, isoNs, timeText, toJson, type FormatOptions, type NameCache } from './format.js';
 
 /** Where the CLI writes (stdout/stderr by default; tests pass their own). */
 export interface CliIo {
@@ -511,6 +511,7 @@ function messageLines(m: CapturedMessage, family: number, o: FormatOptions, inde
 function frameJson(p: NetlinkPacket): string {
   const o: Record<string, unknown> = {
     frame: p.frame,
+    // time: ISO, absent when no date can hold the timestamp; timestampNs: always, exact
     ...(p.timestampNs !== undefined ? { time: isoNs(p.timestampNs), timestampNs: p.timestampNs.toString() } : {}),
     interfaceId: p.interfaceId,
     length: p.data.length,
@@ -522,6 +523,7 @@ function frameJson(p: NetlinkPacket): string {
     messages: p.messages.map(messageJson),
   };
   if (p.truncated) o.truncated = true;
+  if (p.padding) o.padding = p.padding;
   if (p.error) o.error = p.error.message;
   return toJson(o);
 }
@@ -538,9 +540,10 @@ async function pcapCommand(a: Args, io: CliIo): Promise<number> {
         io.out(frameJson(p));
         continue;
       }
-      const t = p.timestampNs !== undefined ? ` ${isoNs(p.timestampNs)}` : '';
+      const t = p.timestampNs !== undefined ? ` ${timeText(p.timestampNs)}` : '';
       io.out(`frame ${p.frame}${t} ${p.familyName} ${PACKET_TYPE_NAMES[p.pkttype] ?? p.pkttype} ${p.data.length} bytes${p.truncated ? ` (truncated from ${p.originalLength})` : ''}`);
       for (const m of p.messages) for (const l of messageLines(m, p.family, o, '  ')) io.out(l);
+      if (p.padding) io.out(`  ${paddingText(p.padding)}`);
       if (p.error) io.out(`  malformed: ${p.error.message}`);
     }
   } catch (e) {
@@ -550,6 +553,11 @@ async function pcapCommand(a: Args, io: CliIo): Promise<number> {
     throw e;
   }
   return 0;
+}
+
+/** The line for zero bytes after the last message (iproute2 sends whole request buffers). */
+function paddingText(n: number): string {
+  return `padding: ${n} zero byte${n === 1 ? '' : 's'} after the last message (skipped, as the kernel does)`;
 }
 
 /** Parse hex with optional spaces, colons, newlines and 0x prefixes. */
@@ -569,12 +577,15 @@ async function hexCommand(a: Args, io: CliIo): Promise<number> {
     text = await io.stdin();
   }
   const buf = parseHex(text);
-  const { messages, error } = decodeDatagram(buf, a.nlFamily);
+  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily);
   const o: FormatOptions = { details: a.details, names: new Map() };
   if (a.json) {
     for (const m of messages) io.out(toJson(messageJson(m)));
+    // JSON Lines of messages only: the padding note goes to stderr
+    if (padding) io.err(`rtnl-dump: ${paddingText(padding)}`);
   } else {
     for (const m of messages) for (const l of messageLines(m, a.nlFamily, o, '')) io.out(l);
+    if (padding) io.out(paddingText(padding));
   }
   if (error) {
     throw new DecodeError(`malformed netlink bytes: ${error.message.replace(/ at offset \d+$/, '')}`, error.offset);

@@ -1081,10 +1081,12 @@ export function nested(pol: Policy | (() => Policy) | ((parent: Record<string, u
 
 /**
  * Render `decodeAttrs` output generically (for the CLI and debug): returns
- * [uapiName, value] pairs in wire order, unknown ones as unknown(type=N).
+ * [uapiName, value, spec] in wire order; attributes kept raw come as
+ * unknown(type=N) (or NAME(raw) when the policy names them) with no spec and
+ * their UnknownAttr (type, NLA_F_* flags, bytes) as a fourth element.
  */
-export function describeAttrs(pol: Policy, obj: Record<string, unknown>): Array<[string, unknown, AttrSpec | undefined]> {
-  const out: Array<[string, unknown, AttrSpec | undefined]> = [];
+export function describeAttrs(pol: Policy, obj: Record<string, unknown>): Array<[string, unknown, AttrSpec | undefined, UnknownAttr?]> {
+  const out: Array<[string, unknown, AttrSpec | undefined, UnknownAttr?]> = [];
   const wire = (obj as Record<symbol, unknown>)[WIRE] as number[] | undefined;
   const unknown = (obj.unknown as UnknownAttr[] | undefined) ?? [];
   if (!wire) {
@@ -1092,7 +1094,7 @@ export function describeAttrs(pol: Policy, obj: Record<string, unknown>): Array<
       const spec = pol.byName.get(k);
       if (spec) out.push([spec.uapi, v, spec]);
     }
-    for (const u of unknown) out.push([`unknown(type=${u.type})`, u.data, undefined]);
+    for (const u of unknown) out.push([`unknown(type=${u.type})`, u.data, undefined, u]);
     return out;
   }
   let ui = 0;
@@ -1100,7 +1102,7 @@ export function describeAttrs(pol: Policy, obj: Record<string, unknown>): Array<
   for (const e of wire) {
     if (e & W_UNKNOWN) {
       const u = unknown[ui++];
-      if (u) out.push([pol.uapiName(u.type) ? `${pol.uapiName(u.type)}(raw)` : `unknown(type=${u.type})`, u.data, undefined]);
+      if (u) out.push([pol.uapiName(u.type) ? `${pol.uapiName(u.type)}(raw)` : `unknown(type=${u.type})`, u.data, undefined, u]);
       continue;
     }
     const spec = pol.byType[e & NLA_TYPE_MASK];

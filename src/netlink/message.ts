@@ -54,9 +54,16 @@ export function readHeader(buf: Buffer, off: number): NlMsgHeader {
 /** Options of {@link splitMessagesPartial}. */
 export interface SplitOptions {
   /**
-   * Accept fewer than 16 trailing bytes when they are all zero (alignment
-   * padding some capture writers leave after the last message) instead of
-   * reporting a truncated header. Default false.
+   * Stop, as the kernel does, where the remaining bytes are all zero, and
+   * report them as `padding` instead of an error. The kernel's
+   * netlink_rcv_skb (net/netlink/af_netlink.c) walks a datagram while at
+   * least a header's worth (16 bytes) is left and stops without a word at a
+   * header whose nlmsg_len is below 16, so zeros after the last message are
+   * ignored: iproute2 sends its address, route and neighbour dump requests
+   * as whole request buffers, with 120-256 zero bytes after the message.
+   * Trailing bytes that are not all zero stay an error (a truncated header,
+   * a length below the header). Default false: every byte must belong to a
+   * message.
    */
   zeroPadding?: boolean;
 }
@@ -67,6 +74,8 @@ export interface SplitResult {
   messages: RawMessage[];
   /** Truncated header, or a length below the header or past the end. */
   error?: DecodeError;
+  /** With `zeroPadding`: how many zero bytes follow the last message (absent when none). */
+  padding?: number;
 }
 
 /**
@@ -86,6 +95,11 @@ export function checkRange(buf: unknown, start: number, end: number, names: [str
   throw new ArgumentError(names[1], `start ${start} is past end ${end}`);
 }
 
+function allZero(buf: Buffer, off: number, end: number): boolean {
+  for (let i = off; i < end; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
 /**
  * Split buf[start, end) into messages without throwing: a framing error
  * stops the split and is returned with the messages before it. Never loops
@@ -96,12 +110,15 @@ export function splitMessagesPartial(buf: Buffer, start = 0, end = buf?.length, 
   const messages: RawMessage[] = [];
   let off = start;
   while (off < end) {
-    if (end - off < NLMSG_HDRLEN) {
-      if (opts.zeroPadding && buf.subarray(off, end).every((x) => x === 0)) break;
-      return { messages, error: new DecodeError(`truncated nlmsghdr (${end - off} bytes, need 16)`, off) };
+    // Where netlink_rcv_skb stops silently (less than a header left, or
+    // nlmsg_len below the header): zeros there are padding when asked.
+    const left = end - off;
+    const len = left >= NLMSG_HDRLEN ? buf.readUInt32LE(off) : 0;
+    if (len < NLMSG_HDRLEN) {
+      if (opts.zeroPadding && allZero(buf, off, end)) return { messages, padding: left };
+      if (left < NLMSG_HDRLEN) return { messages, error: new DecodeError(`truncated nlmsghdr (${left} bytes, need 16)`, off) };
+      return { messages, error: new DecodeError(`nlmsg_len ${len} is below the 16-byte header`, off) };
     }
-    const len = buf.readUInt32LE(off);
-    if (len < NLMSG_HDRLEN) return { messages, error: new DecodeError(`nlmsg_len ${len} is below the 16-byte header`, off) };
     if (len > end - off) return { messages, error: new DecodeError(`nlmsg_len ${len} runs past the end of the datagram (${end - off} bytes left)`, off) };
     messages.push({
       len,

@@ -85,6 +85,12 @@ export interface NetlinkFrame {
   truncated: boolean;
   /** Framing error in the datagram (messages before it are in `messages`). */
   error?: DecodeError;
+  /**
+   * Zero bytes after the last message, which the kernel skips (it stops at a
+   * header with nlmsg_len below 16): iproute2 sends its address, route and
+   * neighbour dump requests with 120-256 of them. Absent when there are none.
+   */
+  padding?: number;
 }
 
 export interface NetlinkPacket extends CapturePacket, NetlinkFrame {}
@@ -187,14 +193,17 @@ export function decodeCapturedMessage(m: RawMessage, family: number): CapturedMe
 }
 
 /**
- * Split a netlink datagram into decoded messages. A framing error stops the
- * split: the messages before it are returned with the error.
+ * Split a netlink datagram into decoded messages, reading it as the kernel
+ * does: trailing zero bytes after the last message are `padding`, not an
+ * error. A framing error stops the split: the messages before it are
+ * returned with the error.
  */
-export function decodeDatagram(buf: Buffer, family: number, start = 0, end = buf.length): { messages: CapturedMessage[]; error?: DecodeError } {
-  // Trailing alignment padding of zeros is tolerated.
-  const { messages, error } = splitMessagesPartial(buf, start, end, { zeroPadding: true });
-  const decoded = messages.map((m) => decodeCapturedMessage(m, family));
-  return error ? { messages: decoded, error } : { messages: decoded };
+export function decodeDatagram(buf: Buffer, family: number, start = 0, end = buf.length): { messages: CapturedMessage[]; error?: DecodeError; padding?: number } {
+  const { messages, error, padding } = splitMessagesPartial(buf, start, end, { zeroPadding: true });
+  const out: { messages: CapturedMessage[]; error?: DecodeError; padding?: number } = { messages: messages.map((m) => decodeCapturedMessage(m, family)) };
+  if (error) out.error = error;
+  if (padding) out.padding = padding;
+  return out;
 }
 
 /**
@@ -213,10 +222,11 @@ export function decodeNetlinkFrame(data: Buffer, originalLength = data.length): 
     throw new CaptureFormatError(`cooked header has hardware type ${hatype}, not ARPHRD_NETLINK (824)`, 2);
   }
   const truncated = originalLength > data.length;
-  const { messages, error } = decodeDatagram(data, family, NETLINK_COOKED_HEADER_SIZE);
+  const { messages, error, padding } = decodeDatagram(data, family, NETLINK_COOKED_HEADER_SIZE);
   const frame: NetlinkFrame = { pkttype, hatype, family, familyName: netlinkFamilyName(family), messages, truncated };
   // A cut-off last message is expected in a truncated packet; report it all the same.
   if (error) frame.error = error;
+  if (padding) frame.padding = padding;
   return frame;
 }
 
