@@ -3,6 +3,7 @@
 # Called by `npm test`; safe to run again. Non-root: only reports what is missing.
 #   iproute2, iputils-ping: the independent oracle (`ip -j ...`) and ping in the seed scenarios
 #   tcpdump, tshark:        nlmon captures and the second opinion on our pcap decoding
+#   strace:                 iproute2's own datagrams, byte for byte (kernel/cli-iproute2)
 #   make, g++, python3:     node-gyp builds the native syscall addon
 #   qemu/kernel/busybox:    the VM test lane (scripts/vm-prereqs.sh)
 set -u
@@ -12,6 +13,7 @@ have ip || need+=(iproute2)
 have ping || need+=(iputils-ping)
 have tcpdump || need+=(tcpdump)
 have tshark || need+=(tshark)
+have strace || need+=(strace)
 have make || need+=(make)
 have g++ || need+=(g++)
 have python3 || need+=(python3)
