@@ -152,15 +152,20 @@ export function listOf(pol: Policy | ((parent: Record<string, unknown>) => Polic
       const end = o + len;
       const out: Array<Record<string, unknown>> = [];
       let p = o;
-      // framing first: a non-canonical list stays raw
+      // framing first: a list that is not a run of NFTA_LIST_ELEM, all with
+      // or all without NLA_F_NESTED (nft sets it, the kernel does not), stays raw
+      let first = -1;
       while (end - p >= 4) {
         const l = b[p]! | (b[p + 1]! << 8);
         const t = b[p + 2]! | (b[p + 3]! << 8);
         if (l < 4 || p + l > end) return NOFIT;
-        if (t !== (NFTA_LIST_ELEM | NLA_F_NESTED)) return NOFIT;
+        if ((t & ~NLA_F_NESTED) !== NFTA_LIST_ELEM) return NOFIT;
+        if (first < 0) first = t;
+        else if (t !== first) return NOFIT;
         p += (l + 3) & ~3;
       }
       if (p !== end) return NOFIT;
+      ctx.variant = first === NFTA_LIST_ELEM ? V_NO_NESTED_FLAG : 0;
       const ep = polFor(ctx.parent);
       p = o;
       while (p < end) {
@@ -170,10 +175,11 @@ export function listOf(pol: Policy | ((parent: Record<string, unknown>) => Polic
       }
       return out;
     },
-    encode: (w: Parameters<Codec['encode']>[0], v: Array<Record<string, unknown>>, _variant: number, parent: Record<string, unknown>) => {
+    encode: (w: Parameters<Codec['encode']>[0], v: Array<Record<string, unknown>>, variant: number, parent: Record<string, unknown>) => {
       const ep = polFor(parent);
+      const type = variant === V_NO_NESTED_FLAG ? NFTA_LIST_ELEM : NFTA_LIST_ELEM | NLA_F_NESTED;
       for (const e of v) {
-        const s = w.attrStart(NFTA_LIST_ELEM | NLA_F_NESTED);
+        const s = w.attrStart(type);
         encodeAttrs(w, ep, e);
         w.attrEnd(s);
       }
@@ -186,6 +192,9 @@ export function listOf(pol: Policy | ((parent: Record<string, unknown>) => Polic
   };
   return codec as unknown as Codec<Array<Record<string, unknown>>> & NestedCodec;
 }
+
+/** List variant: the elements came without NLA_F_NESTED (as the kernel sends them). */
+const V_NO_NESTED_FLAG = 1;
 
 /** For attribute-path printing: a policy whose only attribute is NFTA_LIST_ELEM of `elem`. */
 const listPolicies = new WeakMap<Policy, Policy>();
