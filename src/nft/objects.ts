@@ -60,14 +60,14 @@ export interface HookAttrs extends AttrSetBase {
   /** NFTA_HOOK_HOOKNUM: NF_INET_* / NF_NETDEV_* (names depend on the family: see hookName) */ hooknum?: number;
   /** NFTA_HOOK_PRIORITY (be32, signed) */ priority?: number;
   /** NFTA_HOOK_DEV (netdev family) */ dev?: string;
-  /** NFTA_HOOK_DEVS: list of NFTA_DEVICE_NAME */ devs?: Array<{ name?: string } & AttrSetBase>;
+  /** NFTA_HOOK_DEVS: NFTA_DEVICE_NAME attributes */ devs?: { names?: string[] } & AttrSetBase;
 }
-const devicePolicy = policy('NFTA_DEVICE', C, [['NFTA_DEVICE_NAME', 'name', string]]);
+const devicePolicy = policy('NFTA_DEVICE', C, [['NFTA_DEVICE_NAME', 'names', string, { multi: true }]]);
 export const hookPolicy: Policy = policy('NFTA_HOOK', C, [
   ['NFTA_HOOK_HOOKNUM', 'hooknum', be32],
   ['NFTA_HOOK_PRIORITY', 'priority', bes32],
   ['NFTA_HOOK_DEV', 'dev', string],
-  ['NFTA_HOOK_DEVS', 'devs', listOf(devicePolicy, 'device')],
+  ['NFTA_HOOK_DEVS', 'devs', nested(devicePolicy, { nestedFlag: true })],
 ]);
 
 /** NFTA_COUNTER_* of a base chain */
