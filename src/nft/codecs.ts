@@ -142,7 +142,12 @@ export function flagsValue<N extends string>(names: Readonly<Record<number, N>>,
  * `elem`. Anything else inside (another type, a missing NLA_F_NESTED bit)
  * does not fit and the whole attribute is kept raw: lossless either way.
  */
-export function listOf(pol: Policy | ((parent: Record<string, unknown>) => Policy), name = 'list'): Codec<Array<Record<string, unknown>>> & NestedCodec {
+export function listOf(
+  pol: Policy | ((parent: Record<string, unknown>) => Policy),
+  name = 'list',
+  /** Number new lists' elements 1, 2, 3 ... like libnftnl does for set elements. */
+  indexedList = false,
+): Codec<Array<Record<string, unknown>>> & NestedCodec {
   const polFor = (p: Record<string, unknown>): Policy => (typeof pol === 'function' ? pol(p) : pol);
   const codec = {
     name: `${name}[]`,
@@ -154,18 +159,29 @@ export function listOf(pol: Policy | ((parent: Record<string, unknown>) => Polic
       let p = o;
       // framing first: a list that is not a run of NFTA_LIST_ELEM, all with
       // or all without NLA_F_NESTED (nft sets it, the kernel does not), stays raw
-      let first = -1;
+      // Element types: all NFTA_LIST_ELEM (rules, the kernel's dumps) or
+      // numbered 1, 2, 3, ... (libnftnl's set element lists); either way all
+      // with or all without NLA_F_NESTED.
+      let nestedBits = -1;
+      let constant = true;
+      let indexed = true;
+      let i = 0;
       while (end - p >= 4) {
         const l = b[p]! | (b[p + 1]! << 8);
         const t = b[p + 2]! | (b[p + 3]! << 8);
         if (l < 4 || p + l > end) return NOFIT;
-        if ((t & ~NLA_F_NESTED) !== NFTA_LIST_ELEM) return NOFIT;
-        if (first < 0) first = t;
-        else if (t !== first) return NOFIT;
+        const nb = t & NLA_F_NESTED;
+        if (nestedBits < 0) nestedBits = nb;
+        else if (nb !== nestedBits) return NOFIT;
+        const ty = t & NLA_TYPE_MASK;
+        i++;
+        if (ty !== NFTA_LIST_ELEM) constant = false;
+        if (ty !== i) indexed = false;
+        if (t & ~(NLA_F_NESTED | NLA_TYPE_MASK)) return NOFIT;
         p += (l + 3) & ~3;
       }
-      if (p !== end) return NOFIT;
-      ctx.variant = first === NFTA_LIST_ELEM ? V_NO_NESTED_FLAG : 0;
+      if (p !== end || (!constant && !indexed)) return NOFIT;
+      ctx.variant = (nestedBits === 0 && i > 0 ? V_NO_NESTED_FLAG : 0) | (constant ? V_CONSTANT : V_INDEXED);
       const ep = polFor(ctx.parent);
       p = o;
       while (p < end) {
@@ -177,9 +193,11 @@ export function listOf(pol: Policy | ((parent: Record<string, unknown>) => Polic
     },
     encode: (w: Parameters<Codec['encode']>[0], v: Array<Record<string, unknown>>, variant: number, parent: Record<string, unknown>) => {
       const ep = polFor(parent);
-      const type = variant === V_NO_NESTED_FLAG ? NFTA_LIST_ELEM : NFTA_LIST_ELEM | NLA_F_NESTED;
+      const flag = variant & V_NO_NESTED_FLAG ? 0 : NLA_F_NESTED;
+      const indexed = variant & V_INDEXED ? true : variant & V_CONSTANT ? false : indexedList;
+      let i = 0;
       for (const e of v) {
-        const s = w.attrStart(type);
+        const s = w.attrStart((indexed ? ++i : NFTA_LIST_ELEM) | flag);
         encodeAttrs(w, ep, e);
         w.attrEnd(s);
       }
@@ -195,6 +213,10 @@ export function listOf(pol: Policy | ((parent: Record<string, unknown>) => Polic
 
 /** List variant: the elements came without NLA_F_NESTED (as the kernel sends them). */
 const V_NO_NESTED_FLAG = 1;
+/** List variant: elements numbered 1, 2, 3 ... instead of all NFTA_LIST_ELEM (libnftnl's set element lists). */
+const V_INDEXED = 2;
+/** List variant: decoded with every element typed NFTA_LIST_ELEM. */
+const V_CONSTANT = 4;
 
 /** For attribute-path printing: a policy whose only attribute is NFTA_LIST_ELEM of `elem`. */
 const listPolicies = new WeakMap<Policy, Policy>();

@@ -247,7 +247,7 @@ export interface SetElemListAttrs extends AttrSetBase {
 export const setElemListPolicy: Policy = policy('NFTA_SET_ELEM_LIST', C, [
   ['NFTA_SET_ELEM_LIST_TABLE', 'table', string],
   ['NFTA_SET_ELEM_LIST_SET', 'set', string],
-  ['NFTA_SET_ELEM_LIST_ELEMENTS', 'elements', listOf(setElemPolicy, 'element')],
+  ['NFTA_SET_ELEM_LIST_ELEMENTS', 'elements', listOf(setElemPolicy, 'element', true)],
   ['NFTA_SET_ELEM_LIST_SET_ID', 'setId', be32],
 ]);
 
