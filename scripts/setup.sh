@@ -3,7 +3,8 @@
 # Called by `npm test`; safe to run again. Non-root: only reports what is missing.
 #   iproute2, iputils-ping: the independent oracle (`ip -j ...`) and ping in the seed scenarios
 #   tcpdump, tshark:        nlmon captures and the second opinion on our pcap decoding
-#   strace:                 iproute2's own datagrams, byte for byte (kernel/cli-iproute2)
+#   strace:                 iproute2's own datagrams, byte for byte (kernel/cli-iproute2); nft's bytes (scripts/capture-nft-fixtures.mjs)
+#   nftables:               nft, the oracle of the nf_tables tests
 #   make, g++, python3:     node-gyp builds the native syscall addon
 #   qemu/kernel/busybox:    the VM test lane (scripts/vm-prereqs.sh)
 set -u
@@ -13,6 +14,7 @@ have ip || need+=(iproute2)
 have ping || need+=(iputils-ping)
 have tcpdump || need+=(tcpdump)
 have tshark || need+=(tshark)
+have nft || need+=(nftables)
 have strace || need+=(strace)
 have make || need+=(make)
 have g++ || need+=(g++)

@@ -106,3 +106,6 @@ export async function exists(name: string): Promise<boolean> {
     return false;
   }
 }
+
+// Network sysctls inside a namespace (no child process): see sysctl.ts.
+export { sysctl, sysctlPath, parseSysctlValue, SysctlError, type SysctlValue } from './sysctl.js';
