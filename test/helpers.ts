@@ -146,6 +146,26 @@ const PROBES: Record<string, string[][]> = {
   wireguard: [['link', 'add', 'p0', 'type', 'wireguard']],
   tun: [['tuntap', 'add', 'p0', 'mode', 'tun']],
   tap: [['tuntap', 'add', 'p0', 'mode', 'tap']],
+  gre: [['link', 'add', 'p0', 'type', 'gre', 'remote', '192.0.2.1', 'local', '192.0.2.2']],
+  gretap: [['link', 'add', 'p0', 'type', 'gretap', 'remote', '192.0.2.1', 'local', '192.0.2.2']],
+  erspan: [['link', 'add', 'p0', 'type', 'erspan', 'remote', '192.0.2.1', 'local', '192.0.2.2', 'seq', 'key', '1', 'erspan', '1']],
+  ip6gre: [['link', 'add', 'p0', 'type', 'ip6gre', 'remote', '2001:db8::1', 'local', '2001:db8::2']],
+  ip6gretap: [['link', 'add', 'p0', 'type', 'ip6gretap', 'remote', '2001:db8::1', 'local', '2001:db8::2']],
+  ip6erspan: [['link', 'add', 'p0', 'type', 'ip6erspan', 'remote', '2001:db8::1', 'local', '2001:db8::2', 'seq', 'key', '1', 'erspan', '1']],
+  ipip: [['link', 'add', 'p0', 'type', 'ipip', 'remote', '192.0.2.1', 'local', '192.0.2.2']],
+  sit: [['link', 'add', 'p0', 'type', 'sit', 'remote', '192.0.2.1', 'local', '192.0.2.2']],
+  ip6tnl: [['link', 'add', 'p0', 'type', 'ip6tnl', 'remote', '2001:db8::1', 'local', '2001:db8::2']],
+  // FOU/GUE encapsulation of IP tunnels: `ip fou` autoloads the fou module (its generic netlink family)
+  fou: [['fou', 'add', 'port', '5555', 'ipproto', '4']],
+};
+
+/**
+ * Kinds whose devices need hardware to exist (ipoib needs an InfiniBand
+ * parent): supported when the kernel knows the kind, i.e. creating one
+ * without a parent fails with another error than "Unknown device type".
+ */
+const KIND_KNOWN_PROBES: Record<string, string[]> = {
+  ipoib: ['link', 'add', 'p0', 'type', 'ipoib'],
 };
 
 const probed = new Map<string, string | null>();
@@ -156,6 +176,21 @@ const probed = new Map<string, string | null>();
  */
 export function kernelLacks(feature: string): string | null {
   if (probed.has(feature)) return probed.get(feature)!;
+  const known = KIND_KNOWN_PROBES[feature];
+  if (known) {
+    if (!isRoot) return 'not root';
+    const ns = createNs('probe');
+    let reason: string | null = null;
+    try {
+      const r = spawnSync('ip', ['-n', ns, ...known], { encoding: 'utf8' });
+      const msg = (r.stderr || r.stdout).trim().split('\n')[0];
+      if (r.status !== 0 && /Unknown device type/i.test(msg ?? '')) reason = `kernel lacks ${feature}: \`ip ${known.join(' ')}\` says "${msg}"`;
+    } finally {
+      destroyNs(ns);
+    }
+    probed.set(feature, reason);
+    return reason;
+  }
   const steps = PROBES[feature];
   if (!steps) throw new Error(`no probe for ${feature}`);
   if (!isRoot) return 'not root';

@@ -453,6 +453,12 @@ export class Links {
           return ns.fd;
         },
         check: (p: Policy, v: unknown, f: string) => checkAttrs(p, v, f),
+        mode,
+        current: async () => {
+          if (mode !== 'set' || ref === undefined) return undefined;
+          const info = (await this.get(ref, { stats: false })).linkInfo;
+          return info ? { kind: info.kind, data: info.data } : undefined;
+        },
       };
       // kind hooks validate their own options: run them before resolving names, so bad kind input sends nothing
       let data: Record<string, unknown> | undefined;

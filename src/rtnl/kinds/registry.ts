@@ -17,6 +17,15 @@ export interface KindContext {
   netnsFd(ref: unknown, field: string): number;
   /** Check user options against a policy (throws ArgumentError). */
   check(policy: Policy, input: unknown, field: string): Record<string, unknown>;
+  /** links.add()/links.replace() ('add') or links.set() ('set'). */
+  readonly mode: 'add' | 'set';
+  /**
+   * links.set(): the link's current IFLA_LINKINFO (kind and decoded
+   * IFLA_INFO_DATA), read with RTM_GETLINK; undefined in add mode. For kinds
+   * whose driver rebuilds all its parameters from each change request (the
+   * IP tunnels), so that a partial change keeps the others, as iproute2 does.
+   */
+  current(): Promise<{ kind?: string; data?: Record<string, unknown> } | undefined>;
 }
 
 export interface LinkKind {
