@@ -157,6 +157,10 @@ test('short forms encode the uapi layouts (GRE flags and keys big-endian, flowin
   assert.equal(hex('ip6gre', { tclass: 0x12, flowlabel: 0x12345, dscp: 'inherit', encapLimit: 'none' }), '08000d0011000000' + '08000c0001212345');
   // tclass inherit: USE_ORIG_TCLASS (0x2), and the tclass bits cleared
   assert.equal(hex('ip6tnl', { tclass: 'inherit', fwmark: 'inherit' }), '0800140000000000' + '0800080022000000' + '0800070000000000');
+  // a number for encapLimit / fwmark clears IGN_ENCAP_LIMIT / USE_ORIG_FWMARK like iproute2, unless flags names the bit
+  assert.equal(check('ip6tnl', { encapLimit: 4, fwmark: 7 }).flags, { ignEncapLimit: false, useOrigFwmark: false });
+  assert.equal(check('ip6tnl', { encapLimit: 4, flags: { ignEncapLimit: true } }).flags, { ignEncapLimit: true });
+  assert.equal(check('gre', { fwmark: 7 }).flags, undefined);
   // sit: isatap is SIT_ISATAP 0x0001 (u16), 6rd prefixes ADDR/LEN
   assert.equal(
     hex('sit', { isatap: true, ip6rdPrefix: '2001:db8::/32', ip6rdRelayPrefix: '192.0.2.0/24' }),

@@ -242,10 +242,15 @@ export function applyPatch(out: Record<string, unknown>, key: string, patch: Pat
  * - `encapLimit: 'none'` (IGN_ENCAP_LIMIT; a number is the attribute itself)
  * - `dscp: 'inherit'` (RCV_DSCP_COPY), `fwmark: 'inherit'` (USE_ORIG_FWMARK)
  * - `allowLocalRemote: boolean` (ALLOW_LOCAL_REMOTE)
+ *
+ * Like iproute2, a number for `encapLimit` or `fwmark` clears the flag its
+ * string form sets (`derived`), unless an explicit `flags` object names that
+ * flag (so decoded data passed back as options keeps its flags).
  */
-export function takeIp6ShortForms(o: Record<string, unknown>, field: string): { flags: Patch; flowinfo: Patch } {
+export function takeIp6ShortForms(o: Record<string, unknown>, field: string): Ip6ShortForms {
   const flags: Patch = {};
   const flowinfo: Patch = {};
+  const derived: Patch = {};
   const take = (k: string): unknown => {
     const v = o[k];
     delete o[k];
@@ -272,7 +277,7 @@ export function takeIp6ShortForms(o: Record<string, unknown>, field: string): { 
     flags.ignEncapLimit = true;
   } else if (typeof o.encapLimit === 'string') {
     throw new ArgumentError(`${field}.encapLimit`, `expected 0..255 or 'none', got ${describe(o.encapLimit)}`);
-  }
+  } else if (o.encapLimit !== undefined) derived.ignEncapLimit = false;
   const dscp = take('dscp');
   if (dscp !== undefined) {
     if (dscp !== 'inherit' && typeof dscp !== 'boolean') throw new ArgumentError(`${field}.dscp`, `expected 'inherit' (or true/false), got ${describe(dscp)}`);
@@ -281,17 +286,26 @@ export function takeIp6ShortForms(o: Record<string, unknown>, field: string): { 
   if (o.fwmark === 'inherit') {
     o.fwmark = 0;
     flags.useOrigFwmark = true;
-  }
+  } else if (o.fwmark !== undefined) derived.useOrigFwmark = false;
   const alr = take('allowLocalRemote');
   if (alr !== undefined) {
     if (typeof alr !== 'boolean') throw new ArgumentError(`${field}.allowLocalRemote`, `expected true or false, got ${describe(alr)}`);
     flags.allowLocalRemote = alr;
   }
-  return { flags, flowinfo };
+  return { flags, flowinfo, derived };
 }
 
-/** Check an explicit `flags` / `flowinfo` object given alongside the short forms, then put the short forms over it. */
-export function finishIp6ShortForms(out: Record<string, unknown>, short: { flags: Patch; flowinfo: Patch }): void {
+/** Patches of `flags` and `flowinfo` from the IPv6 short forms (see takeIp6ShortForms). */
+export interface Ip6ShortForms {
+  flags: Patch;
+  flowinfo: Patch;
+  derived: Patch;
+}
+
+/** After the options are checked: the derived flags where the explicit `flags` is silent, then the short forms over everything. */
+export function finishIp6ShortForms(out: Record<string, unknown>, short: Ip6ShortForms): void {
+  const explicit = (out.flags ?? {}) as Record<string, unknown>;
+  applyPatch(out, 'flags', Object.fromEntries(Object.entries(short.derived).filter(([k]) => explicit[k] === undefined)));
   applyPatch(out, 'flags', short.flags);
   applyPatch(out, 'flowinfo', short.flowinfo);
 }
