@@ -162,6 +162,10 @@ export type { MacsecOptions, MacsecData, MacsecCipherSuite, MacsecValidation, Ma
 export type { VrfOptions, VrfPortData } from './rtnl/kinds/vrf.js';
 export type { TunData } from './rtnl/kinds/tun.js';
 export type { VxcanData } from './rtnl/kinds/vxcan.js';
+export type { GreCommonOptions, GreOptions, ErspanGreOptions, ErspanOptions, Ip6GreOptions, Ip6ErspanOptions, GreData, ErspanDir } from './rtnl/kinds/gre.js';
+export type { IptunCommonOptions, IpipOptions, SitOptions, Ip6tnlOptions, IptunData, IpipMode, SitMode, Ip6tnlMode, SitFlags } from './rtnl/kinds/iptun.js';
+export type { IpoibOptions, IpoibMode } from './rtnl/kinds/ipoib.js';
+export type { FlagBits, GreFlags, Ip6TnlFlags, FlowInfo, TunnelEncapType, TunnelEncapFlags, TunnelEncapOptions } from './rtnl/kinds/tunnel.js';
 export type { LinkAfSpec, LinkAfSpecOptions, Inet6Info, Inet6CacheInfo, AddrGenMode, BridgeAfSpec, BridgeVlanInfo, Ipv4Devconf, Ipv6Devconf } from './rtnl/afspec.js';
 export { setInet6StatsLayout, getInet6StatsLayout, kernelInet6StatsLayout, IPV6_STATS_NAMES, IPV6_STATS_NAMES_6_15, type Inet6StatsLayout } from './rtnl/afspec.js';
 export { BridgeVlans, type BridgeVlanEntry, type BridgeVlanSpec, type BridgeVlanListFilter } from './rtnl/bridge-vlans.js';
