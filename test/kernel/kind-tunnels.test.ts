@@ -223,6 +223,9 @@ ktest(
         assert.equal([ip.erspan1!.erspan_ver, ip.erspan1!.erspan_index, ip.erspan1!.ikey], [1, 123, '0.0.0.10']);
         assert.equal([ip.erspan2!.erspan_ver, ip.erspan2!.erspan_dir, ip.erspan2!.erspan_hwid, ip.erspan2!.okey], [2, 'egress', '0x7', '0.0.0.11']);
 
+        // no change at all sends no IFLA_INFO_DATA (an empty one would reset the tunnel)
+        await r.links.set('gre1', { gre: {}, mtu: 1400 });
+        assert.equal((await agree(t, ns, ['gre1'])).gre1, ip.gre1);
         // a partial change keeps the rest (the kernel alone would reset remote, local, tos, csum, ...)
         await r.links.set('gre1', { gre: { ttl: 10, key: 77, iseq: false } });
         await r.links.set('erspan2', { erspan: { erspanDir: 'ingress', erspanHwid: 9 } });

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import '../../src/rtnl/kinds/index.js';
 import { decodeLink, encodeLink, type Link } from '../../src/rtnl/link.js';
-import { getKind, kindData } from '../../src/rtnl/kinds/registry.js';
+import { getKind, kindData, type KindContext } from '../../src/rtnl/kinds/registry.js';
 import { splitMessages } from '../../src/netlink/message.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
@@ -257,6 +257,36 @@ test('links.set() on a tunnel: the changes are merged into the current parameter
   // unknown attributes of the current data are not sent back
   const withUnknown = { ...cur, unknown: [{ type: 99, flags: 0, data: new Uint8Array([1]) }] };
   assert.equal(mergeCurrent(withUnknown, {}, grePolicy, []).unknown, undefined);
+});
+
+test('prepare(): set merges into current(), resolves the underlay by name, sends nothing for no change; add reads nothing', async () => {
+  const calls: string[] = [];
+  const ctx = (mode: 'add' | 'set', kind = 'gre'): KindContext => ({
+    mode,
+    current: async () => {
+      calls.push('current');
+      return { kind, data: data('gre1') };
+    },
+    ifindex: async (n: string) => {
+      calls.push(`ifindex ${n}`);
+      return 42;
+    },
+    netnsFd: () => assert.unreachable('no namespaces') as never,
+    check: () => assert.unreachable('no checks') as never,
+  });
+  const prep = getKind('gre')!.prepare!;
+  const set = (await prep(check('gre', { ttl: 9, link: 'eth9' }, 'set'), {}, ctx('set')))!;
+  assert.equal([set.ttl, set.remote, set.ikey, set.link], [9, '192.0.2.1', 256, 42]);
+  assert.equal(calls, ['current', 'ifindex eth9']);
+  calls.length = 0;
+  assert.equal(await prep(check('gre', {}, 'set'), {}, ctx('set')), undefined);
+  assert.equal(calls, [], 'no change: nothing read, nothing sent');
+  const add = (await prep(check('gre', { ttl: 9 }), {}, ctx('add')))!;
+  assert.equal(add, { ttl: 9 });
+  assert.equal(calls, [], 'add: the current parameters are not read');
+  // the link is of another kind: no merge (the kernel refuses the change)
+  const other = (await prep(check('gre', { ttl: 9 }, 'set'), {}, ctx('set', 'gretap')))!;
+  assert.equal(other, { ttl: 9 });
 });
 
 test('attributes of an unexpected size are kept raw and re-encoded unchanged', () => {

@@ -224,7 +224,7 @@ function grePolicyFor(name: string, addr: Codec<string>): Policy {
     ['IFLA_GRE_ENCAP_TYPE', 'encapType', encapType],
     ['IFLA_GRE_ENCAP_FLAGS', 'encapFlags', encapFlags],
     ['IFLA_GRE_ENCAP_SPORT', 'encapSport', encapSport],
-    ['IFLA_GRE_ENCAP_DPORT', 'encapDport', bounded(be16, 0, 0xffff)],
+    ['IFLA_GRE_ENCAP_DPORT', 'encapDport', be16],
     ['IFLA_GRE_COLLECT_METADATA', 'collectMetadata', flag],
     ['IFLA_GRE_IGNORE_DF', 'ignoreDf', bool8],
     ['IFLA_GRE_FWMARK', 'fwmark', u32],

@@ -353,7 +353,9 @@ export function mergeCurrent(current: Record<string, unknown>, changes: Record<s
 export function prepareTunnel(kind: string, pol: Policy, addressKeys: readonly string[]) {
   return async (options: Record<string, unknown> | undefined, _all: Record<string, unknown>, ctx: KindContext): Promise<Record<string, unknown> | undefined> => {
     let data = options;
-    if (ctx.mode === 'set' && data && Object.keys(data).length > 0) {
+    if (ctx.mode === 'set') {
+      // nothing to change: send no IFLA_INFO_DATA at all (an empty one would reset the tunnel)
+      if (!data || Object.keys(data).length === 0) return undefined;
       const cur = await ctx.current();
       if (cur?.kind === kind && cur.data) data = mergeCurrent(cur.data, data, pol, addressKeys);
     }
