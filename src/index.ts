@@ -100,11 +100,13 @@ export {
 } from './rtnl/rule.js';
 export {
   Monitor,
+  ResyncError,
   isEvent,
   resolveGroups,
   MONITOR_GROUPS,
   MONITOR_ALIASES,
   type MonitorOptions,
+  type ResyncOptions,
   type MonitorEvent,
   type ObjectEvent,
   type OverrunEvent,
@@ -171,7 +173,7 @@ export { setInet6StatsLayout, getInet6StatsLayout, kernelInet6StatsLayout, IPV6_
 export { BridgeVlans, type BridgeVlanEntry, type BridgeVlanSpec, type BridgeVlanListFilter } from './rtnl/bridge-vlans.js';
 export { decodeMessage, rtmName, schemaFor, registerSchema, type MessageSchema } from './rtnl/schema.js';
 export { NetlinkSocket, type SocketOptions, type NetnsRef, type RequestOptions, type DumpOptions, type SocketStats } from './netlink/socket.js';
-export { NetlinkError, DecodeError, ArgumentError, TimeoutError, SocketClosedError, DumpInterruptedError, type ExtAck, type RequestInfo } from './netlink/errors.js';
+export { NetlinkError, DecodeError, ArgumentError, TimeoutError, SocketClosedError, DumpInterruptedError, CallbackError, type ExtAck, type RequestInfo } from './netlink/errors.js';
 export { Writer } from './netlink/writer.js';
 export { splitMessages, splitMessagesPartial, parseError, parseDone, type RawMessage, type NlMsgHeader, type SplitOptions, type SplitResult } from './netlink/message.js';
 export * as attr from './netlink/attr.js';

@@ -181,3 +181,29 @@ export class DumpInterruptedError extends NetlinkError {
     });
   }
 }
+
+/**
+ * A user callback called from the socket's receive or send path threw: the
+ * `tap` option (then detached: it is not called again), a multicast handler
+ * (onMulticast) or the error handler (onError). The exception is in `cause`.
+ */
+export class CallbackError extends Error {
+  override name = 'CallbackError';
+  /** Which callback threw. */
+  readonly callback: 'tap' | 'multicast' | 'error';
+  /** For the tap: the direction of the datagram it was given. */
+  readonly direction: 'in' | 'out' | undefined;
+  /** The errno name of the cause when it has one (e.g. 'ENOSPC' from a capture file). */
+  readonly code: string | undefined;
+  override readonly cause: unknown;
+  constructor(callback: 'tap' | 'multicast' | 'error', cause: unknown, direction?: 'in' | 'out') {
+    const what = callback === 'tap' ? `tap callback (${direction === 'out' ? 'sent' : 'received'} datagram)` : `${callback} handler`;
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    super(`${what} threw: ${msg}${callback === 'tap' ? ' (tap detached)' : ''}`);
+    this.callback = callback;
+    this.direction = direction;
+    this.cause = cause;
+    const code = (cause as { code?: unknown } | null)?.code;
+    this.code = typeof code === 'string' ? code : undefined;
+  }
+}

@@ -38,6 +38,7 @@ import {
 import { EAGAIN, ENOBUFS } from './errno.js';
 import {
   ArgumentError,
+  CallbackError,
   DecodeError,
   DumpInterruptedError,
   NetlinkError,
@@ -141,7 +142,15 @@ export interface SocketOptions {
   maxInFlight?: number;
   /** Name a message type for errors and debug output. */
   typeName?: (type: number) => string;
-  /** Called for every datagram sent ('out') and received ('in'), e.g. to record a pcap. */
+  /**
+   * Called for every datagram sent ('out') and received ('in'), e.g. to
+   * record a pcap. If it throws it is detached (never called again) and the
+   * exception is surfaced as a CallbackError: for 'out', the request is not
+   * sent and rejects with it; for 'in', the datagram is processed as usual
+   * and the error goes to the onError handler (a monitor yields it as an
+   * `error` event), or, without one, becomes a process warning. Either way
+   * it is kept in `socket.tapError`.
+   */
   tap?: (direction: 'in' | 'out', datagram: Buffer, protocol: number) => void;
   /** One-line summary of a message for `rtnetlink:msg` debug output (only called when that namespace is enabled). */
   summarize?: (msg: RawMessage) => string | undefined;
@@ -218,6 +227,8 @@ export interface SocketStats {
   unmatched: number;
   /** ENOBUFS overruns reported by the kernel. */
   overruns: number;
+  /** Exceptions thrown by user callbacks (tap, multicast and error handlers), caught and surfaced. */
+  callbackErrors: number;
 }
 
 interface Pending {
@@ -258,6 +269,15 @@ export type MulticastHandler = (msg: RawMessage, groups: number, nsid: number | 
 
 let nextSeqBase = (Date.now() & 0x7fffffff) >>> 0;
 
+/** process.emitWarning, which must not throw either (e.g. a 'warning' listener that throws is the user's). */
+function emitWarning(e: Error): void {
+  try {
+    process.emitWarning(e);
+  } catch {
+    /* nowhere left to report */
+  }
+}
+
 /** FIFO with O(1) push and shift (Array#splice/shift at the head of a long queue is O(n)). */
 class Fifo<T> {
   private items: Array<T | undefined> = [];
@@ -295,7 +315,9 @@ export class NetlinkSocket {
   readonly protocol: number;
   /** Our port id (nl_pid) as assigned by the kernel. */
   readonly portid: number;
-  readonly stats: SocketStats = { requests: 0, datagramsIn: 0, datagramsOut: 0, messagesIn: 0, foreignDropped: 0, unmatched: 0, overruns: 0 };
+  readonly stats: SocketStats = { requests: 0, datagramsIn: 0, datagramsOut: 0, messagesIn: 0, foreignDropped: 0, unmatched: 0, overruns: 0, callbackErrors: 0 };
+  /** The exception of the `tap` option, if it threw (it is detached then). */
+  tapError: CallbackError | undefined;
   private fd: number;
   private poll: PollHandle | undefined;
   private polling = false;
@@ -316,7 +338,7 @@ export class NetlinkSocket {
   private readonly maxInFlight: number;
   private readonly defaultTimeout: number;
   private readonly typeName: (t: number) => string;
-  private readonly tap: SocketOptions['tap'];
+  private tap: SocketOptions['tap'];
   private readonly describeOffset: SocketOptions['describeOffset'];
   private readonly summarize: SocketOptions['summarize'];
   private multicast: MulticastHandler | undefined;
@@ -332,7 +354,19 @@ export class NetlinkSocket {
     nextSeqBase = (nextSeqBase + 0x10000) >>> 0;
     this.maxInFlight = opts.maxInFlight ?? 64;
     this.defaultTimeout = opts.timeout ?? 15000;
-    this.typeName = opts.typeName ?? ((t) => NLMSG_TYPE_NAMES[t] ?? `type ${t}`);
+    const fallbackName = (t: number): string => NLMSG_TYPE_NAMES[t] ?? `type ${t}`;
+    const userName = opts.typeName;
+    // A user-supplied namer runs on the receive path (debug output): it must not throw there.
+    this.typeName = userName
+      ? (t) => {
+          try {
+            const n = userName(t);
+            return typeof n === 'string' ? n : fallbackName(t);
+          } catch {
+            return fallbackName(t);
+          }
+        }
+      : fallbackName;
     this.tap = opts.tap;
     this.describeOffset = opts.describeOffset;
     this.summarize = opts.summarize;
@@ -704,7 +738,12 @@ export class NetlinkSocket {
       const m = splitMessages(p.bytes)[0]!;
       dbgMsg('-> %s seq=%d flags=0x%s len=%d%s%s', p.info.typeName, p.seq, p.info.flags.toString(16), p.bytes.length, p.info.what ? ` (${p.info.what})` : '', this.summary(m));
     }
-    this.tap?.('out', p.bytes, this.protocol);
+    const tapErr = this.callTap('out', p.bytes);
+    if (tapErr) {
+      // Nothing was sent: the request fails with the tap's exception.
+      this.finish(p, tapErr);
+      return;
+    }
     const r = native().sendNl(this.fd, p.bytes, 0, 0);
     this.stats.datagramsOut++;
     if (r < 0) {
@@ -892,7 +931,45 @@ export class NetlinkSocket {
     } else {
       for (const p of [...this.pending.values()]) this.finish(p, new NetlinkError(negErrno, { request: p.info, syscall: 'recvmsg' }));
     }
-    this.errorHandler?.(err);
+    this.reportError(err);
+  }
+
+  /** Call the tap; if it throws, detach it and return the error (never throws). */
+  private callTap(direction: 'in' | 'out', buf: Buffer): CallbackError | undefined {
+    const tap = this.tap;
+    if (!tap) return undefined;
+    try {
+      tap(direction, buf, this.protocol);
+      return undefined;
+    } catch (e) {
+      this.tap = undefined;
+      this.stats.callbackErrors++;
+      const err = new CallbackError('tap', e, direction);
+      this.tapError ??= err;
+      dbg('tap threw (%s), detached: %s', direction, err.message);
+      return err;
+    }
+  }
+
+  /**
+   * Hand an error that belongs to no request to the onError handler. Errors
+   * from user callbacks (CallbackError) are never lost: without a handler, or
+   * when the handler throws, they become process warnings. Never throws.
+   */
+  private reportError(err: Error): void {
+    const h = this.errorHandler;
+    if (h) {
+      try {
+        h(err);
+        return;
+      } catch (e) {
+        // The handler got `err`; its own exception must not escape either.
+        this.stats.callbackErrors++;
+        emitWarning(new CallbackError('error', e));
+        return;
+      }
+    }
+    if (err instanceof CallbackError) emitWarning(err);
   }
 
   private onDatagram(buf: Buffer, pid: number, groups: number, nsid = -1): void {
@@ -903,7 +980,16 @@ export class NetlinkSocket {
       dbg('dropped datagram from nl_pid %d (not the kernel)', pid);
       return;
     }
-    this.tap?.('in', buf, this.protocol);
+    // The datagram is processed whatever the tap does; its error is reported after.
+    const tapErr = this.callTap('in', buf);
+    try {
+      this.dispatch(buf, groups, nsid);
+    } finally {
+      if (tapErr && !this.closed) this.reportError(tapErr);
+    }
+  }
+
+  private dispatch(buf: Buffer, groups: number, nsid: number): void {
     let msgs: RawMessage[];
     try {
       msgs = splitMessages(buf);
@@ -914,14 +1000,22 @@ export class NetlinkSocket {
         // We cannot tell which request it answered; fail them all rather than hang.
         for (const p of [...this.pending.values()]) this.finish(p, err);
       }
-      this.errorHandler?.(err);
+      this.reportError(err);
       return;
     }
     this.stats.messagesIn += msgs.length;
     if (groups !== 0) {
-      if (this.multicast) {
-        const from = nsid >= 0 ? nsid : undefined;
-        for (const m of msgs) this.multicast(m, groups, from);
+      const from = nsid >= 0 ? nsid : undefined;
+      for (const m of msgs) {
+        const h = this.multicast;
+        if (!h || this.closed) break;
+        try {
+          h(m, groups, from);
+        } catch (e) {
+          // The handler stays: one bad message must not end a subscription.
+          this.stats.callbackErrors++;
+          this.reportError(new CallbackError('multicast', e));
+        }
       }
       return;
     }

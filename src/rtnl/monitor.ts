@@ -14,10 +14,13 @@
  *   (SO_RCVBUFFORCE, falling back to SO_RCVBUF without CAP_NET_ADMIN).
  * - Nothing is lost silently: when the kernel could not queue a notification
  *   (receive buffer full: ENOBUFS) the iterator yields `{ type: 'overrun' }`.
- *   With `resync: true` it then re-dumps the subscribed object kinds and
- *   yields the current objects as events marked `resync: true`, then
- *   `{ type: 'resynced' }`; notifications that arrived during the re-dump
- *   follow after it, in order.
+ *   With `resync: true` it then re-dumps the subscribed object kinds until it
+ *   gets a consistent snapshot (a dump marked NLM_F_DUMP_INTR, or failing
+ *   with EBUSY/ENOBUFS, is retried with a capped exponential backoff; a new
+ *   overrun restarts the re-dump) and yields the current objects as events
+ *   marked `resync: true`, then `{ type: 'resynced', kinds }` naming the
+ *   kinds re-dumped; notifications that arrived during the re-dump follow
+ *   after it, in order.
  * - Memory is bounded: at most `highWaterMark` events (default 4096) wait for
  *   the consumer. When the consumer is slower than the kernel, the monitor
  *   stops reading its socket; the kernel keeps queueing into the receive
@@ -38,7 +41,7 @@ import {
   RTNL_FAMILY_IPMR,
 } from '../netlink/constants.js';
 import { ENOBUFS } from '../netlink/errno.js';
-import { ArgumentError, DecodeError, NetlinkError } from '../netlink/errors.js';
+import { ArgumentError, DecodeError, NetlinkError, TimeoutError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import { describe } from '../netlink/ip.js';
@@ -200,12 +203,22 @@ export interface OverrunEvent {
   resync: boolean;
 }
 
-/** End of the re-dump that follows an overrun (resync option): objects not re-listed since the overrun are gone. */
+/**
+ * End of the re-dump that follows an overrun (resync option): for each kind
+ * in `kinds`, objects not re-listed (as `resync` events) since the last
+ * overrun event are gone. Kinds not in `kinds` were not re-dumped.
+ */
 export interface ResyncedEvent {
   type: 'resynced';
   timestamp: number;
-  /** Object kinds that were re-dumped. */
+  /** Object kinds re-dumped consistently ('link', 'address', 'route', ...): every dump of the kind completed without NLM_F_DUMP_INTR. */
   kinds: string[];
+  /** Groups whose dump this covers ('link', 'ipv4-ifaddr', 'ipv6-ifaddr', ...). */
+  groups: string[];
+  /** Kinds the monitor gave up on (after `resync.attempts`, or a non-retryable error): an `error` event with a ResyncError came before. */
+  failed: string[];
+  /** Re-dump attempts this resync took (1 when the first snapshot was consistent). */
+  attempts: number;
 }
 
 /** A problem that did not stop the monitor (a failed re-dump, a malformed datagram). */
@@ -222,12 +235,52 @@ export function isEvent<K extends keyof MonitorObjectMap>(ev: MonitorEvent, kind
   return 'kind' in ev && ev.kind === kind && ev.object !== undefined;
 }
 
+/**
+ * The re-dump gave up on some kinds: every attempt was interrupted
+ * (NLM_F_DUMP_INTR, EBUSY, ENOBUFS) `attempts` times in a row, or failed with
+ * an error that retrying cannot cure. The view of these kinds is stale.
+ */
+export class ResyncError extends Error {
+  override name = 'ResyncError';
+  /** Kinds not re-dumped ('link', 'address', ...). */
+  readonly kinds: string[];
+  /** Attempts made. */
+  readonly attempts: number;
+  /** The last error of the failed dump. */
+  override readonly cause: Error;
+  constructor(kinds: string[], attempts: number, cause: Error) {
+    super(`monitor resync gave up on ${kinds.join(', ')} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${cause.message}`);
+    this.kinds = kinds;
+    this.attempts = attempts;
+    this.cause = cause;
+  }
+}
+
+/** How a monitor re-dumps after an overrun (`resync: true` takes the defaults). */
+export interface ResyncOptions {
+  /**
+   * Most re-dump attempts in a row that are interrupted (NLM_F_DUMP_INTR,
+   * EBUSY, ENOBUFS, timeout) before the monitor gives up on the kinds
+   * concerned (ResyncError, `resynced.failed`). Default Infinity: retry
+   * until the storm is over. A new overrun restarts the count.
+   */
+  attempts?: number;
+  /** Backoff before the 2nd attempt, doubling for each further one. Default 20 ms. */
+  minDelay?: number;
+  /** Cap of the backoff. Default 1000 ms. */
+  maxDelay?: number;
+}
+
 /** Options of Rtnl.monitor(). */
 export interface MonitorOptions {
   /** Receive buffer in bytes (SO_RCVBUFFORCE, falling back to SO_RCVBUF). Default 8 MiB. */
   rcvbuf?: number;
-  /** After an overrun, re-dump the subscribed kinds and yield them as events (resync: true). Default false. */
-  resync?: boolean;
+  /**
+   * After an overrun, re-dump the subscribed kinds until consistent and yield
+   * them as events (resync: true), then `resynced`. `true` or ResyncOptions.
+   * Default false.
+   */
+  resync?: boolean | ResyncOptions;
   /** Most events waiting for the consumer before the monitor stops reading. Default 4096. */
   highWaterMark?: number;
   /**
@@ -297,6 +350,41 @@ export function eventFromMessage(m: RawMessage, timestamp = Date.now()): ObjectE
 }
 
 const UNSUPPORTED = new Set(['EOPNOTSUPP', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'ENOENT']);
+/** Dump failures a later attempt may not meet: the object set changed under the dump, or memory/buffer pressure. */
+const RETRYABLE = new Set(['EINTR', 'EBUSY', 'ENOBUFS', 'EAGAIN', 'ENOMEM']);
+
+function retryable(e: unknown): boolean {
+  return (e instanceof NetlinkError && RETRYABLE.has(e.code)) || e instanceof TimeoutError;
+}
+
+function checkResyncOptions(v: unknown): Required<ResyncOptions> | undefined {
+  if (v === undefined || v === false) return undefined;
+  const d = { attempts: Infinity, minDelay: 20, maxDelay: 1000 };
+  if (v === true) return d;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ArgumentError('resync', `expected true, false or { attempts, minDelay, maxDelay }, got ${describe(v)}`);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!(k in d)) throw new ArgumentError(`resync.${k}`, `unknown option (known: ${Object.keys(d).join(', ')})`);
+  const num = (k: keyof typeof d, min: number, int: boolean): number => {
+    const x = o[k];
+    if (x === undefined) return d[k];
+    if (typeof x !== 'number' || Number.isNaN(x) || x < min || (int && x !== Infinity && !Number.isInteger(x))) {
+      throw new ArgumentError(`resync.${k}`, `expected ${int ? 'an integer' : 'a number of ms'} >= ${min}${int ? ' (or Infinity)' : ''}, got ${describe(x)}`);
+    }
+    return x;
+  };
+  const r = { attempts: num('attempts', 1, true), minDelay: num('minDelay', 0, false), maxDelay: num('maxDelay', 0, false) };
+  if (!Number.isFinite(r.minDelay) || !Number.isFinite(r.maxDelay)) throw new ArgumentError('resync.maxDelay', 'expected finite delays');
+  if (r.maxDelay < r.minDelay) throw new ArgumentError('resync.maxDelay', `less than minDelay (${r.minDelay})`);
+  return r;
+}
+
+/** One dump of a resync: the group, the kind it fills, the messages (or why not). */
+interface GroupDump {
+  group: string;
+  kind: string;
+  msgs?: RawMessage[];
+  error?: Error;
+}
 
 /** The async iterator returned by Rtnl.monitor(); also closable directly. */
 export class Monitor implements AsyncIterableIterator<MonitorEvent> {
@@ -304,20 +392,25 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   readonly groups: string[];
   /** The notification socket (for stats: stats.overruns, ...). */
   readonly socket: NetlinkSocket;
-  /** Counters. */
-  readonly stats = { events: 0, overruns: 0, resyncs: 0, highWater: 0 };
+  /**
+   * Counters: notifications turned into events, ENOBUFS reports, resyncs
+   * completed (`resynced` events), re-dump attempts made, most events queued.
+   */
+  readonly stats = { events: 0, overruns: 0, resyncs: 0, resyncAttempts: 0, highWater: 0 };
   private readonly rtnl: Rtnl;
-  private readonly opts: MonitorOptions;
+  private readonly resyncOpts: Required<ResyncOptions> | undefined;
   private readonly hwm: number;
   private ready: MonitorEvent[] = [];
   private held: MonitorEvent[] = [];
   private waiter: ((r: IteratorResult<MonitorEvent>) => void) | undefined;
   private resyncing = false;
-  private resyncAgain = false;
-  /** Live notifications go to `held` (a re-dump is being delivered). */
+  /** An overrun came while a resync was under way: its snapshot is void, start over. */
+  private restart = false;
+  /** Live notifications go to `held` (a re-dump attempt is under way). */
   private holding = false;
   private overrunPending = false;
   private resyncSock: NetlinkSocket | undefined;
+  private backoff: { timer: NodeJS.Timeout; done: () => void } | undefined;
   private closed = false;
 
   constructor(rtnl: Rtnl, groups: ReadonlyArray<MonitorGroupSpec>, opts: MonitorOptions = {}) {
@@ -327,8 +420,8 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     if (opts.allNsid !== undefined && typeof opts.allNsid !== 'boolean') throw new ArgumentError('allNsid', `expected a boolean, got ${describe(opts.allNsid)}`);
     const rcvbuf = opts.rcvbuf ?? 8 * 1024 * 1024;
     if (!Number.isInteger(rcvbuf) || rcvbuf < 1) throw new ArgumentError('rcvbuf', 'expected a positive number of bytes');
+    this.resyncOpts = checkResyncOptions(opts.resync);
     this.rtnl = rtnl;
-    this.opts = opts;
     this.hwm = hwm;
     this.groups = names;
     this.socket = NetlinkSocket.open({
@@ -397,7 +490,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     if (this.closed) return;
     this.socket.drain();
     this.overrunPending = false;
-    const resync = !!this.opts.resync;
+    const resync = this.resyncOpts !== undefined;
     dbg('overrun (ENOBUFS)%s', resync ? ', resyncing' : '');
     this.push({ type: 'overrun', timestamp: Date.now(), resync }, true);
     if (resync) this.startResync();
@@ -405,40 +498,95 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
 
   private startResync(): void {
     if (this.resyncing) {
-      this.resyncAgain = true;
+      // Notifications were lost again: a snapshot taken so far may miss their
+      // effect. Abort the attempt under way; the loop starts a new one.
+      this.restart = true;
+      this.resyncSock?.close();
       return;
     }
     this.resyncing = true;
-    void this.resyncLoop();
+    this.resyncLoop().catch((e: unknown) => {
+      if (!this.closed) this.push({ type: 'error', timestamp: Date.now(), error: e instanceof Error ? e : new Error(String(e)) }, false);
+    });
   }
 
+  /** Hand the notifications held during an attempt to the consumer, in order. */
+  private release(): void {
+    this.holding = false;
+    const held = this.held;
+    this.held = [];
+    for (const ev of held) this.push(ev, true);
+  }
+
+  /** Wait before the next attempt; close() cuts it short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.backoff = undefined;
+        resolve();
+      };
+      this.backoff = { timer: setTimeout(done, ms), done };
+    });
+  }
+
+  /**
+   * Re-dump until one attempt gives a consistent snapshot of every kind (or
+   * the attempts run out), then deliver it. Each attempt holds the live
+   * notifications back until its snapshot is delivered; between attempts
+   * they flow (they are older than the next snapshot, which supersedes them).
+   */
   private async resyncLoop(): Promise<void> {
+    const o = this.resyncOpts!;
+    let attempt = 0;
+    /** Consecutive interrupted attempts since the last overrun. */
+    let failures = 0;
     try {
-      do {
-        this.resyncAgain = false;
-        await this.resyncOnce();
-        // Release the notifications held back during the re-dump, in order.
-        this.holding = false;
-        const held = this.held;
-        this.held = [];
-        for (const ev of held) this.push(ev, true);
-      } while (this.resyncAgain && !this.closed);
+      for (;;) {
+        if (attempt > 0) await this.sleep(Math.min(o.maxDelay, o.minDelay * 2 ** Math.min(attempt - 1, 30)));
+        if (this.closed) return;
+        attempt++;
+        if (this.restart) failures = 0;
+        this.restart = false;
+        this.stats.resyncAttempts++;
+        const last = failures + 1 >= o.attempts;
+        const dumps = await this.snapshot(attempt, last);
+        if (this.closed) return;
+        if (this.restart) {
+          dbg('resync attempt %d: overrun meanwhile, starting over', attempt);
+          this.release();
+          continue;
+        }
+        if (!last && dumps.some((d) => d.error && retryable(d.error))) {
+          failures++;
+          dbg('resync attempt %d interrupted (%s), retrying', attempt, dumps.find((d) => d.error)!.error!.message);
+          this.release();
+          continue;
+        }
+        this.deliver(dumps, attempt);
+        this.release();
+        return;
+      }
     } finally {
       this.resyncing = false;
-      this.holding = false;
+      if (!this.closed && this.holding) this.release();
     }
   }
 
-  private async resyncOnce(): Promise<void> {
-    if (this.closed) return;
-    this.stats.resyncs++;
-    const kinds: string[] = [];
-    let sock: NetlinkSocket | undefined;
+  /** One attempt: dump every subscribed group that has a dump, on a temporary socket. */
+  private async snapshot(attempt: number, last: boolean): Promise<GroupDump[]> {
+    const out: GroupDump[] = [];
+    let sock: NetlinkSocket;
     try {
       sock = NetlinkSocket.open({ ...this.rtnl.openOptions, protocol: NETLINK_ROUTE, typeName: rtmName, summarize: summarizeMessage });
-      this.resyncSock = sock;
-      // From now on, notifications may be newer than the dump: hold them until it is delivered.
-      this.holding = true;
+    } catch (e) {
+      // e.g. EMFILE: nothing dumped; a later attempt may succeed
+      for (const g of this.groups) if (RESYNC_DUMPS[g as MonitorGroup]) out.push({ group: g, kind: kindOf(RESYNC_DUMPS[g as MonitorGroup]!.type), error: e as Error });
+      return out;
+    }
+    this.resyncSock = sock;
+    // From now on, notifications may be newer than the snapshot: hold them until it is delivered.
+    this.holding = true;
+    try {
       const seen = new Set<string>();
       for (const g of this.groups) {
         const d = RESYNC_DUMPS[g as MonitorGroup];
@@ -448,34 +596,51 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
         seen.add(key);
         const body = Buffer.alloc(d.header);
         body[0] = d.family;
-        let msgs: RawMessage[];
+        const kind = kindOf(d.type);
         try {
-          msgs = await sock.dumpAll(d.type, body, { what: `monitor resync ${g}` });
+          out.push({ group: g, kind, msgs: await sock.dumpAll(d.type, body, { what: `monitor resync ${g} (attempt ${attempt})`, retries: 0 }) });
         } catch (e) {
-          if (this.closed) return;
+          if (this.closed || this.restart) return out;
           if (e instanceof NetlinkError && UNSUPPORTED.has(e.code)) {
             dbg('resync %s: %s (nothing to dump)', g, e.code);
+            out.push({ group: g, kind, msgs: [] });
             continue;
           }
-          this.push({ type: 'error', timestamp: Date.now(), error: e as Error }, false);
-          continue;
-        }
-        const kind = kindOf(d.type);
-        if (!kinds.includes(kind)) kinds.push(kind);
-        const ts = Date.now();
-        for (const m of msgs) {
-          const ev = eventFromMessage(m, ts);
-          ev.resync = true;
-          this.push(ev, false);
+          out.push({ group: g, kind, error: e as Error });
+          // the attempt is void anyway: do not spend dumps on the other groups
+          if (!last && retryable(e)) return out;
         }
       }
-    } catch (e) {
-      if (!this.closed) this.push({ type: 'error', timestamp: Date.now(), error: e as Error }, false);
+      return out;
     } finally {
-      sock?.close();
-      this.resyncSock = undefined;
+      sock.close();
+      if (this.resyncSock === sock) this.resyncSock = undefined;
     }
-    if (!this.closed) this.push({ type: 'resynced', timestamp: Date.now(), kinds }, false);
+  }
+
+  /** Yield a snapshot: the objects of every kind whose dumps all completed, errors for the others, then `resynced`. */
+  private deliver(dumps: GroupDump[], attempts: number): void {
+    const failed = new Map<string, Error>();
+    for (const d of dumps) if (d.error && !failed.has(d.kind)) failed.set(d.kind, d.error);
+    const kinds: string[] = [];
+    const groups: string[] = [];
+    const ts = Date.now();
+    for (const d of dumps) {
+      if (failed.has(d.kind)) continue;
+      if (!kinds.includes(d.kind)) kinds.push(d.kind);
+      groups.push(d.group);
+      for (const m of d.msgs!) {
+        const ev = eventFromMessage(m, ts);
+        ev.resync = true;
+        this.push(ev, false);
+      }
+    }
+    for (const [kind, e] of failed) {
+      dbg('resync gave up on %s: %s', kind, e.message);
+      this.push({ type: 'error', timestamp: Date.now(), error: new ResyncError([kind], attempts, e) }, false);
+    }
+    this.stats.resyncs++;
+    this.push({ type: 'resynced', timestamp: Date.now(), kinds, groups, failed: [...failed.keys()], attempts }, false);
   }
 
   next(): Promise<IteratorResult<MonitorEvent>> {
@@ -510,6 +675,10 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     this.socket.onError(undefined);
     this.socket.close();
     this.resyncSock?.close();
+    if (this.backoff) {
+      clearTimeout(this.backoff.timer);
+      this.backoff.done();
+    }
     const w = this.waiter;
     this.waiter = undefined;
     w?.({ value: undefined, done: true });

@@ -25,6 +25,10 @@ export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName'
    * Record every datagram sent and received (also by monitor() sockets of
    * this handle) to a pcap file that Wireshark/tshark open as Linux netlink:
    * a path (created or truncated; closed by close()) or a PcapWriter (left open).
+   * If writing fails (ENOSPC, EIO...), recording stops for every socket of
+   * the handle, a file opened from a path is closed, `recordError` holds the
+   * error, and the socket that hit it surfaces it like any exception of the
+   * `tap` option (a CallbackError whose `code` is the errno name).
    */
   record?: string | PcapWriter;
 }
@@ -50,6 +54,7 @@ export class Rtnl {
   readonly netns: NetnsRef | undefined;
   private readonly options: RtnlOptions;
   private ownedRecorder: PcapWriter | undefined;
+  private recordFailure: { error?: Error } | undefined;
 
   private constructor(sock: NetlinkSocket, opts: RtnlOptions) {
     this.socket = sock;
@@ -81,6 +86,7 @@ export class Rtnl {
     }
     let recorder: PcapWriter | undefined;
     let owned = false;
+    let failure: { error?: Error } | undefined;
     let o: RtnlOptions = opts;
     if (opts.record !== undefined) {
       if (typeof opts.record === 'string') {
@@ -90,8 +96,47 @@ export class Rtnl {
       else throw new ArgumentError('record', 'expected a file path or a PcapWriter');
       const rec = recorder;
       const userTap = opts.tap;
+      const closeOnFailure = owned;
+      failure = {};
+      const state = failure;
+      // A failed write stops the recording for every socket of the handle (the monitors share this tap).
+      const recTap = (d: 'in' | 'out', b: Buffer, p: number): void => {
+        if (state.error) return;
+        try {
+          rec.tap(d, b, p);
+        } catch (e) {
+          state.error = e instanceof Error ? e : new Error(String(e));
+          if (closeOnFailure) {
+            try {
+              rec.close();
+            } catch {
+              /* the write error is the one to report */
+            }
+          }
+          throw e;
+        }
+      };
       // Sibling sockets (monitor) get the combined tap, not the path (which would truncate the file).
-      o = { ...opts, record: undefined, tap: userTap ? (d, b, p) => (userTap(d, b, p), rec.tap(d, b, p)) : rec.tap };
+      o = {
+        ...opts,
+        record: undefined,
+        tap: userTap
+          ? (d, b, p) => {
+              let err: unknown;
+              try {
+                userTap(d, b, p);
+              } catch (e) {
+                err = e;
+              }
+              try {
+                recTap(d, b, p);
+              } catch (e) {
+                err ??= e;
+              }
+              if (err !== undefined) throw err;
+            }
+          : recTap,
+      };
     }
     let sock: NetlinkSocket;
     try {
@@ -102,7 +147,13 @@ export class Rtnl {
     }
     const r = new Rtnl(sock, o);
     if (owned) r.ownedRecorder = recorder;
+    r.recordFailure = failure;
     return r;
+  }
+
+  /** With `record`: why recording stopped (a write to the capture failed), else undefined. */
+  get recordError(): Error | undefined {
+    return this.recordFailure?.error;
   }
 
   /** Socket options this handle was opened with (to open sibling sockets, e.g. for monitoring). */
