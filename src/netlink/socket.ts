@@ -985,7 +985,7 @@ export class NetlinkSocket {
     try {
       this.dispatch(buf, groups, nsid);
     } finally {
-      if (tapErr && !this.closed) this.reportError(tapErr);
+      if (tapErr) this.reportError(tapErr);
     }
   }
 

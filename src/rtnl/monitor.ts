@@ -41,7 +41,7 @@ import {
   RTNL_FAMILY_IPMR,
 } from '../netlink/constants.js';
 import { ENOBUFS } from '../netlink/errno.js';
-import { ArgumentError, DecodeError, NetlinkError, TimeoutError } from '../netlink/errors.js';
+import { ArgumentError, CallbackError, DecodeError, NetlinkError, TimeoutError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import { describe } from '../netlink/ip.js';
@@ -354,7 +354,8 @@ const UNSUPPORTED = new Set(['EOPNOTSUPP', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'E
 const RETRYABLE = new Set(['EINTR', 'EBUSY', 'ENOBUFS', 'EAGAIN', 'ENOMEM']);
 
 function retryable(e: unknown): boolean {
-  return (e instanceof NetlinkError && RETRYABLE.has(e.code)) || e instanceof TimeoutError;
+  // A tap (record) that threw on the dump request is detached on that socket: the next attempt's socket may record.
+  return (e instanceof NetlinkError && RETRYABLE.has(e.code)) || e instanceof TimeoutError || e instanceof CallbackError;
 }
 
 function checkResyncOptions(v: unknown): Required<ResyncOptions> | undefined {
@@ -584,6 +585,10 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
       return out;
     }
     this.resyncSock = sock;
+    // A tap (record) that throws on this socket is the user's to know, like on the monitor's own socket.
+    sock.onError((e) => {
+      if (e instanceof CallbackError && !this.closed) this.push({ type: 'error', timestamp: Date.now(), error: e }, false);
+    });
     // From now on, notifications may be newer than the snapshot: hold them until it is delivered.
     this.holding = true;
     try {
@@ -606,6 +611,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
             out.push({ group: g, kind, msgs: [] });
             continue;
           }
+          if (e instanceof CallbackError) this.push({ type: 'error', timestamp: Date.now(), error: e }, false);
           out.push({ group: g, kind, error: e as Error });
           // the attempt is void anyway: do not spend dumps on the other groups
           if (!last && retryable(e)) return out;

@@ -88,6 +88,11 @@ ktest(test, 'leaving the loop closes the socket; a pending next() ends on close(
       throwsA(() => r.monitor(['link', 'nosuchgroup']), ArgumentError, /groups\[1\]: unknown group "nosuchgroup"/);
       throwsA(() => r.monitor([]), ArgumentError, /no group/);
       throwsA(() => r.monitor(['link'], { highWaterMark: 0 }), ArgumentError, /highWaterMark/);
+      throwsA(() => r.monitor(['link'], { resync: 'yes' as never }), ArgumentError, /^resync: expected true, false or/);
+      throwsA(() => r.monitor(['link'], { resync: { attempts: 0 } }), ArgumentError, /^resync\.attempts: expected an integer >= 1/);
+      throwsA(() => r.monitor(['link'], { resync: { attempts: 1.5 } }), ArgumentError, /^resync\.attempts/);
+      throwsA(() => r.monitor(['link'], { resync: { minDelay: 50, maxDelay: 10 } }), ArgumentError, /^resync\.maxDelay: less than minDelay/);
+      throwsA(() => r.monitor(['link'], { resync: { retries: 3 } as never }), ArgumentError, /^resync\.retries: unknown option/);
       assert.is(fdCount(), fds);
       const mon = r.monitor(['link']);
       assert.is(fdCount(), fds + 1);
