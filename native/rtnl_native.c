@@ -148,8 +148,10 @@ static napi_value n_socketpair(napi_env env, napi_callback_info info) {
 
 static void restore_ns_or_die(int orig) {
   if (setns(orig, CLONE_NEWNET) != 0) {
+    char msg[128];
+    /* GNU strerror_r: thread-safe (strerror may use a static buffer). */
     fprintf(stderr, "rtnl_native: FATAL: cannot restore the thread's network namespace: %s\n",
-            strerror(errno));
+            strerror_r(errno, msg, sizeof msg));
     abort();
   }
   close(orig);
@@ -395,11 +397,31 @@ static napi_value n_close(napi_env env, napi_callback_info info) {
 
 /* ------------------------------------------------------------ plain fds */
 
+/* One packet: read() (or readv() over two pieces) retried on EINTR.
+ * Returns the packet's length or -errno. A TUN fd returns the packet's full
+ * length even when it had to truncate it to the buffer (tun_put_user returns
+ * the total it meant to copy), so the result is clamped to the buffer's size
+ * `cap`: a length equal to cap then means "truncated" to the caller, and no
+ * byte past the buffer is ever copied or counted. */
+static ssize_t read_packet(int fd, struct iovec *iov, int iovcnt, size_t cap) {
+  ssize_t n;
+  do {
+    n = iovcnt == 1 ? read(fd, iov[0].iov_base, iov[0].iov_len) : readv(fd, iov, iovcnt);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return -errno;
+  if ((size_t)n > cap) n = (ssize_t)cap;
+  return n;
+}
+
+/* Thread safety of the read calls: no static or global buffer. Each call
+ * reads into memory it owns for the duration of the call (a malloc'd buffer,
+ * freed before it returns) or into the caller's slab, so calls on different
+ * threads (worker_threads, each with its own env) share nothing. */
+
 /* readBatch(fd, max, mtu, out) -> count | -errno. Reads up to max packets
  * (one read() each, as a TUN fd delivers one packet per read) into Buffers of
  * exactly the packet's size, pushed onto `out`. Stops at EAGAIN. */
-static napi_value n_read_batch(napi_env env, napi_callback_info info) {
-  ARGS(4);
+static napi_value read_batch(napi_env env, napi_value *argv, unsigned char **scratch) {
   int32_t fd;
   uint32_t max, mtu;
   if (!get_i32(env, argv[0], &fd) || !get_u32(env, argv[1], &max) || !get_u32(env, argv[2], &mtu)) return NULL;
@@ -408,46 +430,47 @@ static napi_value n_read_batch(napi_env env, napi_callback_info info) {
   CHECK(napi_get_array_length(env, out, &idx));
   if (mtu < 64) mtu = 64;
   if (mtu > 262144) mtu = 262144;
-  static unsigned char *scratch = NULL;
-  static size_t scratch_len = 0;
-  if (scratch_len < mtu) {
-    unsigned char *p = realloc(scratch, mtu);
-    if (!p) return num(env, -ENOMEM);
-    scratch = p;
-    scratch_len = mtu;
-  }
+  *scratch = malloc(mtu);
+  if (!*scratch) return num(env, -ENOMEM);
   uint32_t count = 0;
   while (count < max) {
-    ssize_t n;
-    do {
-      n = read(fd, scratch, mtu);
-    } while (n < 0 && errno == EINTR);
+    struct iovec iov = {*scratch, mtu};
+    ssize_t n = read_packet(fd, &iov, 1, mtu);
     if (n < 0) {
-      int e = errno;
-      if (e == EAGAIN || e == EWOULDBLOCK) break;
-      if (count == 0) return num(env, -e);
+      if (n == -EAGAIN || n == -EWOULDBLOCK) break;
+      if (count == 0) return num(env, (double)n);
       break; /* report the error on the next call */
     }
     if (n == 0) break;
     napi_value buf;
     void *copy;
-    CHECK(napi_create_buffer_copy(env, (size_t)n, scratch, &copy, &buf));
+    CHECK(napi_create_buffer_copy(env, (size_t)n, *scratch, &copy, &buf));
     CHECK(napi_set_element(env, out, idx++, buf));
     count++;
   }
   return num(env, count);
 }
 
+static napi_value n_read_batch(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  unsigned char *scratch = NULL;
+  napi_value r = read_batch(env, argv, &scratch);
+  free(scratch);
+  return r;
+}
+
 /* readSlab(fd, max, bufSize, slab, offset, lens, overflow) -> count | -errno.
  * Like readBatch, but without one allocation per packet: reads up to max
- * packets (one read() each, into a scratch buffer of bufSize bytes) and
- * copies each into the Uint8Array `slab` at `offset`, packed; lens[i]
- * (an Int32Array) receives packet i's length. A packet that does not fit
- * in the rest of the slab is returned as its own Buffer pushed onto the JS
- * array `overflow`, and lens[i] = -length. Stops at EAGAIN; an error after
- * at least one packet is left for the next call. */
-static napi_value n_read_slab(napi_env env, napi_callback_info info) {
-  ARGS(7);
+ * packets (one read each, of at most bufSize bytes) packed into the
+ * Uint8Array `slab` from `offset`; lens[i] (an Int32Array) receives packet
+ * i's length. Each packet is read straight into the slab: when less than
+ * bufSize bytes are left there, with readv() over the rest of the slab and a
+ * buffer of this call (malloc'd once per call, freed before returning). A
+ * packet that does not fit in the rest of the slab is returned as its own
+ * Buffer pushed onto the JS array `overflow`, and lens[i] = -length. A
+ * length of bufSize means the kernel truncated the packet. Stops at EAGAIN;
+ * an error after at least one packet is left for the next call. */
+static napi_value read_slab(napi_env env, napi_value *argv, unsigned char **tail) {
   int32_t fd, offset;
   uint32_t max, bufsize;
   if (!get_i32(env, argv[0], &fd) || !get_u32(env, argv[1], &max) || !get_u32(env, argv[2], &bufsize) ||
@@ -477,49 +500,60 @@ static napi_value n_read_slab(napi_env env, napi_callback_info info) {
   }
   if (bufsize < 64) bufsize = 64;
   if (bufsize > 262144) bufsize = 262144;
-  static unsigned char *scratch = NULL;
-  static size_t scratch_len = 0;
-  if (scratch_len < bufsize) {
-    unsigned char *p = realloc(scratch, bufsize);
-    if (!p) return num(env, -ENOMEM);
-    scratch = p;
-    scratch_len = bufsize;
-  }
   unsigned char *slab = slabp;
   int32_t *lens = lensp;
-  size_t off = (size_t)offset;
+  size_t off = (size_t)offset; /* invariant: off <= slab_len */
   uint32_t count = 0;
   while (count < max) {
-    ssize_t n;
-    /* Read straight into the slab when a packet of any size fits there. */
-    int direct = slab_len - off >= bufsize;
-    do {
-      n = read(fd, direct ? slab + off : scratch, bufsize);
-    } while (n < 0 && errno == EINTR);
+    size_t room = slab_len - off;
+    struct iovec iov[2];
+    int iovcnt = 1;
+    iov[0].iov_base = slab + off;
+    iov[0].iov_len = room < bufsize ? room : bufsize;
+    if (room < bufsize) {
+      if (*tail == NULL) {
+        *tail = malloc(bufsize);
+        if (*tail == NULL) {
+          if (count == 0) return num(env, -ENOMEM);
+          break;
+        }
+      }
+      iov[1].iov_base = *tail;
+      iov[1].iov_len = bufsize - room;
+      iovcnt = 2;
+    }
+    ssize_t n = read_packet(fd, iov, iovcnt, bufsize);
     if (n < 0) {
-      int e = errno;
-      if (e == EAGAIN || e == EWOULDBLOCK) break;
-      if (count == 0) return num(env, -e);
+      if (n == -EAGAIN || n == -EWOULDBLOCK) break;
+      if (count == 0) return num(env, (double)n);
       break;
     }
     if (n == 0) break;
-    if (direct) {
-      lens[count] = (int32_t)n;
-      off += (size_t)n;
-    } else if ((size_t)n <= slab_len - off) {
-      memcpy(slab + off, scratch, (size_t)n);
+    if ((size_t)n <= room) {
       lens[count] = (int32_t)n;
       off += (size_t)n;
     } else {
+      /* Split between the end of the slab and the tail: give it its own
+       * Buffer; the slab bytes past `off` are reused by the next read. */
       napi_value buf;
       void *copy;
-      CHECK(napi_create_buffer_copy(env, (size_t)n, scratch, &copy, &buf));
+      CHECK(napi_create_buffer(env, (size_t)n, &copy, &buf));
+      memcpy(copy, slab + off, room);
+      memcpy((unsigned char *)copy + room, *tail, (size_t)n - room);
       CHECK(napi_set_element(env, overflow, ov_idx++, buf));
       lens[count] = -(int32_t)n;
     }
     count++;
   }
   return num(env, count);
+}
+
+static napi_value n_read_slab(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  unsigned char *tail = NULL;
+  napi_value r = read_slab(env, argv, &tail);
+  free(tail);
+  return r;
 }
 
 /* writeBatch(fd, array, start) -> number written | -errno. Writes packets
@@ -682,14 +716,31 @@ static napi_value n_netns_create(napi_env env, napi_callback_info info) {
 
 /* --------------------------------------------------------------- polling */
 
+/* One poller per fd, owned by the environment (thread) that created it: its
+ * uv_poll handle lives on that env's event loop, its callback is that env's
+ * JS function. Nothing in it is reachable from another thread.
+ *
+ * Lifetime. The struct is freed when both the libuv handle is closed and the
+ * JS external that points at it has been finalized, whichever comes last.
+ * The handle is closed by pollClose (JS closes the fd right after), by the
+ * finalizer (the JS object was dropped without close), or when the
+ * environment is torn down (a worker thread exiting or terminated with the
+ * handle still open): an async cleanup hook then closes the handle and,
+ * since no JavaScript is left to do it, the fd too. The hook makes Node wait
+ * for the close callback before it frees the environment and unloads the
+ * addon; without it the callback could run after this code was unmapped. */
 typedef struct {
   uv_poll_t handle;
   napi_env env;
   napi_ref cb;
   napi_async_context ctx;
+  napi_async_cleanup_hook_handle hook; /* registered until the close callback ran */
+  int fd;
   int closing;   /* uv_close requested */
   int uv_closed; /* uv_close callback ran */
   int js_dead;   /* the JS external was finalized */
+  int js_closed; /* pollClose was called: JS closes the fd itself */
+  int close_fd;  /* environment teardown: close the fd with the handle */
 } poller_t;
 
 static void poll_cb(uv_poll_t *h, int status, int events) {
@@ -713,28 +764,47 @@ static void poll_cb(uv_poll_t *h, int status, int events) {
   napi_close_handle_scope(env, scope);
 }
 
-/* The struct is freed when both the libuv handle is closed and the JS
- * external that points at it has been finalized, whichever comes last. */
 static void poll_close_cb(uv_handle_t *h) {
   poller_t *p = (poller_t *)h->data;
   p->uv_closed = 1;
+  if (p->close_fd) close(p->fd);
+  if (p->hook) {
+    napi_async_cleanup_hook_handle hook = p->hook;
+    p->hook = NULL;
+    napi_remove_async_cleanup_hook(hook); /* teardown may go on past here */
+  }
   if (p->js_dead) free(p);
+}
+
+/* Stop polling and request the handle's close; drops the JS callback. */
+static void poller_close(poller_t *p) {
+  p->closing = 1;
+  uv_poll_stop(&p->handle);
+  if (p->cb) napi_delete_reference(p->env, p->cb);
+  p->cb = NULL;
+  napi_async_destroy(p->env, p->ctx);
+  uv_close((uv_handle_t *)&p->handle, poll_close_cb);
+}
+
+/* The environment is being torn down with the handle not yet closed. */
+static void poller_teardown(napi_async_cleanup_hook_handle hook, void *data) {
+  poller_t *p = (poller_t *)data;
+  if (!p->js_closed) p->close_fd = 1;
+  if (!p->closing) poller_close(p);
+  /* else: a close is pending; poll_close_cb removes the hook. */
 }
 
 static void poller_finalize(napi_env env, void *data, void *hint) {
   poller_t *p = (poller_t *)data;
   p->js_dead = 1;
   /* The JS object died. If close() was never called, close the handle now. */
-  if (!p->closing) {
-    p->closing = 1;
-    if (p->cb) napi_delete_reference(env, p->cb);
-    p->cb = NULL;
-    napi_async_destroy(env, p->ctx);
-    uv_close((uv_handle_t *)&p->handle, poll_close_cb);
-  } else if (p->uv_closed) {
+  if (!p->closing)
+    poller_close(p);
+  else if (p->uv_closed)
     free(p);
-  }
 }
+
+static void poll_free_cb(uv_handle_t *h) { free(h->data); }
 
 /* pollCreate(fd, callback) -> handle. callback(status, events). The handle
  * starts stopped and unreferenced. */
@@ -757,13 +827,28 @@ static napi_value n_poll_create(napi_env env, napi_callback_info info) {
   }
   p->handle.data = p;
   p->env = env;
+  p->fd = fd;
   uv_unref((uv_handle_t *)&p->handle);
-  CHECK(napi_create_reference(env, argv[1], 1, &p->cb));
-  napi_value name;
-  CHECK(napi_create_string_utf8(env, "rtnetlink:poll", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_async_init(env, NULL, name, &p->ctx));
-  napi_value ext;
-  CHECK(napi_create_external(env, p, poller_finalize, NULL, &ext));
+  napi_value name, ext;
+  napi_status st = napi_create_reference(env, argv[1], 1, &p->cb);
+  if (st == napi_ok) st = napi_create_string_utf8(env, "rtnetlink:poll", NAPI_AUTO_LENGTH, &name);
+  if (st == napi_ok) {
+    st = napi_async_init(env, NULL, name, &p->ctx);
+    if (st != napi_ok) p->ctx = NULL;
+  }
+  if (st == napi_ok) st = napi_add_async_cleanup_hook(env, poller_teardown, p, &p->hook);
+  if (st == napi_ok) st = napi_create_external(env, p, poller_finalize, NULL, &ext);
+  if (st != napi_ok) {
+    /* Undo: nothing refers to p from JS. */
+    if (p->hook) napi_remove_async_cleanup_hook(p->hook);
+    if (p->cb) napi_delete_reference(env, p->cb);
+    if (p->ctx) napi_async_destroy(env, p->ctx);
+    uv_close((uv_handle_t *)&p->handle, poll_free_cb);
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) napi_throw_error(env, NULL, "rtnl_native: pollCreate failed");
+    return NULL;
+  }
   return ext;
 }
 
@@ -811,18 +896,15 @@ static napi_value n_poll_ref(napi_env env, napi_callback_info info) {
 }
 
 /* pollClose(handle): stops and releases the handle (not the fd). Must be
- * called before the fd is closed. */
+ * called before the fd is closed. (If the environment is torn down first,
+ * the teardown hook closes the handle and the fd: see poller_t.) */
 static napi_value n_poll_close(napi_env env, napi_callback_info info) {
   ARGS(1);
   poller_t *p = get_poller(env, argv[0]);
   if (!p) return NULL;
   if (!p->closing) {
-    p->closing = 1;
-    uv_poll_stop(&p->handle);
-    napi_delete_reference(env, p->cb);
-    p->cb = NULL;
-    napi_async_destroy(env, p->ctx);
-    uv_close((uv_handle_t *)&p->handle, poll_close_cb);
+    p->js_closed = 1;
+    poller_close(p);
   }
   return num(env, 0);
 }
@@ -831,7 +913,12 @@ static napi_value n_poll_close(napi_env env, napi_callback_info info) {
 
 #define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_default, NULL}
 
-static napi_value init(napi_env env, napi_value exports) {
+/* Context-aware: NAPI_MODULE_INIT registers napi_register_module_v1, which
+ * Node calls once per environment (the main thread and each worker thread
+ * that loads the addon), with that environment's env and exports. The
+ * module keeps no per-process or per-env state of its own: nothing to
+ * initialize or share here. */
+NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       FN("socket", n_socket),
       FN("socketIn", n_socket_in),
@@ -861,8 +948,6 @@ static napi_value init(napi_env env, napi_value exports) {
       FN("pollRef", n_poll_ref),
       FN("pollClose", n_poll_close),
   };
-  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;
 }
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

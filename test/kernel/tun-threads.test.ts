@@ -19,6 +19,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { MAX_PACKET_SIZE, SLAB_SIZE } from '../../src/tun/stream.js';
 import { ktest, withNetns, ipJson, sh, lane, threadNetnsInode } from '../helpers.js';
 import type { TunThreadJob, TunThreadMessage, TunThreadResult } from './tun-threads-worker.js';
@@ -28,6 +30,8 @@ const WORKERS = 2;
 const PER_WORKER = Number(process.env.RTNL_TUN_THREADS_PACKETS ?? (lane === 'vm' ? 25_000 : 300_000));
 const WINDOW = 128;
 const WORKER_TIMEOUT_MS = 300_000;
+/** Workers per phase of the exit test (half end with process.exit, half are terminated). */
+const EXIT_ROUNDS = lane === 'vm' ? 2 : 6;
 
 interface IpLinkStats {
   ifname: string;
@@ -132,6 +136,33 @@ ktest(
         assert.is(threadNetnsInode(), ino, 'the main thread is in its namespace');
       },
       'tunthr',
+    );
+  },
+  ['tun'],
+);
+
+ktest(
+  test,
+  'worker threads ending (process.exit, terminate) with TUN queues and a netlink socket open: no crash, their fds closed, devices gone',
+  async () => {
+    // In a child process, so that whether its main thread has loaded the
+    // addon is known: first not (the addon is unloaded with the last
+    // worker), then yes. See tun-threads-exit.ts.
+    await withNetns(
+      1,
+      async (ns) => {
+        const child = fileURLToPath(new URL('./tun-threads-exit.js', import.meta.url));
+        const r = spawnSync(process.execPath, [child, ns, String(EXIT_ROUNDS)], { encoding: 'utf8', timeout: 120_000 });
+        assert.is(r.signal, null, `the child process was killed by ${r.signal}: ${r.stderr}`);
+        assert.is(r.status, 0, `child exit status: ${r.stderr}`);
+        const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { fdsBefore: number; fdsAfter1: number; fdsAfter2: number; linksAfter1: string[]; linksAfter2: string[]; rounds: number };
+        assert.is(out.rounds, 2 * EXIT_ROUNDS);
+        assert.is(out.fdsAfter1, out.fdsBefore, 'no fd left by the workers (addon loaded by the workers only)');
+        assert.equal(out.linksAfter1, ['lo'], 'every TUN device is gone while the process runs (its fds were closed)');
+        assert.is(out.fdsAfter2, out.fdsBefore, 'no fd left by the workers (addon loaded by the main thread too)');
+        assert.equal(out.linksAfter2, ['lo'], 'every TUN device is gone while the process runs (addon loaded by the main thread too)');
+      },
+      'tunexit',
     );
   },
   ['tun'],

@@ -5,8 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { Rtnl, Tun, packet, ArgumentError, NetlinkError, type TunQueue } from '../../src/index.js';
-import { ktest, withNetns, ipJson, ip, fdCount, fdList } from '../helpers.js';
+import { ktest, withNetns, ipJson, ip, sh, fdCount, fdList } from '../helpers.js';
 import { rejectsA, throwsA } from '../expect.js';
+import { native } from '../../src/netlink/native.js';
 
 interface IpLink {
   ifindex: number;
@@ -658,6 +659,57 @@ ktest(
       await sleep(10);
       assert.ok(t.queues.every((q) => q.destroyed));
       assert.is(fdCount(), fds);
+    });
+  },
+  ['tun'],
+);
+
+ktest(
+  test,
+  'reads at the end of a slab: a packet split between the slab and the call buffer arrives intact; one larger than maxPacketSize ends the stream with EMSGSIZE',
+  async () => {
+    // maxPacketSize 1000: each read asks for up to 1001 bytes. 650 answers of
+    // 100 bytes fill a slab to 65,000 of 65,536 bytes; from there a read
+    // covers the last 536 bytes of the slab and the rest of a buffer of the
+    // native call (readv). A 900-byte answer is split across both and must
+    // come out whole; a 100-byte one after it fits the slab again; a
+    // 2000-byte one is truncated by the kernel and must be reported, not
+    // handed out.
+    await withNetns(1, async (ns) => {
+      sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+      const t = await Tun.open({ name: 'big0', netns: ns, up: true, maxPacketSize: 1000, readBatch: 4096 });
+      try {
+        ip(ns, 'link', 'set', 'dev', 'big0', 'txqueuelen', '4000');
+        await addAddr(ns, 'big0', '10.56.0.1/24');
+        const echo = (seq: number, data: number) => packet.buildIcmp4Echo({ src: '10.56.0.2', dst: '10.56.0.1', id: 9, seq, data });
+        const sizes = [...Array<number>(650).fill(100), 900, 100];
+        // Not reading yet: the kernel queues the answers, and one read call takes them all.
+        sizes.forEach((n, i) => t.write(echo(i, n - 28)));
+        // (a request larger than maxPacketSize cannot go through t.write(): straight to the fd)
+        assert.is(native().writeBatch(t.fd, [echo(sizes.length, 2000 - 28)], 0), 1);
+        for (let i = 0; i < 10; i++) t.write(echo(sizes.length + 1 + i, 72));
+        for (let i = 0; i < 200; i++) {
+          const rx = ipJson<Array<{ stats64?: { rx?: { packets: number } } }>>(ns, '-s', 'link', 'show', 'big0')[0]!.stats64?.rx?.packets;
+          if (rx === sizes.length + 11) break;
+          await sleep(10);
+        }
+        const got: Buffer[] = [];
+        const err = new Promise<NetlinkError>((resolve) => t.once('error', resolve));
+        t.on('data', (p: Buffer) => got.push(Buffer.from(p)));
+        const e = await err;
+        assert.is(e.code, 'EMSGSIZE');
+        assert.match(e.message, /larger than maxPacketSize \(1000\)/);
+        assert.is(t.stats.readCalls, 1, 'one read call took everything (so the slab filled up within it)');
+        assert.is(got.length, sizes.length, 'every packet before the large one');
+        got.forEach((p, i) => {
+          const r = packet.parseIcmpEcho(p);
+          const want = echo(i, sizes[i]! - 28);
+          const ok = p.length === sizes[i] && r?.request === false && r.seq === i && packet.checksumsValid(p) && p.subarray(28).equals(want.subarray(28));
+          assert.ok(ok, `answer ${i} (${sizes[i]} bytes) intact`);
+        });
+      } finally {
+        await t.close();
+      }
     });
   },
   ['tun'],
