@@ -397,19 +397,20 @@ static napi_value n_close(napi_env env, napi_callback_info info) {
 
 /* ------------------------------------------------------------ plain fds */
 
-/* One packet: read() (or readv() over two pieces) retried on EINTR.
- * Returns the packet's length or -errno. A TUN fd returns the packet's full
- * length even when it had to truncate it to the buffer (tun_put_user returns
- * the total it meant to copy), so the result is clamped to the buffer's size
- * `cap`: a length equal to cap then means "truncated" to the caller, and no
- * byte past the buffer is ever copied or counted. */
-static ssize_t read_packet(int fd, struct iovec *iov, int iovcnt, size_t cap) {
+/* One packet: read() retried on EINTR. Returns the packet's length or
+ * -errno. A packet larger than the buffer is truncated to it by the kernel
+ * (a TUN fd: tun_chr_read_iter returns at most the buffer's size; a datagram
+ * socket likewise), so a length equal to the buffer's size means
+ * "truncated" to the caller. The result is clamped to the buffer's size all
+ * the same: whatever the fd, no byte past the buffer is ever copied or
+ * counted. */
+static ssize_t read_packet(int fd, void *buf, size_t len) {
   ssize_t n;
   do {
-    n = iovcnt == 1 ? read(fd, iov[0].iov_base, iov[0].iov_len) : readv(fd, iov, iovcnt);
+    n = read(fd, buf, len);
   } while (n < 0 && errno == EINTR);
   if (n < 0) return -errno;
-  if ((size_t)n > cap) n = (ssize_t)cap;
+  if ((size_t)n > len) n = (ssize_t)len;
   return n;
 }
 
@@ -434,8 +435,7 @@ static napi_value read_batch(napi_env env, napi_value *argv, unsigned char **scr
   if (!*scratch) return num(env, -ENOMEM);
   uint32_t count = 0;
   while (count < max) {
-    struct iovec iov = {*scratch, mtu};
-    ssize_t n = read_packet(fd, &iov, 1, mtu);
+    ssize_t n = read_packet(fd, *scratch, mtu);
     if (n < 0) {
       if (n == -EAGAIN || n == -EWOULDBLOCK) break;
       if (count == 0) return num(env, (double)n);
@@ -461,16 +461,18 @@ static napi_value n_read_batch(napi_env env, napi_callback_info info) {
 
 /* readSlab(fd, max, bufSize, slab, offset, lens, overflow) -> count | -errno.
  * Like readBatch, but without one allocation per packet: reads up to max
- * packets (one read each, of at most bufSize bytes) packed into the
+ * packets (one read() each, of at most bufSize bytes) packed into the
  * Uint8Array `slab` from `offset`; lens[i] (an Int32Array) receives packet
- * i's length. Each packet is read straight into the slab: when less than
- * bufSize bytes are left there, with readv() over the rest of the slab and a
- * buffer of this call (malloc'd once per call, freed before returning). A
+ * i's length. A packet is read straight into the slab when bufSize bytes
+ * are left there; otherwise into a buffer of this call (malloc'd once per
+ * call, freed before returning) and copied into the slab if it fits. A
  * packet that does not fit in the rest of the slab is returned as its own
  * Buffer pushed onto the JS array `overflow`, and lens[i] = -length. A
  * length of bufSize means the kernel truncated the packet. Stops at EAGAIN;
- * an error after at least one packet is left for the next call. */
-static napi_value read_slab(napi_env env, napi_value *argv, unsigned char **tail) {
+ * an error after at least one packet is left for the next call.
+ * (readv() over the slab's rest and the call's buffer would save the copy,
+ * but measured slower per packet than read() + memcpy.) */
+static napi_value read_slab(napi_env env, napi_value *argv, unsigned char **scratch) {
   int32_t fd, offset;
   uint32_t max, bufsize;
   if (!get_i32(env, argv[0], &fd) || !get_u32(env, argv[1], &max) || !get_u32(env, argv[2], &bufsize) ||
@@ -506,40 +508,33 @@ static napi_value read_slab(napi_env env, napi_value *argv, unsigned char **tail
   uint32_t count = 0;
   while (count < max) {
     size_t room = slab_len - off;
-    struct iovec iov[2];
-    int iovcnt = 1;
-    iov[0].iov_base = slab + off;
-    iov[0].iov_len = room < bufsize ? room : bufsize;
-    if (room < bufsize) {
-      if (*tail == NULL) {
-        *tail = malloc(bufsize);
-        if (*tail == NULL) {
-          if (count == 0) return num(env, -ENOMEM);
-          break;
-        }
+    /* Straight into the slab when a packet of any size fits there. */
+    int direct = room >= bufsize;
+    if (!direct && *scratch == NULL) {
+      *scratch = malloc(bufsize);
+      if (*scratch == NULL) {
+        if (count == 0) return num(env, -ENOMEM);
+        break;
       }
-      iov[1].iov_base = *tail;
-      iov[1].iov_len = bufsize - room;
-      iovcnt = 2;
     }
-    ssize_t n = read_packet(fd, iov, iovcnt, bufsize);
+    ssize_t n = read_packet(fd, direct ? slab + off : *scratch, bufsize);
     if (n < 0) {
       if (n == -EAGAIN || n == -EWOULDBLOCK) break;
       if (count == 0) return num(env, (double)n);
       break;
     }
     if (n == 0) break;
-    if ((size_t)n <= room) {
+    if (direct) {
+      lens[count] = (int32_t)n;
+      off += (size_t)n;
+    } else if ((size_t)n <= room) {
+      memcpy(slab + off, *scratch, (size_t)n);
       lens[count] = (int32_t)n;
       off += (size_t)n;
     } else {
-      /* Split between the end of the slab and the tail: give it its own
-       * Buffer; the slab bytes past `off` are reused by the next read. */
       napi_value buf;
       void *copy;
-      CHECK(napi_create_buffer(env, (size_t)n, &copy, &buf));
-      memcpy(copy, slab + off, room);
-      memcpy((unsigned char *)copy + room, *tail, (size_t)n - room);
+      CHECK(napi_create_buffer_copy(env, (size_t)n, *scratch, &copy, &buf));
       CHECK(napi_set_element(env, overflow, ov_idx++, buf));
       lens[count] = -(int32_t)n;
     }
@@ -550,9 +545,9 @@ static napi_value read_slab(napi_env env, napi_value *argv, unsigned char **tail
 
 static napi_value n_read_slab(napi_env env, napi_callback_info info) {
   ARGS(7);
-  unsigned char *tail = NULL;
-  napi_value r = read_slab(env, argv, &tail);
-  free(tail);
+  unsigned char *scratch = NULL;
+  napi_value r = read_slab(env, argv, &scratch);
+  free(scratch);
   return r;
 }
 

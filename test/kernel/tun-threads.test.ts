@@ -152,7 +152,7 @@ ktest(
       1,
       async (ns) => {
         const child = fileURLToPath(new URL('./tun-threads-exit.js', import.meta.url));
-        const r = spawnSync(process.execPath, [child, ns, String(EXIT_ROUNDS)], { encoding: 'utf8', timeout: 120_000 });
+        const r = spawnSync(process.execPath, [child, ns, String(EXIT_ROUNDS)], { encoding: 'utf8', timeout: 300_000 });
         assert.is(r.signal, null, `the child process was killed by ${r.signal}: ${r.stderr}`);
         assert.is(r.status, 0, `child exit status: ${r.stderr}`);
         const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { fdsBefore: number; fdsAfter1: number; fdsAfter2: number; linksAfter1: string[]; linksAfter2: string[]; rounds: number };

@@ -666,15 +666,15 @@ ktest(
 
 ktest(
   test,
-  'reads at the end of a slab: a packet split between the slab and the call buffer arrives intact; one larger than maxPacketSize ends the stream with EMSGSIZE',
+  'reads at the end of a slab: a packet that does not fit the rest arrives intact as its own Buffer, the next small one lands in the slab; one larger than maxPacketSize ends the stream with EMSGSIZE',
   async () => {
     // maxPacketSize 1000: each read asks for up to 1001 bytes. 650 answers of
-    // 100 bytes fill a slab to 65,000 of 65,536 bytes; from there a read
-    // covers the last 536 bytes of the slab and the rest of a buffer of the
-    // native call (readv). A 900-byte answer is split across both and must
-    // come out whole; a 100-byte one after it fits the slab again; a
-    // 2000-byte one is truncated by the kernel and must be reported, not
-    // handed out.
+    // 100 bytes fill a slab to 65,000 of 65,536 bytes, all in one native read
+    // call; from there on reads go to a buffer of the call (536 bytes left
+    // < 1001). A 900-byte answer does not fit the slab's rest and must come
+    // out whole as its own Buffer; a 100-byte one after it is copied into the
+    // slab; a 2000-byte one is truncated by the kernel and must be reported,
+    // not handed out.
     await withNetns(1, async (ns) => {
       sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
       const t = await Tun.open({ name: 'big0', netns: ns, up: true, maxPacketSize: 1000, readBatch: 4096 });
