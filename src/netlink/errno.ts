@@ -32,3 +32,4 @@ export const EBUSY = constants.errno.EBUSY;
 export const ENOENT = constants.errno.ENOENT;
 export const EEXIST = constants.errno.EEXIST;
 export const ENODEV = constants.errno.ENODEV;
+export const EINVAL = constants.errno.EINVAL;

@@ -35,7 +35,7 @@ import {
   SO_SNDBUF,
   SO_SNDBUFFORCE,
 } from './constants.js';
-import { EAGAIN, ENOBUFS } from './errno.js';
+import { EAGAIN, EINVAL, ENOBUFS, ENOENT } from './errno.js';
 import {
   ArgumentError,
   CallbackError,
@@ -49,6 +49,7 @@ import {
 } from './errors.js';
 import { parseDone, parseError, splitMessages, type RawMessage } from './message.js';
 import { describe } from './ip.js';
+import { isNsfs } from './nsfs.js';
 import { native, POLL_READABLE, type PollHandle } from './native.js';
 import { Writer } from './writer.js';
 
@@ -98,17 +99,35 @@ export function checkNetnsName(name: unknown, field = 'netns'): string {
 /**
  * Open a NetnsRef as an fd; returns [fd, owned] where owned means the caller
  * must close it. Throws NetlinkError(ENOENT) with a clear message when the
- * namespace does not exist.
+ * namespace does not exist, and also when the file is a stale namespace file
+ * (a file under /run/netns with no namespace mounted on it, left by an
+ * interrupted `netns.add` / `ip netns add`): the namespace does not exist,
+ * as `netns.exists()` says. Any other file that is not a namespace is EINVAL
+ * (what setns() would answer).
  */
 export function openNetns(ref: NetnsRef, field = 'netns'): { fd: number; owned: boolean } {
   const path = netnsPath(ref, field);
   if (path === undefined) return { fd: (ref as { fd: number }).fd, owned: false };
+  const label = `network namespace ${typeof ref === 'string' ? `"${ref}"` : path} (${path})`;
+  let fd: number;
   try {
-    return { fd: openSync(path, fsc.O_RDONLY), owned: true };
+    fd = openSync(path, fsc.O_RDONLY);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new NetlinkError(-(err.errno ?? 2), { message: `cannot open network namespace ${typeof ref === 'string' ? `"${ref}"` : path} (${path})`, syscall: 'open' });
+    throw new NetlinkError(-(err.errno ?? 2), { message: `cannot open ${label}`, syscall: 'open' });
   }
+  // the opened inode itself (through the fd's magic link): no window between the check and the use
+  if (!isNsfs(`/proc/self/fd/${fd}`)) {
+    closeSync(fd);
+    if (path.startsWith('/run/netns/')) {
+      throw new NetlinkError(-ENOENT, {
+        syscall: 'open',
+        message: `cannot open ${label}: stale namespace file (no namespace is mounted on it: left by an interrupted netns.add / ip netns add or del, or still being created; netns.add() reclaims it, netns.del() removes it)`,
+      });
+    }
+    throw new NetlinkError(-EINVAL, { syscall: 'open', message: `cannot open ${label}: not a namespace file (not on nsfs)` });
+  }
+  return { fd, owned: true };
 }
 
 export interface SocketOptions {

@@ -1,8 +1,11 @@
 // Persistent namespaces without child processes, checked with `ip netns`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rtnl, netns, NetlinkError, ArgumentError } from '../../src/index.js';
-import { ktest, uniqueName, track, untrack, sh, ipJson, threadNetnsInode, fdCount } from '../helpers.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { native } from '../../src/netlink/native.js';
+import { Rtnl, Tun, netns, NetlinkError, ArgumentError } from '../../src/index.js';
+import { ktest, uniqueName, track, untrack, sh, ipJson, threadNetnsInode, fdCount, createNs, destroyNs } from '../helpers.js';
 import { rejectsA } from '../expect.js';
 
 const ipNetnsList = (): string[] =>
@@ -87,6 +90,174 @@ ktest(test, '200 add/open/close/del cycles leak no fd and keep the thread namesp
   }
   assert.equal(fdCount(), fds, 'no fd leaked');
   assert.equal(threadNetnsInode(), ino, 'thread namespace restored');
+});
+
+/** Mounts at exactly this mount point (/proc/self/mountinfo field 5). */
+const MS_BIND = 4096;
+const MNT_DETACH = 2;
+
+const mountsAt = (p: string): number =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.split(' ')[4] === p).length;
+
+/** Cleanup that also copes with stacked mounts (which a broken add() could leave): unmount all, unlink. */
+function forceRemove(name: string): void {
+  const p = `/run/netns/${name}`;
+  for (let i = 0; i < 8 && mountsAt(p) > 0; i++) native().umount2(p, MNT_DETACH);
+  try {
+    unlinkSync(p);
+  } catch {
+    /* not there */
+  }
+  untrack(name);
+}
+
+/** A marker as netns.add writes it, naming a process that is gone (reaped). */
+function deadOwnerMarker(): string {
+  const pid = spawnSync('true').pid!;
+  return `rtnetlink netns.add pid=${pid} start=1 pidns=${statSync('/proc/self/ns/pid').ino}\n`;
+}
+
+ktest(test, 'a stale file (no namespace mounted): exists/list say no, open says "stale namespace file", add reclaims it, del removes it', async () => {
+  for (const content of ['', deadOwnerMarker()]) {
+    const name = uniqueName('stale');
+    const p = `/run/netns/${name}`;
+    track(name);
+    writeFileSync(p, content); // what `ip netns add` or netns.add killed before mounting leaves
+    try {
+      assert.equal(await netns.exists(name), false, 'exists()');
+      assert.not.ok((await netns.list()).includes(name), 'list()');
+      assert.ok(ipNetnsList().includes(name), 'ip netns list does show the file (it lists the directory)');
+      for (const open of [() => Rtnl.open({ netns: name }), () => Rtnl.open({ netns: { path: p } }), () => Tun.open({ netns: name, name: 'st0' })]) {
+        const e = await rejectsA(open, NetlinkError, /stale namespace file/);
+        assert.equal(e.code, 'ENOENT');
+      }
+      await netns.add(name); // reclaimed: the dead owner at once, an empty file once it is STALE_AFTER_MS old
+      assert.equal(await netns.exists(name), true);
+      assert.equal(mountsAt(p), 1, 'one namespace mounted');
+      assert.equal(ipJson<Array<{ ifname: string }>>(name, 'link', 'show').map((l) => l.ifname), ['lo']);
+      const r = await Rtnl.open({ netns: name });
+      assert.equal((await r.links.list()).map((l) => l.name), ['lo']);
+      await r.close();
+      await netns.del(name);
+      writeFileSync(p, content);
+      await netns.del(name); // removes a stale file too
+      assert.not.ok(existsSync(p));
+    } finally {
+      forceRemove(name);
+    }
+  }
+  // any other file that is not a namespace: EINVAL, named as such
+  const e = await rejectsA(Rtnl.open({ netns: { path: '/proc/self/status' } }), NetlinkError, /not a namespace file/);
+  assert.equal(e.code, 'EINVAL');
+});
+
+ktest(test, 'a file still being created (empty, young) is not taken over: add waits, and says EEXIST once a namespace is mounted on it', async () => {
+  const other = createNs('src');
+  const name = uniqueName('young');
+  const p = `/run/netns/${name}`;
+  track(name);
+  try {
+    writeFileSync(p, ''); // like ip netns add between creating the file and mounting
+    const adding = netns.add(name).then(
+      () => 'added',
+      (e: NetlinkError) => e.code,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    sh('mount', ['--bind', `/run/netns/${other}`, p]); // ... which now mounts its namespace
+    assert.equal(await adding, 'EEXIST');
+    assert.equal(mountsAt(p), 1, 'only the other creator\'s mount');
+  } finally {
+    forceRemove(name);
+    destroyNs(other);
+  }
+});
+
+/** netns.add in a child process, started on "go"; prints ok or the error code. */
+const ADDER = `
+import * as netns from ${JSON.stringify(new URL('../../src/rtnl/netns.js', import.meta.url).href)};
+process.stdout.write('ready\\n');
+process.stdin.once('data', () => netns.add(process.env.NS).then(() => console.log('ok'), (e) => console.log(e.code)).finally(() => process.stdin.destroy()));
+`;
+
+ktest(test, 'processes racing to add one name over a stale file: exactly one succeeds, the others get EEXIST, one namespace is mounted', async () => {
+  for (let round = 0; round < 4; round++) {
+    const name = uniqueName('race');
+    const p = `/run/netns/${name}`;
+    track(name);
+    try {
+      if (round > 0) writeFileSync(p, round === 1 ? '' : deadOwnerMarker()); // round 0: no file at all
+      const kids = Array.from({ length: 4 }, () => spawn(process.execPath, ['--input-type=module', '-e', ADDER], { env: { ...process.env, NS: name }, stdio: ['pipe', 'pipe', 'inherit'] }));
+      const outs = kids.map((k) => {
+        let out = '';
+        k.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        return new Promise<string>((resolve) => k.on('exit', () => resolve(out.replace('ready\n', '').trim())));
+      });
+      await Promise.all(kids.map((k) => new Promise((r) => k.stdout.once('data', r))));
+      for (const k of kids) k.stdin.write('go\n');
+      const results = (await Promise.all(outs)).sort();
+      assert.equal(results, ['EEXIST', 'EEXIST', 'EEXIST', 'ok'], `round ${round}`);
+      assert.equal(mountsAt(p), 1, `round ${round}: one namespace mounted`);
+      assert.equal(ipJson<Array<{ ifname: string }>>(name, 'link', 'show').map((l) => l.ifname), ['lo']);
+      await netns.del(name);
+      assert.not.ok(existsSync(p));
+    } finally {
+      forceRemove(name);
+    }
+  }
+});
+
+ktest(test, 'a name taken over while add() is between creating its file and mounting: add() does not stack its namespace on the other one', async () => {
+  // The other creator (this test) unlinks add()'s file, creates its own and mounts a namespace on it,
+  // all within add()'s unshare(). add() mounts through its own fd, so its mount fails on the unlinked
+  // file; it starts again, finds a namespace and says EEXIST. Mounting by name would stack a second one.
+  const other = createNs('src');
+  const otherIno = statSync(`/run/netns/${other}`).ino;
+  const n = native();
+  let takenOver = 0;
+  try {
+    for (let round = 0; round < 20 && takenOver < 3; round++) {
+      const name = uniqueName('take');
+      const p = `/run/netns/${name}`;
+      track(name);
+      try {
+        const kid = spawn(process.execPath, ['--input-type=module', '-e', ADDER], { env: { ...process.env, NS: name }, stdio: ['pipe', 'pipe', 'inherit'] });
+        let out = '';
+        kid.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        const done = new Promise<string>((resolve) => kid.on('exit', () => resolve(out.replace('ready\n', '').trim())));
+        await new Promise((r) => kid.stdout.once('data', r));
+        kid.stdin.write('go\n');
+        const until = Date.now() + 5000;
+        while (!existsSync(p) && Date.now() < until) {
+          /* spin until add() has created its file */
+        }
+        let took = false;
+        try {
+          unlinkSync(p); // EBUSY if add() has already mounted: too late this round
+          writeFileSync(p, '');
+          took = n.mount(`/run/netns/${other}`, p, 'none', MS_BIND) === 0;
+        } catch {
+          /* too late */
+        }
+        const result = await done;
+        if (took) {
+          takenOver++;
+          assert.equal(result, 'EEXIST', `round ${round}: add() after the takeover`);
+          assert.equal(mountsAt(p), 1, `round ${round}: no namespace stacked on the other creator's`);
+          assert.equal(statSync(p).ino, otherIno, `round ${round}: the other creator's namespace is the one mounted`);
+        } else {
+          assert.equal(result, 'ok', `round ${round}: add() that was not disturbed`);
+        }
+      } finally {
+        forceRemove(name);
+      }
+    }
+  } finally {
+    destroyNs(other);
+  }
+  console.log(`  takeover inside add() in ${takenOver} rounds`);
+  assert.ok(takenOver >= 1, `the takeover landed inside add() in ${takenOver} of 20 rounds`);
 });
 
 test.run();
