@@ -594,7 +594,7 @@ export async function resolveIfindexes(
 
 function intCheck(name: string, min: number, max: number) {
   return (v: unknown, field: string): number => {
-    if (typeof v === 'boolean') return v ? 1 : 0;
+    // only integers: `true` is not 1 (a boolean option is a flag/bool8/bool32 codec, which take booleans)
     if (typeof v !== 'number' || !Number.isInteger(v)) throw new ArgumentError(field, `expected an integer (${name}), got ${describe(v)}`);
     if (v < min || v > max) throw new ArgumentError(field, `${v} is out of range for ${name} (${min}..${max})`);
     return v;
@@ -784,7 +784,8 @@ export function stringMax(maxBytes: number, what = 'string'): Codec<string> {
     ...string,
     check: (v, f, p) => {
       const s = string.check(v, f, p);
-      if (Buffer.byteLength(s) > maxBytes) throw new ArgumentError(f, `${what} "${s}" is longer than ${maxBytes} bytes`);
+      const n = Buffer.byteLength(s);
+      if (n > maxBytes) throw new ArgumentError(f, `${what} is ${n} bytes long; at most ${maxBytes} are allowed`);
       return s;
     },
   };

@@ -15,6 +15,7 @@ import {
   policy,
   s32,
   string,
+  stringMax,
   struct,
   u16,
   u32,
@@ -32,6 +33,7 @@ import { Writer } from '../netlink/writer.js';
 import { checkRange } from '../netlink/message.js';
 import type { BridgeAfSpec, Inet6Info, LinkAfSpec } from './afspec.js';
 import type { BridgePortOptions } from './kinds/bridge.js';
+import { bounded } from './kinds/common.js';
 import { getKind } from './kinds/registry.js';
 import { registerSchema } from './schema.js';
 import * as U from './uapi.js';
@@ -211,7 +213,7 @@ export interface LinkAttrs extends AttrSetBase {
   linkInfo?: LinkInfo;
   /** IFLA_NET_NS_PID (request only) */
   netnsPid?: number;
-  /** IFLA_IFALIAS */
+  /** IFLA_IFALIAS: at most 254 bytes (sent NUL-terminated; IFALIASZ is 256); '' removes the alias */
   alias?: string;
   /** IFLA_NUM_VF */
   numVf?: number;
@@ -237,9 +239,9 @@ export interface LinkAttrs extends AttrSetBase {
   extMask?: number;
   /** IFLA_PROMISCUITY */
   promiscuity?: number;
-  /** IFLA_NUM_TX_QUEUES */
+  /** IFLA_NUM_TX_QUEUES: 1..4096, at creation */
   numTxQueues?: number;
-  /** IFLA_NUM_RX_QUEUES */
+  /** IFLA_NUM_RX_QUEUES: 1..4096, at creation */
   numRxQueues?: number;
   /** IFLA_CARRIER */
   carrier?: boolean | number;
@@ -343,6 +345,29 @@ export interface Link extends IfInfoMsg, LinkAttrs {
   up: boolean;
 }
 
+/**
+ * Check a device address for an Ethernet-like device (IFLA_ADDRESS of veth,
+ * bridge, vxlan, macvlan...): 6 bytes, not a group (multicast/broadcast)
+ * address, not all zeros — what the kernel's is_valid_ether_addr() demands
+ * (the kinds' validate hooks answer EADDRNOTAVAIL, eth_validate_addr() at
+ * `up` too). `v` is the normalized string from the lladdr codec.
+ */
+export function checkEtherDeviceAddress(v: string, field: string, kind: string): void {
+  const b = v.split(':').map((x) => parseInt(x, 16));
+  if (b.length !== 6) throw new ArgumentError(field, `"${v}" is not a 6-byte Ethernet address, which a ${kind} link needs`);
+  if (b[0]! & 1) throw new ArgumentError(field, `"${v}" is a multicast (group) address; a ${kind} device needs a unicast address (the lowest bit of the first byte clear)`);
+  if (b.every((x) => x === 0)) throw new ArgumentError(field, `"${v}" (all zeros) is not a valid ${kind} device address`);
+}
+
+/**
+ * IFLA_IFALIAS: at most 254 bytes. The attribute we send is NUL-terminated, and
+ * the kernel refuses a 256-byte payload (IFALIASZ: text and NUL), so 254 bytes
+ * of text is the most that fits (iproute2 sends no NUL and gets 255).
+ */
+const alias = stringMax(U.IFALIASZ - 2, 'an interface alias');
+/** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES: rtnl_create_link() accepts 1..4096. */
+const queueCount = bounded(u32, 1, 4096, 'a queue count');
+
 export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_ADDRESS', 'address', lladdr],
   ['IFLA_BROADCAST', 'broadcast', lladdr],
@@ -364,7 +389,7 @@ export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_LINKMODE', 'linkMode', u8],
   ['IFLA_LINKINFO', 'linkInfo', nested(linkInfoPolicy)],
   ['IFLA_NET_NS_PID', 'netnsPid', u32],
-  ['IFLA_IFALIAS', 'alias', string],
+  ['IFLA_IFALIAS', 'alias', alias],
   ['IFLA_NUM_VF', 'numVf', u32, { readOnly: true }],
   ['IFLA_VFINFO_LIST', 'vfInfoList', binary],
   ['IFLA_STATS64', 'stats64', stats64, { readOnly: true }],
@@ -376,8 +401,8 @@ export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_NET_NS_FD', 'netnsFd', s32],
   ['IFLA_EXT_MASK', 'extMask', u32],
   ['IFLA_PROMISCUITY', 'promiscuity', u32, { readOnly: true }],
-  ['IFLA_NUM_TX_QUEUES', 'numTxQueues', u32],
-  ['IFLA_NUM_RX_QUEUES', 'numRxQueues', u32],
+  ['IFLA_NUM_TX_QUEUES', 'numTxQueues', queueCount],
+  ['IFLA_NUM_RX_QUEUES', 'numRxQueues', queueCount],
   ['IFLA_CARRIER', 'carrier', bool8],
   ['IFLA_PHYS_PORT_ID', 'physPortId', binary, { readOnly: true }],
   ['IFLA_CARRIER_CHANGES', 'carrierChanges', u32, { readOnly: true }],

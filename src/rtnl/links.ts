@@ -10,7 +10,7 @@ import { describe } from '../netlink/ip.js';
 import { netnsPath, openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
 import type { Writer } from '../netlink/writer.js';
 import type { LinkAfSpecOptions } from './afspec.js';
-import { decodeLink, linkPolicy, writeIfInfoMsg, type Link, type LinkAttrs, type LinkInfo } from './link.js';
+import { checkEtherDeviceAddress, decodeLink, linkPolicy, writeIfInfoMsg, type Link, type LinkAttrs, type LinkInfo } from './link.js';
 import {
   getCreator,
   getKind,
@@ -415,11 +415,12 @@ export class Links {
       throw new ArgumentError('peer', `"peer" is only valid for veth-like kinds, not "${String(kindName ?? 'an existing link')}"`);
     }
     const attrs = checkAttrs(linkPolicy, common, '');
-    if (mode === 'add' && ETHER_KINDS.has(kindName as string)) {
-      for (const k of ['address', 'broadcast'] as const) {
-        const v = attrs[k];
-        if (typeof v === 'string' && v.split(':').length !== 6) throw new ArgumentError(k, `"${v}" is not a 6-byte Ethernet address, which a ${String(kindName)} link needs`);
-      }
+    // an Ethernet-like kind (known when adding, or from kind options in set): a 6-byte broadcast, a unicast device address
+    const etherKind = mode === 'add' ? (kindName as string) : kind?.kind;
+    if (etherKind !== undefined && ETHER_KINDS.has(etherKind)) {
+      if (typeof attrs.address === 'string') checkEtherDeviceAddress(attrs.address, 'address', etherKind);
+      const v = attrs.broadcast;
+      if (typeof v === 'string' && v.split(':').length !== 6) throw new ArgumentError('broadcast', `"${v}" is not a 6-byte Ethernet address, which a ${etherKind} link needs`);
     }
     // Kind options are checked now when the kind has a plain policy; prepare() hooks check themselves.
     let kindInput: Record<string, unknown> | undefined;

@@ -10,8 +10,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as api from '../../src/index.js';
-import { Rtnl, NetlinkSocket, ArgumentError, Tun, netns, decodeLink, encodeLink, splitMessages, Writer } from '../../src/index.js';
-import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
+import { Rtnl, NetlinkSocket, NetlinkError, ArgumentError, Tun, netns, decodeLink, encodeLink, splitMessages, Writer } from '../../src/index.js';
+import { RTM_GETLINK, IFLA_ADDRESS, IFLA_IFALIAS, IFLA_NUM_TX_QUEUES } from '../../src/rtnl/uapi.js';
 import { ktest, withNetns, fdCount, ipJson } from '../helpers.js';
 
 const LONG = 'x'.repeat(300);
@@ -285,6 +285,80 @@ ktest(test, 'codec entry points: bad buffers and ranges are ArgumentError, never
     ['decodeMessage(null)', () => api.decodeMessage(null as never), /^message$/],
   ];
   for (const [label, fn, field] of cases) await expectArgError(label, undefined, fn, field);
+});
+
+ktest(test, 'integer options refuse booleans; alias over 254 bytes, queue counts 0 or over 4096, a multicast or zero device address: ArgumentError naming the field, nothing sent', async () => {
+  await withNetns(1, async (ns) => {
+    const r = await Rtnl.open({ netns: ns });
+    const L = r.links as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const s = r.socket;
+    try {
+      const veth = { kind: 'veth', name: 'v0' };
+      const br = { kind: 'bridge', name: 'br0' };
+      const vx = { kind: 'vxlan', name: 'vx0' };
+      const adds: Array<[unknown, RegExp]> = [
+        // booleans where the kernel takes an integer (they used to become 1 and 0)
+        [{ ...veth, txQueueLen: true }, /^txQueueLen$/], [{ ...veth, mtu: false }, /^mtu$/], [{ ...veth, group: true }, /^group$/],
+        [{ ...veth, numTxQueues: true }, /^numTxQueues$/], [{ ...veth, gsoMaxSize: false }, /^gsoMaxSize$/], [{ ...veth, linkMode: true }, /^linkMode$/],
+        [{ ...vx, vxlan: { id: true } }, /^vxlan\.id$/], [{ ...vx, vxlan: { id: 5, port: true } }, /^vxlan\.port$/], [{ ...vx, vxlan: { id: 5, ttl: false } }, /^vxlan\.ttl$/],
+        [{ ...br, bridge: { stpState: true } }, /^bridge\.stpState$/], [{ ...br, bridge: { forwardDelay: true } }, /^bridge\.forwardDelay$/],
+        [{ ...br, bridge: { priority: false } }, /^bridge\.priority$/], [{ ...br, bridge: { vlanDefaultPvid: true } }, /^bridge\.vlanDefaultPvid$/],
+        [{ ...veth, peer: { name: 'p0', txQueueLen: true } }, /^peer\.txQueueLen$/],
+        // IFLA_IFALIAS: 254 bytes at most (bytes, not characters), sent with a NUL: the kernel refuses 256 (IFALIASZ)
+        [{ ...veth, alias: 'x'.repeat(256) }, /^alias$/], [{ ...veth, alias: 'x'.repeat(255) }, /^alias$/], [{ ...veth, alias: '\u00e9'.repeat(128) }, /^alias$/],
+        // IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES: 1..4096
+        [{ ...veth, numTxQueues: 0 }, /^numTxQueues$/], [{ ...veth, numRxQueues: 0 }, /^numRxQueues$/], [{ ...veth, numTxQueues: 4097 }, /^numTxQueues$/], [{ ...br, numRxQueues: 65536 }, /^numRxQueues$/],
+        // a device address must be a unicast, non-zero MAC (is_valid_ether_addr)
+        [{ ...veth, address: '01:00:5e:00:00:01' }, /^address$/], [{ ...veth, address: 'ff:ff:ff:ff:ff:ff' }, /^address$/], [{ ...veth, address: '00:00:00:00:00:00' }, /^address$/],
+        [{ ...veth, address: '33:33:00:00:00:01' }, /^address$/], [{ ...br, address: '01:80:c2:00:00:00' }, /^address$/], [{ ...vx, vxlan: { id: 5 }, address: '03:00:00:00:00:01' }, /^address$/],
+        [{ ...veth, peer: { name: 'p0', address: '01:00:5e:00:00:01' } }, /^peer\.address$/], [{ ...veth, peer: { name: 'p0', address: '00:00:00:00:00:00' } }, /^peer\.address$/],
+      ];
+      for (const [o, field] of adds) {
+        await expectArgError(`links.add(${show(o)})`, s, () => L.add!(o), field);
+        await expectArgError(`links.replace(${show(o)})`, s, () => L.replace!(o), field);
+      }
+      const sets: Array<[string, unknown, RegExp]> = [
+        ['lo', { txQueueLen: true }, /^txQueueLen$/], ['lo', { mtu: false }, /^mtu$/], ['lo', { group: false }, /^group$/],
+        ['lo', { alias: 'x'.repeat(300) }, /^alias$/], ['br0', { bridge: { stpState: true } }, /^bridge\.stpState$/],
+        ['br0', { address: '01:00:5e:00:00:01', bridge: { stpState: 1 } }, /^address$/],
+      ];
+      for (const [ref, o, field] of sets) await expectArgError(`links.set(${ref}, ${show(o)})`, s, () => L.set!(ref, o), field);
+      // other families: integer options in the policy layer (route metrics) and in their own checks
+      await expectArgError('routes.add metrics.mtu: true', s, () => r.routes.add({ dst: '10.9.0.0/16', dev: 'lo', metrics: { mtu: true } } as never), /^metrics\.mtu$/);
+      await expectArgError('routes.add metric: true', s, () => r.routes.add({ dst: '10.9.0.0/16', dev: 'lo', metric: true } as never), /^metric$/);
+      await expectArgError('rules.add fwmark: true', s, () => r.rules.add({ priority: 5, table: 'main', fwmark: true } as never), /^fwmark$/);
+
+      // the limits are the kernel's: the edge values are accepted (iproute2 shows them)
+      const alias = '\u00e9'.repeat(127); // 254 bytes
+      await r.links.add({ kind: 'veth', name: 'edge0', numTxQueues: 4096, numRxQueues: 1, address: '02:00:00:00:00:01', peer: { name: 'edge1', address: '06:00:00:00:00:02' } });
+      await r.links.set('edge0', { alias }); // the kernel ignores IFLA_IFALIAS when creating a link
+      const [l] = ipJson<Array<{ ifalias?: string; num_tx_queues?: number; num_rx_queues?: number; address: string }>>(ns, '-d', 'link', 'show', 'edge0');
+      assert.equal(l!.ifalias, alias);
+      assert.equal([l!.num_tx_queues, l!.num_rx_queues], [4096, 1]);
+      assert.equal(l!.address, '02:00:00:00:00:01');
+      assert.equal(ipJson<Array<{ address: string }>>(ns, 'link', 'show', 'edge1')[0]!.address, '06:00:00:00:00:02');
+      // ... and one step further is refused by the kernel too (sent raw, past our checks, through `unknown`)
+      const u32 = (n: number): Buffer => Buffer.from(Uint32Array.of(n).buffer);
+      const raw: Array<[string, () => Promise<unknown>]> = [
+        ['alias of 255 bytes', () => r.links.set('edge0', { unknown: [{ type: IFLA_IFALIAS, data: Buffer.from('x'.repeat(255) + '\0') }] } as never)],
+        ['4097 tx queues', () => r.links.add({ kind: 'veth', name: 'edge2', unknown: [{ type: IFLA_NUM_TX_QUEUES, data: u32(4097) }] } as never)],
+        ['0 tx queues', () => r.links.add({ kind: 'veth', name: 'edge2', unknown: [{ type: IFLA_NUM_TX_QUEUES, data: u32(0) }] } as never)],
+        ['a multicast veth address', () => r.links.add({ kind: 'veth', name: 'edge2', unknown: [{ type: IFLA_ADDRESS, data: Buffer.from([1, 0, 0x5e, 0, 0, 1]) }] } as never)],
+        ['an all-zero bridge address', () => r.links.add({ kind: 'bridge', name: 'edge2', unknown: [{ type: IFLA_ADDRESS, data: Buffer.alloc(6) }] } as never)],
+      ];
+      for (const [label, fn] of raw) {
+        let e: unknown;
+        try {
+          await fn();
+        } catch (x) {
+          e = x;
+        }
+        assert.ok(e instanceof NetlinkError, `the kernel refuses ${label}: got ${String(e)}`);
+      }
+    } finally {
+      await r.close();
+    }
+  });
 });
 
 test.after(() => console.log(`  ${checked} bad-input calls checked`));

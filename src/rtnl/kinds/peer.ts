@@ -5,10 +5,11 @@
 import { checkAttrs, checkIfName } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
-import { linkPolicy, type Link } from '../link.js';
+import { checkEtherDeviceAddress, linkPolicy, type Link } from '../link.js';
 import type { KindContext } from './registry.js';
 
-export async function preparePeer(peer: unknown, field: string, ctx: KindContext): Promise<Partial<Link>> {
+/** `etherKind`: the peer is an Ethernet device of this kind (veth), so its address must be a unicast MAC. */
+export async function preparePeer(peer: unknown, field: string, ctx: KindContext, etherKind?: string): Promise<Partial<Link>> {
   if (typeof peer === 'string') peer = { name: peer };
   if (typeof peer !== 'object' || peer === null || Array.isArray(peer)) {
     throw new ArgumentError(field, `expected a peer name or { name, netns, ... }, got ${describe(peer)}`);
@@ -16,6 +17,7 @@ export async function preparePeer(peer: unknown, field: string, ctx: KindContext
   const { netns, up, ...rest } = peer as Record<string, unknown>;
   if (rest.name !== undefined) checkIfName(rest.name, `${field}.name`);
   const attrs = checkAttrs(linkPolicy, rest, field) as Partial<Link>;
+  if (etherKind !== undefined && attrs.address !== undefined) checkEtherDeviceAddress(attrs.address, `${field}.address`, etherKind);
   const out: Partial<Link> = { family: 0, type: 0, index: 0, flags: 0, change: 0, ...attrs };
   if (up !== undefined) {
     if (typeof up !== 'boolean') throw new ArgumentError(`${field}.up`, 'expected true or false');

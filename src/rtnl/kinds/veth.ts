@@ -50,6 +50,6 @@ registerKind({
     const peer = all.peer ?? options?.peer;
     if (options) for (const k of Object.keys(options)) if (k !== 'peer') throw new ArgumentError(`veth.${k}`, `unknown option "${k}" for veth (known: peer)`);
     if (peer === undefined) return undefined;
-    return { peer: await preparePeer(peer, 'peer', ctx) };
+    return { peer: await preparePeer(peer, 'peer', ctx, 'veth') };
   },
 });
