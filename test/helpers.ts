@@ -3,7 +3,7 @@
  * iproute2 as an independent oracle, named skips, kernel feature probes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Test } from 'uvu';
 
 export const isRoot = process.getuid?.() === 0;
@@ -251,6 +251,29 @@ export function ktest(test: Test, name: string, fn: () => Promise<void> | void, 
 /** Whether a command exists on PATH. */
 export function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * How many mounts are stacked on `path` (/proc/self/mountinfo): 0 when nothing
+ * is mounted there, 1 for one namespace, 2 when a second was mounted on top.
+ * Copies of one mount propagated to peer mounts (a shared /run under the
+ * /run/netns bind mount, as on systemd hosts and in the VM lane) each sit on
+ * a different parent and count once; a mount stacked on another has that
+ * other as its parent.
+ */
+export function mountStackAt(path: string): number {
+  const at = new Map<string, string>(); // mount id -> parent id, for mounts at `path`
+  for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const f = l.split(' ');
+    if (f[4] === path) at.set(f[0]!, f[1]!); // names used by the tests need no unescaping
+  }
+  let max = 0;
+  for (const id of at.keys()) {
+    let depth = 0;
+    for (let m: string | undefined = id; m !== undefined && at.has(m) && depth <= at.size; m = at.get(m)) depth++;
+    max = Math.max(max, depth);
+  }
+  return max;
 }
 
 export { execFileSync };

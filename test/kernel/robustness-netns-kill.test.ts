@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { Rtnl, Tun, netns, NetlinkError } from '../../src/index.js';
-import { ktest, lane, sh, track, untrack, threadNetnsInode, fdCount } from '../helpers.js';
+import { ktest, lane, sh, track, untrack, threadNetnsInode, fdCount, mountStackAt } from '../helpers.js';
 
 /** 150 on the host; 40 in the VM lane (a node start-up takes seconds under TCG). */
 const TRIES = lane === 'vm' ? 40 : 150;
@@ -27,12 +27,7 @@ for (;;) {
 }
 `;
 
-function mountedAt(path: string): number {
-  // mountinfo field 5 is the mount point (names here have no characters that get escaped)
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((l) => l.split(' ')[4] === path).length;
-}
+const mountedAt = mountStackAt;
 
 const ipNetnsList = (): string[] =>
   sh('ip', ['netns', 'list'])
@@ -118,7 +113,7 @@ ktest(
           }
         } else if (mounted) {
           const r = await Rtnl.open({ netns: name });
-          assert.equal((await r.links.list()).map((l) => l.name), ['lo'], `${what}: a usable namespace`);
+          assert.equal((await r.links.list())[0]?.name, 'lo', `${what}: a usable namespace`);
           await r.close();
         }
 
@@ -140,7 +135,7 @@ ktest(
             assert.ok(ipNetnsList().includes(name), `${what}: ip netns list after add()`);
             assert.match(sh('ip', ['-n', name, '-o', 'link', 'show']), /^1: lo:/, `${what}: ip -n ${name} link`);
             const r = await Rtnl.open({ netns: name });
-            assert.equal((await r.links.list()).map((l) => l.name), ['lo'], `${what}: Rtnl.open after add()`);
+            assert.equal((await r.links.list())[0]?.name, 'lo', `${what}: Rtnl.open after add()`);
             await r.close();
           }
           await netns.del(name);
