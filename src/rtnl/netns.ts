@@ -5,7 +5,7 @@
  * returns the thread to its original namespace in one step.
  * @module
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync, constants as fsc } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync, constants as fsc } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { constants } from 'node:os';
 import { NetlinkError } from '../netlink/errors.js';
@@ -101,6 +101,17 @@ function creatorGone(content: string): boolean {
   return start !== undefined && start !== m[2];
 }
 
+/** The first bytes of a file (a marker is ~70 bytes; whatever else is there is not read whole). */
+function readHead(p: string): string {
+  const fd = openSync(p, fsc.O_RDONLY | fsc.O_NONBLOCK);
+  try {
+    const buf = Buffer.alloc(128);
+    return buf.toString('latin1', 0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 type FileState = 'namespace' | 'gone' | 'stale';
 
 /**
@@ -110,6 +121,7 @@ type FileState = 'namespace' | 'gone' | 'stale';
  * the three holds: at most STALE_AFTER_MS after it was created.
  */
 async function settle(p: string): Promise<FileState> {
+  const deadline = Date.now() + STALE_AFTER_MS; // also bounds the wait if the clock went back
   for (;;) {
     let ctimeMs: number;
     try {
@@ -120,13 +132,14 @@ async function settle(p: string): Promise<FileState> {
     if (isNsfs(p)) return 'namespace';
     let content = '';
     try {
-      content = readFileSync(p, 'latin1');
+      content = readHead(p);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
       // mounted meanwhile (reading an nsfs inode fails): look again
     }
     if (isNsfs(p)) return 'namespace';
-    if (creatorGone(content) || Date.now() - ctimeMs >= STALE_AFTER_MS) return 'stale';
+    const now = Date.now();
+    if (creatorGone(content) || now - ctimeMs >= STALE_AFTER_MS || now >= deadline) return 'stale';
     await sleep(10);
   }
 }
