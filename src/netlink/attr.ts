@@ -16,6 +16,7 @@ import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from './constants.js
 import { ArgumentError, DecodeError } from './errors.js';
 import { describe, formatIPv4, formatIPv6, formatIP, formatMac, parseIP, parseMac } from './ip.js';
 import { Writer } from './writer.js';
+import { decodeString, isCanonicalString, printableString, stringByteLength, stringBytes } from './strings.js';
 
 /** Symbol under which decoded attribute sets keep their wire layout. */
 export const WIRE: unique symbol = Symbol.for('rtnetlink.wire');
@@ -55,21 +56,23 @@ export interface DecodeCtx {
 class Ctx implements DecodeCtx {
   variant = 0;
   uapi = '';
-  private view: Record<string, unknown> | undefined;
   private base: string | PathSource = '';
   constructor(private readonly sc: Scratch) {}
   /** Start a new attribute set (contexts are pooled per nesting depth). */
   reset(base: string | PathSource): void {
     this.base = base;
-    this.view = undefined;
     this.variant = 0;
     this.uapi = '';
   }
-  /** The siblings decoded so far, materialized only when a codec asks (IFLA_INFO_DATA asks for the kind). */
+  /**
+   * The siblings decoded so far, materialized only when a codec asks. Codecs
+   * marked `afterSiblings` (IFLA_INFO_DATA asks for the kind) are decoded
+   * after the whole set: they see the final value of every sibling.
+   */
   get parent(): Record<string, unknown> {
-    const v: Record<string, unknown> = (this.view ??= {});
+    const v: Record<string, unknown> = {};
     const { keys, vals, n } = this.sc;
-    for (let i = 0; i < n; i++) v[keys[i]!] = vals[i];
+    for (let i = 0; i < n; i++) if (vals[i] !== HOLE) v[keys[i]!] = vals[i];
     return v;
   }
   get path(): string {
@@ -99,6 +102,12 @@ export interface Codec<T = unknown> {
   readonly size?: number;
   /** Whether the encoder sets NLA_F_NESTED by default (nested codecs). */
   readonly nested?: boolean;
+  /**
+   * Decode after the other attributes of the set, so `ctx.parent` holds
+   * their final values wherever they stand (the kernel reads a set whole: the
+   * last IFLA_INFO_KIND decides how IFLA_INFO_DATA is read, even after it).
+   */
+  readonly afterSiblings?: boolean;
   decode(buf: Buffer, off: number, len: number, ctx: DecodeCtx): T | typeof NOFIT;
   /** Write the payload (not the attribute header). `variant` comes from a decoded object. */
   encode(w: Writer, value: T, variant: number, parent: Record<string, unknown>): void;
@@ -128,6 +137,9 @@ export interface AttrSpec {
   readonly ifindex?: boolean;
 }
 
+const P_MULTI = 1;
+const P_AFTER = 2;
+
 /** An attribute space: type numbers <-> names <-> codecs. */
 export class Policy {
   readonly byType: (AttrSpec | undefined)[] = [];
@@ -135,6 +147,12 @@ export class Policy {
   /** Decoder bookkeeping: the trie of attribute sequences seen, each with a generated object constructor. */
   readonly shapes: ShapeNode = { next: new Map(), lastEntry: -1, lastNode: undefined };
   shapeCount = 0;
+  /**
+   * Decoder bookkeeping: per type, P_MULTI and P_AFTER (the spec's `multi`,
+   * its codec's `afterSiblings`), read from one typed array in the hot loop
+   * instead of from spec and codec objects of many shapes.
+   */
+  traits: Uint8Array = new Uint8Array(0);
   constructor(
     /** Name of the space, e.g. 'IFLA_VXLAN'. */
     readonly name: string,
@@ -147,6 +165,12 @@ export class Policy {
     if (this.byType[s.type]) throw new Error(`policy ${this.name}: duplicate type ${s.type} (${s.uapi})`);
     this.byType[s.type] = s;
     this.byName.set(s.name, s);
+    if (this.traits.length <= s.type) {
+      const t = new Uint8Array(s.type + 1);
+      t.set(this.traits);
+      this.traits = t;
+    }
+    this.traits[s.type] = s.multi ? P_MULTI : s.codec.afterSiblings ? P_AFTER : 0;
   }
   /** uapi name of a type number, or undefined. */
   uapiName(type: number): string | undefined {
@@ -177,8 +201,37 @@ export function policy(
 // ------------------------------------------------------------------ decode
 
 /**
+ * Limits on what one message may make the decoder do, so hostile bytes
+ * (captures, hex input, other processes) cannot exhaust the stack or the
+ * heap. Both raise DecodeError with the attribute path.
+ *
+ * - Nesting: attribute sets nested more than MAX_NESTING deep (the
+ *   message's own attributes are level 1; a veth peer's ifinfomsg + IFLA_*
+ *   counts as one level, like any nest). The deepest kernel output we know
+ *   is 6 levels (IFLA_LINKINFO/IFLA_INFO_DATA/.../IFLA_BOND_AD_INFO...,
+ *   RTA_MULTIPATH/rtnexthop/RTA_ENCAP/...); the kernel's own nested policy
+ *   validation stops at 10 (MAX_POLICY_RECURSION_DEPTH).
+ * - Attributes per message: MAX_ATTRS in all sets of one message together.
+ *   A kernel message holds a few hundred at most (a bridge port with 4,094
+ *   VLANs: ~4,100; a nest is at most 64 KiB, so 16,384 4-byte attributes).
+ */
+export const MAX_NESTING = 32;
+/** See {@link MAX_NESTING}. */
+export const MAX_ATTRS = 65536;
+
+/** Scratch value of a slot whose attribute's last occurrence did not decode (or is decoded after its siblings). */
+const HOLE: unique symbol = Symbol('rtnetlink.hole');
+
+/**
  * Decode the attributes in buf[off, end) with `pol`. Unknown attributes are
- * kept in `unknown`. Throws DecodeError on malformed framing.
+ * kept in `unknown`. Throws DecodeError on malformed framing and beyond the
+ * limits ({@link MAX_NESTING}, {@link MAX_ATTRS}).
+ *
+ * A repeated attribute (not `multi`) holds its last occurrence, the one the
+ * kernel applies (nla_parse keeps the last); the earlier ones are kept raw in
+ * `unknown`, in wire order, so re-encoding is still byte-exact. Codecs that
+ * depend on siblings (IFLA_INFO_DATA on IFLA_INFO_KIND) are decoded after
+ * the whole set, with the final values of their siblings wherever they stand.
  */
 export function decodeAttrs<T = Record<string, unknown>>(
   buf: Buffer,
@@ -193,9 +246,11 @@ export function decodeAttrs<T = Record<string, unknown>>(
   // microseconds per object and leaves it in V8's slow dictionary mode; an
   // object literal with fixed keys is an order of magnitude cheaper and every
   // link of the same kind shares one fast shape.
-  // Scratch space is pooled per recursion depth (nested sets decode inside
-  // their parent's loop); `seen` maps an attribute type to its slot, valid
-  // when stamped with this call's stamp.
+  // Scratch space is pooled per nesting depth (nested sets decode inside
+  // their parent's loop; at most MAX_NESTING of them); `seen` maps an
+  // attribute type to its slot, valid when stamped with this call's stamp.
+  if (depth >= MAX_NESTING) throw new DecodeError(`attributes nested more than ${MAX_NESTING} levels deep`, off, pathOf(path));
+  if (depth === 0) attrBudget = MAX_ATTRS;
   const d = depth++;
   // The scratch arrays are filled by index with explicit counts, never
   // truncated: `arr.length = 0` would free their backing stores and every
@@ -206,12 +261,16 @@ export function decodeAttrs<T = Record<string, unknown>>(
   const vals = sc.vals;
   let n = 0;
   sc.n = 0;
-  let stamp = (stampCounter = (stampCounter + 1) | 0);
-  if (stamp === 0) {
-    // wrapped after 2^32 calls: forget every old stamp
-    for (const x of scratch) x.seen.fill(0);
-    stamp = stampCounter = 1;
+  const ntypes = pol.byType.length;
+  if (sc.seen.length < ntypes) {
+    // sized by the largest policy seen (only known types are tracked), not by the 16,384 possible types
+    sc.seen = new Float64Array(ntypes);
+    sc.slot = new Int32Array(ntypes);
   }
+  const seen = sc.seen;
+  const slot = sc.slot;
+  // stamps count calls as doubles: they do not wrap (2^53)
+  const stamp = ++stampCounter;
   // The wire layout is gathered in pooled scratch too: it is copied only
   // for a new shape (its frozen layout) or when the shape cache is full.
   const wire = sc.wire;
@@ -219,9 +278,13 @@ export function decodeAttrs<T = Record<string, unknown>>(
   let unknown: UnknownAttr[] | undefined;
   const ctx = sc.ctx;
   ctx.reset(path);
-  let node: ShapeNode | undefined = pol.shapes;
+  const start = off;
+  // a repeated attribute, or one decoded after its siblings that did not fit: fixed up once at the end
+  let irregular = false;
+  let deferred = 0;
   if (off < 0 || end > buf.length) throw new DecodeError(`attributes [${off}, ${end}) lie outside a ${buf.length}-byte buffer`, off, pathOf(path));
   while (end - off >= 4) {
+    if (--attrBudget < 0) throw new DecodeError(`more than ${MAX_ATTRS} attributes in one message`, off, pathOf(path));
     const len = buf[off]! | (buf[off + 1]! << 8);
     const raw = buf[off + 2]! | (buf[off + 3]! << 8);
     if (len < 4) throw new DecodeError(`attribute length ${len} is below the 4-byte header`, off, pathOf(path));
@@ -230,48 +293,92 @@ export function decodeAttrs<T = Record<string, unknown>>(
     }
     const type = raw & NLA_TYPE_MASK;
     const spec = pol.byType[type];
-    let stored = false;
-    let entry = 0;
+    let entry = raw | W_UNKNOWN;
     if (spec !== undefined) {
       const c = spec.codec;
+      const traits = pol.traits[type]!;
       if (c.size === undefined || c.size === len - 4) {
-        ctx.variant = 0;
-        ctx.uapi = spec.uapi;
-        const v = c.decode(buf, off + 4, len - 4, ctx);
-        if (v !== NOFIT) {
-          const seenBefore = sc.seen[type] === stamp;
-          if (spec.multi) {
-            if (!seenBefore) {
-              sc.seen[type] = stamp;
-              sc.slot[type] = n;
-              keys[n] = spec.name;
-              vals[n] = [v];
-              sc.n = ++n;
-            } else (vals[sc.slot[type]!] as unknown[]).push(v);
-            stored = true;
-          } else if (!seenBefore) {
-            sc.seen[type] = stamp;
+        if (traits === P_AFTER) {
+          // decoded after the loop, once every sibling is known; the slot is reserved here (wire order)
+          sc.defer[deferred++] = wn;
+          sc.defer[deferred++] = off;
+          if (seen[type] !== stamp) {
+            seen[type] = stamp;
+            slot[type] = n;
             keys[n] = spec.name;
-            vals[n] = v;
+            vals[n] = HOLE;
             sc.n = ++n;
-            stored = true;
+          } else irregular = true;
+          entry = raw;
+        } else {
+          ctx.variant = 0;
+          ctx.uapi = spec.uapi;
+          const v = c.decode(buf, off + 4, len - 4, ctx);
+          if (v !== NOFIT) {
+            if (seen[type] !== stamp) {
+              seen[type] = stamp;
+              slot[type] = n;
+              keys[n] = spec.name;
+              vals[n] = traits === P_MULTI ? [v] : v;
+              sc.n = ++n;
+            } else if (traits === P_MULTI) (vals[slot[type]!] as unknown[]).push(v);
+            else {
+              // repeated: the kernel applies the last occurrence
+              vals[slot[type]!] = v;
+              irregular = true;
+            }
+            entry = raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT);
           }
-          if (stored) entry = raw | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT);
         }
       }
+      if (entry & W_UNKNOWN && traits !== P_MULTI && seen[type] === stamp) {
+        // a later occurrence that does not decode: the field no longer holds a value the kernel would apply
+        vals[slot[type]!] = HOLE;
+        irregular = true;
+      }
     }
-    if (!stored) {
-      (unknown ??= []).push({ type, flags: raw & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(off + 4, off + len) });
-      entry = raw | W_UNKNOWN;
-    }
+    if (entry & W_UNKNOWN) (unknown ??= []).push({ type, flags: raw & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(off + 4, off + len) });
     wire[wn++] = entry;
-    // The trie is keyed by whole wire entries (type, flags, variant, kept
-    // raw or not): reaching a node means the layout is the node's, and with
-    // it the keys, so objects of a node share its maker and frozen layout.
-    node = node && shapeStep(pol, node, entry);
     off += (len + 3) & ~3;
   }
   if (off < end) throw new DecodeError(`${end - off} trailing bytes do not form an attribute`, off, pathOf(path));
+  if (deferred > 0) {
+    // The last occurrence of each deferred attribute decodes now (earlier ones stay raw).
+    const done = sc.doneTypes;
+    let nd = 0;
+    for (let k = deferred - 2; k >= 0; k -= 2) {
+      const wi = sc.defer[k]!;
+      const e = wire[wi]!;
+      const type = e & NLA_TYPE_MASK;
+      let last = true;
+      for (let j = 0; j < nd; j++) if (done[j] === type) last = false;
+      if (!last) {
+        wire[wi] = (e & 0xffff) | W_UNKNOWN;
+        continue;
+      }
+      done[nd++] = type;
+      const ao = sc.defer[k + 1]!;
+      const alen = buf[ao]! | (buf[ao + 1]! << 8);
+      const spec = pol.byType[type]!;
+      ctx.variant = 0;
+      ctx.uapi = spec.uapi;
+      const v = spec.codec.decode(buf, ao + 4, alen - 4, ctx);
+      if (v === NOFIT) {
+        wire[wi] = (e & 0xffff) | W_UNKNOWN;
+        irregular = true;
+      } else {
+        vals[slot[type]!] = v;
+        wire[wi] = (e & 0xffff) | ((ctx.variant & W_VARIANT_MASK) << W_VARIANT_SHIFT);
+      }
+    }
+    if (deferred > SCRATCH_KEEP) sc.defer = [];
+  }
+  if (irregular) {
+    unknown = fixUp(sc, pol, buf, start, wn);
+    n = sc.n;
+  }
+  let node: ShapeNode | undefined = pol.shapes;
+  for (let i = 0; i < wn && node !== undefined; i++) node = shapeStep(pol, node, wire[i]!);
   if (node !== undefined) {
     if (node.make === undefined) {
       const make = makerFor(keys, n);
@@ -283,6 +390,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
     if (node.make !== undefined) {
       const obj = node.make(vals, node.wire as number[], unknown) as T;
       vals.fill(undefined, 0, n); // hold no references to decoded values
+      if (wn > SCRATCH_KEEP) sc.wire = [];
       return obj;
     }
   }
@@ -292,11 +400,62 @@ export function decodeAttrs<T = Record<string, unknown>>(
   vals.fill(undefined, 0, n);
   if (unknown) out.unknown = unknown;
   (out as Record<symbol, unknown>)[WIRE] = wire.slice(0, wn);
+  if (wn > SCRATCH_KEEP) sc.wire = [];
   return { ...out } as T;
+  } catch (e) {
+    // hold nothing of a failed decode, and no flood-sized arrays
+    sc.vals.fill(undefined);
+    if (sc.wire.length > SCRATCH_KEEP) sc.wire = [];
+    if (sc.defer.length > SCRATCH_KEEP) sc.defer = [];
+    throw e;
   } finally {
     depth--;
   }
 }
+
+/**
+ * The end of an irregular set (a repeated attribute, or a deferred one that
+ * did not fit): every occurrence of a non-`multi` attribute but the last is
+ * turned raw, `unknown` is rebuilt in wire order, and keys/vals are put in
+ * the order of the first decoded wire entry of each (what they are for a
+ * regular set with this layout, so the shape trie stays keyed correctly).
+ * Linear in the number of attributes; only hostile or odd input comes here.
+ */
+function fixUp(sc: Scratch, pol: Policy, buf: Buffer, start: number, wn: number): UnknownAttr[] | undefined {
+  const wire = sc.wire;
+  const lastAt = sc.lastAt.length >= pol.byType.length ? sc.lastAt : (sc.lastAt = new Int32Array(pol.byType.length));
+  for (let i = 0; i < wn; i++) {
+    const t = wire[i]! & NLA_TYPE_MASK;
+    if (pol.byType[t] !== undefined && pol.traits[t] !== P_MULTI) lastAt[t] = i;
+  }
+  const oldVals = sc.vals.slice(0, sc.n);
+  const slot = sc.slot;
+  const unknown: UnknownAttr[] = [];
+  let n = 0;
+  // "key emitted" reuses `seen` with a fresh stamp (this set's own stamp is not needed any more)
+  const mark = ++stampCounter;
+  let p = start;
+  for (let i = 0; i < wn; i++) {
+    const len = buf[p]! | (buf[p + 1]! << 8);
+    let e = wire[i]!;
+    const t = e & NLA_TYPE_MASK;
+    const s = pol.byType[t];
+    if (!(e & W_UNKNOWN) && s !== undefined && pol.traits[t] !== P_MULTI && lastAt[t] !== i) wire[i] = e = (e & 0xffff) | W_UNKNOWN;
+    if (e & W_UNKNOWN) unknown.push({ type: t, flags: e & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(p + 4, p + len) });
+    else if (s !== undefined && sc.seen[t] !== mark) {
+      sc.seen[t] = mark;
+      sc.keys[n] = s.name;
+      sc.vals[n++] = oldVals[slot[t]!];
+    }
+    p += (len + 3) & ~3;
+  }
+  sc.vals.fill(undefined, n, oldVals.length);
+  sc.n = n;
+  return unknown.length ? unknown : undefined;
+}
+
+/** Scratch arrays longer than this after a call are dropped (a flood of attributes must not stay pinned in the pool). */
+const SCRATCH_KEEP = 1024;
 
 interface Scratch {
   keys: string[];
@@ -305,17 +464,24 @@ interface Scratch {
   n: number;
   wire: number[];
   ctx: Ctx;
-  seen: Int32Array;
+  seen: Float64Array;
   slot: Int32Array;
+  /** Deferred attributes: (wire index, byte offset) pairs. */
+  defer: number[];
+  doneTypes: number[];
+  /** Irregular sets: wire index of the last occurrence per type. */
+  lastAt: Int32Array;
 }
 function newScratch(): Scratch {
-  const sc = { keys: [], vals: [], n: 0, wire: [], seen: new Int32Array(NLA_TYPE_MASK + 1), slot: new Int32Array(NLA_TYPE_MASK + 1) } as unknown as Scratch;
+  const sc = { keys: [], vals: [], n: 0, wire: [], seen: new Float64Array(64), slot: new Int32Array(64), defer: [], doneTypes: [], lastAt: new Int32Array(0) } as unknown as Scratch;
   sc.ctx = new Ctx(sc);
   return sc;
 }
 const scratch: Scratch[] = [];
 let depth = 0;
 let stampCounter = 0;
+/** Attributes the current message may still hold (reset when a top-level set starts). */
+let attrBudget = MAX_ATTRS;
 
 /** A node of a policy's shape trie: one per distinct sequence of wire entries (attribute layout). */
 export interface ShapeNode {
@@ -424,13 +590,14 @@ export function encodeAttrs(w: Writer, pol: Policy, obj: Record<string, unknown>
   // in stamped per-type arrays pooled per nesting depth, not in a Set and a
   // Map per call: count[type] is valid while mark[type] is this call's stamp.
   const d = encDepth++;
-  const es = (encScratch[d] ??= { mark: new Int32Array(NLA_TYPE_MASK + 1), count: new Int32Array(NLA_TYPE_MASK + 1) });
+  const es = (encScratch[d] ??= { mark: new Float64Array(64), count: new Int32Array(64) });
+  if (es.mark.length < pol.byType.length) {
+    // sized by the largest policy (only its types are counted), not by the 16,384 possible types
+    es.mark = new Float64Array(pol.byType.length);
+    es.count = new Int32Array(pol.byType.length);
+  }
   try {
-    let stamp = (encStamp = (encStamp + 1) | 0);
-    if (stamp === 0) {
-      for (const x of encScratch) x.mark.fill(0);
-      stamp = encStamp = 1;
-    }
+    const stamp = ++encStamp; // a double: never wraps
     const { mark, count } = es;
     const wire = (obj as Record<symbol, unknown>)[WIRE] as number[] | undefined;
     const unknown = obj.unknown as UnknownAttr[] | undefined;
@@ -482,7 +649,7 @@ export function encodeAttrs(w: Writer, pol: Policy, obj: Record<string, unknown>
     encDepth--;
   }
 }
-const encScratch: Array<{ mark: Int32Array; count: Int32Array }> = [];
+const encScratch: Array<{ mark: Float64Array; count: Int32Array }> = [];
 let encDepth = 0;
 let encStamp = 0;
 
@@ -549,15 +716,36 @@ function checkUnknown(v: unknown, f: string): UnknownAttr[] {
   });
 }
 
-/** Linux interface name rules (dev_valid_name): 1..15 bytes, no '/', ':' or whitespace, not '.' or '..'. */
+/**
+ * Linux interface name rules (dev_valid_name), on the name's bytes: 1..15
+ * bytes, not '.' or '..', no '/', ':', NUL or byte the kernel's isspace()
+ * takes for space (\t \n \v \f \r, ' ' and 0xA0). A name read from the
+ * kernel that is not UTF-8 (its bytes escaped as U+DC80..U+DCFF, see
+ * ./strings.ts) addresses exactly that device.
+ */
 export function checkIfName(v: unknown, field: string): string {
   if (typeof v !== 'string') throw new ArgumentError(field, `expected an interface name string, got ${describe(v)}`);
-  const n = Buffer.byteLength(v);
-  if (n === 0) throw new ArgumentError(field, 'interface name is empty');
-  if (n > 15) throw new ArgumentError(field, `interface name "${v}" is ${n} bytes long; the kernel allows at most 15 (IFNAMSIZ-1)`);
+  if (v.length === 0) throw new ArgumentError(field, 'interface name is empty');
+  checkNameBytes(v, field, 15);
   if (v === '.' || v === '..') throw new ArgumentError(field, `"${v}" is not a valid interface name`);
-  if (/[/:\s\0]/.test(v)) throw new ArgumentError(field, `interface name "${v}" contains '/', ':', a NUL or whitespace`);
   return v;
+}
+
+/**
+ * The byte checks of an interface or alternative name (at most `max`
+ * bytes, no '/', ':', NUL or kernel-isspace byte, and a string that is
+ * exactly what its bytes decode to). Returns the byte length.
+ */
+export function checkNameBytes(v: string, field: string, max: number): number {
+  if (!isCanonicalString(v)) throw new ArgumentError(field, `interface name ${quoteString(v)} holds a lone surrogate that is not an escaped byte, or escaped bytes that form UTF-8: it would address another name`);
+  const b = stringBytes(v);
+  if (b.length > max) throw new ArgumentError(field, `interface name ${quoteString(v)} is ${b.length} bytes long; the kernel allows at most ${max}${max === 15 ? ' (IFNAMSIZ-1)' : ''}`);
+  for (const c of b) {
+    if (c === 0x2f || c === 0x3a || c === 0 || c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0) {
+      throw new ArgumentError(field, `interface name ${quoteString(v)} contains '/', ':', a NUL or whitespace`);
+    }
+  }
+  return b.length;
 }
 
 /**
@@ -741,8 +929,14 @@ export const bool32: Codec<boolean | number> = {
 
 const V_NO_NUL = 1; // string attribute had no NUL terminator
 const V_EXTRA = 2; // string attribute had bytes after the first NUL (kept as hidden tail)
+/** Zero bytes after the terminator that fit the variant (8 bits: 2 flag bits, 6 for the count); more stay raw. */
+const MAX_EXTRA_NULS = 63;
 
-/** NUL-terminated string (a missing terminator is tolerated and reproduced). */
+/**
+ * NUL-terminated string (a missing terminator is tolerated and reproduced).
+ * Bytes are decoded losslessly (./strings.ts): valid UTF-8 as text, any
+ * other byte as U+DC80..U+DCFF, which the encoder writes back as that byte.
+ */
 export const string: Codec<string> = {
   name: 'string',
   decode: (b, o, len, ctx) => {
@@ -750,33 +944,40 @@ export const string: Codec<string> = {
       ctx.variant = V_NO_NUL;
       return '';
     }
-    const nul = b.indexOf(0, o);
-    if (nul < 0 || nul >= o + len) {
+    const end = o + len;
+    let nul = o;
+    while (nul < end && b[nul] !== 0) nul++; // bounded by the attribute (Buffer#indexOf would scan the whole datagram)
+    if (nul === end) {
       ctx.variant = V_NO_NUL;
-      return b.toString('utf8', o, o + len);
+      return decodeString(b, o, end);
     }
-    if (nul !== o + len - 1) {
+    if (nul !== end - 1) {
       // bytes after the terminator: not canonical; keep as binary to stay lossless
-      for (let i = nul + 1; i < o + len; i++) if (b[i] !== 0) return NOFIT;
-      ctx.variant = V_EXTRA | ((o + len - 1 - nul) << 2);
+      for (let i = nul + 1; i < end; i++) if (b[i] !== 0) return NOFIT;
+      if (end - 1 - nul > MAX_EXTRA_NULS) return NOFIT;
+      ctx.variant = V_EXTRA | ((end - 1 - nul) << 2);
     }
-    return b.toString('utf8', o, nul);
+    return decodeString(b, o, nul);
   },
   encode: (w, v, variant) => {
-    const n = Buffer.byteLength(v);
-    w.ensure(n + 64);
-    w.buf.write(v, w.pos, 'utf8');
-    w.pos += n;
+    w.str(v);
     if (!(variant & V_NO_NUL)) w.u8(0);
     if (variant & V_EXTRA) w.zero(variant >> 2);
   },
   check: (v, f) => {
     if (typeof v !== 'string') throw new ArgumentError(f, `expected a string, got ${describe(v)}`);
     if (v.includes('\0')) throw new ArgumentError(f, 'string contains a NUL byte');
+    if (!isCanonicalString(v)) throw new ArgumentError(f, `string ${JSON.stringify(v)} holds a lone surrogate that is not an escaped byte, or escaped bytes that form UTF-8: it would be sent as other bytes than it says`);
     return v;
   },
-  format: (v) => JSON.stringify(v),
+  format: (v) => quoteString(v),
 };
+
+/** A string in double quotes for text output (JSON escapes; bytes that are not UTF-8 as \xNN). */
+export function quoteString(v: string): string {
+  if (!/[\udc80-\udcff]/.test(v)) return JSON.stringify(v);
+  return `"${v.split(/((?<![\ud800-\udbff])[\udc80-\udcff])/).map((part, i) => (i % 2 ? printableString(part) : JSON.stringify(part).slice(1, -1))).join('')}"`;
+}
 
 /** Bounded string (e.g. interface names, 1..maxBytes bytes). */
 export function stringMax(maxBytes: number, what = 'string'): Codec<string> {
@@ -784,7 +985,7 @@ export function stringMax(maxBytes: number, what = 'string'): Codec<string> {
     ...string,
     check: (v, f, p) => {
       const s = string.check(v, f, p);
-      const n = Buffer.byteLength(s);
+      const n = stringByteLength(s);
       if (n > maxBytes) throw new ArgumentError(f, `${what} is ${n} bytes long; at most ${maxBytes} are allowed`);
       return s;
     },
@@ -1060,6 +1261,7 @@ export function nested(pol: Policy | (() => Policy) | ((parent: Record<string, u
   return {
     name: opts.name ?? (isFn ? 'nested' : `nested(${(pol as Policy).name}_*)`),
     nested: opts.nestedFlag ?? false,
+    afterSiblings: needsParent,
     policyFor,
     decode: (b, o, len, ctx) => {
       // Only policies chosen from siblings (IFLA_INFO_DATA by IFLA_INFO_KIND) need the parent object.
@@ -1130,12 +1332,14 @@ export function encodeAttrsToBuffer(pol: Policy, obj: Record<string, unknown>): 
  * (used to turn an extended-ACK offset into "IFLA_LINKINFO/IFLA_INFO_DATA/IFLA_VXLAN_ID").
  * Returns undefined if the offset is not at or inside an attribute.
  */
-export function attrPathAt(buf: Buffer, off: number, end: number, pol: Policy | undefined, offset: number): string | undefined {
+export function attrPathAt(buf: Buffer, off: number, end: number, pol: Policy | undefined, offset: number, level = 1): string | undefined {
+  if (level > MAX_NESTING) return '...';
   let parent: Record<string, unknown> = {};
   if (pol) {
     try {
       parent = decodeAttrs(buf, off, end, pol);
-    } catch {
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
       parent = {};
     }
   }
@@ -1151,7 +1355,7 @@ export function attrPathAt(buf: Buffer, off: number, end: number, pol: Policy | 
       if (offset < p + 4) return name;
       const sub = spec ? (spec.codec as Partial<NestedCodec>).policyFor?.(parent) : undefined;
       if (sub || raw & NLA_F_NESTED) {
-        const inner = attrPathAt(buf, p + 4, p + len, sub, offset);
+        const inner = attrPathAt(buf, p + 4, p + len, sub, offset, level + 1);
         return inner ? `${name}/${inner}` : name;
       }
       return name;

@@ -3,6 +3,7 @@
  * @module
  */
 import { NLA_F_NESTED, NLMSG_HDRLEN } from './constants.js';
+import { stringByteLength, writeString } from './strings.js';
 
 export class Writer {
   buf: Buffer;
@@ -166,15 +167,17 @@ export class Writer {
     this.bytes(b);
     this.attrEnd(s);
   }
-  /** NUL-terminated string attribute. */
+  /** NUL-terminated string attribute (bytes escaped by the decoder, U+DC80..U+DCFF, are written back as those bytes). */
   attrString(type: number, v: string): void {
     const s = this.attrStart(type);
-    const n = Buffer.byteLength(v);
-    this.ensure(n + 1);
-    this.buf.write(v, this.pos, 'utf8');
-    this.pos += n;
-    this.buf[this.pos++] = 0;
+    this.str(v);
+    this.u8(0);
     this.attrEnd(s);
+  }
+  /** The bytes of a string, without a terminator (see ./strings.ts: lossless for decoded strings). */
+  str(v: string): void {
+    this.ensure(stringByteLength(v));
+    this.pos += writeString(this.buf, this.pos, v);
   }
   attrFlag(type: number): void {
     const s = this.attrStart(type);

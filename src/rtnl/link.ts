@@ -25,6 +25,7 @@ import {
   Policy,
   type AttrSetBase,
   type Codec,
+  type PathSource,
   WIRE,
 } from '../netlink/attr.js';
 import { NLA_TYPE_MASK } from '../netlink/constants.js';
@@ -458,9 +459,15 @@ export function writeIfInfoMsg(w: Writer, h: Partial<IfInfoMsg>): void {
 /** Decode a link message payload (ifinfomsg + attributes) at buf[off, end). */
 export function decodeLink(buf: Buffer, off: number, end: number): Link {
   checkRange(buf, off, end);
+  return decodeLinkAt(buf, off, end, undefined);
+}
+
+/** decodeLink, with the attribute path of a nested ifinfomsg (a veth peer) for errors. */
+function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | undefined): Link {
   if (end - off < IFINFOMSG_SIZE) throw new DecodeError(`ifinfomsg needs 16 bytes, have ${end - off}`, off, 'ifinfomsg');
   const family = buf[off]!;
-  const attrs = decodeLinkAttrs(buf, off + IFINFOMSG_SIZE, end, family);
+  const pol = family === 0 ? linkPolicy : familyPolicy(family);
+  const attrs = decodeAttrs<LinkAttrs>(buf, off + IFINFOMSG_SIZE, end, pol, path ?? pol.name);
   const link = attrs as Link;
   link.family = family;
   link.type = buf.readUInt16LE(off + 2);
@@ -473,10 +480,6 @@ export function decodeLink(buf: Buffer, off: number, end: number): Link {
   link.up = (link.flags & U.IFF_UP) !== 0;
   if (link.name === undefined) link.name = '';
   return link;
-}
-
-function decodeLinkAttrs(buf: Buffer, off: number, end: number, family: number): LinkAttrs {
-  return decodeAttrs<LinkAttrs>(buf, off, end, family === 0 ? linkPolicy : familyPolicy(family));
 }
 
 const familyPolicies = new Map<number, Policy>();
@@ -521,9 +524,9 @@ export function encodeLink(w: Writer, link: Partial<Link>): void {
  */
 export const peerCodec: Codec<Partial<Link>> = {
   name: 'ifinfomsg + IFLA_*',
-  decode: (b, o, len) => {
+  decode: (b, o, len, ctx) => {
     if (len < IFINFOMSG_SIZE) return NOFIT;
-    return decodeLink(b, o, o + len);
+    return decodeLinkAt(b, o, o + len, ctx);
   },
   encode: (w, v) => encodeLink(w, v),
   check: (v, f) => {
