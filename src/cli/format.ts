@@ -9,7 +9,9 @@
  * policy (describeAttrs), and JSON is the decoded object itself.
  * @module
  */
-import { describeAttrs, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy, type UnknownAttr } from '../netlink/attr.js';
+import { describeAttrs, MAX_ATTRS, quoteString, WIRE, STRUCT_EXTRA, type AttrSpec, type NestedCodec, type Policy, type UnknownAttr } from '../netlink/attr.js';
+import { printableString } from '../netlink/strings.js';
+import { DecodeError } from '../netlink/errors.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK, NLMSG_HDRLEN, NLM_F_REQUEST } from '../netlink/constants.js';
 import type { RawMessage } from '../netlink/message.js';
 import { addrFlagNames, decodeAddress, IFADDRMSG_SIZE, INFINITY_LIFE_TIME, type Address } from '../rtnl/addr.js';
@@ -83,7 +85,7 @@ function isAttrSet(v: unknown): v is Record<string, unknown> {
 /** One value as text (scalars, addresses, structs, arrays, bytes). */
 export function formatValue(spec: AttrSpec | undefined, v: unknown): string {
   if (v instanceof Uint8Array) return v.length ? hex(v) : '(empty)';
-  if (typeof v === 'string') return spec?.codec.name === 'string' || spec?.codec.name === 'ifname' ? JSON.stringify(v) : v;
+  if (typeof v === 'string') return spec?.codec.name === 'string' || spec?.codec.name === 'ifname' ? quoteString(v) : printableString(v);
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return v.map((x) => formatValue(undefined, x)).join(' ');
   if (v === null || v === undefined) return String(v);
@@ -195,7 +197,8 @@ export function rawAttrTree(buf: Buffer, off: number, end: number, indent: strin
 // ---------------------------------------------------------------- names
 
 export function ifname(names: NameCache, index: number): string {
-  return names.get(index) ?? `if${index}`;
+  const n = names.get(index);
+  return n === undefined ? `if${index}` : printableString(n); // bytes that are not UTF-8 as \xNN
 }
 
 /**
@@ -241,7 +244,7 @@ export function formatLink(l: Link, o: FormatOptions): string[] {
   if (l.link !== undefined && l.link !== l.index) {
     at = l.link === 0 ? '@NONE' : l.linkNetnsId !== undefined ? `@if${l.link}` : `@${ifname(o.names, l.link)}`;
   }
-  const p: string[] = [`${l.index}: ${l.name}${at}: <${flags.join(',')}>`];
+  const p: string[] = [`${l.index}: ${printableString(l.name)}${at}: <${flags.join(',')}>`];
   if (l.mtu !== undefined) p.push(`mtu ${l.mtu}`);
   if (l.qdisc !== undefined) p.push(`qdisc ${l.qdisc}`);
   if (l.master !== undefined) p.push(`master ${ifname(o.names, l.master)}`);
@@ -267,7 +270,7 @@ export function formatLink(l: Link, o: FormatOptions): string[] {
     if (info?.kind !== undefined) out.push(`    ${info.kind}${kindOptions(getKind(info.kind)?.data, info.data, o)}`);
     if (info?.slaveKind !== undefined) out.push(`    ${info.slaveKind}_slave${kindOptions(getKind(info.slaveKind)?.slaveData, info.slaveData, o)}`);
   }
-  for (const a of l.propList?.altNames ?? []) out.push(`    altname ${a}`);
+  for (const a of l.propList?.altNames ?? []) out.push(`    altname ${printableString(a)}`);
   if (o.details) {
     out.push('    attributes:');
     out.push(...attrTree(linkPolicy, l as unknown as Record<string, unknown>, '      '));
@@ -328,7 +331,7 @@ export function formatAddr(a: Address, o: FormatOptions): string[] {
     // unnamed bits are left out; IFA_F_SECONDARY is IFA_F_TEMPORARY for IPv6
     if (!n.startsWith('0x')) parts.push(n === 'secondary' && a.family === AF_INET6 ? 'temporary' : n);
   }
-  if (a.label) parts.push(a.label);
+  if (a.label) parts.push(printableString(a.label));
   const out = [parts.join(' ')];
   if (a.cacheInfo) out.push(`       valid_lft ${lft(a.cacheInfo.valid)} preferred_lft ${lft(a.cacheInfo.preferred)}`);
   return out;
@@ -453,13 +456,15 @@ function salvage(s: Summary, m: RawMessage, o: FormatOptions): string[] | undefi
     try {
       s.decode(b, 0, b.length);
       return true;
-    } catch {
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
       return false;
     }
   };
   const good: Buffer[] = [head];
   const stop = tlvEnd(m.buf, p + s.headerSize, end);
-  for (let off = p + s.headerSize; off < stop; ) {
+  // at most as many attributes as a message may hold (MAX_ATTRS): a flood of them is not summarized one by one
+  for (let off = p + s.headerSize, k = 0; off < stop && k < MAX_ATTRS; k++) {
     const next = off + ((m.buf.readUInt16LE(off) + 3) & ~3);
     const tlv = Buffer.alloc(next - off);
     m.buf.copy(tlv, 0, off, Math.min(next, stop));

@@ -336,6 +336,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 }
 
 function errorText(e: unknown): string {
+  // a JavaScript error that is not one of ours (a bug: RangeError, TypeError...) is named as what it is
+  if (e instanceof RangeError || e instanceof ReferenceError || (e instanceof TypeError && !(e instanceof ArgumentError))) return `${e.name}: ${e.message}`;
   if (e instanceof Error) return e.message;
   return String(e);
 }
@@ -349,16 +351,26 @@ function noPositional(a: Args): void {
 /** Dump request type per command (the request carries the schema's zeroed header, family set by -4/-6). */
 const DUMPS: Record<string, number> = { addr: U.RTM_GETADDR, route: U.RTM_GETROUTE, neigh: U.RTM_GETNEIGH, rule: U.RTM_GETRULE };
 
+/**
+ * Message bytes for JSON, as hex (what jsonReplacer makes of bytes). Done
+ * here because JSON.stringify calls Buffer#toJSON before any replacer: an
+ * array of one number per byte, 10x the bytes for a big captured message.
+ */
+function payloadHex(b: Buffer): string {
+  return b.toString('hex');
+}
+
 /** JSON form of a message without a registered schema. */
 function undecoded(m: RawMessage, typeName: string): Record<string, unknown> {
-  return { type: typeName, undecoded: true, payload: m.buf.subarray(m.offset + 16, m.offset + m.len) };
+  return { type: typeName, undecoded: true, payload: payloadHex(m.buf.subarray(m.offset + 16, m.offset + m.len)) };
 }
 
 function decodeOrError(m: RawMessage): { obj?: Record<string, unknown>; error?: Error } {
   try {
     return { obj: decodeMessage(m) };
   } catch (e) {
-    return { error: e as Error };
+    if (!(e instanceof DecodeError)) throw e; // only malformed bytes are a "decode error"; anything else fails the command
+    return { error: e };
   }
 }
 
@@ -428,7 +440,7 @@ function eventJson(ev: MonitorEvent): string {
   if (ev.resync) out.resync = true;
   out.message = ev.message;
   if (ev.object) out.object = ev.object;
-  else out.payload = ev.raw.buf.subarray(ev.raw.offset + 16, ev.raw.offset + ev.raw.len);
+  else out.payload = payloadHex(ev.raw.buf.subarray(ev.raw.offset + 16, ev.raw.offset + ev.raw.len));
   if (ev.decodeError) out.decodeError = ev.decodeError.message;
   return toJson(out);
 }
@@ -480,7 +492,7 @@ function messageJson(m: CapturedMessage): Record<string, unknown> {
   if (m.object) out.object = m.object;
   if (m.error) out.error = m.error;
   if (m.done) out.done = m.done;
-  if (!m.object && !m.error && !m.done) out.payload = m.payload;
+  if (!m.object && !m.error && !m.done) out.payload = payloadHex(m.payload);
   if (m.decodeError) out.decodeError = m.decodeError.message;
   return out;
 }

@@ -732,6 +732,20 @@ export function checkIfName(v: unknown, field: string): string {
 }
 
 /**
+ * A name that addresses an existing interface: its name (1..15 bytes, sent
+ * as IFLA_IFNAME) or an alternative name (16..127 bytes, IFLA_ALT_IFNAME).
+ * Returns the byte length (what decides which attribute carries it).
+ */
+export function checkIfRefName(v: string, field: string): number {
+  if (v.length === 0) throw new ArgumentError(field, 'interface name is empty');
+  const n = stringByteLength(v);
+  if (n > 127) throw new ArgumentError(field, `interface name ${quoteString(v)} is ${n} bytes long; the kernel allows at most 15 (IFNAMSIZ-1), 127 for an alternative name`);
+  if (n <= 15) checkIfName(v, field);
+  else checkNameBytes(v, field, 127);
+  return n;
+}
+
+/**
  * The byte checks of an interface or alternative name (at most `max`
  * bytes, no '/', ':', NUL or kernel-isspace byte, and a string that is
  * exactly what its bytes decode to). Returns the byte length.

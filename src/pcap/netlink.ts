@@ -187,7 +187,9 @@ export function decodeCapturedMessage(m: RawMessage, family: number): CapturedMe
       }
     }
   } catch (e) {
-    out.decodeError = e instanceof DecodeError ? e : new DecodeError((e as Error).message, m.offset + NLMSG_HDRLEN, out.typeName);
+    // malformed bytes are reported with the message; anything else is a bug and propagates as itself
+    if (!(e instanceof DecodeError)) throw e;
+    out.decodeError = e;
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { broadcastOf, describe, networkOf, parseIP, parsePrefix, type Prefix } from '../netlink/ip.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import { encodeAttrs } from '../netlink/attr.js';
+import { stringByteLength } from '../netlink/strings.js';
 import type { Writer } from '../netlink/writer.js';
 import type { Links } from './links.js';
 import {
@@ -134,7 +135,7 @@ function buildAdd(a: unknown, b: unknown, c: unknown, what: string): BuiltAddr {
   if (opts.label !== undefined) {
     if (p.family !== 4) throw new ArgumentError('label', 'labels apply to IPv4 addresses only');
     const l = opts.label;
-    if (typeof l !== 'string' || l.length === 0 || Buffer.byteLength(l) > 15 || l.includes('\0')) {
+    if (typeof l !== 'string' || l.length === 0 || stringByteLength(l) > 15 || l.includes('\0')) {
       throw new ArgumentError('label', `expected a label of 1..15 bytes (e.g. "eth0:web"), got ${describe(l)}`);
     }
     attrs.label = l;
@@ -259,7 +260,7 @@ export class Addrs {
       prefixLen = pp.prefixLen;
     }
     if (label !== undefined) {
-      if (typeof label !== 'string' || !label || Buffer.byteLength(label) > 15) throw new ArgumentError('label', 'expected a label of 1..15 bytes');
+      if (typeof label !== 'string' || !label || stringByteLength(label) > 15) throw new ArgumentError('label', 'expected a label of 1..15 bytes');
       attrs.label = label;
     }
     const index = await this.links.index(ref, 'dev');

@@ -3,7 +3,8 @@
  * @module
  */
 import { closeSync } from 'node:fs';
-import { checkAttrs, checkIfName, resolveIfindexes, type Policy } from '../netlink/attr.js';
+import { checkAttrs, checkIfName, checkIfRefName, checkNameBytes, resolveIfindexes, type Policy } from '../netlink/attr.js';
+import { stringByteLength } from '../netlink/strings.js';
 import { AF_BRIDGE, AF_INET6, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
@@ -143,11 +144,8 @@ function checkRef(ref: unknown, field: string): LinkRef {
   }
   if (typeof ref === 'string') {
     // alternative names may be up to 127 bytes
-    if (Buffer.byteLength(ref) > 15) {
-      if (Buffer.byteLength(ref) > 127 || /[/:\s\0]/.test(ref)) checkIfName(ref, field);
-      return ref;
-    }
-    return checkIfName(ref, field);
+    checkIfRefName(ref, field);
+    return ref;
   }
   throw new ArgumentError(field, `expected an interface name or index, got ${describe(ref)}`);
 }
@@ -206,7 +204,7 @@ export class Links {
       (w) => {
         writeIfInfoMsg(w, { index: typeof r === 'number' ? r : 0 });
         if (typeof r === 'string') {
-          if (Buffer.byteLength(r) > 15) w.attrString(U.IFLA_ALT_IFNAME, r);
+          if (stringByteLength(r) > 15) w.attrString(U.IFLA_ALT_IFNAME, r);
           else w.attrString(U.IFLA_IFNAME, r);
         }
         w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | (opts.stats === false ? U.RTEXT_FILTER_SKIP_STATS : 0));
@@ -273,7 +271,7 @@ export class Links {
       U.RTM_DELLINK,
       (w) => {
         writeIfInfoMsg(w, { index: typeof r === 'number' ? r : 0 });
-        if (typeof r === 'string') w.attrString(Buffer.byteLength(r) > 15 ? U.IFLA_ALT_IFNAME : U.IFLA_IFNAME, r);
+        if (typeof r === 'string') w.attrString(stringByteLength(r) > 15 ? U.IFLA_ALT_IFNAME : U.IFLA_IFNAME, r);
       },
       { what: `links.del ${r}` },
     );
@@ -314,9 +312,10 @@ export class Links {
     const r = checkRef(ref, 'link');
     if (!Array.isArray(names) || names.length === 0) throw new ArgumentError('names', 'expected a non-empty array of names');
     names.forEach((n, i) => {
-      if (typeof n !== 'string' || n.length === 0 || Buffer.byteLength(n) > 127 || /[/:\s\0]/.test(n)) {
+      if (typeof n !== 'string' || n.length === 0) {
         throw new ArgumentError(`names[${i}]`, `"${String(n)}" is not a valid alternative name (1..127 bytes, no '/', ':' or whitespace)`);
       }
+      checkNameBytes(n, `names[${i}]`, 127);
     });
     const index = await this.index(r);
     await this.sock.request(
@@ -466,7 +465,7 @@ export class Links {
       if (kind?.prepare) data = await kind.prepare(kindInput, input, ctx);
       if (ref !== undefined) {
         if (typeof ref === 'number') header.index = ref;
-        else if (name !== undefined || Buffer.byteLength(ref) > 15) header.index = await this.index(ref);
+        else if (name !== undefined || stringByteLength(ref) > 15) header.index = await this.index(ref);
         else attrs.name = ref;
       }
       if (name !== undefined) attrs.name = name;

@@ -328,7 +328,7 @@ export function changeType(type: number): ChangeType {
   return (n ? n.slice(4).toLowerCase() : `type${type}`) as ChangeType;
 }
 
-/** Build an event from a received message (never throws). */
+/** Build an event from a received message. Malformed bytes give `decodeError`; any other exception (a bug) is thrown. */
 export function eventFromMessage(m: RawMessage, timestamp = Date.now()): ObjectEvent {
   const ev: ObjectEvent = {
     type: changeType(m.type),
@@ -343,7 +343,8 @@ export function eventFromMessage(m: RawMessage, timestamp = Date.now()): ObjectE
     try {
       ev.object = s.decode(m.buf, m.offset + 16, m.offset + m.len, m.type);
     } catch (e) {
-      ev.decodeError = e instanceof DecodeError ? e : new DecodeError((e as Error).message, m.offset, rtmName(m.type));
+      if (!(e instanceof DecodeError)) throw e;
+      ev.decodeError = e;
     }
   }
   return ev;
@@ -466,7 +467,14 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
 
   private onMessage(m: RawMessage, nsid: number | undefined): void {
     this.stats.events++;
-    const ev = eventFromMessage(m);
+    let ev: ObjectEvent;
+    try {
+      ev = eventFromMessage(m);
+    } catch (e) {
+      // not malformed bytes (those give ev.decodeError) but a failure of ours: an error event, as itself
+      this.push({ type: 'error', timestamp: Date.now(), error: e as Error }, true);
+      return;
+    }
     if (nsid !== undefined) ev.nsid = nsid;
     this.push(ev, true);
   }

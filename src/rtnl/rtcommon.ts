@@ -6,7 +6,7 @@
  * fills in a convenience value the kernel did not send.
  * @module
  */
-import { encodeAttrs, checkIfName, type Policy } from '../netlink/attr.js';
+import { encodeAttrs, checkIfRefName, type Policy } from '../netlink/attr.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC, RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from '../netlink/constants.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
@@ -24,9 +24,8 @@ export function checkIfRef(ref: unknown, field: string): IfRef {
   }
   if (typeof ref === 'string') {
     // alternative names (IFLA_ALT_IFNAME) may be up to 127 bytes
-    const n = Buffer.byteLength(ref);
-    if (n > 15 && n <= 127 && !/[/:\s\0]/.test(ref)) return ref;
-    return checkIfName(ref, field);
+    checkIfRefName(ref, field);
+    return ref;
   }
   throw new ArgumentError(field, `expected an interface name or index, got ${describe(ref)}`);
 }

@@ -5,7 +5,7 @@
  * two attributes.
  * @module
  */
-import { checkAttrs, forEachAttr, NOFIT, type Codec, type Policy } from '../../netlink/attr.js';
+import { checkAttrs, forEachAttr, NOFIT, type Codec, type DecodeCtx, type Policy } from '../../netlink/attr.js';
 import { NLA_F_NESTED, NLA_TYPE_MASK } from '../../netlink/constants.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
@@ -35,6 +35,19 @@ export const flagU8: Codec<boolean | number> = {
   skip: (v, variant) => variant !== 1 && v === false,
 };
 
+/** The context for the elements of a list nest: the nest's path and siblings (a spread of `ctx` would lose its getters). */
+function elemCtx(ctx: DecodeCtx): DecodeCtx {
+  return {
+    get parent() {
+      return ctx.parent;
+    },
+    get path() {
+      return ctx.path;
+    },
+    variant: 0,
+  };
+}
+
 /**
  * A nest holding attributes of one type only (e.g. IFLA_MACVLAN_MACADDR_DATA
  * = IFLA_MACVLAN_MACADDR, IFLA_MACVLAN_MACADDR, ...), as an array. A nest with
@@ -46,6 +59,7 @@ export function nestedList<T>(elemType: number, elem: Codec<T>, name: string): C
     decode: (b, o, len, ctx) => {
       const out: T[] = [];
       let ok = true;
+      const ectx = elemCtx(ctx);
       // malformed framing is a DecodeError (from forEachAttr); other contents are kept raw
       forEachAttr(b, o, o + len, (type, flags, po, plen) => {
         if (!ok) return;
@@ -53,7 +67,8 @@ export function nestedList<T>(elemType: number, elem: Codec<T>, name: string): C
           ok = false;
           return;
         }
-        const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
+        ectx.variant = 0;
+        const v = elem.decode(b, po, plen, ectx);
         if (v === NOFIT) ok = false;
         else out.push(v as T);
       }, ctx.path);
@@ -84,6 +99,7 @@ export function indexedArray<T>(elem: Codec<T>, name: string): Codec<T[]> {
     decode: (b, o, len, ctx) => {
       const out: T[] = [];
       let ok = true;
+      const ectx = elemCtx(ctx);
       // malformed framing is a DecodeError (from forEachAttr); other contents are kept raw
       forEachAttr(b, o, o + len, (type, flags, po, plen) => {
         if (!ok) return;
@@ -91,7 +107,8 @@ export function indexedArray<T>(elem: Codec<T>, name: string): Codec<T[]> {
           ok = false;
           return;
         }
-        const v = elem.decode(b, po, plen, { ...ctx, variant: 0 });
+        ectx.variant = 0;
+        const v = elem.decode(b, po, plen, ectx);
         if (v === NOFIT) ok = false;
         else out.push(v as T);
       }, ctx.path);
