@@ -278,3 +278,175 @@ export function randomDatagram(rng: Rng, types: number[]): Buffer {
   }
   return w.toBuffer();
 }
+
+// ------------------------------------------------------------------ hostile inputs
+
+const IFLA_IFNAME = 3;
+const IFLA_MTU = 4;
+const IFLA_LINKINFO = 18;
+const IFLA_IFALIAS = 20;
+const IFLA_AF_SPEC = 26;
+const IFLA_PROP_LIST = 52;
+const IFLA_ALT_IFNAME = 53;
+const IFLA_INFO_KIND = 1;
+const IFLA_INFO_DATA = 2;
+const VETH_INFO_PEER = 1;
+const RTM_NEWLINK = 16;
+
+/** Name bytes that are not (all) valid UTF-8: invalid bytes, a real U+FFFD, overlongs, encoded surrogates, truncated sequences. */
+export function hostileName(rng: Rng): Buffer {
+  const parts = [
+    [0xff], [0xfe], [0x80], [0xc0, 0x80], [0xef, 0xbf, 0xbd], [0xed, 0xa0, 0x80], [0xed, 0xb2, 0x80], [0xf4, 0x90, 0x80, 0x80],
+    [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0x78], [0x61], [0xa0], [0x5c],
+  ];
+  const out: number[] = [];
+  const n = 1 + rng.int(6);
+  for (let i = 0; i < n && out.length < 15; i++) out.push(...rng.pick(parts));
+  return Buffer.from(out.slice(0, 15));
+}
+
+/** ifinfomsg + attributes of a link message, in a message of type RTM_NEWLINK. */
+function linkMessage(rng: Rng, body: (w: Writer) => void): Buffer {
+  const w = new Writer(1 << 16);
+  const st = w.msgStart(RTM_NEWLINK, 2, rng.u32(), 0);
+  w.zero(16);
+  body(w);
+  w.msgEnd(st);
+  return w.toBuffer();
+}
+
+/** IFLA_LINKINFO { kind veth, data { peer { ifinfomsg, IFLA_LINKINFO ... } } }, `depth` levels (about 40 bytes each, <= 1,600 in 64 KiB). */
+function vethChain(rng: Rng, w: Writer, depth: number, odd: boolean): void {
+  const li = w.attrStart(IFLA_LINKINFO | NLA_F_NESTED);
+  const dataFirst = odd && rng.chance(0.2);
+  if (!dataFirst) w.attrString(IFLA_INFO_KIND, 'veth');
+  const da = w.attrStart(IFLA_INFO_DATA | NLA_F_NESTED);
+  const pe = w.attrStart(VETH_INFO_PEER);
+  w.zero(16);
+  if (odd && rng.chance(0.1)) w.attrString(IFLA_IFNAME, 'p');
+  if (depth > 1) vethChain(rng, w, depth - 1, odd);
+  w.attrEnd(pe);
+  w.attrEnd(da);
+  if (dataFirst) w.attrString(IFLA_INFO_KIND, 'veth');
+  if (odd && rng.chance(0.1)) w.attrString(IFLA_INFO_KIND, rng.pick(['veth', 'bridge', 'nope']));
+  w.attrEnd(li);
+}
+
+/**
+ * Hostile datagrams: what the decoder's limits are for (docs/design.md,
+ * "Hostile input"). Depth bombs (a veth peer chain hundreds of levels deep;
+ * a plain NLA_F_NESTED chain thousands deep, reached through known nests and
+ * by the offset describer), attribute floods (up to past the per-message
+ * limit), repeated attributes (the last one counts), and names whose bytes
+ * are not UTF-8.
+ */
+export function hostileDatagram(rng: Rng): Buffer {
+  switch (rng.int(7)) {
+    case 0: { // veth peer chain
+      // at most 60 bytes a level with the odd extras: <= 1,000 levels fit a 64 KiB nest
+      const odd = rng.chance(0.5);
+      const depth = rng.chance(0.5) ? 20 + rng.int(30) : 100 + rng.int(odd ? 900 : 1400);
+      return linkMessage(rng, (w) => vethChain(rng, w, depth, odd));
+    }
+    case 1: { // plain nested chain inside a known nest, 4 bytes a level
+      const depth = 100 + rng.int(16000);
+      return linkMessage(rng, (w) => {
+        const outer = w.attrStart(rng.pick([IFLA_AF_SPEC, IFLA_LINKINFO, IFLA_PROP_LIST]) | NLA_F_NESTED);
+        const starts: number[] = [];
+        const type = rng.chance(0.5) ? rng.int(8) : rng.int(0x4000);
+        for (let i = 0; i < depth && w.pos < 65000; i++) starts.push(w.attrStart(type | NLA_F_NESTED));
+        for (let i = starts.length - 1; i >= 0; i--) w.attrEnd(starts[i]!);
+        w.attrEnd(outer);
+      });
+    }
+    case 2: { // flood of small attributes (often past MAX_ATTRS)
+      // mostly small (a flood costs the schemas target ~20 decodes); one in ten around MAX_ATTRS (65,536)
+      const n = rng.chance(0.9) ? 100 + rng.int(4000) : 60000 + rng.int(10000);
+      const type = rng.pick([0x3f00, IFLA_MTU, IFLA_IFNAME, IFLA_LINKINFO, 0]);
+      const w = new Writer(n * 4 + 64);
+      const st = w.msgStart(RTM_NEWLINK, 0, rng.u32(), 0);
+      w.zero(16);
+      for (let i = 0; i < n; i++) {
+        w.u16(4);
+        w.u16(type);
+      }
+      w.msgEnd(st);
+      return w.toBuffer();
+    }
+    case 3: { // a flood inside nests: many 64 KiB nests of 4-byte attributes
+      return linkMessage(rng, (w) => {
+        const nests = 1 + rng.int(3);
+        for (let k = 0; k < nests; k++) {
+          const s = w.attrStart(rng.pick([IFLA_AF_SPEC, IFLA_PROP_LIST, IFLA_LINKINFO]) | NLA_F_NESTED);
+          const n = rng.int(rng.chance(0.2) ? 16000 : 2000);
+          for (let i = 0; i < n; i++) {
+            w.u16(4);
+            w.u16(rng.int(8));
+          }
+          w.attrEnd(s);
+        }
+      });
+    }
+    case 4: { // repeated attributes, the value that counts last
+      return linkMessage(rng, (w) => {
+        const n = 2 + rng.int(rng.chance(0.8) ? 8 : 5000);
+        for (let i = 0; i < n; i++) {
+          switch (rng.int(5)) {
+            case 0: w.attrU32(IFLA_MTU, 1000 + rng.int(9000)); break;
+            case 1: { const s = w.attrStart(IFLA_MTU); w.u16(rng.int(0x10000)); w.attrEnd(s); break; } // wrong size: kept raw
+            case 2: w.attrString(IFLA_IFNAME, rng.pick(['a', 'b', 'eth0', ''])); break;
+            case 3: { const s = w.attrStart(IFLA_LINKINFO | NLA_F_NESTED); w.attrString(IFLA_INFO_KIND, rng.pick(['veth', 'bridge', 'vxlan', 'x'])); if (rng.chance(0.5)) { const d = w.attrStart(IFLA_INFO_DATA | NLA_F_NESTED); w.attrU32(1 + rng.int(4), rng.u32()); w.attrEnd(d); } if (rng.chance(0.3)) w.attrString(IFLA_INFO_KIND, rng.pick(['veth', 'bridge', 'vxlan'])); w.attrEnd(s); break; }
+            default: w.attrString(IFLA_IFALIAS, 'alias' + rng.int(10)); break;
+          }
+        }
+      });
+    }
+    case 5: { // names that are not UTF-8
+      return linkMessage(rng, (w) => {
+        const put = (type: number): void => {
+          const s = w.attrStart(type);
+          w.bytes(hostileName(rng));
+          if (rng.chance(0.8)) w.u8(0);
+          w.attrEnd(s);
+        };
+        put(IFLA_IFNAME);
+        if (rng.chance(0.5)) put(IFLA_IFALIAS);
+        if (rng.chance(0.5)) {
+          const p = w.attrStart(IFLA_PROP_LIST | NLA_F_NESTED);
+          for (let i = rng.int(4); i >= 0; i--) put(IFLA_ALT_IFNAME);
+          w.attrEnd(p);
+        }
+        if (rng.chance(0.3)) {
+          const li = w.attrStart(IFLA_LINKINFO | NLA_F_NESTED);
+          put(IFLA_INFO_KIND);
+          w.attrEnd(li);
+        }
+      });
+    }
+    default: { // a real datagram with some of its top-level attributes repeated
+      const seeds = seedDatagrams();
+      for (let tries = 0; tries < 8; tries++) {
+        const d = rng.pick(seeds);
+        if (d.length < NLMSG_HDRLEN || d.readUInt32LE(0) !== d.length) continue;
+        const type = d.readUInt16LE(4);
+        const hs = schemaFor(type)?.headerSize;
+        if (hs === undefined) continue;
+        const start = NLMSG_HDRLEN + ((hs + 3) & ~3);
+        const attrs: Buffer[] = [];
+        for (let o = start; d.length - o >= 4; ) {
+          const l = d.readUInt16LE(o);
+          if (l < 4 || o + l > d.length) break;
+          attrs.push(d.subarray(o, o + ((l + 3) & ~3)));
+          o += (l + 3) & ~3;
+        }
+        if (attrs.length === 0) continue;
+        const out = [...attrs];
+        for (let k = 1 + rng.int(6); k > 0; k--) out.splice(rng.int(out.length + 1), 0, rng.pick(attrs));
+        const b = Buffer.concat([d.subarray(0, start), ...out]);
+        b.writeUInt32LE(b.length, 0);
+        return b;
+      }
+      return linkMessage(rng, (w) => w.attrU32(IFLA_MTU, 1500));
+    }
+  }
+}

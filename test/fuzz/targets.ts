@@ -14,7 +14,9 @@ import { decodeLink, encodeLink } from '../../src/rtnl/link.js';
 import { RTM_DELLINK, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
 import { decodeMessage, describeRequestOffset, schemaFor, summarizeMessage } from '../../src/rtnl/schema.js';
 import { registeredTypes } from './gen.js';
-import { readNetlinkCapture, readPackets } from '../../src/pcap/index.js';
+import { decodeDatagram, readNetlinkCapture, readPackets } from '../../src/pcap/index.js';
+import { formatRouteMessage, toJson } from '../../src/cli/format.js';
+import { NETLINK_ROUTE } from '../../src/netlink/constants.js';
 
 export class PropertyError extends Error {
   override name = 'PropertyError';
@@ -53,6 +55,14 @@ function each(parts: Array<() => void>): void {
 
 const w = new Writer(64 * 1024);
 
+/** encode(decode(bytes)) must give back `bytes` once they are an encoding of ours. */
+function stable(first: Buffer, second: Buffer): void {
+  if (first.equals(second)) return;
+  let at = 0;
+  while (at < first.length && first[at] === second[at]) at++;
+  throw new PropertyError(`re-encoding is not stable: ${first.length} then ${second.length} bytes, first difference at byte ${at}`);
+}
+
 export const targets: Record<string, (buf: Buffer) => void | Promise<void>> = {
   /** nlmsghdr framing. */
   split(buf) {
@@ -80,7 +90,11 @@ export const targets: Record<string, (buf: Buffer) => void | Promise<void>> = {
     each(parts);
   },
 
-  /** decodeLink on every message payload; what decodes re-encodes and decodes again. */
+  /**
+   * decodeLink on every message payload; what decodes re-encodes, and the
+   * re-encoding is a fixed point: decoding and encoding it again gives the
+   * same bytes (repeated attributes, raw ones, odd strings all kept).
+   */
   link(buf) {
     const msgs = messagesOf(buf);
     const one = (m: RawMessage) => (): void => {
@@ -88,7 +102,10 @@ export const targets: Record<string, (buf: Buffer) => void | Promise<void>> = {
       w.reset();
       encodeLink(w, l);
       const again = w.toBuffer();
-      decodeLink(again, 0, again.length);
+      const l2 = decodeLink(again, 0, again.length);
+      w.reset();
+      encodeLink(w, l2);
+      stable(again, w.view());
     };
     // link messages must decode; any other message decoded as a link may only give DecodeError
     each(msgs.filter((m) => m.type === RTM_NEWLINK || m.type === RTM_DELLINK).map(one));
@@ -111,7 +128,10 @@ export const targets: Record<string, (buf: Buffer) => void | Promise<void>> = {
             w.reset();
             schema.encode(w, o);
             const again = w.toBuffer();
-            schema.decode(again, 0, again.length, t);
+            const o2 = schema.decode(again, 0, again.length, t);
+            w.reset();
+            schema.encode(w, o2);
+            stable(again, w.view());
           }
         };
         // as its own type it must decode; as another family's message only DecodeError may come out
@@ -125,6 +145,22 @@ export const targets: Record<string, (buf: Buffer) => void | Promise<void>> = {
       });
     }
     each(parts);
+  },
+
+  /**
+   * What `rtnl-dump hex -d` and `--json` do with each message: the capture
+   * decoder (DecodeError reported per message), the ip-like summary with
+   * every attribute (or the salvage of what decodes, and the raw tree), and
+   * the JSON text.
+   */
+  format(buf) {
+    const { messages, error } = decodeDatagram(buf, NETLINK_ROUTE);
+    const o = { details: true, names: new Map<number, string>() };
+    for (const m of messages) {
+      formatRouteMessage(m.raw, m.object, o);
+      toJson(m.object ?? m.payload.toString('hex'));
+    }
+    if (error) throw error;
   },
 
   /** The capture reader (pcap and pcapng), streamed, with every netlink message decoded. */

@@ -1,6 +1,9 @@
 // Fuzzing the decoders with mutated real kernel datagrams, structure-aware
-// random messages and raw random bytes: only DecodeError may escape, no case
-// may hang, the heap stays bounded. Seeded: a failure names the case to replay
+// random messages, hostile messages (depth bombs, floods, repeated
+// attributes, names that are not UTF-8) and raw random bytes, each target in
+// a child process on its main thread with Node's default stack: only
+// DecodeError may escape, no case may hang, the heap stays bounded. Seeded: a
+// failure names the case to replay
 // (RTNL_FUZZ_SEED=S RTNL_FUZZ_CASE=i node dist/test/unit/fuzz-decoders.test.js).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,10 +14,12 @@ import { LinkTypeError } from '../../src/pcap/index.js';
 import { splitMessages } from '../../src/netlink/message.js';
 import { registeredTypes, seedCaptures, seedDatagrams } from '../fuzz/gen.js';
 import { targets } from '../fuzz/targets.js';
-import { describeFailures, fuzzSeed, runFuzz } from '../fuzz/run.js';
+import { describeFailures, fuzzSeed, runFuzz, stackDepth } from '../fuzz/run.js';
 
-const CASES: Record<string, number> = { split: 20000, errorDone: 20000, link: 30000, schemas: 15000, pcap: 10000 };
+const CASES: Record<string, number> = { split: 20000, errorDone: 20000, link: 30000, schemas: 15000, format: 10000, pcap: 10000 };
 const HEAP_GROWTH_LIMIT = 16 * 1024 * 1024;
+/** This test process is a main thread with the default stack: the children must have the same. */
+const MAIN_STACK = stackDepth();
 
 test('the seeds are real kernel datagrams of several families, and all decode cleanly', async () => {
   const seeds = seedDatagrams();
@@ -35,15 +40,17 @@ test('the seeds are real kernel datagrams of several families, and all decode cl
 });
 
 for (const [name, cases] of Object.entries(CASES)) {
-  test(`fuzz ${name}: ${cases.toLocaleString('en')} cases (seed ${fuzzSeed()}), only DecodeError escapes, no hang, bounded heap`, async () => {
+  test(`fuzz ${name}: ${cases.toLocaleString('en')} cases (seed ${fuzzSeed()}) in a child process's main thread, only DecodeError escapes, no hang, bounded heap`, async () => {
     const o = await runFuzz(name, cases);
     assert.ok(!o.hung && !o.crashed && o.failures.length === 0, `fuzz ${name} failed:\n${describeFailures(o)}`);
+    // the cases ran on a stack the size of a main thread's (a worker's 4 MB default holds 4x more frames)
+    assert.ok(Math.abs(o.stackDepth - MAIN_STACK) <= MAIN_STACK * 0.1, `fuzz child stack: ${o.stackDepth} frames, main thread: ${MAIN_STACK}`);
     assert.equal(o.cases, Number(process.env.RTNL_FUZZ_CASE !== undefined ? 1 : (process.env.RTNL_FUZZ_CASES ?? cases)));
     // the inputs were not all rejected at the door: a good share decodes fully
     if (o.cases >= 1000) assert.ok(o.ok > o.cases * 0.1 && o.decodeErrors > o.cases * 0.05, `${o.ok} decoded, ${o.decodeErrors} DecodeError of ${o.cases}`);
     const growth = o.heapAfter - o.heapBefore;
     assert.ok(growth < HEAP_GROWTH_LIMIT, `heap grew by ${(growth / 1048576).toFixed(1)} MiB over ${o.cases} cases`);
-    console.log(`  fuzz ${name}: ${o.cases} cases, ${o.ok} decoded, ${o.decodeErrors} DecodeError, ${(o.inputBytes / 1048576).toFixed(1)} MiB of input, heap ${((o.heapAfter - o.heapBefore) / 1024).toFixed(0)} KiB growth`);
+    console.log(`  fuzz ${name}: ${o.cases} cases (${o.hostile} hostile) on a main thread with the default stack (${o.stackDepth} frames deep), ${o.ok} decoded, ${o.decodeErrors} DecodeError, 0 other exceptions, ${(o.inputBytes / 1048576).toFixed(1)} MiB of input, heap ${((o.heapAfter - o.heapBefore) / 1024).toFixed(0)} KiB growth, peak RSS ${(o.peakRss / 1048576).toFixed(0)} MiB`);
   });
 }
 
