@@ -176,6 +176,13 @@ export class Writer {
   }
   /** The bytes of a string, without a terminator (see ./strings.ts: lossless for decoded strings). */
   str(v: string): void {
+    const n = Buffer.byteLength(v, 'utf8');
+    if (n === v.length) {
+      // ASCII (the usual name or kind): no escaped bytes possible
+      this.ensure(n);
+      this.pos += this.buf.write(v, this.pos, n, 'latin1');
+      return;
+    }
     this.ensure(stringByteLength(v));
     this.pos += writeString(this.buf, this.pos, v);
   }
