@@ -44,7 +44,10 @@ const W_VARIANT_MASK = 0xff;
 
 /** State passed to codecs while decoding one attribute. */
 export interface DecodeCtx {
-  /** The object being filled (the attribute's siblings decoded so far). */
+  /**
+   * The attribute's siblings: those decoded so far, or, for a codec marked
+   * `afterSiblings`, every other attribute of the set (final values).
+   */
   parent: Record<string, unknown>;
   /** Human path for errors, e.g. "IFLA_LINKINFO". */
   readonly path: string;
