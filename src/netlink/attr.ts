@@ -380,6 +380,11 @@ export function decodeAttrs<T = Record<string, unknown>>(
     unknown = fixUp(sc, pol, buf, start, wn);
     n = sc.n;
   }
+  // The trie is keyed by whole wire entries (type, flags, variant, kept raw
+  // or not): reaching a node means the layout is the node's, and with it the
+  // keys (the order of each key's first decoded entry; fixUp() restores that
+  // order for irregular sets), so objects of a node share its maker and
+  // frozen layout.
   let node: ShapeNode | undefined = pol.shapes;
   for (let i = 0; i < wn && node !== undefined; i++) node = shapeStep(pol, node, wire[i]!);
   if (node !== undefined) {
