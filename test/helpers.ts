@@ -4,9 +4,22 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { native } from '../src/netlink/native.js';
 import type { Test } from 'uvu';
 
 export const isRoot = process.getuid?.() === 0;
+/**
+ * Whether this process runs in a user namespace other than the initial one
+ * (`npm test` as a non-root user runs the tests as root of a user + network +
+ * mount namespace: docs/testing.md).
+ */
+export const inUserNamespace = ((): boolean => {
+  try {
+    return readFileSync('/proc/self/uid_map', 'utf8').trim().split(/\s+/).join(' ') !== '0 0 4294967295';
+  } catch {
+    return false;
+  }
+})();
 /** 'host' or 'vm' (set by the runner). */
 export const lane = process.env.RTNL_TEST_LANE ?? (process.env.RTNL_VM ? 'vm' : 'host');
 
@@ -170,12 +183,65 @@ const KIND_KNOWN_PROBES: Record<string, string[]> = {
 
 const probed = new Map<string, string | null>();
 
+/** Whether ids lo..hi all map into this user namespace (a uid_map/gid_map file). */
+function idsMapped(file: string, lo: number, hi: number): boolean {
+  let ranges: number[][];
+  try {
+    ranges = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  } catch {
+    return true; // no user namespaces at all: every id is a real one
+  }
+  for (let id = lo; id <= hi; ) {
+    const r = ranges.find(([inside, , count]) => id >= inside! && id < inside! + count!);
+    if (!r) return false;
+    id = r[0]! + r[2]!;
+  }
+  return true;
+}
+
 /**
- * Whether the running kernel supports a link kind or feature (see PROBES).
+ * Privileges a test needs beyond CAP_NET_ADMIN in its own namespaces, probed
+ * directly. They matter when the tests run as root of a user namespace (a
+ * non-root `npm test`): each returns null when available, else the reason.
+ */
+const PRIVILEGES: Record<string, () => string | null> = {
+  // SO_RCVBUFFORCE checks CAP_NET_ADMIN in the initial user namespace
+  // (capable(), not ns_capable()): a user namespace cannot grow a socket
+  // buffer past net.core.rmem_max.
+  rcvbufforce: () => {
+    const n = native();
+    const fd = n.socket(16 /* AF_NETLINK */, 3 /* SOCK_RAW */, 0);
+    if (fd < 0) return `socket(AF_NETLINK) failed: ${fd}`;
+    try {
+      const r = n.setsockoptInt(fd, 1 /* SOL_SOCKET */, 33 /* SO_RCVBUFFORCE */, 1 << 20);
+      if (r >= 0) return null;
+      return `SO_RCVBUFFORCE refused (errno ${-r}): it needs CAP_NET_ADMIN in the initial user namespace${inUserNamespace ? ', and these tests run in a user namespace' : ''}`;
+    } finally {
+      n.close(fd);
+    }
+  },
+  // uids/gids 1000-5000 (tun owners 4242/4343, rule uid ranges 1000-2000)
+  // must exist in this user namespace: `unshare --map-auto` maps the user's
+  // /etc/subuid range; without it only root is mapped.
+  'mapped-ids': () =>
+    idsMapped('/proc/self/uid_map', 0, 5000) && idsMapped('/proc/self/gid_map', 0, 5000)
+      ? null
+      : 'uids/gids 1000-5000 are not mapped in this user namespace (needs newuidmap from package uidmap and a /etc/subuid range for the user: docs/testing.md)',
+};
+
+/**
+ * Whether the running kernel supports a link kind or feature (see PROBES),
+ * or this process has a privilege (see PRIVILEGES).
  * Returns null when supported, or the reason (iproute2's error) when not.
  */
 export function kernelLacks(feature: string): string | null {
   if (probed.has(feature)) return probed.get(feature)!;
+  const privilege = PRIVILEGES[feature];
+  if (privilege) {
+    const why = isRoot ? privilege() : 'not root';
+    probed.set(feature, why);
+    return why;
+  }
   const known = KIND_KNOWN_PROBES[feature];
   if (known) {
     if (!isRoot) return 'not root';
@@ -223,8 +289,10 @@ export interface KtestOptions {
 }
 
 /**
- * Register a kernel test: skipped (by name, with the reason) when not root,
- * when the kernel lacks one of `needs`, or when `opts.lanes` leaves out the
+ * Register a kernel test: skipped (by name, with the reason) when not root
+ * (root of a user namespace counts: see inUserNamespace), when the kernel
+ * lacks one of `needs` or the process one of the PRIVILEGES named there
+ * (`rcvbufforce`, `mapped-ids`), or when `opts.lanes` leaves out the
  * current lane; runs otherwise. With RTNL_TEST_TIMES=1 each test prints
  * `TIME: <ms> ms: <name>` (the runner lists the slowest).
  */
@@ -232,10 +300,12 @@ export function ktest(test: Test, name: string, fn: () => Promise<void> | void, 
   if (opts.lanes && !opts.lanes.includes(lane as 'host' | 'vm')) {
     return skip(test, name, `${opts.lanes.join('/')}-only: ${opts.reason ?? 'not run in this lane'}`);
   }
-  if (!isRoot) return skip(test, name, 'kernel tests need root');
+  if (!isRoot) {
+    return skip(test, name, 'kernel tests need root, or a user namespace: `npm test` as a non-root user runs them under `unshare` (docs/testing.md), which failed or was not used here');
+  }
   for (const n of needs) {
     const why = kernelLacks(n);
-    if (why) return skip(test, name, `${why}${lane === 'host' ? ' (runs in the VM lane)' : ''}`);
+    if (why) return skip(test, name, `${why}${lane === 'host' && !PRIVILEGES[n] ? ' (runs in the VM lane)' : ''}`);
   }
   if (!process.env.RTNL_TEST_TIMES) return test(name, fn);
   test(name, async () => {

@@ -4,11 +4,15 @@
  * uvu's counts and the named skips, and ends with the line
  * `N passed, N failed[, N skipped]`.
  *
- *   node dist/test/run.js [--lane host|vm] [--timeout S] [--json FILE] [--list] [FILTER...]
+ *   node dist/test/run.js [--lane host|vm|package] [--label NAME] [--timeout S] [--json FILE] [--list] [FILTER...]
  *
  * FILTER: substrings of test file paths (e.g. `unit/attr` or `kernel/links`).
- * Lane vm (inside test/vm/run) runs only the kernel tests. --list prints the
- * files that would run, and runs nothing.
+ * Lane host runs the unit and kernel tests, lane vm (inside test/vm/run) only
+ * the kernel tests, lane package the packaging tests (test/package). --label
+ * names the run in the summary (e.g. `node22`, `arm64`, `non-root`; default:
+ * the lane); the tests themselves see only the lane (RTNL_TEST_LANE).
+ * The first lines name the Node binary and the native addon file it loads.
+ * --list prints the files that would run, and runs nothing.
  * Exit code: 0 when nothing failed, 1 otherwise.
  */
 import { spawn } from 'node:child_process';
@@ -32,16 +36,17 @@ interface FileResult {
 const here = dirname(fileURLToPath(import.meta.url)); // dist/test
 const root = join(here, '..', '..');
 
-function parseArgs(argv: string[]): { lane: string; timeout: number; json?: string; list: boolean; filters: string[] } {
-  const out = { lane: process.env.RTNL_VM ? 'vm' : 'host', timeout: 600, json: undefined as string | undefined, list: false, filters: [] as string[] };
+function parseArgs(argv: string[]): { lane: string; label?: string; timeout: number; json?: string; list: boolean; filters: string[] } {
+  const out = { lane: process.env.RTNL_VM ? 'vm' : 'host', label: undefined as string | undefined, timeout: 600, json: undefined as string | undefined, list: false, filters: [] as string[] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--lane') out.lane = argv[++i] ?? 'host';
+    else if (a === '--label') out.label = argv[++i];
     else if (a === '--timeout') out.timeout = Number(argv[++i]);
     else if (a === '--json') out.json = argv[++i];
     else if (a === '--list') out.list = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node dist/test/run.js [--lane host|vm] [--timeout SECONDS] [--json FILE] [--list] [FILTER...]');
+      console.log('usage: node dist/test/run.js [--lane host|vm|package] [--label NAME] [--timeout SECONDS] [--json FILE] [--list] [FILTER...]');
       process.exit(0);
     } else out.filters.push(a.replace(/^test\//, '').replace(/\.ts$/, '').replace(/\.js$/, ''));
   }
@@ -118,18 +123,34 @@ function runFile(file: string, timeoutS: number, lane: string): Promise<FileResu
   });
 }
 
+/** Which native addon file this Node loads (the loader's choice), or why none loads. */
+async function addonFile(): Promise<string> {
+  try {
+    const m = await import('../src/netlink/native.js');
+    m.native();
+    return m.nativePath() ?? '?';
+  } catch (e) {
+    return `none loads: ${(e as Error).message.split('\n').join(' | ')}`;
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // The VM lane is for the kernel tests: unit tests decode bytes and do not
   // depend on the kernel, so they run (and are counted) once, in the host lane.
-  let files = [...(args.lane === 'vm' ? [] : findTests(join(here, 'unit'))), ...findTests(join(here, 'kernel'))];
+  let files =
+    args.lane === 'package'
+      ? findTests(join(here, 'package'))
+      : [...(args.lane === 'vm' ? [] : findTests(join(here, 'unit'))), ...findTests(join(here, 'kernel'))];
   if (args.filters.length) files = files.filter((f) => args.filters.some((flt) => relative(here, f).includes(flt)));
   if (args.list) {
     for (const f of files) console.log(relative(here, f));
     return;
   }
   const results: FileResult[] = [];
-  console.log(`rtnetlink tests: lane ${args.lane}, kernel ${process.platform} ${(await import('node:os')).release()}, ${files.length} files`);
+  const label = args.label ?? args.lane;
+  console.log(`rtnetlink tests: ${label === args.lane ? `lane ${label}` : `${label} (lane ${args.lane})`}, kernel ${process.platform} ${(await import('node:os')).release()}, ${files.length} files`);
+  console.log(`node ${process.version} ${process.arch} (${process.execPath}), addon: ${await addonFile()}`);
   for (const f of files) {
     console.log(`\n=== ${relative(here, f)}`);
     results.push(await runFile(f, args.timeout, args.lane));
@@ -137,7 +158,7 @@ async function main(): Promise<void> {
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);
-  console.log(`\n--- summary (lane ${args.lane})`);
+  console.log(`\n--- summary (${label})`);
   for (const r of results) {
     console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.file}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${(r.ms / 1000).toFixed(1)}s)${r.crashed ? ` [${r.crashed}]` : ''}`);
   }
@@ -156,7 +177,7 @@ async function main(): Promise<void> {
     console.log(`\nfailed:`);
     for (const s of fails) console.log(`  FAILED ${s}`);
   }
-  const summary = { lane: args.lane, passed, failed, skipped, skips, failures: fails };
+  const summary = { lane: label, passed, failed, skipped, skips, failures: fails };
   if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 2));
   console.log(`RTNL-SUMMARY ${JSON.stringify(summary)}`);
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

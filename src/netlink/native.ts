@@ -4,8 +4,8 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface PollHandle {
@@ -50,26 +50,127 @@ export const POLL_WRITABLE = 2;
 export const CLONE_NEWNET = 0x40000000;
 
 let cached: Native | undefined;
+let cachedPath: string | undefined;
 
-/** Load the addon (built by `npm install` with node-gyp). */
+/** The parts of node-gyp-build (a CommonJS package without types) the loader uses. */
+interface PrebuildTags {
+  file: string;
+}
+interface PrebuildTuple {
+  name: string;
+}
+interface NodeGypBuild {
+  parseTuple(name: string): PrebuildTuple | undefined;
+  matchTuple(platform: string, arch: string): (t: PrebuildTuple | undefined) => boolean;
+  compareTuples(a: PrebuildTuple, b: PrebuildTuple): number;
+  parseTags(file: string): PrebuildTags | undefined;
+  matchTags(runtime: string, abi: string): (t: PrebuildTags | undefined) => boolean;
+  compareTags(runtime: string): (a: PrebuildTags, b: PrebuildTags) => number;
+}
+
+/** The package's root directory (this file is dist/src/netlink/native.js). */
+function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../..', '../..']) {
+    const dir = resolve(here, up);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
+  }
+  return resolve(here, '../../..');
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The prebuilt binaries under prebuilds/ that fit this process, best first,
+ * chosen by node-gyp-build's rules (directory `linux-<arch>`, file tags such
+ * as `napi` and `glibc`/`musl`); the `PREBUILDS` of the error message when
+ * none fits.
+ */
+function prebuildCandidates(root: string, require: ReturnType<typeof createRequire>): { files: string[]; note?: string } {
+  let ngb: NodeGypBuild;
+  try {
+    ngb = require('node-gyp-build') as NodeGypBuild;
+  } catch (e) {
+    return { files: [], note: `node-gyp-build (a dependency) could not be loaded: ${(e as Error).message}` };
+  }
+  const base = join(root, 'prebuilds');
+  const tuples = listDir(base)
+    .map((n) => ngb.parseTuple(n))
+    .filter(ngb.matchTuple(process.platform, process.arch))
+    .sort((a, b) => ngb.compareTuples(a!, b!)) as PrebuildTuple[];
+  const files: string[] = [];
+  for (const t of tuples) {
+    const dir = join(base, t.name);
+    const tags = listDir(dir)
+      .map((f) => ngb.parseTags(f))
+      .filter(ngb.matchTags('node', process.versions.modules)) as PrebuildTags[];
+    for (const tag of tags.sort(ngb.compareTags('node'))) files.push(join(dir, tag.file));
+  }
+  if (!files.length) {
+    const have = listDir(base).flatMap((d) => listDir(join(base, d)).map((f) => `${d}/${f}`));
+    return { files, note: `no prebuilt binary in ${base} fits linux-${process.arch} (${have.length ? `there are: ${have.join(', ')}` : 'the directory is empty or missing'})` };
+  }
+  return { files };
+}
+
+/**
+ * Load the addon. Tried in order, the first that loads wins:
+ * 1. `RTNETLINK_NATIVE` (an explicit path: only that one is tried);
+ * 2. `build/Release/rtnl_native.node`, `build/Debug/...`: a build from
+ *    source (`npx node-gyp rebuild`: a developer's build, or the install
+ *    script's fallback on a platform without a prebuilt binary);
+ * 3. the prebuilt binary for this platform in `prebuilds/` (linux-x64 and
+ *    linux-arm64, glibc; N-API, so one binary serves every Node line).
+ * A candidate that exists but does not load (another architecture, a libc
+ * too old) is reported and the next one tried. When none loads, the error
+ * lists every path tried and why, and how to build from source.
+ */
 export function native(): Native {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    process.env.RTNETLINK_NATIVE,
-    join(here, '../../../build/Release/rtnl_native.node'),
-    join(here, '../../build/Release/rtnl_native.node'),
-    join(here, '../../../build/Debug/rtnl_native.node'),
-  ].filter((p): p is string => !!p);
-  for (const p of candidates) {
-    if (existsSync(p)) {
-      cached = require(p) as Native;
-      return cached;
+  const root = packageRoot();
+  const tried: string[] = [];
+  const attempt = (p: string): boolean => {
+    if (!existsSync(p)) {
+      tried.push(`${p}: not found`);
+      return false;
     }
+    try {
+      cached = require(p) as Native;
+      cachedPath = p;
+      return true;
+    } catch (e) {
+      tried.push(`${p}: ${(e as Error).message.split('\n')[0]}`);
+      return false;
+    }
+  };
+  const explicit = process.env.RTNETLINK_NATIVE;
+  if (explicit) {
+    if (attempt(resolve(explicit))) return cached!;
+    throw new Error(`rtnetlink: the native addon named by RTNETLINK_NATIVE does not load: ${tried[0]}`);
   }
+  for (const p of [join(root, 'build/Release/rtnl_native.node'), join(root, 'build/Debug/rtnl_native.node')]) {
+    if (attempt(p)) return cached!;
+  }
+  const pre = prebuildCandidates(root, require);
+  for (const p of pre.files) if (attempt(p)) return cached!;
+  if (pre.note) tried.push(pre.note);
   throw new Error(
-    `rtnetlink: native addon not found (looked in ${candidates.join(', ')}). ` +
-      'Run `npm install` (or `npx node-gyp rebuild`) in the package directory; it needs python3, make and a C compiler.',
+    `rtnetlink: cannot load the native addon for ${process.platform}-${process.arch}, Node ${process.version}. Tried:\n  ` +
+      tried.join('\n  ') +
+      `\nThe package ships prebuilt binaries for linux-x64 and linux-arm64 (glibc). ` +
+      `Elsewhere build it from source: \`cd ${root} && npx node-gyp rebuild\` (needs python3, make and a C compiler), ` +
+      'or point RTNETLINK_NATIVE at a built rtnl_native.node.',
   );
+}
+
+/** The file the addon was loaded from (after native() succeeded), for diagnostics and tests. */
+export function nativePath(): string | undefined {
+  return cachedPath;
 }

@@ -54,7 +54,7 @@ ktest(
       }
     });
   },
-  ['tun', 'tap'],
+  ['tun', 'tap', 'mapped-ids'],
 );
 
 test.run();

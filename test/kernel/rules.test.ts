@@ -97,7 +97,7 @@ ktest(test, 'IPv4 rules with every selector and action equal ip -j rule show', a
     for await (const x of r.rules.dump({ family: 'inet' })) streamed.push(x);
     compare(ns, streamed, '-4');
   });
-});
+}, ['mapped-ids']);
 
 ktest(test, 'IPv6 rules equal ip -j -6 rule show; del by spec and by listed rule; EEXIST / ENOENT', async () => {
   await withRtnl(async (r, ns) => {

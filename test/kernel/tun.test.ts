@@ -455,7 +455,7 @@ ktest(
       assert.is(fdCount(), fds, `fds leaked: ${fdList().join(', ')}`);
     });
   },
-  ['tap'],
+  ['tap', 'mapped-ids'],
 );
 
 // ------------------------------------------------------- rtnl.links.add tun
@@ -515,7 +515,7 @@ ktest(
       }
     });
   },
-  ['tun', 'tap'],
+  ['tun', 'tap', 'mapped-ids'],
 );
 
 ktest(
