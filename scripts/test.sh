@@ -99,7 +99,9 @@ done
 if want host; then
   echo
   echo "=== lane $host_label: unit + kernel tests on this machine's Node ($(node --version))"
+  t0=$SECONDS
   run_tests node dist/test/run.js --lane host --label "$host_label" --json "$results/$host_label.json" "$@"
+  echo "lane $host_label: $((SECONDS - t0)) s wall clock"
 fi
 
 # ---- other Node lines -------------------------------------------------------------
@@ -109,7 +111,9 @@ for line in node22 node24; do
   echo
   echo "=== lane $line: unit + kernel tests on $("${nodebin[$line]}" --version)"
   label=$line; [ "$(id -u)" != 0 ] && label="$line-non-root"
+  t0=$SECONDS
   run_tests "${nodebin[$line]}" dist/test/run.js --lane host --label "$label" --json "$results/$line.json" "$@"
+  echo "lane $line: $((SECONDS - t0)) s wall clock"
 done
 
 # ---- arm64 under qemu-user ----------------------------------------------------------
@@ -132,6 +136,7 @@ if want arm64; then
     echo
     echo "=== lane arm64: unit tests on an arm64 Node ($(basename "$(dirname "$(dirname "${nodebin[arm64]}")")")) under qemu-user, loading $pre"
     filters=("$@"); [ ${#filters[@]} -eq 0 ] && filters=(unit/)
+    t0=$SECONDS
     # the fuzz tests' decoders are JavaScript, the same on every architecture: fewer cases under emulation
     RTNL_EXPECT_ADDON=$pre QEMU_LD_PREFIX=$sysroot RTNL_FUZZ_CASES=${RTNL_FUZZ_CASES:-2000} \
       unshare --user --map-root-user --mount --pid --fork --mount-proc -- sh -c '
@@ -140,6 +145,7 @@ if want arm64; then
         exec "$@"' sh "${nodebin[arm64]}" dist/test/run.js --lane host --label arm64 --json "$results/arm64.json" "${filters[@]}"
     rc=$?
     if [ $rc = 97 ] || [ $rc = 98 ]; then not_run arm64 "cannot register qemu with a private binfmt_misc (needs Linux 6.7+ and user namespaces)"; fi
+    echo "lane arm64: $((SECONDS - t0)) s wall clock"
   fi
 fi
 
@@ -147,8 +153,10 @@ fi
 if want package; then
   echo
   echo "=== lane package: npm pack, installs without compiler, network or scripts (test/package)"
+  t0=$SECONDS
   RTNL_NODE22=${nodebin[node22]:-} RTNL_NODE24=${nodebin[node24]:-} \
     node dist/test/run.js --lane package --label package --json "$results/package.json"
+  echo "lane package: $((SECONDS - t0)) s wall clock"
 fi
 
 # ---- VM lane ----------------------------------------------------------------------
