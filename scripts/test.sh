@@ -84,6 +84,9 @@ run_tests() { # NODE ARGS...: run dist/test/run.js (as root, or in the user name
     "$@"
   fi
 }
+summary_or_fail() { # LANE FILE: a lane whose run wrote no summary (a crash before the end) counts as failed
+  [ -f "$2" ] || node scripts/combine-summary.mjs --from-output "$1" /dev/null "$2"
+}
 host_label=${RTNL_HOST_LABEL:-$([ "$(id -u)" = 0 ] && echo host || echo non-root)}
 
 # ---- Node binaries for the other lines (fetched before any test runs) ----------
@@ -101,6 +104,7 @@ if want host; then
   echo "=== lane $host_label: unit + kernel tests on this machine's Node ($(node --version))"
   t0=$SECONDS
   run_tests node dist/test/run.js --lane host --label "$host_label" --json "$results/$host_label.json" "$@"
+  summary_or_fail "$host_label" "$results/$host_label.json"
   echo "lane $host_label: $((SECONDS - t0)) s wall clock"
 fi
 
@@ -113,6 +117,7 @@ for line in node22 node24; do
   label=$line; [ "$(id -u)" != 0 ] && label="$line-non-root"
   t0=$SECONDS
   run_tests "${nodebin[$line]}" dist/test/run.js --lane host --label "$label" --json "$results/$line.json" "$@"
+  summary_or_fail "$label" "$results/$line.json"
   echo "lane $line: $((SECONDS - t0)) s wall clock"
 done
 
@@ -145,6 +150,7 @@ if want arm64; then
         exec "$@"' sh "${nodebin[arm64]}" dist/test/run.js --lane host --label arm64 --json "$results/arm64.json" "${filters[@]}"
     rc=$?
     if [ $rc = 97 ] || [ $rc = 98 ]; then not_run arm64 "cannot register qemu with a private binfmt_misc (needs Linux 6.7+ and user namespaces)"; fi
+    summary_or_fail arm64 "$results/arm64.json"
     echo "lane arm64: $((SECONDS - t0)) s wall clock"
   fi
 fi
@@ -156,6 +162,7 @@ if want package; then
   t0=$SECONDS
   RTNL_NODE22=${nodebin[node22]:-} RTNL_NODE24=${nodebin[node24]:-} \
     node dist/test/run.js --lane package --label package --json "$results/package.json"
+  summary_or_fail package "$results/package.json"
   echo "lane package: $((SECONDS - t0)) s wall clock"
 fi
 
