@@ -143,7 +143,7 @@ if want arm64; then
     filters=("$@"); [ ${#filters[@]} -eq 0 ] && filters=(unit/)
     t0=$SECONDS
     # the fuzz tests' decoders are JavaScript, the same on every architecture: fewer cases under emulation
-    RTNL_EXPECT_ADDON=$pre QEMU_LD_PREFIX=$sysroot RTNL_FUZZ_CASES=${RTNL_FUZZ_CASES:-2000} \
+    RTNL_EXPECT_ADDON=$pre QEMU_LD_PREFIX=$sysroot RTNL_FUZZ_CASES=${RTNL_FUZZ_CASES:-1000} \
       unshare --user --map-root-user --mount --pid --fork --mount-proc -- sh -c '
         mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || exit 97
         printf "%s\n" ":rtnl-aarch64:M::\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:$(command -v qemu-aarch64-static):F" >/proc/sys/fs/binfmt_misc/register || exit 98
