@@ -22,7 +22,7 @@ export function theirs(ns: string, ...args: string[]): string {
 
 export type J = unknown;
 /** Values that change between two dumps a moment apart: compared by JSON type only. */
-const VOLATILE = /(^|\.)(stats64|stats)(\.|$)|_timer$|_life_time$|\.(used|confirmed|updated)$|\.state\[\d+\]$/;
+const VOLATILE = /(^|\.)(stats64|stats)(\.|$)|_timer$|_life_time$|\.(used|confirmed|updated|expires)$|\.state\[\d+\]$/;
 
 export interface Diff {
   missing: string[];

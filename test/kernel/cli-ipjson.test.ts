@@ -85,6 +85,12 @@ function build(ns: string, ns2: string): void {
   ip(ns, 'link', 'set', 'x0', 'up');
 }
 
+/**
+ * About 40 CLI runs: 5 minutes under emulation, 1 on the host. The kinds the
+ * host lacks are compared with ip by kernel/cli-kinds in the VM lane.
+ */
+const HOST_ONLY = { lanes: ['host'] as const, reason: 'heavy under emulation (about 40 rtnl-dump runs; kernel/cli-kinds compares the kinds the host lacks in this lane)' };
+
 /** The topology is built once, by the first test that needs it, and removed after the last (also on failure). */
 let topo: Promise<[string, string]> | undefined;
 function topology(): Promise<[string, string]> {
@@ -149,6 +155,7 @@ ktest(
     }
   },
   ['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ifb', 'tap'],
+  HOST_ONLY,
 );
 
 ktest(
@@ -171,6 +178,7 @@ ktest(
     }
   },
   ['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ifb', 'tap'],
+  HOST_ONLY,
 );
 
 ktest(
@@ -194,6 +202,7 @@ ktest(
     }
   },
   ['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ifb', 'tap'],
+  HOST_ONLY,
 );
 
 test.run();
