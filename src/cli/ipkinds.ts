@@ -13,7 +13,7 @@
 import type { IpContext } from './iplink.js';
 import { ifName } from './iplink.js';
 import { ipEthProtoName, unixGroupName, userName } from './ipnames.js';
-import type { IpPrinter } from './ipprint.js';
+import { sprintf, type IpPrinter } from './ipprint.js';
 
 export type KindPrinter = (p: IpPrinter, d: Record<string, unknown>, ctx: IpContext) => void;
 
@@ -51,7 +51,7 @@ function timer(p: IpPrinter, key: string, v: unknown): void {
   else p.fpf('%s %4s.%s ', key, sec.toString(), frac);
 }
 
-/** print_0xhex-style "%#llx" for the text of hex fields. */
+/** print_on_off: JSON true/false, text on/off. */
 function onOff(p: IpPrinter, key: string, fmt: string, v: unknown): void {
   p.onOff('any', key, fmt, truthy(v));
 }
@@ -550,6 +550,207 @@ const tun: KindPrinter = (p, d) => {
   }
 };
 
+// ------------------------------------------------- IP tunnels, ipoib
+
+/** tnl_print_endpoint: the address, or "any" when absent or unspecified. */
+function endpoint(p: IpPrinter, name: string, v: unknown): void {
+  const s = v === undefined || v === '0.0.0.0' || v === '::' ? 'any' : String(v);
+  p.string('any', name, `${name} %s`, s);
+  p.fp(' ');
+}
+
+/** A flag of a decoded bit set ({ csum: true, ... }) or of a number. */
+function bit(v: unknown, name: string, mask: number): boolean {
+  if (typeof v === 'number') return (v & mask) !== 0;
+  return typeof v === 'object' && v !== null && (v as Record<string, unknown>)[name] === true;
+}
+
+/** inet_ntop of a be32 GRE key: "0.0.0.42". */
+const dotted = (k: number): string => [k >>> 24, (k >>> 16) & 0xff, (k >>> 8) & 0xff, k & 0xff].join('.');
+
+function tunnelTtl(p: IpPrinter, d: Record<string, unknown>, word: string): void {
+  const ttl = d.ttl === 'inherit' ? 0 : n(d.ttl);
+  if (p.json || ttl) p.uint('any', 'ttl', `${word} %u `, ttl);
+  else p.fpf(`${word} %s `, 'inherit');
+}
+
+function tunnelTos(p: IpPrinter, d: Record<string, unknown>): void {
+  const tos = d.tos === 'inherit' ? 1 : n(d.tos);
+  if (!tos) return;
+  if (p.json || tos !== 1) p.hex0x('any', 'tos', 'tos %#x ', tos);
+  else p.fpf('tos %s ', 'inherit');
+}
+
+function greKeysFlags(p: IpPrinter, d: Record<string, unknown>): void {
+  const ik = bit(d.iflags, 'key', 0x2000);
+  const ok = bit(d.oflags, 'key', 0x2000);
+  if (ik && has(d, 'ikey')) p.string('any', 'ikey', 'ikey %s ', dotted(n(d.ikey)));
+  if (ok && has(d, 'okey')) p.string('any', 'okey', 'okey %s ', dotted(n(d.okey)));
+  if (bit(d.iflags, 'seq', 0x1000)) p.bool('any', 'iseq', 'iseq ', true);
+  if (bit(d.oflags, 'seq', 0x1000)) p.bool('any', 'oseq', 'oseq ', true);
+  if (bit(d.iflags, 'csum', 0x8000)) p.bool('any', 'icsum', 'icsum ', true);
+  if (bit(d.oflags, 'csum', 0x8000)) p.bool('any', 'ocsum', 'ocsum ', true);
+}
+
+function erspan(p: IpPrinter, d: Record<string, unknown>): void {
+  if (has(d, 'erspanIndex')) p.uint('any', 'erspan_index', 'erspan_index %u ', n(d.erspanIndex));
+  if (has(d, 'erspanVer')) p.uint('any', 'erspan_ver', 'erspan_ver %u ', n(d.erspanVer));
+  if (has(d, 'erspanDir')) p.string('any', 'erspan_dir', 'erspan_dir %s ', d.erspanDir === 'ingress' || d.erspanDir === 0 ? 'ingress' : 'egress');
+  if (has(d, 'erspanHwid')) p.hex0x('any', 'erspan_hwid', 'erspan_hwid %#x ', n(d.erspanHwid));
+}
+
+/** tnl_print_encap: FOU/GUE encapsulation. */
+function tunnelEncap(p: IpPrinter, d: Record<string, unknown>): void {
+  if (!has(d, 'encapType') || d.encapType === 'none' || d.encapType === 0) return;
+  const sport = d.encapSport === 'auto' ? 0 : n(d.encapSport);
+  const dport = n(d.encapDport);
+  const f = d.encapFlags;
+  p.openObject('encap');
+  p.fp('encap ');
+  if (d.encapType === 'fou' || d.encapType === 'gue') p.string('any', 'type', '%s ', d.encapType);
+  else p.null('any', 'type', '%s ', 'unknown');
+  if (p.json) {
+    p.uint('json', 'sport', null, sport);
+    p.uint('json', 'dport', null, dport);
+    p.bool('json', 'csum', null, bit(f, 'csum', 1));
+    p.bool('json', 'csum6', null, bit(f, 'csum6', 2));
+    p.bool('json', 'remcsum', null, bit(f, 'remcsum', 4));
+    p.closeObject();
+  } else {
+    p.fp(`encap-sport ${sport ? `${sport} ` : 'auto '}`);
+    p.fp(`encap-dport ${dport} `);
+    p.fp(`${bit(f, 'csum', 1) ? '' : 'no'}encap-csum `);
+    p.fp(`${bit(f, 'csum6', 2) ? '' : 'no'}encap-csum6 `);
+    p.fp(`${bit(f, 'remcsum', 4) ? '' : 'no'}encap-remcsum `);
+  }
+}
+
+function fwmark(p: IpPrinter, d: Record<string, unknown>): void {
+  if (has(d, 'fwmark') && n(d.fwmark)) p.hex0x('any', 'fwmark', 'fwmark %#x ', n(d.fwmark) >>> 0);
+}
+
+/** IP6_TNL_F_* words of ip6gre and ip6tnl: encaplimit, tclass, flowlabel, dscp. */
+function ip6TnlCommon(p: IpPrinter, d: Record<string, unknown>): void {
+  const fl = d.flags;
+  if (bit(fl, 'ignEncapLimit', 0x1)) p.bool('any', 'ip6_tnl_f_ign_encap_limit', 'encaplimit none ', true);
+  else if (has(d, 'encapLimit')) p.uint('any', 'encap_limit', 'encaplimit %u ', n(d.encapLimit));
+  const fi = d.flowinfo as { tclass?: number; flowlabel?: number } | undefined;
+  if (bit(fl, 'useOrigTclass', 0x2)) p.bool('any', 'ip6_tnl_f_use_orig_tclass', 'tclass inherit ', true);
+  else if (fi) p.string('any', 'tclass', 'tclass %s ', `0x${(fi.tclass ?? 0).toString(16).padStart(2, '0')}`);
+  if (bit(fl, 'useOrigFlowlabel', 0x4)) p.bool('any', 'ip6_tnl_f_use_orig_flowlabel', 'flowlabel inherit ', true);
+  else if (fi) p.string('any', 'flowlabel', 'flowlabel %s ', `0x${(fi.flowlabel ?? 0).toString(16).padStart(5, '0')}`);
+  if (bit(fl, 'rcvDscpCopy', 0x10)) p.bool('any', 'ip6_tnl_f_rcv_dscp_copy', 'dscp inherit ', true);
+}
+
+function ip6TnlFwmark(p: IpPrinter, d: Record<string, unknown>): void {
+  if (bit(d.flags, 'useOrigFwmark', 0x20)) p.bool('any', 'ip6_tnl_f_use_orig_fwmark', 'fwmark inherit ', true);
+  else fwmark(p, d);
+}
+
+/** link_gre.c: gre, gretap, erspan. */
+const gre: KindPrinter = (p, d, ctx) => {
+  if (has(d, 'collectMetadata')) p.bool('any', 'external', 'external ', true);
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  if (has(d, 'link') && n(d.link)) p.string('any', 'link', 'dev %s ', ifName(ctx, n(d.link)));
+  tunnelTtl(p, d, 'ttl');
+  tunnelTos(p, d);
+  if (has(d, 'pmtudisc')) {
+    if (!truthy(d.pmtudisc)) p.bool('any', 'pmtudisc', 'nopmtudisc ', false);
+    else p.bool('json', 'pmtudisc', null, true);
+  }
+  if (truthy(d.ignoreDf)) p.bool('any', 'ignore_df', 'ignore-df ', true);
+  greKeysFlags(p, d);
+  fwmark(p, d);
+  erspan(p, d);
+  tunnelEncap(p, d);
+};
+
+/** link_gre6.c: ip6gre, ip6gretap, ip6erspan. */
+const gre6: KindPrinter = (p, d, ctx) => {
+  if (has(d, 'collectMetadata')) p.bool('any', 'external', 'external ', true);
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  if (has(d, 'link') && n(d.link)) p.string('any', 'link', 'dev %s ', ifName(ctx, n(d.link)));
+  tunnelTtl(p, d, 'hoplimit');
+  ip6TnlCommon(p, d);
+  greKeysFlags(p, d);
+  if (bit(d.flags, 'allowLocalRemote', 0x40)) p.bool('any', 'ip6_tnl_f_allow_local_remote', 'allow-localremote ', true);
+  ip6TnlFwmark(p, d);
+  erspan(p, d);
+  tunnelEncap(p, d);
+};
+
+const IPTUN_PROTO: Record<number, string> = { 4: 'ipip', 41: 'ip6ip', 137: 'mplsip', 0: 'any' };
+const IP6TNL_PROTO: Record<number, string> = { 4: 'ipip6', 41: 'ip6ip6', 0: 'any' };
+
+/** link_iptnl.c: ipip, sit. */
+const iptun: KindPrinter = (p, d, ctx) => {
+  if (has(d, 'collectMetadata')) p.bool('any', 'external', 'external ', true);
+  if (has(d, 'mode')) {
+    const m = typeof d.mode === 'string' ? d.mode : IPTUN_PROTO[n(d.mode)];
+    if (m !== undefined) p.string('any', 'proto', '%s ', m);
+  }
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  if (has(d, 'link') && n(d.link)) p.string('any', 'link', 'dev %s ', ifName(ctx, n(d.link)));
+  tunnelTtl(p, d, 'ttl');
+  tunnelTos(p, d);
+  if (truthy(d.pmtudisc)) p.bool('any', 'pmtudisc', 'pmtudisc ', true);
+  else p.bool('any', 'pmtudisc', 'nopmtudisc ', false);
+  if (has(d, 'flags') && bit(d.flags, 'isatap', 0x1)) p.bool('any', 'isatap', 'isatap ', true);
+  const plen = n(d.ip6rdPrefixLen);
+  if (plen) {
+    const prefix = String(d.ip6rdPrefix ?? '::');
+    const relay = d.ip6rdRelayPrefix === undefined || d.ip6rdRelayPrefix === '0.0.0.0' ? undefined : String(d.ip6rdRelayPrefix);
+    const rlen = n(d.ip6rdRelayPrefixLen);
+    if (p.json) {
+      p.string('json', 'prefix', null, prefix);
+      p.int('json', 'prefixlen', null, plen);
+      if (relay) {
+        p.string('json', 'relay_prefix', null, relay);
+        p.int('json', 'relay_prefixlen', null, rlen);
+      }
+    } else {
+      p.fpf('6rd-prefix %s/%u ', prefix, plen);
+      if (relay) p.fpf('6rd-relay_prefix %s/%u ', relay, rlen);
+    }
+  }
+  fwmark(p, d);
+  tunnelEncap(p, d);
+};
+
+/** link_ip6tnl.c: ip6tnl. */
+const ip6tnl: KindPrinter = (p, d, ctx) => {
+  if (has(d, 'collectMetadata')) p.bool('any', 'external', 'external ', true);
+  if (has(d, 'mode')) {
+    const m = typeof d.mode === 'string' ? d.mode : IP6TNL_PROTO[n(d.mode)];
+    if (m !== undefined) p.string('any', 'proto', '%s ', m);
+  }
+  endpoint(p, 'remote', d.remote);
+  endpoint(p, 'local', d.local);
+  if (has(d, 'link') && n(d.link)) p.string('any', 'link', 'dev %s ', ifName(ctx, n(d.link)));
+  tunnelTtl(p, d, 'hoplimit');
+  ip6TnlCommon(p, d);
+  if (bit(d.flags, 'mip6Dev', 0x8)) p.bool('any', 'ip6_tnl_f_mip6_dev', 'mip6 ', true);
+  if (bit(d.flags, 'allowLocalRemote', 0x40)) p.bool('any', 'ip6_tnl_f_allow_local_remote', 'allow-localremote ', true);
+  ip6TnlFwmark(p, d);
+  tunnelEncap(p, d);
+};
+
+/** iplink_ipoib.c */
+const ipoib: KindPrinter = (p, d) => {
+  if (!has(d, 'pkey')) return;
+  const pkey = n(d.pkey);
+  if (p.json) p.string('json', 'key', null, sprintf('%#.4x', pkey));
+  else p.fpf('pkey %#.4x ', pkey);
+  if (!has(d, 'mode')) return;
+  p.string('any', 'mode', 'mode %s ', d.mode === 'datagram' || d.mode === 'connected' ? d.mode : 'unknown');
+  if (!has(d, 'umcast')) return;
+  if (p.json) p.string('json', 'umcast', null, sprintf('%.4x', n(d.umcast)));
+  else p.fpf('umcast %.4x ', n(d.umcast));
+};
+
 /** iproute2's link_util table: kinds with a print_opt. */
 const PRINTERS: Record<string, KindPrinter> = {
   bridge,
@@ -567,6 +768,16 @@ const PRINTERS: Record<string, KindPrinter> = {
   vrf,
   vrf_slave: vrf,
   tun,
+  gre,
+  gretap: gre,
+  erspan: gre,
+  ip6gre: gre6,
+  ip6gretap: gre6,
+  ip6erspan: gre6,
+  ipip: iptun,
+  sit: iptun,
+  ip6tnl,
+  ipoib,
 };
 
 /** The printer of a kind (`bridge`) or of its ports (`bridge_slave`); undefined: ip prints the name alone. */

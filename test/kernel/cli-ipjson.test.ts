@@ -205,4 +205,37 @@ ktest(
   HOST_ONLY,
 );
 
+ktest(
+  test,
+  '--json: <field>Name beside every interface index agrees with the names ip prints (link/master, address device, route dev/nexthops, neighbour dev)',
+  async () => {
+    const [ns] = await topology();
+    const jl = JSON.parse(ours(ns, 'link', '--json')) as Array<{ index: number; name: string; master?: number; masterName?: string; link?: number; linkName?: string; linkNetnsId?: number; linkInfo?: { data?: Record<string, unknown> } }>;
+    const il = JSON.parse(theirs(ns, '-j', '-d', 'link', 'show')) as Array<{ ifindex: number; ifname: string; master?: string; link?: string; link_index?: number; linkinfo?: { info_data?: { link?: string } } }>;
+    let n = 0;
+    for (const t of il) {
+      const o = jl.find((x) => x.index === t.ifindex)!;
+      assert.is(o.masterName, t.master, `${t.ifname} masterName`);
+      if (t.link_index !== undefined) assert.is(o.linkName, undefined, `${t.ifname}: IFLA_LINK is another namespace's index`);
+      else assert.is(o.linkName, t.link ?? undefined, `${t.ifname} linkName`);
+      if (t.linkinfo?.info_data?.link) assert.is(o.linkInfo?.data?.linkName, t.linkinfo.info_data.link, `${t.ifname} kind link`);
+      n += Number(t.master !== undefined) + Number(t.link !== undefined) + Number(t.linkinfo?.info_data?.link !== undefined);
+    }
+    assert.ok(n >= 6, `names compared: ${n}`);
+    const ja = JSON.parse(ours(ns, 'addr', '--json')) as Array<{ index: number; indexName: string; local?: string; address?: string }>;
+    for (const t of JSON.parse(theirs(ns, '-j', 'addr', 'show')) as Array<{ ifname: string; addr_info: Array<{ local: string }> }>) {
+      for (const a of t.addr_info) assert.ok(ja.some((x) => x.indexName === t.ifname && (x.local ?? x.address) === a.local), `${a.local} on ${t.ifname}`);
+    }
+    const jr = JSON.parse(ours(ns, 'route', '-4', '--json')) as Array<{ oifName?: string; multipath?: Array<{ ifindexName?: string }> }>;
+    const ir = JSON.parse(theirs(ns, '-4', '-j', 'route', 'show', 'table', 'all')) as Array<{ dev?: string; nexthops?: Array<{ dev: string }> }>;
+    assert.equal(jr.map((r) => r.oifName), ir.map((r) => r.dev));
+    assert.equal(jr.map((r) => r.multipath?.map((h) => h.ifindexName)), ir.map((r) => r.nexthops?.map((h) => h.dev)));
+    const jn = JSON.parse(ours(ns, 'neigh', '--json')) as Array<{ indexName?: string }>;
+    const inn = JSON.parse(theirs(ns, '-j', 'neigh', 'show', 'nud', 'all')) as Array<{ dev?: string }>;
+    assert.equal(jn.map((x) => x.indexName), inn.map((x) => x.dev));
+  },
+  ['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ifb', 'tap'],
+  HOST_ONLY,
+);
+
 test.run();

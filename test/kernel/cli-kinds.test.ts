@@ -2,7 +2,8 @@
 // library models, against iproute2: the text lines of `ip -d link show`
 // (white space normalised, running timers masked) and `ip -j -d link show`
 // key by key. Host kinds here and in cli-ipjson; the kinds the host kernel
-// lacks (vlan, bond, geneve, ipvlan, macsec, vrf, dummy) run in the VM lane.
+// lacks (vlan, bond, geneve, ipvlan, macsec, vrf, dummy, the IP tunnels) run
+// in the VM lane.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ktest, withNetns, ip } from '../helpers.js';
@@ -91,6 +92,32 @@ kindTest(
     assert.match(d.get('vrf0')![0]!, /^vrf table 1010 addrgenmode /);
     assert.match(d.get('d1')![1]!, /^vrf_slave table 1010 addrgenmode /);
     for (const k of ['vlan', 'bond', 'geneve', 'ipvlan', 'macsec', 'vrf', 'dummy']) assert.ok(ipl.some((l) => l.linkinfo?.info_kind === k), `fixture has ${k}`);
+  },
+);
+
+kindTest(
+  'link -d / -j -d: IP tunnels (gre, gretap, erspan, ip6gre, ip6gretap, ip6erspan, ipip, sit with 6rd and isatap, ip6tnl, FOU encapsulation) as ip prints them',
+  ['gre', 'gretap', 'erspan', 'ip6gre', 'ip6gretap', 'ip6erspan', 'ipip', 'sit', 'ip6tnl', 'fou'],
+  [
+    'link add g0 type gre remote 192.0.2.1 local 192.0.2.2 ttl 64 ikey 42 okey 43 iseq ocsum',
+    'link add gt0 type gretap remote 192.0.2.1 tos inherit nopmtudisc ignore-df',
+    'link add e0 type erspan remote 192.0.2.1 local 192.0.2.2 seq key 10 erspan_ver 2 erspan_dir egress erspan_hwid 7',
+    'link add g60 type ip6gre remote 2001:db8::1 local 2001:db8::2 hoplimit 10 encaplimit none tclass 0x10 flowlabel 0x12345 dscp inherit allow-localremote key 5',
+    'link add gt6 type ip6gretap remote 2001:db8::1 tclass inherit flowlabel inherit fwmark inherit',
+    'link add e6 type ip6erspan remote 2001:db8::1 local 2001:db8::2 seq key 11 erspan_ver 1 erspan 13',
+    'link add i0 type ipip remote 192.0.2.1 local 192.0.2.2 ttl 32 tos 0x10 fwmark 0x7',
+    'link add s0 type sit mode ip6ip remote 192.0.2.9 local 192.0.2.2',
+    'link add s6 type sit local 192.0.2.3 6rd-prefix 2001:db8::/32 6rd-relay_prefix 192.0.2.0/24',
+    'link add is0 type sit isatap local 192.0.2.4',
+    'link add t6 type ip6tnl mode ipip6 remote 2001:db8::1 local 2001:db8::3 encaplimit 3 hoplimit 20',
+    'link add gf0 type gre remote 192.0.2.5 local 192.0.2.2 encap fou encap-sport auto encap-dport 5555 encap-csum',
+  ],
+  (d, ipl) => {
+    assert.match(d.get('g0')![0]!, /^gre remote 192\.0\.2\.1 local 192\.0\.2\.2 ttl 64 .*ikey 0\.0\.0\.42 okey 0\.0\.0\.43 iseq ocsum /);
+    assert.match(d.get('g60')![0]!, /^ip6gre remote 2001:db8::1 local 2001:db8::2 hoplimit 10 encaplimit none tclass 0x10 flowlabel 0x12345 dscp inherit /);
+    assert.match(d.get('s6')![0]!, /6rd-prefix 2001:db8::\/32 6rd-relay_prefix 192\.0\.2\.0\/24 /);
+    assert.match(d.get('gf0')![0]!, /encap fou encap-sport auto encap-dport 5555 encap-csum noencap-csum6 noencap-remcsum /);
+    for (const k of ['gre', 'gretap', 'erspan', 'ip6gre', 'ip6gretap', 'ip6erspan', 'ipip', 'sit', 'ip6tnl']) assert.ok(ipl.some((l) => l.linkinfo?.info_kind === k), `fixture has ${k}`);
   },
 );
 

@@ -227,6 +227,11 @@ ktest(test, 'monitor --json --count: one JSON object per event, exits by itself'
     assert.ok(evs.every((e) => e.type === 'newlink' && e.kind === 'link' && e.message.typeName === 'RTM_NEWLINK'));
     const names = new Map<string, number>(ipJson<Array<{ ifname: string; ifindex: number }>>(ns, 'link', 'show').map((x) => [x.ifname, x.ifindex]));
     for (const e of evs) assert.is(e.object.index, names.get(e.object.name), `${e.object.name} index as ip sees it`);
+    // names beside indexes, as in the dumps: the peer's event comes first, so v0's IFLA_LINK has a name
+    const peerOf = new Map(ipJson<Array<{ ifname: string; link?: string }>>(ns, 'link', 'show').map((x) => [x.ifname, x.link]));
+    const v0 = evs.find((e) => e.object.name === 'v0');
+    assert.ok(v0, 'an event for v0');
+    assert.is(v0.object.linkName, peerOf.get('v0'), 'linkName as ip names the peer');
   });
 });
 
