@@ -94,7 +94,7 @@ List IPv4/IPv6 addresses (RTM_GETADDR dump), one per line like \`ip -o addr\`.
 With -j or -br, grouped by link like \`ip -j addr show\` / \`ip -br addr show\`.
 
 ${DUMP_OPTS}
-  -s, --stats     with -j/-br: the link counters (ip -s addr)
+  -s, --stats     with -j: the link counters (ip -s -j addr)
   -br, --brief    one line per link: name, state, addresses
   -4, -6          only IPv4 / only IPv6
   dev NAME        only the addresses of this link
@@ -236,12 +236,11 @@ function positiveInt(v: string | undefined, opt: string, cmd: string): number {
  * An interface name as the kernel accepts it (dev_valid_name): 1..15 bytes,
  * not "." or "..", no "/", ":" or white space. Checked before anything is sent.
  */
-function checkIfname(v: string, cmd: string): string {
+function checkIfname(v: string): string {
   const bytes = Buffer.byteLength(v);
   if (bytes === 0 || bytes > 15 || v === '.' || v === '..' || /[/:\s]/.test(v)) {
     throw new ArgumentError('dev', `"${v}" is not an interface name (1..15 bytes, no "/", ":" or spaces)`);
   }
-  void cmd;
   return v;
 }
 
@@ -355,15 +354,17 @@ export function parseArgs(argv: string[]): Args {
   if (a.json && a.ipJson) throw new UsageError('-j (iproute2 JSON) and --json (decoded objects) exclude each other', command);
   if (a.brief && (a.json || a.details)) throw new UsageError(`-br does not combine with ${a.json ? '--json' : '-d'}`, command);
   if (a.pretty && !a.json && !a.ipJson) throw new UsageError('-p indents JSON: give -j or --json', command);
+  // the one-line text forms of addresses, routes and neighbours have no counters: ip's come with -j
+  if (a.stats && command !== 'link' && !a.ipJson) throw new UsageError(`-s with ${command} goes with -j (the counters of ip -s -j ${command})`, command);
   // dev NAME (link and addr also take the bare NAME, like ip link show NAME)
   if (allowed.includes('dev') && a.positional.length) {
     const p = a.positional;
     if (p[0] === 'dev') {
       if (p.length < 2) throw new UsageError('dev needs an interface name', command);
-      a.dev = checkIfname(p[1]!, command);
+      a.dev = checkIfname(p[1]!);
       p.splice(0, 2);
     } else if ((command === 'link' || command === 'addr') && !p[0]!.startsWith('-')) {
-      a.dev = checkIfname(p[0]!, command);
+      a.dev = checkIfname(p[0]!);
       p.splice(0, 1);
     }
   }
@@ -524,7 +525,10 @@ async function dumpCommand(a: Args, io: CliIo): Promise<number> {
 
     if (a.command === 'link') {
       const shown = dev ? [dev] : links;
-      if (a.json) return jsonOut(shown.map((l) => withIfNames('link', l as unknown as Record<string, unknown>, names))), 0;
+      if (a.json) {
+        jsonOut(shown.map((l) => withIfNames('link', l as unknown as Record<string, unknown>, names)));
+        return 0;
+      }
       if (a.ipJson || a.brief) {
         const p = new IpPrinter(a.ipJson);
         for (const l of shown) {

@@ -127,6 +127,8 @@ test('dump options: -j and --json exclude each other, -p needs JSON, -br takes n
   await usage(['rule', '-s'], /option -s does not apply to "rule"/);
   await usage(['route', '-br'], /option -br does not apply to "route"/);
   await usage(['pcap', '-s', 'f'], /option -s does not apply to "pcap"/);
+  await usage(['route', '-s'], /-s with route goes with -j/);
+  await usage(['addr', '-s', '-br'], /-s with addr goes with -j/);
   // interface names as the kernel takes them (dev_valid_name): checked here, the namespace is never opened
   for (const bad of ['', 'a/b', 'a b', 'x'.repeat(16), '..', 'a:1']) {
     await usage(['link', '--netns', `rtnl-never-${process.pid}`, 'dev', bad], /dev: .* is not an interface name/);
