@@ -68,9 +68,23 @@ export function compare(theirs: J, mine: J, path: string, d: Diff): void {
 
 /**
  * Run both, compare; `extraOk`: keys ours may have that ip leaves out
- * (paths with [] for any element). Returns how many values were compared.
+ * (paths with [] for any element); `missingOk`: keys ip prints that we do
+ * not. The two programs dump one after the other, so a link that changes
+ * between them (a carrier coming up late on a loaded machine) can differ:
+ * a disagreement is retried twice with fresh dumps, and reported when it
+ * persists. Returns how many values were compared.
  */
 export function check(ns: string, ourArgs: string[], ipArgs: string[], extraOk: string[] = [], missingOk: string[] = []): number {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return checkOnce(ns, ourArgs, ipArgs, extraOk, missingOk);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
+function checkOnce(ns: string, ourArgs: string[], ipArgs: string[], extraOk: string[], missingOk: string[]): number {
   const mine = JSON.parse(ours(ns, ...ourArgs)) as J[];
   const t = JSON.parse(theirs(ns, '-j', ...ipArgs) || '[]') as J[];
   const d: Diff = { missing: [], wrong: [], extra: [], compared: 0 };
@@ -82,6 +96,20 @@ export function check(ns: string, ourArgs: string[], ipArgs: string[], extraOk: 
   assert.equal(unexpected, [], `${where}: keys only we print`);
   assert.ok(d.compared > 0, `${where}: nothing compared`);
   return d.compared;
+}
+
+/** Text of both, line by line (textLines), retried like check() while they differ. */
+export function sameText(ns: string, ourArgs: string[], ipArgs: string[], counters = false): void {
+  for (let attempt = 1; ; attempt++) {
+    const a = textLines(ours(ns, ...ourArgs), counters);
+    const b = textLines(theirs(ns, ...ipArgs), counters);
+    try {
+      assert.equal(a, b, `rtnl-dump ${ourArgs.join(' ')} vs ip ${ipArgs.join(' ')}`);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
 }
 
 /**
