@@ -71,6 +71,16 @@ test('printer: one call per field; text only in text mode, JSON only in JSON mod
   assert.ok(pretty.startsWith('[\n    {\n        "ifindex": 3,'), pretty);
   assert.equal(JSON.parse(pretty), JSON.parse(ipJsonText(j.objects())));
   assert.is(ipJsonText([new RawJson('0.00'), null, true, 'a"b']), '[0.00,null,true,"a\\"b"]');
+  // a name whose bytes are not UTF-8 (x\xff decodes as "x\udcff"): \xNN in text, the library's string in JSON
+  const t2 = new IpPrinter(false);
+  t2.string('any', 'ifname', '%s: ', 'x\udcff');
+  t2.fp('altname y\udcfe');
+  assert.equal(t2.lines(), ['x\\xff: altname y\\xfe']);
+  const j2 = new IpPrinter(true);
+  j2.openObject();
+  j2.string('any', 'ifname', '%s: ', 'x\udcff');
+  j2.closeObject();
+  assert.equal(JSON.parse(ipJsonText(j2.objects())), [{ ifname: 'x\udcff' }]);
 });
 
 test('--json names: <field>Name after each known interface index; none for unknown indexes or another namespace\'s', () => {
