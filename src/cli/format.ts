@@ -16,13 +16,16 @@ import { AF_BRIDGE, AF_INET, AF_INET6, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TY
 import type { RawMessage } from '../netlink/message.js';
 import { addrFlagNames, decodeAddress, IFADDRMSG_SIZE, INFINITY_LIFE_TIME, type Address } from '../rtnl/addr.js';
 import { getKind } from '../rtnl/kinds/registry.js';
-import { IFF_NAMES, linkPolicy, type Link } from '../rtnl/link.js';
+import { linkPolicy, type Link } from '../rtnl/link.js';
 import { decodeNeighbour, NDMSG_SIZE, neighStateNames, neighStateValue, type Neighbour } from '../rtnl/neigh.js';
 import { decodeRoute, RTMSG_SIZE, type Route } from '../rtnl/route.js';
-import { familyName, tableName } from '../rtnl/rtcommon.js';
+import { familyName } from '../rtnl/rtcommon.js';
 import { decodeRule, FIB_RULE_HDR_SIZE, RULE_ACTIONS, type Rule } from '../rtnl/rule.js';
 import { RTM_NAMES, schemaFor } from '../rtnl/schema.js';
 import * as U from '../rtnl/uapi.js';
+import { printLink } from './iplink.js';
+import { ipProtoName, ipScopeName, ipTableName } from './ipnames.js';
+import { IpPrinter } from './ipprint.js';
 
 /**
  * Index -> interface name, filled from link dumps and from the kernel's link
@@ -31,9 +34,17 @@ import * as U from '../rtnl/uapi.js';
 export type NameCache = Map<number, string>;
 
 export interface FormatOptions {
-  /** Print every attribute (-d). */
+  /** iproute2's details (`ip -d`): kind options, queues, GSO sizes; route type/table/proto/scope always. */
   details: boolean;
+  /** Every attribute by its uapi name under the summary (`-dd`; `-d` for pcap and hex). */
+  attrs?: boolean;
+  /** `-s`: link counters (2: the error counters too). */
+  stats?: number;
   names: NameCache;
+  /** ifindex -> IFF_* flags, for `M-DOWN` (the lower device is down). */
+  flags?: Map<number, number>;
+  /** nsid -> namespace name, for `link-netns NAME`. */
+  nsNames?: Map<number, string>;
 }
 
 // ------------------------------------------------------------------ JSON
@@ -216,103 +227,82 @@ export function learnLinkName(names: NameCache, m: Pick<RawMessage, 'type' | 'fl
   else if (m.type === U.RTM_DELLINK) names.delete(l.index);
 }
 
+/**
+ * `--json` with names beside indexes: a copy of a decoded object where each
+ * field holding an interface index (`index`, `master`, `link`, `oif`, `iif`,
+ * a next hop's `ifindex`, kind options such as vxlan `link` or bond
+ * `activeSlave`) is followed by `<field>Name` with the device's name, when
+ * the name is known (the index is in this namespace's link dump). A link's
+ * `link` is another namespace's index when `linkNetnsId` is set: no name.
+ */
+export function withIfNames(kind: string, obj: Record<string, unknown>, names: NameCache): Record<string, unknown> {
+  const named = (o: Record<string, unknown>, fields: (k: string) => boolean): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      out[k] = v;
+      if (typeof v === 'number' && v > 0 && fields(k) && !(`${k}Name` in o)) {
+        const n = names.get(v);
+        if (n !== undefined) out[`${k}Name`] = n;
+      }
+    }
+    return out;
+  };
+  const byPolicy = (pol: Policy | undefined, o: unknown): unknown => {
+    if (!pol || typeof o !== 'object' || o === null) return o;
+    return named(o as Record<string, unknown>, (k) => !!pol.byName.get(k)?.ifindex);
+  };
+  switch (kind) {
+    case 'link': {
+      const l = obj as unknown as Link;
+      const out = named(obj, (k) => k === 'master' || (k === 'link' && l.linkNetnsId === undefined));
+      const li = l.linkInfo;
+      if (li && (li.data || li.slaveData)) {
+        const info: Record<string, unknown> = { ...li };
+        if (li.data) info.data = byPolicy(getKind(li.kind)?.data, li.data);
+        if (li.slaveData) info.slaveData = byPolicy(getKind(li.slaveKind)?.slaveData, li.slaveData);
+        out.linkInfo = info;
+      }
+      return out;
+    }
+    case 'address':
+      return named(obj, (k) => k === 'index');
+    case 'neighbour':
+      return named(obj, (k) => k === 'index' || k === 'master');
+    case 'route': {
+      const out = named(obj, (k) => k === 'oif' || k === 'iif');
+      const mp = (obj as unknown as Route).multipath;
+      if (mp) out.multipath = mp.map((nh) => named(nh as unknown as Record<string, unknown>, (k) => k === 'ifindex'));
+      return out;
+    }
+    default:
+      return obj;
+  }
+}
+
 /** 'inet', 'inet6', 'bridge', ... ('family N' when unnamed). */
 function familyLabel(af: number): string {
   const n = familyName(af);
   return n === String(af) ? `family ${af}` : n;
 }
 
-const ARPHRD: Record<number, string> = {
-  1: 'ether', 772: 'loopback', 65534: 'none', 768: 'ipip', 769: 'tunnel6', 776: 'sit', 778: 'gre', 823: 'gre6', 824: 'netlink',
-  512: 'ppp', 280: 'can', 801: 'ieee802.11', 519: 'rawip', 32: 'infiniband', 65535: 'void',
-};
 
 // ---------------------------------------------------------------- links
 
-/** IFF_* bits in the order `ip link` prints them (names from IFF_NAMES; ip leaves out RUNNING). */
-const IP_FLAG_ORDER: Array<[number, string]> = (() => {
-  const bit = new Map(IFF_NAMES.map(([b, n]) => [n, b]));
-  const order = ['LOOPBACK', 'BROADCAST', 'POINTOPOINT', 'MULTICAST', 'NOARP', 'ALLMULTI', 'PROMISC', 'NOTRAILERS', 'DEBUG', 'DYNAMIC', 'AUTOMEDIA', 'PORTSEL', 'MASTER', 'SLAVE', 'UP', 'LOWER_UP', 'DORMANT', 'ECHO'];
-  return order.map((n) => [bit.get(n)!, n]);
-})();
-
-/** `ip -d link` style lines for a link. */
+/**
+ * `ip link` lines for a link, from the same printer as `-j` (iplink.ts):
+ * with `details` what `ip -d link` adds (kind and port options in
+ * iproute2's words and units), with `stats` the counters, with `attrs`
+ * every attribute by its uapi name under `attributes:`.
+ */
 export function formatLink(l: Link, o: FormatOptions): string[] {
-  const flags = IP_FLAG_ORDER.filter(([bit]) => l.flags & bit).map(([, n]) => n);
-  if (l.flags & U.IFF_UP && !(l.flags & U.IFF_RUNNING)) flags.unshift('NO-CARRIER');
-  let at = '';
-  if (l.link !== undefined && l.link !== l.index) {
-    at = l.link === 0 ? '@NONE' : l.linkNetnsId !== undefined ? `@if${l.link}` : `@${ifname(o.names, l.link)}`;
-  }
-  const p: string[] = [`${l.index}: ${printableString(l.name)}${at}: <${flags.join(',')}>`];
-  if (l.mtu !== undefined) p.push(`mtu ${l.mtu}`);
-  if (l.qdisc !== undefined) p.push(`qdisc ${l.qdisc}`);
-  if (l.master !== undefined) p.push(`master ${ifname(o.names, l.master)}`);
-  if (l.operState !== undefined) p.push(`state ${String(l.operState).toUpperCase()}`);
-  if (l.linkMode !== undefined) p.push(`mode ${l.linkMode === 1 ? 'DORMANT' : l.linkMode === 0 ? 'DEFAULT' : l.linkMode}`);
-  if (l.group !== undefined) p.push(`group ${l.group === 0 ? 'default' : l.group}`);
-  if (l.txQueueLen !== undefined) p.push(`qlen ${l.txQueueLen}`);
-  const out = [p.join(' ')];
-  const q: string[] = [`    link/${ARPHRD[l.type] ?? `[${l.type}]`}`];
-  if (l.address !== undefined) q.push(l.address);
-  if (l.broadcast !== undefined) q.push(`brd ${l.broadcast}`);
-  if (l.permAddress !== undefined && l.permAddress !== l.address) q.push(`permaddr ${l.permAddress}`);
-  if (l.linkNetnsId !== undefined) q.push(`link-netnsid ${l.linkNetnsId}`);
-  if (o.details) {
-    if (l.promiscuity !== undefined) q.push(`promiscuity ${l.promiscuity}`);
-    if (l.allmulti !== undefined) q.push(`allmulti ${l.allmulti}`);
-    if (l.minMtu !== undefined) q.push(`minmtu ${l.minMtu}`);
-    if (l.maxMtu !== undefined) q.push(`maxmtu ${l.maxMtu}`);
-  }
-  out.push(q.join(' '));
-  if (o.details) {
-    const info = l.linkInfo;
-    if (info?.kind !== undefined) out.push(`    ${info.kind}${kindOptions(getKind(info.kind)?.data, info.data, o)}`);
-    if (info?.slaveKind !== undefined) out.push(`    ${info.slaveKind}_slave${kindOptions(getKind(info.slaveKind)?.slaveData, info.slaveData, o)}`);
-  }
-  for (const a of l.propList?.altNames ?? []) out.push(`    altname ${printableString(a)}`);
-  if (o.details) {
+  const p = new IpPrinter(false);
+  printLink(p, l, { names: o.names, flags: o.flags, nsNames: o.nsNames, details: o.details, stats: o.stats ?? 0, brief: false }, { doLink: true, family: 'packet' });
+  const out = p.lines();
+  if (o.attrs) {
     out.push('    attributes:');
     out.push(...attrTree(linkPolicy, l as unknown as Record<string, unknown>, '      '));
   }
   return out;
-}
-
-/**
- * Kind options on one line like `ip -d link` (`vxlan id 42 group 239.1.1.1
- * link eth0 port_range 0 0 port 4789 ...`), generic over the kind's policy:
- * each attribute in wire order as its uapi name without the policy prefix,
- * lower case (IFLA_VXLAN_PORT_RANGE -> port_range), then its value; flag
- * attributes by name alone, booleans as 0/1, interfaces by name, structs of
- * numbers as their values (`port_range 0 0`), other objects as {name=value},
- * arrays joined with commas. Nests (e.g. the veth peer) are in the attribute
- * tree only.
- */
-function kindOptions(pol: Policy | undefined, data: Record<string, unknown> | undefined, o: FormatOptions): string {
-  if (!pol || !data) return '';
-  const prefix = `${pol.name}_`;
-  const parts: string[] = [];
-  for (const [uapi, v, spec] of describeAttrs(pol, data)) {
-    if (!spec || v === undefined || isAttrSet(v)) continue;
-    const key = (uapi.startsWith(prefix) ? uapi.slice(prefix.length) : uapi).toLowerCase();
-    if (spec.codec.size === 0 && v === true) parts.push(key); // a flag attribute: present = on
-    else if (spec.ifindex && typeof v === 'number') parts.push(`${key} ${ifname(o.names, v)}`);
-    else parts.push(`${key} ${optionValue(v)}`);
-  }
-  return parts.length ? ' ' + parts.join(' ') : '';
-}
-
-function optionValue(v: unknown): string {
-  if (v instanceof Uint8Array) return v.length ? hex(v) : '(empty)';
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (Array.isArray(v)) return v.map(optionValue).join(',');
-  if (typeof v === 'object' && v !== null) {
-    const fields = Object.entries(v).filter(([k]) => k !== 'unknown');
-    // a plain struct of numbers / names reads like ip's `srcport 0 0`; anything else keeps its field names
-    if (fields.every(([, x]) => typeof x === 'number' || typeof x === 'bigint' || typeof x === 'string')) return fields.map(([, x]) => String(x)).join(' ');
-    return `{${fields.map(([k, x]) => `${k}=${optionValue(x)}`).join(' ')}}`;
-  }
-  return String(v);
 }
 
 // ------------------------------------------------------------ addresses
@@ -344,7 +334,7 @@ export function formatRoute(r: Route, o: FormatOptions): string[] {
   const parts: string[] = [];
   if (r.family === AF_INET6) parts.push('inet6');
   else if (r.family !== AF_INET) parts.push(familyLabel(r.family));
-  if (r.type !== 'unicast') parts.push(typeof r.type === 'number' ? `type${r.type}` : r.type);
+  if (r.type !== 'unicast' || o.details) parts.push(typeof r.type === 'number' ? `type${r.type}` : r.type);
   // a host route without its /32 or /128, like ip
   const full = `/${r.family === AF_INET6 ? 128 : 32}`;
   parts.push(r.dst.endsWith(full) ? r.dst.slice(0, -full.length) : r.dst);
@@ -352,9 +342,9 @@ export function formatRoute(r: Route, o: FormatOptions): string[] {
   if (r.tos) parts.push(`tos 0x${r.tos.toString(16)}`);
   if (r.gateway !== undefined) parts.push(`via ${r.gateway}`);
   if (r.oif !== undefined) parts.push(`dev ${ifname(o.names, r.oif)}`);
-  if (r.table !== U.RT_TABLE_MAIN) parts.push(`table ${tableName(r.table)}`);
-  if (r.protocol !== 'boot') parts.push(`proto ${r.protocol}`);
-  if (r.scope !== 'global') parts.push(`scope ${r.scope}`);
+  if (r.table !== U.RT_TABLE_MAIN || o.details) parts.push(`table ${ipTableName(r.table)}`);
+  if (r.protocol !== 'boot' || o.details) parts.push(`proto ${typeof r.protocol === 'number' ? ipProtoName(r.protocol) : r.protocol}`);
+  if (r.scope !== 'global' || o.details) parts.push(`scope ${typeof r.scope === 'number' ? ipScopeName(r.scope) : r.scope}`);
   if (r.prefsrc !== undefined) parts.push(`src ${r.prefsrc}`);
   if (r.priority !== undefined) parts.push(`metric ${r.priority}`);
   if (r.flags & U.RTNH_F_LINKDOWN) parts.push('linkdown');
@@ -408,11 +398,11 @@ export function formatRule(r: Rule, o: FormatOptions): string[] {
   if (r.iif) parts.push(`iif ${r.iif}`);
   if (r.oif) parts.push(`oif ${r.oif}`);
   const act = r.action;
-  if (act === 'lookup') parts.push(`lookup ${tableName(r.table)}`);
+  if (act === 'lookup') parts.push(`lookup ${ipTableName(r.table)}`);
   else if (act === 'goto') parts.push(`goto ${r.goto ?? '?'}`);
   else if (act === 'nop' || act === 'blackhole' || act === 'unreachable' || act === 'prohibit') parts.push(act);
   else parts.push(`action ${typeof act === 'number' ? act : RULE_ACTIONS.parse(act, 'action')}`);
-  if (o.details && r.protocol !== undefined && r.protocol !== 'unspec') parts.push(`proto ${r.protocol}`);
+  if (r.protocol !== undefined && ((r.protocol !== 'unspec' && r.protocol !== 'kernel') || o.details)) parts.push(`proto ${r.protocol}`);
   return [parts.join(' ').replace(':\t ', ':\t')];
 }
 
@@ -501,12 +491,16 @@ export function formatRouteMessage(m: RawMessage, obj: Record<string, unknown> |
   if (sfx === 'LINK' && obj && 'index' in obj) {
     const l = obj as unknown as Link;
     learnLinkName(o.names, m, l);
+    if (o.flags && !(m.flags & NLM_F_REQUEST) && l.index) {
+      if (m.type === U.RTM_NEWLINK) o.flags.set(l.index, l.flags);
+      else if (m.type === U.RTM_DELLINK) o.flags.delete(l.index);
+    }
     return formatLink(l, o);
   }
   const s = sfx ? SUMMARIES[sfx] : undefined;
   const summaryLines = s && (obj ? s.format(obj, o) : salvage(s, m, o));
   const lines = summaryLines || [`${sfx ? sfx.toLowerCase() : `type ${m.type}`}${obj && schema ? ' ' + headerFields(schema.policy, obj) : ''}`];
-  if (o.details) {
+  if (o.attrs) {
     if (obj && schema) lines.push(...attrTree(schema.policy, obj, '    '));
     else {
       const hs = (schema?.headerSize ?? (sfx ? HEADER_SIZES[sfx] : undefined)) ?? 0;

@@ -16,7 +16,16 @@ import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkP
 import { CaptureFormatError } from '../pcap/reader.js';
 import { setInet6StatsLayout, type Inet6StatsLayout } from '../rtnl/afspec.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
-import { formatLink, formatRouteMessage, isoNs, timeText, toJson, type FormatOptions, type NameCache } from './format.js';
+import { formatLink, formatRouteMessage, isoNs, learnLinkName, timeText, toJson, withIfNames, type FormatOptions, type NameCache } from './format.js';
+import { printLink, printStats64, linkStats, type IpContext } from './iplink.js';
+import { printAddr, printNeigh, printRoute, printRule } from './ipobjects.js';
+import { IpPrinter, ipJsonText } from './ipprint.js';
+import type { Link } from '../rtnl/link.js';
+import type { Address } from '../rtnl/addr.js';
+import type { Route } from '../rtnl/route.js';
+import type { Neighbour } from '../rtnl/neigh.js';
+import type { Rule } from '../rtnl/rule.js';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Where the CLI writes (stdout/stderr by default; tests pass their own). */
 export interface CliIo {
@@ -38,18 +47,26 @@ export class UsageError extends Error {
 }
 
 const COMMON = `  --netns NAME    work inside the network namespace NAME (/run/netns/NAME, or an absolute path)
-  -j, --json      print JSON
-  -d, --details   print every attribute by its uapi name (unknown ones as unknown(type=N) <hex>)
   -h, --help      this help`;
+
+const DUMP_OPTS = `  -j              iproute2's JSON (ip -j: its key names and value forms)
+  --json          the library's decoded objects (API names), with <field>Name
+                  beside interface indexes
+  -p, --pretty    indent the JSON
+  -d, --details   what ip -d adds; -dd: also every attribute by its uapi name
+                  (unknown ones as unknown(type=N) <hex>)`;
+
+const DECODE_OPTS = `  -j, --json      print JSON
+  -d, --details   print every attribute by its uapi name (unknown ones as unknown(type=N) <hex>)`;
 
 const HELP: Record<string, string> = {
   '': `usage: rtnl-dump <command> [options] [arguments]
 
 commands:
-  link      list network interfaces                 (ip -d link show)
-  addr      list addresses                          (ip addr show)
+  link      list network interfaces                 (ip link show)
+  addr      list addresses                          (ip -o addr show)
   route     list routes of every table              (ip route show table all)
-  neigh     list neighbour (ARP/NDP, FDB) entries   (ip neigh show)
+  neigh     list neighbour (ARP/NDP, FDB) entries   (ip neigh show nud all)
   rule      list policy routing rules               (ip rule show)
   monitor   print rtnetlink notifications            (ip -ts monitor)
   pcap      decode a netlink capture (pcap/pcapng, LINKTYPE_NETLINK)
@@ -57,39 +74,57 @@ commands:
   help      help for a command: rtnl-dump help monitor
 
 Run rtnl-dump <command> --help for the options of a command.
+rtnl-dump --version prints the version.
 exit codes: 0 success, 1 runtime error (kernel or system error, unreadable or corrupt file), 2 bad usage`,
-  link: `usage: rtnl-dump link [--netns NAME] [--json] [-d]
+  link: `usage: rtnl-dump link [--netns NAME] [-j|--json] [-d|-dd] [-s] [-br] [[dev] NAME]
 
-List network interfaces like \`ip -d link show\`. With --json, an array of
-decoded links (API field names; IFLA attributes under camelCase names; bytes
-as hex; unknown attributes in "unknown": [{type, flags, data}]).
+List network interfaces like \`ip link show\` (-d: \`ip -d link show\`).
+With -j, iproute2's JSON (\`ip -j link show\`); with --json, an array of
+decoded links (API field names; bytes as hex; unknown attributes in
+"unknown": [{type, flags, data}]).
 
+${DUMP_OPTS}
+  -s, --stats     RX/TX counters (-ss: with the error counters)
+  -br, --brief    one line per link: name, state, address, flags
+  dev NAME        only this link (also by an alternative name)
 ${COMMON}`,
-  addr: `usage: rtnl-dump addr [--netns NAME] [-4|-6] [--json] [-d]
+  addr: `usage: rtnl-dump addr [--netns NAME] [-4|-6] [-j|--json] [-d|-dd] [-s] [-br] [[dev] NAME]
 
 List IPv4/IPv6 addresses (RTM_GETADDR dump), one per line like \`ip -o addr\`.
+With -j or -br, grouped by link like \`ip -j addr show\` / \`ip -br addr show\`.
 
-${COMMON}
-  -4, -6          only IPv4 / only IPv6`,
-  route: `usage: rtnl-dump route [--netns NAME] [-4|-6] [--json] [-d]
+${DUMP_OPTS}
+  -s, --stats     with -j: the link counters (ip -s -j addr)
+  -br, --brief    one line per link: name, state, addresses
+  -4, -6          only IPv4 / only IPv6
+  dev NAME        only the addresses of this link
+${COMMON}`,
+  route: `usage: rtnl-dump route [--netns NAME] [-4|-6] [-j|--json] [-d|-dd] [-s] [dev NAME]
 
 List the routes of every table (RTM_GETROUTE dump) like \`ip route show table all\`.
 
-${COMMON}
-  -4, -6          only IPv4 / only IPv6`,
-  neigh: `usage: rtnl-dump neigh [--netns NAME] [-4|-6] [--json] [-d]
+${DUMP_OPTS}
+  -s, --stats     with -j: the cache use counters (ip -s route)
+  -4, -6          only IPv4 / only IPv6
+  dev NAME        only routes out of this link (RTA_OIF or a next hop)
+${COMMON}`,
+  neigh: `usage: rtnl-dump neigh [--netns NAME] [-4|-6] [-j|--json] [-d|-dd] [-s] [dev NAME]
 
-List neighbour entries (RTM_GETNEIGH dump) like \`ip neigh show\`.
+List neighbour entries (RTM_GETNEIGH dump) like \`ip neigh show nud all\`.
 
-${COMMON}
-  -4, -6          only IPv4 / only IPv6`,
-  rule: `usage: rtnl-dump rule [--netns NAME] [-4|-6] [--json] [-d]
+${DUMP_OPTS}
+  -s, --stats     with -j: used/confirmed/updated times and probes (ip -s neigh)
+  -4, -6          only IPv4 / only IPv6
+  dev NAME        only entries of this link
+${COMMON}`,
+  rule: `usage: rtnl-dump rule [--netns NAME] [-4|-6] [-j|--json] [-d|-dd]
 
 List policy routing rules (RTM_GETRULE dump) like \`ip rule show\`.
 
-${COMMON}
-  -4, -6          only IPv4 / only IPv6`,
-  monitor: `usage: rtnl-dump monitor [--netns NAME] [--json] [-d] [--resync] [--rcvbuf BYTES] [--count N] [GROUP...]
+${DUMP_OPTS}
+  -4, -6          only IPv4 / only IPv6
+${COMMON}`,
+  monitor: `usage: rtnl-dump monitor [--netns NAME] [--json] [-d|-dd] [--resync] [--rcvbuf BYTES] [--count N] [GROUP...]
 
 Print rtnetlink notifications as they arrive, each line prefixed with the
 time and the object kind, like \`ip -ts monitor label\`. Runs until
@@ -100,6 +135,8 @@ GROUP: all (default), link, address, route, mroute, neigh, rule, nsid,
 netconf, prefix, nexthop, or any RTNLGRP name in lower case with dashes
 (ipv4-ifaddr, ipv6-route, ipv4-rule, tc, mdb, stats, ...).
 
+  -j, --json      print JSON (one object per event)
+  -d, --details   what ip -d adds; -dd: also every attribute by its uapi name
 ${COMMON}
   --resync        after an overrun (the kernel dropped notifications), re-dump
                   the subscribed objects and print them tagged [RESYNC]
@@ -119,7 +156,8 @@ The file is streamed: any size decodes in bounded memory. FILE may be - for
 stdin. NETLINK_ROUTE messages are decoded by name; other families are shown
 with their headers and payload bytes.
 
-${COMMON.split('\n').slice(1).join('\n')}
+${DECODE_OPTS}
+  -h, --help      this help
 
   --inet6-stats L read per-link IPv6 counters (IFLA_INET6_STATS) in the
                   order of the kernel that made the capture: legacy (before
@@ -137,7 +175,8 @@ hex from stdin).
   --family F      netlink family: route (default), generic, sock_diag,
                   netfilter, xfrm, audit, ... or a number
   --inet6-stats L IFLA_INET6_STATS order: legacy (kernels before 6.15) or 6.15
-${COMMON.split('\n').slice(1).join('\n')}`,
+${DECODE_OPTS}
+  -h, --help      this help`,
 };
 
 const FAMILY_BY_NAME: Record<string, number> = {};
@@ -146,8 +185,20 @@ for (const [n, name] of Object.entries(NETLINK_FAMILY_NAMES)) FAMILY_BY_NAME[nam
 interface Args {
   command: string;
   netns?: string;
+  /** --json (and -j for monitor, pcap, hex): the library's objects. */
   json: boolean;
-  details: boolean;
+  /** -j for the dump commands: iproute2's JSON. */
+  ipJson: boolean;
+  /** -p: indented JSON. */
+  pretty: boolean;
+  /** -d count: 1 = ip's details, 2 = also every attribute. */
+  details: number;
+  /** -s count. */
+  stats: number;
+  /** -br */
+  brief: boolean;
+  /** dev NAME */
+  dev?: string;
   help: boolean;
   family?: 4 | 6;
   resync: boolean;
@@ -161,11 +212,13 @@ interface Args {
   positional: string[];
 }
 
+const DUMP_COMMANDS = new Set(['link', 'addr', 'route', 'neigh', 'rule']);
+
 const ALLOWED: Record<string, string[]> = {
-  link: ['netns', 'json', 'details'],
-  addr: ['netns', 'json', 'details', 'ipfamily'],
-  route: ['netns', 'json', 'details', 'ipfamily'],
-  neigh: ['netns', 'json', 'details', 'ipfamily'],
+  link: ['netns', 'json', 'details', 'stats', 'brief', 'dev'],
+  addr: ['netns', 'json', 'details', 'ipfamily', 'stats', 'brief', 'dev'],
+  route: ['netns', 'json', 'details', 'ipfamily', 'stats', 'dev'],
+  neigh: ['netns', 'json', 'details', 'ipfamily', 'stats', 'dev'],
   rule: ['netns', 'json', 'details', 'ipfamily'],
   monitor: ['netns', 'json', 'details', 'resync', 'rcvbuf', 'count', 'allnsid'],
   pcap: ['json', 'details', 'inet6stats'],
@@ -179,9 +232,21 @@ function positiveInt(v: string | undefined, opt: string, cmd: string): number {
   return n;
 }
 
+/**
+ * An interface name as the kernel accepts it (dev_valid_name): 1..15 bytes,
+ * not "." or "..", no "/", ":" or white space. Checked before anything is sent.
+ */
+function checkIfname(v: string): string {
+  const bytes = Buffer.byteLength(v);
+  if (bytes === 0 || bytes > 15 || v === '.' || v === '..' || /[/:\s]/.test(v)) {
+    throw new ArgumentError('dev', `"${v}" is not an interface name (1..15 bytes, no "/", ":" or spaces)`);
+  }
+  return v;
+}
+
 export function parseArgs(argv: string[]): Args {
   const command = argv[0] ?? '';
-  const a: Args = { command, json: false, details: false, help: false, resync: false, allNsid: false, nlFamily: NETLINK_ROUTE, positional: [] };
+  const a: Args = { command, json: false, ipJson: false, pretty: false, details: 0, stats: 0, brief: false, help: false, resync: false, allNsid: false, nlFamily: NETLINK_ROUTE, positional: [] };
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(command.startsWith('-') ? `expected a command before ${command}` : `unknown command "${command}"`);
   const need = (opt: string, key: string): void => {
@@ -209,14 +274,41 @@ export function parseArgs(argv: string[]): Args {
         if (!a.netns) throw new UsageError(`${x} needs a namespace name`, command);
         break;
       case '-j':
+        need(x, 'json');
+        if (DUMP_COMMANDS.has(command)) a.ipJson = true;
+        else a.json = true;
+        break;
       case '--json':
         need(x, 'json');
         a.json = true;
         break;
+      case '-p':
+      case '--pretty':
+        need(x, 'json');
+        a.pretty = true;
+        break;
       case '-d':
       case '--details':
         need(x, 'details');
-        a.details = true;
+        a.details++;
+        break;
+      case '-dd':
+        need(x, 'details');
+        a.details += 2;
+        break;
+      case '-s':
+      case '--stats':
+        need(x, 'stats');
+        a.stats++;
+        break;
+      case '-ss':
+        need(x, 'stats');
+        a.stats += 2;
+        break;
+      case '-br':
+      case '--brief':
+        need(x, 'brief');
+        a.brief = true;
         break;
       case '-4':
       case '-6':
@@ -259,6 +351,23 @@ export function parseArgs(argv: string[]): Args {
         throw new UsageError(`unknown option ${x}`, command);
     }
   }
+  if (a.json && a.ipJson) throw new UsageError('-j (iproute2 JSON) and --json (decoded objects) exclude each other', command);
+  if (a.brief && (a.json || a.details)) throw new UsageError(`-br does not combine with ${a.json ? '--json' : '-d'}`, command);
+  if (a.pretty && !a.json && !a.ipJson) throw new UsageError('-p indents JSON: give -j or --json', command);
+  // the one-line text forms of addresses, routes and neighbours have no counters: ip's come with -j
+  if (a.stats && command !== 'link' && !a.ipJson) throw new UsageError(`-s with ${command} goes with -j (the counters of ip -s -j ${command})`, command);
+  // dev NAME (link and addr also take the bare NAME, like ip link show NAME)
+  if (allowed.includes('dev') && a.positional.length) {
+    const p = a.positional;
+    if (p[0] === 'dev') {
+      if (p.length < 2) throw new UsageError('dev needs an interface name', command);
+      a.dev = checkIfname(p[1]!);
+      p.splice(0, 2);
+    } else if ((command === 'link' || command === 'addr') && !p[0]!.startsWith('-')) {
+      a.dev = checkIfname(p[0]!);
+      p.splice(0, 1);
+    }
+  }
   return a;
 }
 
@@ -282,6 +391,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(HELP['']!);
     return 0;
   }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.out(`rtnl-dump ${packageVersion()} (rtnetlink)`);
+    return 0;
+  }
   if (argv[0] === 'help') {
     const topic = argv[1] ?? '';
     const h = HELP[topic];
@@ -298,6 +411,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`rtnl-dump: ${e.message}\n\n${HELP[e.command ?? ''] ?? HELP['']}`);
+      return 2;
+    }
+    if (e instanceof ArgumentError) {
+      io.err(`rtnl-dump: ${e.message}\n\n${HELP[argv[0]!] ?? HELP['']}`);
       return 2;
     }
     throw e;
@@ -333,6 +450,21 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     io.err(`rtnl-dump: ${errorText(e)}`);
     return 1;
   }
+}
+
+/** The package's version, from the package.json above dist/ (or src/ when run from sources). */
+export function packageVersion(): string {
+  let dir = new URL('.', import.meta.url);
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'rtnetlink' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      /* not here */
+    }
+    dir = new URL('..', dir);
+  }
+  return 'unknown';
 }
 
 function errorText(e: unknown): string {
@@ -379,33 +511,152 @@ async function dumpCommand(a: Args, io: CliIo): Promise<number> {
   try {
     const links = await rtnl.links.list();
     const names: NameCache = new Map(links.map((l) => [l.index, l.name]));
-    const o: FormatOptions = { details: a.details, names };
+    const flags = new Map(links.map((l) => [l.index, l.flags]));
+    let dev: Link | undefined;
+    if (a.dev !== undefined) {
+      dev = links.find((l) => l.name === a.dev) ?? links.find((l) => l.propList?.altNames?.includes(a.dev!));
+      if (!dev) throw new Error(`Device "${a.dev}" does not exist.`);
+    }
+    // `link-netns NAME` in text, as ip: the names in /run/netns that have an id here
+    const nsNames = !a.json && !a.ipJson && links.some((l) => (l.linkNetnsId ?? -1) >= 0) ? await netnsNames(rtnl) : undefined;
+    const ctx: IpContext = { names, flags, types: new Map(links.map((l) => [l.index, l.type])), nsNames, details: a.details > 0, stats: a.stats, brief: a.brief };
+    const o: FormatOptions = { details: a.details > 0, attrs: a.details > 1, stats: a.stats, names, flags, nsNames };
+    const jsonOut = (v: unknown): void => io.out(a.ipJson ? ipJsonText(v as never, a.pretty ? '    ' : '') : toJson(v, a.pretty ? 2 : 1));
+
     if (a.command === 'link') {
-      if (a.json) io.out(toJson(links, 1));
-      else for (const l of links) for (const line of formatLink(l, o)) io.out(line);
+      const shown = dev ? [dev] : links;
+      if (a.json) {
+        jsonOut(shown.map((l) => withIfNames('link', l as unknown as Record<string, unknown>, names)));
+        return 0;
+      }
+      if (a.ipJson || a.brief) {
+        const p = new IpPrinter(a.ipJson);
+        for (const l of shown) {
+          p.openObject();
+          printLink(p, l, ctx, { doLink: true, family: 'packet' });
+          p.closeObject();
+        }
+        if (a.ipJson) jsonOut(p.objects());
+        else for (const line of p.lines()) io.out(line);
+        return 0;
+      }
+      for (const l of shown) for (const line of formatLink(l, o)) io.out(line);
       return 0;
     }
+
     const type = DUMPS[a.command]!;
     const body = Buffer.alloc(schemaFor(type)!.headerSize);
     body[0] = a.family === 4 ? AF_INET : a.family === 6 ? AF_INET6 : AF_UNSPEC;
     const msgs = await rtnl.socket.dumpAll(type, body, { what: `${a.command} dump` });
+    const decoded = msgs.map((m) => ({ m, ...decodeOrError(m) }));
+    const af = a.family === 4 ? AF_INET : a.family === 6 ? AF_INET6 : undefined;
+    // the kernel answers a family's dump with that family only; -4/-6 and dev filter here too
+    const keep = (obj: Record<string, unknown>): boolean => {
+      if (af !== undefined && obj.family !== af) return false;
+      if (!dev) return true;
+      const idx = dev.index;
+      switch (a.command) {
+        case 'addr':
+        case 'neigh':
+          return obj.index === idx;
+        case 'route': {
+          const r = obj as unknown as Route;
+          return r.oif === idx || (r.multipath ?? []).some((nh) => nh.ifindex === idx);
+        }
+        default:
+          return true;
+      }
+    };
+    const kind = ({ addr: 'address', route: 'route', neigh: 'neighbour', rule: 'rule' } as Record<string, string>)[a.command]!;
+
     if (a.json) {
-      const arr = msgs.map((m) => {
-        const r = decodeOrError(m);
-        return r.obj ?? { ...undecoded(m, rtmName(m.type)), ...(r.error ? { decodeError: r.error.message } : {}) };
-      });
-      io.out(toJson(arr, 1));
+      const arr = decoded
+        .filter((d) => !d.obj || keep(d.obj))
+        .map(({ m, obj, error }) => (obj ? withIfNames(kind, obj, names) : { ...undecoded(m, rtmName(m.type)), ...(error ? { decodeError: error.message } : {}) }));
+      jsonOut(arr);
       return 0;
     }
-    for (const m of msgs) {
-      const r = decodeOrError(m);
-      for (const line of formatRouteMessage(m, r.obj, o)) io.out(line);
-      if (r.error) io.out(`    decode error: ${r.error.message}`);
+    if (a.ipJson || a.brief) {
+      // iproute2's forms are printed from decoded objects only: a message that does not decode is reported on stderr
+      let bad = 0;
+      const objs: Record<string, unknown>[] = [];
+      for (const d of decoded) {
+        if (d.obj) {
+          if (keep(d.obj)) objs.push(d.obj);
+        } else {
+          bad++;
+          io.err(`rtnl-dump: ${rtmName(d.m.type)} left out: ${d.error?.message ?? 'no decoder'}`);
+        }
+      }
+      const p = new IpPrinter(a.ipJson);
+      if (a.command === 'addr') printAddrList(p, dev ? [dev] : links, objs as unknown as Address[], ctx, af ?? 0);
+      else {
+        for (const obj of objs) {
+          if (a.command === 'route') printRoute(p, obj as unknown as Route, ctx);
+          else if (a.command === 'neigh') printNeigh(p, obj as unknown as Neighbour, ctx);
+          else printRule(p, obj as unknown as Rule, ctx);
+        }
+      }
+      if (a.ipJson) jsonOut(p.objects());
+      else for (const line of p.lines()) io.out(line);
+      return bad ? 1 : 0;
+    }
+    for (const { m, obj, error } of decoded) {
+      if (obj && !keep(obj)) continue;
+      for (const line of formatRouteMessage(m, obj, o)) io.out(line);
+      if (error) io.out(`    decode error: ${error.message}`);
     }
     return 0;
   } finally {
     await rtnl.close();
   }
+}
+
+/**
+ * `ip addr show` (-j / -br): each link with its addresses ("addr_info"); with
+ * -4/-6 the links that have an address of that family only, like ip.
+ */
+function printAddrList(p: IpPrinter, links: Link[], addrs: Address[], ctx: IpContext, family: number): void {
+  for (const l of links) {
+    const mine = addrs.filter((x) => x.index === l.index);
+    if (family && !mine.length) continue;
+    p.openObject();
+    printLink(p, l, ctx, { doLink: false, family });
+    p.openArray('json', 'addr_info');
+    for (const x of mine) {
+      p.openObject();
+      printAddr(p, x, ctx);
+      p.closeObject();
+    }
+    p.closeArray('json', null);
+    if (ctx.brief) p.fp('\n');
+    else if (ctx.stats) {
+      const st = linkStats(l);
+      if (st) printStats64(p, st.s, l.carrierChanges, st.what, ctx.stats);
+      p.nl();
+    }
+    p.closeObject();
+  }
+}
+
+/** nsid -> name for the namespaces in /run/netns that have an id in this one (ip's get_name_from_nsid). */
+async function netnsNames(rtnl: Rtnl): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/run/netns');
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    try {
+      const id = await rtnl.nsids.get(name);
+      if (id !== undefined && id >= 0 && !out.has(id)) out.set(id, name);
+    } catch {
+      /* not a namespace, or gone */
+    }
+  }
+  return out;
 }
 
 // --------------------------------------------------------------- monitor
@@ -430,7 +681,7 @@ function eventLines(ev: MonitorEvent, o: FormatOptions): string[] {
   }
 }
 
-function eventJson(ev: MonitorEvent): string {
+function eventJson(ev: MonitorEvent, names: NameCache): string {
   const time = new Date(ev.timestamp).toISOString();
   if (ev.type === 'overrun') return toJson({ time, type: ev.type, resync: ev.resync });
   if (ev.type === 'resynced') return toJson({ time, type: ev.type, kinds: ev.kinds });
@@ -439,8 +690,11 @@ function eventJson(ev: MonitorEvent): string {
   if (ev.nsid !== undefined) out.nsid = ev.nsid;
   if (ev.resync) out.resync = true;
   out.message = ev.message;
-  if (ev.object) out.object = ev.object;
-  else out.payload = payloadHex(ev.raw.buf.subarray(ev.raw.offset + 16, ev.raw.offset + ev.raw.len));
+  if (ev.object) {
+    // names beside indexes as in the dumps (a link event first teaches its own name)
+    if (ev.kind === 'link' && ev.nsid === undefined && 'index' in ev.object) learnLinkName(names, ev.raw, ev.object as unknown as Link);
+    out.object = ev.nsid === undefined ? withIfNames(ev.kind, ev.object as unknown as Record<string, unknown>, names) : ev.object;
+  } else out.payload = payloadHex(ev.raw.buf.subarray(ev.raw.offset + 16, ev.raw.offset + ev.raw.len));
   if (ev.decodeError) out.decodeError = ev.decodeError.message;
   return toJson(out);
 }
@@ -455,19 +709,20 @@ async function monitorCommand(a: Args, io: CliIo): Promise<number> {
     stop = () => mon.close();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const names: NameCache = new Map((await rtnl.links.list()).map((l) => [l.index, l.name]));
-    const o: FormatOptions = { details: a.details, names };
+    const links = await rtnl.links.list();
+    const names: NameCache = new Map(links.map((l) => [l.index, l.name]));
+    const o: FormatOptions = { details: a.details > 0, attrs: a.details > 1, names, flags: new Map(links.map((l) => [l.index, l.flags])) };
     io.err(`rtnl-dump: listening on ${mon.groups.join(', ')}${a.netns ? ` in ${a.netns}` : ''}`);
     // Interface indexes of other namespaces (--all-nsid) are theirs: one name cache per nsid.
     const other = new Map<number, FormatOptions>();
     let n = 0;
     for await (const ev of mon) {
       const nsid = 'nsid' in ev ? ev.nsid : undefined;
-      if (a.json) io.out(eventJson(ev));
+      if (a.json) io.out(eventJson(ev, names));
       else {
         let oo = o;
         if (nsid !== undefined) {
-          oo = other.get(nsid) ?? { details: a.details, names: new Map() };
+          oo = other.get(nsid) ?? { details: a.details > 0, attrs: a.details > 1, names: new Map(), flags: new Map() };
           if (!other.has(nsid)) other.set(nsid, oo);
         }
         const lines = eventLines(ev, oo);
@@ -543,7 +798,7 @@ function frameJson(p: NetlinkPacket): string {
 async function pcapCommand(a: Args, io: CliIo): Promise<number> {
   if (a.positional.length !== 1) throw new UsageError(a.positional.length ? `expected one FILE, got ${a.positional.length} arguments` : 'missing FILE', 'pcap');
   const file = a.positional[0]!;
-  const o: FormatOptions = { details: a.details, names: new Map() };
+  const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   let frames = 0;
   try {
     for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file)) {
@@ -590,7 +845,7 @@ async function hexCommand(a: Args, io: CliIo): Promise<number> {
   }
   const buf = parseHex(text);
   const { messages, error, padding } = decodeDatagram(buf, a.nlFamily);
-  const o: FormatOptions = { details: a.details, names: new Map() };
+  const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   if (a.json) {
     for (const m of messages) io.out(toJson(messageJson(m)));
     // JSON Lines of messages only: the padding note goes to stderr

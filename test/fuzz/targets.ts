@@ -155,7 +155,7 @@ export const targets: Record<string, (buf: Buffer) => void | Promise<void>> = {
    */
   format(buf) {
     const { messages, error } = decodeDatagram(buf, NETLINK_ROUTE);
-    const o = { details: true, names: new Map<number, string>() };
+    const o = { details: true, attrs: true, stats: 2, names: new Map<number, string>() }; // hex -d: ip's details and every attribute
     for (const m of messages) {
       formatRouteMessage(m.raw, m.object, o);
       toJson(m.object ?? m.payload.toString('hex'));

@@ -83,13 +83,19 @@ ktest(
       assert.ok(compared >= 5, `kind options compared: ${compared}`);
       const br = ours.find((l) => l.name === 'br0')!;
       assert.is(br.linkInfo?.data?.forwardDelay, 800);
-      // text form: ip-like lines, master and peer by name
+      // text form: ip's lines, master and peer by name; -dd adds every attribute by its uapi name
       const t = cli('link', '-d', '--netns', ns);
       assert.is(t.code, 0, t.err);
       assert.match(t.out, /^\d+: v0@v1: <[^>]*> mtu 1500 .*master br0 /m);
-      assert.match(t.out, /^ {4}bridge .*forward_delay 800/m);
-      assert.match(t.out, /^ {6}IFLA_IFNAME "vx0"$/m);
-      assert.match(t.out, /^ {8}IFLA_INFO_KIND "vxlan"$/m);
+      assert.match(t.out, /^ {4}bridge forward_delay 800 hello_time 300 /m);
+      assert.not.match(t.out, /IFLA_/);
+      const dd = cli('link', '-dd', '--netns', ns);
+      assert.is(dd.code, 0, dd.err);
+      assert.ok(dd.out.startsWith(t.out.split('\n')[0]!), '-dd starts like -d');
+      assert.match(dd.out, /^ {4}bridge forward_delay 800 hello_time 300 /m);
+      assert.match(dd.out, /^ {6}IFLA_IFNAME "vx0"$/m);
+      assert.match(dd.out, /^ {8}IFLA_INFO_KIND "vxlan"$/m);
+      assert.equal(cli('link', '-d', '-d', '--netns', ns).out.split('\n').length, dd.out.split('\n').length, '-d -d is -dd');
     });
   },
   ['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ifb', 'tun', 'tap'],
@@ -199,8 +205,9 @@ ktest(test, 'monitor prints a scripted sequence (add veth, up, address, route, d
     const times = ev.map((l) => Date.parse(l.slice(1, 25)));
     assert.equal([...times].sort((a, b) => a - b), times, 'timestamps in order');
     const steps = [
-      /\[LINK\] \d+: v0@v1: <BROADCAST,MULTICAST> mtu 1500 /,
-      /\[LINK\] \d+: v0@v1: <NO-CARRIER,BROADCAST,MULTICAST,UP> /,
+      // v1 is down: M-DOWN, as ip monitor prints it (the lower device's flags come from the link events)
+      /\[LINK\] \d+: v0@v1: <BROADCAST,MULTICAST,M-DOWN> mtu 1500 /,
+      /\[LINK\] \d+: v0@v1: <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN> /,
       /\[ADDR\] \d+: v0 +inet 10\.7\.0\.1\/24 scope global v0$/,
       /\[ROUTE\] 10\.6\.0\.0\/16 via 10\.7\.0\.2 dev v0 /,
       /\[LINK\] Deleted \d+: v0@/,
@@ -220,6 +227,11 @@ ktest(test, 'monitor --json --count: one JSON object per event, exits by itself'
     assert.ok(evs.every((e) => e.type === 'newlink' && e.kind === 'link' && e.message.typeName === 'RTM_NEWLINK'));
     const names = new Map<string, number>(ipJson<Array<{ ifname: string; ifindex: number }>>(ns, 'link', 'show').map((x) => [x.ifname, x.ifindex]));
     for (const e of evs) assert.is(e.object.index, names.get(e.object.name), `${e.object.name} index as ip sees it`);
+    // names beside indexes, as in the dumps: the peer's event comes first, so v0's IFLA_LINK has a name
+    const peerOf = new Map(ipJson<Array<{ ifname: string; link?: string }>>(ns, 'link', 'show').map((x) => [x.ifname, x.link]));
+    const v0 = evs.find((e) => e.object.name === 'v0');
+    assert.ok(v0, 'an event for v0');
+    assert.is(v0.object.linkName, peerOf.get('v0'), 'linkName as ip names the peer');
   });
 });
 

@@ -97,7 +97,10 @@ test('usage: no command, unknown command/option, option of another command, miss
   assert.is((await run('link', '--netns')).code, 2);
   assert.is((await run('monitor', '--count', '0')).code, 2);
   assert.is((await run('monitor', '--rcvbuf', 'lots')).code, 2);
-  assert.is((await run('link', 'extra')).code, 2);
+  assert.is((await run('link', 'eth0', 'extra')).code, 2);
+  assert.match((await run('route', 'eth0')).err, /unexpected argument "eth0"/);
+  assert.match((await run('neigh', 'dev')).err, /dev needs an interface name/);
+  assert.match((await run('rule', 'dev', 'x')).err, /unexpected argument "dev"/);
   assert.match((await run('pcap')).err, /missing FILE/);
   assert.is((await run('pcap')).code, 2);
   for (const c of ['link', 'addr', 'route', 'neigh', 'rule', 'monitor', 'pcap', 'hex']) {
@@ -109,6 +112,39 @@ test('usage: no command, unknown command/option, option of another command, miss
   const top = await run('--help');
   assert.is(top.code, 0);
   assert.match(top.out.join('\n'), /exit codes: 0 success, 1 runtime error.*2 bad usage/);
+});
+
+test('dump options: -j and --json exclude each other, -p needs JSON, -br takes no -d/--json, -s and -br only where ip has them, bad dev names exit 2 before anything is sent', async () => {
+  const usage = async (args: string[], re: RegExp): Promise<void> => {
+    const r = await run(...args);
+    assert.is(r.code, 2, args.join(' '));
+    assert.match(r.err, re, args.join(' '));
+  };
+  await usage(['link', '-j', '--json'], /-j \(iproute2 JSON\) and --json \(decoded objects\) exclude each other/);
+  await usage(['route', '-p'], /-p indents JSON: give -j or --json/);
+  await usage(['addr', '-br', '-d'], /-br does not combine with -d/);
+  await usage(['link', '-br', '--json'], /-br does not combine with --json/);
+  await usage(['rule', '-s'], /option -s does not apply to "rule"/);
+  await usage(['route', '-br'], /option -br does not apply to "route"/);
+  await usage(['pcap', '-s', 'f'], /option -s does not apply to "pcap"/);
+  await usage(['route', '-s'], /-s with route goes with -j/);
+  await usage(['addr', '-s', '-br'], /-s with addr goes with -j/);
+  // interface names as the kernel takes them (dev_valid_name): checked here, the namespace is never opened
+  for (const bad of ['', 'a/b', 'a b', 'x'.repeat(16), '..', 'a:1']) {
+    await usage(['link', '--netns', `rtnl-never-${process.pid}`, 'dev', bad], /dev: .* is not an interface name/);
+  }
+  await usage(['neigh', '--netns', `rtnl-never-${process.pid}`, 'dev', 'x'.repeat(16)], /is not an interface name/);
+});
+
+test('--version prints the package version (also -V); -j on pcap/hex/monitor is --json', async () => {
+  const pkg = JSON.parse((await import('node:fs')).readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  for (const v of ['--version', '-V']) {
+    const r = await run(v);
+    assert.is(r.code, 0);
+    assert.equal(r.out, [`rtnl-dump ${pkg.version} (rtnetlink)`]);
+  }
+  const hex = linkMessage().toString('hex');
+  assert.equal((await run('hex', '-j', hex)).out, (await run('hex', '--json', hex)).out);
 });
 
 test('hex --inet6-stats: per-link IPv6 counters by the capturing kernel\'s layout; a bad layout exits 2', async () => {
