@@ -69,6 +69,18 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 /** A name unique to this run: rtnl-<tag>-<pid>-<n>. */
+/**
+ * Devices the kernel itself puts in every new namespace once their tunnel
+ * module is loaded (ip_gre, ip6_gre, ipip, sit, ip6_tunnel, ip_vti, ip6_vti):
+ * a test that created a gre or sit device loads them for every later test.
+ */
+export const FALLBACK_TUNNELS: ReadonlySet<string> = new Set(['gre0', 'gretap0', 'erspan0', 'ip6gre0', 'tunl0', 'sit0', 'ip6tnl0', 'ip_vti0', 'ip6_vti0']);
+
+/** The names of `names` that a test or the library made: the kernel's fallback tunnel devices left out. */
+export function madeLinks(names: string[]): string[] {
+  return names.filter((n) => !FALLBACK_TUNNELS.has(n));
+}
+
 export function uniqueName(tag = 't'): string {
   return `rtnl-${tag}-${process.pid}-${++counter}`;
 }

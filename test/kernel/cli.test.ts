@@ -164,7 +164,7 @@ async function startMonitor(args: string[]): Promise<{ lines: () => string[]; ex
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`monitor did not start: ${err}`)), 10000);
+    const t = setTimeout(() => reject(new Error(`monitor did not start within 60 s: ${err}`)), 60000);
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
       if (err.includes('listening on')) {
@@ -177,7 +177,7 @@ async function startMonitor(args: string[]): Promise<{ lines: () => string[]; ex
   return { lines: () => out.split('\n').filter(Boolean), exit, kill: () => child.kill('SIGTERM'), err: () => err };
 }
 
-async function waitFor(cond: () => boolean, what: string, ms = 10000): Promise<void> {
+async function waitFor(cond: () => boolean, what: string, ms = 30000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallbackError, NetlinkSocket, Rtnl, isEvent, type Monitor, type MonitorEvent } from '../../src/index.js';
 import { RTNLGRP_LINK } from '../../src/rtnl/uapi.js';
-import { ktest, withNetns, ip, ipJson, sh, fdCount, fdList } from '../helpers.js';
+import { ktest, withNetns, ip, ipJson, sh, fdCount, fdList, madeLinks } from '../helpers.js';
 
 /** Resolve `p`, or fail after `ms` (the old code left requests hanging after a callback threw). */
 async function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {
@@ -47,7 +47,7 @@ async function guarded(fn: (warnings: Error[]) => Promise<void>): Promise<void> 
 /** veth pairs made while recording into 4 KiB: enough to fill it from the request socket alone (about 200 bytes a pair). */
 const PAIRS = 40;
 
-const links = (ns: string): string[] => ipJson<Array<{ ifname: string }>>(ns, 'link', 'show').map((l) => l.ifname).sort();
+const links = (ns: string): string[] => madeLinks(ipJson<Array<{ ifname: string }>>(ns, 'link', 'show').map((l) => l.ifname)).sort();
 
 async function nextEvent(mon: Monitor, ms = 5000): Promise<MonitorEvent> {
   const r = await within(mon.next(), 'monitor event', ms);

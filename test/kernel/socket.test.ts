@@ -7,7 +7,7 @@ import { AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, NLMSG_ERROR, NLMSG_HDRLEN } from '
 import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { Writer } from '../../src/netlink/writer.js';
-import { ktest, withNetns, ipJson, threadNetnsInode, fdCount, fdList } from '../helpers.js';
+import { ktest, withNetns, ipJson, threadNetnsInode, fdCount, fdList, madeLinks } from '../helpers.js';
 import { rejectsA } from '../expect.js';
 
 ktest(test, '2,000 concurrent gets on one socket are all answered correctly', async () => {
@@ -61,7 +61,7 @@ ktest(test, 'breaking out of a dump drains it; the socket keeps working', async 
         assert.ok(l);
         break;
       }
-      assert.equal((await r.links.list()).length, 61);
+      assert.equal(madeLinks((await r.links.list()).map((l) => l.name)).length, 61);
     } finally {
       await r.close();
     }
