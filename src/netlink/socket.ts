@@ -778,6 +778,11 @@ export class NetlinkSocket {
     }
     p.timer = setTimeout(() => {
       if (this.pending.get(p.seq) !== p) return;
+      // Timers run before libuv polls for I/O: when the caller kept the event
+      // loop busy for longer than the timeout, the answer may be sitting in
+      // the socket already. Take in what is queued (as the poll would) first.
+      this.onReadable(0);
+      if (this.pending.get(p.seq) !== p) return;
       dbg('timeout %s seq=%d', p.info.typeName, p.seq);
       this.finish(p, new TimeoutError(p.timeoutMs, p.info));
     }, p.timeoutMs);
