@@ -136,7 +136,22 @@ export {
   type NetlinkFrame,
   type CapturedMessage,
 } from './pcap/index.js';
-export { Links, type LinkRef, type LinkAddOptions, type LinkSetOptions, type LinkCommonOptions, type LinkListFilter } from './rtnl/links.js';
+export {
+  Links,
+  type LinkRef,
+  type LinkAddOptions,
+  type LinkAddOptionsOf,
+  type LinkAddCommonOptions,
+  type ModelledLinkAddOptions,
+  type UnmodelledLinkAddOptions,
+  type PeerKind,
+  type PeerLinkAddOptions,
+  type LinkPair,
+  type LinkAddRequestOptions,
+  type LinkSetOptions,
+  type LinkCommonOptions,
+  type LinkListFilter,
+} from './rtnl/links.js';
 export {
   type Link,
   type LinkAttrs,
@@ -151,12 +166,28 @@ export {
   decodeLink,
   encodeLink,
 } from './rtnl/link.js';
-export { registerKind, getKind, listKinds, kindData, slaveData, type LinkKind, type KindOptions, type SlaveOptions, type KindData, type SlaveData } from './rtnl/kinds/registry.js';
+export {
+  registerKind,
+  getKind,
+  listKinds,
+  kindData,
+  slaveData,
+  unmodelledKind,
+  type LinkKind,
+  type KindAddOptions,
+  type KnownKind,
+  type UnmodelledKind,
+  type KindOptions,
+  type SlaveOptions,
+  type KindData,
+  type NoKindData,
+  type SlaveData,
+} from './rtnl/kinds/registry.js';
 export type { BridgeOptions, BridgePortOptions, BridgePortState } from './rtnl/kinds/bridge.js';
 export type { PeerOptions, VethData } from './rtnl/kinds/veth.js';
 export type { VlanOptions, VlanData, VlanFlags, VlanFlagNames, VlanQosMapping, VlanProtocol } from './rtnl/kinds/vlan.js';
-export type { VxlanOptions, VxlanData, VxlanPortRange, VxlanDf, VxlanLabelPolicy } from './rtnl/kinds/vxlan.js';
-export type { GeneveOptions, GenevePortRange, GeneveDf } from './rtnl/kinds/geneve.js';
+export type { VxlanOptions, VxlanAddOptions, VxlanData, VxlanPortRange, VxlanDf, VxlanLabelPolicy } from './rtnl/kinds/vxlan.js';
+export type { GeneveOptions, GeneveAddOptions, GenevePortRange, GeneveDf } from './rtnl/kinds/geneve.js';
 export type { MacvlanOptions, MacvlanMode, MacvlanMacaddrMode } from './rtnl/kinds/macvlan.js';
 export type { IpvlanOptions, IpvlanMode, IpvlanFlags } from './rtnl/kinds/ipvlan.js';
 export type { BondOptions, BondSlaveOptions, BondAdInfo, BondMode } from './rtnl/kinds/bond.js';

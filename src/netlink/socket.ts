@@ -25,6 +25,7 @@ import {
   NLM_F_ACK,
   NLM_F_DUMP,
   NLM_F_DUMP_INTR,
+  NLM_F_ECHO,
   NLM_F_REQUEST,
   AF_NETLINK,
   SOCK_RAW,
@@ -341,6 +342,8 @@ export class NetlinkSocket {
   private poll: PollHandle | undefined;
   private polling = false;
   private seq: number;
+  /** Requests in flight sent with NLM_F_ECHO (their answers come with a multicast group set). */
+  private echoPending = 0;
   private readonly pending = new Map<number, Pending>();
   /** Requests not yet sent: plain requests, and dumps (which go one at a time). */
   private readonly waiting = new Fifo<Pending>();
@@ -750,6 +753,7 @@ export class NetlinkSocket {
   private send(p: Pending): void {
     this.pending.set(p.seq, p);
     this.inFlight++;
+    if (!p.dump && p.info.flags & NLM_F_ECHO) this.echoPending++;
     if (p.dump) this.activeDump = p;
     p.sent = true;
     this.armTimer(p);
@@ -795,6 +799,7 @@ export class NetlinkSocket {
     if (this.pending.get(p.seq) === p) {
       this.pending.delete(p.seq);
       this.inFlight--;
+      if (!p.dump && p.info.flags & NLM_F_ECHO) this.echoPending--;
     }
     if (this.activeDump === p) this.activeDump = undefined;
     if (p.dump) {
@@ -1031,8 +1036,20 @@ export class NetlinkSocket {
     if (groups !== 0) {
       const from = nsid >= 0 ? nsid : undefined;
       for (const m of msgs) {
+        if (this.echoPending > 0) {
+          // NLM_F_ECHO: the kernel unicasts the notification it makes for our
+          // request to us, but the datagram still carries the notification's
+          // group (nlmsg_notify reuses the multicast skb); it is an answer to
+          // that request, not an event.
+          const p = this.pending.get(m.seq);
+          if (p && !p.dump && m.pid === this.portid && p.info.flags & NLM_F_ECHO) {
+            if (dbgMsg.enabled) dbgMsg('<- echo %s seq=%d len=%d%s', this.typeName(m.type), m.seq, m.len, this.summary(m));
+            this.onReply(p, m);
+            continue;
+          }
+        }
         const h = this.multicast;
-        if (!h || this.closed) break;
+        if (!h || this.closed) continue;
         try {
           h(m, groups, from);
         } catch (e) {

@@ -5,10 +5,12 @@
 import { closeSync } from 'node:fs';
 import { checkAttrs, checkIfName, checkIfRefName, checkNameBytes, resolveIfindexes, type Policy } from '../netlink/attr.js';
 import { stringByteLength } from '../netlink/strings.js';
-import { AF_BRIDGE, AF_INET6, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../netlink/constants.js';
+import { AF_BRIDGE, AF_INET6, NETLINK_ROUTE, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
-import { netnsPath, openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
+import type { RawMessage } from '../netlink/message.js';
+import { NetlinkSocket, netnsPath, openNetns, type NetnsRef } from '../netlink/socket.js';
+import { describeRequestOffset, rtmName, summarizeMessage } from './schema.js';
 import type { Writer } from '../netlink/writer.js';
 import type { LinkAfSpecOptions } from './afspec.js';
 import { checkEtherDeviceAddress, decodeLink, linkPolicy, writeIfInfoMsg, type Link, type LinkAttrs, type LinkInfo } from './link.js';
@@ -17,9 +19,12 @@ import {
   getKind,
   kindByOptionsKey,
   kindBySlaveKey,
+  type KindAddOptions,
   type KindContext,
   type KindOptions,
+  type KnownKind,
   type SlaveOptions,
+  type UnmodelledKind,
 } from './kinds/registry.js';
 import { encodeAttrs } from '../netlink/attr.js';
 import * as U from './uapi.js';
@@ -83,16 +88,70 @@ export interface LinkCommonOptions {
 type KindOptionKeys = { [K in keyof KindOptions]?: KindOptions[K] };
 type SlaveOptionKeys = { [K in keyof SlaveOptions]?: SlaveOptions[K] };
 
-/** links.add() options. `kind` selects the type; kind options go under the kind's key (bridge: {...}, vxlan: {...}). */
-export interface LinkAddOptions extends LinkCommonOptions, KindOptionKeys {
+/** Options every links.add() arm takes besides `kind` and the kind's own options. */
+export interface LinkAddCommonOptions extends LinkCommonOptions {
   /** IFLA_IFNAME (1..15 bytes; may contain %d). The kernel picks one when omitted. */
   name?: string;
-  /** IFLA_INFO_KIND: 'veth', 'bridge', 'vxlan', 'macvlan', ... */
-  kind: string;
-  /** IFLA_LINK: the lower device (vlan/macvlan/ipvlan parent), by name or index. */
+  /** IFLA_LINK: the lower device (vlan/macvlan/ipvlan/macsec/ipoib parent: required there), by name or index. */
   link?: LinkRef;
-  /** veth/vxcan: the other end, a name or options. */
-  peer?: string | import('./kinds/veth.js').PeerOptions;
+}
+
+/**
+ * links.add() options for one modelled kind: `kind`, the common options and
+ * the kind's own (from {@link KindAddOptions}), e.g. for 'vlan':
+ * `{ kind: 'vlan', link: LinkRef, vlan: VlanOptions & { id: number }, name?, mtu?, ... }`.
+ */
+export type LinkAddOptionsOf<K extends KnownKind> = LinkAddCommonOptions & { kind: K } & KindAddOptions[K];
+
+/** The union of every modelled kind's links.add() options, discriminated on `kind`. */
+export type ModelledLinkAddOptions = { [K in KnownKind]: LinkAddOptionsOf<K> }[KnownKind];
+
+/**
+ * links.add() options for a kind the library has no module for: the kind
+ * name goes through {@link unmodelledKind} (so that a typo of a known kind
+ * stays a compile error), kind options as raw IFLA_INFO_DATA bytes.
+ *
+ * ```ts
+ * await rtnl.links.add({ kind: unmodelledKind('bareudp'), name: 'bu0', infoData });
+ * ```
+ */
+export interface UnmodelledLinkAddOptions extends LinkAddCommonOptions {
+  kind: UnmodelledKind;
+  /** The payload of IFLA_INFO_DATA (attributes encoded by the caller, e.g. with a Writer), sent as is. */
+  infoData?: Uint8Array;
+}
+
+/**
+ * links.add() options: a union discriminated on `kind`. Known kinds complete
+ * in an editor and take their options under the kind's key (bridge: {...},
+ * vxlan: {...}); options of another kind, a misspelt kind and a missing
+ * parent of vlan/macvlan/ipvlan/macsec/ipoib are compile errors. Kinds the
+ * library does not model: {@link UnmodelledLinkAddOptions}.
+ */
+export type LinkAddOptions = ModelledLinkAddOptions | UnmodelledLinkAddOptions;
+
+/** Kinds created as a pair (their arm has a `peer`): veth, vxcan. */
+export type PeerKind = { [K in KnownKind]: 'peer' extends keyof KindAddOptions[K] ? K : never }[KnownKind];
+
+/** links.add() options of a kind created as a pair. */
+export type PeerLinkAddOptions = { [K in PeerKind]: LinkAddOptionsOf<K> }[PeerKind];
+
+/** What links.add() resolves to for a veth/vxcan: both ends, as the kernel reports them. */
+export interface LinkPair {
+  /** The device named by `name` (the kernel's IFLA_IFNAME of the request). */
+  link: Link;
+  /** The other end (`peer`), read in its namespace (`peer.netns`, else the handle's). */
+  peer: Link;
+}
+
+/** The second argument of links.add()/links.replace(). */
+export interface LinkAddRequestOptions {
+  /**
+   * Resolve to the created link (veth/vxcan: both ends), read from the
+   * kernel's own answer. Default true. `false` resolves to undefined and
+   * costs nothing extra: no NLM_F_ECHO, no lookup (bulk creation).
+   */
+  returnLink?: boolean;
 }
 
 /** links.set() options. Kind options (e.g. `bridge: { stpState: 1 }`) change the link's kind data. */
@@ -129,7 +188,7 @@ const FLAG_OPTS: Array<[key: keyof LinkCommonOptions, bit: number, invert: boole
 ];
 /** Kinds whose link-layer address is an Ethernet MAC (6 bytes). */
 const ETHER_KINDS = new Set(['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'bond', 'team', 'dummy', 'ifb', 'vlan', 'geneve', 'tap', 'vrf', 'macsec', 'bareudp', 'gretap', 'ip6gretap', 'erspan', 'ip6erspan', 'netkit']);
-const SPECIAL = new Set(['kind', 'name', 'master', 'link', 'netns', 'peer', 'up', 'arp', 'promisc', 'allmulticast', 'multicast']);
+const SPECIAL = new Set(['kind', 'name', 'master', 'link', 'netns', 'peer', 'infoData', 'up', 'arp', 'promisc', 'allmulticast', 'multicast']);
 
 interface Built {
   header: { family: number; index: number; flags: number; change: number };
@@ -148,6 +207,15 @@ function checkRef(ref: unknown, field: string): LinkRef {
     return ref;
   }
   throw new ArgumentError(field, `expected an interface name or index, got ${describe(ref)}`);
+}
+
+function checkAddRequest(request: unknown): boolean {
+  if (request === undefined) return true;
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new ArgumentError('request', `expected { returnLink?: boolean }, got ${describe(request)}`);
+  for (const k of Object.keys(request)) if (k !== 'returnLink') throw new ArgumentError(`request.${k}`, 'unknown option (known: returnLink)');
+  const r = (request as LinkAddRequestOptions).returnLink;
+  if (r !== undefined && typeof r !== 'boolean') throw new ArgumentError('request.returnLink', `expected true or false, got ${describe(r)}`);
+  return r !== false;
 }
 
 export class Links {
@@ -241,20 +309,104 @@ export class Links {
     }
   }
 
-  /** Create a link: `ip link add`. */
-  async add(opts: LinkAddOptions): Promise<void> {
-    const creator = getCreator((opts as { kind?: unknown } | null)?.kind);
-    if (creator) return creator(opts as unknown as Record<string, unknown>, { socket: this.sock, links: this, replace: false });
-    const built = await this.build(opts as unknown as Record<string, unknown>, 'add');
-    await this.send(built, NLM_F_CREATE | NLM_F_EXCL, `links.add ${opts.name ?? opts.kind}`);
+  /**
+   * Create a link: `ip link add`. Resolves to the new link as the kernel
+   * reports it (veth/vxcan: a {@link LinkPair} with both ends), taken from
+   * the kernel's NLM_F_ECHO answer where it gives one (kernels >= 6.3 for
+   * most kinds), otherwise from one RTM_GETLINK; `{ returnLink: false }`
+   * skips both and resolves to undefined.
+   */
+  add(opts: LinkAddOptions, request: LinkAddRequestOptions & { returnLink: false }): Promise<void>;
+  add(opts: PeerLinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<LinkPair>;
+  add(opts: LinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<Link>;
+  add(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void>;
+  async add(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void> {
+    return this.create(opts, request, false);
   }
 
-  /** Create or update a link (NLM_F_CREATE|NLM_F_REPLACE): like add, but an existing link of that name is changed. */
-  async replace(opts: LinkAddOptions): Promise<void> {
-    const creator = getCreator((opts as { kind?: unknown } | null)?.kind);
-    if (creator) return creator(opts as unknown as Record<string, unknown>, { socket: this.sock, links: this, replace: true });
-    const built = await this.build(opts as unknown as Record<string, unknown>, 'add');
-    await this.send(built, NLM_F_CREATE | NLM_F_REPLACE, `links.replace ${opts.name ?? opts.kind}`);
+  /**
+   * Create or update a link (NLM_F_CREATE without NLM_F_EXCL): like add, but
+   * an existing link of that name is changed (its kind must match). Resolves
+   * like add().
+   */
+  replace(opts: LinkAddOptions, request: LinkAddRequestOptions & { returnLink: false }): Promise<void>;
+  replace(opts: PeerLinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<LinkPair>;
+  replace(opts: LinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<Link>;
+  replace(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void>;
+  async replace(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void> {
+    return this.create(opts, request, true);
+  }
+
+  private async create(opts: LinkAddOptions, request: unknown, replace: boolean): Promise<Link | LinkPair | void> {
+    const returnLink = checkAddRequest(request);
+    const o = opts as unknown as Record<string, unknown>;
+    const what = `links.${replace ? 'replace' : 'add'}`;
+    const creator = getCreator((o as { kind?: unknown } | null)?.kind);
+    if (creator) {
+      const name = await creator(o, { socket: this.sock, links: this, replace });
+      if (!returnLink) return;
+      return this.inNamespace(o.netns as NetnsRef | undefined, (l) => l.get(name));
+    }
+    const built = await this.build(o, 'add');
+    // Replace is NLM_F_CREATE alone: the kernel changes an existing link then,
+    // while NLM_F_REPLACE on an existing link is refused (EOPNOTSUPP).
+    const flags = NLM_F_CREATE | (replace ? 0 : NLM_F_EXCL) | (returnLink ? NLM_F_ECHO : 0);
+    const replies = await this.send(built, flags, `${what} ${String(o.name ?? o.kind)}`);
+    if (!returnLink) return;
+    return this.readBack(o, replies);
+  }
+
+  /**
+   * The link links.add() created. The kernel's echo (NLM_F_ECHO) is the
+   * link as it was configured, before IFLA_MASTER is applied; without an echo
+   * (kernels before 6.3, kinds whose driver announces the link itself such as
+   * vxlan, a link created in another namespace) it is looked up: by name,
+   * or, when the kernel chose the name, as the newest link of that kind (the
+   * highest ifindex: the kernel hands them out in increasing order).
+   */
+  private async readBack(o: Record<string, unknown>, replies: RawMessage[]): Promise<Link | LinkPair> {
+    const name = typeof o.name === 'string' && !o.name.includes('%') ? o.name : undefined;
+    const kind = o.kind as string;
+    let main: Link | undefined;
+    for (const m of replies) {
+      if (m.type !== U.RTM_NEWLINK) continue;
+      const l = decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
+      if (name === undefined || l.name === name) main = l;
+    }
+    if (main && o.master !== undefined) main = await this.get(main.index);
+    if (!main) {
+      main = await this.inNamespace(o.netns as NetnsRef | undefined, async (l) => {
+        if (name !== undefined) return l.get(name);
+        let newest: Link | undefined;
+        for (const x of await l.list({ kind })) if (!newest || x.index > newest.index) newest = x;
+        if (!newest) throw new NetlinkError(-constants.errno.ENODEV, { message: `links.add: the new ${kind} link is gone` });
+        return newest;
+      });
+    }
+    if (!getKind(kind)?.extraKeys?.includes('peer')) return main;
+    // Where the peer is: in the link's namespace when the kernel reports no
+    // IFLA_LINK_NETNSID; else in peer.netns, or the requester's namespace
+    // (veth/vxcan create a peer given without netns in the source namespace,
+    // and one not given at all with the link's own attributes, netns included).
+    const kindOpts = o[kind] as { peer?: unknown } | undefined;
+    const p = o.peer ?? kindOpts?.peer;
+    const peerNs = main.linkNetnsId === undefined ? (o.netns as NetnsRef | undefined) : typeof p === 'object' && p !== null ? (p as { netns?: NetnsRef }).netns : undefined;
+    const peerName = typeof p === 'string' ? p : typeof p === 'object' && p !== null ? (p as { name?: unknown }).name : undefined;
+    const ref: LinkRef | undefined = main.link ?? (typeof peerName === 'string' && !peerName.includes('%') ? peerName : undefined);
+    if (ref === undefined) throw new NetlinkError(-constants.errno.ENODEV, { message: `links.add: the kernel did not report the peer of ${main.name}` });
+    const peer = await this.inNamespace(peerNs, (l) => l.get(ref));
+    return { link: main, peer };
+  }
+
+  /** Run `fn` with a Links API in namespace `ns` (this one when undefined; else a socket opened there for the call). */
+  private async inNamespace<T>(ns: NetnsRef | undefined, fn: (l: Links) => Promise<T>): Promise<T> {
+    if (ns === undefined) return fn(this);
+    const sock = NetlinkSocket.open({ protocol: NETLINK_ROUTE, netns: ns, typeName: rtmName, describeOffset: describeRequestOffset, summarize: summarizeMessage });
+    try {
+      return await fn(new Links(sock));
+    } finally {
+      sock.close();
+    }
   }
 
   /** Change a link: `ip link set`. */
@@ -330,9 +482,9 @@ export class Links {
     );
   }
 
-  private async send(b: Built, flags: number, what: string): Promise<void> {
+  private async send(b: Built, flags: number, what: string): Promise<RawMessage[]> {
     try {
-      await this.sock.request(
+      return await this.sock.request(
         U.RTM_NEWLINK,
         (w) => {
           writeIfInfoMsg(w, b.header);
@@ -409,6 +561,12 @@ export class Links {
         throw new ArgumentError(k, `options for kind "${byKey.kind}" given, but kind is "${String(kindName)}"`);
       }
       common[k] = v;
+    }
+    const infoData = input.infoData;
+    if (infoData !== undefined) {
+      if (mode !== 'add') throw new ArgumentError('infoData', 'raw IFLA_INFO_DATA is only for links.add() of a kind the library does not model; give kind options under their key');
+      if (kind) throw new ArgumentError('infoData', `kind "${kind.kind}" is modelled: give its options under ${kind.optionsKey ?? kind.kind}: {...}`);
+      if (!(infoData instanceof Uint8Array)) throw new ArgumentError('infoData', `expected the bytes of IFLA_INFO_DATA (a Uint8Array), got ${describe(infoData)}`);
     }
     if (input.peer !== undefined && !(kind?.extraKeys ?? []).includes('peer')) {
       throw new ArgumentError('peer', `"peer" is only valid for veth-like kinds, not "${String(kindName ?? 'an existing link')}"`);
@@ -489,6 +647,7 @@ export class Links {
         const info: LinkInfo = {};
         if (mode === 'add') info.kind = kindName as string;
         else if (kind && data) info.kind = kind.kind;
+        if (infoData !== undefined) info.unknown = [{ type: U.IFLA_INFO_DATA, flags: 0, data: infoData as Uint8Array }];
         if (data && Object.keys(data).length > 0) info.data = data;
         else if (data && mode === 'set') info.data = data;
         if (slaveInput && slaveKind) {

@@ -46,7 +46,21 @@ export interface TunLinkOptions {
   napiFrags?: boolean;
 }
 
+/** Common link options a tun/tap device cannot take (see REFUSED). */
+interface TunRefused {
+  link?: never;
+  numTxQueues?: never;
+  numRxQueues?: never;
+  newIfindex?: never;
+}
+
 declare module '../rtnl/kinds/registry.js' {
+  interface KindAddOptions {
+    /** A tun device (IP packets), made with TUNSETIFF; options under `tun`. */
+    tun: { tun?: TunLinkOptions } & TunRefused;
+    /** A tap device (Ethernet frames), made with TUNSETIFF; options under `tun`. */
+    tap: { tun?: TunLinkOptions } & TunRefused;
+  }
   interface KindOptions {
     /** tun/tap device options for links.add({ kind: 'tun' | 'tap' }) (created with ioctls: see src/tun/kind.ts). */
     tun: TunLinkOptions;
@@ -63,7 +77,7 @@ const REFUSED: Record<string, string> = {
   newIfindex: 'not supported for tun/tap devices',
 };
 
-async function createTun(mode: 'tun' | 'tap', options: Record<string, unknown>, ctx: CreatorContext): Promise<void> {
+async function createTun(mode: 'tun' | 'tap', options: Record<string, unknown>, ctx: CreatorContext): Promise<string> {
   // ---- validation (no I/O)
   const { kind: _kind, name, tun, netns, ...rest } = options;
   if (tun !== undefined && (typeof tun !== 'object' || tun === null || Array.isArray(tun))) throw new ArgumentError('tun', `expected an object of tun/tap options, got ${describe(tun)}`);
@@ -139,6 +153,7 @@ async function createTun(mode: 'tun' | 'tap', options: Record<string, unknown>, 
       if (!ctx.replace) n.ioctlInt(fd, U.TUNSETPERSIST, 0);
       throw e;
     }
+    return chosen;
   } finally {
     if (fd >= 0) n.close(fd);
     if (ns.owned) closeSync(ns.fd);

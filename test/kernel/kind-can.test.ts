@@ -53,7 +53,7 @@ ktest(test, 'vxcan/vcan options are checked before anything is sent', async () =
       for (const [fn, field] of [
         [() => r.links.add({ name: 'x', kind: 'vxcan', peer: { name: 'peer-name-too-long' } }), 'peer.name'],
         [() => r.links.add({ name: 'x', kind: 'vcan', vcan: {} } as never), 'vcan'],
-        [() => r.links.add({ name: 'x', kind: 'vcan', peer: 'y' }), 'peer'],
+        [() => r.links.add({ name: 'x', kind: 'vcan', peer: 'y' } as never), 'peer'],
       ] as Array<[() => Promise<unknown>, string]>) {
         const e = await rejectsA(fn(), ArgumentError);
         assert.equal(e.field, field, e.message);

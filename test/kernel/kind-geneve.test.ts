@@ -69,8 +69,8 @@ ktest(test, 'geneve options are checked before anything is sent (runs without ge
       const { r } = t;
       const bad: BadCall[] = [
         [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { id: 1 << 24, remote: '192.0.2.1' } }), 'geneve.id'],
-        [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { remote: '192.0.2.1' } }), 'geneve.id'],
-        [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { id: 1 } }), 'geneve.remote'],
+        [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { remote: '192.0.2.1' } } as never), 'geneve.id'],
+        [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { id: 1 } } as never), 'geneve.remote'],
         [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { id: 1, remote: '239.1.1.1' } }), 'geneve.remote'],
         [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { id: 1, remote: 'x' } }), 'geneve.remote'],
         [() => r.links.add({ name: 'g', kind: 'geneve', geneve: { id: 1, remote: '192.0.2.1', df: 'maybe' as never } }), 'geneve.df'],

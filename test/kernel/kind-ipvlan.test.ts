@@ -69,7 +69,7 @@ ktest(test, 'ipvlan options are checked before anything is sent (runs without ip
         [() => r.links.add({ name: 'i', kind: 'ipvlan', link: 'eth0', ipvlan: { mode: 'l4' as never } }), 'ipvlan.mode'],
         [() => r.links.add({ name: 'i', kind: 'ipvlan', link: 'eth0', ipvlan: { flags: 'passthru' as never } }), 'ipvlan.flags'],
         [() => r.links.add({ name: 'i', kind: 'ipvtap', link: 'eth0', ipvtap: { mode: 'l2', bridge: true } as never }), 'ipvtap.bridge'],
-        [() => r.links.add({ name: 'i', kind: 'ipvlan', ipvlan: { mode: 'l2' } }), 'link'],
+        [() => r.links.add({ name: 'i', kind: 'ipvlan', ipvlan: { mode: 'l2' } } as never), 'link'],
       ];
       await rejectsEachBeforeSending(r.socket, bad);
     } finally {

@@ -79,7 +79,7 @@ ktest(test, 'macsec options are checked before anything is sent (runs without ma
         [() => r.links.add({ name: 'm', kind: 'macsec', link: 'eth0', macsec: { sci: '0200000000990002', port: 3 } }), 'macsec.port'],
         [() => r.links.add({ name: 'm', kind: 'macsec', link: 'eth0', macsec: { replayProtect: true } }), 'macsec.window'],
         [() => r.links.add({ name: 'm', kind: 'macsec', link: 'eth0', macsec: { validation: 'lax' as never } }), 'macsec.validation'],
-        [() => r.links.add({ name: 'm', kind: 'macsec', macsec: {} }), 'link'],
+        [() => r.links.add({ name: 'm', kind: 'macsec', macsec: {} } as never), 'link'],
       ];
       await rejectsEachBeforeSending(r.socket, bad);
     } finally {

@@ -7,7 +7,7 @@ import { rejectsA } from '../expect.js';
 import { assertRoundTrip, ipLink, openTapped } from '../kinds-support.js';
 
 /** Create one link of `kind` with non-default common options and compare with ip; then delete it. */
-function simpleKind(kind: string, opts: { mtu: number; txQueueLen?: number; address?: string }, linkType: string, arphrd: number): void {
+function simpleKind(kind: 'dummy' | 'ifb' | 'nlmon' | 'team' | 'wireguard', opts: { mtu: number; txQueueLen?: number; address?: string }, linkType: string, arphrd: number): void {
   ktest(
     test,
     `${kind}: created with mtu/txqlen${opts.address ? '/address' : ''}, listed like ip shows it, deleted`,

@@ -117,9 +117,9 @@ ktest(test, 'vlan options are checked before anything is sent (runs without 8021
       const bad: BadCall[] = [
         [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0', vlan: { id: 4095 } }), 'vlan.id'],
         [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0', vlan: { id: -1 } }), 'vlan.id'],
-        [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0', vlan: {} }), 'vlan.id'],
-        [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0' }), 'vlan.id'],
-        [() => r.links.add({ name: 'v', kind: 'vlan', vlan: { id: 5 } }), 'link'],
+        [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0', vlan: {} } as never), 'vlan.id'],
+        [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0' } as never), 'vlan.id'],
+        [() => r.links.add({ name: 'v', kind: 'vlan', vlan: { id: 5 } } as never), 'link'],
         [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0', vlan: { id: 5, protocol: '802.1x' as never } }), 'vlan.protocol'],
         [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0', vlan: { id: 5, flags: { reorder: true } as never } }), 'vlan.flags.reorder'],
         [() => r.links.add({ name: 'v', kind: 'vlan', link: 'eth0', vlan: { id: 5, ingressQos: [{ from: 8, to: 1 }] } }), 'vlan.ingressQos[0].from'],

@@ -48,7 +48,7 @@ ktest(test, 'vrf options are checked before anything is sent (runs without vrf)'
       const { r } = t;
       const before = r.socket.stats.datagramsOut;
       for (const [fn, field] of [
-        [() => r.links.add({ name: 'v', kind: 'vrf' }), 'vrf.table'],
+        [() => r.links.add({ name: 'v', kind: 'vrf' } as never), 'vrf.table'],
         [() => r.links.add({ name: 'v', kind: 'vrf', vrf: { table: 0 } }), 'vrf.table'],
         [() => r.links.add({ name: 'v', kind: 'vrf', vrf: { table: 10, id: 1 } as never }), 'vrf.id'],
       ] as Array<[() => Promise<unknown>, string]>) {

@@ -201,6 +201,9 @@ export const bondSlavePolicy = policy('IFLA_BOND_SLAVE', UAPI, [
 ]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    bond: { bond?: BondOptions };
+  }
   interface KindOptions {
     bond: BondOptions;
   }

@@ -351,6 +351,9 @@ export const bridgePortPolicy = policy(
 );
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    bridge: { bridge?: BridgeOptions };
+  }
   interface KindOptions {
     bridge: BridgeOptions;
   }

@@ -7,4 +7,15 @@
  */
 import { registerKind } from './registry.js';
 
+declare module './registry.js' {
+  interface KindAddOptions {
+    /** No kind options. */
+    dummy: {};
+  }
+  interface KindData {
+    /** No IFLA_INFO_DATA. */
+    dummy: NoKindData;
+  }
+}
+
 registerKind({ kind: 'dummy', module: 'dummy' });

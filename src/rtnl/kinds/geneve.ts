@@ -84,7 +84,13 @@ export const genevePolicy = policy('IFLA_GENEVE', { ...UAPI, IFLA_GENEVE_PORT_RA
   ],
 ]);
 
+/** links.add() options of a geneve link: a VNI and a remote, unless the device is external (collectMetadata). */
+export type GeneveAddOptions = GeneveOptions & ({ id: number; remote: string } | { id: number; remote6: string } | { collectMetadata: true });
+
 declare module './registry.js' {
+  interface KindAddOptions {
+    geneve: { geneve: GeneveAddOptions };
+  }
   interface KindOptions {
     geneve: GeneveOptions;
   }

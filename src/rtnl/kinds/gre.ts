@@ -370,6 +370,14 @@ const KINDS: GreKindSpec[] = [
 ];
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    gre: { gre?: GreOptions };
+    gretap: { gretap?: GreOptions };
+    erspan: { erspan?: ErspanGreOptions };
+    ip6gre: { ip6gre?: Ip6GreOptions };
+    ip6gretap: { ip6gretap?: Ip6GreOptions };
+    ip6erspan: { ip6erspan?: Ip6ErspanOptions };
+  }
   interface KindOptions {
     gre: GreOptions;
     gretap: GreOptions;

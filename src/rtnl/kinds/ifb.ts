@@ -7,4 +7,15 @@
  */
 import { registerKind } from './registry.js';
 
+declare module './registry.js' {
+  interface KindAddOptions {
+    /** No kind options. */
+    ifb: {};
+  }
+  interface KindData {
+    /** No IFLA_INFO_DATA. */
+    ifb: NoKindData;
+  }
+}
+
 registerKind({ kind: 'ifb', module: 'ifb' });

@@ -17,6 +17,7 @@ import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { checkData, optionsObject } from './common.js';
 import { registerKind } from './registry.js';
+import type { LinkRef } from '../links.js';
 
 // The installed 6.1 headers know every IFLA_IPOIB_* attribute up to 6.18 (UMCAST = 3, the last, is from 3.7).
 
@@ -68,6 +69,10 @@ export const ipoibPolicy = policy('IFLA_IPOIB', UAPI, [
 ]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** An IPoIB child needs its parent (`link`). */
+    ipoib: { link: LinkRef; ipoib?: IpoibOptions };
+  }
   interface KindOptions {
     ipoib: IpoibOptions;
   }

@@ -274,6 +274,11 @@ const KINDS: IptunKindSpec[] = [
 ];
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    ipip: { ipip?: IpipOptions };
+    sit: { sit?: SitOptions };
+    ip6tnl: { ip6tnl?: Ip6tnlOptions };
+  }
   interface KindOptions {
     ipip: IpipOptions;
     sit: SitOptions;

@@ -12,6 +12,7 @@ import { enumOf, policy, u16 } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
 import { checkData, optionsObject } from './common.js';
 import { registerKind, type LinkKind } from './registry.js';
+import type { LinkRef } from '../links.js';
 
 /** IPVLAN_MODE_* */
 export type IpvlanMode = 'l2' | 'l3' | 'l3s';
@@ -32,6 +33,11 @@ export const ipvlanPolicy = policy('IFLA_IPVLAN', UAPI, [
 ]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** An ipvlan/ipvtap needs its parent (`link`). */
+    ipvlan: { link: LinkRef; ipvlan?: IpvlanOptions };
+    ipvtap: { link: LinkRef; ipvtap?: IpvlanOptions };
+  }
   interface KindOptions {
     ipvlan: IpvlanOptions;
     ipvtap: IpvlanOptions;

@@ -17,6 +17,7 @@ import { describe, formatMac, parseMac } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject, u64Enum } from './common.js';
 import { registerKind } from './registry.js';
+import type { LinkRef } from '../links.js';
 
 /** MACSEC_CIPHER_ID_* / MACSEC_DEFAULT_CIPHER_* (u64; the generated constants lose precision). */
 export const MACSEC_CIPHER_ID_GCM_AES_128 = 0x0080c20001000001n;
@@ -117,6 +118,10 @@ export const macsecPolicy = policy('IFLA_MACSEC', UAPI, [
 ]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** A macsec device needs its parent (`link`). */
+    macsec: { link: LinkRef; macsec?: MacsecOptions };
+  }
   interface KindOptions {
     macsec: MacsecOptions;
   }

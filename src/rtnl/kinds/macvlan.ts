@@ -18,6 +18,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { IFLA_MACVLAN_MACADDR, UAPI } from '../uapi.js';
 import { checkData, nestedList, optionsObject } from './common.js';
 import { registerKind, type LinkKind } from './registry.js';
+import type { LinkRef } from '../links.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h, kernel 6.12). */
 export const IFLA_MACVLAN_BC_CUTOFF = 9;
@@ -72,6 +73,11 @@ export const macvlanPolicy = policy('IFLA_MACVLAN', { ...UAPI, IFLA_MACVLAN_BC_C
 ]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** A macvlan/macvtap needs its parent (`link`). */
+    macvlan: { link: LinkRef; macvlan?: MacvlanOptions };
+    macvtap: { link: LinkRef; macvtap?: MacvlanOptions };
+  }
   interface KindOptions {
     macvlan: MacvlanOptions;
     macvtap: MacvlanOptions;

@@ -8,4 +8,15 @@
  */
 import { registerKind } from './registry.js';
 
+declare module './registry.js' {
+  interface KindAddOptions {
+    /** No kind options. */
+    nlmon: {};
+  }
+  interface KindData {
+    /** No IFLA_INFO_DATA. */
+    nlmon: NoKindData;
+  }
+}
+
 registerKind({ kind: 'nlmon', module: 'nlmon' });

@@ -5,8 +5,10 @@
  * hook to turn user options into attributes. Adding a kind = adding a module.
  * @module
  */
-import type { Policy } from '../../netlink/attr.js';
+import type { AttrSetBase, Policy } from '../../netlink/attr.js';
 import type { NetlinkSocket } from '../../netlink/socket.js';
+import { ArgumentError } from '../../netlink/errors.js';
+import { describe } from '../../netlink/ip.js';
 import type { Links } from '../links.js';
 
 /** Work a kind's prepare() may need from the links layer. */
@@ -101,6 +103,49 @@ export function listKinds(): LinkKind[] {
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface KindOptions {}
 
+/**
+ * links.add() options per IFLA_INFO_KIND: the part of a kind's arm of
+ * {@link LinkAddOptions} beyond `kind` and the options every link takes
+ * (name, mtu, up, master, netns, ...). Each kind module adds its own line by
+ * declaration merging, which makes the kind a member of {@link KnownKind}
+ * and its options a member of the `kind`-discriminated union:
+ *
+ * ```ts
+ * declare module './registry.js' {
+ *   interface KindAddOptions {
+ *     vlan: { link: LinkRef; vlan: VlanOptions & { id: number } };  // parent and id required
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KindAddOptions {}
+
+/** Every kind the library models (a key of {@link KindAddOptions}): 'veth', 'bridge', 'vxlan', ... */
+export type KnownKind = keyof KindAddOptions & string;
+
+declare const unmodelled: unique symbol;
+/**
+ * An IFLA_INFO_KIND the library has no module for, made with
+ * {@link unmodelledKind}. A plain string is not one, so that a typo of a
+ * known kind (`'brigde'`) is a compile error instead of a request the kernel
+ * refuses with "Unknown device type".
+ */
+export type UnmodelledKind = string & { readonly [unmodelled]: true };
+
+/**
+ * Mark a kind name as one the library does not model, for links.add():
+ * `rtnl.links.add({ kind: unmodelledKind('bareudp'), name: 'bu0', infoData })`.
+ * At run time it returns the name unchanged (after checking it is a
+ * non-empty string without NUL of at most 63 bytes); only the type differs.
+ */
+export function unmodelledKind(name: string): UnmodelledKind {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('\0') || Buffer.byteLength(name) > 63) {
+    throw new ArgumentError('kind', `expected a link kind name (1..63 bytes, no NUL), got ${describe(name)}`);
+  }
+  return name as UnmodelledKind;
+}
+
 /** Typed per-port options keyed by slaveOptionsKey (e.g. bridgePort). Extended like KindOptions. */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface SlaveOptions {}
@@ -115,8 +160,12 @@ export interface CreatorContext {
   replace: boolean;
 }
 
-/** Creates a link of some kind by other means than RTM_NEWLINK; receives the whole links.add() options. */
-export type LinkCreator = (options: Record<string, unknown>, ctx: CreatorContext) => Promise<void>;
+/**
+ * Creates a link of some kind by other means than RTM_NEWLINK; receives the
+ * whole links.add() options and resolves to the name of the device it made
+ * (links.add() reads the link back by that name, in `options.netns` if given).
+ */
+export type LinkCreator = (options: Record<string, unknown>, ctx: CreatorContext) => Promise<string>;
 
 const creators = new Map<string, LinkCreator>();
 
@@ -141,6 +190,13 @@ export function getCreator(kind: unknown): LinkCreator | undefined {
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface KindData {}
+
+/**
+ * The KindData of kinds without IFLA_INFO_DATA (dummy, ifb, ...): the kernel
+ * sends none, so kindData() is undefined unless a newer kernel sends
+ * attributes this library does not know (kept raw under `unknown`).
+ */
+export interface NoKindData extends AttrSetBase {}
 
 /** Decoded IFLA_INFO_SLAVE_DATA per IFLA_INFO_SLAVE_KIND (e.g. bridge: IFLA_BRPORT_*). */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface

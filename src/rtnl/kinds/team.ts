@@ -10,4 +10,15 @@
  */
 import { registerKind } from './registry.js';
 
+declare module './registry.js' {
+  interface KindAddOptions {
+    /** No kind options. */
+    team: {};
+  }
+  interface KindData {
+    /** No IFLA_INFO_DATA. */
+    team: NoKindData;
+  }
+}
+
 registerKind({ kind: 'team', module: 'team' });

@@ -7,4 +7,15 @@
  */
 import { registerKind } from './registry.js';
 
+declare module './registry.js' {
+  interface KindAddOptions {
+    /** No kind options. */
+    vcan: {};
+  }
+  interface KindData {
+    /** No IFLA_INFO_DATA. */
+    vcan: NoKindData;
+  }
+}
+
 registerKind({ kind: 'vcan', module: 'vcan' });

@@ -35,9 +35,16 @@ export interface VethData {
 export const vethPolicy = policy('VETH_INFO', UAPI, [['VETH_INFO_PEER', 'peer', peerCodec]]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** The peer end: a name or options; the kernel names it when omitted. links.add() resolves to both ends. */
+    veth: { peer?: string | PeerOptions; veth?: { peer?: string | PeerOptions } };
+  }
   interface KindOptions {
     /** Only for symmetry: veth options are given as the top-level `peer`. */
     veth: { peer?: string | PeerOptions };
+  }
+  interface KindData {
+    veth: VethData;
   }
 }
 

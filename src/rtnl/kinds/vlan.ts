@@ -14,6 +14,7 @@ import { describe } from '../../netlink/ip.js';
 import { IFLA_VLAN_QOS_MAPPING, UAPI } from '../uapi.js';
 import { bounded, checkData, nestedList, optionsObject } from './common.js';
 import { registerKind } from './registry.js';
+import type { LinkRef } from '../links.js';
 
 /** VLAN_FLAG_* bits. */
 export const VLAN_FLAG_REORDER_HDR = 0x1;
@@ -144,6 +145,10 @@ export const vlanPolicy = policy('IFLA_VLAN', UAPI, [
 ]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** A vlan needs its parent (`link`) and an id. */
+    vlan: { link: LinkRef; vlan: VlanOptions & { id: number } };
+  }
   interface KindOptions {
     vlan: VlanOptions;
   }

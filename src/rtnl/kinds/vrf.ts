@@ -28,6 +28,10 @@ export const vrfPolicy = policy('IFLA_VRF', UAPI, [['IFLA_VRF_TABLE', 'table', b
 export const vrfPortPolicy = policy('IFLA_VRF_PORT', UAPI, [['IFLA_VRF_PORT_TABLE', 'table', u32, { readOnly: true }]]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** A vrf needs its routing table. */
+    vrf: { vrf: VrfOptions & { table: number } };
+  }
   interface KindOptions {
     vrf: VrfOptions;
   }

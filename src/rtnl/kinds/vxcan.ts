@@ -25,6 +25,10 @@ export interface VxcanData {
 export const vxcanPolicy = policy('VXCAN_INFO', { VXCAN_INFO_PEER }, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
 
 declare module './registry.js' {
+  interface KindAddOptions {
+    /** The peer end: a name or options. links.add() resolves to both ends. */
+    vxcan: { peer?: string | PeerOptions; vxcan?: { peer?: string | PeerOptions } };
+  }
   interface KindOptions {
     /** Only for symmetry: vxcan options are given as the top-level `peer`. */
     vxcan: { peer?: string | PeerOptions };

@@ -157,7 +157,13 @@ export const vxlanPolicy = policy(
   ],
 );
 
+/** links.add() options of a vxlan link: a VNI, unless the device is external (collectMetadata). */
+export type VxlanAddOptions = VxlanOptions & ({ id: number } | { collectMetadata: true });
+
 declare module './registry.js' {
+  interface KindAddOptions {
+    vxlan: { vxlan: VxlanAddOptions };
+  }
   interface KindOptions {
     vxlan: VxlanOptions;
   }

@@ -10,4 +10,15 @@
  */
 import { registerKind } from './registry.js';
 
+declare module './registry.js' {
+  interface KindAddOptions {
+    /** No kind options. */
+    wireguard: {};
+  }
+  interface KindData {
+    /** No IFLA_INFO_DATA. */
+    wireguard: NoKindData;
+  }
+}
+
 registerKind({ kind: 'wireguard', module: 'wireguard' });
