@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rtnl, splitMessages, decodeLink, encodeLink, Writer, type Link } from '../src/index.js';
+import { Rtnl, splitMessages, decodeLink, encodeLink, Writer, type AnyLink } from '../src/index.js';
 import { NLMSG_HDRLEN } from '../src/netlink/constants.js';
 import { RTM_NEWLINK } from '../src/rtnl/uapi.js';
 import { RUNS, dropNs, freshNs, gc, ipBatch, median, ratio, requireRoot, selfCpuMs, table, writeResult } from './lib/common.js';
@@ -80,8 +80,8 @@ const dgBytes = datagrams.reduce((n, d) => n + d.length, 0);
 console.log(`codec: ${msgs.length} RTM_NEWLINK messages (${(msgBytes / 1024).toFixed(0)} KiB) in ${datagrams.length} datagrams captured from a link dump; ${RUNS} runs`);
 
 // ---- decode / encode throughput
-function decodeAll(): Link[] {
-  const out: Link[] = [];
+function decodeAll(): AnyLink[] {
+  const out: AnyLink[] = [];
   for (const d of datagrams) {
     for (const m of splitMessages(d)) if (m.type === RTM_NEWLINK) out.push(decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len));
   }
@@ -89,7 +89,7 @@ function decodeAll(): Link[] {
 }
 const decoded = decodeAll();
 const w = new Writer(64 * 1024);
-function encodeAll(links: Link[]): number {
+function encodeAll(links: AnyLink[]): number {
   let n = 0;
   for (const l of links) {
     w.reset();

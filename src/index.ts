@@ -154,6 +154,11 @@ export {
 } from './rtnl/links.js';
 export {
   type Link,
+  type AnyLink,
+  type BridgeLink,
+  type Inet6Link,
+  type OtherFamilyLink,
+  type LinkFields,
   type LinkAttrs,
   type LinkInfo,
   type IfInfoMsg,

@@ -180,6 +180,7 @@ const PROBES: Record<string, string[][]> = {
   ipip: [['link', 'add', 'p0', 'type', 'ipip', 'remote', '192.0.2.1', 'local', '192.0.2.2']],
   sit: [['link', 'add', 'p0', 'type', 'sit', 'remote', '192.0.2.1', 'local', '192.0.2.2']],
   ip6tnl: [['link', 'add', 'p0', 'type', 'ip6tnl', 'remote', '2001:db8::1', 'local', '2001:db8::2']],
+  xfrm: [['link', 'add', 'p0', 'type', 'xfrm', 'if_id', '5']],
   // FOU/GUE encapsulation of IP tunnels: `ip fou` autoloads the fou module (its generic netlink family)
   fou: [['fou', 'add', 'port', '5555', 'ipproto', '4']],
 };

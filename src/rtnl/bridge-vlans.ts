@@ -153,8 +153,8 @@ export class BridgeVlans {
     for (const m of msgs) {
       if (m.type !== U.RTM_NEWLINK) continue;
       const l = decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
-      if (only !== undefined && l.index !== only) continue;
-      const spec = l.afSpec as BridgeAfSpec | undefined;
+      if (l.family !== AF_BRIDGE || (only !== undefined && l.index !== only)) continue;
+      const spec = l.afSpec;
       if (!spec?.vlanInfo) continue;
       let begin: BridgeVlanInfo | undefined;
       for (const vi of spec.vlanInfo) {

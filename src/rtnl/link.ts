@@ -35,7 +35,7 @@ import { checkRange } from '../netlink/message.js';
 import type { BridgeAfSpec, Inet6Info, LinkAfSpec } from './afspec.js';
 import type { BridgePortOptions } from './kinds/bridge.js';
 import { bounded } from './kinds/common.js';
-import { getKind } from './kinds/registry.js';
+import { getKind, type KnownKind } from './kinds/registry.js';
 import { registerSchema } from './schema.js';
 import * as U from './uapi.js';
 
@@ -135,7 +135,7 @@ export const propListPolicy = policy('IFLA_PROP', IFLA_CONSTS, [['IFLA_ALT_IFNAM
 /** IFLA_LINKINFO */
 export interface LinkInfo extends AttrSetBase {
   /** IFLA_INFO_KIND: 'veth', 'bridge', 'vxlan', ... */
-  kind?: string;
+  kind?: KnownKind | (string & {});
   /** IFLA_INFO_DATA: kind-specific options, decoded with the kind's policy. */
   data?: Record<string, unknown>;
   /** IFLA_INFO_XSTATS: kind-specific extended stats (raw). */
@@ -198,7 +198,7 @@ export interface LinkAttrs extends AttrSetBase {
   master?: number;
   /** IFLA_WIRELESS */
   wireless?: Uint8Array;
-  /** IFLA_PROTINFO: protocol specific (AF_BRIDGE messages: IFLA_BRPORT_*, AF_INET6 messages: IFLA_INET6_*). */
+  /** IFLA_PROTINFO: protocol specific (AF_BRIDGE messages: IFLA_BRPORT_*, AF_INET6 messages: IFLA_INET6_*); see {@link AnyLink} for the narrowed forms. */
   protinfo?: BridgePortOptions | Inet6Info | Uint8Array;
   /** IFLA_TXQLEN */
   txQueueLen?: number;
@@ -334,12 +334,12 @@ export interface IfInfoMsg {
   change: number;
 }
 
-/** A network interface as the kernel reports it. */
-export interface Link extends IfInfoMsg, LinkAttrs {
+/** What every link message has: ifinfomsg fields but the family, the IFLA_* attributes but the family-specific two, the derived fields. */
+export interface LinkFields extends Omit<IfInfoMsg, 'family'>, Omit<LinkAttrs, 'afSpec' | 'protinfo'> {
   /** IFLA_IFNAME (always present in kernel messages). */
   name: string;
   /** Derived: linkInfo.kind ('veth', 'bridge', ...); undefined for devices without rtnl_link_ops (lo, physical NICs). */
-  kind?: string;
+  kind?: KnownKind | (string & {});
   /** Derived: linkInfo.slaveKind when enslaved. */
   slaveKind?: string;
   /** Derived: IFF_UP is set in flags. */
@@ -368,6 +368,58 @@ export function checkEtherDeviceAddress(v: string, field: string, kind: string):
 const alias = stringMax(U.IFALIASZ - 2, 'an interface alias');
 /** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES: rtnl_create_link() accepts 1..4096. */
 const queueCount = bounded(u32, 1, 4096, 'a queue count');
+
+/**
+ * A network interface as the kernel reports it in an AF_UNSPEC message:
+ * what links.list(), links.get() and links.add() return. IFLA_AF_SPEC holds
+ * the per-family settings ({ inet, inet6, mctp }).
+ */
+export interface Link extends LinkFields {
+  /** ifi_family: AF_UNSPEC */
+  family: 0;
+  /** IFLA_AF_SPEC: per address family (inet devconf, inet6 flags/token/addrGenMode, mctp). */
+  afSpec?: LinkAfSpec;
+  /** IFLA_PROTINFO: not sent in AF_UNSPEC messages; kept raw if it ever is. */
+  protinfo?: Uint8Array;
+}
+
+/**
+ * A link in an AF_BRIDGE message (links.list({ family: AF_BRIDGE }), bridge
+ * port events): IFLA_AF_SPEC holds the port's VLANs, IFLA_PROTINFO its
+ * IFLA_BRPORT_* settings.
+ */
+export interface BridgeLink extends LinkFields {
+  /** ifi_family: AF_BRIDGE (7) */
+  family: 7;
+  /** IFLA_AF_SPEC: IFLA_BRIDGE_* (VLAN info, flags). */
+  afSpec?: BridgeAfSpec;
+  /** IFLA_PROTINFO: IFLA_BRPORT_* of a bridge port. */
+  protinfo?: BridgePortOptions;
+}
+
+/** A link in an AF_INET6 message (links.list({ family: AF_INET6 }), IPv6 RA events): IFLA_PROTINFO holds IFLA_INET6_*. */
+export interface Inet6Link extends LinkFields {
+  /** ifi_family: AF_INET6 (10) */
+  family: 10;
+  /** Not sent in AF_INET6 messages. */
+  afSpec?: undefined;
+  /** IFLA_PROTINFO: IFLA_INET6_* (flags, token, addrGenMode, counters). */
+  protinfo?: Inet6Info;
+}
+
+/** A link message of another family: IFLA_AF_SPEC and IFLA_PROTINFO have no known layout there and are kept raw in `unknown`. */
+export interface OtherFamilyLink extends LinkFields {
+  family: number;
+  afSpec?: undefined;
+  protinfo?: undefined;
+}
+
+/**
+ * A decoded link message of any family (decodeLink(), monitor 'link'
+ * events): test `family` to narrow `afSpec` and `protinfo`:
+ * `if (l.family === 0) l.afSpec?.inet6?.addrGenMode`.
+ */
+export type AnyLink = Link | BridgeLink | Inet6Link | OtherFamilyLink;
 
 export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_ADDRESS', 'address', lladdr],
@@ -456,19 +508,19 @@ export function writeIfInfoMsg(w: Writer, h: Partial<IfInfoMsg>): void {
   w.u32(h.change ?? 0);
 }
 
-/** Decode a link message payload (ifinfomsg + attributes) at buf[off, end). */
-export function decodeLink(buf: Buffer, off: number, end: number): Link {
+/** Decode a link message payload (ifinfomsg + attributes) at buf[off, end). Narrow the result on `family`. */
+export function decodeLink(buf: Buffer, off: number, end: number): AnyLink {
   checkRange(buf, off, end);
   return decodeLinkAt(buf, off, end, undefined);
 }
 
 /** decodeLink, with the attribute path of a nested ifinfomsg (a veth peer) for errors. */
-function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | undefined): Link {
+function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | undefined): AnyLink {
   if (end - off < IFINFOMSG_SIZE) throw new DecodeError(`ifinfomsg needs 16 bytes, have ${end - off}`, off, 'ifinfomsg');
   const family = buf[off]!;
   const pol = family === 0 ? linkPolicy : familyPolicy(family);
   const attrs = decodeAttrs<LinkAttrs>(buf, off + IFINFOMSG_SIZE, end, pol, path ?? pol.name);
-  const link = attrs as Link;
+  const link = attrs as OtherFamilyLink;
   link.family = family;
   link.type = buf.readUInt16LE(off + 2);
   link.index = buf.readInt32LE(off + 4);
@@ -479,7 +531,7 @@ function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | 
   if (info?.slaveKind !== undefined) link.slaveKind = info.slaveKind;
   link.up = (link.flags & U.IFF_UP) !== 0;
   if (link.name === undefined) link.name = '';
-  return link;
+  return link as AnyLink;
 }
 
 const familyPolicies = new Map<number, Policy>();
@@ -503,7 +555,7 @@ function familyPolicy(family: number): Policy {
 }
 
 /** Encode a link (header + attributes) as a message payload. */
-export function encodeLink(w: Writer, link: Partial<Link>): void {
+export function encodeLink(w: Writer, link: Partial<AnyLink>): void {
   if (!(w instanceof Writer)) throw new ArgumentError('w', 'expected a Writer');
   if (typeof link !== 'object' || link === null || Array.isArray(link)) throw new ArgumentError('link', 'expected a link object');
   writeIfInfoMsg(w, link);
@@ -522,7 +574,7 @@ export function encodeLink(w: Writer, link: Partial<Link>): void {
  * VETH_INFO_PEER / VXCAN_INFO_PEER payload: a struct ifinfomsg followed by
  * IFLA_* attributes of the peer.
  */
-export const peerCodec: Codec<Partial<Link>> = {
+export const peerCodec: Codec<Partial<AnyLink>> = {
   name: 'ifinfomsg + IFLA_*',
   decode: (b, o, len, ctx) => {
     if (len < IFINFOMSG_SIZE) return NOFIT;
@@ -531,7 +583,7 @@ export const peerCodec: Codec<Partial<Link>> = {
   encode: (w, v) => encodeLink(w, v),
   check: (v, f) => {
     if (typeof v !== 'object' || v === null) throw new ArgumentError(f, 'expected peer options');
-    return v as Partial<Link>;
+    return v as Partial<AnyLink>;
   },
 };
 
@@ -540,7 +592,7 @@ registerSchema([U.RTM_NEWLINK, U.RTM_DELLINK, U.RTM_GETLINK, U.RTM_SETLINK], {
   headerSize: IFINFOMSG_SIZE,
   policy: linkPolicy,
   decode: (buf, off, end) => decodeLink(buf, off, end),
-  encode: (w, obj) => encodeLink(w, obj as Partial<Link>),
+  encode: (w, obj) => encodeLink(w, obj as Partial<AnyLink>),
 });
 
 /** IFF_* flag names, as `ip link` prints them. */

@@ -13,7 +13,7 @@ import { NetlinkSocket, netnsPath, openNetns, type NetnsRef } from '../netlink/s
 import { describeRequestOffset, rtmName, summarizeMessage } from './schema.js';
 import type { Writer } from '../netlink/writer.js';
 import type { LinkAfSpecOptions } from './afspec.js';
-import { checkEtherDeviceAddress, decodeLink, linkPolicy, writeIfInfoMsg, type Link, type LinkAttrs, type LinkInfo } from './link.js';
+import { checkEtherDeviceAddress, decodeLink, linkPolicy, writeIfInfoMsg, type AnyLink, type BridgeLink, type Inet6Link, type Link, type LinkAttrs, type LinkInfo } from './link.js';
 import {
   getCreator,
   getKind,
@@ -221,8 +221,12 @@ function checkAddRequest(request: unknown): boolean {
 export class Links {
   constructor(private readonly sock: NetlinkSocket) {}
 
-  /** Dump links as a stream of typed objects. */
-  async *dump(filter: LinkListFilter = {}): AsyncGenerator<Link> {
+  /** Dump links as a stream of typed objects (of the filter's message family, see list()). */
+  dump(filter?: LinkListFilter & { family?: 0 }): AsyncGenerator<Link>;
+  dump(filter: LinkListFilter & { family: 7 }): AsyncGenerator<BridgeLink>;
+  dump(filter: LinkListFilter & { family: 10 }): AsyncGenerator<Inet6Link>;
+  dump(filter: LinkListFilter): AsyncGenerator<AnyLink>;
+  async *dump(filter: LinkListFilter = {}): AsyncGenerator<AnyLink> {
     const body = await this.dumpBody(filter);
     for await (const m of this.sock.dump(U.RTM_GETLINK, body, { what: 'links.list' })) {
       if (m.type !== U.RTM_NEWLINK) continue;
@@ -230,8 +234,17 @@ export class Links {
     }
   }
 
-  /** All links (retried if the kernel reports the dump as interrupted). */
-  async list(filter: LinkListFilter = {}): Promise<Link[]> {
+  /**
+   * All links (retried if the kernel reports the dump as interrupted). The
+   * kernel answers in the family asked for: {@link Link} by default,
+   * {@link BridgeLink} for `family: AF_BRIDGE` (7), {@link Inet6Link} for
+   * `family: AF_INET6` (10).
+   */
+  list(filter?: LinkListFilter & { family?: 0 }): Promise<Link[]>;
+  list(filter: LinkListFilter & { family: 7 }): Promise<BridgeLink[]>;
+  list(filter: LinkListFilter & { family: 10 }): Promise<Inet6Link[]>;
+  list(filter: LinkListFilter): Promise<AnyLink[]>;
+  async list(filter: LinkListFilter = {}): Promise<AnyLink[]> {
     const body = await this.dumpBody(filter);
     return this.sock.collect(U.RTM_GETLINK, body, (m) => (m.type === U.RTM_NEWLINK ? decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len) : undefined), { what: 'links.list' });
   }
@@ -281,7 +294,8 @@ export class Links {
     );
     const m = replies.find((x) => x.type === U.RTM_NEWLINK);
     if (!m) throw new NetlinkError(-constants.errno.ENODEV, { message: `links.get ${r}: no answer` });
-    return decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
+    // an AF_UNSPEC request is answered in AF_UNSPEC (rtnl_getlink)
+    return decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len) as Link;
   }
 
   /** Whether a link exists. */
@@ -353,7 +367,7 @@ export class Links {
     const flags = NLM_F_CREATE | (replace ? 0 : NLM_F_EXCL) | (returnLink ? NLM_F_ECHO : 0);
     const replies = await this.send(built, flags, `${what} ${String(o.name ?? o.kind)}`);
     if (!returnLink) return;
-    return this.readBack(o, replies);
+    return this.readBack(o, replies, what);
   }
 
   /**
@@ -364,14 +378,14 @@ export class Links {
    * or, when the kernel chose the name, as the newest link of that kind (the
    * highest ifindex: the kernel hands them out in increasing order).
    */
-  private async readBack(o: Record<string, unknown>, replies: RawMessage[]): Promise<Link | LinkPair> {
+  private async readBack(o: Record<string, unknown>, replies: RawMessage[], what: string): Promise<Link | LinkPair> {
     const name = typeof o.name === 'string' && !o.name.includes('%') ? o.name : undefined;
     const kind = o.kind as string;
     let main: Link | undefined;
     for (const m of replies) {
       if (m.type !== U.RTM_NEWLINK) continue;
       const l = decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len);
-      if (name === undefined || l.name === name) main = l;
+      if (l.family === 0 && (name === undefined || l.name === name)) main = l as Link;
     }
     if (main && o.master !== undefined) main = await this.get(main.index);
     if (!main) {
@@ -381,6 +395,12 @@ export class Links {
         for (const x of await l.list({ kind })) if (!newest || x.index > newest.index) newest = x;
         if (!newest) throw new NetlinkError(-constants.errno.ENODEV, { message: `links.add: the new ${kind} link is gone` });
         return newest;
+      });
+    }
+    if (main.kind !== kind) {
+      // links.replace() of a link of another kind: without kind options the kernel changes it anyway
+      throw new NetlinkError(-constants.errno.EEXIST, {
+        message: `${what}: ${main.name} is a ${main.kind ?? 'device without a kind'}, not a ${kind} (the kernel applied the common options to it)`,
       });
     }
     if (!getKind(kind)?.extraKeys?.includes('peer')) return main;
@@ -665,4 +685,4 @@ export class Links {
 }
 
 /** Re-exported for kind modules and tests. */
-export type { Link, LinkAttrs, LinkInfo };
+export type { AnyLink, BridgeLink, Inet6Link, Link, LinkAttrs, LinkInfo };

@@ -45,7 +45,7 @@ import { ArgumentError, CallbackError, DecodeError, NetlinkError, TimeoutError }
 import type { RawMessage } from '../netlink/message.js';
 import { NetlinkSocket } from '../netlink/socket.js';
 import { describe } from '../netlink/ip.js';
-import type { Link } from './link.js';
+import type { AnyLink } from './link.js';
 import type { Address } from './addr.js';
 import type { Route } from './route.js';
 import type { NsId } from './nsid.js';
@@ -146,7 +146,7 @@ export function resolveGroups(groups: ReadonlyArray<MonitorGroupSpec>, field = '
  * (`declare module './monitor.js' { interface MonitorObjectMap { address: Address } }`).
  */
 export interface MonitorObjectMap {
-  link: Link;
+  link: AnyLink;
   address: Address;
   route: Route;
   nsid: NsId;

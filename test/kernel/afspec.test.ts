@@ -3,7 +3,7 @@
 // /proc/sys/net/ipv{4,6}/conf/DEV/*, /proc/net/dev_snmp6/DEV, `ip -d -j link` and `ip token`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ArgumentError, type Inet6Info, type LinkAfSpec } from '../../src/index.js';
+import { ArgumentError, type Inet6Info } from '../../src/index.js';
 import { AF_INET6 } from '../../src/netlink/constants.js';
 import { IPV4_DEVCONF_NAMES, IPV6_DEVCONF_NAMES } from '../../src/rtnl/afspec.js';
 import { ip, ktest, sh, withNetns } from '../helpers.js';
@@ -39,7 +39,7 @@ ktest(
       try {
         const { r } = t;
         await r.links.add({ name: 'veth0', kind: 'veth', peer: 'veth1' });
-        let conf = ((await libLink(r, 'veth0')).afSpec as LinkAfSpec).inet!.conf!;
+        let conf = (await libLink(r, 'veth0')).afSpec!.inet!.conf!;
         assert.equal(Object.keys(conf).slice(0, 3), ['forwarding', 'mcForwarding', 'proxyArp']);
         let sys = sysctls(ns, 4, 'veth0');
         let compared = 0;
@@ -53,7 +53,7 @@ ktest(
         await r.links.set('veth0', { afSpec: { inet: { conf: { forwarding: 1, rpFilter: 2, arpIgnore: 1 } } } });
         sys = sysctls(ns, 4, 'veth0');
         assert.equal([sys.forwarding, sys.rp_filter, sys.arp_ignore], [1, 2, 1]);
-        conf = ((await libLink(r, 'veth0')).afSpec as LinkAfSpec).inet!.conf!;
+        conf = (await libLink(r, 'veth0')).afSpec!.inet!.conf!;
         assert.equal([conf.forwarding, conf.rpFilter, conf.arpIgnore], [1, 2, 1]);
         assert.ok(assertRoundTrip(t.inbound, 'afspec-inet') >= 3);
       } finally {
@@ -74,7 +74,7 @@ ktest(
         const { r } = t;
         await r.links.add({ name: 'veth0', kind: 'veth', peer: 'veth1' });
         sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.veth0.disable_ipv6=1', 'net.ipv6.conf.veth0.accept_ra=2', 'net.ipv6.conf.veth0.hop_limit=33']);
-        const i6 = ((await libLink(r, 'veth0')).afSpec as LinkAfSpec).inet6!;
+        const i6 = (await libLink(r, 'veth0')).afSpec!.inet6!;
         const sys = sysctls(ns, 6, 'veth0');
         let compared = 0;
         for (const name of IPV6_DEVCONF_NAMES) {
@@ -110,12 +110,12 @@ ktest(
         sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.veth0.disable_ipv6=0']);
         await r.links.set('veth0', { afSpec: { inet6: { addrGenMode: 'none' } } });
         assert.equal(ipLink(ns, 'veth0').inet6_addr_gen_mode, 'none');
-        assert.equal(((await libLink(r, 'veth0')).afSpec as LinkAfSpec).inet6!.addrGenMode, 'none');
+        assert.equal((await libLink(r, 'veth0')).afSpec!.inet6!.addrGenMode, 'none');
         await r.links.set('veth0', { afSpec: { inet6: { addrGenMode: 'random' } } });
         assert.equal(ipLink(ns, 'veth0').inet6_addr_gen_mode, 'random');
         await r.links.set('veth0', { afSpec: { inet6: { addrGenMode: 'eui64', token: '::1:2:3:4' } } });
         assert.match(ip(ns, 'token', 'get', 'dev', 'veth0'), /token ::1:2:3:4 dev veth0/);
-        const after = ((await libLink(r, 'veth0')).afSpec as LinkAfSpec).inet6!;
+        const after = (await libLink(r, 'veth0')).afSpec!.inet6!;
         assert.equal([after.addrGenMode, after.token], ['eui64', '::1:2:3:4']);
 
         // IPv6 devconf is read-only over rtnetlink (the kernel takes it only through sysctl)
@@ -152,7 +152,7 @@ ktest(
         const p = l.protinfo as Inet6Info;
         assert.equal(p.addrGenMode, 'none');
         assert.equal(typeof p.flags, 'number');
-        const unspec = ((await libLink(r, 'veth0')).afSpec as LinkAfSpec).inet6!;
+        const unspec = (await libLink(r, 'veth0')).afSpec!.inet6!;
         assert.equal(p.conf, unspec.conf, 'the same devconf as in IFLA_AF_SPEC');
         assert.equal(p.cacheinfo!.maxReasmLen, unspec.cacheinfo!.maxReasmLen);
         assert.ok(assertRoundTrip(t.inbound, 'inet6-protinfo') >= 3);

@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { Rtnl, ResyncError, isEvent, type Monitor, type MonitorEvent, type Address, type Link } from '../../src/index.js';
+import { Rtnl, ResyncError, isEvent, type Monitor, type MonitorEvent, type Address, type AnyLink } from '../../src/index.js';
 import { ktest, withNetns, ip, sh, lane, madeLinks } from '../helpers.js';
 
 /** The VM lane runs under TCG, several times slower: a smaller storm there. */
@@ -58,7 +58,7 @@ class View {
     return this.staging !== undefined;
   }
 
-  setLink(l: Link): void {
+  setLink(l: AnyLink): void {
     this.links.set(l.index, linkLine(l.name, l.mtu, l.up));
   }
 

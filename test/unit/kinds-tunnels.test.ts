@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import '../../src/rtnl/kinds/index.js';
-import { decodeLink, encodeLink, type Link } from '../../src/rtnl/link.js';
+import { decodeLink, encodeLink, type AnyLink } from '../../src/rtnl/link.js';
 import { getKind, kindData, type KindContext } from '../../src/rtnl/kinds/registry.js';
 import { splitMessages } from '../../src/netlink/message.js';
 import { Writer } from '../../src/netlink/writer.js';
@@ -33,13 +33,13 @@ const messages = fixture.captures.flatMap((c) =>
     .filter((m) => m.type === RTM_NEWLINK)
     .map((m) => ({ bytes: m.buf.subarray(m.offset + NLMSG_HDRLEN, m.offset + m.len), link: decodeLink(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len) })),
 );
-const links = new Map<string, Link>(messages.map((m) => [m.link.name!, m.link]));
+const links = new Map<string, AnyLink>(messages.map((m) => [m.link.name!, m.link]));
 const data = (name: string): Record<string, unknown> => {
   const l = links.get(name);
   assert.ok(l, `${name} is in the capture`);
   return l!.linkInfo!.data as Record<string, unknown>;
 };
-const encode = (l: Partial<Link>): Buffer => {
+const encode = (l: Partial<AnyLink>): Buffer => {
   const w = new Writer();
   encodeLink(w, l);
   return w.toBuffer();

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import '../../src/rtnl/kinds/index.js';
-import { decodeLink, encodeLink, type Link } from '../../src/rtnl/link.js';
+import { decodeLink, encodeLink, type AnyLink } from '../../src/rtnl/link.js';
 import { splitMessages, parseError } from '../../src/netlink/message.js';
 import { describeRequestOffset } from '../../src/rtnl/schema.js';
 import { Writer } from '../../src/netlink/writer.js';
@@ -27,7 +27,7 @@ test('the dump holds lo, veth0, veth1, br0 and ends with NLMSG_DONE', () => {
 });
 
 test('typed fields: kind, master, mtu, flags, mac, stats', () => {
-  const by = (n: string): Link => links.find((l) => l.name === n)!;
+  const by = (n: string): AnyLink => links.find((l) => l.name === n)!;
   assert.equal(by('lo').kind, undefined);
   assert.equal(by('lo').type, 772); // ARPHRD_LOOPBACK
   assert.equal(by('veth0').kind, 'veth');

@@ -5,7 +5,7 @@
 import { policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import type { NetnsRef } from '../../netlink/socket.js';
-import { peerCodec, type Link } from '../link.js';
+import { peerCodec, type AnyLink } from '../link.js';
 import { UAPI } from '../uapi.js';
 import { registerKind, type KindContext } from './registry.js';
 import { preparePeer } from './peer.js';
@@ -29,7 +29,7 @@ export interface PeerOptions {
 /** IFLA_INFO_DATA of a veth as the kernel reports it (usually empty: the kernel does not dump the peer). */
 export interface VethData {
   /** VETH_INFO_PEER */
-  peer?: Partial<Link>;
+  peer?: Partial<AnyLink>;
 }
 
 export const vethPolicy = policy('VETH_INFO', UAPI, [['VETH_INFO_PEER', 'peer', peerCodec]]);

@@ -8,7 +8,7 @@
  */
 import { policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
-import { peerCodec, type Link } from '../link.js';
+import { peerCodec, type AnyLink } from '../link.js';
 import { preparePeer } from './peer.js';
 import { registerKind, type KindContext } from './registry.js';
 import type { PeerOptions } from './veth.js';
@@ -19,7 +19,7 @@ export const VXCAN_INFO_PEER = 1;
 /** IFLA_INFO_DATA of a vxcan link as the kernel reports it (the peer is not dumped). */
 export interface VxcanData {
   /** VXCAN_INFO_PEER */
-  peer?: Partial<Link>;
+  peer?: Partial<AnyLink>;
 }
 
 export const vxcanPolicy = policy('VXCAN_INFO', { VXCAN_INFO_PEER }, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
