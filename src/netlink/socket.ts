@@ -5,6 +5,7 @@
  * the JS thread never blocks.
  * @module
  */
+import './dispose.js';
 import createDebug from 'debug';
 import { closeSync, openSync, constants as fsc } from 'node:fs';
 import {
@@ -1132,6 +1133,17 @@ export class NetlinkSocket {
     }
     p.queue!.push(m);
     if (p.queue!.length - (p.qhead ?? 0) >= p.highWater!) this.pauseReading();
+  }
+
+  /** `using sock = NetlinkSocket.open(...)`: close() at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using`: close() at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 
   /**

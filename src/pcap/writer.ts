@@ -15,6 +15,7 @@
  * complete up to the last datagram even if the process dies.
  * @module
  */
+import '../netlink/dispose.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { ArgumentError } from '../netlink/errors.js';
 import { ARPHRD_NETLINK, LINKTYPE_NETLINK, NETLINK_COOKED_HEADER_SIZE, PACKET_HOST, PACKET_OUTGOING } from './constants.js';
@@ -107,6 +108,11 @@ export class PcapWriter {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** `using w = PcapWriter.open(path)`: close() at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** Close the file. Later writes are ignored. Idempotent. */

@@ -30,6 +30,7 @@
  *   socket.
  * @module
  */
+import '../netlink/dispose.js';
 import createDebug from 'debug';
 import {
   AF_BRIDGE,
@@ -677,6 +678,17 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   return(): Promise<IteratorResult<MonitorEvent>> {
     this.close();
     return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** `using mon = rtnl.monitor([...])`: close() at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using mon = rtnl.monitor([...])`: close() at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 
   /** Close the socket and drop queued events. Idempotent. */

@@ -3,6 +3,7 @@
  * network namespace) with the typed families on it.
  * @module
  */
+import '../netlink/dispose.js';
 import { NETLINK_ROUTE } from '../netlink/constants.js';
 import { NetlinkSocket, checkSocketOptions, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
 import { ArgumentError } from '../netlink/errors.js';
@@ -159,6 +160,14 @@ export class Rtnl {
   /** Socket options this handle was opened with (to open sibling sockets, e.g. for monitoring). */
   get openOptions(): Readonly<RtnlOptions> {
     return this.options;
+  }
+
+  /**
+   * `await using rtnl = await Rtnl.open({ netns })`: close() when the scope
+   * ends, also on an exception (no try/finally needed).
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Close the socket; pending requests reject with SocketClosedError. */

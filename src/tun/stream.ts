@@ -18,6 +18,7 @@
  * - Nothing runs on the libuv threadpool: there is no fs.read/fs.write.
  * @module
  */
+import '../netlink/dispose.js';
 import { Duplex } from 'node:stream';
 import { constants } from 'node:os';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
@@ -196,6 +197,15 @@ export class PacketStream extends Duplex {
       throw new ArgumentError('packet', `a packet must be 1..${this.maxPacket} bytes, got ${packet.length}`);
     }
     return super.write(packet, a as BufferEncoding, b as (err?: Error | null) => void);
+  }
+
+  /**
+   * `await using tun = await Tun.open(...)`: close() at the end of the
+   * scope. (Node's own Duplex dispose destroys the stream with an AbortError,
+   * which a stream without an 'error' listener would throw.)
+   */
+  override [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Destroy the stream and resolve once the fd is closed. */
