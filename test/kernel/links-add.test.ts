@@ -16,8 +16,8 @@ interface IpLink {
   mtu: number;
   flags: string[];
   master?: string;
-  /** the IFLA_LINK device's name when it is in the same namespace */
-  link?: string;
+  /** the IFLA_LINK device's name when it is in the same namespace (null: no such device) */
+  link?: string | null;
   /** IFLA_LINK as an index when it is in another namespace (with link_netnsid) */
   link_index?: number;
   link_netnsid?: number;
@@ -57,7 +57,8 @@ function sameAsIp(ns: string, l: Link, what: string): IpLink {
   assert.equal(l.mtu, o!.mtu, `${what}: mtu`);
   assert.equal(l.kind, o!.linkinfo?.info_kind, `${what}: kind`);
   if (o!.link_netnsid !== undefined) assert.equal([l.link, l.linkNetnsId], [o!.link_index, o!.link_netnsid], `${what}: IFLA_LINK elsewhere`);
-  else assert.equal(l.link === undefined ? undefined : all.find((x) => x.ifindex === l.link)?.ifname, o!.link, `${what}: IFLA_LINK`);
+  // ip prints null for an IFLA_LINK naming no device (0: xfrm without a lower device)
+  else assert.equal(l.link === undefined ? undefined : all.find((x) => x.ifindex === l.link)?.ifname, o!.link ?? undefined, `${what}: IFLA_LINK`);
   assert.equal(l.up, o!.flags.includes('UP'), `${what}: up`);
   const master = l.master === undefined ? undefined : all.find((x) => x.ifindex === l.master)?.ifname;
   assert.equal(master, o!.master, `${what}: master`);
