@@ -144,6 +144,16 @@ export interface LinkPair {
   peer: Link;
 }
 
+/**
+ * The parameter type of links.add() for the kind K the call is inferred to
+ * create: the whole union intersected with `{ kind: K }` for known kinds (so
+ * that editors still complete every kind), the unmodelled-kind options else.
+ */
+export type LinkAddOptionsFor<K extends KnownKind | UnmodelledKind> = (K extends KnownKind ? ModelledLinkAddOptions : UnmodelledLinkAddOptions) & { kind: K };
+
+/** What links.add() of kind K resolves to: a {@link LinkPair} for veth/vxcan, else the {@link Link} (nothing with `{ returnLink: false }`). */
+export type LinkAddResult<K> = [K] extends [PeerKind] ? LinkPair : Link;
+
 /** The second argument of links.add()/links.replace(). */
 export interface LinkAddRequestOptions {
   /**
@@ -330,9 +340,8 @@ export class Links {
    * most kinds), otherwise from one RTM_GETLINK; `{ returnLink: false }`
    * skips both and resolves to undefined.
    */
-  add(opts: LinkAddOptions, request: LinkAddRequestOptions & { returnLink: false }): Promise<void>;
-  add(opts: PeerLinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<LinkPair>;
-  add(opts: LinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<Link>;
+  add<K extends KnownKind | UnmodelledKind>(opts: LinkAddOptionsFor<K>, request: LinkAddRequestOptions & { returnLink: false }): Promise<void>;
+  add<K extends KnownKind | UnmodelledKind>(opts: LinkAddOptionsFor<K>, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<LinkAddResult<K>>;
   add(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void>;
   async add(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void> {
     return this.create(opts, request, false);
@@ -343,9 +352,8 @@ export class Links {
    * an existing link of that name is changed (its kind must match). Resolves
    * like add().
    */
-  replace(opts: LinkAddOptions, request: LinkAddRequestOptions & { returnLink: false }): Promise<void>;
-  replace(opts: PeerLinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<LinkPair>;
-  replace(opts: LinkAddOptions, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<Link>;
+  replace<K extends KnownKind | UnmodelledKind>(opts: LinkAddOptionsFor<K>, request: LinkAddRequestOptions & { returnLink: false }): Promise<void>;
+  replace<K extends KnownKind | UnmodelledKind>(opts: LinkAddOptionsFor<K>, request?: LinkAddRequestOptions & { returnLink?: true }): Promise<LinkAddResult<K>>;
   replace(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void>;
   async replace(opts: LinkAddOptions, request?: LinkAddRequestOptions): Promise<Link | LinkPair | void> {
     return this.create(opts, request, true);

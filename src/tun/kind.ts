@@ -46,9 +46,13 @@ export interface TunLinkOptions {
   napiFrags?: boolean;
 }
 
-/** Common link options a tun/tap device cannot take (see REFUSED). */
+/**
+ * Common link options a tun/tap device cannot take (see REFUSED). Not `link`:
+ * a `link?: never` here would make `link` a discriminant of the links.add()
+ * union, and editors would stop offering the kinds that require it until it is
+ * typed (the run-time check refuses it).
+ */
 interface TunRefused {
-  link?: never;
   numTxQueues?: never;
   numRxQueues?: never;
   newIfindex?: never;
