@@ -143,10 +143,26 @@ export interface AttrSpec {
 const P_MULTI = 1;
 const P_AFTER = 2;
 
+/**
+ * Names under which a nest's values read back when they differ from the
+ * attribute's (e.g. a vxlan's unicast IFLA_VXLAN_GROUP is its `remote`, an
+ * IFLA_VXLAN_GROUP6 its `remote` or `group`): `fromWire` renames the keys of
+ * an object decoded with the policy, `toWire` is its inverse (it must leave a
+ * wire-keyed object as it is). Both keep the WIRE layout and `unknown`, so
+ * encode(decode(bytes)) stays byte-identical. Applied by nested() when it
+ * decodes, and by encodeAttrs() and describeAttrs().
+ */
+export interface PolicyView {
+  fromWire(obj: Record<string, unknown>): Record<string, unknown>;
+  toWire(obj: Record<string, unknown>): Record<string, unknown>;
+}
+
 /** An attribute space: type numbers <-> names <-> codecs. */
 export class Policy {
   readonly byType: (AttrSpec | undefined)[] = [];
   readonly byName = new Map<string, AttrSpec>();
+  /** See {@link PolicyView}; set by the policy's owner (a link kind). */
+  view: PolicyView | undefined = undefined;
   /** Decoder bookkeeping: the trie of attribute sequences seen, each with a generated object constructor. */
   readonly shapes: ShapeNode = { next: new Map(), lastEntry: -1, lastNode: undefined };
   shapeCount = 0;
@@ -594,6 +610,7 @@ function defaultRaw(spec: AttrSpec): number {
  * re-encoded); validate user input with {@link checkAttrs} first.
  */
 export function encodeAttrs(w: Writer, pol: Policy, obj: Record<string, unknown>): void {
+  if (pol.view !== undefined) obj = pol.view.toWire(obj);
   // Which attributes were written (and, for repeated ones, how many) is kept
   // in stamped per-type arrays pooled per nesting depth, not in a Set and a
   // Map per call: count[type] is valid while mark[type] is this call's stamp.
@@ -1289,7 +1306,8 @@ export function nested(pol: Policy | (() => Policy) | ((parent: Record<string, u
       // Only policies chosen from siblings (IFLA_INFO_DATA by IFLA_INFO_KIND) need the parent object.
       const p = isFn ? (needsParent ? policyFor(ctx.parent) : (pol as () => Policy | undefined)()) : (pol as Policy);
       if (!p) return NOFIT;
-      return decodeAttrs(b, o, o + len, p, ctx);
+      const v = decodeAttrs<Record<string, unknown>>(b, o, o + len, p, ctx);
+      return p.view === undefined ? v : p.view.fromWire(v);
     },
     encode: (w, v, variant, parent) => {
       const p = policyFor(parent);
@@ -1312,6 +1330,7 @@ export function nested(pol: Policy | (() => Policy) | ((parent: Record<string, u
  */
 export function describeAttrs(pol: Policy, obj: Record<string, unknown>): Array<[string, unknown, AttrSpec | undefined, UnknownAttr?]> {
   const out: Array<[string, unknown, AttrSpec | undefined, UnknownAttr?]> = [];
+  if (pol.view !== undefined) obj = pol.view.toWire(obj);
   const wire = (obj as Record<symbol, unknown>)[WIRE] as number[] | undefined;
   const unknown = (obj.unknown as UnknownAttr[] | undefined) ?? [];
   if (!wire) {
