@@ -69,7 +69,7 @@ const bridge: KindPrinter = (p, d) => {
   u('stpState', 'stp_state', 'stp_state %u ');
   u('priority', 'priority', 'priority %u ');
   u('vlanFiltering', 'vlan_filtering', 'vlan_filtering %u ');
-  if (has(d, 'vlanProtocol')) p.string('any', 'vlan_protocol', 'vlan_protocol %s ', ipEthProtoName(n(d.vlanProtocol)));
+  if (has(d, 'vlanProtocol')) p.string('any', 'vlan_protocol', 'vlan_protocol %s ', typeof d.vlanProtocol === 'string' ? d.vlanProtocol : ipEthProtoName(n(d.vlanProtocol)));
   if (has(d, 'bridgeId')) p.string('any', 'bridge_id', 'bridge_id %s ', bridgeId(d.bridgeId));
   // iproute2 6.1 prints IFLA_BR_BRIDGE_ID here by mistake (fixed in 6.2); we print IFLA_BR_ROOT_ID
   if (has(d, 'rootId')) p.string('any', 'root_id', 'designated_root %s ', bridgeId(d.rootId));
@@ -214,7 +214,27 @@ function tunnelTtlTos(p: IpPrinter, d: Record<string, unknown>, order: 'tos-ttl'
   if (has(d, 'label') && n(d.label)) p.hex0x('any', 'label', 'flowlabel %#x ', n(d.label));
 }
 
-const vxlan: KindPrinter = (p, d, ctx) => {
+/**
+ * The library reads IFLA_VXLAN_GROUP/GROUP6 back as `remote` (unicast) or
+ * `group` (multicast) and LOCAL/LOCAL6 as `local`, whatever the family; ip
+ * prints by attribute (GROUP before GROUP6, LOCAL before LOCAL6), so put the
+ * values back under their attribute's key. (Hostile input whose renaming
+ * would collide is left under the attribute keys by the decoder.)
+ */
+function vxlanWireKeys(d: Record<string, unknown>): Record<string, unknown> {
+  const w: Record<string, unknown> = { ...d };
+  for (const k of ['remote', 'group', 'local'] as const) delete w[k];
+  const put = (v: unknown, v4: string, v6: string): void => {
+    if (v !== undefined) w[typeof v === 'string' && v.includes(':') ? v6 : v4] = v;
+  };
+  put(d.group, 'group', 'group6');
+  put(d.remote, 'group', 'group6');
+  put(d.local, 'local', 'local6');
+  return w;
+}
+
+const vxlan: KindPrinter = (p, view, ctx) => {
+  const d = vxlanWireKeys(view);
   if (truthy(d.collectMetadata)) p.bool('any', 'external', 'external ', true);
   if (truthy(d.vnifilter)) p.bool('any', 'vnifilter', 'vnifilter', true);
   if (has(d, 'id')) p.uint('any', 'id', 'id %u ', n(d.id));
@@ -277,11 +297,13 @@ const vxlan: KindPrinter = (p, d, ctx) => {
 const geneve: KindPrinter = (p, d) => {
   if (has(d, 'collectMetadata')) p.bool('any', 'external', 'external ', true);
   if (has(d, 'id')) p.uint('any', 'id', 'id %u ', n(d.id));
-  if (has(d, 'remote')) {
+  // the library reads IFLA_GENEVE_REMOTE6 back as `remote` too (remote6 only if both were sent)
+  const r6 = has(d, 'remote6') ? d.remote6 : typeof d.remote === 'string' && d.remote.includes(':') ? d.remote : undefined;
+  if (has(d, 'remote') && r6 !== d.remote) {
     const a = String(d.remote);
     if (a !== '0.0.0.0') p.string('any', 'remote', 'remote %s ', a);
-  } else if (has(d, 'remote6')) {
-    const a = String(d.remote6);
+  } else if (r6 !== undefined) {
+    const a = String(r6);
     if (!unspec6(a) && !isMcast6(a)) p.string('any', 'remote6', 'remote %s ', a);
   }
   tunnelTtlTos(p, d, 'ttl-tos');

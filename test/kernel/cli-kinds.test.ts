@@ -48,6 +48,7 @@ kindTest(
     'link set v0 master br0',
     'link add vx0 type vxlan id 42 group 239.1.1.1 dev v1 dstport 4789 ttl 10 srcport 5000 6000 nolearning',
     'link add vx6 type vxlan id 43 remote 2001:db8::9 local 2001:db8::1 dstport 4790 noudpcsum udp6zerocsumrx',
+    'link add vx4 type vxlan id 44 remote 192.0.2.44 local 192.0.2.1 dstport 4791',
     'link add mv0 link v1 type macvlan mode bridge',
     'link add mt0 link v1 type macvtap mode vepa',
     'tuntap add tap0 mode tap multi_queue',
@@ -56,6 +57,8 @@ kindTest(
   (d, ipl) => {
     // what the brief asked for, in ip's words and units
     assert.match(d.get('br0')![0]!, /^bridge forward_delay 800 hello_time 300 /);
+    assert.match(d.get('vx4')![0]!, /^vxlan id 44 remote 192\.0\.2\.44 local 192\.0\.2\.1 /);
+    assert.match(d.get('vx6')![0]!, /^vxlan id 43 remote 2001:db8::9 local 2001:db8::1 /);
     assert.match(d.get('vx0')![0]!, /^vxlan id 42 group 239\.1\.1\.1 dev v1 srcport 5000 6000 dstport 4789 nolearning ttl 10 ageing 300 /);
     assert.match(d.get('v0')![1]!, /^bridge_slave state \w+ priority 32 cost \d+ hairpin off /);
     assert.match(d.get('v0')![0]!, /^veth$/);
@@ -67,9 +70,11 @@ kindTest(
 
 kindTest(
   'link -d / -j -d: vlan, bond (+port), geneve, ipvlan, macsec, vrf (+port), dummy as ip prints them',
-  ['vlan', 'bond', 'geneve', 'ipvlan', 'macsec', 'vrf', 'dummy'],
+  ['vlan', 'bond', 'geneve', 'ipvlan', 'macsec', 'vrf', 'dummy', 'bridge-vlan-filtering'],
   [
     'link add p0 type veth peer name p1',
+    'link add brq type bridge vlan_protocol 802.1ad',
+    'link add gn6 type geneve id 11 remote 2001:db8::11',
     'link add p0.5 link p0 type vlan id 5 protocol 802.1ad reorder_hdr off gvrp on egress-qos-map 1:2 3:4',
     'link add bd0 type bond mode active-backup miimon 100 updelay 200 arp_validate none',
     'link add d0 type dummy',
@@ -87,6 +92,8 @@ kindTest(
     assert.match(d.get('bd0')![0]!, /^bond mode active-backup miimon 100 updelay 200 /);
     assert.match(d.get('d0')![1]!, /^bond_slave state \w+ mii_status \w+ /);
     assert.match(d.get('gn0')![0]!, /^geneve id 10 remote 192\.0\.2\.1 ttl 64 df set /);
+    assert.match(d.get('gn6')![0]!, /^geneve id 11 remote 2001:db8::11 /);
+    assert.match(d.get('brq')![0]!, / vlan_protocol 802\.1ad /);
     assert.match(d.get('ipv0')![0]!, /^ipvlan +mode l3 private addrgenmode /);
     assert.match(d.get('ms0')![0]!, /^macsec sci [0-9a-f]{16} protect on cipher GCM-AES-128 .*encrypt on .*replay on window 32 addrgenmode /);
     assert.match(d.get('vrf0')![0]!, /^vrf table 1010 addrgenmode /);

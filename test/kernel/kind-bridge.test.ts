@@ -26,7 +26,8 @@ const bridgeMap: Record<string, (d: Record<string, unknown>) => unknown> = {
   stp_state: (d) => d.stpState,
   priority: (d) => d.priority,
   vlan_filtering: (d) => Number(d.vlanFiltering),
-  vlan_protocol: (d) => (d.vlanProtocol === 0x8100 ? '802.1Q' : d.vlanProtocol === 0x88a8 ? '802.1ad' : d.vlanProtocol),
+  // ip prints the ethertype by name (802.1Q, 802.1ad); the library reads it back by the same name
+  vlan_protocol: (d) => d.vlanProtocol,
   vlan_default_pvid: (d) => d.vlanDefaultPvid,
   vlan_stats_enabled: (d) => Number(d.vlanStatsEnabled),
   vlan_stats_per_port: (d) => Number(d.vlanStatsPerPort),
@@ -313,6 +314,38 @@ ktest(
     });
   },
   ['bridge'],
+);
+
+ktest(
+  test,
+  'bridge vlanProtocol by ip\'s names (802.1Q, 802.1ad) like vlan\'s protocol: written, set and read back by name',
+  async () => {
+    await withNetns(1, async (ns) => {
+      const t = await openTapped(ns);
+      try {
+        const { r } = t;
+        const created = await r.links.add({ name: 'brq', kind: 'bridge', bridge: { vlanFiltering: true, vlanProtocol: '802.1ad' } });
+        assert.equal(ipLink(ns, 'brq').linkinfo!.info_data!.vlan_protocol, '802.1ad');
+        // read back in the form it was written with (not the ethertype 0x88a8), from links.add() and a later get
+        assert.equal(kindData(created, 'bridge')!.vlanProtocol, '802.1ad');
+        const d = kindData(await libLink(r, 'brq'), 'bridge')!;
+        assert.equal(d.vlanProtocol, '802.1ad');
+        compareData('brq', ipLink(ns, 'brq').linkinfo!.info_data, d as Record<string, unknown>, bridgeMap);
+        await r.links.set('brq', { bridge: { vlanProtocol: '802.1Q' } });
+        assert.equal([ipLink(ns, 'brq').linkinfo!.info_data!.vlan_protocol, kindData(await libLink(r, 'brq'), 'bridge')!.vlanProtocol], ['802.1Q', '802.1Q']);
+        // an ethertype number is still accepted, and reads back by its name
+        await r.links.set('brq', { bridge: { vlanProtocol: 0x88a8 } });
+        assert.equal([ipLink(ns, 'brq').linkinfo!.info_data!.vlan_protocol, kindData(await libLink(r, 'brq'), 'bridge')!.vlanProtocol], ['802.1ad', '802.1ad']);
+        // a name ip does not know is refused before anything is sent
+        const e = await rejectsA(r.links.set('brq', { bridge: { vlanProtocol: '802.1x' as never } }), ArgumentError);
+        assert.equal(e.field, 'bridge.vlanProtocol');
+        assert.ok(assertRoundTrip(t.inbound, 'bridge-vlan-protocol') >= 3);
+      } finally {
+        await t.close();
+      }
+    });
+  },
+  ['bridge', 'bridge-vlan-filtering'],
 );
 
 ktest(

@@ -10,14 +10,18 @@ import { assertRoundTrip, bool, compareData, hex, ipLink, libLink, nameOf, openT
 function vxlanMap(names: (i: unknown) => string | undefined): Record<string, (d: Record<string, unknown>) => unknown> {
   const mcast4 = (a: unknown): boolean => typeof a === 'string' && Number(a.split('.')[0]) >= 224 && Number(a.split('.')[0]) <= 239;
   const mcast6 = (a: unknown): boolean => typeof a === 'string' && a.toLowerCase().startsWith('ff');
+  const v6 = (a: unknown): boolean => typeof a === 'string' && a.includes(':');
+  const v4 = (a: unknown): boolean => typeof a === 'string' && !a.includes(':');
   return {
     id: (d) => d.id,
-    remote: (d) => (mcast4(d.group) ? undefined : d.group),
-    group: (d) => (mcast4(d.group) ? d.group : undefined),
-    remote6: (d) => (mcast6(d.group6) ? undefined : d.group6),
-    group6: (d) => (mcast6(d.group6) ? d.group6 : undefined),
-    local: (d) => d.local,
-    local6: (d) => d.local6,
+    // ip prints IFLA_VXLAN_GROUP as remote or group by the address (and GROUP6 as remote6 or group6);
+    // the library reads both back under the option name (remote: unicast, group: multicast) whatever the family
+    remote: (d) => (v4(d.remote) ? d.remote : undefined),
+    group: (d) => (v4(d.group) && mcast4(d.group) ? d.group : undefined),
+    remote6: (d) => (v6(d.remote) ? d.remote : undefined),
+    group6: (d) => (v6(d.group) && mcast6(d.group) ? d.group : undefined),
+    local: (d) => (v4(d.local) ? d.local : undefined),
+    local6: (d) => (v6(d.local) ? d.local : undefined),
     link: (d) => names(d.link),
     port_range: (d) => d.portRange,
     port: (d) => d.port,
@@ -111,7 +115,8 @@ ktest(
         assert.equal(l.kind, 'vxlan');
         const d = kindData(l, 'vxlan') as VxlanData;
         assert.equal(d.id, 4242);
-        assert.equal(d.group, '192.0.2.7');
+        // read back as written: a unicast remote is `remote`, not `group` (ip prints it as remote too)
+        assert.equal([d.remote, d.local, d.group], ['192.0.2.7', '192.0.2.1', undefined]);
         assert.equal(d.link, links.find((x) => x.name === 'under0')!.index);
         compareData('vx0', id, d as Record<string, unknown>, vxlanMap((i) => nameOf(links, i)));
         assert.ok(assertRoundTrip(t.inbound, 'vxlan') >= 4);
@@ -127,7 +132,7 @@ ktest(
 
 ktest(
   test,
-  'vxlan over IPv6: multicast group6, local6, ttl inherit, flow label, zero UDP checksums',
+  'vxlan over IPv6: multicast group, local, ttl inherit, flow label, zero UDP checksums',
   async () => {
     await withNetns(1, async (ns) => {
       const t = await openTapped(ns);
@@ -148,12 +153,51 @@ ktest(
         assert.equal(id.udp_zero_csum6_rx, true);
         const links = await r.links.list();
         const d = kindData(await libLink(r, 'vx6'), 'vxlan')!;
-        assert.equal(d.group6, 'ff05::5');
-        assert.equal(d.local6, '2001:db8::2');
+        // read back as written: group and local, whatever the family (not the attributes' group6/local6)
+        assert.equal([d.group, d.local, d.group6, d.local6, d.remote], ['ff05::5', '2001:db8::2', undefined, undefined, undefined]);
         assert.equal(d.ttlInherit, true, 'IFLA_VXLAN_TTL_INHERIT (sent as a flag, dumped as u8)');
-        assert.equal(d.group, undefined);
         compareData('vx6', id, d as Record<string, unknown>, vxlanMap((i) => nameOf(links, i)));
         assert.ok(assertRoundTrip(t.inbound, 'vxlan6') >= 3);
+      } finally {
+        await t.close();
+      }
+    });
+  },
+  ['vxlan'],
+);
+
+ktest(
+  test,
+  'vxlan remote vs group: each address reads back under the option it was written with (ip prints remote/group/remote6/group6 alike)',
+  async () => {
+    await withNetns(1, async (ns) => {
+      const t = await openTapped(ns);
+      try {
+        const { r } = t;
+        // what each device is created with, the ip -j key the address appears under, and links.set changes
+        const cases: Array<{ name: string; vxlan: Record<string, unknown>; ip: Record<string, string> }> = [
+          { name: 'vxr4', vxlan: { id: 21, remote: '192.0.2.21', local: '192.0.2.1' }, ip: { remote: '192.0.2.21', local: '192.0.2.1' } },
+          { name: 'vxg4', vxlan: { id: 22, group: '239.1.1.22', local: '192.0.2.1', link: 'under0' }, ip: { group: '239.1.1.22', local: '192.0.2.1' } },
+          { name: 'vxr6', vxlan: { id: 23, remote: '2001:db8::23', local: '2001:db8::1' }, ip: { remote6: '2001:db8::23', local6: '2001:db8::1' } },
+          { name: 'vxg6', vxlan: { id: 24, group: 'ff05::24', link: 'under0' }, ip: { group6: 'ff05::24' } },
+        ];
+        await r.links.add({ name: 'under0', kind: 'veth', peer: 'under1' });
+        const under0 = (await libLink(r, 'under0')).index;
+        for (const c of cases) {
+          const created = await r.links.add({ name: c.name, kind: 'vxlan', vxlan: c.vxlan as { id: number } });
+          const id = ipLink(ns, c.name).linkinfo!.info_data!;
+          for (const [k, v] of Object.entries(c.ip)) assert.equal(id[k], v, `${c.name}: ip -j shows ${k}`);
+          // both what links.add() returned and a later list: every option written, under its name, in its form
+          for (const d of [kindData(created, 'vxlan')!, kindData(await libLink(r, c.name), 'vxlan')!]) {
+            for (const [k, v] of Object.entries(c.vxlan)) assert.equal((d as Record<string, unknown>)[k], k === 'link' ? under0 : v, `${c.name}.${k}`);
+            for (const k of ['remote', 'group', 'local', 'group6', 'local6']) if (!(k in c.vxlan)) assert.equal((d as Record<string, unknown>)[k], undefined, `${c.name}: no ${k}`);
+          }
+        }
+        // the data read back is valid input: change the remote with links.set and read it back
+        await r.links.set('vxr6', { vxlan: { remote: '2001:db8::99' } });
+        assert.equal(ipLink(ns, 'vxr6').linkinfo!.info_data!.remote6, '2001:db8::99');
+        assert.equal(kindData(await libLink(r, 'vxr6'), 'vxlan')!.remote, '2001:db8::99');
+        assert.ok(assertRoundTrip(t.inbound, 'vxlan-remote') >= 4);
       } finally {
         await t.close();
       }

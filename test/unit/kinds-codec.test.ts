@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import '../../src/rtnl/kinds/index.js';
 import { decodeLink, encodeLink, type AnyLink } from '../../src/rtnl/link.js';
-import { kindData, slaveData } from '../../src/rtnl/kinds/registry.js';
+import { getKind, kindData, slaveData } from '../../src/rtnl/kinds/registry.js';
 import { splitMessages } from '../../src/netlink/message.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
@@ -76,10 +76,12 @@ test('host captures: vxlan v4/v6/external, macvlan source list, macvtap, tun/tap
   const l = byName('host-unspec');
   const eth0 = l.get('eth0')!;
   const vx4 = kindData(l.get('vx4')!, 'vxlan')!;
-  assert.equal([vx4.id, vx4.group, vx4.local, vx4.link, vx4.port, vx4.ttl, vx4.tos, vx4.learning, vx4.proxy, vx4.l2miss, vx4.ageing, vx4.limit, vx4.udpCsum, vx4.gbp, vx4.df], [4242, '192.0.2.7', '192.0.2.1', eth0.index, 4789, 5, 0x10, false, true, true, 100, 50, false, true, 'set']);
+  assert.equal([vx4.id, vx4.remote, vx4.local, vx4.link, vx4.port, vx4.ttl, vx4.tos, vx4.learning, vx4.proxy, vx4.l2miss, vx4.ageing, vx4.limit, vx4.udpCsum, vx4.gbp, vx4.df], [4242, '192.0.2.7', '192.0.2.1', eth0.index, 4789, 5, 0x10, false, true, true, 100, 50, false, true, 'set']);
   assert.equal(vx4.portRange, { low: 1000, high: 2000 });
   const vx6 = kindData(l.get('vx6')!, 'vxlan')!;
-  assert.equal([vx6.group6, vx6.local6, vx6.ttlInherit, vx6.label, vx6.udpZeroCsum6Tx], ['ff05::5', '2001:db8::2', true, 0x12345, true]);
+  assert.equal([vx6.group, vx6.local, vx6.ttlInherit, vx6.label, vx6.udpZeroCsum6Tx], ['ff05::5', '2001:db8::2', true, 0x12345, true]);
+  // read back under the option names only: the attribute names of the addresses are gone
+  assert.equal([vx4.group, vx6.group6, vx6.local6, vx6.remote], [undefined, undefined, undefined, undefined]);
   const vxe = kindData(l.get('vxe')!, 'vxlan')!;
   assert.equal([vxe.collectMetadata, vxe.vnifilter, vxe.port], [true, true, 4790]);
   const mv = kindData(l.get('mvsrc')!, 'macvlan')!;
@@ -197,7 +199,73 @@ test('the legacy macsec cipher id decodes as gcm-aes-128 and re-encodes to the s
   assert.ok(encodeAttrsToBuffer(macsecPolicy, d).equals(legacy));
 });
 
+/**
+ * Kind options as links.add() takes them, through the kind's check and the
+ * link encoder (the bytes links.add() sends in IFLA_INFO_DATA), decoded back
+ * as links.list() would: the kind data.
+ */
+function readBack(kind: string, options: Record<string, unknown>): Record<string, unknown> {
+  const k = getKind(kind)!;
+  // as links.add() checks them: the kind's check hook, or its policy
+  const data = k.check ? k.check(structuredClone(options), {}, 'add')! : checkAttrs(k.data!, structuredClone(options), kind);
+  const bytes = encode({ family: 0, type: 1, index: 7, flags: 0, change: 0, linkInfo: { kind, data } } as Partial<AnyLink>);
+  const back = decodeLink(bytes, 0, bytes.length);
+  assert.ok(encode(back).equals(bytes), `${kind}: re-encodes to the same bytes`);
+  return back.linkInfo!.data as Record<string, unknown>;
+}
+
+test('symmetry: every address and enum option reads back under the name and in the form it is written with', () => {
+  const cases: Array<[string, Record<string, unknown>, Record<string, unknown>?]> = [
+    // vxlan: the kernel keeps remote and group in IFLA_VXLAN_GROUP(6), local in LOCAL(6), by family
+    ['vxlan', { id: 1, remote: '192.0.2.7', local: '192.0.2.1' }],
+    ['vxlan', { id: 2, remote: '2001:db8::7', local: '2001:db8::1' }],
+    ['vxlan', { id: 3, group: '239.1.1.1', local: '192.0.2.1' }],
+    ['vxlan', { id: 4, group: 'ff05::5', local: '2001:db8::2' }],
+    ['vxlan', { id: 5, remote: '2001:db8::7' }],
+    // the attributes' own names are accepted and read back under the option names
+    ['vxlan', { id: 6, group6: 'ff05::6', local6: '2001:db8::3' }, { id: 6, group: 'ff05::6', local: '2001:db8::3' }],
+    ['vxlan', { id: 7, group6: '2001:db8::8' }, { id: 7, remote: '2001:db8::8' }],
+    ['vxlan', { id: 8, df: 'inherit', labelPolicy: 'inherit' }],
+    ['geneve', { id: 1, remote: '192.0.2.1', df: 'set' }],
+    ['geneve', { id: 2, remote: '2001:db8::1' }],
+    ['geneve', { id: 3, remote6: '2001:db8::2' }, { id: 3, remote: '2001:db8::2' }],
+    // bridge vlan_protocol takes ip's names like vlan's protocol; an ethertype number reads back named when it has a name
+    ['bridge', { vlanProtocol: '802.1ad' }],
+    ['bridge', { vlanProtocol: '802.1Q' }],
+    ['bridge', { vlanProtocol: 0x88a8 }, { vlanProtocol: '802.1ad' }],
+    ['vlan', { id: 10, protocol: '802.1ad' }],
+    ['vlan', { id: 11, protocol: '802.1Q' }],
+  ];
+  for (const [kind, opts, expected] of cases) {
+    const back = readBack(kind, opts);
+    for (const [k, v] of Object.entries(expected ?? opts)) assert.equal(back[k], v, `${kind} ${JSON.stringify(opts)}: ${k}`);
+    const extra = Object.keys(back).filter((k) => !(k in (expected ?? opts)));
+    assert.equal(extra, [], `${kind} ${JSON.stringify(opts)}: no other keys`);
+  }
+  // and what was read back can be written again (links.set / links.add with the data of another link)
+  const again = readBack('vxlan', readBack('vxlan', { id: 9, remote: '2001:db8::9', local: '2001:db8::1' }));
+  assert.equal([again.remote, again.local], ['2001:db8::9', '2001:db8::1']);
+  assert.equal(readBack('bridge', readBack('bridge', { vlanProtocol: '802.1ad' })).vlanProtocol, '802.1ad');
+});
+
+test('symmetry: a vxlan whose two address attributes would read back under one name keeps the attribute names (nothing lost)', () => {
+  // IFLA_VXLAN_GROUP 192.0.2.7 and IFLA_VXLAN_GROUP6 2001:db8::7: two unicast remotes (the kernel never sends both)
+  const info = encode({ family: 0, type: 1, index: 7, flags: 0, change: 0, linkInfo: { kind: 'vxlan', data: { group: '192.0.2.7', group6: '2001:db8::7' } } } as Partial<AnyLink>);
+  assert.ok(info.includes(Buffer.from('080002' + '00c0000207', 'hex')) && info.includes(Buffer.from('14001000' + '20010db8', 'hex')), 'both attributes sent');
+  const l = decodeLink(info, 0, info.length);
+  const d = l.linkInfo!.data as Record<string, unknown>;
+  assert.equal([d.group, d.group6, d.remote], ['192.0.2.7', '2001:db8::7', undefined]);
+  assert.ok(encode(l).equals(info));
+  // a multicast IFLA_VXLAN_GROUP and a unicast IFLA_VXLAN_GROUP6 do not collide: group and remote
+  const mixed = encode({ family: 0, type: 1, index: 7, flags: 0, change: 0, linkInfo: { kind: 'vxlan', data: { group: '239.1.1.1', group6: '2001:db8::7' } } } as Partial<AnyLink>);
+  const m = decodeLink(mixed, 0, mixed.length).linkInfo!.data as Record<string, unknown>;
+  assert.equal([m.group, m.remote, m.group6], ['239.1.1.1', '2001:db8::7', undefined]);
+  assert.ok(encode(decodeLink(mixed, 0, mixed.length)).equals(mixed));
+});
+
 test('kind option errors name the field', () => {
+  // bridge vlan_protocol: a name ip knows or a number
+  assert.equal(throwsA(() => readBack('bridge', { vlanProtocol: '802.1x' }), ArgumentError).field, 'bridge.vlanProtocol');
   assert.equal(throwsA(() => checkAttrs(vxlanPolicy, { id: 1 << 24 }, 'vxlan'), ArgumentError).field, 'vxlan.id');
   assert.equal(throwsA(() => checkAttrs(vlanPolicy, { id: 4095 }, 'vlan'), ArgumentError).field, 'vlan.id');
   assert.equal(throwsA(() => checkAttrs(macvlanPolicy, { mode: 'bridged' }, 'macvlan'), ArgumentError).field, 'macvlan.mode');

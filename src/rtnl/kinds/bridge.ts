@@ -3,11 +3,12 @@
  * hundredths of a second, as the kernel and `ip -d` report them.
  * @module
  */
-import { be16, bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec } from '../../netlink/attr.js';
+import { bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { registerKind } from './registry.js';
+import { vlanProtocol, type VlanProtocol } from './common.js';
 
 /** Newer than the installed uapi headers (kernel 6.8+). */
 export const IFLA_BR_FDB_N_LEARNED = 48;
@@ -59,8 +60,8 @@ export interface BridgeOptions {
   priority?: number;
   /** IFLA_BR_VLAN_FILTERING */
   vlanFiltering?: boolean | number;
-  /** IFLA_BR_VLAN_PROTOCOL: 0x8100 (802.1Q) or 0x88a8 (802.1ad) */
-  vlanProtocol?: number;
+  /** IFLA_BR_VLAN_PROTOCOL (`vlan_protocol 802.1Q|802.1ad`): '802.1Q' (0x8100) or '802.1ad' (0x88a8), or another ethertype number */
+  vlanProtocol?: VlanProtocol | number;
   /** IFLA_BR_GROUP_FWD_MASK */
   groupFwdMask?: number;
   /** IFLA_BR_ROOT_ID (read-only) */
@@ -154,7 +155,7 @@ export const bridgePolicy = policy('IFLA_BR', { ...UAPI, IFLA_BR_FDB_N_LEARNED, 
   ['IFLA_BR_STP_STATE', 'stpState', u32],
   ['IFLA_BR_PRIORITY', 'priority', u16],
   ['IFLA_BR_VLAN_FILTERING', 'vlanFiltering', bool8],
-  ['IFLA_BR_VLAN_PROTOCOL', 'vlanProtocol', be16],
+  ['IFLA_BR_VLAN_PROTOCOL', 'vlanProtocol', vlanProtocol],
   ['IFLA_BR_GROUP_FWD_MASK', 'groupFwdMask', u16],
   ['IFLA_BR_ROOT_ID', 'rootId', bridgeId, ro],
   ['IFLA_BR_BRIDGE_ID', 'bridgeId', bridgeId, ro],

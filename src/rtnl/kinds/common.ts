@@ -5,7 +5,7 @@
  * two attributes.
  * @module
  */
-import { checkAttrs, forEachAttr, NOFIT, type Codec, type DecodeCtx, type Policy } from '../../netlink/attr.js';
+import { be16, checkAttrs, enumOf, forEachAttr, NOFIT, type Codec, type DecodeCtx, type Policy, type PolicyView } from '../../netlink/attr.js';
 import { NLA_F_NESTED, NLA_TYPE_MASK } from '../../netlink/constants.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
@@ -236,3 +236,48 @@ export function checkData(pol: Policy, opts: Record<string, unknown>, field: str
 
 /** NLA_F_NESTED, re-exported for kinds that build nests by hand. */
 export { NLA_F_NESTED };
+
+/**
+ * A {@link PolicyView} that renames keys by their value: `viewKey(key,
+ * value)` names a decoded (wire-keyed) value as the user writes it, `wireKey`
+ * is the inverse; undefined keeps the key. An object whose renaming would
+ * make two keys collide (only hostile input can: say both IFLA_VXLAN_GROUP
+ * and IFLA_VXLAN_GROUP6 multicast) is left wire-keyed. Symbol keys (the wire
+ * layout) are carried over.
+ */
+export function renamingView(
+  viewKey: (key: string, value: unknown) => string | undefined,
+  wireKey: (key: string, value: unknown) => string | undefined,
+): PolicyView {
+  const rename = (obj: Record<string, unknown>, to: (key: string, value: unknown) => string | undefined): Record<string, unknown> => {
+    let changed = false;
+    const keys = Object.keys(obj);
+    const targets = keys.map((k) => {
+      const t = to(k, obj[k]);
+      if (t !== undefined && t !== k) changed = true;
+      return t ?? k;
+    });
+    if (!changed || new Set(targets).size !== targets.length) return obj;
+    const out: Record<string | symbol, unknown> = {};
+    keys.forEach((k, i) => (out[targets[i]!] = obj[k]));
+    for (const sym of Object.getOwnPropertySymbols(obj)) out[sym] = (obj as Record<symbol, unknown>)[sym];
+    return out as Record<string, unknown>;
+  };
+  return { fromWire: (o) => rename(o, viewKey), toWire: (o) => rename(o, wireKey) };
+}
+
+/** Whether a textual IP address is IPv6. */
+export function isIPv6Text(v: unknown): boolean {
+  return typeof v === 'string' && v.includes(':');
+}
+
+/** Whether a textual IP address is multicast (224.0.0.0/4, ff00::/8). */
+export function isMulticastText(v: unknown): boolean {
+  const ip = typeof v === 'string' ? parseIP(v) : undefined;
+  return ip !== undefined && ip !== null && isMulticast(ip);
+}
+
+/** 802.1Q (0x8100) or 802.1ad (0x88a8): a VLAN protocol (ethertype), as `ip` names it. */
+export type VlanProtocol = '802.1Q' | '802.1ad';
+/** IFLA_VLAN_PROTOCOL / IFLA_BR_VLAN_PROTOCOL: be16 ethertype, named when 802.1Q or 802.1ad. */
+export const vlanProtocol = enumOf<VlanProtocol>(be16, { 0x8100: '802.1Q', 0x88a8: '802.1ad' });

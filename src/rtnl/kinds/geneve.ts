@@ -10,7 +10,7 @@
 import { be16, be32, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8 } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, isMulticast, optionsObject, splitFamily } from './common.js';
+import { bounded, checkData, isIPv6Text, isMulticast, optionsObject, renamingView, splitFamily } from './common.js';
 import { registerKind } from './registry.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
@@ -29,9 +29,9 @@ export type GeneveDf = 'unset' | 'set' | 'inherit';
 export interface GeneveOptions {
   /** IFLA_GENEVE_ID: VNI 0..16777215 (`id`, required unless external) */
   id?: number;
-  /** IFLA_GENEVE_REMOTE: IPv4 remote (`remote`); as an option IPv4 or IPv6 */
+  /** IFLA_GENEVE_REMOTE / REMOTE6: the remote, IPv4 or IPv6 (`remote`); reads back under this name whatever its family */
   remote?: string;
-  /** IFLA_GENEVE_REMOTE6: IPv6 remote */
+  /** IFLA_GENEVE_REMOTE6 by its wire name: accepted as an option; reads back as `remote` */
   remote6?: string;
   /** IFLA_GENEVE_TTL (`ttl`) */
   ttl?: number;
@@ -98,6 +98,12 @@ declare module './registry.js' {
     geneve: GeneveOptions;
   }
 }
+
+// IFLA_GENEVE_REMOTE6 reads back as `remote`, the option it is written with.
+genevePolicy.view = renamingView(
+  (k) => (k === 'remote6' ? 'remote' : undefined),
+  (k, v) => (k === 'remote' && isIPv6Text(v) ? 'remote6' : undefined),
+);
 
 registerKind({
   kind: 'geneve',

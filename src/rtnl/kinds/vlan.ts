@@ -8,11 +8,11 @@
  *              ingressQos: [{ from: 1, to: 2 }], egressQos: [{ from: 2, to: 3 }] } })
  * @module
  */
-import { be16, enumOf, policy, struct, u16, type Codec } from '../../netlink/attr.js';
+import { policy, struct, u16, type Codec } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { IFLA_VLAN_QOS_MAPPING, UAPI } from '../uapi.js';
-import { bounded, checkData, nestedList, optionsObject } from './common.js';
+import { bounded, checkData, nestedList, optionsObject, vlanProtocol, type VlanProtocol } from './common.js';
 import { registerKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
@@ -113,9 +113,7 @@ const qosMapping = struct<VlanQosMapping>('ifla_vlan_qos_mapping', [
 ]);
 const qosMap: Codec<VlanQosMapping[]> = nestedList(IFLA_VLAN_QOS_MAPPING, qosMapping, 'IFLA_VLAN_QOS_MAPPING');
 
-/** 802.1Q (0x8100) or 802.1ad (0x88a8). */
-export type VlanProtocol = '802.1Q' | '802.1ad';
-export const vlanProtocol = enumOf<VlanProtocol>(be16, { 0x8100: '802.1Q', 0x88a8: '802.1ad' });
+export { vlanProtocol, type VlanProtocol };
 
 /** IFLA_INFO_DATA of a vlan link (decoded and as options). */
 export interface VlanOptions {

@@ -9,13 +9,15 @@
  * The kernel keeps the remote (unicast) or group (multicast) address in one
  * attribute, IFLA_VXLAN_GROUP or IFLA_VXLAN_GROUP6 by family; as options,
  * `remote`, `group` and `local` take IPv4 or IPv6 and are sent as the
- * attribute of their family. Decoded data has group/group6/local/local6.
+ * attribute of their family. They read back the same way (like `ip -d link`
+ * prints them): a unicast IFLA_VXLAN_GROUP/GROUP6 as `remote`, a multicast
+ * one as `group`, IFLA_VXLAN_LOCAL/LOCAL6 as `local` (a policy view).
  * @module
  */
 import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8 } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, flagU8, isMulticast, optionsObject, splitFamily } from './common.js';
+import { bounded, checkData, flagU8, isIPv6Text, isMulticast, isMulticastText, optionsObject, renamingView, splitFamily } from './common.js';
 import { registerKind } from './registry.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
@@ -43,17 +45,17 @@ export type VxlanLabelPolicy = 'fixed' | 'inherit';
 export interface VxlanOptions {
   /** IFLA_VXLAN_ID: VNI, 0..16777215 (`id`) */
   id?: number;
-  /** Option only: unicast remote VTEP, IPv4 or IPv6 (`remote`); sent as IFLA_VXLAN_GROUP / GROUP6 */
+  /** IFLA_VXLAN_GROUP / GROUP6 holding a unicast address: the remote VTEP, IPv4 or IPv6 (`remote`) */
   remote?: string;
-  /** IFLA_VXLAN_GROUP: IPv4 remote or multicast group (`group` / `remote`); as an option IPv4 or IPv6 multicast group */
+  /** IFLA_VXLAN_GROUP / GROUP6 holding a multicast address: the group, IPv4 or IPv6 (`group`) */
   group?: string;
-  /** IFLA_VXLAN_GROUP6: IPv6 remote or multicast group */
+  /** IFLA_VXLAN_GROUP6 by its wire name: accepted as an option; reads back as `remote` or `group` */
   group6?: string;
   /** IFLA_VXLAN_LINK: underlay device (`dev`), by name or index */
   link?: number | string;
-  /** IFLA_VXLAN_LOCAL: IPv4 source address (`local`); as an option IPv4 or IPv6 */
+  /** IFLA_VXLAN_LOCAL / LOCAL6: source address, IPv4 or IPv6 (`local`) */
   local?: string;
-  /** IFLA_VXLAN_LOCAL6: IPv6 source address */
+  /** IFLA_VXLAN_LOCAL6 by its wire name: accepted as an option; reads back as `local` */
   local6?: string;
   /** IFLA_VXLAN_TTL (`ttl`; 0 = the route's hop limit) */
   ttl?: number;
@@ -113,8 +115,13 @@ export interface VxlanOptions {
   mcRoute?: boolean | number;
 }
 
-/** IFLA_INFO_DATA of a vxlan link as the kernel reports it. */
-export type VxlanData = Omit<VxlanOptions, 'remote' | 'link'> & { link?: number };
+/**
+ * IFLA_INFO_DATA of a vxlan link as the kernel reports it, under the option
+ * names: `remote` (unicast) or `group` (multicast), `local`, whatever their
+ * family. (`group6`/`local6` only appear for odd input that sends both
+ * families of one address.)
+ */
+export type VxlanData = Omit<VxlanOptions, 'link'> & { link?: number };
 
 export const vxlanPolicy = policy(
   'IFLA_VXLAN',
@@ -171,6 +178,12 @@ declare module './registry.js' {
     vxlan: VxlanData;
   }
 }
+
+// Decoded IFLA_VXLAN_GROUP/GROUP6 read back as the option they were written with.
+vxlanPolicy.view = renamingView(
+  (k, v) => (k === 'group' || k === 'group6' ? (isMulticastText(v) ? 'group' : 'remote') : k === 'local6' ? 'local' : undefined),
+  (k, v) => (k === 'remote' || k === 'group' ? (isIPv6Text(v) ? 'group6' : 'group') : k === 'local' ? (isIPv6Text(v) ? 'local6' : 'local') : undefined),
+);
 
 registerKind({
   kind: 'vxlan',
