@@ -72,6 +72,7 @@ async function parent(): Promise<void> {
   const libOf = (v: Variant): string => (v === 'baseline' ? baseline! : own);
   const samples: Record<Variant, Sample[]> = { baseline: [], default: [], noreturn: [] };
   const ratios = { noreturnVsBaseline: [] as number[], defaultVsBaseline: [] as number[], defaultVsNoreturn: [] as number[] };
+  const cpuRatios = { noreturnVsBaseline: [] as number[], defaultVsBaseline: [] as number[], defaultVsNoreturn: [] as number[] };
   console.log(`links-return: create ${N} veth pairs at once, ${RUNS} runs; variants ${variants.join(', ')}${baseline ? ` (baseline ${baseline})` : ''}`);
   for (let run = 0; run < RUNS; run++) {
     const order = variants.map((_, i) => variants[(i + run) % variants.length]!);
@@ -82,23 +83,31 @@ async function parent(): Promise<void> {
       got[v] = JSON.parse(r.stdout.trim().split('\n').pop()!) as Sample;
       samples[v].push(got[v]!);
     }
-    if (baseline) {
-      ratios.noreturnVsBaseline.push(got.noreturn!.createMs / got.baseline!.createMs);
-      ratios.defaultVsBaseline.push(got.default!.createMs / got.baseline!.createMs);
+    for (const [to, k] of [[ratios, 'createMs'], [cpuRatios, 'cpuMs']] as const) {
+      if (baseline) {
+        to.noreturnVsBaseline.push(got.noreturn![k] / got.baseline![k]);
+        to.defaultVsBaseline.push(got.default![k] / got.baseline![k]);
+      }
+      to.defaultVsNoreturn.push(got.default![k] / got.noreturn![k]);
     }
-    ratios.defaultVsNoreturn.push(got.default!.createMs / got.noreturn!.createMs);
     console.log(`  run ${run + 1}/${RUNS}: ` + variants.map((v) => `${v} ${fmtMs(got[v]!.createMs)} (cpu ${fmtMs(got[v]!.cpuMs)})`).join(', '));
   }
   const rows = [['variant', 'create (median)', 'cpu (median)']];
   for (const v of variants) rows.push([v, fmtMs(median(samples[v].map((s) => s.createMs))), fmtMs(median(samples[v].map((s) => s.cpuMs)))]);
   table(rows);
-  const r: Record<string, number> = { defaultVsNoreturn: median(ratios.defaultVsNoreturn) };
-  if (baseline) {
-    r.noreturnVsBaseline = median(ratios.noreturnVsBaseline);
-    r.defaultVsBaseline = median(ratios.defaultVsBaseline);
-  }
-  console.log(`  ratios (median of per-run create-time ratios): ${Object.entries(r).map(([k, x]) => `${k} ${x.toFixed(3)}x`).join(', ')}`);
-  writeResult('links-return', { n: N, baseline: baseline ?? null, ratios: r, ratioSamples: ratios, samples });
+  const summary = (from: typeof ratios): Record<string, number> => {
+    const r: Record<string, number> = { defaultVsNoreturn: median(from.defaultVsNoreturn) };
+    if (baseline) {
+      r.noreturnVsBaseline = median(from.noreturnVsBaseline);
+      r.defaultVsBaseline = median(from.defaultVsBaseline);
+    }
+    return r;
+  };
+  const r = summary(ratios);
+  const c = summary(cpuRatios);
+  const show = (x: Record<string, number>): string => Object.entries(x).map(([k, v]) => `${k} ${v.toFixed(3)}x`).join(', ');
+  console.log(`  ratios (median of per-run ratios): wall ${show(r)}; cpu ${show(c)}`);
+  writeResult('links-return', { n: N, baseline: baseline ?? null, ratios: r, cpuRatios: c, ratioSamples: ratios, cpuRatioSamples: cpuRatios, samples });
 }
 
 if (process.argv[2] === 'child') await child(process.argv[3] as Variant, process.argv[4]!);

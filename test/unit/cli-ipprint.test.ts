@@ -6,6 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IpPrinter, RawJson, ipJsonText, sprintf } from '../../src/cli/ipprint.js';
 import { withIfNames } from '../../src/cli/format.js';
+import { kindPrinter } from '../../src/cli/ipkinds.js';
+import type { IpContext } from '../../src/cli/iplink.js';
 import '../../src/rtnl/rtnl.js';
 import '../../src/rtnl/kinds/index.js';
 
@@ -81,6 +83,36 @@ test('printer: one call per field; text only in text mode, JSON only in JSON mod
   j2.string('any', 'ifname', '%s: ', 'x\udcff');
   j2.closeObject();
   assert.equal(JSON.parse(ipJsonText(j2.objects())), [{ ifname: 'x\udcff' }]);
+});
+
+test('kind printers: addresses the library reads back under the option names print under ip\'s keys (by attribute: GROUP before GROUP6)', () => {
+  // [kind, kind data as the library decodes it, ip -d text, ip -j -d info_data keys]
+  const cases: Array<[string, Record<string, unknown>, string, string[]]> = [
+    ['vxlan', { id: 1, remote: '192.0.2.7', local: '192.0.2.1' }, 'id 1 remote 192.0.2.7 local 192.0.2.1 ', ['id', 'remote', 'local']],
+    ['vxlan', { id: 2, remote: '2001:db8::7', local: '2001:db8::1' }, 'id 2 remote 2001:db8::7 local 2001:db8::1 ', ['id', 'remote6', 'local6']],
+    ['vxlan', { id: 3, group: 'ff05::5', local: '2001:db8::2' }, 'id 3 group ff05::5 local 2001:db8::2 ', ['id', 'group6', 'local6']],
+    ['vxlan', { id: 4, group: '239.1.1.1' }, 'id 4 group 239.1.1.1 ', ['id', 'group']],
+    // hostile data the decoder leaves under the attribute names (both GROUP and GROUP6): ip prints GROUP
+    ['vxlan', { id: 5, group: '192.0.2.7', group6: '2001:db8::7' }, 'id 5 remote 192.0.2.7 ', ['id', 'remote']],
+    ['vxlan', { id: 6, remote: '192.0.2.6', group: 'ff05::6' }, 'id 6 remote 192.0.2.6 ', ['id', 'remote']],
+    ['geneve', { id: 11, remote: '2001:db8::11' }, 'id 11 remote 2001:db8::11 ', ['id', 'remote6']],
+    ['geneve', { id: 10, remote: '192.0.2.1' }, 'id 10 remote 192.0.2.1 ', ['id', 'remote']],
+    ['geneve', { id: 9, remote: '192.0.2.1', remote6: '2001:db8::1' }, 'id 9 remote 192.0.2.1 ', ['id', 'remote']],
+    ['bridge', { vlanProtocol: '802.1ad' }, 'vlan_protocol 802.1ad ', ['vlan_protocol']],
+    ['bridge', { vlanProtocol: 0x88a8 }, 'vlan_protocol 802.1ad ', ['vlan_protocol']],
+  ];
+  const ctx: IpContext = { names: new Map(), details: true, stats: 0, brief: false };
+  for (const [kind, d, text, keys] of cases) {
+    const t = new IpPrinter(false);
+    t.fp('X ');
+    kindPrinter(kind)!(t, d, ctx);
+    assert.is(t.lines()[0], `X ${text}`.trimEnd(), `${kind} ${JSON.stringify(d)}`);
+    const j = new IpPrinter(true);
+    j.openObject(null);
+    kindPrinter(kind)!(j, d, ctx);
+    j.closeObject();
+    assert.equal(Object.keys(JSON.parse(ipJsonText(j.objects()[0]!)) as object), keys, `${kind} ${JSON.stringify(d)} -j`);
+  }
 });
 
 test('--json names: <field>Name after each known interface index; none for unknown indexes or another namespace\'s', () => {
