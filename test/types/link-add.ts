@@ -18,6 +18,7 @@ export async function kinds(): Promise<void> {
   await rtnl.links.add({ kind: 'ipoib', link: 'ib0', ipoib: { pkey: 0x8001 } });
   await rtnl.links.add({ kind: 'geneve', geneve: { id: 1, remote: '192.0.2.9' } });
   await rtnl.links.add({ kind: 'vrf', vrf: { table: 10 } });
+  await rtnl.links.add({ kind: 'bridge', bridge: { vlanProtocol: '802.1ad' } });
   await rtnl.links.add({ kind: 'bond', bond: { mode: 'active-backup' } });
   await rtnl.links.add({ kind: 'gre', gre: { remote: '192.0.2.1', local: '192.0.2.2' } });
   await rtnl.links.add({ kind: 'ip6erspan', ip6erspan: { remote: '2001:db8::1' } });
@@ -77,10 +78,12 @@ export async function kinds(): Promise<void> {
   await rtnl.links.add({ kind: 'vxlan' });
   // @ts-expect-error -- expect: Property 'table' is missing
   await rtnl.links.add({ kind: 'vrf', vrf: {} });
-  // @ts-expect-error -- expect: Property 'remote' is missing
+  // @ts-expect-error -- expect: Type '{ id: number; }' is not assignable to type 'GeneveAddOptions'
   await rtnl.links.add({ kind: 'geneve', geneve: { id: 1 } });
   // @ts-expect-error -- expect: '"802.1x"' is not assignable
   await rtnl.links.add({ kind: 'vlan', link: 'eth0', vlan: { id: 1, protocol: '802.1x' } });
+  // @ts-expect-error -- expect: '"802.1x"' is not assignable
+  await rtnl.links.add({ kind: 'bridge', bridge: { vlanProtocol: '802.1x' } });
   // @ts-expect-error -- expect: 'numTxQueues' are incompatible
   await rtnl.links.add({ kind: 'tun', numTxQueues: 4 });
 
@@ -97,7 +100,7 @@ export async function kinds(): Promise<void> {
   (await rtnl.links.add({ kind: 'bridge' })).peer;
   // @ts-expect-error -- expect: Property 'name' does not exist
   (await rtnl.links.add({ kind: 'veth' })).name;
-  // @ts-expect-error -- expect: '{ echo: boolean; }' is not assignable
+  // @ts-expect-error -- expect: 'echo' does not exist in type 'LinkAddRequestOptions
   await rtnl.links.add({ kind: 'bridge' }, { echo: false });
 
   // ---- options built elsewhere keep their arm

@@ -11,6 +11,11 @@ export async function narrowing(): Promise<void> {
   const vni: number | undefined = kindData(l, 'vxlan')?.id;
   const remote: string | undefined = kindData(l, 'vxlan')?.remote;
   const proto: '802.1Q' | '802.1ad' | number | undefined = kindData(l, 'vlan')?.protocol;
+  // read back under the names written: vxlan local/group, geneve remote, bridge vlanProtocol by name
+  const local: string | undefined = kindData(l, 'vxlan')?.local;
+  const group: string | undefined = kindData(l, 'vxlan')?.group;
+  const gremote: string | undefined = kindData(l, 'geneve')?.remote;
+  const brProto: '802.1Q' | '802.1ad' | number | undefined = kindData(l, 'bridge')?.vlanProtocol;
   const cost: number | undefined = slaveData(l, 'bridge')?.cost;
   kindData(l, 'dummy');
   // @ts-expect-error -- expect: '"vxaln"' is not assignable
@@ -47,7 +52,7 @@ export async function narrowing(): Promise<void> {
     if (isEvent(ev, 'link') && ev.object.family === 0) void ev.object.afSpec?.inet?.conf;
     break;
   }
-  void [vni, remote, proto, cost, mode, fwd, vids, portCost];
+  void [vni, remote, proto, local, group, gremote, brProto, cost, mode, fwd, vids, portCost];
 }
 
 export async function disposal(names: string[]): Promise<void> {

@@ -21,7 +21,7 @@ const dir = join(root, 'test', 'types');
 const require = createRequire(import.meta.url);
 const built = existsSync(join(root, 'dist', 'src', 'index.d.ts'));
 
-const DIRECTIVE = /\/\/ @ts-expect-error(?: -- expect: (.*))?$/;
+const DIRECTIVE = /^\/\/ @ts-expect-error(?: -- expect: (.*))?$/;
 
 interface Expectation {
   file: string;
