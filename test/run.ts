@@ -50,6 +50,9 @@ function parseArgs(argv: string[]): { lane: string; label?: string; timeout: num
       process.exit(0);
     } else out.filters.push(a.replace(/^test\//, '').replace(/\.ts$/, '').replace(/\.js$/, ''));
   }
+  // Under emulation (the VM lane runs on TCG) every process start costs
+  // seconds: a file gets twice the time unless --timeout says otherwise.
+  if (out.lane === 'vm' && !argv.includes('--timeout')) out.timeout = 1200;
   return out;
 }
 
