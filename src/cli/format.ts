@@ -323,7 +323,7 @@ export function formatAddr(a: Address, o: FormatOptions): string[] {
   }
   if (a.label) parts.push(printableString(a.label));
   const out = [parts.join(' ')];
-  if (a.cacheInfo) out.push(`       valid_lft ${lft(a.cacheInfo.valid)} preferred_lft ${lft(a.cacheInfo.preferred)}`);
+  if (a.cacheInfo && a.cacheInfo.valid !== undefined && a.cacheInfo.preferred !== undefined) out.push(`       valid_lft ${lft(a.cacheInfo.valid)} preferred_lft ${lft(a.cacheInfo.preferred)}`);
   return out;
 }
 

@@ -100,7 +100,9 @@ export function printAddr(p: IpPrinter, a: Address, ctx: IpContext): void {
   printIfaFlags(p, a);
   if (a.label !== undefined) p.string('any', 'label', '%s', a.label);
   const ci = a.cacheInfo;
-  if (ci) {
+  // a short IFA_CACHEINFO (hostile or truncated bytes) decodes to a partial
+  // struct: leave the lifetimes out rather than print undefined (-dd shows the bytes)
+  if (ci && ci.valid !== undefined && ci.preferred !== undefined) {
     p.nl();
     p.fp('       valid_lft ');
     if (ci.valid === INFINITY_LIFE_TIME) {
@@ -328,7 +330,7 @@ export function printNeigh(p: IpPrinter, n: Neighbour, ctx: IpContext): void {
   if (n.flags & U.NTF_OFFLOADED) p.null('any', 'offload', '%s ', 'offload');
   if (ctx.stats) {
     const ci = n.cacheInfo;
-    if (ci) {
+    if (ci && ci.used !== undefined && ci.confirmed !== undefined && ci.updated !== undefined) {
       if (ci.refcnt) p.uint('any', 'refcnt', ' ref %u', ci.refcnt);
       p.uint('any', 'used', ' used %u', Math.floor(ci.used / HZ));
       p.uint('any', 'confirmed', '/%u', Math.floor(ci.confirmed / HZ));

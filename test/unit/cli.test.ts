@@ -64,6 +64,32 @@ test('hex: decodes a link message by name; -d shows every attribute, the unknown
   assert.equal(m.object.unknown, [{ type: 999, flags: 0, data: 'abcd' }]);
 });
 
+test('hex: a short IFA_CACHEINFO / NDA_CACHEINFO (truncated or hostile bytes) prints no undefined or NaN, and -dd still shows the bytes', async () => {
+  // RTM_NEWADDR 10.0.0.1/24 on index 1 with a 4-byte IFA_CACHEINFO (the struct has 16)
+  const addr = '280000001400000001000000000000000218000001000000080001000a0000010800060064000000';
+  // RTM_NEWNEIGH 10.0.0.2 on index 1, state REACHABLE, with an 8-byte NDA_CACHEINFO (the struct has 16)
+  const w = new Writer();
+  const m = w.msgStart(U.RTM_NEWNEIGH, 0, 1, 0);
+  w.u8(2); w.u8(0); w.u16(0); w.s32(1); w.u16(2); w.u8(0); w.u8(1);
+  const a = w.attrStart(U.NDA_DST);
+  w.bytes(Buffer.from([10, 0, 0, 2]));
+  w.attrEnd(a);
+  const c = w.attrStart(U.NDA_CACHEINFO);
+  w.u32(100); w.u32(200);
+  w.attrEnd(c);
+  w.msgEnd(m);
+  for (const [hex, what] of [[addr, 'address'], [w.toBuffer().toString('hex'), 'neighbour']] as const) {
+    for (const flags of [[], ['-d']]) {
+      const r = await run('hex', ...flags, hex);
+      assert.is(r.code, 0, `${what} ${flags.join(' ')}: ${r.err}`);
+      const text = r.out.join('\n');
+      assert.not.match(text, /undefined|NaN/, `${what} ${flags.join(' ')}:\n${text}`);
+    }
+    const dd = await run('hex', '-dd', hex);
+    assert.match(dd.out.join('\n'), /CACHEINFO/, `${what}: -dd shows the attribute`);
+  }
+});
+
 test('hex: other families show header and payload; malformed bytes exit 1; bad hex exits 2', async () => {
   const w = new Writer();
   const s = w.msgStart(0x1c, 0x5, 9, 0);
