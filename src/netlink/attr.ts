@@ -184,14 +184,19 @@ export class Policy {
 /** Options for {@link attr}. */
 export type AttrOpts = Partial<Pick<AttrSpec, 'multi' | 'nestedFlag' | 'readOnly' | 'ifindex'>>;
 
+/** One line of a {@link policy} table: uapi name (a key of the constants table), API name, codec, options. */
+export type PolicyEntry<K extends string = string> = readonly [uapi: K, name: string, codec: Codec<unknown>, opts?: AttrOpts];
+
 /**
  * Build a Policy from a constants table and a compact list:
- * `policy('IFLA', uapi, [['IFLA_MTU', 'mtu', u32], ...])`.
+ * `policy('IFLA', UAPI, [['IFLA_MTU', 'mtu', u32], ...])`. The constants
+ * tables are generated `as const` (scripts/gen-uapi.mjs), so a uapi name
+ * that is not in the table is a compile error, not a surprise at load time.
  */
-export function policy(
+export function policy<C extends Readonly<Record<string, number>>>(
   name: string,
-  consts: Record<string, number>,
-  list: Array<[uapi: string, name: string, codec: Codec<unknown>, opts?: AttrOpts]>,
+  consts: C,
+  list: ReadonlyArray<PolicyEntry<keyof C & string>>,
 ): Policy {
   const specs: AttrSpec[] = list.map(([uapi, apiName, codec, opts]) => {
     const type = consts[uapi];

@@ -49,7 +49,7 @@ export const IFLA_NETNS_IMMUTABLE = 67;
 export const IFLA_HEADROOM = 68;
 export const IFLA_TAILROOM = 69;
 
-const IFLA_CONSTS: Record<string, number> = {
+const IFLA_CONSTS = {
   ...U.UAPI,
   IFLA_DEVLINK_PORT,
   IFLA_GSO_IPV4_MAX_SIZE,

@@ -54,7 +54,7 @@ import * as U from './uapi.js';
 /** RTA_* numbers newer than the 6.1 uapi headers (kernel 6.14+ rtnetlink.h). */
 export const RTA_FLOWLABEL = 31;
 
-const RTA_CONSTS: Record<string, number> = { ...U.UAPI, RTA_FLOWLABEL };
+const RTA_CONSTS = { ...U.UAPI, RTA_FLOWLABEL };
 
 // ------------------------------------------------------------------ codecs
 

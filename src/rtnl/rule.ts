@@ -26,7 +26,7 @@ export const FRA_SPORT_MASK = 28;
 export const FRA_DPORT_MASK = 29;
 export const FRA_DSCP_MASK = 30;
 
-const FRA_CONSTS: Record<string, number> = { ...U.UAPI, FRA_DSCP, FRA_FLOWLABEL, FRA_FLOWLABEL_MASK, FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK };
+const FRA_CONSTS = { ...U.UAPI, FRA_DSCP, FRA_FLOWLABEL, FRA_FLOWLABEL_MASK, FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK };
 
 /** fib_rule_hdr.action (FR_ACT_*): 'lookup' is FR_ACT_TO_TBL. */
 export type RuleActionName = 'unspec' | 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
