@@ -3,7 +3,7 @@
 // the repository (uapi/linux/**, copies of Debian linux-libc-dev 6.1: see
 // uapi/README.md), never from the machine's /usr/include:
 //
-//   src/netlink/uapi.ts  linux/netlink.h: NETLINK_*, NLM_F_*, NLMSG*, NLA_* (NETLINK_UAPI)
+//   src/netlink/uapi.ts  linux/netlink.h: NETLINK_*, NLM_F_*, NLMSG*, NLA_*; SIOCGSKNS (NETLINK_UAPI)
 //   src/rtnl/uapi.ts     rtnetlink and link headers (UAPI; re-exports src/netlink/uapi.ts)
 //   src/genl/uapi.ts     linux/genetlink.h (GENL_UAPI)
 //   src/nft/uapi.ts      netfilter headers (NFT_UAPI, NFT_ENUMS per C enum)
@@ -28,8 +28,8 @@ const TARGETS = [
   {
     out: 'src/netlink/uapi.ts',
     table: 'NETLINK_UAPI',
-    headers: ['linux/netlink.h'],
-    prefixes: ['NETLINK_', 'NLM_', 'NLMSG', 'NLA_'],
+    headers: ['linux/netlink.h', 'linux/sockios.h'],
+    prefixes: ['NETLINK_', 'NLM_', 'NLMSG', 'NLA_', 'SIOCGSKNS'],
   },
   {
     out: 'src/rtnl/uapi.ts',
@@ -41,7 +41,7 @@ const TARGETS = [
       'linux/nexthop.h', 'linux/net_namespace.h', 'linux/netconf.h', 'linux/ip.h', 'linux/ipv6.h', 'linux/if_addrlabel.h',
       'linux/if_macsec.h', 'linux/if_vlan.h', 'linux/if_tunnel.h', 'linux/if_bonding.h', 'linux/in_route.h',
       'linux/mpls_iptunnel.h', 'linux/if_packet.h', 'linux/if_ether.h', 'linux/mroute.h', 'linux/sockios.h',
-      'linux/can/vxcan.h',
+      'linux/can/vxcan.h', 'linux/in.h', 'linux/in6.h', 'linux/icmp.h', 'linux/icmpv6.h',
     ],
     prefixes: [
       'RTM_', 'RTA_', 'RTN_', 'RTPROT_', 'RT_SCOPE_', 'RT_TABLE_', 'RTAX_', 'RTNLGRP_', 'RTMGRP_', 'RTNH_', 'RTM_F_', 'RTEXT_',
@@ -52,7 +52,7 @@ const TARGETS = [
       'NETKIT_', 'TUNNEL_', 'IP_TUNNEL_', 'LINK_XSTATS_', 'IFLA_STATS_', 'XDP_', 'GTP_', 'NDTA_', 'NDUSEROPT_', 'PREFIX_',
       'IFAPROT_', 'RTCF_', 'RT_CLASS_', 'ETH_P_', 'MPLS_IPTUNNEL_', 'RTNH_F_',
       'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ', 'PACKET_', 'HSR_', 'IPOIB_', 'CAN_', 'RMNET_', 'BAREUDP_', 'AMT_', 'OVPN_',
-      'SIOCGSKNS', 'VXCAN_INFO_',
+      'SIOCGSKNS', 'VXCAN_INFO_', 'RTNL_FAMILY_', 'IPPROTO_', 'ICMP_ECHO', 'ICMPV6_ECHO_', 'ARPOP_',
     ],
   },
   {

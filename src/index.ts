@@ -178,7 +178,7 @@ export { Writer } from './netlink/writer.js';
 export { splitMessages, splitMessagesPartial, parseError, parseDone, type RawMessage, type NlMsgHeader, type SplitOptions, type SplitResult } from './netlink/message.js';
 export * as attr from './netlink/attr.js';
 export * as ip from './netlink/ip.js';
-export * as constants from './netlink/constants.js';
+export * as constants from './constants.js';
 export * as uapi from './rtnl/uapi.js';
 export { errnoName } from './netlink/errno.js';
 export { Tun, TunQueue, PacketStream, packetPair, packet, type TunOpenOptions, type TunDeviceOptions, type TunMode, type TunOffload, type TunFeatures, type TunLinkOptions, type PacketStreamOptions, type PacketStats } from './tun/index.js';

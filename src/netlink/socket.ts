@@ -34,6 +34,7 @@ import {
   SO_RCVBUFFORCE,
   SO_SNDBUF,
   SO_SNDBUFFORCE,
+  SIOCGSKNS,
 } from './constants.js';
 import { EAGAIN, EINVAL, ENOBUFS, ENOENT } from './errno.js';
 import {
@@ -521,7 +522,6 @@ export class NetlinkSocket {
    */
   openNetnsFd(): number {
     this.ensureOpen();
-    const SIOCGSKNS = 0x894c;
     const r = native().ioctlInt(this.fd, SIOCGSKNS, 0);
     if (r < 0) throw new NetlinkError(r, { syscall: 'ioctl(SIOCGSKNS)', message: 'cannot get the namespace of a netlink socket' });
     return r;

@@ -6,7 +6,7 @@
  * Pure byte builders and parsers: no socket here.
  * @module
  */
-import { NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN, NLM_F_REQUEST } from '../netlink/constants.js';
+import { NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN, NLMSG_TYPE_NAMES, NLM_F_REQUEST } from '../netlink/constants.js';
 import { Policy, checkAttrs, decodeAttrs, encodeAttrs, type AttrSetBase, type NestedCodec } from '../netlink/attr.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { checkRange, splitMessages, type RawMessage } from '../netlink/message.js';
@@ -87,11 +87,9 @@ export function isNftType(type: number): boolean {
  * subsystems other than nf_tables.
  */
 export function nftMessageName(type: number): string {
+  const control = NLMSG_TYPE_NAMES[type];
+  if (control !== undefined) return control;
   switch (type) {
-    case 1: return 'NLMSG_NOOP';
-    case 2: return 'NLMSG_ERROR';
-    case 3: return 'NLMSG_DONE';
-    case 4: return 'NLMSG_OVERRUN';
     case NFNL_MSG_BATCH_BEGIN: return 'NFNL_MSG_BATCH_BEGIN';
     case NFNL_MSG_BATCH_END: return 'NFNL_MSG_BATCH_END';
     default: break;

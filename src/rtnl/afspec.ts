@@ -38,14 +38,14 @@ import type { Writer } from '../netlink/writer.js';
 import { describe } from '../netlink/ip.js';
 import { bridgePortPolicy } from './kinds/bridge.js';
 import { afSpecHooks } from './link.js';
-import { UAPI } from './uapi.js';
+import { IFLA_MCTP_NET, UAPI } from './uapi.js';
 
-/** AF_MCTP (not in the generated constants). */
+/** AF_MCTP (<sys/socket.h>, not a uapi constant). */
 export const AF_MCTP = 45;
 /** DEVCONF_FORCE_FORWARDING: newer than the installed uapi headers (kernel 6.17). */
 export const DEVCONF_FORCE_FORWARDING = 59;
-/** IFLA_MCTP_* (if_link.h). */
-export const IFLA_MCTP_NET = 1;
+/** IFLA_MCTP_NET (linux/if_link.h); IFLA_MCTP_PHYS_BINDING is newer than the pinned 6.1 headers. */
+export { IFLA_MCTP_NET };
 export const IFLA_MCTP_PHYS_BINDING = 2;
 
 const camel = (s: string): string => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

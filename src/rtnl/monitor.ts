@@ -37,8 +37,6 @@ import {
   AF_INET6,
   AF_UNSPEC,
   NETLINK_ROUTE,
-  RTNL_FAMILY_IP6MR,
-  RTNL_FAMILY_IPMR,
 } from '../netlink/constants.js';
 import { ENOBUFS } from '../netlink/errno.js';
 import { ArgumentError, CallbackError, DecodeError, NetlinkError, TimeoutError } from '../netlink/errors.js';
@@ -298,8 +296,8 @@ const RESYNC_DUMPS: Partial<Record<MonitorGroup, { type: number; family: number;
   'ipv6-ifaddr': { type: U.RTM_GETADDR, family: AF_INET6, header: 8 },
   'ipv4-route': { type: U.RTM_GETROUTE, family: AF_INET, header: 12 },
   'ipv6-route': { type: U.RTM_GETROUTE, family: AF_INET6, header: 12 },
-  'ipv4-mroute': { type: U.RTM_GETROUTE, family: RTNL_FAMILY_IPMR, header: 12 },
-  'ipv6-mroute': { type: U.RTM_GETROUTE, family: RTNL_FAMILY_IP6MR, header: 12 },
+  'ipv4-mroute': { type: U.RTM_GETROUTE, family: U.RTNL_FAMILY_IPMR, header: 12 },
+  'ipv6-mroute': { type: U.RTM_GETROUTE, family: U.RTNL_FAMILY_IP6MR, header: 12 },
   neigh: { type: U.RTM_GETNEIGH, family: AF_UNSPEC, header: 12 },
   'ipv4-rule': { type: U.RTM_GETRULE, family: AF_INET, header: 12 },
   'ipv6-rule': { type: U.RTM_GETRULE, family: AF_INET6, header: 12 },

@@ -25,8 +25,8 @@ import { registerSchema } from './schema.js';
 import * as U from './uapi.js';
 import { constants } from 'node:os';
 
-/** NETNSA_NSID value meaning "no id assigned" (NETNSA_NSID_NOT_ASSIGNED). */
-export const NETNSA_NSID_NOT_ASSIGNED = -1;
+/** NETNSA_NSID value meaning "no id assigned" (NETNSA_NSID_NOT_ASSIGNED, linux/net_namespace.h: -1). */
+export const NETNSA_NSID_NOT_ASSIGNED = U.NETNSA_NSID_NOT_ASSIGNED;
 
 /** NETNSA_* attributes. */
 export interface NsIdAttrs extends AttrSetBase {

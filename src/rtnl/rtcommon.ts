@@ -7,7 +7,8 @@
  * @module
  */
 import { encodeAttrs, checkIfRefName, type Policy } from '../netlink/attr.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC, RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from '../netlink/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC } from '../netlink/constants.js';
+import { RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from './uapi.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import type { Writer } from '../netlink/writer.js';

@@ -19,14 +19,15 @@ import { NFT_UAPI } from '../../src/nft/uapi.js';
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 const TABLES: Array<[string, Readonly<Record<string, number>>, string[]]> = [
-  ['netlink', NETLINK_UAPI, ['linux/netlink.h']],
+  ['netlink', NETLINK_UAPI, ['linux/netlink.h', 'linux/sockios.h']],
   [
     'rtnl',
     UAPI,
     ['linux/rtnetlink.h', 'linux/if_link.h', 'linux/if_addr.h', 'linux/neighbour.h', 'linux/fib_rules.h', 'linux/if_tun.h', 'linux/if_bridge.h',
       'linux/veth.h', 'linux/if.h', 'linux/if_arp.h', 'linux/lwtunnel.h', 'linux/nexthop.h', 'linux/net_namespace.h', 'linux/netconf.h',
       'linux/ip.h', 'linux/ipv6.h', 'linux/if_addrlabel.h', 'linux/if_macsec.h', 'linux/if_vlan.h', 'linux/if_tunnel.h', 'linux/if_bonding.h',
-      'linux/in_route.h', 'linux/mpls_iptunnel.h', 'linux/if_packet.h', 'linux/if_ether.h', 'linux/mroute.h', 'linux/sockios.h', 'linux/can/vxcan.h'],
+      'linux/in_route.h', 'linux/mpls_iptunnel.h', 'linux/if_packet.h', 'linux/if_ether.h', 'linux/mroute.h', 'linux/sockios.h', 'linux/can/vxcan.h',
+      'linux/in.h', 'linux/in6.h', 'linux/icmp.h', 'linux/icmpv6.h'],
   ],
   ['genl', GENL_UAPI, ['linux/genetlink.h']],
   ['nft', NFT_UAPI, ['linux/netlink.h', 'linux/netfilter.h', 'linux/netfilter/nfnetlink.h', 'linux/netfilter/nfnetlink_compat.h', 'linux/netfilter/nf_tables.h', 'linux/netfilter/nf_nat.h', 'linux/netfilter/nf_conntrack_common.h']],

@@ -15,7 +15,7 @@
  */
 import { enumOf, mac, policy, s32, u16, u32 } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
-import { IFLA_MACVLAN_MACADDR, UAPI } from '../uapi.js';
+import { IFLA_MACVLAN_MACADDR, MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC, UAPI } from '../uapi.js';
 import { checkData, nestedList, optionsObject } from './common.js';
 import { registerKind, type LinkKind } from './registry.js';
 
@@ -29,9 +29,8 @@ export const macvlanMode = enumOf<MacvlanMode>(u32, { 1: 'private', 2: 'vepa', 4
 export type MacvlanMacaddrMode = 'add' | 'del' | 'flush' | 'set';
 export const macaddrMode = enumOf<MacvlanMacaddrMode>(u32, { 0: 'add', 1: 'del', 2: 'flush', 3: 'set' });
 
-/** MACVLAN_FLAG_* */
-export const MACVLAN_FLAG_NOPROMISC = 1;
-export const MACVLAN_FLAG_NODST = 2;
+/** MACVLAN_FLAG_* (linux/if_link.h) */
+export { MACVLAN_FLAG_NOPROMISC, MACVLAN_FLAG_NODST };
 
 /** IFLA_INFO_DATA of a macvlan/macvtap link. */
 export interface MacvlanOptions {

@@ -9,12 +9,13 @@
 import { policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type Link } from '../link.js';
+import { UAPI, VXCAN_INFO_PEER } from '../uapi.js';
 import { preparePeer } from './peer.js';
 import { registerKind, type KindContext } from './registry.js';
 import type { PeerOptions } from './veth.js';
 
 /** VXCAN_INFO_PEER (linux/can/vxcan.h). */
-export const VXCAN_INFO_PEER = 1;
+export { VXCAN_INFO_PEER };
 
 /** IFLA_INFO_DATA of a vxcan link as the kernel reports it (the peer is not dumped). */
 export interface VxcanData {
@@ -22,7 +23,7 @@ export interface VxcanData {
   peer?: Partial<Link>;
 }
 
-export const vxcanPolicy = policy('VXCAN_INFO', { VXCAN_INFO_PEER }, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
+export const vxcanPolicy = policy('VXCAN_INFO', UAPI, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
 
 declare module './registry.js' {
   interface KindOptions {
