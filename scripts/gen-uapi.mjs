@@ -41,7 +41,7 @@ const TARGETS = [
       'linux/nexthop.h', 'linux/net_namespace.h', 'linux/netconf.h', 'linux/ip.h', 'linux/ipv6.h', 'linux/if_addrlabel.h',
       'linux/if_macsec.h', 'linux/if_vlan.h', 'linux/if_tunnel.h', 'linux/if_bonding.h', 'linux/in_route.h',
       'linux/mpls_iptunnel.h', 'linux/if_packet.h', 'linux/if_ether.h', 'linux/mroute.h', 'linux/sockios.h',
-      'linux/can/vxcan.h', 'linux/in.h', 'linux/in6.h', 'linux/icmp.h', 'linux/icmpv6.h',
+      'linux/can/vxcan.h', 'linux/in.h', 'linux/in6.h', 'linux/icmp.h', 'linux/icmpv6.h', 'linux/ip6_tunnel.h',
     ],
     prefixes: [
       'RTM_', 'RTA_', 'RTN_', 'RTPROT_', 'RT_SCOPE_', 'RT_TABLE_', 'RTAX_', 'RTNLGRP_', 'RTMGRP_', 'RTNH_', 'RTM_F_', 'RTEXT_',
@@ -52,7 +52,7 @@ const TARGETS = [
       'NETKIT_', 'TUNNEL_', 'IP_TUNNEL_', 'LINK_XSTATS_', 'IFLA_STATS_', 'XDP_', 'GTP_', 'NDTA_', 'NDUSEROPT_', 'PREFIX_',
       'IFAPROT_', 'RTCF_', 'RT_CLASS_', 'ETH_P_', 'MPLS_IPTUNNEL_', 'RTNH_F_',
       'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ', 'PACKET_', 'HSR_', 'IPOIB_', 'CAN_', 'RMNET_', 'BAREUDP_', 'AMT_', 'OVPN_',
-      'SIOCGSKNS', 'VXCAN_INFO_', 'RTNL_FAMILY_', 'IPPROTO_', 'ICMP_ECHO', 'ICMPV6_ECHO_', 'ARPOP_',
+      'SIOCGSKNS', 'VXCAN_INFO_', 'RTNL_FAMILY_', 'IPPROTO_', 'ICMP_ECHO', 'ICMPV6_ECHO_', 'ARPOP_', 'SIT_', 'IP6_TNL_F_',
     ],
   },
   {

@@ -28,7 +28,7 @@
 import { bool8, enumOf, flag, ipv4, ipv6, policy, u16, u32, u8, be16, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
-import { UAPI } from '../uapi.js';
+import { SIT_ISATAP, UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject } from './common.js';
 import { registerKind } from './registry.js';
 import {
@@ -55,8 +55,8 @@ import {
 
 // The installed 6.1 headers know every IFLA_IPTUN_* attribute up to 6.18 (the last one, IFLA_IPTUN_FWMARK = 20, is from 4.12).
 
-/** SIT_ISATAP: the sit link is an ISATAP router/host interface (`isatap`). */
-export const SIT_ISATAP = 0x0001;
+/** SIT_ISATAP (linux/if_tunnel.h): the sit link is an ISATAP router/host interface (`isatap`). */
+export { SIT_ISATAP };
 
 /** IFLA_IPTUN_FLAGS of a sit link (u16). */
 export type SitFlags = FlagBits<'isatap'>;
