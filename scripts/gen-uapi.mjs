@@ -58,7 +58,8 @@ const TARGETS = [
   {
     out: 'src/genl/uapi.ts',
     table: 'GENL_UAPI',
-    headers: ['linux/genetlink.h'],
+    // linux/netlink.h for NLMSG_MIN_TYPE (GENL_ID_CTRL); its constants are not exported here
+    headers: ['linux/netlink.h', 'linux/genetlink.h'],
     prefixes: ['GENL_', 'CTRL_'],
   },
   {

@@ -22,6 +22,7 @@ import { decodeRoute, RTMSG_SIZE, type Route } from '../rtnl/route.js';
 import { familyName } from '../rtnl/rtcommon.js';
 import { decodeRule, FIB_RULE_HDR_SIZE, RULE_ACTIONS, type Rule } from '../rtnl/rule.js';
 import { RTM_NAMES, schemaFor } from '../rtnl/schema.js';
+import type { MessageSchema } from '../netlink/protocol.js';
 import * as U from '../rtnl/uapi.js';
 import { printLink } from './iplink.js';
 import { ipProtoName, ipScopeName, ipTableName } from './ipnames.js';
@@ -508,5 +509,17 @@ export function formatRouteMessage(m: RawMessage, obj: Record<string, unknown> |
       lines.push(...rawAttrTree(m.buf, p + hs, end, '    '));
     }
   }
+  return lines;
+}
+
+/**
+ * Lines for a decoded message of a protocol without ip-like summaries
+ * (nf_tables, generic netlink): its kind and header fields, and with
+ * details every attribute.
+ */
+export function formatObjectMessage(schema: MessageSchema, obj: Record<string, unknown>, o: FormatOptions): string[] {
+  const head = headerFields(schema.policy, obj);
+  const lines = [`${schema.name}${head ? ' ' + head : ''}`];
+  if (o.details) lines.push(...attrTree(schema.policy, obj, '    '));
   return lines;
 }

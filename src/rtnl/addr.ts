@@ -7,7 +7,7 @@ import { decodeAttrs, ip, ipv4, policy, s32, string, struct, u32, type AttrSetBa
 import { DecodeError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { encodeAttrsSkippingDerived, FlagTable, NameTable, SCOPES, setDerived, type ScopeName } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 
 /** struct ifa_cacheinfo (IFA_CACHEINFO): lifetimes in seconds (0xffffffff = forever), stamps in 1/100 s since boot. */
@@ -167,10 +167,12 @@ export function encodeAddress(w: Writer, a: Partial<Address>): void {
   encodeAttrsSkippingDerived(w, addrPolicy, a as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWADDR, U.RTM_DELADDR, U.RTM_GETADDR], {
+/** The RTM_*ADDR messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const addressSchema: RouteSchema<Partial<Address>> = {
+  types: [U.RTM_NEWADDR, U.RTM_DELADDR, U.RTM_GETADDR],
   name: 'address',
   headerSize: IFADDRMSG_SIZE,
   policy: addrPolicy,
   decode: (buf, off, end) => decodeAddress(buf, off, end),
   encode: (w, obj) => encodeAddress(w, obj as Partial<Address>),
-});
+};

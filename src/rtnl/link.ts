@@ -36,7 +36,7 @@ import type { BridgeAfSpec, Inet6Info, LinkAfSpec } from './afspec.js';
 import type { BridgePortOptions } from './kinds/bridge.js';
 import { bounded } from './kinds/common.js';
 import { getKind } from './kinds/registry.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 
 /** Newer IFLA_* numbers than the installed 6.1 uapi headers know (from kernel 6.2..6.18 if_link.h). */
@@ -535,13 +535,15 @@ export const peerCodec: Codec<Partial<Link>> = {
   },
 };
 
-registerSchema([U.RTM_NEWLINK, U.RTM_DELLINK, U.RTM_GETLINK, U.RTM_SETLINK], {
+/** The RTM_*LINK messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const linkSchema: RouteSchema<Partial<Link>> = {
+  types: [U.RTM_NEWLINK, U.RTM_DELLINK, U.RTM_GETLINK, U.RTM_SETLINK],
   name: 'link',
   headerSize: IFINFOMSG_SIZE,
   policy: linkPolicy,
   decode: (buf, off, end) => decodeLink(buf, off, end),
   encode: (w, obj) => encodeLink(w, obj as Partial<Link>),
-});
+};
 
 /** IFF_* flag names, as `ip link` prints them. */
 export const IFF_NAMES: Array<[number, string]> = [

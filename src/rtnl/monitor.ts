@@ -36,7 +36,6 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
-  NETLINK_ROUTE,
 } from '../netlink/constants.js';
 import { ENOBUFS } from '../netlink/errno.js';
 import { ArgumentError, CallbackError, DecodeError, NetlinkError, TimeoutError } from '../netlink/errors.js';
@@ -48,7 +47,7 @@ import type { Address } from './addr.js';
 import type { Route } from './route.js';
 import type { NsId } from './nsid.js';
 import type { Rtnl } from './rtnl.js';
-import { RTM_NAMES, rtmName, schemaFor, summarizeMessage } from './schema.js';
+import { RTM_NAMES, routeProtocol, rtmName, schemaFor } from './schema.js';
 import * as U from './uapi.js';
 
 const dbg = createDebug('rtnetlink:monitor');
@@ -426,9 +425,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     this.groups = names;
     this.socket = NetlinkSocket.open({
       ...rtnl.openOptions,
-      protocol: NETLINK_ROUTE,
-      typeName: rtmName,
-      summarize: summarizeMessage,
+      protocol: routeProtocol,
       rcvbuf,
       groups: numbers,
       listenAllNsid: opts.allNsid ?? false,
@@ -584,7 +581,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     const out: GroupDump[] = [];
     let sock: NetlinkSocket;
     try {
-      sock = NetlinkSocket.open({ ...this.rtnl.openOptions, protocol: NETLINK_ROUTE, typeName: rtmName, summarize: summarizeMessage });
+      sock = NetlinkSocket.open({ ...this.rtnl.openOptions, protocol: routeProtocol });
     } catch (e) {
       // e.g. EMFILE: nothing dumped; a later attempt may succeed
       for (const g of this.groups) if (RESYNC_DUMPS[g as MonitorGroup]) out.push({ group: g, kind: kindOf(RESYNC_DUMPS[g as MonitorGroup]!.type), error: e as Error });

@@ -9,7 +9,7 @@ import { DecodeError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { namedU8 } from './addr.js';
 import { encodeAttrsSkippingDerived, FlagTable, PROTOCOLS, ROUTE_TYPES, type ProtocolName, type RouteTypeName } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 
 /** NTF_EXT_* bits newer than the 6.1 headers (NDA_FLAGS_EXT). */
@@ -218,13 +218,15 @@ export function encodeNeighbour(w: Writer, n: Partial<Neighbour>): void {
   encodeAttrsSkippingDerived(w, neighPolicy, n as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWNEIGH, U.RTM_DELNEIGH, U.RTM_GETNEIGH], {
+/** The RTM_*NEIGH messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const neighSchema: RouteSchema<Partial<Neighbour>> = {
+  types: [U.RTM_NEWNEIGH, U.RTM_DELNEIGH, U.RTM_GETNEIGH],
   name: 'neigh',
   headerSize: NDMSG_SIZE,
   policy: neighPolicy,
   decode: (buf, off, end) => decodeNeighbour(buf, off, end),
   encode: (w, obj) => encodeNeighbour(w, obj as Partial<Neighbour>),
-});
+};
 
 declare module './monitor.js' {
   interface MonitorObjectMap {

@@ -21,7 +21,7 @@ import { describe } from '../netlink/ip.js';
 import { openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
 import type { Writer } from '../netlink/writer.js';
 import { encodeAttrsSkippingDerived, checkKeys, checkObject } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 import { constants } from 'node:os';
 
@@ -76,13 +76,15 @@ export function encodeNsId(w: Writer, n: Partial<NsId>): void {
   encodeAttrsSkippingDerived(w, nsidPolicy, n as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWNSID, U.RTM_DELNSID, U.RTM_GETNSID], {
+/** The RTM_*NSID messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const nsidSchema: RouteSchema<Partial<NsId>> = {
+  types: [U.RTM_NEWNSID, U.RTM_DELNSID, U.RTM_GETNSID],
   name: 'nsid',
   headerSize: RTGENMSG_SIZE,
   policy: nsidPolicy,
   decode: (buf, off, end) => decodeNsId(buf, off, end),
   encode: (w, obj) => encodeNsId(w, obj as Partial<NsId>),
-});
+};
 
 function checkNsRef(ns: unknown, field: string): NetnsRef {
   if (typeof ns === 'string' && ns.length > 0) return ns;

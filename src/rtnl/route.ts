@@ -48,7 +48,7 @@ import {
   type RouteTypeName,
   type ScopeName,
 } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 
 /** RTA_* numbers newer than the 6.1 uapi headers (kernel 6.14+ rtnetlink.h). */
@@ -550,10 +550,12 @@ export function encodeRoute(w: Writer, r: Partial<Route>): void {
   encodeAttrsSkippingDerived(w, routePolicy, r as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWROUTE, U.RTM_DELROUTE, U.RTM_GETROUTE], {
+/** The RTM_*ROUTE messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const routeSchema: RouteSchema<Partial<Route>> = {
+  types: [U.RTM_NEWROUTE, U.RTM_DELROUTE, U.RTM_GETROUTE],
   name: 'route',
   headerSize: RTMSG_SIZE,
   policy: routePolicy,
   decode: (buf, off, end) => decodeRoute(buf, off, end),
   encode: (w, obj) => encodeRoute(w, obj as Partial<Route>),
-});
+};

@@ -15,7 +15,7 @@ import type { Writer } from '../netlink/writer.js';
 import { namedU8 } from './addr.js';
 import { prefixAddr } from './route.js';
 import { encodeAttrsSkippingDerived, FlagTable, IP_PROTOS, NameTable, PROTOCOLS, setDerived, type IpProtoName, type ProtocolName } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 
 /** FRA_* numbers newer than the 6.1 uapi headers (fib_rules.h, kernels 6.13..6.16). */
@@ -245,13 +245,15 @@ export function encodeRule(w: Writer, r: Partial<Rule>): void {
   encodeAttrsSkippingDerived(w, rulePolicy, r as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWRULE, U.RTM_DELRULE, U.RTM_GETRULE], {
+/** The RTM_*RULE messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const ruleSchema: RouteSchema<Partial<Rule>> = {
+  types: [U.RTM_NEWRULE, U.RTM_DELRULE, U.RTM_GETRULE],
   name: 'rule',
   headerSize: FIB_RULE_HDR_SIZE,
   policy: rulePolicy,
   decode: (buf, off, end) => decodeRule(buf, off, end),
   encode: (w, obj) => encodeRule(w, obj as Partial<Rule>),
-});
+};
 
 declare module './monitor.js' {
   interface MonitorObjectMap {
