@@ -5,7 +5,6 @@
 //
 //   src/netlink/uapi.ts  linux/netlink.h: NETLINK_*, NLM_F_*, NLMSG*, NLA_*; SIOCGSKNS (NETLINK_UAPI)
 //   src/rtnl/uapi.ts     rtnetlink and link headers (UAPI; re-exports src/netlink/uapi.ts)
-//   src/genl/uapi.ts     linux/genetlink.h (GENL_UAPI)
 //   src/nft/uapi.ts      netfilter headers (NFT_UAPI, NFT_ENUMS per C enum)
 //
 // Every enum member and object-like numeric #define whose name has one of the
@@ -54,13 +53,6 @@ const TARGETS = [
       'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ', 'PACKET_', 'HSR_', 'IPOIB_', 'CAN_', 'RMNET_', 'BAREUDP_', 'AMT_', 'OVPN_',
       'SIOCGSKNS', 'VXCAN_INFO_', 'RTNL_FAMILY_', 'IPPROTO_', 'ICMP_ECHO', 'ICMPV6_ECHO_', 'ARPOP_', 'SIT_', 'IP6_TNL_F_',
     ],
-  },
-  {
-    out: 'src/genl/uapi.ts',
-    table: 'GENL_UAPI',
-    // linux/netlink.h for NLMSG_MIN_TYPE (GENL_ID_CTRL); its constants are not exported here
-    headers: ['linux/netlink.h', 'linux/genetlink.h'],
-    prefixes: ['GENL_', 'CTRL_'],
   },
   {
     out: 'src/nft/uapi.ts',

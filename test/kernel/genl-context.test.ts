@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { ktest, withNetns, sh, have, skip } from '../helpers.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
-import { genericProtocol } from '../../src/genl/protocol.js';
-import { CTRL_CMD_GETFAMILY, GENL_ID_CTRL } from '../../src/genl/uapi.js';
+import { genericProtocol } from '../genl-protocol.js';
+import { CTRL_CMD_GETFAMILY, GENL_ID_CTRL } from '../genl-protocol.js';
 
 /** `genl ctrl list`: family name -> id. */
 function oracle(ns: string): Map<string, number> {

@@ -1,5 +1,6 @@
 // The protocol registry: each built-in protocol names, finds schemas and
-// maps ext-ack offsets; generic netlink learns family ids per decode
+// maps ext-ack offsets; a protocol with per-context state (generic netlink,
+// here the test entry of test/genl-protocol.ts) learns family ids per decode
 // context (socket or capture), never process-wide; nf_tables transactions go
 // through the engine's batch as the bytes encodeBatch makes (which the nft
 // codec tests hold against nft's own).
@@ -15,16 +16,14 @@ import { Writer } from '../../src/netlink/writer.js';
 import { encodeAttrs } from '../../src/netlink/attr.js';
 import { decodeDatagram, flagNames } from '../../src/pcap/netlink.js';
 import { routeProtocol } from '../../src/rtnl/schema.js';
-import { genericProtocol, ctrlPolicy, GENL_HDRLEN } from '../../src/genl/protocol.js';
-import { CTRL_CMD_DELFAMILY, CTRL_CMD_GETFAMILY, CTRL_CMD_NEWFAMILY, GENL_ID_CTRL } from '../../src/genl/uapi.js';
+import { genericProtocol, ctrlPolicy, GENL_HDRLEN, CTRL_CMD_DELFAMILY, CTRL_CMD_GETFAMILY, CTRL_CMD_NEWFAMILY, GENL_ID_CTRL } from '../genl-protocol.js';
 import { netfilterProtocol } from '../../src/nft/protocol.js';
 import { accept, addRule, addTable, batchParts, encodeBatch, nftType, tcp } from '../../src/nft/index.js';
 
 test('the registry: built-in protocols by number, raw ones for the rest, user protocols used by sockets opened by number', async () => {
   assert.is(protocolFor(NETLINK_ROUTE), routeProtocol);
-  assert.is(protocolFor(NETLINK_GENERIC), genericProtocol);
   assert.is(protocolFor(NETLINK_NETFILTER), netfilterProtocol);
-  assert.equal(BUILTIN_PROTOCOLS.map((p) => p.name), ['NETLINK_ROUTE', 'NETLINK_GENERIC', 'NETLINK_NETFILTER']);
+  assert.equal(BUILTIN_PROTOCOLS.map((p) => p.name), ['NETLINK_ROUTE', 'NETLINK_NETFILTER']);
   const raw = protocolFor(9);
   assert.is(raw.name, 'NETLINK_AUDIT');
   assert.is(raw.messageName(2), 'NLMSG_ERROR');
@@ -117,7 +116,7 @@ test('generic netlink: a family id is learned from CTRL_CMD_NEWFAMILY in its own
   const wg = familyMessage(0x1b, 0);
   assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, a).messages[0]!.typeName, 'wireguard/cmd_0');
   assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, b).messages[0]!.typeName, 'type 0x1b', 'another context has not learned it');
-  assert.is(decodeDatagram(wg, NETLINK_GENERIC).messages[0]!.typeName, 'type 0x1b', 'nor has a fresh one (nothing process-wide)');
+  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, createDecodeContext(genericProtocol)).messages[0]!.typeName, 'type 0x1b', 'nor has a fresh one (nothing process-wide)');
   decodeDatagram(ctrlMessage(CTRL_CMD_DELFAMILY, { familyId: 0x1b, familyName: 'wireguard' }), NETLINK_GENERIC, 0, undefined, a);
   assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, a).messages[0]!.typeName, 'type 0x1b');
 });

@@ -13,7 +13,6 @@ import ts from 'typescript';
 import { have, skip } from '../helpers.js';
 import { NETLINK_UAPI } from '../../src/netlink/uapi.js';
 import { UAPI } from '../../src/rtnl/uapi.js';
-import { GENL_UAPI } from '../../src/genl/uapi.js';
 import { NFT_UAPI } from '../../src/nft/uapi.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -29,7 +28,6 @@ const TABLES: Array<[string, Readonly<Record<string, number>>, string[]]> = [
       'linux/in_route.h', 'linux/mpls_iptunnel.h', 'linux/if_packet.h', 'linux/if_ether.h', 'linux/mroute.h', 'linux/sockios.h', 'linux/can/vxcan.h',
       'linux/in.h', 'linux/in6.h', 'linux/icmp.h', 'linux/icmpv6.h', 'linux/ip6_tunnel.h'],
   ],
-  ['genl', GENL_UAPI, ['linux/netlink.h', 'linux/genetlink.h']],
   ['nft', NFT_UAPI, ['linux/netlink.h', 'linux/netfilter.h', 'linux/netfilter/nfnetlink.h', 'linux/netfilter/nfnetlink_compat.h', 'linux/netfilter/nf_tables.h', 'linux/netfilter/nf_nat.h', 'linux/netfilter/nf_conntrack_common.h']],
 ];
 
