@@ -176,7 +176,7 @@ export { NetlinkSocket, type SocketOptions, type NetnsRef, type RequestOptions, 
 export { NetlinkError, DecodeError, ArgumentError, TimeoutError, SocketClosedError, DumpInterruptedError, CallbackError, type ExtAck, type RequestInfo } from './netlink/errors.js';
 export { Writer } from './netlink/writer.js';
 export { splitMessages, splitMessagesPartial, parseError, parseDone, type RawMessage, type NlMsgHeader, type SplitOptions, type SplitResult } from './netlink/message.js';
-export * as attr from './netlink/attr.js';
+export * as attr from './attr.js';
 export * as ip from './netlink/ip.js';
 export * as constants from './constants.js';
 export * as uapi from './rtnl/uapi.js';

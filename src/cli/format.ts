@@ -20,6 +20,7 @@ import { linkPolicy, type Link } from '../rtnl/link.js';
 import { decodeNeighbour, NDMSG_SIZE, neighStateNames, neighStateValue, type Neighbour } from '../rtnl/neigh.js';
 import { decodeRoute, RTMSG_SIZE, type Route } from '../rtnl/route.js';
 import { familyName } from '../rtnl/rtcommon.js';
+import { isIfindexAttr } from '../rtnl/ifname.js';
 import { decodeRule, FIB_RULE_HDR_SIZE, RULE_ACTIONS, type Rule } from '../rtnl/rule.js';
 import { RTM_NAMES, schemaFor } from '../rtnl/schema.js';
 import type { MessageSchema } from '../netlink/protocol.js';
@@ -250,7 +251,7 @@ export function withIfNames(kind: string, obj: Record<string, unknown>, names: N
   };
   const byPolicy = (pol: Policy | undefined, o: unknown): unknown => {
     if (!pol || typeof o !== 'object' || o === null) return o;
-    return named(o as Record<string, unknown>, (k) => !!pol.byName.get(k)?.ifindex);
+    return named(o as Record<string, unknown>, (k) => isIfindexAttr(pol, k));
   };
   switch (kind) {
     case 'link': {

@@ -8,7 +8,6 @@ import {
   decodeAttrs,
   encodeAttrs,
   enumOf,
-  ifname,
   lladdr,
   nested,
   NOFIT,
@@ -38,6 +37,7 @@ import { bounded } from './kinds/common.js';
 import { getKind } from './kinds/registry.js';
 import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
+import { IFINDEX, ifname } from './ifname.js';
 
 /** Newer IFLA_* numbers than the installed 6.1 uapi headers know (from kernel 6.2..6.18 if_link.h). */
 export const IFLA_DEVLINK_PORT = 62;
@@ -374,12 +374,12 @@ export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_BROADCAST', 'broadcast', lladdr],
   ['IFLA_IFNAME', 'name', ifname],
   ['IFLA_MTU', 'mtu', u32],
-  ['IFLA_LINK', 'link', u32, { ifindex: true }],
+  ['IFLA_LINK', 'link', u32, IFINDEX],
   ['IFLA_QDISC', 'qdisc', string],
   ['IFLA_STATS', 'stats', stats32, { readOnly: true }],
   ['IFLA_COST', 'cost', binary],
   ['IFLA_PRIORITY', 'priority', binary],
-  ['IFLA_MASTER', 'master', u32, { ifindex: true }],
+  ['IFLA_MASTER', 'master', u32, IFINDEX],
   ['IFLA_WIRELESS', 'wireless', binary, { readOnly: true }],
   // AF_UNSPEC messages carry no IFLA_PROTINFO; family-specific decoding is in familyPolicy().
   ['IFLA_PROTINFO', 'protinfo', binary],

@@ -3,7 +3,7 @@
  * @module
  */
 import { closeSync } from 'node:fs';
-import { checkAttrs, checkIfName, checkIfRefName, checkNameBytes, resolveIfindexes, type Policy } from '../netlink/attr.js';
+import { checkAttrs, type Policy } from '../netlink/attr.js';
 import { stringByteLength } from '../netlink/strings.js';
 import { AF_BRIDGE, AF_INET6, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
@@ -24,6 +24,7 @@ import {
 import { encodeAttrs } from '../netlink/attr.js';
 import * as U from './uapi.js';
 import { constants } from 'node:os';
+import { checkIfName, checkIfRefName, checkNameBytes, resolveIfindexes } from './ifname.js';
 
 /** An interface by name (string) or index (number). */
 export type LinkRef = string | number;

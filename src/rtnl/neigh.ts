@@ -11,6 +11,7 @@ import { namedU8 } from './addr.js';
 import { encodeAttrsSkippingDerived, FlagTable, PROTOCOLS, ROUTE_TYPES, type ProtocolName, type RouteTypeName } from './rtcommon.js';
 import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
+import { IFINDEX } from './ifname.js';
 
 /** NTF_EXT_* bits newer than the 6.1 headers (NDA_FLAGS_EXT). */
 export const NTF_EXT_LOCKED = 1 << 1;
@@ -174,8 +175,8 @@ export const neighPolicy: Policy = policy('NDA', U.UAPI, [
   ['NDA_VLAN', 'vlan', u16],
   ['NDA_PORT', 'port', be16],
   ['NDA_VNI', 'vni', u32],
-  ['NDA_IFINDEX', 'via', u32, { ifindex: true }],
-  ['NDA_MASTER', 'master', u32, { ifindex: true }],
+  ['NDA_IFINDEX', 'via', u32, IFINDEX],
+  ['NDA_MASTER', 'master', u32, IFINDEX],
   ['NDA_LINK_NETNSID', 'linkNetnsId', s32],
   ['NDA_SRC_VNI', 'srcVni', u32],
   ['NDA_PROTOCOL', 'protocol', namedU8(PROTOCOLS)],

@@ -50,6 +50,7 @@ import {
 } from './rtcommon.js';
 import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
+import { IFINDEX } from './ifname.js';
 
 /** RTA_* numbers newer than the 6.1 uapi headers (kernel 6.14+ rtnetlink.h). */
 export const RTA_FLOWLABEL = 31;
@@ -472,8 +473,8 @@ export interface Route extends RtMsg, RouteAttrs {
 export const routePolicy: Policy = policy('RTA', RTA_CONSTS, [
   ['RTA_DST', 'dst', prefixAddr],
   ['RTA_SRC', 'from', prefixAddr],
-  ['RTA_IIF', 'iif', u32, { ifindex: true }],
-  ['RTA_OIF', 'oif', u32, { ifindex: true }],
+  ['RTA_IIF', 'iif', u32, IFINDEX],
+  ['RTA_OIF', 'oif', u32, IFINDEX],
   ['RTA_GATEWAY', 'gateway', ip],
   ['RTA_PRIORITY', 'priority', u32],
   ['RTA_PREFSRC', 'prefsrc', ip],

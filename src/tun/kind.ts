@@ -14,7 +14,7 @@
  */
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { checkAttrs, checkIfName } from '../netlink/attr.js';
+import { checkAttrs } from '../netlink/attr.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { native } from '../netlink/native.js';
@@ -25,6 +25,7 @@ import type { LinkSetOptions } from '../rtnl/links.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import * as U from '../rtnl/uapi.js';
 import { tunFlags, type TunDeviceOptions } from './tun.js';
+import { checkIfName } from '../rtnl/ifname.js';
 
 /** Options under `tun:` in links.add({ kind: 'tun' | 'tap', tun: {...} }). Names follow IFLA_TUN_*. */
 export interface TunLinkOptions {

@@ -13,7 +13,6 @@
  */
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { checkIfName } from '../netlink/attr.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { native } from '../netlink/native.js';
@@ -21,6 +20,7 @@ import { openNetns, type NetnsRef } from '../netlink/socket.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import * as U from '../rtnl/uapi.js';
 import { checkStreamOptions, PacketStream, type PacketStreamOptions } from './stream.js';
+import { checkIfName } from '../rtnl/ifname.js';
 
 /** Newer than the 6.1 uapi headers (linux/if_tun.h): UDP segmentation offload (6.2). */
 export const TUN_F_USO4 = 0x20;

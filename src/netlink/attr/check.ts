@@ -7,8 +7,8 @@
 import { NLA_TYPE_MASK } from '../constants.js';
 import { ArgumentError } from '../errors.js';
 import { describe } from '../ip.js';
-import { checkIfName } from './ifname.js';
-import type { AttrSpec, Policy, UnknownAttr } from './policy.js';
+import type { AttrRef, AttrSpec, Policy, UnknownAttr } from './policy.js';
+import type { NestedCodec } from './nested.js';
 
 function knownNames(pol: Policy): string {
   const names = [...pol.byName.values()].filter((s) => !s.readOnly).map((s) => s.name);
@@ -46,9 +46,9 @@ export function checkAttrs(pol: Policy, input: unknown, field: string, opts: { a
 }
 
 function checkValue(spec: AttrSpec, v: unknown, f: string, parent: Record<string, unknown>): unknown {
-  if (spec.ifindex && typeof v === 'string') {
-    checkIfName(v, f);
-    return v; // resolved to an index by the caller before encoding
+  if (spec.ref !== undefined && typeof v === 'string') {
+    spec.ref.check(v, f);
+    return v; // resolved to a number by the layer that defines the reference, before encoding
   }
   return spec.codec.check(v, f, parent);
 }
@@ -63,4 +63,38 @@ function checkUnknown(v: unknown, f: string): UnknownAttr[] {
     if (!(e.data instanceof Uint8Array)) throw new ArgumentError(`${f}[${i}].data`, 'expected a Buffer or Uint8Array');
     return { type: e.type, flags: e.flags ?? 0, data: e.data };
   });
+}
+
+/**
+ * Walk a checked object and replace the names given for {@link AttrRef}
+ * attributes by numbers, using `resolve` (called with the attribute's
+ * reference, the name and the field). Recurses into nested policies. The
+ * layer that defines a reference supplies the resolver (src/rtnl: interface
+ * names to indexes).
+ */
+export async function resolveRefs(
+  pol: Policy,
+  obj: Record<string, unknown>,
+  resolve: (ref: AttrRef, name: string, field: string) => Promise<number>,
+  field = '',
+): Promise<void> {
+  for (const [k, v] of Object.entries(obj)) {
+    const spec = pol.byName.get(k);
+    if (!spec) continue;
+    const f = field ? `${field}.${k}` : k;
+    const ref = spec.ref;
+    if (ref !== undefined) {
+      if (typeof v === 'string') obj[k] = await resolve(ref, v, f);
+      else if (spec.multi && Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') v[i] = await resolve(ref, v[i] as string, `${f}[${i}]`);
+      }
+      continue;
+    }
+    const sub = (spec.codec as Partial<NestedCodec>).policyFor?.(obj);
+    if (sub && v && typeof v === 'object') {
+      if (spec.multi && Array.isArray(v)) {
+        for (const x of v) if (x && typeof x === 'object') await resolveRefs(sub, x as Record<string, unknown>, resolve, f);
+      } else await resolveRefs(sub, v as Record<string, unknown>, resolve, f);
+    }
+  }
 }

@@ -93,8 +93,25 @@ export interface AttrSpec {
   readonly nestedFlag?: boolean;
   /** Reported by the kernel only; rejected in user input. */
   readonly readOnly?: boolean;
-  /** The value names an interface: user input may give a name, resolved to an index before sending. */
-  readonly ifindex?: boolean;
+  /**
+   * The value refers to an object the layer above can name (an interface:
+   * src/rtnl's `IFINDEX`): user input may give the name, checked with
+   * `ref.check` and resolved to the number by the layer above before sending
+   * ({@link resolveRefs}).
+   */
+  readonly ref?: AttrRef;
+}
+
+/**
+ * A kind of object an attribute may refer to by name in user input (e.g. an
+ * interface by its name, for an ifindex attribute). The netlink core only
+ * checks and carries the name; the layer that defines the reference resolves it.
+ */
+export interface AttrRef {
+  /** What is referred to, for messages: 'interface'. */
+  readonly kind: string;
+  /** Validate a name given for this reference; throw ArgumentError naming `field`. */
+  check(name: string, field: string): void;
 }
 
 /** An attribute space: type numbers <-> names <-> codecs. */
@@ -136,7 +153,7 @@ export class Policy {
 }
 
 /** Options for {@link attr}. */
-export type AttrOpts = Partial<Pick<AttrSpec, 'multi' | 'nestedFlag' | 'readOnly' | 'ifindex'>>;
+export type AttrOpts = Partial<Pick<AttrSpec, 'multi' | 'nestedFlag' | 'readOnly' | 'ref'>>;
 
 /** One line of a {@link policy} table: uapi name (a key of the constants table), API name, codec, options. */
 export type PolicyEntry<K extends string = string> = readonly [uapi: K, name: string, codec: Codec<unknown>, opts?: AttrOpts];

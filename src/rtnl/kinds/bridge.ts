@@ -8,6 +8,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { registerKind } from './registry.js';
+import { IFINDEX } from '../ifname.js';
 
 /** Newer than the installed uapi headers (kernel 6.8+). */
 export const IFLA_BR_FDB_N_LEARNED = 48;
@@ -336,7 +337,7 @@ export const bridgePortPolicy = policy(
     ['IFLA_BRPORT_GROUP_FWD_MASK', 'groupFwdMask', u16],
     ['IFLA_BRPORT_NEIGH_SUPPRESS', 'neighSuppress', bool8],
     ['IFLA_BRPORT_ISOLATED', 'isolated', bool8],
-    ['IFLA_BRPORT_BACKUP_PORT', 'backupPort', u32, { ifindex: true }],
+    ['IFLA_BRPORT_BACKUP_PORT', 'backupPort', u32, IFINDEX],
     ['IFLA_BRPORT_MRP_RING_OPEN', 'mrpRingOpen', bool8, ro],
     ['IFLA_BRPORT_MRP_IN_OPEN', 'mrpInOpen', bool8, ro],
     ['IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT', 'mcastEhtHostsLimit', u32],

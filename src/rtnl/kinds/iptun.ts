@@ -52,6 +52,7 @@ import {
   type Ip6TnlFlags,
   type TunnelEncapOptions,
 } from './tunnel.js';
+import { IFINDEX } from '../ifname.js';
 
 // The installed 6.1 headers know every IFLA_IPTUN_* attribute up to 6.18 (the last one, IFLA_IPTUN_FWMARK = 20, is from 4.12).
 
@@ -168,7 +169,7 @@ export interface IptunData {
 
 function iptunPolicyFor(addr: Codec<string>, flags: Codec<unknown>, modes: Record<number, string>): Policy {
   return policy('IFLA_IPTUN', UAPI, [
-    ['IFLA_IPTUN_LINK', 'link', u32, { ifindex: true }],
+    ['IFLA_IPTUN_LINK', 'link', u32, IFINDEX],
     ['IFLA_IPTUN_LOCAL', 'local', addr],
     ['IFLA_IPTUN_REMOTE', 'remote', addr],
     ['IFLA_IPTUN_TTL', 'ttl', ttlCodec],

@@ -2,11 +2,12 @@
  * Shared by veth and vxcan: turn `peer` options into the nested ifinfomsg + IFLA_* the kernel expects.
  * @module
  */
-import { checkAttrs, checkIfName } from '../../netlink/attr.js';
+import { checkAttrs } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { checkEtherDeviceAddress, linkPolicy, type Link } from '../link.js';
 import type { KindContext } from './registry.js';
+import { checkIfName } from '../ifname.js';
 
 /** `etherKind`: the peer is an Ethernet device of this kind (veth), so its address must be a unicast MAC. */
 export async function preparePeer(peer: unknown, field: string, ctx: KindContext, etherKind?: string): Promise<Partial<Link>> {

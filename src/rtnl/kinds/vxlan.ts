@@ -17,6 +17,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, flagU8, isMulticast, optionsObject, splitFamily } from './common.js';
 import { registerKind } from './registry.js';
+import { IFINDEX } from '../ifname.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
 export const IFLA_VXLAN_LOCALBYPASS = 31; // 6.6
@@ -122,7 +123,7 @@ export const vxlanPolicy = policy(
   [
     ['IFLA_VXLAN_ID', 'id', bounded(u32, 0, 0xffffff, 'a VNI')],
     ['IFLA_VXLAN_GROUP', 'group', ipv4],
-    ['IFLA_VXLAN_LINK', 'link', u32, { ifindex: true }],
+    ['IFLA_VXLAN_LINK', 'link', u32, IFINDEX],
     ['IFLA_VXLAN_LOCAL', 'local', ipv4],
     ['IFLA_VXLAN_TTL', 'ttl', u8],
     ['IFLA_VXLAN_TOS', 'tos', u8],

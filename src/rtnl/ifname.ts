@@ -1,20 +1,23 @@
 /**
- * Interface names (moves to src/rtnl).
+ * Interfaces in attributes: the interface name rules (checkIfName and
+ * friends), the `ifname` codec, and {@link IFINDEX}, the attribute option of
+ * ifindex attributes (IFLA_LINK, IFLA_MASTER, RTA_OIF, ...) whose user input
+ * may name the interface, resolved to its index before sending
+ * ({@link resolveIfindexes}). The netlink core knows none of this: it
+ * carries the reference (`AttrRef`) and checks names with it.
  * @module
  */
-import { ArgumentError } from '../errors.js';
-import { describe } from '../ip.js';
-import { isCanonicalString, stringBytes, stringByteLength } from '../strings.js';
-import { string, quoteString } from './codecs.js';
-import type { Codec, Policy } from './policy.js';
-import type { NestedCodec } from './nested.js';
+import { ArgumentError } from '../netlink/errors.js';
+import { describe } from '../netlink/ip.js';
+import { isCanonicalString, stringBytes, stringByteLength } from '../netlink/strings.js';
+import { string, quoteString, resolveRefs, type AttrOpts, type AttrRef, type Codec, type Policy } from '../netlink/attr.js';
 
 /**
  * Linux interface name rules (dev_valid_name), on the name's bytes: 1..15
  * bytes, not '.' or '..', no '/', ':', NUL or byte the kernel's isspace()
  * takes for space (\t \n \v \f \r, ' ' and 0xA0). A name read from the
  * kernel that is not UTF-8 (its bytes escaped as U+DC80..U+DCFF, see
- * ./strings.ts) addresses exactly that device.
+ * src/netlink/strings.ts) addresses exactly that device.
  */
 export function checkIfName(v: unknown, field: string): string {
   if (typeof v !== 'string') throw new ArgumentError(field, `expected an interface name string, got ${describe(v)}`);
@@ -55,9 +58,20 @@ export function checkNameBytes(v: string, field: string, max: number): number {
   return b.length;
 }
 
+/** The reference of ifindex attributes: user input may give an interface name (checked like the kernel's dev_valid_name). */
+export const IFINDEX_REF: AttrRef = { kind: 'interface', check: (name, field) => void checkIfName(name, field) };
+
+/** Attribute option of an ifindex attribute: `['IFLA_MASTER', 'master', u32, IFINDEX]`. */
+export const IFINDEX: AttrOpts = { ref: IFINDEX_REF };
+
+/** Whether an attribute of a policy is an ifindex (its value names an interface). */
+export function isIfindexAttr(pol: Policy, name: string): boolean {
+  return pol.byName.get(name)?.ref === IFINDEX_REF;
+}
+
 /**
- * Walk a checked object and replace interface names in `ifindex` attributes
- * by indexes, using `resolve`. Recurses into nested policies.
+ * Walk a checked object and replace interface names in ifindex attributes
+ * ({@link IFINDEX}) by indexes, using `resolve`. Recurses into nested policies.
  */
 export async function resolveIfindexes(
   pol: Policy,
@@ -65,26 +79,11 @@ export async function resolveIfindexes(
   resolve: (name: string, field: string) => Promise<number>,
   field = '',
 ): Promise<void> {
-  for (const [k, v] of Object.entries(obj)) {
-    const spec = pol.byName.get(k);
-    if (!spec) continue;
-    const f = field ? `${field}.${k}` : k;
-    if (spec.ifindex) {
-      if (typeof v === 'string') obj[k] = await resolve(v, f);
-      else if (spec.multi && Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (typeof v[i] === 'string') v[i] = await resolve(v[i] as string, `${f}[${i}]`);
-      }
-      continue;
-    }
-    const sub = (spec.codec as Partial<NestedCodec>).policyFor?.(obj);
-    if (sub && v && typeof v === 'object') {
-      if (spec.multi && Array.isArray(v)) {
-        for (const x of v) if (x && typeof x === 'object') await resolveIfindexes(sub, x as Record<string, unknown>, resolve, f);
-      } else await resolveIfindexes(sub, v as Record<string, unknown>, resolve, f);
-    }
-  }
+  await resolveRefs(pol, obj, (ref, name, f) => {
+    if (ref !== IFINDEX_REF) throw new ArgumentError(f, `a ${ref.kind} name cannot be resolved here`);
+    return resolve(name, f);
+  }, field);
 }
-
 
 /** Interface name: validated like the kernel's dev_valid_name. */
 export const ifname: Codec<string> = {
