@@ -10,13 +10,13 @@ import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import { decodeMessage, routeProtocol, rtmName, schemaFor } from '../rtnl/schema.js';
-import type { Protocol } from '../netlink/protocol.js';
+import { createDecodeContext, type DecodeOptions, type Protocol } from '../netlink/protocol.js';
 import { protocolFor } from '../protocols.js';
 import * as U from '../rtnl/uapi.js';
 import type { MonitorEvent } from '../rtnl/monitor.js';
 import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
 import { CaptureFormatError } from '../pcap/reader.js';
-import { setInet6StatsLayout, type Inet6StatsLayout } from '../rtnl/afspec.js';
+import type { Inet6StatsLayout } from '../rtnl/afspec.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
 import { formatLink, formatObjectMessage, formatRouteMessage, isoNs, learnLinkName, timeText, toJson, withIfNames, type FormatOptions, type NameCache } from './format.js';
 import { printLink, printStats64, linkStats, type IpContext } from './iplink.js';
@@ -426,7 +426,6 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 0;
   }
   try {
-    if (args.inet6Stats) setInet6StatsLayout(args.inet6Stats); // only pcap and hex accept the option
     switch (args.command) {
       case 'link':
       case 'addr':
@@ -815,13 +814,18 @@ function frameJson(p: NetlinkPacket): string {
   return toJson(o);
 }
 
+/** The decode options of `pcap` and `hex` (--inet6-stats): given to this command's decodes only, never set process-wide. */
+function decodeOptions(a: Args): DecodeOptions {
+  return a.inet6Stats ? { inet6StatsLayout: a.inet6Stats } : {};
+}
+
 async function pcapCommand(a: Args, io: CliIo): Promise<number> {
   if (a.positional.length !== 1) throw new UsageError(a.positional.length ? `expected one FILE, got ${a.positional.length} arguments` : 'missing FILE', 'pcap');
   const file = a.positional[0]!;
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   let frames = 0;
   try {
-    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file)) {
+    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file, { decodeOptions: decodeOptions(a) })) {
       frames++;
       if (a.json) {
         io.out(frameJson(p));
@@ -864,7 +868,7 @@ async function hexCommand(a: Args, io: CliIo): Promise<number> {
     text = await io.stdin();
   }
   const buf = parseHex(text);
-  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily);
+  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily, 0, buf.length, createDecodeContext(protocolFor(a.nlFamily), decodeOptions(a)));
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   if (a.json) {
     for (const m of messages) io.out(toJson(messageJson(m)));

@@ -17,19 +17,13 @@
  * process-wide.
  * @module
  */
-import { attrPathAt, decodeAttrs, encodeAttrs, STRUCT_EXTRA, type Codec, type Policy, type StructField } from './attr.js';
+import { attrPathAt, decodeAttrs, encodeAttrs, STRUCT_EXTRA, type Codec, type DecodeOptions, type Policy, type StructField } from './attr.js';
 import { NETLINK_FAMILY_NAMES, NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLMSG_TYPE_NAMES } from './constants.js';
 import type { RawMessage } from './message.js';
 import type { Writer } from './writer.js';
 
-/**
- * Options that change how bytes decode, passed down to every codec through
- * the decode context. Empty here: the layers above add their options by
- * declaration merging, e.g. src/rtnl adds `inet6StatsLayout`:
- * `declare module '../netlink/protocol.js' { interface DecodeOptions { inet6StatsLayout?: ... } }`.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface DecodeOptions {}
+/** Decode options (declared with the attribute codec, which hands them to every codec: src/netlink/attr/policy.ts). */
+export type { DecodeOptions };
 
 /** How to decode and encode one kind of message (its fixed header and attributes). */
 export interface MessageSchema<T extends object = Record<string, unknown>> {
@@ -113,9 +107,9 @@ export function headerSchema<H extends object>(
     name,
     headerSize: size,
     policy,
-    decode: (buf, off, end) => {
-      const o = decodeAttrs<Record<string, unknown>>(buf, off + size, end, policy, policy.name);
-      Object.assign(o, header.decode(buf, off, size, { parent: o, path: name, variant: 0 }));
+    decode: (buf, off, end, _type, opts) => {
+      const o = decodeAttrs<Record<string, unknown>>(buf, off + size, end, policy, policy.name, opts);
+      Object.assign(o, header.decode(buf, off, size, { parent: o, path: name, variant: 0, options: opts ?? NO_OPTIONS }));
       return o;
     },
     encode: (w, obj) => {
@@ -127,6 +121,8 @@ export function headerSchema<H extends object>(
     },
   };
 }
+
+const NO_OPTIONS: DecodeOptions = Object.freeze({});
 
 /** A protocol nothing is known about: control messages by name, others as `type 0x..`. */
 export function rawProtocol(family: number): Protocol {

@@ -6,6 +6,7 @@ import {
   binary,
   bool8,
   decodeAttrs,
+  type DecodeOptions,
   encodeAttrs,
   enumOf,
   lladdr,
@@ -457,17 +458,17 @@ export function writeIfInfoMsg(w: Writer, h: Partial<IfInfoMsg>): void {
 }
 
 /** Decode a link message payload (ifinfomsg + attributes) at buf[off, end). */
-export function decodeLink(buf: Buffer, off: number, end: number): Link {
+export function decodeLink(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Link {
   checkRange(buf, off, end);
-  return decodeLinkAt(buf, off, end, undefined);
+  return decodeLinkAt(buf, off, end, undefined, opts);
 }
 
 /** decodeLink, with the attribute path of a nested ifinfomsg (a veth peer) for errors. */
-function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | undefined): Link {
+function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | undefined, opts?: DecodeOptions): Link {
   if (end - off < IFINFOMSG_SIZE) throw new DecodeError(`ifinfomsg needs 16 bytes, have ${end - off}`, off, 'ifinfomsg');
   const family = buf[off]!;
   const pol = family === 0 ? linkPolicy : familyPolicy(family);
-  const attrs = decodeAttrs<LinkAttrs>(buf, off + IFINFOMSG_SIZE, end, pol, path ?? pol.name);
+  const attrs = decodeAttrs<LinkAttrs>(buf, off + IFINFOMSG_SIZE, end, pol, path ?? pol.name, opts);
   const link = attrs as Link;
   link.family = family;
   link.type = buf.readUInt16LE(off + 2);
@@ -541,7 +542,7 @@ export const linkSchema: RouteSchema<Partial<Link>> = {
   name: 'link',
   headerSize: IFINFOMSG_SIZE,
   policy: linkPolicy,
-  decode: (buf, off, end) => decodeLink(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeLink(buf, off, end, opts),
   encode: (w, obj) => encodeLink(w, obj as Partial<Link>),
 };
 

@@ -4,7 +4,7 @@
  * Registered for RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH.
  * @module
  */
-import { be16, decodeAttrs, flag, ip, lladdr, nested, policy, s32, struct, u16, u32, u8, type AttrSetBase, type Policy } from '../netlink/attr.js';
+import { be16, decodeAttrs, flag, ip, lladdr, nested, policy, s32, struct, u16, u32, u8, type AttrSetBase, type Policy, type DecodeOptions } from '../netlink/attr.js';
 import { DecodeError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { namedU8 } from './addr.js';
@@ -202,9 +202,9 @@ export function writeNdMsg(w: Writer, h: Partial<NdMsg>): void {
 }
 
 /** Decode a neighbour message payload (ndmsg + attributes) at buf[off, end). */
-export function decodeNeighbour(buf: Buffer, off: number, end: number): Neighbour {
+export function decodeNeighbour(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Neighbour {
   if (end - off < NDMSG_SIZE) throw new DecodeError(`ndmsg needs ${NDMSG_SIZE} bytes, have ${end - off}`, off, 'ndmsg');
-  const n = decodeAttrs<Neighbour>(buf, off + NDMSG_SIZE, end, neighPolicy);
+  const n = decodeAttrs<Neighbour>(buf, off + NDMSG_SIZE, end, neighPolicy, neighPolicy.name, opts);
   n.family = buf[off]!;
   n.index = buf.readInt32LE(off + 4);
   n.state = neighStateName(buf.readUInt16LE(off + 8));
@@ -225,7 +225,7 @@ export const neighSchema: RouteSchema<Partial<Neighbour>> = {
   name: 'neigh',
   headerSize: NDMSG_SIZE,
   policy: neighPolicy,
-  decode: (buf, off, end) => decodeNeighbour(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeNeighbour(buf, off, end, opts),
   encode: (w, obj) => encodeNeighbour(w, obj as Partial<Neighbour>),
 };
 

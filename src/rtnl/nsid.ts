@@ -14,7 +14,7 @@
  * @module
  */
 import { closeSync } from 'node:fs';
-import { decodeAttrs, encodeAttrs, policy, s32, u32, type AttrSetBase, type Policy } from '../netlink/attr.js';
+import { decodeAttrs, encodeAttrs, policy, s32, u32, type AttrSetBase, type Policy, type DecodeOptions } from '../netlink/attr.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, DecodeError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
@@ -64,9 +64,9 @@ export function writeRtGenMsg(w: Writer, family = 0): void {
   w.zero(3);
 }
 
-export function decodeNsId(buf: Buffer, off: number, end: number): NsId {
+export function decodeNsId(buf: Buffer, off: number, end: number, opts?: DecodeOptions): NsId {
   if (end - off < 1) throw new DecodeError('rtgenmsg needs 1 byte', off, 'rtgenmsg');
-  const n = decodeAttrs<NsId>(buf, Math.min(end, off + RTGENMSG_SIZE), end, nsidPolicy);
+  const n = decodeAttrs<NsId>(buf, Math.min(end, off + RTGENMSG_SIZE), end, nsidPolicy, nsidPolicy.name, opts);
   n.family = buf[off]!;
   return n;
 }
@@ -82,7 +82,7 @@ export const nsidSchema: RouteSchema<Partial<NsId>> = {
   name: 'nsid',
   headerSize: RTGENMSG_SIZE,
   policy: nsidPolicy,
-  decode: (buf, off, end) => decodeNsId(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeNsId(buf, off, end, opts),
   encode: (w, obj) => encodeNsId(w, obj as Partial<NsId>),
 };
 

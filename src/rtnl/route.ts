@@ -16,6 +16,7 @@
 import {
   binary,
   decodeAttrs,
+  type DecodeOptions,
   encodeAttrs,
   ip,
   nested,
@@ -525,9 +526,9 @@ function zeroAddr(family: number): string {
 }
 
 /** Decode a route message payload (rtmsg + attributes) at buf[off, end). */
-export function decodeRoute(buf: Buffer, off: number, end: number): Route {
+export function decodeRoute(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Route {
   if (end - off < RTMSG_SIZE) throw new DecodeError(`rtmsg needs ${RTMSG_SIZE} bytes, have ${end - off}`, off, 'rtmsg');
-  const r = decodeAttrs<Route>(buf, off + RTMSG_SIZE, end, routePolicy);
+  const r = decodeAttrs<Route>(buf, off + RTMSG_SIZE, end, routePolicy, routePolicy.name, opts);
   const family = buf[off]!;
   r.family = family;
   r.dstLen = buf[off + 1]!;
@@ -557,6 +558,6 @@ export const routeSchema: RouteSchema<Partial<Route>> = {
   name: 'route',
   headerSize: RTMSG_SIZE,
   policy: routePolicy,
-  decode: (buf, off, end) => decodeRoute(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeRoute(buf, off, end, opts),
   encode: (w, obj) => encodeRoute(w, obj as Partial<Route>),
 };

@@ -8,7 +8,7 @@
  * table when FRA_TABLE is absent (filled in by the decoder, never encoded).
  * @module
  */
-import { be32, binary, decodeAttrs, NOFIT, policy, s32, string, struct, u16, u32, u8, type AttrSetBase, type Codec, type Policy } from '../netlink/attr.js';
+import { be32, binary, decodeAttrs, NOFIT, policy, s32, string, struct, u16, u32, u8, type AttrSetBase, type Codec, type Policy, type DecodeOptions } from '../netlink/attr.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import type { Writer } from '../netlink/writer.js';
@@ -222,9 +222,9 @@ export function writeFibRuleHdr(w: Writer, h: Partial<FibRuleHdr>): void {
 }
 
 /** Decode a rule message payload (fib_rule_hdr + attributes) at buf[off, end). */
-export function decodeRule(buf: Buffer, off: number, end: number): Rule {
+export function decodeRule(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Rule {
   if (end - off < FIB_RULE_HDR_SIZE) throw new DecodeError(`fib_rule_hdr needs ${FIB_RULE_HDR_SIZE} bytes, have ${end - off}`, off, 'fib_rule_hdr');
-  const r = decodeAttrs<Rule>(buf, off + FIB_RULE_HDR_SIZE, end, rulePolicy);
+  const r = decodeAttrs<Rule>(buf, off + FIB_RULE_HDR_SIZE, end, rulePolicy, rulePolicy.name, opts);
   r.family = buf[off]!;
   r.dstLen = buf[off + 1]!;
   r.srcLen = buf[off + 2]!;
@@ -251,7 +251,7 @@ export const ruleSchema: RouteSchema<Partial<Rule>> = {
   name: 'rule',
   headerSize: FIB_RULE_HDR_SIZE,
   policy: rulePolicy,
-  decode: (buf, off, end) => decodeRule(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeRule(buf, off, end, opts),
   encode: (w, obj) => encodeRule(w, obj as Partial<Rule>),
 };
 

@@ -6,18 +6,20 @@
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK } from '../constants.js';
 import { DecodeError } from '../errors.js';
 import { P_AFTER, P_MULTI, pathOf, W_UNKNOWN, W_VARIANT_MASK, W_VARIANT_SHIFT } from './internal.js';
-import { NOFIT, WIRE, type DecodeCtx, type PathSource, type Policy, type UnknownAttr } from './policy.js';
+import { NOFIT, WIRE, type DecodeCtx, type DecodeOptions, type PathSource, type Policy, type UnknownAttr } from './policy.js';
 import { makerFor, shapeStep, type ShapeNode } from './shapes.js';
 
 /** The decode context. The path is built only when asked for (errors, nested sets), not once per attribute. */
 class Ctx implements DecodeCtx {
   variant = 0;
   uapi = '';
+  options: DecodeOptions = NO_OPTIONS;
   private base: string | PathSource = '';
   constructor(private readonly sc: Scratch) {}
   /** Start a new attribute set (contexts are pooled per nesting depth). */
-  reset(base: string | PathSource): void {
+  reset(base: string | PathSource, options: DecodeOptions): void {
     this.base = base;
+    this.options = options;
     this.variant = 0;
     this.uapi = '';
   }
@@ -56,6 +58,9 @@ export const MAX_NESTING = 32;
 /** See {@link MAX_NESTING}. */
 export const MAX_ATTRS = 65536;
 
+/** The options of a decode given none. */
+const NO_OPTIONS: DecodeOptions = Object.freeze({});
+
 /** Scratch value of a slot whose attribute's last occurrence did not decode (or is decoded after its siblings). */
 const HOLE: unique symbol = Symbol('rtnetlink.hole');
 
@@ -69,6 +74,9 @@ const HOLE: unique symbol = Symbol('rtnetlink.hole');
  * `unknown`, in wire order, so re-encoding is still byte-exact. Codecs that
  * depend on siblings (IFLA_INFO_DATA on IFLA_INFO_KIND) are decoded after
  * the whole set, with the final values of their siblings wherever they stand.
+ *
+ * `options` reach every codec as `ctx.options`; a set nested in another
+ * (decoded inside its parent's codec) inherits its parent's unless given its own.
  */
 export function decodeAttrs<T = Record<string, unknown>>(
   buf: Buffer,
@@ -76,6 +84,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
   end: number,
   pol: Policy,
   path: string | PathSource = pol.name,
+  options?: DecodeOptions,
 ): T {
   // Values are gathered by position, then the object is built in one go by a
   // constructor generated for this exact sequence of attributes (cached in a
@@ -114,7 +123,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
   let wn = 0;
   let unknown: UnknownAttr[] | undefined;
   const ctx = sc.ctx;
-  ctx.reset(path);
+  ctx.reset(path, options ?? (d > 0 ? scratch[d - 1]!.ctx.options : NO_OPTIONS));
   const start = off;
   // a repeated attribute, or one decoded after its siblings that did not fit: fixed up once at the end
   let irregular = false;

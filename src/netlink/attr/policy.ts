@@ -30,8 +30,21 @@ export interface AttrSetBase {
   unknown?: UnknownAttr[];
 }
 
+/**
+ * Options that change how bytes decode, given to a top-level decode (a
+ * message's schema, `decodeAttrs`) and seen by every codec of the message,
+ * nested sets included, as `ctx.options`. Empty here: the layers above add
+ * theirs by declaration merging, e.g. src/rtnl adds `inet6StatsLayout`:
+ * `declare module '../netlink/attr/policy.js' { interface DecodeOptions { inet6StatsLayout?: ... } }`.
+ * The core keeps no such setting of its own, process-wide or otherwise.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface DecodeOptions {}
+
 /** State passed to codecs while decoding one attribute. */
 export interface DecodeCtx {
+  /** The options of the decode this attribute is part of (inherited by nested sets). */
+  readonly options: DecodeOptions;
   /**
    * The attribute's siblings: those decoded so far, or, for a codec marked
    * `afterSiblings`, every other attribute of the set (final values).
