@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import './rtnl/kinds/index.js';
+import { registerBuiltinKinds } from './rtnl/kinds/table.js';
 
 export { Rtnl, type RtnlOptions } from './rtnl/rtnl.js';
 export * as netns from './rtnl/netns.js';
@@ -151,6 +151,9 @@ export {
   decodeLink,
   encodeLink,
 } from './rtnl/link.js';
+
+// the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
+registerBuiltinKinds();
 export { registerKind, getKind, listKinds, kindData, slaveData, type LinkKind, type KindOptions, type SlaveOptions, type KindData, type SlaveData } from './rtnl/kinds/registry.js';
 export type { BridgeOptions, BridgePortOptions, BridgePortState } from './rtnl/kinds/bridge.js';
 export type { PeerOptions, VethData } from './rtnl/kinds/veth.js';

@@ -4,7 +4,7 @@
  * unreadable or corrupt file), 2 bad usage.
  * @module
  */
-import '../rtnl/kinds/index.js';
+import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_ROUTE, NLMSG_MIN_TYPE } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
@@ -28,6 +28,9 @@ import type { Route } from '../rtnl/route.js';
 import type { Neighbour } from '../rtnl/neigh.js';
 import type { Rule } from '../rtnl/rule.js';
 import { readFileSync, readdirSync } from 'node:fs';
+
+// the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
+registerBuiltinKinds();
 
 /** Where the CLI writes (stdout/stderr by default; tests pass their own). */
 export interface CliIo {

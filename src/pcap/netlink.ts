@@ -42,10 +42,13 @@ import { parseDone, parseError, splitMessagesPartial, type NlMsgHeader, type Raw
 import { createDecodeContext, type DecodeContext, type MessageSchema, type DecodeOptions, type MessageRef } from '../netlink/protocol.js';
 import { protocolFor } from '../protocols.js';
 // Link kinds register their IFLA_INFO_DATA policies when their modules load: load them all.
-import '../rtnl/kinds/index.js';
+import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
 import { readPackets, CaptureFormatError, type CapturePacket, type CaptureSource, type ReadOptions } from './reader.js';
 
 import { ARPHRD_NETLINK, LINKTYPE_NETLINK, NETLINK_COOKED_HEADER_SIZE } from './constants.js';
+
+// the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
+registerBuiltinKinds();
 
 export * from './constants.js';
 

@@ -37,7 +37,6 @@ import { ArgumentError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { describe } from '../netlink/ip.js';
 import { bridgePortPolicy } from './kinds/bridge.js';
-import { afSpecHooks } from './link.js';
 import { IFLA_MCTP_NET, UAPI } from './uapi.js';
 
 /** AF_MCTP (<sys/socket.h>, not a uapi constant). */
@@ -435,5 +434,3 @@ export function protinfoPolicyFor(family: number): Policy | undefined {
   return undefined;
 }
 
-afSpecHooks.afSpec = afSpecPolicyFor;
-afSpecHooks.protinfo = protinfoPolicyFor;

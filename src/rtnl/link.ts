@@ -32,7 +32,7 @@ import { NLA_TYPE_MASK } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { Writer } from '../netlink/writer.js';
 import { checkRange } from '../netlink/message.js';
-import type { BridgeAfSpec, Inet6Info, LinkAfSpec } from './afspec.js';
+import { afSpecPolicyFor, protinfoPolicyFor, type BridgeAfSpec, type Inet6Info, type LinkAfSpec } from './afspec.js';
 import type { BridgePortOptions } from './kinds/bridge.js';
 import { bounded } from './kinds/common.js';
 import { getKind } from './kinds/registry.js';
@@ -166,14 +166,6 @@ export const xdpPolicy = policy('IFLA_XDP', IFLA_CONSTS, [
   ['IFLA_XDP_HW_PROG_ID', 'hwProgId', u32],
   ['IFLA_XDP_EXPECTED_FD', 'expectedFd', s32],
 ]);
-
-/**
- * IFLA_AF_SPEC and IFLA_PROTINFO policies by message family, installed by
- * afspec.ts (AF_UNSPEC: per-family nests AF_INET/AF_INET6/AF_MCTP;
- * AF_BRIDGE: IFLA_BRIDGE_* and IFLA_BRPORT_*; AF_INET6: IFLA_INET6_*).
- * Without a policy the attribute is kept raw.
- */
-export const afSpecHooks: { afSpec?: (family: number) => Policy | undefined; protinfo?: (family: number) => Policy | undefined } = {};
 
 /** Top-level IFLA_* attributes of a link message. */
 export interface LinkAttrs extends AttrSetBase {
@@ -397,8 +389,8 @@ export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_STATS64', 'stats64', stats64, { readOnly: true }],
   ['IFLA_VF_PORTS', 'vfPorts', binary],
   ['IFLA_PORT_SELF', 'portSelf', binary],
-  // Decoded when a policy is registered in afSpecHooks; otherwise kept raw in `unknown`.
-  ['IFLA_AF_SPEC', 'afSpec', nested(() => afSpecHooks.afSpec?.(0), { name: 'nested(AF_*)' })],
+  // per-family nests (AF_INET, AF_INET6, AF_MCTP): afspec.ts; families it does not know are kept raw in `unknown`
+  ['IFLA_AF_SPEC', 'afSpec', nested(() => afSpecPolicyFor(0), { name: 'nested(AF_*)' })],
   ['IFLA_GROUP', 'group', u32],
   ['IFLA_NET_NS_FD', 'netnsFd', s32],
   ['IFLA_EXT_MASK', 'extMask', u32],
@@ -493,9 +485,9 @@ function familyPolicy(family: number): Policy {
   if (p) return p;
   const specs = [...linkPolicy.byName.values()].map((s) =>
     s.uapi === 'IFLA_PROTINFO'
-      ? { ...s, codec: nested(() => afSpecHooks.protinfo?.(family), { name: 'nested(IFLA_PROTINFO)' }) }
+      ? { ...s, codec: nested(() => protinfoPolicyFor(family), { name: 'nested(IFLA_PROTINFO)' }) }
       : s.uapi === 'IFLA_AF_SPEC'
-        ? { ...s, codec: nested(() => afSpecHooks.afSpec?.(family), { name: 'nested(IFLA_AF_SPEC)' }) }
+        ? { ...s, codec: nested(() => afSpecPolicyFor(family), { name: 'nested(IFLA_AF_SPEC)' }) }
         : s,
   );
   p = new Policy('IFLA', specs);

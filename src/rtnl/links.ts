@@ -17,6 +17,8 @@ import {
   getKind,
   kindByOptionsKey,
   kindBySlaveKey,
+  kindsWithExtraKey,
+  type KindAddOptions,
   type KindContext,
   type KindOptions,
   type SlaveOptions,
@@ -85,15 +87,13 @@ type KindOptionKeys = { [K in keyof KindOptions]?: KindOptions[K] };
 type SlaveOptionKeys = { [K in keyof SlaveOptions]?: SlaveOptions[K] };
 
 /** links.add() options. `kind` selects the type; kind options go under the kind's key (bridge: {...}, vxlan: {...}). */
-export interface LinkAddOptions extends LinkCommonOptions, KindOptionKeys {
+export interface LinkAddOptions extends LinkCommonOptions, KindOptionKeys, KindAddOptions {
   /** IFLA_IFNAME (1..15 bytes; may contain %d). The kernel picks one when omitted. */
   name?: string;
   /** IFLA_INFO_KIND: 'veth', 'bridge', 'vxlan', 'macvlan', ... */
   kind: string;
   /** IFLA_LINK: the lower device (vlan/macvlan/ipvlan parent), by name or index. */
   link?: LinkRef;
-  /** veth/vxcan: the other end, a name or options. */
-  peer?: string | import('./kinds/veth.js').PeerOptions;
 }
 
 /** links.set() options. Kind options (e.g. `bridge: { stpState: 1 }`) change the link's kind data. */
@@ -128,9 +128,8 @@ const FLAG_OPTS: Array<[key: keyof LinkCommonOptions, bit: number, invert: boole
   ['allmulticast', U.IFF_ALLMULTI, false],
   ['multicast', U.IFF_MULTICAST, false],
 ];
-/** Kinds whose link-layer address is an Ethernet MAC (6 bytes). */
-const ETHER_KINDS = new Set(['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'bond', 'team', 'dummy', 'ifb', 'vlan', 'geneve', 'tap', 'vrf', 'macsec', 'bareudp', 'gretap', 'ip6gretap', 'erspan', 'ip6erspan', 'netkit']);
-const SPECIAL = new Set(['kind', 'name', 'master', 'link', 'netns', 'peer', 'up', 'arp', 'promisc', 'allmulticast', 'multicast']);
+/** Options build() handles itself (kinds' own top-level keys, such as veth's `peer`, are the kinds' business: kindsWithExtraKey). */
+const OWN_KEYS = new Set(['kind', 'name', 'master', 'link', 'netns', 'up', 'arp', 'promisc', 'allmulticast', 'multicast']);
 
 interface Built {
   header: { family: number; index: number; flags: number; change: number };
@@ -390,7 +389,7 @@ export class Links {
     let slaveKey: string | undefined;
     const common: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
-      if (v === undefined || SPECIAL.has(k)) continue;
+      if (v === undefined || OWN_KEYS.has(k) || kindsWithExtraKey(k) !== undefined) continue;
       const byKey = kindByOptionsKey(k);
       if (byKey && (mode === 'set' || (kind && byKey === kind))) {
         if (mode === 'set') {
@@ -411,13 +410,16 @@ export class Links {
       }
       common[k] = v;
     }
-    if (input.peer !== undefined && !(kind?.extraKeys ?? []).includes('peer')) {
-      throw new ArgumentError('peer', `"peer" is only valid for veth-like kinds, not "${String(kindName ?? 'an existing link')}"`);
+    for (const k of Object.keys(input)) {
+      const owners = input[k] === undefined ? undefined : kindsWithExtraKey(k);
+      if (owners && !(kind?.extraKeys ?? []).includes(k)) {
+        throw new ArgumentError(k, `"${k}" is only valid for ${owners.join(', ')} links, not "${String(kindName ?? 'an existing link')}"`);
+      }
     }
     const attrs = checkAttrs(linkPolicy, common, '');
     // an Ethernet-like kind (known when adding, or from kind options in set): a 6-byte broadcast, a unicast device address
     const etherKind = mode === 'add' ? (kindName as string) : kind?.kind;
-    if (etherKind !== undefined && ETHER_KINDS.has(etherKind)) {
+    if (etherKind !== undefined && getKind(etherKind)?.ether) {
       if (typeof attrs.address === 'string') checkEtherDeviceAddress(attrs.address, 'address', etherKind);
       const v = attrs.broadcast;
       if (typeof v === 'string' && v.split(':').length !== 6) throw new ArgumentError('broadcast', `"${v}" is not a 6-byte Ethernet address, which a ${etherKind} link needs`);

@@ -13,7 +13,7 @@
 import { enumOf, ipv4, ipv6, lladdr, mac, nested, policy, s32, u16, u32, u8 } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
 import { checkData, indexedArray, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
@@ -217,11 +217,13 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The bond kind (registered by kinds/table.ts). */
+export const bondKind: LinkKind = {
+  ether: true,
   kind: 'bond',
   data: bondPolicy,
   slaveData: bondSlavePolicy,
   slaveOptionsKey: 'bondSlave',
   module: 'bonding',
   check: (options) => checkData(bondPolicy, optionsObject(options, 'bond', 'bond'), 'bond'),
-});
+};

@@ -7,7 +7,7 @@ import { be16, bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, bina
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
 
 /** Newer than the installed uapi headers (kernel 6.8+). */
@@ -367,4 +367,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'bridge', data: bridgePolicy, slaveData: bridgePortPolicy, slaveOptionsKey: 'bridgePort', module: 'bridge' });
+/** The bridge kind (registered by kinds/table.ts). */
+export const bridgeKind: LinkKind = { kind: 'bridge', ether: true, data: bridgePolicy, slaveData: bridgePortPolicy, slaveOptionsKey: 'bridgePort', module: 'bridge' };

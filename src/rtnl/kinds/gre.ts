@@ -35,7 +35,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, isMulticast, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import {
   applyPatch,
   checkEndpoints,
@@ -389,13 +389,15 @@ declare module './registry.js' {
   }
 }
 
-for (const k of KINDS) {
+/** The gre kinds (registered by kinds/table.ts). */
+export const greKinds: readonly LinkKind[] = KINDS.map((k): LinkKind => {
   const pol = k.family === 4 ? grePolicy : ip6grePolicy;
-  registerKind({
+  return {
+    ether: k.tap,
     kind: k.kind,
     data: pol,
     module: k.module,
     check: greCheck(k, pol),
     prepare: prepareTunnel(k.kind, pol, ['local', 'remote']),
-  });
-}
+  };
+});

@@ -30,7 +30,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
 import { SIT_ISATAP, UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import {
   applyPatch,
   bitFlags,
@@ -287,13 +287,14 @@ declare module './registry.js' {
   }
 }
 
-for (const k of KINDS) {
+/** The iptun kinds (registered by kinds/table.ts). */
+export const iptunKinds: readonly LinkKind[] = KINDS.map((k): LinkKind => {
   const pol = k.kind === 'ipip' ? ipipPolicy : k.kind === 'sit' ? sitPolicy : ip6tnlPolicy;
-  registerKind({
+  return {
     kind: k.kind,
     data: pol,
     module: k.module,
     check: iptunCheck(k, pol),
     prepare: prepareTunnel(k.kind, pol, ['local', 'remote']),
-  });
-}
+  };
+});

@@ -11,7 +11,7 @@
 import { enumOf, policy, u16 } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
 import { checkData, optionsObject } from './common.js';
-import { registerKind, type LinkKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 /** IPVLAN_MODE_* */
 export type IpvlanMode = 'l2' | 'l3' | 'l3s';
@@ -45,6 +45,7 @@ declare module './registry.js' {
 function ipvlanKind(kind: 'ipvlan' | 'ipvtap'): LinkKind {
   return {
     kind,
+    ether: true,
     data: ipvlanPolicy,
     module: kind,
     needsLink: true,
@@ -52,5 +53,5 @@ function ipvlanKind(kind: 'ipvlan' | 'ipvtap'): LinkKind {
   };
 }
 
-registerKind(ipvlanKind('ipvlan'));
-registerKind(ipvlanKind('ipvtap'));
+/** The ipvlan kinds (registered by kinds/table.ts). */
+export const ipvlanKinds: readonly LinkKind[] = [ipvlanKind('ipvlan'), ipvlanKind('ipvtap')];

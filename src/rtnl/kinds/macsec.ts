@@ -16,7 +16,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe, formatMac, parseMac } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject, u64Enum } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 /** MACSEC_CIPHER_ID_* / MACSEC_DEFAULT_CIPHER_* (u64; the generated constants lose precision). */
 export const MACSEC_CIPHER_ID_GCM_AES_128 = 0x0080c20001000001n;
@@ -125,7 +125,9 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The macsec kind (registered by kinds/table.ts). */
+export const macsecKind: LinkKind = {
+  ether: true,
   kind: 'macsec',
   data: macsecPolicy,
   module: 'macsec',
@@ -136,4 +138,4 @@ registerKind({
     if (out.replayProtect === true && out.window === undefined) throw new ArgumentError('macsec.window', 'replayProtect needs a window');
     return out;
   },
-});
+};

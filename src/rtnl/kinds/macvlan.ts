@@ -17,7 +17,7 @@ import { enumOf, mac, policy, s32, u16, u32 } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { IFLA_MACVLAN_MACADDR, MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC, UAPI } from '../uapi.js';
 import { checkData, nestedList, optionsObject } from './common.js';
-import { registerKind, type LinkKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h, kernel 6.12). */
 export const IFLA_MACVLAN_BC_CUTOFF = 9;
@@ -84,6 +84,7 @@ declare module './registry.js' {
 function macvlanKind(kind: 'macvlan' | 'macvtap'): LinkKind {
   return {
     kind,
+    ether: true,
     data: macvlanPolicy,
     module: kind,
     needsLink: true,
@@ -111,5 +112,5 @@ function macvlanKind(kind: 'macvlan' | 'macvtap'): LinkKind {
   };
 }
 
-registerKind(macvlanKind('macvlan'));
-registerKind(macvlanKind('macvtap'));
+/** The macvlan kinds (registered by kinds/table.ts). */
+export const macvlanKinds: readonly LinkKind[] = [macvlanKind('macvlan'), macvlanKind('macvtap')];

@@ -7,7 +7,31 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { checkEtherDeviceAddress, linkPolicy, type Link } from '../link.js';
 import type { KindContext } from './registry.js';
+import type { NetnsRef } from '../../netlink/socket.js';
 import { checkIfName } from '../ifname.js';
+
+/** The other end of a veth (or vxcan) pair. */
+export interface PeerOptions {
+  /** Peer interface name (the kernel picks vethN when omitted). */
+  name?: string;
+  /** Create the peer directly in this network namespace. */
+  netns?: NetnsRef;
+  /** Peer MAC address. */
+  address?: string;
+  mtu?: number;
+  txQueueLen?: number;
+  numTxQueues?: number;
+  numRxQueues?: number;
+  /** Any other IFLA_* option by API name (alias, group, ...). */
+  [attr: string]: unknown;
+}
+
+declare module './registry.js' {
+  interface KindAddOptions {
+    /** veth/vxcan: the other end, a name or options. */
+    peer?: string | PeerOptions;
+  }
+}
 
 /** `etherKind`: the peer is an Ethernet device of this kind (veth), so its address must be a unicast MAC. */
 export async function preparePeer(peer: unknown, field: string, ctx: KindContext, etherKind?: string): Promise<Partial<Link>> {

@@ -21,7 +21,7 @@ import {
   VLAN_FLAG_REORDER_HDR,
 } from '../uapi.js';
 import { bounded, checkData, nestedList, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 /** VLAN_FLAG_* bits (linux/if_vlan.h). */
 export { VLAN_FLAG_REORDER_HDR, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_BRIDGE_BINDING };
@@ -156,7 +156,9 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The vlan kind (registered by kinds/table.ts). */
+export const vlanKind: LinkKind = {
+  ether: true,
   kind: 'vlan',
   data: vlanPolicy,
   module: '8021q',
@@ -174,4 +176,4 @@ registerKind({
     }
     return out;
   },
-});
+};

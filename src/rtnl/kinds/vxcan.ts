@@ -10,9 +10,8 @@ import { policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type Link } from '../link.js';
 import { UAPI, VXCAN_INFO_PEER } from '../uapi.js';
-import { preparePeer } from './peer.js';
-import { registerKind, type KindContext } from './registry.js';
-import type { PeerOptions } from './veth.js';
+import type { LinkKind, KindContext } from './registry.js';
+import { preparePeer, type PeerOptions } from './peer.js';
 
 /** VXCAN_INFO_PEER (linux/can/vxcan.h). */
 export { VXCAN_INFO_PEER };
@@ -35,7 +34,8 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The vxcan kind (registered by kinds/table.ts). */
+export const vxcanKind: LinkKind = {
   kind: 'vxcan',
   data: vxcanPolicy,
   extraKeys: ['peer'],
@@ -46,4 +46,4 @@ registerKind({
     if (peer === undefined) return undefined;
     return { peer: await preparePeer(peer, 'peer', ctx) };
   },
-});
+};

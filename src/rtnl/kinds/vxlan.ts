@@ -16,7 +16,7 @@ import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u3
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, flagU8, isMulticast, optionsObject, splitFamily } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
@@ -167,7 +167,9 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The vxlan kind (registered by kinds/table.ts). */
+export const vxlanKind: LinkKind = {
+  ether: true,
   kind: 'vxlan',
   data: vxlanPolicy,
   module: 'vxlan',
@@ -195,4 +197,4 @@ registerKind({
     if (v4 && v6) throw new ArgumentError('vxlan.local', 'remote/group and local must be of the same address family');
     return out;
   },
-});
+};
