@@ -1,35 +1,73 @@
 #!/usr/bin/env node
-// Generate src/rtnl/uapi.ts from the kernel uapi headers in /usr/include/linux:
-// every enum member and simple numeric #define with the prefixes we use.
-// The headers are the source of truth for numbers; run this after a header
-// update and review the diff. Usage: node scripts/gen-uapi.mjs [include-dir]
+// Generate the constant modules from the pinned kernel uapi headers kept in
+// the repository (uapi/linux/**, copies of Debian linux-libc-dev 6.1: see
+// uapi/README.md), never from the machine's /usr/include:
+//
+//   src/netlink/uapi.ts  linux/netlink.h: NETLINK_*, NLM_F_*, NLMSG*, NLA_*; SIOCGSKNS (NETLINK_UAPI)
+//   src/rtnl/uapi.ts     rtnetlink and link headers (UAPI; re-exports src/netlink/uapi.ts)
+//   src/nft/uapi.ts      netfilter headers (NFT_UAPI, NFT_ENUMS per C enum)
+//
+// Every enum member and object-like numeric #define whose name has one of the
+// target's prefixes becomes `export const NAME = value;` (a literal type), and
+// the target's table lists them all `as const`, so `policy()` can check
+// attribute names at compile time. Deterministic: the output depends only on
+// the header files (in the order listed here).
+//
+//   node scripts/gen-uapi.mjs            # write every target
+//   node scripts/gen-uapi.mjs --check    # exit 1 if a target is stale
+//
+// Constants newer than the pinned headers are not added here: they are named
+// constants next to their use, with the kernel release that added them.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
-const inc = process.argv[2] ?? '/usr/include/linux';
-const headers = [
-  'netlink.h', 'rtnetlink.h', 'if_link.h', 'if_addr.h', 'neighbour.h', 'fib_rules.h', 'if_tun.h', 'if_bridge.h',
-  'veth.h', 'if.h', 'if_arp.h', 'lwtunnel.h', 'nexthop.h', 'net_namespace.h', 'netconf.h', 'ip.h', 'ipv6.h',
-  'if_addrlabel.h', 'if_macsec.h', 'if_vlan.h', 'if_tunnel.h', 'if_bonding.h', 'in_route.h', 'mpls_iptunnel.h',
-  'if_packet.h', 'if_ether.h', 'mroute.h',
+const root = new URL('../', import.meta.url);
+const PINNED = 'copies of Debian linux-libc-dev 6.1; see uapi/README.md';
+
+const TARGETS = [
+  {
+    out: 'src/netlink/uapi.ts',
+    table: 'NETLINK_UAPI',
+    headers: ['linux/netlink.h', 'linux/sockios.h'],
+    prefixes: ['NETLINK_', 'NLM_', 'NLMSG', 'NLA_', 'SIOCGSKNS'],
+  },
+  {
+    out: 'src/rtnl/uapi.ts',
+    table: 'UAPI',
+    reexport: { from: '../netlink/uapi.js', table: 'NETLINK_UAPI', target: 'src/netlink/uapi.ts' },
+    headers: [
+      'linux/netlink.h', 'linux/rtnetlink.h', 'linux/if_link.h', 'linux/if_addr.h', 'linux/neighbour.h', 'linux/fib_rules.h',
+      'linux/if_tun.h', 'linux/if_bridge.h', 'linux/veth.h', 'linux/if.h', 'linux/if_arp.h', 'linux/lwtunnel.h',
+      'linux/nexthop.h', 'linux/net_namespace.h', 'linux/netconf.h', 'linux/ip.h', 'linux/ipv6.h', 'linux/if_addrlabel.h',
+      'linux/if_macsec.h', 'linux/if_vlan.h', 'linux/if_tunnel.h', 'linux/if_bonding.h', 'linux/in_route.h',
+      'linux/mpls_iptunnel.h', 'linux/if_packet.h', 'linux/if_ether.h', 'linux/mroute.h', 'linux/sockios.h',
+      'linux/can/vxcan.h', 'linux/in.h', 'linux/in6.h', 'linux/icmp.h', 'linux/icmpv6.h', 'linux/ip6_tunnel.h',
+    ],
+    prefixes: [
+      'RTM_', 'RTA_', 'RTN_', 'RTPROT_', 'RT_SCOPE_', 'RT_TABLE_', 'RTAX_', 'RTNLGRP_', 'RTMGRP_', 'RTNH_', 'RTM_F_', 'RTEXT_',
+      'RTNETLINK_', 'RTA_VIA', 'IFLA_', 'IFA_', 'IFAPROT_', 'NDA_', 'NDTA_', 'NDTPA_', 'NUD_', 'NTF_', 'NTF_EXT_', 'NFEA_', 'FRA_', 'FR_ACT_',
+      'FIB_RULE_', 'TUN', 'IFF_', 'TUN_F_', 'BRIDGE_', 'VETH_', 'IF_OPER_', 'IF_LINK_MODE_', 'ARPHRD_', 'LWTUNNEL_', 'NHA_',
+      'NEXTHOP_', 'NETNSA_', 'NETCONFA_', 'IPV4_DEVCONF_', 'DEVCONF_', 'IFAL_', 'MACSEC_', 'VLAN_FLAG_', 'BOND_', 'MACVLAN_',
+      'IPVLAN_', 'VXLAN_', 'GENEVE_', 'IN6_ADDR_GEN_MODE_', 'PORT_', 'VRF_', 'MDBA_', 'MDB_', 'BR_', 'IPV6_DEVCONF_',
+      'NETKIT_', 'TUNNEL_', 'IP_TUNNEL_', 'LINK_XSTATS_', 'IFLA_STATS_', 'XDP_', 'GTP_', 'NDTA_', 'NDUSEROPT_', 'PREFIX_',
+      'IFAPROT_', 'RTCF_', 'RT_CLASS_', 'ETH_P_', 'MPLS_IPTUNNEL_', 'RTNH_F_',
+      'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ', 'PACKET_', 'HSR_', 'IPOIB_', 'CAN_', 'RMNET_', 'BAREUDP_', 'AMT_', 'OVPN_',
+      'SIOCGSKNS', 'VXCAN_INFO_', 'RTNL_FAMILY_', 'IPPROTO_', 'ICMP_ECHO', 'ICMPV6_ECHO_', 'ARPOP_', 'SIT_', 'IP6_TNL_F_',
+    ],
+  },
+  {
+    out: 'src/nft/uapi.ts',
+    table: 'NFT_UAPI',
+    enums: 'NFT_ENUMS',
+    // linux/netlink.h for NLMSG_MIN_TYPE (NFNL_MSG_BATCH_BEGIN/END); its constants are not exported here
+    headers: [
+      'linux/netlink.h', 'linux/netfilter.h', 'linux/netfilter/nfnetlink.h', 'linux/netfilter/nfnetlink_compat.h', 'linux/netfilter/nf_tables.h',
+      'linux/netfilter/nf_nat.h', 'linux/netfilter/nf_conntrack_common.h',
+    ],
+    prefixes: ['NF_', 'NFPROTO_', 'NFNL', 'NFNETLINK_', 'NFT_', 'NFTA_', 'NF_NAT_', 'IP_CT_', 'IPS_', 'NF_CT_', 'NF_INET_', 'NF_NETDEV_'],
+  },
 ];
-// Only names with these prefixes are kept (the rest of the headers is noise for us).
-const prefixes = [
-  'RTM_', 'RTA_', 'RTN_', 'RTPROT_', 'RT_SCOPE_', 'RT_TABLE_', 'RTAX_', 'RTNLGRP_', 'RTMGRP_', 'RTNH_', 'RTM_F_', 'RTEXT_',
-  'RTNETLINK_', 'RTA_VIA', 'IFLA_', 'IFA_', 'IFAPROT_', 'NDA_', 'NDTA_', 'NDTPA_', 'NUD_', 'NTF_', 'NTF_EXT_', 'NFEA_', 'FRA_', 'FR_ACT_',
-  'FIB_RULE_', 'TUN', 'IFF_', 'TUN_F_', 'BRIDGE_', 'VETH_', 'IF_OPER_', 'IF_LINK_MODE_', 'ARPHRD_', 'LWTUNNEL_', 'NHA_',
-  'NEXTHOP_', 'NETNSA_', 'NETCONFA_', 'IPV4_DEVCONF_', 'DEVCONF_', 'IFAL_', 'MACSEC_', 'VLAN_FLAG_', 'BOND_', 'MACVLAN_',
-  'IPVLAN_', 'VXLAN_', 'GENEVE_', 'IN6_ADDR_GEN_MODE_', 'PORT_', 'VRF_', 'MDBA_', 'MDB_', 'BR_', 'IPV6_DEVCONF_',
-  'NETKIT_', 'TUNNEL_', 'IP_TUNNEL_', 'LINK_XSTATS_', 'IFLA_STATS_', 'XDP_', 'GTP_', 'NDTA_', 'NDUSEROPT_', 'PREFIX_',
-  'IFAPROT_', 'RTCF_', 'RT_CLASS_', 'ETH_P_', 'MPLS_IPTUNNEL_', 'RTNH_F_', 'NLA_', 'NETLINK_', 'NLM_', 'NLMSG',
-  'IFNAMSIZ', 'IFALIASZ', 'ALTIFNAMSIZ', 'PACKET_', 'HSR_', 'IPOIB_', 'CAN_', 'RMNET_', 'BAREUDP_', 'AMT_', 'OVPN_',
-];
-const keep = (n) => !n.startsWith('__') && prefixes.some((p) => n.startsWith(p));
 
-const values = new Map();
-const sources = new Map();
-const order = [];
-
+/** _IO/_IOR/_IOW/_IOWR('T', nr, type) with the argument sizes the tun/tap ioctls use. */
 const SIZES = { int: 4, 'unsigned int': 4, __u32: 4, __s32: 4, 'struct sock_fprog': 16, __u16: 2 };
 function ioc(dir, t, nr, type) {
   const size = type === undefined ? 0 : SIZES[type.trim()];
@@ -37,99 +75,137 @@ function ioc(dir, t, nr, type) {
   return ((dir << 30) | (size << 16) | (t.charCodeAt(0) << 8) | Number(nr)) >>> 0;
 }
 
-function evalExpr(expr) {
-  const io = /^\s*_IO(R|W|WR)?\(\s*'(.)'\s*,\s*(\d+)\s*(?:,\s*([^)]+))?\)\s*$/.exec(expr);
-  if (io) return ioc(io[1] === 'R' ? 2 : io[1] === 'W' ? 1 : io[1] === 'WR' ? 3 : 0, io[2], io[3], io[4]);
-  let e = expr
-    .replace(/\/\*.*?\*\//g, '')
-    .replace(/\b0x([0-9a-fA-F]+)U?L{0,2}\b/g, (_, h) => String(parseInt(h, 16)))
-    .replace(/\(\s*(?:__u\d+|__s\d+|unsigned\s+int|unsigned\s+long|unsigned|int|long)\s*\)/g, '')
-    .replace(/(\d+)U?L{0,2}\b/gi, '$1')
-    .trim();
-  if (e === '') return undefined;
-  const names = e.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
-  for (const n of names) {
-    if (!values.has(n)) return undefined;
-  }
-  e = e.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (n) => `(${values.get(n)})`);
-  if (!/^[\d\s()+\-*/<>|&~^x0-9a-fA-F]*$/.test(e)) return undefined;
-  try {
-    const v = Function(`"use strict"; return (${e});`)();
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function define(name, value, file) {
-  if (values.has(name)) {
-    if (values.get(name) !== value) console.error(`note: ${name} redefined in ${file} (${values.get(name)} -> ${value}); keeping first`);
-    return;
-  }
-  values.set(name, value);
-  sources.set(name, file);
-  order.push(name);
-}
-
-for (const h of headers) {
-  let text;
-  try {
-    text = readFileSync(join(inc, h), 'utf8');
-  } catch {
-    console.error(`skip missing ${h}`);
-    continue;
-  }
-  text = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, '').replace(/\\\n/g, ' ');
-  // #defines (object-like only), interleaved with enums in file order
-  const tokens = [];
-  const re = /(^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?![(A-Za-z0-9_])[ \t]+(.*)$)|(\benum\b[^{;]*\{([\s\S]*?)\})/gm;
-  let m;
-  while ((m = re.exec(text))) {
-    if (m[1]) tokens.push({ kind: 'define', name: m[2], expr: m[3] });
-    else tokens.push({ kind: 'enum', body: m[5] });
-  }
-  // two passes so defines referring to later enums resolve
-  for (let pass = 0; pass < 3; pass++) {
-    for (const t of tokens) {
-      if (t.kind === 'define') {
-        const v = evalExpr(t.expr);
-        if (v !== undefined) define(t.name, v, h);
-      } else {
+/** Evaluate the constants of a target's headers: names in definition order, values, C enums. */
+function evaluate(target) {
+  const values = new Map();
+  const order = [];
+  const enums = []; // [cName, [names]]
+  const evalExpr = (expr) => {
+    const io = /^\s*_IO(R|W|WR)?\(\s*'(.)'\s*,\s*(\d+)\s*(?:,\s*([^)]+))?\)\s*$/.exec(expr);
+    if (io) return ioc(io[1] === 'R' ? 2 : io[1] === 'W' ? 1 : io[1] === 'WR' ? 3 : 0, io[2], io[3], io[4]);
+    let e = expr
+      .replace(/\b0x([0-9a-fA-F]+)[uUlL]*\b/g, (_, h) => String(parseInt(h, 16)))
+      .replace(/\(\s*(?:__u\d+|__s\d+|unsigned\s+int|unsigned\s+long|unsigned|int|long)\s*\)/g, '')
+      .replace(/\b(\d+)[uUlL]+\b/g, '$1')
+      .trim();
+    if (e === '') return undefined;
+    for (const n of e.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (!values.has(n)) return undefined;
+    e = e.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (n) => `(${values.get(n)})`);
+    if (!/^[\d\s()+\-*/%<>|&~^]*$/.test(e)) return undefined;
+    try {
+      const v = Function(`"use strict"; return (${e});`)();
+      return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const define = (name, value) => {
+    if (values.has(name)) return; // the first definition wins
+    values.set(name, value);
+    order.push(name);
+  };
+  for (const h of target.headers) {
+    let text = readFileSync(new URL(`uapi/${h}`, root), 'utf8');
+    text = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, '').replace(/\\\n/g, ' ');
+    // enums and object-like #defines (also those inside an enum body) in file order
+    const tokens = [];
+    const reEnum = /\benum\b\s*([A-Za-z_][A-Za-z0-9_]*)?\s*\{([\s\S]*?)\}/gm;
+    const reDefine = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)(?![(A-Za-z0-9_])[ \t]+(.*)$/gm;
+    let m;
+    while ((m = reEnum.exec(text))) tokens.push({ at: m.index, kind: 'enum', cname: m[1] ?? '', body: m[2], done: false });
+    while ((m = reDefine.exec(text))) tokens.push({ at: m.index, kind: 'define', name: m[1], expr: m[2] });
+    tokens.sort((a, b) => a.at - b.at);
+    // passes, so that defines referring to later enums (and the reverse) resolve
+    for (let pass = 0; pass < 3; pass++) {
+      for (const t of tokens) {
+        if (t.kind === 'define') {
+          const v = evalExpr(t.expr);
+          if (v !== undefined) define(t.name, v);
+          continue;
+        }
+        if (t.done) continue;
+        const members = [];
         let next = 0;
-        for (let item of t.body.split(',')) {
-          item = item.replace(/#.*$/gm, '').trim();
+        let ok = true;
+        for (let item of t.body.replace(/^[ \t]*#.*$/gm, '').split(',')) {
+          item = item.trim();
           if (!item) continue;
           const mm = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*([\s\S]+))?$/.exec(item);
           if (!mm) continue;
           let v = next;
           if (mm[2] !== undefined) {
             const ev = evalExpr(mm[2]);
-            if (ev === undefined) break;
+            if (ev === undefined) {
+              ok = false;
+              break;
+            }
             v = ev;
           }
-          define(mm[1], v, h);
+          define(mm[1], v);
+          members.push(mm[1]);
           next = v + 1;
+        }
+        if (ok) {
+          t.done = true;
+          if (t.cname) enums.push([t.cname, members]);
         }
       }
     }
   }
+  const keep = (n) => !n.startsWith('__') && target.prefixes.some((p) => n.startsWith(p));
+  return { values, names: order.filter(keep), enums: enums.map(([c, ms]) => [c, ms.filter(keep)]).filter(([, ms]) => ms.length > 0) };
 }
 
-let out = `// Generated by scripts/gen-uapi.mjs from the kernel uapi headers (${inc}).
-// Do not edit by hand: regenerate and review the diff.
+const lit = (v) => (v < 0 ? String(v) : v > 0xffff ? '0x' + v.toString(16) : String(v));
+
+const results = new Map();
+function render(target) {
+  const { values, names, enums } = evaluate(target);
+  results.set(target.out, { values, names });
+  let skip = new Set();
+  let out = `// Generated by scripts/gen-uapi.mjs from the pinned headers ${target.headers.map((h) => `uapi/${h}`).join(', ')}
+// (${PINNED}). Do not edit by hand: regenerate and review the diff.
+// Constants newer than these headers live next to their use, with the kernel release noted.
 /* eslint-disable */
 `;
-let n = 0;
-const all = [];
-for (const name of order) {
-  if (!keep(name)) continue;
-  const v = values.get(name);
-  out += `export const ${name} = ${v < 0 ? v : v > 0xffff ? '0x' + v.toString(16) : v};\n`;
-  all.push(name);
-  n++;
+  if (target.reexport) {
+    const base = results.get(target.reexport.target);
+    skip = new Set(base.names.filter((n) => values.get(n) === base.values.get(n)));
+    out += `import { ${target.reexport.table} } from '${target.reexport.from}';\nexport * from '${target.reexport.from}';\n`;
+  }
+  const own = names.filter((n) => !skip.has(n));
+  for (const n of own) out += `export const ${n} = ${lit(values.get(n))};\n`;
+  out += `\n/** Every constant ${target.reexport ? `of ${target.reexport.from} and ` : ''}above by name. */\nexport const ${target.table} = {\n`;
+  if (target.reexport) out += `  ...${target.reexport.table},\n`;
+  for (const n of own) out += `  ${n},\n`;
+  out += `} as const;\n`;
+  if (target.enums) {
+    out += `\n/** The members of each C enum of the headers, by the enum's C name (for reverse lookups). */\nexport const ${target.enums} = {\n`;
+    for (const [cname, members] of enums) out += `  ${cname}: { ${members.map((n) => `${n}: ${lit(values.get(n))}`).join(', ')} },\n`;
+    out += `} as const;\n`;
+  }
+  return { out, count: names.length };
 }
-out += `\n/** Every constant above by name. */\nexport const UAPI: Readonly<Record<string, number>> = {\n`;
-for (const name of all) out += `  ${name},\n`;
-out += `};\n`;
-writeFileSync(new URL('../src/rtnl/uapi.ts', import.meta.url), out);
-console.log(`wrote src/rtnl/uapi.ts: ${n} constants`);
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const t of TARGETS) {
+  const { out, count } = render(t);
+  const file = new URL(t.out, root);
+  if (check) {
+    let cur = '';
+    try {
+      cur = readFileSync(file, 'utf8');
+    } catch {
+      /* missing */
+    }
+    if (cur !== out) {
+      console.error(`${t.out} is stale: run node scripts/gen-uapi.mjs`);
+      stale++;
+    } else console.log(`${t.out} is up to date (${count} constants)`);
+  } else {
+    writeFileSync(file, out);
+    console.log(`wrote ${t.out}: ${count} constants`);
+  }
+}
+if (stale) process.exit(1);

@@ -9,7 +9,9 @@
  * ```
  * @module
  */
-import './rtnl/kinds/index.js';
+import { registerBuiltinKinds } from './rtnl/kinds/table.js';
+// bare, so that index.d.ts reaches table.d.ts and with it every kind's typed options
+import './rtnl/kinds/table.js';
 
 export { Rtnl, type RtnlOptions } from './rtnl/rtnl.js';
 export * as netns from './rtnl/netns.js';
@@ -171,6 +173,9 @@ export {
   decodeLink,
   encodeLink,
 } from './rtnl/link.js';
+
+// the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
+registerBuiltinKinds();
 export {
   registerKind,
   getKind,
@@ -212,9 +217,9 @@ export { NetlinkSocket, type SocketOptions, type NetnsRef, type RequestOptions, 
 export { NetlinkError, DecodeError, ArgumentError, TimeoutError, SocketClosedError, DumpInterruptedError, CallbackError, type ExtAck, type RequestInfo } from './netlink/errors.js';
 export { Writer } from './netlink/writer.js';
 export { splitMessages, splitMessagesPartial, parseError, parseDone, type RawMessage, type NlMsgHeader, type SplitOptions, type SplitResult } from './netlink/message.js';
-export * as attr from './netlink/attr.js';
+export * as attr from './attr.js';
 export * as ip from './netlink/ip.js';
-export * as constants from './netlink/constants.js';
+export * as constants from './constants.js';
 export * as uapi from './rtnl/uapi.js';
 export { errnoName } from './netlink/errno.js';
 export { Tun, TunQueue, PacketStream, packetPair, packet, type TunOpenOptions, type TunDeviceOptions, type TunMode, type TunOffload, type TunFeatures, type TunLinkOptions, type PacketStreamOptions, type PacketStats } from './tun/index.js';

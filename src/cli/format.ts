@@ -20,8 +20,10 @@ import { linkPolicy, type Link } from '../rtnl/link.js';
 import { decodeNeighbour, NDMSG_SIZE, neighStateNames, neighStateValue, type Neighbour } from '../rtnl/neigh.js';
 import { decodeRoute, RTMSG_SIZE, type Route } from '../rtnl/route.js';
 import { familyName } from '../rtnl/rtcommon.js';
+import { isIfindexAttr } from '../rtnl/ifname.js';
 import { decodeRule, FIB_RULE_HDR_SIZE, RULE_ACTIONS, type Rule } from '../rtnl/rule.js';
 import { RTM_NAMES, schemaFor } from '../rtnl/schema.js';
+import type { MessageSchema } from '../netlink/protocol.js';
 import * as U from '../rtnl/uapi.js';
 import { printLink } from './iplink.js';
 import { ipProtoName, ipScopeName, ipTableName } from './ipnames.js';
@@ -249,7 +251,7 @@ export function withIfNames(kind: string, obj: Record<string, unknown>, names: N
   };
   const byPolicy = (pol: Policy | undefined, o: unknown): unknown => {
     if (!pol || typeof o !== 'object' || o === null) return o;
-    return named(o as Record<string, unknown>, (k) => !!pol.byName.get(k)?.ifindex);
+    return named(o as Record<string, unknown>, (k) => isIfindexAttr(pol, k));
   };
   switch (kind) {
     case 'link': {
@@ -508,5 +510,17 @@ export function formatRouteMessage(m: RawMessage, obj: Record<string, unknown> |
       lines.push(...rawAttrTree(m.buf, p + hs, end, '    '));
     }
   }
+  return lines;
+}
+
+/**
+ * Lines for a decoded message of a protocol without ip-like summaries
+ * (nf_tables, generic netlink): its kind and header fields, and with
+ * details every attribute.
+ */
+export function formatObjectMessage(schema: MessageSchema, obj: Record<string, unknown>, o: FormatOptions): string[] {
+  const head = headerFields(schema.policy, obj);
+  const lines = [`${schema.name}${head ? ' ' + head : ''}`];
+  if (o.details) lines.push(...attrTree(schema.policy, obj, '    '));
   return lines;
 }

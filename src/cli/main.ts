@@ -4,19 +4,21 @@
  * unreadable or corrupt file), 2 bad usage.
  * @module
  */
-import '../rtnl/kinds/index.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_ROUTE } from '../netlink/constants.js';
+import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_ROUTE, NLMSG_MIN_TYPE } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { Rtnl } from '../rtnl/rtnl.js';
-import { decodeMessage, rtmName, schemaFor } from '../rtnl/schema.js';
+import { decodeMessage, routeProtocol, rtmName, schemaFor } from '../rtnl/schema.js';
+import { createDecodeContext, type DecodeOptions, type Protocol } from '../netlink/protocol.js';
+import { protocolFor } from '../protocols.js';
 import * as U from '../rtnl/uapi.js';
 import type { MonitorEvent } from '../rtnl/monitor.js';
 import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
 import { CaptureFormatError } from '../pcap/reader.js';
-import { setInet6StatsLayout, type Inet6StatsLayout } from '../rtnl/afspec.js';
+import type { Inet6StatsLayout } from '../rtnl/afspec.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
-import { formatLink, formatRouteMessage, isoNs, learnLinkName, timeText, toJson, withIfNames, type FormatOptions, type NameCache } from './format.js';
+import { formatLink, formatObjectMessage, formatRouteMessage, isoNs, learnLinkName, timeText, toJson, withIfNames, type FormatOptions, type NameCache } from './format.js';
 import { printLink, printStats64, linkStats, type IpContext } from './iplink.js';
 import { printAddr, printNeigh, printRoute, printRule } from './ipobjects.js';
 import { IpPrinter, ipJsonText } from './ipprint.js';
@@ -26,6 +28,9 @@ import type { Route } from '../rtnl/route.js';
 import type { Neighbour } from '../rtnl/neigh.js';
 import type { Rule } from '../rtnl/rule.js';
 import { readFileSync, readdirSync } from 'node:fs';
+
+// the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
+registerBuiltinKinds();
 
 /** Where the CLI writes (stdout/stderr by default; tests pass their own). */
 export interface CliIo {
@@ -424,7 +429,6 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 0;
   }
   try {
-    if (args.inet6Stats) setInet6StatsLayout(args.inet6Stats); // only pcap and hex accept the option
     switch (args.command) {
       case 'link':
       case 'addr':
@@ -752,9 +756,27 @@ function messageJson(m: CapturedMessage): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The lines of a message's body by its protocol: rtnetlink prints ip-like
+ * summaries (also of messages without a schema, and of what still decodes
+ * of a malformed one); other protocols print their decoded object.
+ * undefined: show the payload bytes.
+ */
+const BODY_LINES = new Map<Protocol, (m: CapturedMessage, o: FormatOptions) => string[] | undefined>([
+  [routeProtocol, (m, o) => (m.object || !m.schema || m.payload.length >= m.schema.headerSize ? formatRouteMessage(m.raw, m.object, o) : undefined)],
+]);
+
+function bodyLines(m: CapturedMessage, family: number, o: FormatOptions): string[] | undefined {
+  if (m.type < NLMSG_MIN_TYPE) return undefined;
+  const custom = BODY_LINES.get(protocolFor(family));
+  if (custom) return custom(m, o);
+  return m.object && m.schema ? formatObjectMessage(m.schema, m.object, o) : undefined;
+}
+
 function messageLines(m: CapturedMessage, family: number, o: FormatOptions, indent: string): string[] {
   const head = `${indent}${m.typeName} len=${m.len} flags=${m.flagNames.join(',') || '0'} seq=${m.seq} pid=${m.pid}`;
   const out: string[] = [];
+  let body: string[] | undefined;
   if (m.error) {
     const e = m.error;
     let s = `${head} ${e.error === 0 ? 'ACK' : `error=${e.error} ${e.code}`} for ${e.request.typeName} seq=${e.request.seq}`;
@@ -763,9 +785,9 @@ function messageLines(m: CapturedMessage, family: number, o: FormatOptions, inde
     out.push(s);
   } else if (m.done) {
     out.push(`${head}${m.done.error ? ` error=${m.done.error} ${m.done.code}` : ''}`);
-  } else if (family === NETLINK_ROUTE && m.type >= 16 && (m.object || !schemaFor(m.type) || m.payload.length >= (schemaFor(m.type)?.headerSize ?? 0))) {
+  } else if ((body = bodyLines(m, family, o))) {
     out.push(head);
-    for (const l of formatRouteMessage(m.raw, m.object, o)) out.push(`${indent}  ${l}`);
+    for (const l of body) out.push(`${indent}  ${l}`);
   } else {
     const n = m.payload.length;
     const shown = o.details || n <= 64 ? m.payload : m.payload.subarray(0, 64);
@@ -795,13 +817,18 @@ function frameJson(p: NetlinkPacket): string {
   return toJson(o);
 }
 
+/** The decode options of `pcap` and `hex` (--inet6-stats): given to this command's decodes only, never set process-wide. */
+function decodeOptions(a: Args): DecodeOptions {
+  return a.inet6Stats ? { inet6StatsLayout: a.inet6Stats } : {};
+}
+
 async function pcapCommand(a: Args, io: CliIo): Promise<number> {
   if (a.positional.length !== 1) throw new UsageError(a.positional.length ? `expected one FILE, got ${a.positional.length} arguments` : 'missing FILE', 'pcap');
   const file = a.positional[0]!;
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   let frames = 0;
   try {
-    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file)) {
+    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file, { decodeOptions: decodeOptions(a) })) {
       frames++;
       if (a.json) {
         io.out(frameJson(p));
@@ -844,7 +871,7 @@ async function hexCommand(a: Args, io: CliIo): Promise<number> {
     text = await io.stdin();
   }
   const buf = parseHex(text);
-  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily);
+  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily, 0, buf.length, createDecodeContext(protocolFor(a.nlFamily), decodeOptions(a)));
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   if (a.json) {
     for (const m of messages) io.out(toJson(messageJson(m)));

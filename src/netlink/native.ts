@@ -45,6 +45,30 @@ export interface Native {
   pollClose(h: PollHandle): number;
 }
 
+/**
+ * The system calls a NetlinkSocket makes: the addon itself, or a scripted
+ * fake that plays the kernel in tests (test/fake-transport.ts). Same
+ * contract as the addon: numbers >= 0 on success, -errno on failure.
+ */
+export type NetlinkTransport = Pick<
+  Native,
+  | 'socket'
+  | 'socketIn'
+  | 'bindNl'
+  | 'getsocknameNl'
+  | 'setsockoptInt'
+  | 'getsockoptInt'
+  | 'sendNl'
+  | 'recvNl'
+  | 'close'
+  | 'ioctlInt'
+  | 'pollCreate'
+  | 'pollStart'
+  | 'pollStop'
+  | 'pollRef'
+  | 'pollClose'
+>;
+
 export const POLL_READABLE = 1;
 export const POLL_WRITABLE = 2;
 export const CLONE_NEWNET = 0x40000000;

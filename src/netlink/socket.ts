@@ -22,7 +22,6 @@ import {
   NLMSG_HDRLEN,
   NLMSG_NOOP,
   NLMSG_OVERRUN,
-  NLMSG_TYPE_NAMES,
   NLM_F_ACK,
   NLM_F_DUMP,
   NLM_F_DUMP_INTR,
@@ -36,6 +35,7 @@ import {
   SO_RCVBUFFORCE,
   SO_SNDBUF,
   SO_SNDBUFFORCE,
+  SIOCGSKNS,
 } from './constants.js';
 import { EAGAIN, EINVAL, ENOBUFS, ENOENT } from './errno.js';
 import {
@@ -52,7 +52,8 @@ import {
 import { parseDone, parseError, splitMessages, type RawMessage } from './message.js';
 import { describe } from './ip.js';
 import { isNsfs } from './nsfs.js';
-import { native, POLL_READABLE, type PollHandle } from './native.js';
+import { native, POLL_READABLE, type NetlinkTransport, type PollHandle } from './native.js';
+import { createDecodeContext, describeOffsetWith, protocolFor, type DecodeContext, type DecodeOptions, type Protocol } from './protocol.js';
 import { Writer } from './writer.js';
 
 const dbg = createDebug('rtnetlink:socket');
@@ -133,8 +134,21 @@ export function openNetns(ref: NetnsRef, field = 'netns'): { fd: number; owned: 
 }
 
 export interface SocketOptions {
-  /** Netlink protocol (family) number; default NETLINK_ROUTE (0). */
-  protocol?: number;
+  /**
+   * Netlink protocol: its number (default NETLINK_ROUTE, 0), looked up in
+   * the protocol registry (src/netlink/protocol.ts), or the registry entry
+   * itself (e.g. `routeProtocol`), which names messages, finds their schemas
+   * and maps extended-ACK offsets for this socket.
+   */
+  protocol?: number | Protocol;
+  /** Decode options of this socket's decode context (e.g. rtnetlink's `inet6StatsLayout`). */
+  decodeOptions?: DecodeOptions;
+  /**
+   * The system calls the socket makes (default: the native addon). Tests
+   * pass a scripted fake (test/fake-transport.ts) to drive the engine
+   * without root or a kernel.
+   */
+  transport?: NetlinkTransport;
   /** Open the socket inside this network namespace. */
   netns?: NetnsRef;
   /** Multicast groups (numbers, 1-based) to join. */
@@ -145,7 +159,7 @@ export interface SocketOptions {
   sndbuf?: number;
   /** Ask for extended ACK messages (NETLINK_EXT_ACK). Default true. */
   extAck?: boolean;
-  /** Strict checking of dump requests (NETLINK_GET_STRICT_CHK). Default true for NETLINK_ROUTE. */
+  /** Strict checking of dump requests (NETLINK_GET_STRICT_CHK). Default: the protocol's (true for NETLINK_ROUTE). */
   strictCheck?: boolean;
   /** Do not echo the request payload in error messages (NETLINK_CAP_ACK). Default true. */
   capAck?: boolean;
@@ -161,7 +175,7 @@ export interface SocketOptions {
   timeout?: number;
   /** Most requests on the wire at once; further ones queue. Default 64. */
   maxInFlight?: number;
-  /** Name a message type for errors and debug output. */
+  /** Name a message type for errors and debug output (default: the protocol's names). */
   typeName?: (type: number) => string;
   /**
    * Called for every datagram sent ('out') and received ('in'), e.g. to
@@ -173,15 +187,16 @@ export interface SocketOptions {
    * it is kept in `socket.tapError`.
    */
   tap?: (direction: 'in' | 'out', datagram: Buffer, protocol: number) => void;
-  /** One-line summary of a message for `rtnetlink:msg` debug output (only called when that namespace is enabled). */
+  /** One-line summary of a message for `rtnetlink:msg` debug output (default: the protocol's; only called when that namespace is enabled). */
   summarize?: (msg: RawMessage) => string | undefined;
-  /** Name the attribute at an extended-ACK offset of a request (for error messages). */
+  /** Name the attribute at an extended-ACK offset of a request (default: the protocol's). */
   describeOffset?: (request: Buffer, offset: number) => string | undefined;
 }
 
-const SOCKET_OPTION_TYPES: Record<keyof SocketOptions, 'int' | 'ms' | 'bool' | 'fn' | 'netns' | 'groups'> = {
-  protocol: 'int', netns: 'netns', groups: 'groups', rcvbuf: 'int', sndbuf: 'int', extAck: 'bool', strictCheck: 'bool', capAck: 'bool',
-  noEnobufs: 'bool', listenAllNsid: 'bool', timeout: 'ms', maxInFlight: 'int', typeName: 'fn', tap: 'fn', summarize: 'fn', describeOffset: 'fn',
+const SOCKET_OPTION_TYPES: Record<keyof SocketOptions, 'int' | 'ms' | 'bool' | 'fn' | 'netns' | 'groups' | 'protocol' | 'object'> = {
+  protocol: 'protocol', decodeOptions: 'object', transport: 'object', netns: 'netns', groups: 'groups', rcvbuf: 'int', sndbuf: 'int', extAck: 'bool',
+  strictCheck: 'bool', capAck: 'bool', noEnobufs: 'bool', listenAllNsid: 'bool', timeout: 'ms', maxInFlight: 'int', typeName: 'fn', tap: 'fn',
+  summarize: 'fn', describeOffset: 'fn',
 };
 
 /** Validate socket options before any syscall; throws ArgumentError naming the option. */
@@ -196,9 +211,18 @@ export function checkSocketOptions(opts: unknown): SocketOptions {
     if (t === 'bool' && typeof v !== 'boolean') throw new ArgumentError(k, `expected true or false, got ${describe(v)}`);
     if (t === 'fn' && typeof v !== 'function') throw new ArgumentError(k, `expected a function, got ${describe(v)}`);
     if (t === 'netns') netnsPath(v as NetnsRef, k);
+    if (t === 'object' && (typeof v !== 'object' || v === null || Array.isArray(v))) throw new ArgumentError(k, `expected an object, got ${describe(v)}`);
+    if (t === 'protocol' && !(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 31) && !isProtocol(v)) {
+      throw new ArgumentError(k, `expected a netlink protocol number 0..31 or a protocol registry entry, got ${describe(v)}`);
+    }
     if (t === 'groups' && !Array.isArray(v)) throw new ArgumentError(k, `expected an array of group numbers, got ${describe(v)}`);
   }
   return opts as SocketOptions;
+}
+
+function isProtocol(v: unknown): v is Protocol {
+  const p = v as Partial<Protocol> | null;
+  return typeof p === 'object' && p !== null && typeof p.family === 'number' && typeof p.messageName === 'function' && typeof p.schemaFor === 'function';
 }
 
 function checkInt(v: unknown, field: string, min: number, max: number): number {
@@ -252,33 +276,108 @@ export interface SocketStats {
   callbackErrors: number;
 }
 
-interface Pending {
+interface PendingBase {
   seq: number;
+  /** Settled (finish() ran): a request settles once, whatever reports it again. */
+  done: boolean;
   info: RequestInfo;
+  /** The request as sent (for a batch part: its message inside the batch datagram). */
   bytes: Buffer;
-  dump: boolean;
-  sent: boolean;
   timeoutMs: number;
   timer?: NodeJS.Timeout;
-  // ack/do
-  replies?: RawMessage[];
-  resolve?: (r: RawMessage[]) => void;
-  reject?: (e: Error) => void;
-  // dump
-  queue?: RawMessage[];
+}
+
+/** A request answered by an ACK or error (request(), and each message of a batch). */
+interface AckPending extends PendingBase {
+  kind: 'ack';
+  /** Messages answered before the ACK. */
+  replies: RawMessage[];
+  resolve: (r: RawMessage[]) => void;
+  reject: (e: Error) => void;
+  /** The batch this message was sent in. */
+  batch?: BatchState;
+  /**
+   * A batch message sent without NLM_F_ACK (NFNL_MSG_BATCH_BEGIN/END): not
+   * counted in the window and not waited for, but an error answering it
+   * fails the batch's messages still waiting.
+   */
+  silent?: boolean;
+}
+
+/** A dump streamed by dump(): messages queue for the consumer. */
+interface StreamPending extends PendingBase {
+  kind: 'stream';
+  queue: RawMessage[];
   /** Index of the next unread message in `queue` (shift() is O(n) on long queues). */
-  qhead?: number;
+  qhead: number;
   waiter?: { resolve: (r: IteratorResult<RawMessage>) => void; reject: (e: Error) => void };
-  done?: boolean;
   error?: Error;
-  intr?: boolean;
-  discard?: boolean;
-  highWater?: number;
-  onDone?: () => void;
-  /** collect(): messages go to this sink as they arrive instead of the queue. */
-  sink?: (m: RawMessage) => void;
-  /** collect(): called once when the dump ends. */
+  intr: boolean;
+  /** The consumer left: drain the rest without keeping it. */
+  discard: boolean;
+  highWater: number;
+}
+
+/** A dump run by collect(): each message goes to the sink as it arrives. */
+interface CollectPending extends PendingBase {
+  kind: 'collect';
+  sink: (m: RawMessage) => void;
+  /** Called once when the dump ends. */
   settle?: (err?: Error) => void;
+  intr: boolean;
+}
+
+type DumpPending = StreamPending | CollectPending;
+type Pending = AckPending | DumpPending;
+
+/** A request sent with NLM_F_ECHO: its answer comes with the notification's multicast group set. */
+function isEcho(p: Pending): p is AckPending {
+  return p.kind === 'ack' && (p.info.flags & NLM_F_ECHO) !== 0;
+}
+
+/** Several messages sent in one datagram; each acked message settles on its own. */
+interface BatchState {
+  kind: 'batch';
+  /** The datagram. */
+  bytes: Buffer;
+  parts: AckPending[];
+  /** Acked parts not yet settled. */
+  open: number;
+  what: string | undefined;
+}
+
+/** What waits to be sent: a request, a dump, or a batch. */
+type Sendable = AckPending | DumpPending | BatchState;
+
+/** One message of a {@link NetlinkSocket.batch}. */
+export interface BatchPart {
+  /** nlmsg_type */
+  type: number;
+  /** The payload after the nlmsghdr. */
+  body?: Body;
+  /** Flags besides NLM_F_REQUEST (always set) and NLM_F_ACK (set unless `ack` is false). */
+  flags?: number;
+  /**
+   * Wait for this message's answer (NLM_F_ACK is added). Default true.
+   * `false` for framing messages such as NFNL_MSG_BATCH_BEGIN/END: sent as
+   * given and not waited for; if the kernel answers one with an error (a
+   * batch it refuses as a whole), every message of the batch still waiting
+   * fails with that error.
+   */
+  ack?: boolean;
+  /** Description for errors: "nft add rule ip nat postrouting". */
+  what?: string;
+}
+
+/** How one message of a batch ended: the messages answered before its ACK, or its error. */
+export type BatchOutcome = { ok: true; replies: RawMessage[] } | { ok: false; error: Error };
+
+/** Options of {@link NetlinkSocket.batch}. */
+export interface BatchOptions {
+  /** Description for errors (each part's own `what` wins). */
+  what?: string;
+  /** Timeout in ms for each acked message. */
+  timeout?: number;
 }
 
 /**
@@ -289,6 +388,15 @@ interface Pending {
 export type MulticastHandler = (msg: RawMessage, groups: number, nsid: number | undefined) => void;
 
 let nextSeqBase = (Date.now() & 0x7fffffff) >>> 0;
+
+/** Append one message (nlmsghdr + body, pid 0) to `w`; returns its offset. */
+function writeMessage(w: Writer, type: number, flags: number, body: Body, seq: number): number {
+  const start = w.msgStart(type, flags, seq, 0);
+  if (typeof body === 'function') body(w);
+  else if (body) w.bytes(body);
+  w.msgEnd(start);
+  return start;
+}
 
 /** process.emitWarning, which must not throw either (e.g. a 'warning' listener that throws is the user's). */
 function emitWarning(e: Error): void {
@@ -333,7 +441,10 @@ class Fifo<T> {
 
 /** An AF_NETLINK socket with a request engine. */
 export class NetlinkSocket {
+  /** The netlink protocol number (NETLINK_ROUTE = 0, ...). */
   readonly protocol: number;
+  /** This socket's decoding context: its protocol registry entry, decode options, and what the protocol learned (generic netlink family ids). */
+  readonly context: DecodeContext;
   /** Our port id (nl_pid) as assigned by the kernel. */
   readonly portid: number;
   readonly stats: SocketStats = { requests: 0, datagramsIn: 0, datagramsOut: 0, messagesIn: 0, foreignDropped: 0, unmatched: 0, overruns: 0, callbackErrors: 0 };
@@ -346,13 +457,14 @@ export class NetlinkSocket {
   /** Requests in flight sent with NLM_F_ECHO (their answers come with a multicast group set). */
   private echoPending = 0;
   private readonly pending = new Map<number, Pending>();
-  /** Requests not yet sent: plain requests, and dumps (which go one at a time). */
-  private readonly waiting = new Fifo<Pending>();
-  private readonly waitingDumps = new Fifo<Pending>();
+  /** Not yet sent: requests and batches, and dumps (which go one at a time). */
+  private readonly waiting = new Fifo<AckPending | BatchState>();
+  private readonly waitingDumps = new Fifo<DumpPending>();
   /** Last value given to pollRef (undefined: never set). */
   private refed: boolean | undefined;
+  /** Acked requests and dumps on the wire (silent batch parts not counted). */
   private inFlight = 0;
-  private activeDump: Pending | undefined;
+  private activeDump: DumpPending | undefined;
   private paused = false;
   /** Reading stopped by the owner (pauseReading()), e.g. a slow multicast consumer. */
   private held = false;
@@ -360,39 +472,54 @@ export class NetlinkSocket {
   private closed = false;
   private readonly maxInFlight: number;
   private readonly defaultTimeout: number;
-  private readonly typeName: (t: number) => string;
+  private readonly n: NetlinkTransport;
+  private readonly typeNameOpt: SocketOptions['typeName'];
   private tap: SocketOptions['tap'];
-  private readonly describeOffset: SocketOptions['describeOffset'];
-  private readonly summarize: SocketOptions['summarize'];
+  private readonly describeOffset: (request: Buffer, offset: number) => string | undefined;
+  private readonly summarize: ((msg: RawMessage) => string | undefined) | undefined;
+  /** The protocol learns from received messages (generic netlink family ids). */
+  private readonly observe: ((m: RawMessage) => void) | undefined;
   private multicast: MulticastHandler | undefined;
   private errorHandler: ((e: Error) => void) | undefined;
   private readonly recvArr: Array<Buffer | number | null> = [];
   private readonly writer = new Writer(1024);
 
-  private constructor(fd: number, portid: number, opts: SocketOptions) {
+  private constructor(fd: number, portid: number, opts: SocketOptions, proto: Protocol, n: NetlinkTransport) {
     this.fd = fd;
     this.portid = portid;
-    this.protocol = opts.protocol ?? NETLINK_ROUTE;
+    this.n = n;
+    this.protocol = proto.family;
+    const ctx = createDecodeContext(proto, opts.decodeOptions ?? {});
+    this.context = ctx;
     this.seq = nextSeqBase;
     nextSeqBase = (nextSeqBase + 0x10000) >>> 0;
     this.maxInFlight = opts.maxInFlight ?? 64;
     this.defaultTimeout = opts.timeout ?? 15000;
-    const fallbackName = (t: number): string => NLMSG_TYPE_NAMES[t] ?? `type ${t}`;
-    const userName = opts.typeName;
-    // A user-supplied namer runs on the receive path (debug output): it must not throw there.
-    this.typeName = userName
-      ? (t) => {
-          try {
-            const n = userName(t);
-            return typeof n === 'string' ? n : fallbackName(t);
-          } catch {
-            return fallbackName(t);
-          }
-        }
-      : fallbackName;
+    this.typeNameOpt = opts.typeName;
     this.tap = opts.tap;
-    this.describeOffset = opts.describeOffset;
-    this.summarize = opts.summarize;
+    this.describeOffset = opts.describeOffset ?? ((req, off) => describeOffsetWith(ctx, req, off));
+    const summarize = proto.summarize;
+    this.summarize = opts.summarize ?? (summarize && ((m) => summarize(m, ctx)));
+    const observe = proto.observe;
+    this.observe = observe && ((m) => observe(m, ctx));
+  }
+
+  /** Name of a message type (the request's bytes, when given, let the protocol name its command). Never throws. */
+  private typeName(type: number, bytes?: Buffer): string {
+    const userName = this.typeNameOpt;
+    if (userName) {
+      // A user-supplied namer runs on the receive path (debug output): it must not throw there.
+      try {
+        const n = userName(type);
+        if (typeof n === 'string') return n;
+      } catch {
+        /* the protocol's name instead */
+      }
+    }
+    const proto = this.context.protocol;
+    return bytes && bytes.length >= NLMSG_HDRLEN
+      ? proto.messageName(type, this.context, { type, buf: bytes, offset: 0, len: bytes.length })
+      : proto.messageName(type, this.context);
   }
 
   private summary(m: RawMessage): string {
@@ -408,9 +535,10 @@ export class NetlinkSocket {
   /** Open a socket (synchronously: only non-blocking syscalls are made). */
   static open(opts: SocketOptions = {}): NetlinkSocket {
     checkSocketOptions(opts);
-    const n = native();
-    const protocol = opts.protocol ?? NETLINK_ROUTE;
+    const proto = typeof opts.protocol === 'object' ? opts.protocol : protocolFor(opts.protocol ?? NETLINK_ROUTE);
+    const protocol = proto.family;
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31) throw new ArgumentError('protocol', 'expected a netlink protocol number 0..31');
+    const n = opts.transport ?? native();
     if (opts.maxInFlight !== undefined && (!Number.isInteger(opts.maxInFlight) || opts.maxInFlight < 1)) {
       throw new ArgumentError('maxInFlight', 'expected a positive integer');
     }
@@ -439,7 +567,7 @@ export class NetlinkSocket {
       }
       if (opts.extAck ?? true) sopt(SOL_NETLINK, NETLINK_EXT_ACK, 1, 'NETLINK_EXT_ACK', true);
       if (opts.capAck ?? true) sopt(SOL_NETLINK, NETLINK_CAP_ACK, 1, 'NETLINK_CAP_ACK', true);
-      if (opts.strictCheck ?? protocol === NETLINK_ROUTE) sopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1, 'NETLINK_GET_STRICT_CHK', true);
+      if (opts.strictCheck ?? proto.strictCheck ?? false) sopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1, 'NETLINK_GET_STRICT_CHK', true);
       if (opts.noEnobufs) sopt(SOL_NETLINK, NETLINK_NO_ENOBUFS, 1, 'NETLINK_NO_ENOBUFS');
       if (opts.listenAllNsid) sopt(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1, 'NETLINK_LISTEN_ALL_NSID');
       const b = n.bindNl(fd, 0, 0);
@@ -450,7 +578,7 @@ export class NetlinkSocket {
         if (!Number.isInteger(g) || g < 1) throw new ArgumentError('groups', `invalid multicast group ${String(g)}`);
         sopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g, `NETLINK_ADD_MEMBERSHIP ${g}`);
       }
-      const s = new NetlinkSocket(fd, portid, opts);
+      const s = new NetlinkSocket(fd, portid, opts, proto, n);
       s.poll = n.pollCreate(fd, (status) => s.onReadable(status));
       dbg('open fd=%d protocol=%d portid=%d netns=%o', fd, protocol, portid, opts.netns);
       return s;
@@ -487,7 +615,7 @@ export class NetlinkSocket {
   addMembership(group: number): void {
     checkInt(group, 'group', 1, 0xffffffff);
     this.ensureOpen();
-    const r = native().setsockoptInt(this.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
+    const r = this.n.setsockoptInt(this.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
     if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(NETLINK_ADD_MEMBERSHIP ${group})` });
   }
 
@@ -495,7 +623,7 @@ export class NetlinkSocket {
   dropMembership(group: number): void {
     checkInt(group, 'group', 1, 0xffffffff);
     this.ensureOpen();
-    const r = native().setsockoptInt(this.fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group);
+    const r = this.n.setsockoptInt(this.fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group);
     if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(NETLINK_DROP_MEMBERSHIP ${group})` });
   }
 
@@ -505,7 +633,7 @@ export class NetlinkSocket {
     checkInt(name, 'name', 0, 0x7fffffff);
     checkInt(value, 'value', -0x80000000, 0x7fffffff);
     this.ensureOpen();
-    const r = native().setsockoptInt(this.fd, level, name, value);
+    const r = this.n.setsockoptInt(this.fd, level, name, value);
     if (r < 0) throw new NetlinkError(r, { syscall: `setsockopt(${level}, ${name})` });
   }
 
@@ -514,7 +642,7 @@ export class NetlinkSocket {
     checkInt(level, 'level', 0, 0x7fffffff);
     checkInt(name, 'name', 0, 0x7fffffff);
     this.ensureOpen();
-    const r = native().getsockoptInt(this.fd, level, name);
+    const r = this.n.getsockoptInt(this.fd, level, name);
     if (r < 0) throw new NetlinkError(r, { syscall: `getsockopt(${level}, ${name})` });
     return r;
   }
@@ -525,8 +653,7 @@ export class NetlinkSocket {
    */
   openNetnsFd(): number {
     this.ensureOpen();
-    const SIOCGSKNS = 0x894c;
-    const r = native().ioctlInt(this.fd, SIOCGSKNS, 0);
+    const r = this.n.ioctlInt(this.fd, SIOCGSKNS, 0);
     if (r < 0) throw new NetlinkError(r, { syscall: 'ioctl(SIOCGSKNS)', message: 'cannot get the namespace of a netlink socket' });
     return r;
   }
@@ -542,14 +669,41 @@ export class NetlinkSocket {
     return this.seq;
   }
 
+  /** The first of `n` consecutive sequence numbers, none 0 and none in use (a batch's messages number consecutively). */
+  private nextSeqs(n: number): number {
+    for (;;) {
+      let first = (this.seq + 1) >>> 0;
+      if (first === 0 || first + n - 1 > 0xffffffff) first = 1;
+      let free = true;
+      for (let i = 0; i < n; i++) {
+        if (this.pending.has(first + i)) {
+          free = false;
+          this.seq = first + i; // continue after the one in use
+          break;
+        }
+      }
+      if (free) {
+        this.seq = first + n - 1;
+        return first;
+      }
+    }
+  }
+
   private build(type: number, flags: number, body: Body, seq: number): Buffer {
     const w = this.writer;
     w.reset();
-    const start = w.msgStart(type, flags, seq, 0);
-    if (typeof body === 'function') body(w);
-    else if (body) w.bytes(body);
-    w.msgEnd(start);
+    writeMessage(w, type, flags, body, seq);
     return w.toBuffer();
+  }
+
+  /** The request's description; its type name is filled in once the bytes exist (a protocol may name it by its payload). */
+  private info(type: number, flags: number, seq: number, what: string | undefined): RequestInfo {
+    return { type, typeName: '', flags, seq, ...(what ? { what } : {}) };
+  }
+
+  private named(info: RequestInfo, bytes: Buffer): void {
+    info.typeName = this.typeName(info.type, bytes);
+    info.bytes = bytes;
   }
 
   /**
@@ -565,13 +719,15 @@ export class NetlinkSocket {
     }
     const flags = NLM_F_REQUEST | NLM_F_ACK | (opts.flags ?? 0);
     const seq = this.nextSeq();
-    const info: RequestInfo = { type, typeName: this.typeName(type), flags, seq, ...(opts.what ? { what: opts.what } : {}) };
-    if (this.closed) return Promise.reject(new SocketClosedError(info));
+    const info = this.info(type, flags, seq, opts.what);
+    if (this.closed) {
+      info.typeName = this.typeName(type);
+      return Promise.reject(new SocketClosedError(info));
+    }
     const bytes = this.build(type, flags, body, seq);
-    info.bytes = bytes;
+    this.named(info, bytes);
     return new Promise<RawMessage[]>((resolve, reject) => {
-      const p: Pending = { seq, info, bytes, dump: false, sent: false, timeoutMs: opts.timeout ?? this.defaultTimeout, replies: [], resolve, reject };
-      this.enqueue(p);
+      this.enqueue({ kind: 'ack', seq, done: false, info, bytes, timeoutMs: opts.timeout ?? this.defaultTimeout, replies: [], resolve, reject });
     });
   }
 
@@ -582,6 +738,86 @@ export class NetlinkSocket {
     const b = Buffer.from(message);
     const type = b.readUInt16LE(4);
     return this.request(type, b.subarray(NLMSG_HDRLEN, b.readUInt32LE(0)), { ...opts, flags: (opts.flags ?? 0) | b.readUInt16LE(6) });
+  }
+
+  /**
+   * Send several messages in one datagram (e.g. an nf_tables transaction:
+   * NFNL_MSG_BATCH_BEGIN, the changes, NFNL_MSG_BATCH_END). They get
+   * consecutive sequence numbers; each acked message is matched to its own
+   * answer, and the batch resolves, once every acked message is answered,
+   * with one outcome per message (in order): its replies, or its error
+   * (NetlinkError with the extended ACK mapped onto that message). The
+   * kernel reports every failing message of a batch, so several outcomes
+   * may be errors. Only the socket closing, a send failure or a bad
+   * argument rejects the promise itself.
+   *
+   * The batch waits for the window like a request; once sent it counts as
+   * its number of acked messages (it may go past `maxInFlight`: a batch is
+   * not split).
+   */
+  batch(parts: ReadonlyArray<BatchPart>, opts: BatchOptions = {}): Promise<BatchOutcome[]> {
+    let layout: Array<{ type: number; flags: number; body: Body; ack: boolean; what: string | undefined }>;
+    try {
+      if (!Array.isArray(parts) || parts.length === 0) throw new ArgumentError('parts', 'expected a non-empty array of { type, body, flags, ack }');
+      if (typeof opts !== 'object' || opts === null) throw new ArgumentError('options', `expected an options object, got ${describe(opts)}`);
+      checkRequest(0, undefined, opts);
+      layout = parts.map((part, i) => {
+        if (typeof part !== 'object' || part === null) throw new ArgumentError(`parts[${i}]`, `expected { type, body, flags, ack }, got ${describe(part)}`);
+        checkInt(part.type, `parts[${i}].type`, 0, 0xffff);
+        if (part.flags !== undefined) checkInt(part.flags, `parts[${i}].flags`, 0, 0xffff);
+        if (part.ack !== undefined && typeof part.ack !== 'boolean') throw new ArgumentError(`parts[${i}].ack`, `expected true or false, got ${describe(part.ack)}`);
+        if (part.what !== undefined && typeof part.what !== 'string') throw new ArgumentError(`parts[${i}].what`, `expected a string, got ${describe(part.what)}`);
+        const b = part.body;
+        if (b !== undefined && typeof b !== 'function' && !(b instanceof Uint8Array)) throw new ArgumentError(`parts[${i}].body`, `expected a function (w: Writer) => void, bytes or undefined, got ${describe(b)}`);
+        const ack = part.ack ?? true;
+        return { type: part.type, flags: NLM_F_REQUEST | (ack ? NLM_F_ACK : 0) | (part.flags ?? 0), body: b, ack, what: part.what ?? opts.what };
+      });
+      if (!layout.some((x) => x.ack)) throw new ArgumentError('parts', 'no message waits for an answer (every part has ack: false)');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const first = this.nextSeqs(layout.length);
+    if (this.closed) {
+      const info = this.info(layout[0]!.type, layout[0]!.flags, first, opts.what);
+      info.typeName = this.typeName(info.type);
+      return Promise.reject(new SocketClosedError(info));
+    }
+    const w = this.writer;
+    w.reset();
+    const offsets = layout.map((x, i) => writeMessage(w, x.type, x.flags, x.body, (first + i) >>> 0));
+    const bytes = w.toBuffer();
+    return new Promise<BatchOutcome[]>((resolve) => {
+      const outcomes: BatchOutcome[] = new Array(layout.length);
+      const batch: BatchState = { kind: 'batch', bytes, parts: [], open: 0, what: opts.what };
+      layout.forEach((x, i) => {
+        const seq = (first + i) >>> 0;
+        const end = i + 1 < offsets.length ? offsets[i + 1]! : bytes.length;
+        const msg = bytes.subarray(offsets[i], end);
+        const info = this.info(x.type, x.flags, seq, x.what);
+        this.named(info, msg);
+        const settle = (o: BatchOutcome): void => {
+          outcomes[i] = o;
+          if (!x.ack) return;
+          if (--batch.open === 0) {
+            // every acked message is answered: forget the silent ones, and resolve
+            for (const q of batch.parts) if (q.silent && this.pending.get(q.seq) === q) this.pending.delete(q.seq);
+            for (let k = 0; k < outcomes.length; k++) outcomes[k] ??= { ok: true, replies: [] };
+            resolve(outcomes);
+          }
+        };
+        const p: AckPending = {
+          kind: 'ack', seq, done: false, info, bytes: msg, timeoutMs: x.ack ? (opts.timeout ?? this.defaultTimeout) : 0, replies: [], batch,
+          resolve: (replies) => settle({ ok: true, replies }),
+          reject: (error) => settle({ ok: false, error }),
+        };
+        if (!x.ack) p.silent = true;
+        else batch.open++;
+        batch.parts.push(p);
+      });
+      this.stats.requests++;
+      this.waiting.push(batch);
+      this.pump();
+    });
   }
 
   /**
@@ -597,15 +833,15 @@ export class NetlinkSocket {
   dump(type: number, body: Body, opts: DumpOptions = {}): AsyncIterableIterator<RawMessage> {
     checkRequest(type, body, opts);
     const flags = NLM_F_REQUEST | NLM_F_DUMP | (opts.flags ?? 0);
-    let p: Pending | undefined;
-    const start = (): Pending => {
+    let p: StreamPending | undefined;
+    const start = (): StreamPending => {
       const seq = this.nextSeq();
-      const info: RequestInfo = { type, typeName: this.typeName(type), flags, seq, ...(opts.what ? { what: opts.what } : {}) };
+      const info = this.info(type, flags, seq, opts.what);
       const bytes = this.closed ? Buffer.alloc(0) : this.build(type, flags, body, seq);
-      info.bytes = bytes;
-      const q: Pending = {
-        seq, info, bytes, dump: true, sent: false, timeoutMs: opts.timeout ?? this.defaultTimeout,
-        queue: [], highWater: opts.highWaterMark ?? 4096,
+      this.named(info, bytes);
+      const q: StreamPending = {
+        kind: 'stream', seq, done: false, info, bytes, timeoutMs: opts.timeout ?? this.defaultTimeout,
+        queue: [], qhead: 0, intr: false, discard: false, highWater: opts.highWaterMark ?? 4096,
       };
       if (this.closed) {
         q.done = true;
@@ -618,8 +854,8 @@ export class NetlinkSocket {
       next: () => {
         p ??= start();
         const q = p;
-        const queue = q.queue!;
-        let head = q.qhead ?? 0;
+        const queue = q.queue;
+        let head = q.qhead;
         if (queue.length > head) {
           const m = queue[head]!;
           (queue as Array<RawMessage | undefined>)[head++] = undefined;
@@ -631,7 +867,7 @@ export class NetlinkSocket {
             head = 0;
           }
           q.qhead = head;
-          if (this.paused && queue.length - head < q.highWater! / 2) this.resume();
+          if (this.paused && queue.length - head < q.highWater / 2) this.resume();
           return Promise.resolve({ value: m, done: false });
         }
         if (q.done) {
@@ -650,7 +886,7 @@ export class NetlinkSocket {
       return: () => {
         if (p && !p.done) {
           p.discard = true;
-          p.queue!.length = 0;
+          p.queue.length = 0;
           p.qhead = 0;
           if (this.paused) this.resume();
         }
@@ -697,16 +933,18 @@ export class NetlinkSocket {
   private collectOnce<T>(type: number, body: Body, map: (m: RawMessage) => T | undefined, opts: DumpOptions): Promise<T[]> {
     const flags = NLM_F_REQUEST | NLM_F_DUMP | (opts.flags ?? 0);
     const seq = this.nextSeq();
-    const info: RequestInfo = { type, typeName: this.typeName(type), flags, seq, ...(opts.what ? { what: opts.what } : {}) };
-    if (this.closed) return Promise.reject(new SocketClosedError(info));
+    const info = this.info(type, flags, seq, opts.what);
+    if (this.closed) {
+      info.typeName = this.typeName(type);
+      return Promise.reject(new SocketClosedError(info));
+    }
     const bytes = this.build(type, flags, body, seq);
-    info.bytes = bytes;
+    this.named(info, bytes);
     return new Promise<T[]>((resolve, reject) => {
       const out: T[] = [];
       let failure: Error | undefined;
-      const p: Pending = {
-        seq, info, bytes, dump: true, sent: false, timeoutMs: opts.timeout ?? this.defaultTimeout,
-        queue: [], highWater: Infinity,
+      this.enqueue({
+        kind: 'collect', seq, done: false, info, bytes, timeoutMs: opts.timeout ?? this.defaultTimeout, intr: false,
         sink: (m) => {
           if (failure) return;
           try {
@@ -721,14 +959,14 @@ export class NetlinkSocket {
           if (e) reject(e);
           else resolve(out);
         },
-      };
-      this.enqueue(p);
+      });
     });
   }
 
   private enqueue(p: Pending): void {
     this.stats.requests++;
-    (p.dump ? this.waitingDumps : this.waiting).push(p);
+    if (p.kind === 'ack') this.waiting.push(p);
+    else this.waitingDumps.push(p);
     this.pump();
   }
 
@@ -740,13 +978,14 @@ export class NetlinkSocket {
    */
   private pump(): void {
     while (this.inFlight < this.maxInFlight && !this.closed) {
-      let p: Pending | undefined;
+      let p: Sendable | undefined;
       const d = this.waitingDumps.peek();
       const r = this.waiting.peek();
       if (d && !this.activeDump) p = this.waitingDumps.shift();
       else if (r) p = this.waiting.shift();
       else break;
-      this.send(p!);
+      if (p!.kind === 'batch') this.sendBatch(p as BatchState);
+      else this.send(p as Pending);
     }
     this.updatePolling();
   }
@@ -754,24 +993,46 @@ export class NetlinkSocket {
   private send(p: Pending): void {
     this.pending.set(p.seq, p);
     this.inFlight++;
-    if (!p.dump && p.info.flags & NLM_F_ECHO) this.echoPending++;
-    if (p.dump) this.activeDump = p;
-    p.sent = true;
+    if (isEcho(p)) this.echoPending++;
+    if (p.kind !== 'ack') this.activeDump = p;
     this.armTimer(p);
-    if (dbgMsg.enabled) {
-      const m = splitMessages(p.bytes)[0]!;
-      dbgMsg('-> %s seq=%d flags=0x%s len=%d%s%s', p.info.typeName, p.seq, p.info.flags.toString(16), p.bytes.length, p.info.what ? ` (${p.info.what})` : '', this.summary(m));
+    if (dbgMsg.enabled) this.traceOut(p.bytes, p.info);
+    this.transmit(p.bytes, [p]);
+  }
+
+  private sendBatch(b: BatchState): void {
+    for (const p of b.parts) {
+      this.pending.set(p.seq, p);
+      if (isEcho(p)) this.echoPending++;
+      if (!p.silent) {
+        this.inFlight++;
+        this.armTimer(p);
+      }
     }
-    const tapErr = this.callTap('out', p.bytes);
+    if (dbgMsg.enabled) {
+      dbgMsg('-> batch of %d messages len=%d%s', b.parts.length, b.bytes.length, b.what ? ` (${b.what})` : '');
+      for (const p of b.parts) this.traceOut(p.bytes, p.info);
+    }
+    this.transmit(b.bytes, b.parts);
+  }
+
+  private traceOut(bytes: Buffer, info: RequestInfo): void {
+    const m = splitMessages(bytes)[0]!;
+    dbgMsg('-> %s seq=%d flags=0x%s len=%d%s%s', info.typeName, info.seq, info.flags.toString(16), m.len, info.what ? ` (${info.what})` : '', this.summary(m));
+  }
+
+  /** One datagram out; a failed sendto (or a tap that throws) fails every request it carried. */
+  private transmit(bytes: Buffer, carried: Pending[]): void {
+    const tapErr = this.callTap('out', bytes);
     if (tapErr) {
-      // Nothing was sent: the request fails with the tap's exception.
-      this.finish(p, tapErr);
+      // Nothing was sent: the requests fail with the tap's exception.
+      for (const p of carried) if (!(p.kind === 'ack' && p.silent)) this.finish(p, tapErr);
       return;
     }
-    const r = native().sendNl(this.fd, p.bytes, 0, 0);
+    const r = this.n.sendNl(this.fd, bytes, 0, 0);
     this.stats.datagramsOut++;
     if (r < 0) {
-      this.finish(p, new NetlinkError(r, { request: p.info, syscall: 'sendto' }));
+      for (const p of carried) if (!(p.kind === 'ack' && p.silent)) this.finish(p, new NetlinkError(r, { request: p.info, syscall: 'sendto' }));
     }
   }
 
@@ -793,50 +1054,56 @@ export class NetlinkSocket {
     }, p.timeoutMs);
   }
 
-  /** Complete a pending request with an error or (for dumps) normally. */
+  /** Complete a pending request with an error or (for dumps) normally. Once per request. */
   private finish(p: Pending, err?: Error): void {
+    if (p.done) return;
+    p.done = true;
     if (p.timer) clearTimeout(p.timer);
     p.timer = undefined;
     if (this.pending.get(p.seq) === p) {
       this.pending.delete(p.seq);
-      this.inFlight--;
-      if (!p.dump && p.info.flags & NLM_F_ECHO) this.echoPending--;
+      if (p.kind !== 'ack' || !p.silent) this.inFlight--;
+      if (isEcho(p)) this.echoPending--;
     }
     if (this.activeDump === p) this.activeDump = undefined;
-    if (p.dump) {
-      p.done = true;
-      if (p.settle) {
+    switch (p.kind) {
+      case 'ack':
+        if (p.silent) {
+          // An error answering a framing message: the kernel refused the batch as a whole.
+          if (err && p.batch) for (const q of p.batch.parts) if (q !== p && !q.silent && this.pending.get(q.seq) === q) this.finish(q, err);
+        } else if (err) p.reject(err);
+        else p.resolve(p.replies);
+        break;
+      case 'collect': {
         const settle = p.settle;
         p.settle = undefined;
-        settle(err);
-        if (!this.closed) this.pump();
-        return;
+        settle?.(err);
+        break;
       }
-      if (err && !p.discard) p.error = err;
-      if (p.discard) {
-        p.queue!.length = 0;
-        p.qhead = 0;
+      case 'stream': {
+        if (err && !p.discard) p.error = err;
+        if (p.discard) {
+          p.queue.length = 0;
+          p.qhead = 0;
+        }
+        const w = p.waiter;
+        p.waiter = undefined;
+        if (w) {
+          if (p.error) {
+            const e = p.error;
+            p.error = undefined;
+            w.reject(e);
+          } else w.resolve({ value: undefined, done: true });
+        }
+        break;
       }
-      const w = p.waiter;
-      p.waiter = undefined;
-      if (w) {
-        if (p.error) {
-          const e = p.error;
-          p.error = undefined;
-          w.reject(e);
-        } else w.resolve({ value: undefined, done: true });
-      }
-    } else if (err) {
-      p.reject!(err);
-    } else {
-      p.resolve!(p.replies!);
     }
     if (!this.closed) this.pump();
   }
 
   private updatePolling(): void {
     if (this.closed || !this.poll) return;
-    const n = native();
+    const n = this.n;
     const want = !this.paused && !this.held && (this.pending.size > 0 || this.multicast !== undefined);
     if (want && !this.polling) {
       n.pollStart(this.poll, POLL_READABLE);
@@ -922,7 +1189,7 @@ export class NetlinkSocket {
       this.polling = false;
       this.updatePolling();
     }
-    const n = native();
+    const n = this.n;
     const arr = this.recvArr;
     for (;;) {
       if (this.paused || (this.held && !this.draining) || this.closed) return;
@@ -1034,6 +1301,15 @@ export class NetlinkSocket {
       return;
     }
     this.stats.messagesIn += msgs.length;
+    if (this.observe) {
+      for (const m of msgs) {
+        try {
+          this.observe(m);
+        } catch {
+          /* a protocol learns what it can; hostile bytes are the decoder's to report */
+        }
+      }
+    }
     if (groups !== 0) {
       const from = nsid >= 0 ? nsid : undefined;
       for (const m of msgs) {
@@ -1043,7 +1319,7 @@ export class NetlinkSocket {
           // group (nlmsg_notify reuses the multicast skb); it is an answer to
           // that request, not an event.
           const p = this.pending.get(m.seq);
-          if (p && !p.dump && m.pid === this.portid && p.info.flags & NLM_F_ECHO) {
+          if (p && p.kind === 'ack' && m.pid === this.portid && isEcho(p)) {
             if (dbgMsg.enabled) dbgMsg('<- echo %s seq=%d len=%d%s', this.typeName(m.type), m.seq, m.len, this.summary(m));
             this.onReply(p, m);
             continue;
@@ -1071,8 +1347,8 @@ export class NetlinkSocket {
         continue;
       }
       if (dbgMsg.enabled) dbgMsg('<- %s seq=%d flags=0x%s len=%d%s', this.typeName(m.type), m.seq, m.flags.toString(16), m.len, this.summary(m));
-      if (p.dump) this.onDumpMessage(p, m);
-      else this.onReply(p, m);
+      if (p.kind === 'ack') this.onReply(p, m);
+      else this.onDumpMessage(p, m);
     }
   }
 
@@ -1088,7 +1364,7 @@ export class NetlinkSocket {
     return new NetlinkError(code, { request: p.info, extack });
   }
 
-  private onReply(p: Pending, m: RawMessage): void {
+  private onReply(p: AckPending, m: RawMessage): void {
     if (m.type === NLMSG_ERROR) {
       const e = parseError(m);
       if (e.error === 0) {
@@ -1100,11 +1376,11 @@ export class NetlinkSocket {
       return;
     }
     if (m.type === NLMSG_DONE || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
-    p.replies!.push(m);
+    p.replies.push(m);
     this.armTimer(p);
   }
 
-  private onDumpMessage(p: Pending, m: RawMessage): void {
+  private onDumpMessage(p: DumpPending, m: RawMessage): void {
     this.armTimer(p);
     if (m.flags & NLM_F_DUMP_INTR) p.intr = true;
     if (m.type === NLMSG_DONE) {
@@ -1120,19 +1396,19 @@ export class NetlinkSocket {
       return;
     }
     if (m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
-    if (p.discard) return;
-    if (p.sink) {
+    if (p.kind === 'collect') {
       p.sink(m);
       return;
     }
+    if (p.discard) return;
     if (p.waiter) {
       const w = p.waiter;
       p.waiter = undefined;
       w.resolve({ value: m, done: false });
       return;
     }
-    p.queue!.push(m);
-    if (p.queue!.length - (p.qhead ?? 0) >= p.highWater!) this.pauseReading();
+    p.queue.push(m);
+    if (p.queue.length - p.qhead >= p.highWater) this.pauseReading();
   }
 
   /** `using sock = NetlinkSocket.open(...)`: close() at the end of the scope. */
@@ -1153,7 +1429,7 @@ export class NetlinkSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const n = native();
+    const n = this.n;
     if (this.poll) {
       n.pollClose(this.poll);
       this.poll = undefined;
@@ -1161,7 +1437,11 @@ export class NetlinkSocket {
     n.close(this.fd);
     dbg('close fd=%d', this.fd);
     this.fd = -1;
-    const all = [...this.pending.values(), ...this.waiting.drain(), ...this.waitingDumps.drain()];
+    const all: Pending[] = [...this.pending.values(), ...this.waitingDumps.drain()];
+    for (const x of this.waiting.drain()) {
+      if (x.kind === 'batch') all.push(...x.parts.filter((q) => !q.silent));
+      else all.push(x);
+    }
     for (const p of all) this.finish(p, new SocketClosedError(p.info));
     this.multicast = undefined;
   }

@@ -32,7 +32,7 @@ export const NFT_BITWISE_OR = 4; // 6.13
 export const NFT_BITWISE_XOR = 5; // 6.13
 export const NFT_META_BRI_BROUTE = 35; // 6.4
 
-const C: Record<string, number> = { ...U, NFTA_BITWISE_SREG2 };
+const C = { ...U, NFTA_BITWISE_SREG2 };
 
 // ------------------------------------------------------------------ values
 

@@ -1,7 +1,8 @@
 /**
  * nf_tables over NETLINK_NETFILTER: codec, typed objects, rule builders and
- * request messages. The transport (Nft.open, transactions, list, monitor)
- * plugs these into the core request engine.
+ * request messages, and `netfilterProtocol`, the core's protocol registry
+ * entry: `NetlinkSocket.open({ protocol: nft.netfilterProtocol })` then
+ * `socket.batch(nft.batchParts(msgs))` applies a transaction.
  * @module
  */
 export * from './codecs.js';
@@ -10,4 +11,5 @@ export * from './objects.js';
 export * from './message.js';
 export * from './builders.js';
 export * from './requests.js';
+export * from './protocol.js';
 export * as uapi from './uapi.js';

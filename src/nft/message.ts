@@ -6,7 +6,7 @@
  * Pure byte builders and parsers: no socket here.
  * @module
  */
-import { NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN, NLM_F_REQUEST } from '../netlink/constants.js';
+import { NLA_F_NESTED, NLA_TYPE_MASK, NLMSG_HDRLEN, NLMSG_TYPE_NAMES, NLM_F_REQUEST } from '../netlink/constants.js';
 import { Policy, checkAttrs, decodeAttrs, encodeAttrs, type AttrSetBase, type NestedCodec } from '../netlink/attr.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { checkRange, splitMessages, type RawMessage } from '../netlink/message.js';
@@ -87,11 +87,9 @@ export function isNftType(type: number): boolean {
  * subsystems other than nf_tables.
  */
 export function nftMessageName(type: number): string {
+  const control = NLMSG_TYPE_NAMES[type];
+  if (control !== undefined) return control;
   switch (type) {
-    case 1: return 'NLMSG_NOOP';
-    case 2: return 'NLMSG_ERROR';
-    case 3: return 'NLMSG_DONE';
-    case 4: return 'NLMSG_OVERRUN';
     case NFNL_MSG_BATCH_BEGIN: return 'NFNL_MSG_BATCH_BEGIN';
     case NFNL_MSG_BATCH_END: return 'NFNL_MSG_BATCH_END';
     default: break;
@@ -138,16 +136,19 @@ export interface NftMessage<A extends AttrSetBase = Record<string, unknown>> {
 /** Append one message to `w`; returns its offset. */
 export function writeNftMessage(w: Writer, m: NftMessage<AttrSetBase>, seq = m.seq ?? 0, pid = m.pid ?? 0): number {
   const start = w.msgStart(m.type, m.flags, seq, pid);
+  writeNftPayload(w, m);
+  w.msgEnd(start);
+  return start;
+}
+
+/** Append a message's payload (struct nfgenmsg and the attributes), the part after the nlmsghdr. */
+export function writeNftPayload(w: Writer, m: NftMessage<AttrSetBase>): void {
   w.ensure(NFGENMSG_LEN);
   w.buf[w.pos] = m.family & 0xff;
   w.buf[w.pos + 1] = (m.version ?? NFNETLINK_V0) & 0xff;
   w.buf.writeUInt16BE((m.resId ?? 0) & 0xffff, w.pos + 2);
   w.pos += NFGENMSG_LEN;
-  const pol = nftPolicyFor(m.type);
-  if (pol) encodeAttrs(w, pol, m.attrs as Record<string, unknown>);
-  else encodeAttrs(w, emptyPolicy, m.attrs as Record<string, unknown>);
-  w.msgEnd(start);
-  return start;
+  encodeAttrs(w, nftPolicyFor(m.type) ?? emptyPolicy, m.attrs as Record<string, unknown>);
 }
 const emptyPolicy = new Policy('NFNL', []);
 
@@ -240,14 +241,7 @@ export function encodeBatch(msgs: ReadonlyArray<NftMessage<AttrSetBase>>, opts: 
   }
   const pid = opts.pid ?? 0;
   const w = new Writer(512 + msgs.length * 128);
-  const begin: NftMessage<BatchAttrs> = {
-    type: NFNL_MSG_BATCH_BEGIN,
-    flags: NLM_F_REQUEST,
-    family: 0,
-    resId: NFNL_SUBSYS_NFTABLES,
-    attrs: opts.genId !== undefined ? { genId: opts.genId } : {},
-  };
-  writeNftMessage(w, begin, seq0 >>> 0, pid);
+  writeNftMessage(w, batchBegin(opts.genId), seq0 >>> 0, pid);
   const seqs: number[] = [];
   const offsets: number[] = [];
   let seq = seq0;
@@ -257,8 +251,44 @@ export function encodeBatch(msgs: ReadonlyArray<NftMessage<AttrSetBase>>, opts: 
     offsets.push(writeNftMessage(w, { ...m, flags: m.flags | NLM_F_REQUEST | (opts.extraFlags ?? 0) }, seq, pid));
   }
   seq = (seq + 1) >>> 0;
-  writeNftMessage(w, { type: NFNL_MSG_BATCH_END, flags: NLM_F_REQUEST, family: 0, resId: NFNL_SUBSYS_NFTABLES, attrs: {} }, seq, pid);
+  writeNftMessage(w, batchEnd(), seq, pid);
   return { bytes: w.toBuffer(), seqs, offsets, beginSeq: seq0 >>> 0, endSeq: seq };
+}
+
+function batchBegin(genId: number | undefined): NftMessage<BatchAttrs> {
+  return { type: NFNL_MSG_BATCH_BEGIN, flags: NLM_F_REQUEST, family: 0, resId: NFNL_SUBSYS_NFTABLES, attrs: genId !== undefined ? { genId } : {} };
+}
+
+function batchEnd(): NftMessage<BatchAttrs> {
+  return { type: NFNL_MSG_BATCH_END, flags: NLM_F_REQUEST, family: 0, resId: NFNL_SUBSYS_NFTABLES, attrs: {} };
+}
+
+/** One message of a transaction as the core's request engine takes it (NetlinkSocket.batch()). */
+export interface NftBatchPart {
+  type: number;
+  flags: number;
+  body: (w: Writer) => void;
+  ack: boolean;
+  what?: string;
+}
+
+/**
+ * The messages of a transaction for `NetlinkSocket.batch()`:
+ * NFNL_MSG_BATCH_BEGIN and NFNL_MSG_BATCH_END sent without NLM_F_ACK (the
+ * kernel answers them only to refuse the batch as a whole), every message
+ * in between with NLM_F_ACK, so each is answered and an error names its
+ * message. The socket numbers them consecutively, as the kernel requires.
+ *
+ *   const out = await sock.batch(batchParts([addTable(...), addChain(...)]));
+ *   // out[i + 1] is msgs[i]'s outcome
+ */
+export function batchParts(msgs: ReadonlyArray<NftMessage<AttrSetBase>>, opts: Pick<BatchOptions, 'genId'> = {}): NftBatchPart[] {
+  if (!Array.isArray(msgs)) throw new ArgumentError('msgs', 'expected an array of nf_tables messages');
+  if (opts.genId !== undefined && (!Number.isInteger(opts.genId) || opts.genId < 0 || opts.genId > 0xffffffff)) {
+    throw new ArgumentError('genId', `expected a u32 generation id, got ${String(opts.genId)}`);
+  }
+  const part = (m: NftMessage<AttrSetBase>, ack: boolean): NftBatchPart => ({ type: m.type, flags: m.flags & ~NLM_F_REQUEST, body: (w) => writeNftPayload(w, m), ack });
+  return [part(batchBegin(opts.genId), false), ...msgs.map((m) => part(m, true)), part(batchEnd(), false)];
 }
 
 /** Index of the batch message an answer's nlmsg_seq refers to (-1: BEGIN/END or not ours). */

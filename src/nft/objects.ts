@@ -15,7 +15,7 @@ export const NFT_TABLE_F_PERSIST = 4; // 6.9
 export const NFTA_SET_TYPE = 19; // 6.17: set backend name (read only)
 export const NFTA_SET_COUNT = 20; // 6.17: number of elements (read only)
 
-const C: Record<string, number> = { ...U, NFTA_SET_TYPE, NFTA_SET_COUNT };
+const C = { ...U, NFTA_SET_TYPE, NFTA_SET_COUNT };
 
 /** nfgen_family values (NFPROTO_*) by nft's family names. */
 export const FAMILIES = { 1: 'inet', 2: 'ip', 3: 'arp', 5: 'netdev', 7: 'bridge', 10: 'ip6' } as const;

@@ -7,21 +7,23 @@
 export const LINKTYPE_NETLINK = 253;
 /** Size of the cooked header (struct sll_header) before the netlink datagram. */
 export const NETLINK_COOKED_HEADER_SIZE = 16;
-/** ARPHRD_NETLINK: the hardware type in the cooked header. */
-export const ARPHRD_NETLINK = 824;
-/** PACKET_HOST: what the recorder writes for datagrams received from the kernel. */
-export const PACKET_HOST = 0;
-/** PACKET_OUTGOING: what nlmon captures carry, and what the recorder writes for datagrams we sent. */
-export const PACKET_OUTGOING = 4;
+import { ARPHRD_NETLINK, PACKET_BROADCAST, PACKET_HOST, PACKET_KERNEL, PACKET_LOOPBACK, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_USER } from '../rtnl/uapi.js';
+
+/**
+ * ARPHRD_NETLINK (linux/if_arp.h): the hardware type in the cooked header.
+ * PACKET_HOST (linux/if_packet.h): what the recorder writes for datagrams received from the kernel.
+ * PACKET_OUTGOING: what nlmon captures carry, and what the recorder writes for datagrams we sent.
+ */
+export { ARPHRD_NETLINK, PACKET_HOST, PACKET_OUTGOING };
 
 /** PACKET_* (linux/if_packet.h) as names. */
-export const PACKET_TYPE_NAMES: Record<number, string> = {
-  0: 'host',
-  1: 'broadcast',
-  2: 'multicast',
-  3: 'otherhost',
-  4: 'outgoing',
-  5: 'loopback',
-  6: 'user',
-  7: 'kernel',
+export const PACKET_TYPE_NAMES: Readonly<Record<number, string>> = {
+  [PACKET_HOST]: 'host',
+  [PACKET_BROADCAST]: 'broadcast',
+  [PACKET_MULTICAST]: 'multicast',
+  [PACKET_OTHERHOST]: 'otherhost',
+  [PACKET_OUTGOING]: 'outgoing',
+  [PACKET_LOOPBACK]: 'loopback',
+  [PACKET_USER]: 'user',
+  [PACKET_KERNEL]: 'kernel',
 };

@@ -10,6 +10,7 @@ export {
   decodeNetlinkFrame,
   decodeDatagram,
   decodeCapturedMessage,
+  captureContexts,
   flagNames,
   messageTypeName,
   netlinkFamilyName,

@@ -5,18 +5,19 @@
  * address (unused), then the netlink family in the protocol field, all
  * big-endian), followed by one netlink datagram: one or more messages.
  *
- * NETLINK_ROUTE messages are decoded with the schema registry (the same
- * codecs as the live socket); other families come out as raw messages with
- * their headers.
+ * Messages are named and decoded through the protocol registry (the same
+ * codecs as the live socket): NETLINK_ROUTE, NETLINK_GENERIC (family ids
+ * learned from the capture's own controller messages) and NETLINK_NETFILTER;
+ * other families come out as raw messages with their headers. What a
+ * protocol learns from the traffic is kept per capture (one decode context
+ * per family), never process-wide.
  * @module
  */
 import {
   NETLINK_FAMILY_NAMES,
-  NETLINK_ROUTE,
   NLMSG_DONE,
   NLMSG_ERROR,
   NLMSG_HDRLEN,
-  NLMSG_TYPE_NAMES,
   NLM_F_ACK,
   NLM_F_ACK_TLVS,
   NLM_F_APPEND,
@@ -38,19 +39,22 @@ import {
 import { DecodeError, type ExtAck } from '../netlink/errors.js';
 import { errnoName } from '../netlink/errno.js';
 import { parseDone, parseError, splitMessagesPartial, type NlMsgHeader, type RawMessage } from '../netlink/message.js';
-import { RTM_NAMES, rtmName, schemaFor } from '../rtnl/schema.js';
-// Every family's schema registers itself when its module loads: load them all.
-import '../rtnl/rtnl.js';
-import '../rtnl/kinds/index.js';
+import { createDecodeContext, type DecodeContext, type MessageSchema, type DecodeOptions, type MessageRef } from '../netlink/protocol.js';
+import { protocolFor } from '../protocols.js';
+// Link kinds register their IFLA_INFO_DATA policies when their modules load: load them all.
+import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
 import { readPackets, CaptureFormatError, type CapturePacket, type CaptureSource, type ReadOptions } from './reader.js';
 
 import { ARPHRD_NETLINK, LINKTYPE_NETLINK, NETLINK_COOKED_HEADER_SIZE } from './constants.js';
+
+// the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
+registerBuiltinKinds();
 
 export * from './constants.js';
 
 /** A netlink message found in a capture (or in hex given to the CLI). */
 export interface CapturedMessage extends NlMsgHeader {
-  /** RTM_NEWLINK, NLMSG_DONE, ... (NETLINK_ROUTE), or "type 0x1a" for other families. */
+  /** RTM_NEWLINK, NFT_MSG_NEWRULE, nlctrl/CTRL_CMD_NEWFAMILY, NLMSG_DONE, ... or "type 0x1a" for families without a protocol entry. */
   typeName: string;
   /** NLM_F_* names of the flags set (unknown bits as hex). */
   flagNames: string[];
@@ -58,10 +62,12 @@ export interface CapturedMessage extends NlMsgHeader {
   payload: Buffer;
   /** The message as the socket layer sees it (buffer and offset). */
   raw: RawMessage;
-  /** NETLINK_ROUTE: the schema's object kind ('link', 'address', ...). */
+  /** The schema's object kind ('link', 'address', 'rule', 'nlctrl', ...), when the protocol has a schema for the message. */
   kind?: string;
-  /** NETLINK_ROUTE: the decoded object (same codecs as the live socket). */
+  /** The decoded object (same codecs as the live socket). */
   object?: Record<string, unknown>;
+  /** The schema the message has in its protocol (for printing the object by its policy). */
+  schema?: MessageSchema;
   /** NLMSG_ERROR: the error code (0 = ACK), the request header it answers and the extended ACK. */
   error?: { error: number; code: string | undefined; request: NlMsgHeader & { typeName: string }; extack: ExtAck };
   /** NLMSG_DONE: its status (0 or -errno). */
@@ -100,11 +106,31 @@ export function netlinkFamilyName(family: number): string {
   return NETLINK_FAMILY_NAMES[family] ?? `NETLINK_${family}`;
 }
 
-/** Message type name for a family. */
-export function messageTypeName(type: number, family: number): string {
-  if (type < 16) return NLMSG_TYPE_NAMES[type] ?? `NLMSG_type_${type}`;
-  if (family === NETLINK_ROUTE) return rtmName(type);
-  return `type 0x${type.toString(16)}`;
+/**
+ * Message type name for a family, from its protocol's registry entry. With
+ * a capture's decode context (and the message, which generic netlink names
+ * by its command) names learned from the traffic are used.
+ */
+export function messageTypeName(type: number, family: number, ctx?: DecodeContext, msg?: MessageRef): string {
+  return (ctx?.protocol ?? protocolFor(family)).messageName(type, ctx, msg);
+}
+
+/**
+ * Decode contexts of one capture, one per netlink family: what a protocol
+ * learns from the traffic (generic netlink family ids) stays within the
+ * capture. `options`: decode options (e.g. rtnetlink's `inet6StatsLayout`).
+ */
+export function captureContexts(options: DecodeOptions = {}): (family: number) => DecodeContext {
+  const byFamily = new Map<number, DecodeContext>();
+  return (family) => {
+    let c = byFamily.get(family);
+    if (!c) {
+      c = createDecodeContext(protocolFor(family), options);
+      // families are 16-bit in the cooked header: bound the table anyway
+      if (byFamily.size < 64) byFamily.set(family, c);
+    }
+    return c;
+  };
 }
 
 const COMMON_FLAGS: Array<[number, string]> = [
@@ -122,10 +148,10 @@ const ACK_FLAGS: Array<[number, string]> = [[NLM_F_CAPPED, 'CAPPED'], [NLM_F_ACK
 
 /**
  * NLM_F_* names of a message's flags. The meaning of bits 8-11 depends on the
- * request kind (GET/NEW/DEL), which is known for NETLINK_ROUTE types; for
- * other families they are shown as hex unless the message is a dump request.
+ * request kind (GET/NEW/DEL), which the protocol knows for its types; where
+ * it does not, they are shown as hex unless the message is a dump request.
  */
-export function flagNames(type: number, flags: number, family = NETLINK_ROUTE): string[] {
+export function flagNames(type: number, flags: number, family = 0, ctx?: DecodeContext, msg?: MessageRef): string[] {
   const out: string[] = [];
   let rest = flags;
   const take = (list: Array<[number, string]>): void => {
@@ -137,13 +163,12 @@ export function flagNames(type: number, flags: number, family = NETLINK_ROUTE): 
     }
   };
   take(COMMON_FLAGS);
+  const op = type === NLMSG_ERROR ? undefined : (ctx?.protocol ?? protocolFor(family)).operation?.(type, ctx, msg);
   if (type === NLMSG_ERROR) take(ACK_FLAGS);
-  else if (family === NETLINK_ROUTE && type >= 16) {
-    const name = RTM_NAMES[type] ?? '';
-    if (name.startsWith('RTM_GET')) take(GET_FLAGS);
-    else if (name.startsWith('RTM_NEW')) take(NEW_FLAGS);
-    else if (name.startsWith('RTM_DEL')) take(DEL_FLAGS);
-  } else if (flags & NLM_F_REQUEST && (flags & (NLM_F_ROOT | NLM_F_MATCH)) === (NLM_F_ROOT | NLM_F_MATCH)) {
+  else if (op === 'get') take(GET_FLAGS);
+  else if (op === 'new') take(NEW_FLAGS);
+  else if (op === 'del') take(DEL_FLAGS);
+  else if (op === undefined && flags & NLM_F_REQUEST && (flags & (NLM_F_ROOT | NLM_F_MATCH)) === (NLM_F_ROOT | NLM_F_MATCH)) {
     take(GET_FLAGS);
   }
   if (out.includes('ROOT') && out.includes('MATCH')) out.splice(out.indexOf('ROOT'), 2, 'DUMP');
@@ -151,17 +176,27 @@ export function flagNames(type: number, flags: number, family = NETLINK_ROUTE): 
   return out;
 }
 
-/** Decode one message of a datagram (never throws: payload problems land in decodeError). */
-export function decodeCapturedMessage(m: RawMessage, family: number): CapturedMessage {
+/**
+ * Decode one message of a datagram (never throws: payload problems land in
+ * decodeError). `ctx`: the capture's decode context for the family (see
+ * {@link captureContexts}); without one, a fresh context is used.
+ */
+export function decodeCapturedMessage(m: RawMessage, family: number, ctx: DecodeContext = createDecodeContext(protocolFor(family))): CapturedMessage {
   const payload = m.buf.subarray(m.offset + NLMSG_HDRLEN, m.offset + m.len);
+  try {
+    ctx.protocol.observe?.(m, ctx);
+  } catch {
+    /* what the protocol cannot learn from, it decodes (or reports) below */
+  }
+  const typeName = messageTypeName(m.type, family, ctx, m);
   const out: CapturedMessage = {
     len: m.len,
     type: m.type,
     flags: m.flags,
     seq: m.seq,
     pid: m.pid,
-    typeName: messageTypeName(m.type, family),
-    flagNames: flagNames(m.type, m.flags, family),
+    typeName,
+    flagNames: flagNames(m.type, m.flags, family, ctx, m),
     payload,
     raw: m,
   };
@@ -171,19 +206,20 @@ export function decodeCapturedMessage(m: RawMessage, family: number): CapturedMe
       out.error = {
         error: e.error,
         code: e.error ? errnoName(-e.error) : undefined,
-        request: { ...e.request, typeName: messageTypeName(e.request.type, family) },
+        request: { ...e.request, typeName: messageTypeName(e.request.type, family, ctx) },
         extack: e.extack,
       };
     } else if (m.type === NLMSG_DONE) {
       const d = parseDone(m);
       out.done = { error: d.error, code: d.error ? errnoName(-d.error) : undefined };
-    } else if (family === NETLINK_ROUTE && m.type >= 16) {
-      const s = schemaFor(m.type);
+    } else {
+      // A request may carry a shorter header than the schema's (e.g. a
+      // GETLINK dump request with only rtgenmsg): only full ones decode.
+      const s = ctx.protocol.schemaFor(m, ctx);
       if (s) {
         out.kind = s.name;
-        // A request may carry a shorter header than the schema's (e.g. a
-        // GETLINK dump request with only rtgenmsg): decode only full ones.
-        if (payload.length >= s.headerSize) out.object = s.decode(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len, m.type);
+        out.schema = s;
+        if (payload.length >= s.headerSize) out.object = s.decode(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len, m.type, ctx.options);
       }
     }
   } catch (e) {
@@ -200,9 +236,15 @@ export function decodeCapturedMessage(m: RawMessage, family: number): CapturedMe
  * error. A framing error stops the split: the messages before it are
  * returned with the error.
  */
-export function decodeDatagram(buf: Buffer, family: number, start = 0, end = buf.length): { messages: CapturedMessage[]; error?: DecodeError; padding?: number } {
+export function decodeDatagram(
+  buf: Buffer,
+  family: number,
+  start = 0,
+  end = buf.length,
+  ctx: DecodeContext = createDecodeContext(protocolFor(family)),
+): { messages: CapturedMessage[]; error?: DecodeError; padding?: number } {
   const { messages, error, padding } = splitMessagesPartial(buf, start, end, { zeroPadding: true });
-  const out: { messages: CapturedMessage[]; error?: DecodeError; padding?: number } = { messages: messages.map((m) => decodeCapturedMessage(m, family)) };
+  const out: { messages: CapturedMessage[]; error?: DecodeError; padding?: number } = { messages: messages.map((m) => decodeCapturedMessage(m, family, ctx)) };
   if (error) out.error = error;
   if (padding) out.padding = padding;
   return out;
@@ -213,7 +255,7 @@ export function decodeDatagram(buf: Buffer, family: number, start = 0, end = buf
  * Throws CaptureFormatError when the cooked header is missing or is not
  * ARPHRD_NETLINK; framing errors in the datagram are reported in `error`.
  */
-export function decodeNetlinkFrame(data: Buffer, originalLength = data.length): NetlinkFrame {
+export function decodeNetlinkFrame(data: Buffer, originalLength = data.length, contexts: (family: number) => DecodeContext = captureContexts()): NetlinkFrame {
   if (data.length < NETLINK_COOKED_HEADER_SIZE) {
     throw new CaptureFormatError(`packet of ${data.length} bytes is shorter than the 16-byte netlink cooked header`, 0);
   }
@@ -224,7 +266,7 @@ export function decodeNetlinkFrame(data: Buffer, originalLength = data.length): 
     throw new CaptureFormatError(`cooked header has hardware type ${hatype}, not ARPHRD_NETLINK (824)`, 2);
   }
   const truncated = originalLength > data.length;
-  const { messages, error, padding } = decodeDatagram(data, family, NETLINK_COOKED_HEADER_SIZE);
+  const { messages, error, padding } = decodeDatagram(data, family, NETLINK_COOKED_HEADER_SIZE, data.length, contexts(family));
   const frame: NetlinkFrame = { pkttype, hatype, family, familyName: netlinkFamilyName(family), messages, truncated };
   // A cut-off last message is expected in a truncated packet; report it all the same.
   if (error) frame.error = error;
@@ -238,11 +280,16 @@ export function decodeNetlinkFrame(data: Buffer, originalLength = data.length): 
  * CaptureFormatError) for captures of another link type, e.g. Ethernet,
  * before returning any packet of it.
  */
-export async function* readNetlinkCapture(src: CaptureSource, opts: Omit<ReadOptions, 'linktypes'> = {}): AsyncGenerator<NetlinkPacket, void, undefined> {
-  for await (const p of readPackets(src, { ...opts, linktypes: [LINKTYPE_NETLINK] })) {
+export async function* readNetlinkCapture(
+  src: CaptureSource,
+  opts: Omit<ReadOptions, 'linktypes'> & { decodeOptions?: DecodeOptions } = {},
+): AsyncGenerator<NetlinkPacket, void, undefined> {
+  const { decodeOptions, ...readOpts } = opts;
+  const contexts = captureContexts(decodeOptions);
+  for await (const p of readPackets(src, { ...readOpts, linktypes: [LINKTYPE_NETLINK] })) {
     let f: NetlinkFrame;
     try {
-      f = decodeNetlinkFrame(p.data, p.originalLength);
+      f = decodeNetlinkFrame(p.data, p.originalLength, contexts);
     } catch (e) {
       if (e instanceof CaptureFormatError) {
         f = { pkttype: -1, hatype: -1, family: -1, familyName: 'unknown', messages: [], truncated: false, error: e };

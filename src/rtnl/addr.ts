@@ -3,11 +3,11 @@
  * {@link Address}. Registered for RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR.
  * @module
  */
-import { decodeAttrs, ip, ipv4, policy, s32, string, struct, u32, type AttrSetBase, type Codec, type Policy } from '../netlink/attr.js';
+import { decodeAttrs, ip, ipv4, policy, s32, string, struct, u32, type AttrSetBase, type Codec, type Policy, type DecodeOptions } from '../netlink/attr.js';
 import { DecodeError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { encodeAttrsSkippingDerived, FlagTable, NameTable, SCOPES, setDerived, type ScopeName } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 
 /** struct ifa_cacheinfo (IFA_CACHEINFO): lifetimes in seconds (0xffffffff = forever), stamps in 1/100 s since boot. */
@@ -148,9 +148,9 @@ export function writeIfAddrMsg(w: Writer, h: Partial<IfAddrMsg>): void {
 }
 
 /** Decode an address message payload (ifaddrmsg + attributes) at buf[off, end). */
-export function decodeAddress(buf: Buffer, off: number, end: number): Address {
+export function decodeAddress(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Address {
   if (end - off < IFADDRMSG_SIZE) throw new DecodeError(`ifaddrmsg needs ${IFADDRMSG_SIZE} bytes, have ${end - off}`, off, 'ifaddrmsg');
-  const a = decodeAttrs<Address>(buf, off + IFADDRMSG_SIZE, end, addrPolicy);
+  const a = decodeAttrs<Address>(buf, off + IFADDRMSG_SIZE, end, addrPolicy, addrPolicy.name, opts);
   a.family = buf[off]!;
   a.prefixLen = buf[off + 1]!;
   a.ifaFlags = buf[off + 2]!;
@@ -167,10 +167,12 @@ export function encodeAddress(w: Writer, a: Partial<Address>): void {
   encodeAttrsSkippingDerived(w, addrPolicy, a as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWADDR, U.RTM_DELADDR, U.RTM_GETADDR], {
+/** The RTM_*ADDR messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const addressSchema: RouteSchema<Partial<Address>> = {
+  types: [U.RTM_NEWADDR, U.RTM_DELADDR, U.RTM_GETADDR],
   name: 'address',
   headerSize: IFADDRMSG_SIZE,
   policy: addrPolicy,
-  decode: (buf, off, end) => decodeAddress(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeAddress(buf, off, end, opts),
   encode: (w, obj) => encodeAddress(w, obj as Partial<Address>),
-});
+};

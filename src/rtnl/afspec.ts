@@ -37,15 +37,14 @@ import { ArgumentError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { describe } from '../netlink/ip.js';
 import { bridgePortPolicy } from './kinds/bridge.js';
-import { afSpecHooks } from './link.js';
-import { UAPI } from './uapi.js';
+import { IFLA_MCTP_NET, UAPI } from './uapi.js';
 
-/** AF_MCTP (not in the generated constants). */
+/** AF_MCTP (<sys/socket.h>, not a uapi constant). */
 export const AF_MCTP = 45;
 /** DEVCONF_FORCE_FORWARDING: newer than the installed uapi headers (kernel 6.17). */
 export const DEVCONF_FORCE_FORWARDING = 59;
-/** IFLA_MCTP_* (if_link.h). */
-export const IFLA_MCTP_NET = 1;
+/** IFLA_MCTP_NET (linux/if_link.h); IFLA_MCTP_PHYS_BINDING is newer than the pinned 6.1 headers. */
+export { IFLA_MCTP_NET };
 export const IFLA_MCTP_PHYS_BINDING = 2;
 
 const camel = (s: string): string => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -101,19 +100,36 @@ export function kernelInet6StatsLayout(release: string = osRelease()): Inet6Stat
   const minor = Number(m[2]);
   return major > 6 || (major === 6 && minor >= 15) ? '6.15' : 'legacy';
 }
-let inet6StatsLayout: Inet6StatsLayout = kernelInet6StatsLayout();
+declare module '../netlink/attr/policy.js' {
+  interface DecodeOptions {
+    /**
+     * The layout a 38-entry IFLA_INET6_STATS array is read with (a capture
+     * taken on a kernel on the other side of 6.15). Default: the process
+     * default ({@link setInet6StatsLayout}), which is the running kernel's.
+     */
+    inet6StatsLayout?: Inet6StatsLayout;
+  }
+}
+
+let defaultInet6StatsLayout: Inet6StatsLayout = kernelInet6StatsLayout();
 /**
- * Read (and write) IFLA_INET6_STATS in this layout. The default is the
- * running kernel's; set it when decoding a capture taken on a kernel of the
- * other side of 6.15. Arrays of 37 entries (kernels before 6.3) always use the
- * legacy order.
+ * The IFLA_INET6_STATS layout of decodes that give none in their options
+ * (`inet6StatsLayout`: `readNetlinkCapture(src, { decodeOptions })`,
+ * `NetlinkSocket.open({ decodeOptions })`, a schema's `decode(..., opts)`),
+ * and of user-built stats objects to encode. The default is the running
+ * kernel's. Arrays of 37 entries (kernels before 6.3) always use the legacy
+ * order. Prefer the decode option: this default is process-wide.
  */
 export function setInet6StatsLayout(layout: Inet6StatsLayout): void {
-  if (layout !== 'legacy' && layout !== '6.15') throw new ArgumentError('layout', `expected 'legacy' or '6.15', got ${describe(layout)}`);
-  inet6StatsLayout = layout;
+  defaultInet6StatsLayout = checkInet6StatsLayout(layout, 'layout');
 }
 export function getInet6StatsLayout(): Inet6StatsLayout {
-  return inet6StatsLayout;
+  return defaultInet6StatsLayout;
+}
+/** Validate a layout name (ArgumentError naming `field`). */
+export function checkInet6StatsLayout(layout: unknown, field: string): Inet6StatsLayout {
+  if (layout !== 'legacy' && layout !== '6.15') throw new ArgumentError(field, `expected 'legacy' or '6.15', got ${describe(layout)}`);
+  return layout;
 }
 /** ICMP6_MIB_* (linux/snmp.h) in order. */
 export const ICMP6_STATS_NAMES: readonly string[] = ['num', 'inMsgs', 'inErrors', 'outMsgs', 'outErrors', 'inCsumErrors', 'ratelimitHost'];
@@ -260,20 +276,37 @@ const cacheinfo = struct<Inet6CacheInfo>('ifla_cacheinfo', [
   ['retransTime', 'u32'],
 ]);
 
-/** IFLA_INET6_STATS: the array's names follow the kernel's layout (see {@link setInet6StatsLayout}). */
+/**
+ * IFLA_INET6_STATS: the array's names follow the kernel's layout, taken from
+ * the decode's options (`inet6StatsLayout`) or the process default
+ * ({@link setInet6StatsLayout}). A decoded array remembers the layout it was
+ * read with (variant 2: 6.15), so it re-encodes byte-exact whatever the
+ * default is now.
+ */
 function inet6Stats(): Codec<Record<string, bigint>> {
   const legacy = namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES, 8, 'mib');
   const v615 = namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES_6_15, 8, 'mib');
   return {
     name: 'IPSTATS_MIB',
-    decode: (b, o, len, ctx) => (inet6StatsLayout === '6.15' && len >= 38 * 8 ? v615 : legacy).decode(b, o, len, ctx),
+    decode: (b, o, len, ctx) => {
+      if ((ctx.options.inet6StatsLayout ?? defaultInet6StatsLayout) === '6.15' && len >= 38 * 8) {
+        const v = v615.decode(b, o, len, ctx);
+        if (v !== NOFIT) ctx.variant = V_615;
+        return v;
+      }
+      return legacy.decode(b, o, len, ctx);
+    },
     encode: (w, v, variant, p) => {
       const n = (v as Record<symbol, unknown>)[COUNT] as number | undefined;
-      (inet6StatsLayout === '6.15' && (n === undefined || n >= 38) ? v615 : legacy).encode(w, v, variant, p);
+      // variant 1: decoded in the legacy layout; 2: in 6.15's; 0: built by the user (the default layout)
+      const use615 = variant === V_615 || (variant === 0 && defaultInet6StatsLayout === '6.15' && (n === undefined || n >= 38));
+      (use615 ? v615 : legacy).encode(w, v, 1, p);
     },
-    check: (v, f, p) => (inet6StatsLayout === '6.15' ? v615 : legacy).check(v, f, p),
+    check: (v, f, p) => (defaultInet6StatsLayout === '6.15' ? v615 : legacy).check(v, f, p),
   };
 }
+/** The variant of an IFLA_INET6_STATS array read in the 6.15 layout. */
+const V_615 = 2;
 
 const ro = { readOnly: true } as const;
 export const inet6Policy = policy('IFLA_INET6', UAPI, [
@@ -401,5 +434,3 @@ export function protinfoPolicyFor(family: number): Policy | undefined {
   return undefined;
 }
 
-afSpecHooks.afSpec = afSpecPolicyFor;
-afSpecHooks.protinfo = protinfoPolicyFor;

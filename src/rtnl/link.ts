@@ -6,9 +6,9 @@ import {
   binary,
   bool8,
   decodeAttrs,
+  type DecodeOptions,
   encodeAttrs,
   enumOf,
-  ifname,
   lladdr,
   nested,
   NOFIT,
@@ -32,12 +32,13 @@ import { NLA_TYPE_MASK } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { Writer } from '../netlink/writer.js';
 import { checkRange } from '../netlink/message.js';
-import type { BridgeAfSpec, Inet6Info, LinkAfSpec } from './afspec.js';
+import { afSpecPolicyFor, protinfoPolicyFor, type BridgeAfSpec, type Inet6Info, type LinkAfSpec } from './afspec.js';
 import type { BridgePortOptions } from './kinds/bridge.js';
 import { bounded } from './kinds/common.js';
 import { getKind, type KnownKind } from './kinds/registry.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
+import { IFINDEX, ifname } from './ifname.js';
 
 /** Newer IFLA_* numbers than the installed 6.1 uapi headers know (from kernel 6.2..6.18 if_link.h). */
 export const IFLA_DEVLINK_PORT = 62;
@@ -49,7 +50,7 @@ export const IFLA_NETNS_IMMUTABLE = 67;
 export const IFLA_HEADROOM = 68;
 export const IFLA_TAILROOM = 69;
 
-const IFLA_CONSTS: Record<string, number> = {
+const IFLA_CONSTS = {
   ...U.UAPI,
   IFLA_DEVLINK_PORT,
   IFLA_GSO_IPV4_MAX_SIZE,
@@ -165,14 +166,6 @@ export const xdpPolicy = policy('IFLA_XDP', IFLA_CONSTS, [
   ['IFLA_XDP_HW_PROG_ID', 'hwProgId', u32],
   ['IFLA_XDP_EXPECTED_FD', 'expectedFd', s32],
 ]);
-
-/**
- * IFLA_AF_SPEC and IFLA_PROTINFO policies by message family, installed by
- * afspec.ts (AF_UNSPEC: per-family nests AF_INET/AF_INET6/AF_MCTP;
- * AF_BRIDGE: IFLA_BRIDGE_* and IFLA_BRPORT_*; AF_INET6: IFLA_INET6_*).
- * Without a policy the attribute is kept raw.
- */
-export const afSpecHooks: { afSpec?: (family: number) => Policy | undefined; protinfo?: (family: number) => Policy | undefined } = {};
 
 /** Top-level IFLA_* attributes of a link message. */
 export interface LinkAttrs extends AttrSetBase {
@@ -426,12 +419,12 @@ export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_BROADCAST', 'broadcast', lladdr],
   ['IFLA_IFNAME', 'name', ifname],
   ['IFLA_MTU', 'mtu', u32],
-  ['IFLA_LINK', 'link', u32, { ifindex: true }],
+  ['IFLA_LINK', 'link', u32, IFINDEX],
   ['IFLA_QDISC', 'qdisc', string],
   ['IFLA_STATS', 'stats', stats32, { readOnly: true }],
   ['IFLA_COST', 'cost', binary],
   ['IFLA_PRIORITY', 'priority', binary],
-  ['IFLA_MASTER', 'master', u32, { ifindex: true }],
+  ['IFLA_MASTER', 'master', u32, IFINDEX],
   ['IFLA_WIRELESS', 'wireless', binary, { readOnly: true }],
   // AF_UNSPEC messages carry no IFLA_PROTINFO; family-specific decoding is in familyPolicy().
   ['IFLA_PROTINFO', 'protinfo', binary],
@@ -448,8 +441,8 @@ export const linkPolicy: Policy = policy('IFLA', IFLA_CONSTS, [
   ['IFLA_STATS64', 'stats64', stats64, { readOnly: true }],
   ['IFLA_VF_PORTS', 'vfPorts', binary],
   ['IFLA_PORT_SELF', 'portSelf', binary],
-  // Decoded when a policy is registered in afSpecHooks; otherwise kept raw in `unknown`.
-  ['IFLA_AF_SPEC', 'afSpec', nested(() => afSpecHooks.afSpec?.(0), { name: 'nested(AF_*)' })],
+  // per-family nests (AF_INET, AF_INET6, AF_MCTP): afspec.ts; families it does not know are kept raw in `unknown`
+  ['IFLA_AF_SPEC', 'afSpec', nested(() => afSpecPolicyFor(0), { name: 'nested(AF_*)' })],
   ['IFLA_GROUP', 'group', u32],
   ['IFLA_NET_NS_FD', 'netnsFd', s32],
   ['IFLA_EXT_MASK', 'extMask', u32],
@@ -509,17 +502,17 @@ export function writeIfInfoMsg(w: Writer, h: Partial<IfInfoMsg>): void {
 }
 
 /** Decode a link message payload (ifinfomsg + attributes) at buf[off, end). Narrow the result on `family`. */
-export function decodeLink(buf: Buffer, off: number, end: number): AnyLink {
+export function decodeLink(buf: Buffer, off: number, end: number, opts?: DecodeOptions): AnyLink {
   checkRange(buf, off, end);
-  return decodeLinkAt(buf, off, end, undefined);
+  return decodeLinkAt(buf, off, end, undefined, opts);
 }
 
 /** decodeLink, with the attribute path of a nested ifinfomsg (a veth peer) for errors. */
-function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | undefined): AnyLink {
+function decodeLinkAt(buf: Buffer, off: number, end: number, path: PathSource | undefined, opts?: DecodeOptions): AnyLink {
   if (end - off < IFINFOMSG_SIZE) throw new DecodeError(`ifinfomsg needs 16 bytes, have ${end - off}`, off, 'ifinfomsg');
   const family = buf[off]!;
   const pol = family === 0 ? linkPolicy : familyPolicy(family);
-  const attrs = decodeAttrs<LinkAttrs>(buf, off + IFINFOMSG_SIZE, end, pol, path ?? pol.name);
+  const attrs = decodeAttrs<LinkAttrs>(buf, off + IFINFOMSG_SIZE, end, pol, path ?? pol.name, opts);
   const link = attrs as OtherFamilyLink;
   link.family = family;
   link.type = buf.readUInt16LE(off + 2);
@@ -544,9 +537,9 @@ function familyPolicy(family: number): Policy {
   if (p) return p;
   const specs = [...linkPolicy.byName.values()].map((s) =>
     s.uapi === 'IFLA_PROTINFO'
-      ? { ...s, codec: nested(() => afSpecHooks.protinfo?.(family), { name: 'nested(IFLA_PROTINFO)' }) }
+      ? { ...s, codec: nested(() => protinfoPolicyFor(family), { name: 'nested(IFLA_PROTINFO)' }) }
       : s.uapi === 'IFLA_AF_SPEC'
-        ? { ...s, codec: nested(() => afSpecHooks.afSpec?.(family), { name: 'nested(IFLA_AF_SPEC)' }) }
+        ? { ...s, codec: nested(() => afSpecPolicyFor(family), { name: 'nested(IFLA_AF_SPEC)' }) }
         : s,
   );
   p = new Policy('IFLA', specs);
@@ -587,13 +580,15 @@ export const peerCodec: Codec<Partial<AnyLink>> = {
   },
 };
 
-registerSchema([U.RTM_NEWLINK, U.RTM_DELLINK, U.RTM_GETLINK, U.RTM_SETLINK], {
+/** The RTM_*LINK messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const linkSchema: RouteSchema<Partial<AnyLink>> = {
+  types: [U.RTM_NEWLINK, U.RTM_DELLINK, U.RTM_GETLINK, U.RTM_SETLINK],
   name: 'link',
   headerSize: IFINFOMSG_SIZE,
   policy: linkPolicy,
-  decode: (buf, off, end) => decodeLink(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeLink(buf, off, end, opts),
   encode: (w, obj) => encodeLink(w, obj as Partial<AnyLink>),
-});
+};
 
 /** IFF_* flag names, as `ip link` prints them. */
 export const IFF_NAMES: Array<[number, string]> = [

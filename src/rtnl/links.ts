@@ -3,7 +3,7 @@
  * @module
  */
 import { closeSync } from 'node:fs';
-import { checkAttrs, checkIfName, checkIfRefName, checkNameBytes, resolveIfindexes, type Policy } from '../netlink/attr.js';
+import { checkAttrs, type Policy } from '../netlink/attr.js';
 import { stringByteLength } from '../netlink/strings.js';
 import { AF_BRIDGE, AF_INET6, NETLINK_ROUTE, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
@@ -19,6 +19,7 @@ import {
   getKind,
   kindByOptionsKey,
   kindBySlaveKey,
+  kindsWithExtraKey,
   type KindAddOptions,
   type KindContext,
   type KindOptions,
@@ -29,6 +30,7 @@ import {
 import { encodeAttrs } from '../netlink/attr.js';
 import * as U from './uapi.js';
 import { constants } from 'node:os';
+import { checkIfName, checkIfRefName, checkNameBytes, resolveIfindexes } from './ifname.js';
 
 /** An interface by name (string) or index (number). */
 export type LinkRef = string | number;
@@ -196,9 +198,8 @@ const FLAG_OPTS: Array<[key: keyof LinkCommonOptions, bit: number, invert: boole
   ['allmulticast', U.IFF_ALLMULTI, false],
   ['multicast', U.IFF_MULTICAST, false],
 ];
-/** Kinds whose link-layer address is an Ethernet MAC (6 bytes). */
-const ETHER_KINDS = new Set(['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'bond', 'team', 'dummy', 'ifb', 'vlan', 'geneve', 'tap', 'vrf', 'macsec', 'bareudp', 'gretap', 'ip6gretap', 'erspan', 'ip6erspan', 'netkit']);
-const SPECIAL = new Set(['kind', 'name', 'master', 'link', 'netns', 'peer', 'infoData', 'up', 'arp', 'promisc', 'allmulticast', 'multicast']);
+/** Options build() handles itself (kinds' own top-level keys, such as veth's `peer`, are the kinds' business: kindsWithExtraKey). */
+const OWN_KEYS = new Set(['kind', 'name', 'master', 'link', 'netns', 'infoData', 'up', 'arp', 'promisc', 'allmulticast', 'multicast']);
 
 interface Built {
   header: { family: number; index: number; flags: number; change: number };
@@ -569,7 +570,7 @@ export class Links {
     let slaveKey: string | undefined;
     const common: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
-      if (v === undefined || SPECIAL.has(k)) continue;
+      if (v === undefined || OWN_KEYS.has(k) || kindsWithExtraKey(k) !== undefined) continue;
       const byKey = kindByOptionsKey(k);
       if (byKey && (mode === 'set' || (kind && byKey === kind))) {
         if (mode === 'set') {
@@ -596,13 +597,16 @@ export class Links {
       if (kind) throw new ArgumentError('infoData', `kind "${kind.kind}" is modelled: give its options under ${kind.optionsKey ?? kind.kind}: {...}`);
       if (!(infoData instanceof Uint8Array)) throw new ArgumentError('infoData', `expected the bytes of IFLA_INFO_DATA (a Uint8Array), got ${describe(infoData)}`);
     }
-    if (input.peer !== undefined && !(kind?.extraKeys ?? []).includes('peer')) {
-      throw new ArgumentError('peer', `"peer" is only valid for veth-like kinds, not "${String(kindName ?? 'an existing link')}"`);
+    for (const k of Object.keys(input)) {
+      const owners = input[k] === undefined ? undefined : kindsWithExtraKey(k);
+      if (owners && !(kind?.extraKeys ?? []).includes(k)) {
+        throw new ArgumentError(k, `"${k}" is only valid for ${owners.join(', ')} links, not "${String(kindName ?? 'an existing link')}"`);
+      }
     }
     const attrs = checkAttrs(linkPolicy, common, '');
     // an Ethernet-like kind (known when adding, or from kind options in set): a 6-byte broadcast, a unicast device address
     const etherKind = mode === 'add' ? (kindName as string) : kind?.kind;
-    if (etherKind !== undefined && ETHER_KINDS.has(etherKind)) {
+    if (etherKind !== undefined && getKind(etherKind)?.ether) {
       if (typeof attrs.address === 'string') checkEtherDeviceAddress(attrs.address, 'address', etherKind);
       const v = attrs.broadcast;
       if (typeof v === 'string' && v.split(':').length !== 6) throw new ArgumentError('broadcast', `"${v}" is not a 6-byte Ethernet address, which a ${etherKind} link needs`);

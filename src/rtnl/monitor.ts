@@ -37,9 +37,6 @@ import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
-  NETLINK_ROUTE,
-  RTNL_FAMILY_IP6MR,
-  RTNL_FAMILY_IPMR,
 } from '../netlink/constants.js';
 import { ENOBUFS } from '../netlink/errno.js';
 import { ArgumentError, CallbackError, DecodeError, NetlinkError, TimeoutError } from '../netlink/errors.js';
@@ -51,7 +48,7 @@ import type { Address } from './addr.js';
 import type { Route } from './route.js';
 import type { NsId } from './nsid.js';
 import type { Rtnl } from './rtnl.js';
-import { RTM_NAMES, rtmName, schemaFor, summarizeMessage } from './schema.js';
+import { RTM_NAMES, routeProtocol, rtmName, schemaFor } from './schema.js';
 import * as U from './uapi.js';
 
 const dbg = createDebug('rtnetlink:monitor');
@@ -299,8 +296,8 @@ const RESYNC_DUMPS: Partial<Record<MonitorGroup, { type: number; family: number;
   'ipv6-ifaddr': { type: U.RTM_GETADDR, family: AF_INET6, header: 8 },
   'ipv4-route': { type: U.RTM_GETROUTE, family: AF_INET, header: 12 },
   'ipv6-route': { type: U.RTM_GETROUTE, family: AF_INET6, header: 12 },
-  'ipv4-mroute': { type: U.RTM_GETROUTE, family: RTNL_FAMILY_IPMR, header: 12 },
-  'ipv6-mroute': { type: U.RTM_GETROUTE, family: RTNL_FAMILY_IP6MR, header: 12 },
+  'ipv4-mroute': { type: U.RTM_GETROUTE, family: U.RTNL_FAMILY_IPMR, header: 12 },
+  'ipv6-mroute': { type: U.RTM_GETROUTE, family: U.RTNL_FAMILY_IP6MR, header: 12 },
   neigh: { type: U.RTM_GETNEIGH, family: AF_UNSPEC, header: 12 },
   'ipv4-rule': { type: U.RTM_GETRULE, family: AF_INET, header: 12 },
   'ipv6-rule': { type: U.RTM_GETRULE, family: AF_INET6, header: 12 },
@@ -429,9 +426,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     this.groups = names;
     this.socket = NetlinkSocket.open({
       ...rtnl.openOptions,
-      protocol: NETLINK_ROUTE,
-      typeName: rtmName,
-      summarize: summarizeMessage,
+      protocol: routeProtocol,
       rcvbuf,
       groups: numbers,
       listenAllNsid: opts.allNsid ?? false,
@@ -587,7 +582,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     const out: GroupDump[] = [];
     let sock: NetlinkSocket;
     try {
-      sock = NetlinkSocket.open({ ...this.rtnl.openOptions, protocol: NETLINK_ROUTE, typeName: rtmName, summarize: summarizeMessage });
+      sock = NetlinkSocket.open({ ...this.rtnl.openOptions, protocol: routeProtocol });
     } catch (e) {
       // e.g. EMFILE: nothing dumped; a later attempt may succeed
       for (const g of this.groups) if (RESYNC_DUMPS[g as MonitorGroup]) out.push({ group: g, kind: kindOf(RESYNC_DUMPS[g as MonitorGroup]!.type), error: e as Error });

@@ -4,13 +4,14 @@
  * Registered for RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH.
  * @module
  */
-import { be16, decodeAttrs, flag, ip, lladdr, nested, policy, s32, struct, u16, u32, u8, type AttrSetBase, type Policy } from '../netlink/attr.js';
+import { be16, decodeAttrs, flag, ip, lladdr, nested, policy, s32, struct, u16, u32, u8, type AttrSetBase, type Policy, type DecodeOptions } from '../netlink/attr.js';
 import { DecodeError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { namedU8 } from './addr.js';
 import { encodeAttrsSkippingDerived, FlagTable, PROTOCOLS, ROUTE_TYPES, type ProtocolName, type RouteTypeName } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
+import { IFINDEX } from './ifname.js';
 
 /** NTF_EXT_* bits newer than the 6.1 headers (NDA_FLAGS_EXT). */
 export const NTF_EXT_LOCKED = 1 << 1;
@@ -174,8 +175,8 @@ export const neighPolicy: Policy = policy('NDA', U.UAPI, [
   ['NDA_VLAN', 'vlan', u16],
   ['NDA_PORT', 'port', be16],
   ['NDA_VNI', 'vni', u32],
-  ['NDA_IFINDEX', 'via', u32, { ifindex: true }],
-  ['NDA_MASTER', 'master', u32, { ifindex: true }],
+  ['NDA_IFINDEX', 'via', u32, IFINDEX],
+  ['NDA_MASTER', 'master', u32, IFINDEX],
   ['NDA_LINK_NETNSID', 'linkNetnsId', s32],
   ['NDA_SRC_VNI', 'srcVni', u32],
   ['NDA_PROTOCOL', 'protocol', namedU8(PROTOCOLS)],
@@ -201,9 +202,9 @@ export function writeNdMsg(w: Writer, h: Partial<NdMsg>): void {
 }
 
 /** Decode a neighbour message payload (ndmsg + attributes) at buf[off, end). */
-export function decodeNeighbour(buf: Buffer, off: number, end: number): Neighbour {
+export function decodeNeighbour(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Neighbour {
   if (end - off < NDMSG_SIZE) throw new DecodeError(`ndmsg needs ${NDMSG_SIZE} bytes, have ${end - off}`, off, 'ndmsg');
-  const n = decodeAttrs<Neighbour>(buf, off + NDMSG_SIZE, end, neighPolicy);
+  const n = decodeAttrs<Neighbour>(buf, off + NDMSG_SIZE, end, neighPolicy, neighPolicy.name, opts);
   n.family = buf[off]!;
   n.index = buf.readInt32LE(off + 4);
   n.state = neighStateName(buf.readUInt16LE(off + 8));
@@ -218,13 +219,15 @@ export function encodeNeighbour(w: Writer, n: Partial<Neighbour>): void {
   encodeAttrsSkippingDerived(w, neighPolicy, n as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWNEIGH, U.RTM_DELNEIGH, U.RTM_GETNEIGH], {
+/** The RTM_*NEIGH messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const neighSchema: RouteSchema<Partial<Neighbour>> = {
+  types: [U.RTM_NEWNEIGH, U.RTM_DELNEIGH, U.RTM_GETNEIGH],
   name: 'neigh',
   headerSize: NDMSG_SIZE,
   policy: neighPolicy,
-  decode: (buf, off, end) => decodeNeighbour(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeNeighbour(buf, off, end, opts),
   encode: (w, obj) => encodeNeighbour(w, obj as Partial<Neighbour>),
-});
+};
 
 declare module './monitor.js' {
   interface MonitorObjectMap {

@@ -14,19 +14,19 @@
  * @module
  */
 import { closeSync } from 'node:fs';
-import { decodeAttrs, encodeAttrs, policy, s32, u32, type AttrSetBase, type Policy } from '../netlink/attr.js';
+import { decodeAttrs, encodeAttrs, policy, s32, u32, type AttrSetBase, type Policy, type DecodeOptions } from '../netlink/attr.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError, DecodeError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.js';
 import type { Writer } from '../netlink/writer.js';
 import { encodeAttrsSkippingDerived, checkKeys, checkObject } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 import { constants } from 'node:os';
 
-/** NETNSA_NSID value meaning "no id assigned" (NETNSA_NSID_NOT_ASSIGNED). */
-export const NETNSA_NSID_NOT_ASSIGNED = -1;
+/** NETNSA_NSID value meaning "no id assigned" (NETNSA_NSID_NOT_ASSIGNED, linux/net_namespace.h: -1). */
+export const NETNSA_NSID_NOT_ASSIGNED = U.NETNSA_NSID_NOT_ASSIGNED;
 
 /** NETNSA_* attributes. */
 export interface NsIdAttrs extends AttrSetBase {
@@ -64,9 +64,9 @@ export function writeRtGenMsg(w: Writer, family = 0): void {
   w.zero(3);
 }
 
-export function decodeNsId(buf: Buffer, off: number, end: number): NsId {
+export function decodeNsId(buf: Buffer, off: number, end: number, opts?: DecodeOptions): NsId {
   if (end - off < 1) throw new DecodeError('rtgenmsg needs 1 byte', off, 'rtgenmsg');
-  const n = decodeAttrs<NsId>(buf, Math.min(end, off + RTGENMSG_SIZE), end, nsidPolicy);
+  const n = decodeAttrs<NsId>(buf, Math.min(end, off + RTGENMSG_SIZE), end, nsidPolicy, nsidPolicy.name, opts);
   n.family = buf[off]!;
   return n;
 }
@@ -76,13 +76,15 @@ export function encodeNsId(w: Writer, n: Partial<NsId>): void {
   encodeAttrsSkippingDerived(w, nsidPolicy, n as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWNSID, U.RTM_DELNSID, U.RTM_GETNSID], {
+/** The RTM_*NSID messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const nsidSchema: RouteSchema<Partial<NsId>> = {
+  types: [U.RTM_NEWNSID, U.RTM_DELNSID, U.RTM_GETNSID],
   name: 'nsid',
   headerSize: RTGENMSG_SIZE,
   policy: nsidPolicy,
-  decode: (buf, off, end) => decodeNsId(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeNsId(buf, off, end, opts),
   encode: (w, obj) => encodeNsId(w, obj as Partial<NsId>),
-});
+};
 
 function checkNsRef(ns: unknown, field: string): NetnsRef {
   if (typeof ns === 'string' && ns.length > 0) return ns;

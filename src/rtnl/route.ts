@@ -16,6 +16,7 @@
 import {
   binary,
   decodeAttrs,
+  type DecodeOptions,
   encodeAttrs,
   ip,
   nested,
@@ -48,13 +49,14 @@ import {
   type RouteTypeName,
   type ScopeName,
 } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
+import { IFINDEX } from './ifname.js';
 
 /** RTA_* numbers newer than the 6.1 uapi headers (kernel 6.14+ rtnetlink.h). */
 export const RTA_FLOWLABEL = 31;
 
-const RTA_CONSTS: Record<string, number> = { ...U.UAPI, RTA_FLOWLABEL };
+const RTA_CONSTS = { ...U.UAPI, RTA_FLOWLABEL };
 
 // ------------------------------------------------------------------ codecs
 
@@ -472,8 +474,8 @@ export interface Route extends RtMsg, RouteAttrs {
 export const routePolicy: Policy = policy('RTA', RTA_CONSTS, [
   ['RTA_DST', 'dst', prefixAddr],
   ['RTA_SRC', 'from', prefixAddr],
-  ['RTA_IIF', 'iif', u32, { ifindex: true }],
-  ['RTA_OIF', 'oif', u32, { ifindex: true }],
+  ['RTA_IIF', 'iif', u32, IFINDEX],
+  ['RTA_OIF', 'oif', u32, IFINDEX],
   ['RTA_GATEWAY', 'gateway', ip],
   ['RTA_PRIORITY', 'priority', u32],
   ['RTA_PREFSRC', 'prefsrc', ip],
@@ -524,9 +526,9 @@ function zeroAddr(family: number): string {
 }
 
 /** Decode a route message payload (rtmsg + attributes) at buf[off, end). */
-export function decodeRoute(buf: Buffer, off: number, end: number): Route {
+export function decodeRoute(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Route {
   if (end - off < RTMSG_SIZE) throw new DecodeError(`rtmsg needs ${RTMSG_SIZE} bytes, have ${end - off}`, off, 'rtmsg');
-  const r = decodeAttrs<Route>(buf, off + RTMSG_SIZE, end, routePolicy);
+  const r = decodeAttrs<Route>(buf, off + RTMSG_SIZE, end, routePolicy, routePolicy.name, opts);
   const family = buf[off]!;
   r.family = family;
   r.dstLen = buf[off + 1]!;
@@ -550,10 +552,12 @@ export function encodeRoute(w: Writer, r: Partial<Route>): void {
   encodeAttrsSkippingDerived(w, routePolicy, r as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWROUTE, U.RTM_DELROUTE, U.RTM_GETROUTE], {
+/** The RTM_*ROUTE messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const routeSchema: RouteSchema<Partial<Route>> = {
+  types: [U.RTM_NEWROUTE, U.RTM_DELROUTE, U.RTM_GETROUTE],
   name: 'route',
   headerSize: RTMSG_SIZE,
   policy: routePolicy,
-  decode: (buf, off, end) => decodeRoute(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeRoute(buf, off, end, opts),
   encode: (w, obj) => encodeRoute(w, obj as Partial<Route>),
-});
+};

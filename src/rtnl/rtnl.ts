@@ -4,7 +4,6 @@
  * @module
  */
 import '../netlink/dispose.js';
-import { NETLINK_ROUTE } from '../netlink/constants.js';
 import { NetlinkSocket, checkSocketOptions, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { Links } from './links.js';
@@ -16,7 +15,7 @@ import { monitor, type Monitor, type MonitorGroupSpec, type MonitorOptions } fro
 import { PcapWriter } from '../pcap/writer.js';
 import { NsIds } from './nsid.js';
 import { BridgeVlans } from './bridge-vlans.js';
-import { describeRequestOffset, rtmName, summarizeMessage } from './schema.js';
+import { routeProtocol } from './schema.js';
 
 /** Options of Rtnl.open(). */
 export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName' | 'describeOffset' | 'summarize' | 'groups'> {
@@ -141,7 +140,7 @@ export class Rtnl {
     }
     let sock: NetlinkSocket;
     try {
-      sock = NetlinkSocket.open({ ...o, protocol: NETLINK_ROUTE, typeName: rtmName, describeOffset: describeRequestOffset, summarize: summarizeMessage });
+      sock = NetlinkSocket.open({ ...o, protocol: routeProtocol });
     } catch (e) {
       if (owned) recorder?.close();
       throw e;

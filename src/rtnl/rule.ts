@@ -8,14 +8,14 @@
  * table when FRA_TABLE is absent (filled in by the decoder, never encoded).
  * @module
  */
-import { be32, binary, decodeAttrs, NOFIT, policy, s32, string, struct, u16, u32, u8, type AttrSetBase, type Codec, type Policy } from '../netlink/attr.js';
+import { be32, binary, decodeAttrs, NOFIT, policy, s32, string, struct, u16, u32, u8, type AttrSetBase, type Codec, type Policy, type DecodeOptions } from '../netlink/attr.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import type { Writer } from '../netlink/writer.js';
 import { namedU8 } from './addr.js';
 import { prefixAddr } from './route.js';
 import { encodeAttrsSkippingDerived, FlagTable, IP_PROTOS, NameTable, PROTOCOLS, setDerived, type IpProtoName, type ProtocolName } from './rtcommon.js';
-import { registerSchema } from './schema.js';
+import type { RouteSchema } from './schema.js';
 import * as U from './uapi.js';
 
 /** FRA_* numbers newer than the 6.1 uapi headers (fib_rules.h, kernels 6.13..6.16). */
@@ -26,7 +26,7 @@ export const FRA_SPORT_MASK = 28;
 export const FRA_DPORT_MASK = 29;
 export const FRA_DSCP_MASK = 30;
 
-const FRA_CONSTS: Record<string, number> = { ...U.UAPI, FRA_DSCP, FRA_FLOWLABEL, FRA_FLOWLABEL_MASK, FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK };
+const FRA_CONSTS = { ...U.UAPI, FRA_DSCP, FRA_FLOWLABEL, FRA_FLOWLABEL_MASK, FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK };
 
 /** fib_rule_hdr.action (FR_ACT_*): 'lookup' is FR_ACT_TO_TBL. */
 export type RuleActionName = 'unspec' | 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
@@ -222,9 +222,9 @@ export function writeFibRuleHdr(w: Writer, h: Partial<FibRuleHdr>): void {
 }
 
 /** Decode a rule message payload (fib_rule_hdr + attributes) at buf[off, end). */
-export function decodeRule(buf: Buffer, off: number, end: number): Rule {
+export function decodeRule(buf: Buffer, off: number, end: number, opts?: DecodeOptions): Rule {
   if (end - off < FIB_RULE_HDR_SIZE) throw new DecodeError(`fib_rule_hdr needs ${FIB_RULE_HDR_SIZE} bytes, have ${end - off}`, off, 'fib_rule_hdr');
-  const r = decodeAttrs<Rule>(buf, off + FIB_RULE_HDR_SIZE, end, rulePolicy);
+  const r = decodeAttrs<Rule>(buf, off + FIB_RULE_HDR_SIZE, end, rulePolicy, rulePolicy.name, opts);
   r.family = buf[off]!;
   r.dstLen = buf[off + 1]!;
   r.srcLen = buf[off + 2]!;
@@ -245,13 +245,15 @@ export function encodeRule(w: Writer, r: Partial<Rule>): void {
   encodeAttrsSkippingDerived(w, rulePolicy, r as Record<string, unknown>);
 }
 
-registerSchema([U.RTM_NEWRULE, U.RTM_DELRULE, U.RTM_GETRULE], {
+/** The RTM_*RULE messages of the NETLINK_ROUTE protocol (its schema table is in schema.ts). */
+export const ruleSchema: RouteSchema<Partial<Rule>> = {
+  types: [U.RTM_NEWRULE, U.RTM_DELRULE, U.RTM_GETRULE],
   name: 'rule',
   headerSize: FIB_RULE_HDR_SIZE,
   policy: rulePolicy,
-  decode: (buf, off, end) => decodeRule(buf, off, end),
+  decode: (buf, off, end, _type, opts) => decodeRule(buf, off, end, opts),
   encode: (w, obj) => encodeRule(w, obj as Partial<Rule>),
-});
+};
 
 declare module './monitor.js' {
   interface MonitorObjectMap {

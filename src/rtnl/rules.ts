@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { checkIfName, encodeAttrs } from '../netlink/attr.js';
+import { encodeAttrs } from '../netlink/attr.js';
 import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_CREATE, NLM_F_EXCL, NLMSG_HDRLEN } from '../netlink/constants.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe, formatPrefix, parsePrefix, type Prefix } from '../netlink/ip.js';
@@ -32,6 +32,7 @@ import {
   type TableRef,
 } from './rtcommon.js';
 import * as U from './uapi.js';
+import { checkIfName } from './ifname.js';
 
 /** A port or an inclusive range: 80, [1000, 2000] or { start, end }. */
 export type PortRangeSpec = number | [number, number] | { start: number; end: number };

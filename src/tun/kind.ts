@@ -14,17 +14,18 @@
  */
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { checkAttrs, checkIfName } from '../netlink/attr.js';
+import { checkAttrs } from '../netlink/attr.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { native } from '../netlink/native.js';
 import { openNetns, type NetnsRef } from '../netlink/socket.js';
 import { linkPolicy } from '../rtnl/link.js';
-import { registerCreator, type CreatorContext } from '../rtnl/kinds/registry.js';
+import type { CreatorContext, LinkCreator } from '../rtnl/kinds/registry.js';
 import type { LinkSetOptions } from '../rtnl/links.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import * as U from '../rtnl/uapi.js';
 import { tunFlags, type TunDeviceOptions } from './tun.js';
+import { checkIfName } from '../rtnl/ifname.js';
 
 /** Options under `tun:` in links.add({ kind: 'tun' | 'tap', tun: {...} }). Names follow IFLA_TUN_*. */
 export interface TunLinkOptions {
@@ -164,5 +165,8 @@ async function createTun(mode: 'tun' | 'tap', options: Record<string, unknown>, 
   }
 }
 
-registerCreator('tun', (o, c) => createTun('tun', o, c));
-registerCreator('tap', (o, c) => createTun('tap', o, c));
+/** The creators of the tun and tap kinds (registered by src/rtnl/kinds/table.ts). */
+export const tunCreators: ReadonlyArray<readonly [kind: string, creator: LinkCreator]> = [
+  ['tun', (o, c) => createTun('tun', o, c)],
+  ['tap', (o, c) => createTun('tap', o, c)],
+];

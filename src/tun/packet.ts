@@ -12,21 +12,42 @@
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { formatIPv4, formatIPv6, formatMac, ipBytes, parseMac } from '../netlink/ip.js';
 
-export const ETH_P_IP = 0x0800;
-export const ETH_P_ARP = 0x0806;
-export const ETH_P_IPV6 = 0x86dd;
-export const ETH_P_8021Q = 0x8100;
-export const ETH_P_8021AD = 0x88a8;
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_TCP = 6;
-export const IPPROTO_UDP = 17;
-export const IPPROTO_ICMPV6 = 58;
-export const ICMP_ECHOREPLY = 0;
-export const ICMP_ECHO = 8;
-export const ICMPV6_ECHO_REQUEST = 128;
-export const ICMPV6_ECHO_REPLY = 129;
-export const ARPOP_REQUEST = 1;
-export const ARPOP_REPLY = 2;
+import {
+  ETH_P_IP,
+  ETH_P_ARP,
+  ETH_P_IPV6,
+  ETH_P_8021Q,
+  ETH_P_8021AD,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPPROTO_ICMPV6,
+  ICMP_ECHOREPLY,
+  ICMP_ECHO,
+  ICMPV6_ECHO_REQUEST,
+  ICMPV6_ECHO_REPLY,
+  ARPOP_REQUEST,
+  ARPOP_REPLY,
+} from '../rtnl/uapi.js';
+
+/** Ethertypes, IP protocols, ICMP echo types and ARP operations (generated from the pinned uapi headers). */
+export {
+  ETH_P_IP,
+  ETH_P_ARP,
+  ETH_P_IPV6,
+  ETH_P_8021Q,
+  ETH_P_8021AD,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPPROTO_ICMPV6,
+  ICMP_ECHOREPLY,
+  ICMP_ECHO,
+  ICMPV6_ECHO_REQUEST,
+  ICMPV6_ECHO_REPLY,
+  ARPOP_REQUEST,
+  ARPOP_REPLY,
+};
 
 function need(p: Uint8Array, off: number, len: number, what: string): void {
   if (!Number.isInteger(off) || off < 0 || off + len > p.length) {

@@ -13,7 +13,6 @@
  */
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { checkIfName } from '../netlink/attr.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { native } from '../netlink/native.js';
@@ -21,14 +20,14 @@ import { openNetns, type NetnsRef } from '../netlink/socket.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import * as U from '../rtnl/uapi.js';
 import { checkStreamOptions, PacketStream, type PacketStreamOptions } from './stream.js';
+import { checkIfName } from '../rtnl/ifname.js';
 
 /** Newer than the 6.1 uapi headers (linux/if_tun.h): UDP segmentation offload (6.2). */
 export const TUN_F_USO4 = 0x20;
 export const TUN_F_USO6 = 0x40;
-/** linux/sockios.h: get a socket's network namespace as an fd. */
-export const SIOCGSKNS = 0x894c;
-/** IFF_NO_CARRIER (if_tun.h): create the device with carrier off (6.?); also TUNSETCARRIER. */
-export const IFF_NO_CARRIER = 0x0040;
+/** linux/sockios.h: get a socket's network namespace as an fd. IFF_NO_CARRIER (if_tun.h): create the device with carrier off. */
+export { SIOCGSKNS } from '../netlink/constants.js';
+export { IFF_NO_CARRIER } from '../rtnl/uapi.js';
 /** Kernel limit on queues of a multi-queue device (MAX_TAP_QUEUES). */
 export const MAX_TAP_QUEUES = 256;
 
@@ -438,7 +437,7 @@ export class Tun extends TunQueue {
         tap: (f & U.IFF_TAP) !== 0,
         napi: (f & U.IFF_NAPI) !== 0,
         napiFrags: (f & U.IFF_NAPI_FRAGS) !== 0,
-        noCarrier: (f & IFF_NO_CARRIER) !== 0,
+        noCarrier: (f & U.IFF_NO_CARRIER) !== 0,
         noPi: (f & U.IFF_NO_PI) !== 0,
         vnetHdr: (f & U.IFF_VNET_HDR) !== 0,
         multiQueue: (f & U.IFF_MULTI_QUEUE) !== 0,

@@ -12,8 +12,11 @@ import {
   kernelInet6StatsLayout,
   setInet6StatsLayout,
   getInet6StatsLayout,
+  type LinkAfSpec,
 } from '../../src/rtnl/afspec.js';
-import { IFLA_INET6_STATS } from '../../src/rtnl/uapi.js';
+import { IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_STATS, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { decodeLink, linkSchema, type Link } from '../../src/rtnl/link.js';
+import '../../src/rtnl/kinds/index.js';
 import { throwsA } from '../expect.js';
 
 /** An IFLA_INET6_STATS attribute of n u64 entries, entry i = 1000 + i (entry 0 = n, as the kernel sends). */
@@ -55,6 +58,45 @@ test('38 entries decode by the chosen layout; 37 (before 6.3) always by the old 
         const w = new Writer();
         encodeAttrs(w, inet6Policy, { stats: got });
         assert.ok(w.view().equals(buf), `${layout}, ${n} entries: re-encoded byte for byte`);
+      }
+    }
+  } finally {
+    setInet6StatsLayout(saved);
+  }
+});
+
+test('the layout as a decode option: per decode, whatever the process default, inherited by nested sets; each array re-encodes in its own layout', () => {
+  // a whole RTM_NEWLINK: the stats sit in IFLA_AF_SPEC/AF_INET6/IFLA_INET6_STATS, three sets below the message's
+  const w = new Writer();
+  w.zero(16); // ifinfomsg
+  w.attrString(IFLA_IFNAME, 'x0');
+  const af = w.nestStart(IFLA_AF_SPEC);
+  const i6 = w.nestStart(10 /* AF_INET6 */);
+  w.bytes(statsAttr(38));
+  w.attrEnd(i6);
+  w.attrEnd(af);
+  const payload = w.toBuffer();
+  const saved = getInet6StatsLayout();
+  try {
+    for (const dflt of ['legacy', '6.15'] as const) {
+      setInet6StatsLayout(dflt);
+      const decoded: Record<string, Link> = {};
+      for (const [layout, names] of [['legacy', IPV6_STATS_NAMES], ['6.15', IPV6_STATS_NAMES_6_15]] as const) {
+        const l = linkSchema.decode(payload, 0, payload.length, RTM_NEWLINK, { inet6StatsLayout: layout }) as Link;
+        const st = (l.afSpec as LinkAfSpec).inet6!.stats as Record<string, bigint>;
+        for (let i = 1; i < 38; i++) assert.is(st[names[i]!], BigInt(1000 + i), `option ${layout}, default ${dflt}: ${names[i]} is entry ${i}`);
+        decoded[layout] = l;
+        assert.is(getInet6StatsLayout(), dflt);
+      }
+      // no option: the process default
+      const plain = decodeLink(payload, 0, payload.length);
+      assert.is(((plain.afSpec as LinkAfSpec).inet6!.stats as Record<string, bigint>).outForwDatagrams, BigInt(1000 + (dflt === 'legacy' ? IPV6_STATS_NAMES : IPV6_STATS_NAMES_6_15).indexOf('outForwDatagrams')));
+      // re-encoded after the default flipped: each in the layout it was read with
+      setInet6StatsLayout(dflt === 'legacy' ? '6.15' : 'legacy');
+      for (const layout of ['legacy', '6.15']) {
+        const out = new Writer();
+        linkSchema.encode(out, decoded[layout]!);
+        assert.ok(out.view().equals(payload), `read as ${layout}, default ${dflt}, encoded under the other default: byte for byte`);
       }
     }
   } finally {

@@ -194,9 +194,15 @@ test('hex --inet6-stats: per-link IPv6 counters by the capturing kernel\'s layou
   };
   const saved = getInet6StatsLayout();
   try {
-    assert.is((await stats('legacy')).outForwDatagrams, 1004);
-    assert.is((await stats('6.15')).inNoECTPkts, 1004);
-    assert.is((await stats('6.15')).outForwDatagrams, 1011);
+    // the option is the command's decode option: the process default stays what it was, whichever it is
+    for (const dflt of ['legacy', '6.15'] as const) {
+      setInet6StatsLayout(dflt);
+      assert.is((await stats('legacy')).outForwDatagrams, 1004);
+      assert.is(getInet6StatsLayout(), dflt);
+      assert.is((await stats('6.15')).inNoECTPkts, 1004);
+      assert.is((await stats('6.15')).outForwDatagrams, 1011);
+      assert.is(getInet6StatsLayout(), dflt);
+    }
   } finally {
     setInet6StatsLayout(saved);
   }

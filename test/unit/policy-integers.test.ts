@@ -12,7 +12,7 @@ import { ArgumentError } from '../../src/netlink/errors.js';
 import type { Codec, NestedCodec, Policy } from '../../src/netlink/attr.js';
 import { listKinds } from '../../src/rtnl/kinds/registry.js';
 import { schemaFor } from '../../src/rtnl/schema.js';
-import { afSpecHooks } from '../../src/rtnl/link.js';
+import { afSpecPolicyFor, protinfoPolicyFor } from '../../src/rtnl/afspec.js';
 
 function allPolicies(): Array<[string, Policy]> {
   const out = new Map<Policy, string>();
@@ -38,8 +38,8 @@ function allPolicies(): Array<[string, Policy]> {
     visit(k.slaveData, `${k.kind} slave data`);
   }
   for (const f of [0, 2, 7, 10, 28, 45]) {
-    visit(afSpecHooks.afSpec?.(f), `afSpec(${f})`);
-    visit(afSpecHooks.protinfo?.(f), `protinfo(${f})`);
+    visit(afSpecPolicyFor(f), `afSpec(${f})`);
+    visit(protinfoPolicyFor(f), `protinfo(${f})`);
   }
   return [...out].map(([p, w]) => [w, p]);
 }

@@ -13,7 +13,8 @@
 import { enumOf, ipv4, ipv6, lladdr, mac, nested, policy, s32, u16, u32, u8 } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
 import { checkData, indexedArray, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
+import { IFINDEX } from '../ifname.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
 export const IFLA_BOND_BROADCAST_NEIGH = 33;
@@ -150,7 +151,7 @@ export const bondAdInfoPolicy = policy('IFLA_BOND_AD_INFO', UAPI, [
 
 export const bondPolicy = policy('IFLA_BOND', { ...UAPI, IFLA_BOND_BROADCAST_NEIGH }, [
   ['IFLA_BOND_MODE', 'mode', enumOf<BondMode>(u8, { 0: 'balance-rr', 1: 'active-backup', 2: 'balance-xor', 3: 'broadcast', 4: '802.3ad', 5: 'balance-tlb', 6: 'balance-alb' })],
-  ['IFLA_BOND_ACTIVE_SLAVE', 'activeSlave', u32, { ifindex: true }],
+  ['IFLA_BOND_ACTIVE_SLAVE', 'activeSlave', u32, IFINDEX],
   ['IFLA_BOND_MIIMON', 'miimon', u32],
   ['IFLA_BOND_UPDELAY', 'updelay', u32],
   ['IFLA_BOND_DOWNDELAY', 'downdelay', u32],
@@ -159,7 +160,7 @@ export const bondPolicy = policy('IFLA_BOND', { ...UAPI, IFLA_BOND_BROADCAST_NEI
   ['IFLA_BOND_ARP_IP_TARGET', 'arpIpTarget', indexedArray(ipv4, 'IPv4 addresses')],
   ['IFLA_BOND_ARP_VALIDATE', 'arpValidate', enumOf<BondArpValidate>(u32, { 0: 'none', 1: 'active', 2: 'backup', 3: 'all', 4: 'filter', 5: 'filter_active', 6: 'filter_backup' })],
   ['IFLA_BOND_ARP_ALL_TARGETS', 'arpAllTargets', enumOf<BondArpAllTargets>(u32, { 0: 'any', 1: 'all' })],
-  ['IFLA_BOND_PRIMARY', 'primary', u32, { ifindex: true }],
+  ['IFLA_BOND_PRIMARY', 'primary', u32, IFINDEX],
   ['IFLA_BOND_PRIMARY_RESELECT', 'primaryReselect', enumOf<BondPrimaryReselect>(u8, { 0: 'always', 1: 'better', 2: 'failure' })],
   ['IFLA_BOND_FAIL_OVER_MAC', 'failOverMac', enumOf<BondFailOverMac>(u8, { 0: 'none', 1: 'active', 2: 'follow' })],
   ['IFLA_BOND_XMIT_HASH_POLICY', 'xmitHashPolicy', enumOf<BondXmitHashPolicy>(u8, { 0: 'layer2', 1: 'layer3+4', 2: 'layer2+3', 3: 'encap2+3', 4: 'encap3+4', 5: 'vlan+srcmac' })],
@@ -219,11 +220,13 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The bond kind (registered by kinds/table.ts). */
+export const bondKind: LinkKind = {
+  ether: true,
   kind: 'bond',
   data: bondPolicy,
   slaveData: bondSlavePolicy,
   slaveOptionsKey: 'bondSlave',
   module: 'bonding',
   check: (options) => checkData(bondPolicy, optionsObject(options, 'bond', 'bond'), 'bond'),
-});
+};

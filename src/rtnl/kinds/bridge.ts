@@ -7,7 +7,8 @@ import { bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, ty
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
+import { IFINDEX } from '../ifname.js';
 import { vlanProtocol, type VlanProtocol } from './common.js';
 
 /** Newer than the installed uapi headers (kernel 6.8+). */
@@ -337,7 +338,7 @@ export const bridgePortPolicy = policy(
     ['IFLA_BRPORT_GROUP_FWD_MASK', 'groupFwdMask', u16],
     ['IFLA_BRPORT_NEIGH_SUPPRESS', 'neighSuppress', bool8],
     ['IFLA_BRPORT_ISOLATED', 'isolated', bool8],
-    ['IFLA_BRPORT_BACKUP_PORT', 'backupPort', u32, { ifindex: true }],
+    ['IFLA_BRPORT_BACKUP_PORT', 'backupPort', u32, IFINDEX],
     ['IFLA_BRPORT_MRP_RING_OPEN', 'mrpRingOpen', bool8, ro],
     ['IFLA_BRPORT_MRP_IN_OPEN', 'mrpInOpen', bool8, ro],
     ['IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT', 'mcastEhtHostsLimit', u32],
@@ -370,4 +371,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'bridge', data: bridgePolicy, slaveData: bridgePortPolicy, slaveOptionsKey: 'bridgePort', module: 'bridge' });
+/** The bridge kind (registered by kinds/table.ts). */
+export const bridgeKind: LinkKind = { kind: 'bridge', ether: true, data: bridgePolicy, slaveData: bridgePortPolicy, slaveOptionsKey: 'bridgePort', module: 'bridge' };

@@ -44,6 +44,7 @@ function elemCtx(ctx: DecodeCtx): DecodeCtx {
     get path() {
       return ctx.path;
     },
+    options: ctx.options,
     variant: 0,
   };
 }

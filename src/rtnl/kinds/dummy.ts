@@ -5,7 +5,7 @@
  *   rtnl.links.add({ name: 'dummy0', kind: 'dummy' })
  * @module
  */
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -18,4 +18,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'dummy', module: 'dummy' });
+/** The dummy kind (registered by kinds/table.ts). */
+export const dummyKind: LinkKind = { kind: 'dummy', ether: true, module: 'dummy' };

@@ -11,7 +11,7 @@ import { be16, be32, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8 } 
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, isIPv6Text, isMulticast, optionsObject, renamingView, splitFamily } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
 export const IFLA_GENEVE_PORT_RANGE = 15;
@@ -105,7 +105,9 @@ genevePolicy.view = renamingView(
   (k, v) => (k === 'remote' && isIPv6Text(v) ? 'remote6' : undefined),
 );
 
-registerKind({
+/** The geneve kind (registered by kinds/table.ts). */
+export const geneveKind: LinkKind = {
+  ether: true,
   kind: 'geneve',
   data: genevePolicy,
   module: 'geneve',
@@ -122,4 +124,4 @@ registerKind({
     if (out.ttl !== undefined && out.ttlInherit) throw new ArgumentError('geneve.ttlInherit', 'conflicts with geneve.ttl');
     return out;
   },
-});
+};

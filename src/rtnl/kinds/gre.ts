@@ -35,7 +35,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, isMulticast, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import {
   applyPatch,
   checkEndpoints,
@@ -60,6 +60,7 @@ import {
   type Ip6TnlFlags,
   type TunnelEncapOptions,
 } from './tunnel.js';
+import { IFINDEX } from '../ifname.js';
 
 // The installed 6.1 headers know every IFLA_GRE_* attribute up to 6.18 (the last one, IFLA_GRE_ERSPAN_HWID = 24, is from 4.16).
 
@@ -208,7 +209,7 @@ export interface GreData {
 
 function grePolicyFor(name: string, addr: Codec<string>): Policy {
   return policy(name, UAPI, [
-    ['IFLA_GRE_LINK', 'link', u32, { ifindex: true }],
+    ['IFLA_GRE_LINK', 'link', u32, IFINDEX],
     ['IFLA_GRE_IFLAGS', 'iflags', greFlags],
     ['IFLA_GRE_OFLAGS', 'oflags', greFlags],
     ['IFLA_GRE_IKEY', 'ikey', greKey],
@@ -396,13 +397,15 @@ declare module './registry.js' {
   }
 }
 
-for (const k of KINDS) {
+/** The gre kinds (registered by kinds/table.ts). */
+export const greKinds: readonly LinkKind[] = KINDS.map((k): LinkKind => {
   const pol = k.family === 4 ? grePolicy : ip6grePolicy;
-  registerKind({
+  return {
+    ether: k.tap,
     kind: k.kind,
     data: pol,
     module: k.module,
     check: greCheck(k, pol),
     prepare: prepareTunnel(k.kind, pol, ['local', 'remote']),
-  });
-}
+  };
+});

@@ -5,7 +5,7 @@
  *   rtnl.links.add({ name: 'ifb0', kind: 'ifb' })
  * @module
  */
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -18,4 +18,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'ifb', module: 'ifb' });
+/** The ifb kind (registered by kinds/table.ts). */
+export const ifbKind: LinkKind = { kind: 'ifb', ether: true, module: 'ifb' };

@@ -16,7 +16,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { checkData, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
 // The installed 6.1 headers know every IFLA_IPOIB_* attribute up to 6.18 (UMCAST = 3, the last, is from 3.7).
@@ -81,7 +81,8 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The ipoib kind (registered by kinds/table.ts). */
+export const ipoibKind: LinkKind = {
   kind: 'ipoib',
   data: ipoibPolicy,
   module: 'ib_ipoib',
@@ -92,4 +93,4 @@ registerKind({
     if (typeof out.mode === 'number' && out.mode > 1) throw new ArgumentError('ipoib.mode', `${out.mode} is not an IPoIB mode (datagram 0, connected 1)`);
     return out;
   },
-});
+};

@@ -28,9 +28,9 @@
 import { bool8, enumOf, flag, ipv4, ipv6, policy, u16, u32, u8, be16, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
-import { UAPI } from '../uapi.js';
+import { SIT_ISATAP, UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import {
   applyPatch,
   bitFlags,
@@ -52,11 +52,12 @@ import {
   type Ip6TnlFlags,
   type TunnelEncapOptions,
 } from './tunnel.js';
+import { IFINDEX } from '../ifname.js';
 
 // The installed 6.1 headers know every IFLA_IPTUN_* attribute up to 6.18 (the last one, IFLA_IPTUN_FWMARK = 20, is from 4.12).
 
-/** SIT_ISATAP: the sit link is an ISATAP router/host interface (`isatap`). */
-export const SIT_ISATAP = 0x0001;
+/** SIT_ISATAP (linux/if_tunnel.h): the sit link is an ISATAP router/host interface (`isatap`). */
+export { SIT_ISATAP };
 
 /** IFLA_IPTUN_FLAGS of a sit link (u16). */
 export type SitFlags = FlagBits<'isatap'>;
@@ -168,7 +169,7 @@ export interface IptunData {
 
 function iptunPolicyFor(addr: Codec<string>, flags: Codec<unknown>, modes: Record<number, string>): Policy {
   return policy('IFLA_IPTUN', UAPI, [
-    ['IFLA_IPTUN_LINK', 'link', u32, { ifindex: true }],
+    ['IFLA_IPTUN_LINK', 'link', u32, IFINDEX],
     ['IFLA_IPTUN_LOCAL', 'local', addr],
     ['IFLA_IPTUN_REMOTE', 'remote', addr],
     ['IFLA_IPTUN_TTL', 'ttl', ttlCodec],
@@ -291,13 +292,14 @@ declare module './registry.js' {
   }
 }
 
-for (const k of KINDS) {
+/** The iptun kinds (registered by kinds/table.ts). */
+export const iptunKinds: readonly LinkKind[] = KINDS.map((k): LinkKind => {
   const pol = k.kind === 'ipip' ? ipipPolicy : k.kind === 'sit' ? sitPolicy : ip6tnlPolicy;
-  registerKind({
+  return {
     kind: k.kind,
     data: pol,
     module: k.module,
     check: iptunCheck(k, pol),
     prepare: prepareTunnel(k.kind, pol, ['local', 'remote']),
-  });
-}
+  };
+});

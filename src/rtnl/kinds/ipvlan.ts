@@ -11,7 +11,7 @@
 import { enumOf, policy, u16 } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
 import { checkData, optionsObject } from './common.js';
-import { registerKind, type LinkKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
 /** IPVLAN_MODE_* */
@@ -51,6 +51,7 @@ declare module './registry.js' {
 function ipvlanKind(kind: 'ipvlan' | 'ipvtap'): LinkKind {
   return {
     kind,
+    ether: true,
     data: ipvlanPolicy,
     module: kind,
     needsLink: true,
@@ -58,5 +59,5 @@ function ipvlanKind(kind: 'ipvlan' | 'ipvtap'): LinkKind {
   };
 }
 
-registerKind(ipvlanKind('ipvlan'));
-registerKind(ipvlanKind('ipvtap'));
+/** The ipvlan kinds (registered by kinds/table.ts). */
+export const ipvlanKinds: readonly LinkKind[] = [ipvlanKind('ipvlan'), ipvlanKind('ipvtap')];

@@ -16,7 +16,7 @@ import { ArgumentError } from '../../netlink/errors.js';
 import { describe, formatMac, parseMac } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject, u64Enum } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
 /** MACSEC_CIPHER_ID_* / MACSEC_DEFAULT_CIPHER_* (u64; the generated constants lose precision). */
@@ -130,7 +130,9 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The macsec kind (registered by kinds/table.ts). */
+export const macsecKind: LinkKind = {
+  ether: true,
   kind: 'macsec',
   data: macsecPolicy,
   module: 'macsec',
@@ -141,4 +143,4 @@ registerKind({
     if (out.replayProtect === true && out.window === undefined) throw new ArgumentError('macsec.window', 'replayProtect needs a window');
     return out;
   },
-});
+};

@@ -15,9 +15,9 @@
  */
 import { enumOf, mac, policy, s32, u16, u32 } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
-import { IFLA_MACVLAN_MACADDR, UAPI } from '../uapi.js';
+import { IFLA_MACVLAN_MACADDR, MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC, UAPI } from '../uapi.js';
 import { checkData, nestedList, optionsObject } from './common.js';
-import { registerKind, type LinkKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h, kernel 6.12). */
@@ -30,9 +30,8 @@ export const macvlanMode = enumOf<MacvlanMode>(u32, { 1: 'private', 2: 'vepa', 4
 export type MacvlanMacaddrMode = 'add' | 'del' | 'flush' | 'set';
 export const macaddrMode = enumOf<MacvlanMacaddrMode>(u32, { 0: 'add', 1: 'del', 2: 'flush', 3: 'set' });
 
-/** MACVLAN_FLAG_* */
-export const MACVLAN_FLAG_NOPROMISC = 1;
-export const MACVLAN_FLAG_NODST = 2;
+/** MACVLAN_FLAG_* (linux/if_link.h) */
+export { MACVLAN_FLAG_NOPROMISC, MACVLAN_FLAG_NODST };
 
 /** IFLA_INFO_DATA of a macvlan/macvtap link. */
 export interface MacvlanOptions {
@@ -91,6 +90,7 @@ declare module './registry.js' {
 function macvlanKind(kind: 'macvlan' | 'macvtap'): LinkKind {
   return {
     kind,
+    ether: true,
     data: macvlanPolicy,
     module: kind,
     needsLink: true,
@@ -118,5 +118,5 @@ function macvlanKind(kind: 'macvlan' | 'macvtap'): LinkKind {
   };
 }
 
-registerKind(macvlanKind('macvlan'));
-registerKind(macvlanKind('macvtap'));
+/** The macvlan kinds (registered by kinds/table.ts). */
+export const macvlanKinds: readonly LinkKind[] = [macvlanKind('macvlan'), macvlanKind('macvtap')];

@@ -6,7 +6,7 @@
  *   rtnl.links.add({ name: 'nlmon0', kind: 'nlmon' })
  * @module
  */
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -19,4 +19,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'nlmon', module: 'nlmon' });
+/** The nlmon kind (registered by kinds/table.ts). */
+export const nlmonKind: LinkKind = { kind: 'nlmon', module: 'nlmon' };

@@ -2,11 +2,29 @@
  * Shared by veth and vxcan: turn `peer` options into the nested ifinfomsg + IFLA_* the kernel expects.
  * @module
  */
-import { checkAttrs, checkIfName } from '../../netlink/attr.js';
+import { checkAttrs } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { checkEtherDeviceAddress, linkPolicy, type Link } from '../link.js';
 import type { KindContext } from './registry.js';
+import type { NetnsRef } from '../../netlink/socket.js';
+import { checkIfName } from '../ifname.js';
+
+/** The other end of a veth (or vxcan) pair. */
+export interface PeerOptions {
+  /** Peer interface name (the kernel picks vethN when omitted). */
+  name?: string;
+  /** Create the peer directly in this network namespace. */
+  netns?: NetnsRef;
+  /** Peer MAC address. */
+  address?: string;
+  mtu?: number;
+  txQueueLen?: number;
+  numTxQueues?: number;
+  numRxQueues?: number;
+  /** Any other IFLA_* option by API name (alias, group, ...). */
+  [attr: string]: unknown;
+}
 
 /** `etherKind`: the peer is an Ethernet device of this kind (veth), so its address must be a unicast MAC. */
 export async function preparePeer(peer: unknown, field: string, ctx: KindContext, etherKind?: string): Promise<Partial<Link>> {

@@ -63,6 +63,11 @@ export interface LinkKind {
   readonly needsLink?: boolean;
   /** Top-level option keys (besides optionsKey) this kind consumes, e.g. ['peer'] for veth. */
   readonly extraKeys?: readonly string[];
+  /**
+   * The link-layer address is an Ethernet MAC: links.add()/set() check that
+   * `address` is a 6-byte unicast MAC and `broadcast` 6 bytes.
+   */
+  readonly ether?: boolean;
   /** The kernel module providing it (for skip messages and modprobe in the VM). */
   readonly module?: string;
 }
@@ -70,12 +75,24 @@ export interface LinkKind {
 const kinds = new Map<string, LinkKind>();
 const byOptionsKey = new Map<string, LinkKind>();
 const bySlaveKey = new Map<string, LinkKind>();
+/** Top-level option key -> the kinds that take it (`peer`: veth, vxcan). */
+const byExtraKey = new Map<string, string[]>();
 
 export function registerKind(k: LinkKind): void {
   if (kinds.has(k.kind)) throw new Error(`link kind ${k.kind} registered twice`);
   kinds.set(k.kind, k);
   byOptionsKey.set(k.optionsKey ?? k.kind, k);
   if (k.slaveOptionsKey) bySlaveKey.set(k.slaveOptionsKey, k);
+  for (const x of k.extraKeys ?? []) {
+    const l = byExtraKey.get(x);
+    if (l) l.push(k.kind);
+    else byExtraKey.set(x, [k.kind]);
+  }
+}
+
+/** The kinds that take a top-level option key of their own (`peer`: ['veth', 'vxcan']), or undefined. */
+export function kindsWithExtraKey(key: string): readonly string[] | undefined {
+  return byExtraKey.get(key);
 }
 
 export function getKind(kind: unknown): LinkKind | undefined {

@@ -8,7 +8,7 @@
  *   rtnl.links.add({ name: 'team0', kind: 'team' })
  * @module
  */
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -21,4 +21,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'team', module: 'team' });
+/** The team kind (registered by kinds/table.ts). */
+export const teamKind: LinkKind = { kind: 'team', ether: true, module: 'team' };

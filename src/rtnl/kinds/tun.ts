@@ -8,7 +8,7 @@
  */
 import { bool8, enumOf, policy, u32, u8 } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 /** IFLA_INFO_DATA of a tun/tap device (all read-only). */
 export interface TunData {
@@ -51,4 +51,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'tun', data: tunPolicy, module: 'tun' });
+/** The tun kind (registered by kinds/table.ts). */
+export const tunKind: LinkKind = { kind: 'tun', data: tunPolicy, module: 'tun' };

@@ -9,6 +9,15 @@
 import { be16, enumOf, NOFIT, u16, u32, u8, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
+import {
+  IP6_TNL_F_ALLOW_LOCAL_REMOTE,
+  IP6_TNL_F_IGN_ENCAP_LIMIT,
+  IP6_TNL_F_MIP6_DEV,
+  IP6_TNL_F_RCV_DSCP_COPY,
+  IP6_TNL_F_USE_ORIG_FLOWLABEL,
+  IP6_TNL_F_USE_ORIG_FWMARK,
+  IP6_TNL_F_USE_ORIG_TCLASS,
+} from '../uapi.js';
 import type { KindContext } from './registry.js';
 
 // ------------------------------------------------------------ flag words
@@ -73,7 +82,7 @@ export function bitFlags<K extends string>(base: Codec<number>, name: string, bi
   };
 }
 
-/** GRE header flag bits (GRE_*, big-endian in IFLA_GRE_IFLAGS / OFLAGS). */
+/** GRE header flag bits (GRE_*, big-endian in IFLA_GRE_IFLAGS / OFLAGS; linux/if_tunnel.h writes them as __cpu_to_be16(), which the generator does not evaluate). */
 export const GRE_CSUM = 0x8000;
 export const GRE_KEY = 0x2000;
 export const GRE_SEQ = 0x1000;
@@ -83,13 +92,15 @@ export type GreFlags = FlagBits<'csum' | 'key' | 'seq'>;
 export const greFlags = bitFlags(be16, 'GRE flags (be16)', { csum: GRE_CSUM, key: GRE_KEY, seq: GRE_SEQ });
 
 /** IP6_TNL_F_* (linux/ip6_tunnel.h): IFLA_GRE_FLAGS of ip6gre kinds, IFLA_IPTUN_FLAGS of ip6tnl. */
-export const IP6_TNL_F_IGN_ENCAP_LIMIT = 0x1;
-export const IP6_TNL_F_USE_ORIG_TCLASS = 0x2;
-export const IP6_TNL_F_USE_ORIG_FLOWLABEL = 0x4;
-export const IP6_TNL_F_MIP6_DEV = 0x8;
-export const IP6_TNL_F_RCV_DSCP_COPY = 0x10;
-export const IP6_TNL_F_USE_ORIG_FWMARK = 0x20;
-export const IP6_TNL_F_ALLOW_LOCAL_REMOTE = 0x40;
+export {
+  IP6_TNL_F_IGN_ENCAP_LIMIT,
+  IP6_TNL_F_USE_ORIG_TCLASS,
+  IP6_TNL_F_USE_ORIG_FLOWLABEL,
+  IP6_TNL_F_MIP6_DEV,
+  IP6_TNL_F_RCV_DSCP_COPY,
+  IP6_TNL_F_USE_ORIG_FWMARK,
+  IP6_TNL_F_ALLOW_LOCAL_REMOTE,
+};
 /** Capability bits the kernel computes from the endpoints and reports (include/net/ip6_tunnel.h, not uapi). */
 export const IP6_TNL_F_CAP_XMIT = 0x10000;
 export const IP6_TNL_F_CAP_RCV = 0x20000;

@@ -5,7 +5,7 @@
  *   rtnl.links.add({ name: 'vcan0', kind: 'vcan' })
  * @module
  */
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -18,4 +18,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'vcan', module: 'vcan' });
+/** The vcan kind (registered by kinds/table.ts). */
+export const vcanKind: LinkKind = { kind: 'vcan', module: 'vcan' };

@@ -4,27 +4,12 @@
  */
 import { policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
-import type { NetnsRef } from '../../netlink/socket.js';
 import { peerCodec, type AnyLink } from '../link.js';
 import { UAPI } from '../uapi.js';
-import { registerKind, type KindContext } from './registry.js';
-import { preparePeer } from './peer.js';
+import type { LinkKind, KindContext } from './registry.js';
+import { preparePeer, type PeerOptions } from './peer.js';
 
-/** The other end of a veth (or vxcan) pair. */
-export interface PeerOptions {
-  /** Peer interface name (the kernel picks vethN when omitted). */
-  name?: string;
-  /** Create the peer directly in this network namespace. */
-  netns?: NetnsRef;
-  /** Peer MAC address. */
-  address?: string;
-  mtu?: number;
-  txQueueLen?: number;
-  numTxQueues?: number;
-  numRxQueues?: number;
-  /** Any other IFLA_* option by API name (alias, group, ...). */
-  [attr: string]: unknown;
-}
+export type { PeerOptions };
 
 /** IFLA_INFO_DATA of a veth as the kernel reports it (usually empty: the kernel does not dump the peer). */
 export interface VethData {
@@ -48,7 +33,9 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The veth kind (registered by kinds/table.ts). */
+export const vethKind: LinkKind = {
+  ether: true,
   kind: 'veth',
   data: vethPolicy,
   extraKeys: ['peer'],
@@ -59,4 +46,4 @@ registerKind({
     if (peer === undefined) return undefined;
     return { peer: await preparePeer(peer, 'peer', ctx, 'veth') };
   },
-});
+};

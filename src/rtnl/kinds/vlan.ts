@@ -11,17 +11,21 @@
 import { policy, struct, u16, type Codec } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
-import { IFLA_VLAN_QOS_MAPPING, UAPI } from '../uapi.js';
+import {
+  IFLA_VLAN_QOS_MAPPING,
+  UAPI,
+  VLAN_FLAG_BRIDGE_BINDING,
+  VLAN_FLAG_GVRP,
+  VLAN_FLAG_LOOSE_BINDING,
+  VLAN_FLAG_MVRP,
+  VLAN_FLAG_REORDER_HDR,
+} from '../uapi.js';
 import { bounded, checkData, nestedList, optionsObject, vlanProtocol, type VlanProtocol } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
-/** VLAN_FLAG_* bits. */
-export const VLAN_FLAG_REORDER_HDR = 0x1;
-export const VLAN_FLAG_GVRP = 0x2;
-export const VLAN_FLAG_LOOSE_BINDING = 0x4;
-export const VLAN_FLAG_MVRP = 0x8;
-export const VLAN_FLAG_BRIDGE_BINDING = 0x10;
+/** VLAN_FLAG_* bits (linux/if_vlan.h). */
+export { VLAN_FLAG_REORDER_HDR, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_BRIDGE_BINDING };
 
 const FLAG_BITS: Array<[keyof VlanFlagNames, number]> = [
   ['reorderHdr', VLAN_FLAG_REORDER_HDR],
@@ -155,7 +159,9 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The vlan kind (registered by kinds/table.ts). */
+export const vlanKind: LinkKind = {
+  ether: true,
   kind: 'vlan',
   data: vlanPolicy,
   module: '8021q',
@@ -173,4 +179,4 @@ registerKind({
     }
     return out;
   },
-});
+};

@@ -10,7 +10,7 @@ import { policy, u32 } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 /** IFLA_INFO_DATA of a vrf link. */
 export interface VrfOptions {
@@ -43,7 +43,9 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The vrf kind (registered by kinds/table.ts). */
+export const vrfKind: LinkKind = {
+  ether: true,
   kind: 'vrf',
   data: vrfPolicy,
   slaveData: vrfPortPolicy,
@@ -53,4 +55,4 @@ registerKind({
     if (mode === 'add' && out.table === undefined) throw new ArgumentError('vrf.table', 'a vrf link needs a routing table: vrf: { table: 10 }');
     return out;
   },
-});
+};

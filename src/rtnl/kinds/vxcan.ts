@@ -9,12 +9,12 @@
 import { policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type AnyLink } from '../link.js';
-import { preparePeer } from './peer.js';
-import { registerKind, type KindContext } from './registry.js';
-import type { PeerOptions } from './veth.js';
+import { UAPI, VXCAN_INFO_PEER } from '../uapi.js';
+import type { LinkKind, KindContext } from './registry.js';
+import { preparePeer, type PeerOptions } from './peer.js';
 
 /** VXCAN_INFO_PEER (linux/can/vxcan.h). */
-export const VXCAN_INFO_PEER = 1;
+export { VXCAN_INFO_PEER };
 
 /** IFLA_INFO_DATA of a vxcan link as the kernel reports it (the peer is not dumped). */
 export interface VxcanData {
@@ -22,7 +22,7 @@ export interface VxcanData {
   peer?: Partial<AnyLink>;
 }
 
-export const vxcanPolicy = policy('VXCAN_INFO', { VXCAN_INFO_PEER }, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
+export const vxcanPolicy = policy('VXCAN_INFO', UAPI, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -38,7 +38,8 @@ declare module './registry.js' {
   }
 }
 
-registerKind({
+/** The vxcan kind (registered by kinds/table.ts). */
+export const vxcanKind: LinkKind = {
   kind: 'vxcan',
   data: vxcanPolicy,
   extraKeys: ['peer'],
@@ -49,4 +50,4 @@ registerKind({
     if (peer === undefined) return undefined;
     return { peer: await preparePeer(peer, 'peer', ctx) };
   },
-});
+};

@@ -18,7 +18,8 @@ import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u3
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, flagU8, isIPv6Text, isMulticast, isMulticastText, optionsObject, renamingView, splitFamily } from './common.js';
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
+import { IFINDEX } from '../ifname.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
 export const IFLA_VXLAN_LOCALBYPASS = 31; // 6.6
@@ -129,7 +130,7 @@ export const vxlanPolicy = policy(
   [
     ['IFLA_VXLAN_ID', 'id', bounded(u32, 0, 0xffffff, 'a VNI')],
     ['IFLA_VXLAN_GROUP', 'group', ipv4],
-    ['IFLA_VXLAN_LINK', 'link', u32, { ifindex: true }],
+    ['IFLA_VXLAN_LINK', 'link', u32, IFINDEX],
     ['IFLA_VXLAN_LOCAL', 'local', ipv4],
     ['IFLA_VXLAN_TTL', 'ttl', u8],
     ['IFLA_VXLAN_TOS', 'tos', u8],
@@ -185,7 +186,9 @@ vxlanPolicy.view = renamingView(
   (k, v) => (k === 'remote' || k === 'group' ? (isIPv6Text(v) ? 'group6' : 'group') : k === 'local' ? (isIPv6Text(v) ? 'local6' : 'local') : undefined),
 );
 
-registerKind({
+/** The vxlan kind (registered by kinds/table.ts). */
+export const vxlanKind: LinkKind = {
+  ether: true,
   kind: 'vxlan',
   data: vxlanPolicy,
   module: 'vxlan',
@@ -213,4 +216,4 @@ registerKind({
     if (v4 && v6) throw new ArgumentError('vxlan.local', 'remote/group and local must be of the same address family');
     return out;
   },
-});
+};

@@ -8,7 +8,7 @@
  *   rtnl.links.add({ name: 'wg0', kind: 'wireguard' })
  * @module
  */
-import { registerKind } from './registry.js';
+import type { LinkKind } from './registry.js';
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -21,4 +21,5 @@ declare module './registry.js' {
   }
 }
 
-registerKind({ kind: 'wireguard', module: 'wireguard' });
+/** The wireguard kind (registered by kinds/table.ts). */
+export const wireguardKind: LinkKind = { kind: 'wireguard', module: 'wireguard' };

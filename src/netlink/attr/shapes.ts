@@ -1,0 +1,72 @@
+/**
+ * The decoder's shape caches: per policy, a trie of the attribute layouts
+ * seen, each node with a constructor generated once for its key list, so
+ * every decoded object of one layout is built by one object literal (one
+ * fast V8 shape) and shares its frozen wire layout. Pure functions of the
+ * input, bounded (MAX_SHAPES nodes per policy, MAX_MAKERS constructors in
+ * all): process-wide as a cache, never as state that changes a result.
+ * @module
+ */
+import { WIRE, type Policy, type UnknownAttr } from './policy.js';
+
+/** A node of a policy's shape trie: one per distinct sequence of wire entries (attribute layout). */
+export interface ShapeNode {
+  next: Map<number, ShapeNode>;
+  /** The transition (wire entry) taken last, checked before `next`. */
+  lastEntry?: number;
+  lastNode?: ShapeNode;
+  make?: (vals: unknown[], wire: number[], unknown: UnknownAttr[] | undefined) => Record<string, unknown>;
+  /** The wire layout every object of this node has (the trie path is the layout), shared by them. */
+  wire?: readonly number[];
+}
+
+
+/**
+ * Bounds on the shape caches, so odd or hostile input cannot grow memory:
+ * trie nodes per policy, and generated constructors in all. Real dumps use a
+ * few dozen shapes; past the bounds objects are built generically (correct,
+ * slower).
+ */
+const MAX_SHAPES = 1024;
+const MAX_MAKERS = 256;
+let makers = 0;
+
+export function shapeStep(pol: Policy, node: ShapeNode, entry: number): ShapeNode | undefined {
+  // Most nodes have one successor (a kernel sends attributes in a fixed
+  // order): the last transition taken is checked before the map.
+  if (node.lastEntry === entry) return node.lastNode;
+  let n = node.next.get(entry);
+  if (n === undefined) {
+    if (pol.shapeCount >= MAX_SHAPES) return undefined;
+    pol.shapeCount++;
+    n = { next: new Map(), lastEntry: -1, lastNode: undefined };
+    node.next.set(entry, n);
+  }
+  node.lastEntry = entry;
+  node.lastNode = n;
+  return n;
+}
+
+/** Makers by key list: trie nodes that differ only in layout (a repeated or a raw-kept attribute) share one. */
+const makerCache = new Map<string, NonNullable<ShapeNode['make']>>();
+export function makerFor(keys: string[], n: number): ShapeNode['make'] {
+  const ks = keys.slice(0, n);
+  const id = ks.join('\0');
+  let m = makerCache.get(id);
+  if (m === undefined) {
+    if (makers >= MAX_MAKERS) return undefined;
+    makers++;
+    m = makeShape(ks);
+    makerCache.set(id, m);
+  }
+  return m;
+}
+
+function makeShape(keys: string[]): NonNullable<ShapeNode['make']> {
+  const fields = keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`);
+  const body = fields.length ? fields.join(', ') + ', ' : '';
+  return new Function(
+    'WIRE',
+    `return (v, w, u) => u === undefined ? { ${body}[WIRE]: w } : { ${body}unknown: u, [WIRE]: w };`,
+  )(WIRE) as NonNullable<ShapeNode['make']>;
+}

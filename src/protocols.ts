@@ -1,0 +1,17 @@
+/**
+ * The built-in netlink protocols: NETLINK_ROUTE and NETLINK_NETFILTER (and,
+ * with the generic netlink families, NETLINK_GENERIC), put in the core's protocol registry
+ * (src/netlink/protocol.ts) here, in one place. The capture decoder and the
+ * CLI look protocols up through this module; a number nothing is registered
+ * for decodes as raw messages with their headers.
+ * @module
+ */
+import { protocolFor, registerProtocol, type Protocol } from './netlink/protocol.js';
+import { routeProtocol } from './rtnl/schema.js';
+import { netfilterProtocol } from './nft/protocol.js';
+
+/** The protocols this library knows. */
+export const BUILTIN_PROTOCOLS: readonly Protocol[] = [routeProtocol, netfilterProtocol];
+for (const p of BUILTIN_PROTOCOLS) registerProtocol(p);
+
+export { protocolFor, registerProtocol };
