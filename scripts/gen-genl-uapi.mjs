@@ -25,6 +25,8 @@ const PINNED = 'copies of Debian linux-libc-dev 6.1; see uapi/README.md';
 const TARGET = {
   out: 'src/genl/uapi.ts',
   table: 'GENL_UAPI',
+  // From linux/netlink.h (not pinned with these): GENL_ID_CTRL and GENL_MIN_ID are NLMSG_MIN_TYPE.
+  seed: { NLMSG_MIN_TYPE: 16 },
   headers: ['linux/genetlink.h', 'linux/if_macsec.h', 'linux/if_team.h', 'linux/wireguard.h', 'linux/ethtool_netlink.h', 'linux/ethtool.h'],
   prefixes: [
     'GENL_', 'CTRL_', 'MACSEC_', 'TEAM_', 'WG_', 'WGDEVICE_', 'WGPEER_', 'WGALLOWEDIP_', 'ETHTOOL_', 'ETH_SS_', 'ETH_GSTRING_LEN',

@@ -3,12 +3,17 @@
 // Constants newer than these headers live next to their use, with the kernel release noted.
 /* eslint-disable */
 export const GENL_NAMSIZ = 16;
+export const GENL_MIN_ID = 16;
 export const GENL_MAX_ID = 1023;
 export const GENL_ADMIN_PERM = 1;
 export const GENL_CMD_CAP_DO = 2;
 export const GENL_CMD_CAP_DUMP = 4;
 export const GENL_CMD_CAP_HASPOL = 8;
 export const GENL_UNS_ADMIN_PERM = 16;
+export const GENL_ID_CTRL = 16;
+export const GENL_ID_VFS_DQUOT = 17;
+export const GENL_ID_PMCRAID = 18;
+export const GENL_START_ALLOC = 19;
 export const CTRL_CMD_UNSPEC = 0;
 export const CTRL_CMD_NEWFAMILY = 1;
 export const CTRL_CMD_DELFAMILY = 2;
@@ -1021,12 +1026,17 @@ export const WAKE_FILTER = 128;
 /** Every constant above by name. */
 export const GENL_UAPI = {
   GENL_NAMSIZ,
+  GENL_MIN_ID,
   GENL_MAX_ID,
   GENL_ADMIN_PERM,
   GENL_CMD_CAP_DO,
   GENL_CMD_CAP_DUMP,
   GENL_CMD_CAP_HASPOL,
   GENL_UNS_ADMIN_PERM,
+  GENL_ID_CTRL,
+  GENL_ID_VFS_DQUOT,
+  GENL_ID_PMCRAID,
+  GENL_START_ALLOC,
   CTRL_CMD_UNSPEC,
   CTRL_CMD_NEWFAMILY,
   CTRL_CMD_DELFAMILY,

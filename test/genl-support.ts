@@ -1,0 +1,137 @@
+/**
+ * Generic netlink fixtures (scripts/capture-genl-fixtures.mjs): what ip
+ * macsec, teamnl, wg, ethtool and genl sent and received, and what they
+ * printed. Family ids are learnt from each case's own controller exchange.
+ */
+import { readFileSync } from 'node:fs';
+import { splitMessages, type RawMessage } from '../src/netlink/message.js';
+import { GenlFamilyIds, decodeGenlMessage, type GenlMessage } from '../src/genl/index.js';
+import type { Policy } from '../src/netlink/attr.js';
+
+export interface GenlDatagram {
+  dir: 'in' | 'out';
+  sock: number;
+  hex: string;
+}
+export interface GenlCase {
+  scenario: string;
+  name: string;
+  cmd: string;
+  status: number;
+  stdout: string;
+  stderr?: string;
+  datagrams: GenlDatagram[];
+}
+export interface GenlFixture {
+  note: string;
+  kernel: string;
+  tools: Record<string, string>;
+  cases: GenlCase[];
+}
+
+function load(file: string): GenlFixture {
+  return JSON.parse(readFileSync(new URL(`../../test/fixtures/${file}`, import.meta.url), 'utf8')) as GenlFixture;
+}
+/** Captured in the VM lane (Debian 6.1): macsec, team, wireguard, ethtool, ctrl. */
+export const vmFixture = load('genl-6.1.json');
+/** Captured on the development host (newer kernel): ethtool on veth, ctrl. */
+export const hostFixture = load('genl-host.json');
+export const allCases = (): Array<GenlCase & { fixture: string }> => [
+  ...vmFixture.cases.map((c) => ({ ...c, fixture: `6.1` })),
+  ...hostFixture.cases.map((c) => ({ ...c, fixture: 'host' })),
+];
+
+export function getCase(scenario: string, name: string, fixture = vmFixture): GenlCase {
+  const c = fixture.cases.find((x) => x.scenario === scenario && x.name === name);
+  if (!c) throw new Error(`no fixture case ${scenario}/${name}`);
+  return c;
+}
+
+/** One message of a case, with its direction and the ids known when it was seen. */
+export interface CaseMessage {
+  dir: 'in' | 'out';
+  raw: RawMessage;
+  /** The bytes of this message alone. */
+  bytes: Buffer;
+  decoded?: GenlMessage;
+}
+
+/**
+ * Walk a case's datagrams in order, learning family ids from the
+ * controller's answers as a capture decoder does (one table per capture: a
+ * tool may resolve a family on one socket and use the id on another, as
+ * ethtool does), decoding every generic netlink message.
+ */
+export function caseMessages(c: GenlCase): CaseMessage[] {
+  const ids = new GenlFamilyIds();
+  const out: CaseMessage[] = [];
+  for (const d of c.datagrams) {
+    const buf = Buffer.from(d.hex, 'hex');
+    for (const m of splitMessages(buf)) {
+      ids.learn(m);
+      const bytes = buf.subarray(m.offset, m.offset + m.len);
+      out.push({ dir: d.dir, raw: m, bytes, ...(m.type >= 16 ? { decoded: decodeGenlMessage(m, ids) } : {}) });
+    }
+  }
+  return out;
+}
+
+/** The ids a case's socket learnt (all sockets merged). */
+export function caseIds(c: GenlCase): GenlFamilyIds {
+  const ids = new GenlFamilyIds();
+  for (const d of c.datagrams) for (const m of splitMessages(Buffer.from(d.hex, 'hex'))) ids.learn(m);
+  return ids;
+}
+
+/** Requests the tool sent to a family (decoded). */
+export function requestsTo(c: GenlCase, family: string): CaseMessage[] {
+  return caseMessages(c).filter((m) => m.dir === 'out' && m.decoded?.family === family);
+}
+/** Messages the kernel sent from a family (decoded). */
+export function answersFrom(c: GenlCase, family: string): CaseMessage[] {
+  return caseMessages(c).filter((m) => m.dir === 'in' && m.decoded?.family === family);
+}
+
+/** Every `unknown` attribute list under a decoded value, by path. */
+export function unknownPaths(v: unknown, path = ''): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown, p: string, depth: number): void => {
+    if (depth > 32 || x === null || typeof x !== 'object' || x instanceof Uint8Array) return;
+    if (Array.isArray(x)) return x.forEach((y, i) => walk(y, `${p}[${i}]`, depth + 1));
+    for (const [k, y] of Object.entries(x)) {
+      if (k === 'unknown' && Array.isArray(y) && y.length) out.push(`${p}.unknown(${(y as Array<{ type: number }>).map((u) => u.type).join(',')})`);
+      else walk(y, `${p}.${k}`, depth + 1);
+    }
+  };
+  walk(v, path, 0);
+  return out;
+}
+
+/**
+ * A copy of one message with the padding after every attribute zeroed,
+ * walking nests by the message's policy. The kernel ignores padding, and
+ * libmnl (ethtool, wg) leaves whatever was in its buffer there; our encoder
+ * writes zeros.
+ */
+export function zeroPadding(bytes: Buffer, pol: Policy | undefined, attrsStart: number): Buffer {
+  const out = Buffer.from(bytes);
+  const walk = (off: number, end: number, p: Policy | undefined, elem: Policy | undefined, depth: number): void => {
+    while (end - off >= 4 && depth < 16) {
+      const len = out.readUInt16LE(off);
+      if (len < 4 || off + len > end) return;
+      const padEnd = Math.min(end, off + ((len + 3) & ~3));
+      out.fill(0, off + len, padEnd);
+      const spec = elem ? undefined : p?.byType[out.readUInt16LE(off + 2) & 0x3fff];
+      const codec = spec?.codec as { elementPolicy?: Policy; policyFor?: (x: Record<string, unknown>) => Policy | undefined } | undefined;
+      if (elem) walk(off + 4, off + len, elem, undefined, depth + 1);
+      else if (codec?.elementPolicy) walk(off + 4, off + len, undefined, codec.elementPolicy, depth + 1);
+      else if (codec?.policyFor) {
+        const sub = codec.policyFor({});
+        if (sub) walk(off + 4, off + len, sub, undefined, depth + 1);
+      }
+      off = padEnd;
+    }
+  };
+  walk(attrsStart, out.length, pol, undefined, 0);
+  return out;
+}
