@@ -390,9 +390,9 @@ export class WireGuard {
         seen.add(p.publicKey as string);
       });
     }
-    // wg's order: ifname, flags, private key, listen port, fwmark, peers
+    // wg's order: ifname, private key, listen port, fwmark, flags, peers
     const ordered: Record<string, unknown> = {};
-    for (const k of ['ifindex', 'ifname', 'flags', 'privateKey', 'listenPort', 'fwmark']) if (head[k] !== undefined) ordered[k] = head[k];
+    for (const k of ['ifindex', 'ifname', 'privateKey', 'listenPort', 'fwmark', 'flags']) if (head[k] !== undefined) ordered[k] = head[k];
     const msgs = splitDeviceConfig(ordered, peers.map(orderPeer));
     for (let i = 0; i < msgs.length; i++) {
       await this.t.call(WG_GENL_NAME, G.WG_CMD_SET_DEVICE, msgs[i], { what: `wireguard.set ${String(dev)}${msgs.length > 1 ? ` (message ${i + 1}/${msgs.length})` : ''}` });
