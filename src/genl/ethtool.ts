@@ -376,8 +376,9 @@ export function bitsetMap(b: BitsetAttrs | undefined, names?: readonly string[])
   }
   const value = b.value ? Buffer.from(b.value) : Buffer.alloc(0);
   const mask = b.mask ? Buffer.from(b.mask) : undefined;
-  const size = b.size ?? value.length * 8;
-  const bit = (buf: Buffer, i: number): boolean => (i >> 3) < buf.length && ((buf.readUInt32LE((i >> 5) * 4) >>> (i & 31)) & 1) === 1;
+  // u32 words in host (little-endian) order: bit i is bit i%8 of byte i/8; no more bits than the bytes hold
+  const size = Math.min(b.size ?? value.length * 8, 8 * Math.max(value.length, mask?.length ?? 0));
+  const bit = (buf: Buffer, i: number): boolean => (i >> 3) < buf.length && ((buf[i >> 3]! >> (i & 7)) & 1) === 1;
   for (let i = 0; i < size; i++) {
     const inMask = mask ? bit(mask, i) : bit(value, i);
     if (!inMask) continue;
@@ -481,11 +482,12 @@ export class Ethtool {
   /** `ethtool -k DEV`: every feature the kernel knows for the device, by the kernel's names. */
   async features(dev: DevRef): Promise<Record<string, EthtoolFeature>> {
     const a = await this.get<Record<string, unknown>>(G.ETHTOOL_MSG_FEATURES_GET, dev, ethtoolFeaturesPolicy, 'features');
+    // We ask for named bits; an answer in the compact form (a kernel ignoring
+    // that, or a caller's raw request) is named from the kernel's string set.
+    const sets = [a.hw, a.wanted, a.active, a.nochange] as Array<BitsetAttrs | undefined>;
+    const names = sets.some((b) => b && !b.bits && (b.value || b.mask)) ? await this.knownFeatures() : undefined;
     // HW comes with a mask of every feature: it lists them all (value: changeable)
-    const hw = bitsetMap(a.hw as BitsetAttrs | undefined);
-    const wanted = bitsetMap(a.wanted as BitsetAttrs | undefined);
-    const active = bitsetMap(a.active as BitsetAttrs | undefined);
-    const nochange = bitsetMap(a.nochange as BitsetAttrs | undefined);
+    const [hw, wanted, active, nochange] = sets.map((b) => bitsetMap(b, names)) as [Map<string, boolean>, Map<string, boolean>, Map<string, boolean>, Map<string, boolean>];
     const out: Record<string, EthtoolFeature> = {};
     for (const [name, changeable] of hw) {
       if (name === '') continue;
@@ -534,9 +536,11 @@ export class Ethtool {
       { what: `ethtool.setFeatures ${String(dev)}`, policy: ethtoolFeaturesPolicy },
     );
     const r = replies.find((m) => m.attrs)?.attrs ?? {};
+    const rs = [r.active, r.wanted] as Array<BitsetAttrs | undefined>;
+    const names = rs.some((b) => b && !b.bits && (b.value || b.mask)) ? known : undefined;
     return {
-      changed: Object.fromEntries(bitsetMap(r.active as BitsetAttrs | undefined)),
-      notApplied: Object.fromEntries(bitsetMap(r.wanted as BitsetAttrs | undefined)),
+      changed: Object.fromEntries(bitsetMap(rs[0], names)),
+      notApplied: Object.fromEntries(bitsetMap(rs[1], names)),
     };
   }
 
