@@ -129,9 +129,10 @@ export function toBytes(v: unknown, f: string, size: number | undefined, what: s
  * When the sibling is absent or its codec does not fit, the attribute is kept
  * raw (lossless).
  */
-export function bySibling(name: string, pick: (parent: Record<string, unknown>) => Codec<unknown> | undefined): Codec<unknown> {
+export function bySibling(name: string, pick: (parent: Record<string, unknown>) => Codec<unknown> | undefined): Codec<unknown> & { codecFor(parent: Record<string, unknown>): Codec<unknown> | undefined } {
   return {
     name,
+    codecFor: pick,
     decode: (b, o, len, ctx) => {
       const c = pick(ctx.parent);
       if (!c || (c.size !== undefined && c.size !== len)) return NOFIT;

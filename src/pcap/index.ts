@@ -14,6 +14,8 @@ export {
   flagNames,
   messageTypeName,
   netlinkFamilyName,
+  captureDecodeContext,
+  type CaptureDecodeContext,
   type NetlinkFrame,
   type NetlinkPacket,
   type CapturedMessage,

@@ -43,6 +43,9 @@ import { createDecodeContext, type DecodeContext, type MessageSchema, type Decod
 import { protocolFor } from '../protocols.js';
 // Link kinds register their IFLA_INFO_DATA policies when their modules load: load them all.
 import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
+import { GenlFamilyIds, decodeGenlMessage, describeGenlOffset, genlMessageName, genlTypeName, type GenlMessage } from '../genl/protocol.js';
+// Generic netlink families register their message tables when they load.
+import '../genl/index.js';
 import { readPackets, CaptureFormatError, type CapturePacket, type CaptureSource, type ReadOptions } from './reader.js';
 
 import { ARPHRD_NETLINK, LINKTYPE_NETLINK, NETLINK_COOKED_HEADER_SIZE } from './constants.js';
@@ -72,8 +75,30 @@ export interface CapturedMessage extends NlMsgHeader {
   error?: { error: number; code: string | undefined; request: NlMsgHeader & { typeName: string }; extack: ExtAck };
   /** NLMSG_DONE: its status (0 or -errno). */
   done?: { error: number; code: string | undefined };
+  /** NETLINK_GENERIC: the decoded message (family by the id learnt in this capture, command, attributes). */
+  genl?: GenlMessage;
   /** Why the payload could not be decoded (the header fields above are still right). */
   decodeError?: DecodeError;
+}
+
+/**
+ * What decoding one capture learns as it goes: generic netlink family ids,
+ * from the controller's CTRL_CMD_NEWFAMILY/DELFAMILY messages in it (or
+ * given up front, e.g. `rtnl-dump pcap --genl-family 33=macsec`). One per
+ * capture, never shared between captures.
+ */
+export interface CaptureDecodeContext {
+  genl: GenlFamilyIds;
+  /**
+   * Generic netlink requests seen, by nlmsg_seq (the last 256), so an error
+   * answering one names the attribute its extended-ACK offset points at.
+   */
+  requests: Map<number, Buffer>;
+}
+
+/** A fresh decode context, optionally with known generic netlink family ids. */
+export function captureDecodeContext(genlFamilies: Iterable<readonly [number, string]> = []): CaptureDecodeContext {
+  return { genl: new GenlFamilyIds(genlFamilies), requests: new Map() };
 }
 
 /** The netlink view of one captured packet. */
@@ -203,6 +228,13 @@ export function decodeCapturedMessage(m: RawMessage, family: number, ctx: Decode
   try {
     if (m.type === NLMSG_ERROR) {
       const e = parseError(m);
+      if (genl && e.error < 0 && e.extack.offset !== undefined) {
+        const req = ctx.requests.get(e.request.seq);
+        if (req && req.readUInt16LE(4) === e.request.type) {
+          const path = describeGenlOffset(req, e.extack.offset, ctx.genl);
+          if (path) e.extack.attributePath = path;
+        }
+      }
       out.error = {
         error: e.error,
         code: e.error ? errnoName(-e.error) : undefined,
