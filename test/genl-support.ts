@@ -205,3 +205,67 @@ export function callAttrBytes(c: RecordedCall): Buffer {
 export function requestAttrBytes(m: CaseMessage): Buffer {
   return zeroPadding(m.bytes, m.decoded?.policy, 20).subarray(20);
 }
+
+// ------------------------------------------------ the tools' printed output
+
+/** `wg show DEV dump`: the device line and the peer lines by public key, split at tabs. */
+export function parseWgDump(text: string): { dev: string[]; peers: Map<string, string[]> } {
+  const lines = text.split('\n').filter(Boolean).map((l) => l.split('\t'));
+  return { dev: lines[0]!, peers: new Map(lines.slice(1).map((l) => [l[0]!, l])) };
+}
+
+/** One device of `ip macsec show`. */
+export interface MacsecText {
+  index: number;
+  name: string;
+  flags: Record<string, string>;
+  cipher: string;
+  icv: number;
+  txsc: string;
+  encodingSa: number;
+  tx: string[];
+  rxsc: Array<{ sci: string; state: string; sas: string[] }>;
+  offload: string;
+}
+
+export function parseMacsecShow(text: string): MacsecText[] {
+  const out: MacsecText[] = [];
+  let cur: MacsecText | undefined;
+  let inRx = false;
+  for (const line of text.split('\n')) {
+    let m: RegExpExecArray | null;
+    if ((m = /^(\d+): (\S+): (.*)$/.exec(line))) {
+      const words = m[3]!.trim().split(/\s+/);
+      const flags: Record<string, string> = {};
+      for (let i = 0; i + 1 < words.length; i += 2) flags[words[i]!] = words[i + 1]!;
+      cur = { index: Number(m[1]), name: m[2]!, flags, cipher: '', icv: 0, txsc: '', encodingSa: -1, tx: [], rxsc: [], offload: '' };
+      out.push(cur);
+      inRx = false;
+    } else if (!cur) continue;
+    else if ((m = /cipher suite: (\S+), using ICV length (\d+)/.exec(line))) {
+      cur.cipher = m[1]!;
+      cur.icv = Number(m[2]);
+    } else if ((m = /TXSC: (\w+) on SA (\d+)/.exec(line))) {
+      cur.txsc = m[1]!;
+      cur.encodingSa = Number(m[2]);
+    } else if ((m = /RXSC: (\w+), state (\w+)/.exec(line))) {
+      cur.rxsc.push({ sci: m[1]!, state: m[2]!, sas: [] });
+      inRx = true;
+    } else if ((m = /^\s+(\d): PN (\d+),(?:SSCI (\w+))?\s*state (\w+), key (\w+)/.exec(line))) {
+      const sa = `${m[1]} pn=${m[2]} ssci=${m[3] ?? '-'} ${m[4]} ${m[5]}`;
+      if (inRx) cur.rxsc.at(-1)!.sas.push(sa);
+      else cur.tx.push(sa);
+    } else if ((m = /offload: (\w+)/.exec(line))) cur.offload = m[1]!;
+  }
+  return out;
+}
+
+/** `ethtool -k DEV` lines: name -> { on, fixed, requested } (ethtool's group lines included; callers keep the kernel's names). */
+export function parseEthtoolK(text: string): Map<string, { on: boolean; fixed: boolean; requested?: boolean }> {
+  const out = new Map<string, { on: boolean; fixed: boolean; requested?: boolean }>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*([\w-]+): (on|off)( \[fixed\])?( \[requested (on|off)\])?$/.exec(line);
+    if (m) out.set(m[1]!, { on: m[2] === 'on', fixed: m[3] !== undefined, ...(m[5] ? { requested: m[5] === 'on' } : {}) });
+  }
+  return out;
+}

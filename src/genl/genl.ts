@@ -203,7 +203,11 @@ export class Genl {
    * with NetlinkError ENOENT.
    */
   family(name: string): Promise<GenlFamily> {
-    checkFamilyName(name, 'family');
+    try {
+      checkFamilyName(name, 'family');
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const cached = this.cache.get(name);
     if (cached) return cached;
     const p = this.resolve(name);

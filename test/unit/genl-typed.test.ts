@@ -10,16 +10,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ethtool, Macsec, Team, familyFromAttrs, mergeDump, type CtrlAttrs, type GenlMessage } from '../../src/genl/index.js';
 import * as G from '../../src/genl/uapi.js';
-import { answersFrom, FakeTransport, getCase, hostFixture, requestsTo, type GenlCase } from '../genl-support.js';
+import { answersFrom, FakeTransport, getCase, hostFixture, parseMacsecShow, parseWgDump, requestsTo, type GenlCase } from '../genl-support.js';
 
 const dumpAnswers = (c: GenlCase, family: string): GenlMessage[] => answersFrom(c, family).map((m) => m.decoded!);
 
 // --------------------------------------------------------------- wireguard
-
-function parseWgDump(text: string): { dev: string[]; peers: Map<string, string[]> } {
-  const lines = text.split('\n').filter(Boolean).map((l) => l.split('\t'));
-  return { dev: lines[0]!, peers: new Map(lines.slice(1).map((l) => [l[0]!, l])) };
-}
 
 test('wireguard.get = `wg show DEV dump` (keys, port, fwmark, peers with psk, endpoint, allowed IPs, handshake, bytes, keepalive; split dumps)', () => {
   for (const name of ['show-empty', 'show-dump', 'show-two-peers', 'show-many', 'show-small']) {
@@ -43,51 +38,6 @@ test('wireguard.get = `wg show DEV dump` (keys, port, fwmark, peers with psk, en
 });
 
 // ------------------------------------------------------------------ macsec
-
-interface MacsecText {
-  index: number;
-  name: string;
-  flags: Record<string, string>;
-  cipher: string;
-  icv: number;
-  txsc: string;
-  encodingSa: number;
-  tx: string[];
-  rxsc: Array<{ sci: string; state: string; sas: string[] }>;
-  offload: string;
-}
-
-function parseMacsecShow(text: string): MacsecText[] {
-  const out: MacsecText[] = [];
-  let cur: MacsecText | undefined;
-  let inRx = false;
-  for (const line of text.split('\n')) {
-    let m: RegExpExecArray | null;
-    if ((m = /^(\d+): (\S+): (.*)$/.exec(line))) {
-      const words = m[3]!.trim().split(/\s+/);
-      const flags: Record<string, string> = {};
-      for (let i = 0; i + 1 < words.length; i += 2) flags[words[i]!] = words[i + 1]!;
-      cur = { index: Number(m[1]), name: m[2]!, flags, cipher: '', icv: 0, txsc: '', encodingSa: -1, tx: [], rxsc: [], offload: '' };
-      out.push(cur);
-      inRx = false;
-    } else if (!cur) continue;
-    else if ((m = /cipher suite: (\S+), using ICV length (\d+)/.exec(line))) {
-      cur.cipher = m[1]!;
-      cur.icv = Number(m[2]);
-    } else if ((m = /TXSC: (\w+) on SA (\d+)/.exec(line))) {
-      cur.txsc = m[1]!;
-      cur.encodingSa = Number(m[2]);
-    } else if ((m = /RXSC: (\w+), state (\w+)/.exec(line))) {
-      cur.rxsc.push({ sci: m[1]!, state: m[2]!, sas: [] });
-      inRx = true;
-    } else if ((m = /^\s+(\d): PN (\d+),(?:SSCI (\w+))?\s*state (\w+), key (\w+)/.exec(line))) {
-      const sa = `${m[1]} pn=${m[2]} ssci=${m[3] ?? '-'} ${m[4]} ${m[5]}`;
-      if (inRx) cur.rxsc.at(-1)!.sas.push(sa);
-      else cur.tx.push(sa);
-    } else if ((m = /offload: (\w+)/.exec(line))) cur.offload = m[1]!;
-  }
-  return out;
-}
 
 test('macsec.show = `ip macsec show` (SecY flags, cipher, ICV, TXSC and SAs with PN/state/key id, RXSCs and their SAs, offload; XPN)', async () => {
   for (const name of ['show', 'show-after-set', 'xpn-show', 'show-stats']) {
