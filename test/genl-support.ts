@@ -3,6 +3,7 @@
  * macsec, teamnl, wg, ethtool and genl sent and received, and what they
  * printed. Family ids are learnt from each case's own controller exchange.
  */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { splitMessages, type RawMessage } from '../src/netlink/message.js';
 import { GenlFamilyIds, decodeGenlMessage, genlFamilySpec, type DevRef, type EthtoolTransport, type GenlCallOptions, type GenlMessage } from '../src/genl/index.js';
@@ -190,6 +191,11 @@ export class FakeTransport implements EthtoolTransport {
   ethtoolIoctl(): number {
     return -95;
   }
+  readonly groups: string[] = [];
+  async withMulticastGroup<T>(family: string, group: string, fn: () => Promise<T>): Promise<T> {
+    this.groups.push(`${family}/${group}`);
+    return fn();
+  }
 }
 
 /** The attribute bytes a recorded call would send (after genlmsghdr). */
@@ -268,4 +274,17 @@ export function parseEthtoolK(text: string): Map<string, { on: boolean; fixed: b
     if (m) out.set(m[1]!, { on: m[2] === 'on', fixed: m[3] !== undefined, ...(m[5] ? { requested: m[5] === 'on' } : {}) });
   }
   return out;
+}
+
+
+/** A WireGuard key pair (X25519) in base64, made in-process (no `wg genkey`). */
+export function wgKeyPair(): { privateKey: string; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
+  const b64 = (s: string): string => Buffer.from(s, 'base64url').toString('base64');
+  return { privateKey: b64(privateKey.export({ format: 'jwk' }).d!), publicKey: b64(publicKey.export({ format: 'jwk' }).x!) };
+}
+
+/** A random 32-byte preshared key in base64. */
+export function wgPsk(): string {
+  return randomBytes(32).toString('base64');
 }

@@ -101,6 +101,8 @@ export class Genl {
   /** `ethtool`: link settings, features, rings, channels, driver info. */
   readonly ethtool: Ethtool;
   private readonly cache = new Map<string, Promise<GenlFamily>>();
+  /** Multicast groups joined for the duration of requests, with their users. */
+  private readonly groupRefs = new Map<number, number>();
   private readonly options: GenlOptions;
   private rtnl: Promise<Rtnl> | undefined;
   private ownedRecorder: PcapWriter | undefined;
@@ -123,6 +125,7 @@ export class Genl {
       ifindex: (ref, field) => this.ifindex(ref, field),
       ifname: (index) => this.ifname(index),
       ethtoolIoctl: (name, data) => this.ethtoolIoctl(name, data),
+      withMulticastGroup: (f, g, fn) => this.withMulticastGroup(f, g, fn),
     };
     this.macsec = new Macsec(transport);
     this.team = new Team(transport);
@@ -355,6 +358,25 @@ export class Genl {
     });
     if (numbers.length === 0) throw new ArgumentError('groups', `family ${family} has no multicast groups`);
     return new GenlMonitor(this.options, this.ids, numbers, want, opts);
+  }
+
+  private async withMulticastGroup<T>(family: string, group: string, fn: () => Promise<T>): Promise<T> {
+    const fam = await this.family(family);
+    const g = fam.mcastGroups.find((x) => x.name === group);
+    if (!g) return fn();
+    const n = this.groupRefs.get(g.id) ?? 0;
+    if (n === 0) this.socket.addMembership(g.id);
+    this.groupRefs.set(g.id, n + 1);
+    try {
+      return await fn();
+    } finally {
+      const left = (this.groupRefs.get(g.id) ?? 1) - 1;
+      if (left > 0) this.groupRefs.set(g.id, left);
+      else {
+        this.groupRefs.delete(g.id);
+        if (!this.socket.isClosed) this.socket.dropMembership(g.id);
+      }
+    }
   }
 
   // ------------------------------------------------------ interface names

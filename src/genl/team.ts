@@ -408,7 +408,12 @@ export class Team {
       if (v !== false) o.data = v; // a bool that is off is an option without data
       list.push(o);
     }
-    await this.t.call(TEAM_GENL_NAME, G.TEAM_CMD_OPTIONS_SET, { ifindex, optionList: { items: list } }, { what: `team.setOptions ${String(dev)}` });
+    // The kernel announces every change on the "change_event" group and returns
+    // that send's error: ESRCH when nobody listens (teamd always does), although
+    // the option was set. Listening for the duration of the request avoids it.
+    await this.t.withMulticastGroup(TEAM_GENL_NAME, TEAM_GENL_CHANGE_EVENT_MC_GRP_NAME, () =>
+      this.t.call(TEAM_GENL_NAME, G.TEAM_CMD_OPTIONS_SET, { ifindex, optionList: { items: list } }, { what: `team.setOptions ${String(dev)}` }),
+    );
   }
 
   /** `teamnl DEV ports`: the team's ports with link state, speed and duplex. */

@@ -36,4 +36,10 @@ export interface GenlTransport {
   ifindex(ref: DevRef, field: string): Promise<number>;
   /** Name of an index, when the interface exists. */
   ifname(index: number): Promise<string | undefined>;
+  /**
+   * Run `fn` while the handle's socket is a member of one of the family's
+   * multicast groups (joined and left around it; counted, so overlapping
+   * calls share it).
+   */
+  withMulticastGroup<T>(family: string, group: string, fn: () => Promise<T>): Promise<T>;
 }

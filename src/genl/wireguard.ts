@@ -280,10 +280,17 @@ function checkPeer(v: unknown, f: string): Record<string, unknown> {
 /** Each message carries at most this many bytes of peers (an attribute's length is 16 bits; wg splits at 4 KiB). */
 export const WG_MESSAGE_BUDGET = 32 * 1024;
 
+/** Encoded size of a peer; its allowed IPs are measured one by one (a whole list may exceed an attribute's 64 KiB). */
 function peerSize(p: Record<string, unknown>): number {
+  const { allowedIps, ...rest } = p as { allowedIps?: Record<string, unknown>[] };
   const w = new Writer(256);
-  encodeAttrs(w, wgPeerPolicy, p);
-  return w.pos + 4;
+  encodeAttrs(w, wgPeerPolicy, rest);
+  let n = w.pos + 4;
+  if (allowedIps) {
+    n += 4;
+    for (const a of allowedIps) n += allowedIpSize(a);
+  }
+  return n;
 }
 
 function allowedIpSize(a: Record<string, unknown>): number {

@@ -97,6 +97,8 @@ test('team: setOptions builds teamnl\'s bytes for mode, activeport, per-port and
     await call();
     compare('team', name, 'team', t.calls.at(-1)!, last);
   }
+  // every change was sent while listening to change_event (the kernel fails the request with ESRCH when nobody listens)
+  assert.equal(t.groups, steps.map(() => 'team/change_event'));
   const byCmd = (name: string, cmd: number) => (i: number): boolean => requestsTo(getCase('team', name), 'team')[i]!.decoded!.cmd === cmd;
   await team.ports('team0');
   compare('team', 'ports', 'team', t.calls.at(-1)!, byCmd('ports', G.TEAM_CMD_PORT_LIST_GET));
@@ -246,4 +248,15 @@ for (const [label, fixture] of [['6.1', undefined], ['host', hostFixture]] as co
     assert.ok(Object.keys(r.changed).length > 0);
   });
 }
+
+
+test('wireguard: a peer whose allowed IPs alone exceed an attribute (64 KiB) is measured and split without encoding it whole', () => {
+  const ips = Array.from({ length: 3000 }, (_, i) => ({ family: 2, ipaddr: `10.${100 + (i >> 8)}.${i & 255}.0`, cidrMask: 24 }));
+  const peer = { publicKey: Buffer.alloc(32, 9).toString('base64'), flags: G.WGPEER_F_REPLACE_ALLOWEDIPS, allowedIps: ips };
+  const msgs = splitDeviceConfig({ ifname: 'wg0' }, [peer]);
+  assert.ok(msgs.length >= 3, `${msgs.length} messages`);
+  const got = applySets(msgs) as { peers: Record<string, { ips: string[] }> };
+  assert.is(got.peers[peer.publicKey]!.ips.length, 3000);
+  for (const m of msgs) assert.ok(callAttrBytes({ family: 'wireguard', cmd: 1, attrs: m, opts: {}, dump: false }).length < 40 * 1024);
+});
 test.run();
