@@ -422,21 +422,11 @@ export function genlMessageLines(g: GenlMessage, indent: string): string[] {
   return out;
 }
 
-/** JSON form of a captured generic netlink message. */
-export function genlMessageJson(g: GenlMessage): Record<string, unknown> {
-  const out: Record<string, unknown> = { familyId: g.familyId, cmd: g.cmd, cmdName: g.cmdName, version: g.version };
-  if (g.family !== undefined) out.family = g.family;
-  if (g.reserved) out.reserved = g.reserved;
-  if (g.attrs) out.attrs = g.attrs;
-  if (g.payload) out.payload = g.payload;
-  return out;
-}
-
 /** Parse `--genl-family ID=NAME` (ID decimal or 0x hex). */
 export function parseGenlFamilyOption(v: string | undefined): [number, string] {
   const m = v === undefined ? null : /^(0x[0-9a-fA-F]+|\d+)=([^\s=]{1,15})$/.exec(v);
   if (!m) throw new ArgumentError('--genl-family', `expected ID=NAME (e.g. 33=macsec), got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
   const id = Number(m[1]);
-  if (id < 16 || id > 0xffff) throw new ArgumentError('--genl-family', `family id ${id} is outside 16..65535`);
+  if (id < 16 || id > 1023) throw new ArgumentError('--genl-family', `family id ${id} is outside 16..1023 (GENL_MIN_ID..GENL_MAX_ID)`);
   return [id, m[2]!];
 }

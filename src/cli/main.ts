@@ -5,16 +5,16 @@
  * @module
  */
 import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_ROUTE, NLMSG_MIN_TYPE } from '../netlink/constants.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_GENERIC, NETLINK_ROUTE, NLMSG_MIN_TYPE } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import { decodeMessage, routeProtocol, rtmName, schemaFor } from '../rtnl/schema.js';
-import { createDecodeContext, type DecodeOptions, type Protocol } from '../netlink/protocol.js';
+import { type DecodeContext, type DecodeOptions, type Protocol } from '../netlink/protocol.js';
 import { protocolFor } from '../protocols.js';
 import * as U from '../rtnl/uapi.js';
 import type { MonitorEvent } from '../rtnl/monitor.js';
-import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
+import { captureContexts, decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
 import { CaptureFormatError } from '../pcap/reader.js';
 import type { Inet6StatsLayout } from '../rtnl/afspec.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
@@ -28,7 +28,8 @@ import type { Route } from '../rtnl/route.js';
 import type { Neighbour } from '../rtnl/neigh.js';
 import type { Rule } from '../rtnl/rule.js';
 import { readFileSync, readdirSync } from 'node:fs';
-import { GENL_COMMANDS, GENL_HELP, genlMain, genlMessageJson, genlMessageLines, parseGenlFamilyOption } from './genl.js';
+import { GENL_COMMANDS, GENL_HELP, genlMain, genlMessageLines, parseGenlFamilyOption } from './genl.js';
+import { GenlFamilyIds, decodeGenlMessage, genlIds, genlProtocol, type GenlMessage } from '../genl/protocol.js';
 
 // the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
 registerBuiltinKinds();
@@ -774,7 +775,6 @@ function messageJson(m: CapturedMessage): Record<string, unknown> {
   if (m.error) out.error = m.error;
   if (m.done) out.done = m.done;
   if (!m.object && !m.error && !m.done) out.payload = payloadHex(m.payload);
-  if (m.genl) out.genl = genlMessageJson(m.genl);
   if (m.decodeError) out.decodeError = m.decodeError.message;
   return out;
 }
@@ -787,7 +787,31 @@ function messageJson(m: CapturedMessage): Record<string, unknown> {
  */
 const BODY_LINES = new Map<Protocol, (m: CapturedMessage, o: FormatOptions) => string[] | undefined>([
   [routeProtocol, (m, o) => (m.object || !m.schema || m.payload.length >= m.schema.headerSize ? formatRouteMessage(m.raw, m.object, o) : undefined)],
+  [genlProtocol, genlBodyLines],
 ]);
+
+/**
+ * Generic netlink: every attribute by its uapi name; a family the capture
+ * never announced with its raw attributes and how to name it.
+ */
+function genlBodyLines(m: CapturedMessage): string[] | undefined {
+  if (m.object && m.schema) return genlMessageLines({ ...(m.object as unknown as GenlMessage), policy: m.schema.policy }, '');
+  if (m.schema) return undefined; // malformed: the bytes and the decode error
+  try {
+    return genlMessageLines(decodeGenlMessage(m.raw, new GenlFamilyIds()), '');
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
+}
+
+/** The capture's decode contexts, with the generic netlink family ids given by --genl-family. */
+function captureContextsOf(a: Args): (family: number) => DecodeContext {
+  const contexts = captureContexts(decodeOptions(a));
+  const ids = genlIds(contexts(NETLINK_GENERIC));
+  for (const [id, name] of a.genlFamilies) ids.set(id, name);
+  return contexts;
+}
 
 function bodyLines(m: CapturedMessage, family: number, o: FormatOptions): string[] | undefined {
   if (m.type < NLMSG_MIN_TYPE) return undefined;
@@ -809,9 +833,6 @@ function messageLines(m: CapturedMessage, family: number, o: FormatOptions, inde
     out.push(s);
   } else if (m.done) {
     out.push(`${head}${m.done.error ? ` error=${m.done.error} ${m.done.code}` : ''}`);
-  } else if (m.genl) {
-    out.push(head);
-    out.push(...genlMessageLines(m.genl, `${indent}  `));
   } else if ((body = bodyLines(m, family, o))) {
     out.push(head);
     for (const l of body) out.push(`${indent}  ${l}`);
@@ -855,7 +876,7 @@ async function pcapCommand(a: Args, io: CliIo): Promise<number> {
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   let frames = 0;
   try {
-    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file, { decodeOptions: decodeOptions(a), genlFamilies: a.genlFamilies })) {
+    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file, { contexts: captureContextsOf(a) })) {
       frames++;
       if (a.json) {
         io.out(frameJson(p));
@@ -898,7 +919,7 @@ async function hexCommand(a: Args, io: CliIo): Promise<number> {
     text = await io.stdin();
   }
   const buf = parseHex(text);
-  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily, 0, buf.length, createDecodeContext(protocolFor(a.nlFamily), decodeOptions(a)));
+  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily, 0, buf.length, captureContextsOf(a)(a.nlFamily));
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   if (a.json) {
     for (const m of messages) io.out(toJson(messageJson(m)));

@@ -2,7 +2,7 @@
  * Small shared checks of the typed generic netlink families.
  * @module
  */
-import { checkIfName } from '../netlink/attr.js';
+import { checkIfName } from '../rtnl/ifname.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import type { DevRef } from './transport.js';

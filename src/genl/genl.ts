@@ -21,9 +21,8 @@
 import createDebug from 'debug';
 import { closeSync } from 'node:fs';
 import { checkAttrs, encodeAttrs, type Policy } from '../netlink/attr.js';
-import { NETLINK_GENERIC } from '../netlink/constants.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
-import { splitMessages, type RawMessage } from '../netlink/message.js';
+import type { RawMessage } from '../netlink/message.js';
 import { native } from '../netlink/native.js';
 import { NetlinkSocket, checkSocketOptions, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
 import type { Writer } from '../netlink/writer.js';
@@ -37,16 +36,14 @@ import { Macsec } from './macsec.js';
 import { GenlMonitor, type GenlMonitorOptions } from './monitor.js';
 import {
   GENL_CTRL_NAME,
-  GENL_HDRLEN,
   GENL_ID_CTRL,
   GenlFamilyIds,
   checkFamilyName,
   decodeGenlMessage,
-  describeGenlOffset,
   genlCommandName,
   genlFamilySpec,
-  genlTypeName,
-  summarizeGenl,
+  genlIds,
+  genlProtocol,
   type GenlMessage,
 } from './protocol.js';
 import { Team } from './team.js';
@@ -152,30 +149,18 @@ export class Genl {
       const userTap = opts.tap;
       o = { ...opts, record: undefined, tap: userTap ? (d, b, p) => (userTap(d, b, p), rec.tap(d, b, p)) : rec.tap };
     }
-    const ids = new GenlFamilyIds();
-    const userTap = o.tap;
-    // Learn family ids from every datagram the kernel sends us (answers and
-    // nlctrl notifications) before the engine dispatches it.
-    const tap: SocketOptions['tap'] = (dir, buf, proto) => {
-      if (dir === 'in') learnFrom(ids, buf);
-      userTap?.(dir, buf, proto);
-    };
     let sock: NetlinkSocket;
     try {
       const { record: _r, watchFamilies: _w, ...so } = o;
-      sock = NetlinkSocket.open({
-        ...so,
-        protocol: NETLINK_GENERIC,
-        typeName: (t) => genlTypeName(t, ids),
-        describeOffset: (req, off) => describeGenlOffset(req, off, ids),
-        summarize: (m) => summarizeGenl(m, ids),
-        tap,
-        groups: watchFamilies === false ? [] : [GENL_ID_CTRL],
-      });
+      // The protocol's decode context (one per socket) learns family ids
+      // from every controller message the kernel sends this socket (answers
+      // and nlctrl notifications) before the engine dispatches it.
+      sock = NetlinkSocket.open({ ...so, protocol: genlProtocol, groups: watchFamilies === false ? [] : [GENL_ID_CTRL] });
     } catch (e) {
       if (owned) recorder?.close();
       throw e;
     }
+    const ids = genlIds(sock.context);
     const g = new Genl(sock, ids, o);
     if (owned) g.ownedRecorder = recorder;
     return g;
@@ -469,14 +454,3 @@ function commandNameOf(a: CtrlAttrs, cmd: number): string | undefined {
 }
 
 /** Learn family ids from the controller messages of a datagram (malformed ones are ignored). */
-function learnFrom(ids: GenlFamilyIds, buf: Buffer): void {
-  // Only controller messages matter; a quick look at the first message's type avoids splitting the rest.
-  if (buf.length < 16 + GENL_HDRLEN) return;
-  let msgs: RawMessage[];
-  try {
-    msgs = splitMessages(buf);
-  } catch {
-    return;
-  }
-  for (const m of msgs) if (m.type === GENL_ID_CTRL) ids.learn(m);
-}

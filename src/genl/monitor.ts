@@ -15,10 +15,9 @@
 import { ENOBUFS } from '../netlink/errno.js';
 import { ArgumentError, NetlinkError, DecodeError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
-import { splitMessages, type RawMessage } from '../netlink/message.js';
-import { NETLINK_GENERIC } from '../netlink/constants.js';
+import type { RawMessage } from '../netlink/message.js';
 import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
-import { decodeGenlMessage, genlTypeName, summarizeGenl, type GenlFamilyIds, type GenlMessage } from './protocol.js';
+import { decodeGenlMessage, genlProtocolSharing, type GenlFamilyIds, type GenlMessage } from './protocol.js';
 
 export interface GenlMonitorOptions {
   /** Receive buffer in bytes (default 4 MiB). */
@@ -57,25 +56,8 @@ export class GenlMonitor implements AsyncIterableIterator<GenlMonitorEvent> {
     this.hwm = hwm;
     this.groups = names;
     const { record: _r, watchFamilies: _w, ...so } = base;
-    const userTap = so.tap;
-    this.socket = NetlinkSocket.open({
-      ...so,
-      protocol: NETLINK_GENERIC,
-      rcvbuf,
-      groups: numbers,
-      typeName: (t) => genlTypeName(t, ids),
-      summarize: (m) => summarizeGenl(m, ids),
-      tap: (dir, buf, proto) => {
-        if (dir === 'in') {
-          try {
-            for (const m of splitMessages(buf)) ids.learn(m);
-          } catch {
-            /* malformed: reported by the engine */
-          }
-        }
-        userTap?.(dir, buf, proto);
-      },
-    });
+    // the handle's protocol state: ids learnt here serve the handle and the other way round
+    this.socket = NetlinkSocket.open({ ...so, protocol: genlProtocolSharing(ids), rcvbuf, groups: numbers });
     this.socket.onError((e) => {
       if (this.closed) return;
       if (e instanceof NetlinkError && e.errno === ENOBUFS) this.push({ type: 'overrun', timestamp: Date.now() });

@@ -21,8 +21,9 @@
  * commands, policies), only ids are per socket.
  * @module
  */
-import { attrPathAt, decodeAttrs, encodeAttrs, forEachAttr, type Policy } from '../netlink/attr.js';
-import { NLMSG_HDRLEN, NLMSG_TYPE_NAMES, NLM_F_REQUEST } from '../netlink/constants.js';
+import { attrPathAt, decodeAttrs, encodeAttrs, forEachAttr, policy, type Policy } from '../netlink/attr.js';
+import { NETLINK_GENERIC, NLMSG_HDRLEN, NLMSG_TYPE_NAMES, NLM_F_REQUEST } from '../netlink/constants.js';
+import type { DecodeContext, MessageRef, MessageSchema, Protocol } from '../netlink/protocol.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import type { Writer } from '../netlink/writer.js';
@@ -94,7 +95,7 @@ export function genlPolicy(family: string | undefined, cmd: number, fromKernel: 
  * are the kernel's choice at module load time, so they are learnt, never
  * assumed: from the controller's answers and notifications (CTRL_CMD_NEWFAMILY
  * adds, CTRL_CMD_DELFAMILY removes), or given (`--genl-family ID=NAME`).
- * GENL_ID_CTRL (16) is always 'nlctrl'. Bounded: at most {@link GenlFamilyIds.MAX} ids.
+ * GENL_ID_CTRL (16) is always 'nlctrl'. Bounded as the kernel's ids are: 16..GENL_MAX_ID (1023).
  */
 export class GenlFamilyIds {
   /** Most ids kept (the kernel's ids are below GENL_MAX_ID, 1023). */
@@ -125,11 +126,12 @@ export class GenlFamilyIds {
     return this.byId.size;
   }
 
-  /** Record that `id` is family `name`. Throws ArgumentError for an id outside 16..65535 or a bad name. */
+  /** Record that `id` is family `name`. Throws ArgumentError for an id outside 16..1023 (the kernel's GENL_MIN_ID..GENL_MAX_ID) or a bad name. */
   set(id: number, name: string): void {
-    if (!Number.isInteger(id) || id < G.GENL_MIN_ID || id > 0xffff) throw new ArgumentError('id', `expected a generic netlink family id 16..65535, got ${describe(id)}`);
+    if (!Number.isInteger(id) || id < G.GENL_MIN_ID || id > G.GENL_MAX_ID) throw new ArgumentError('id', `expected a generic netlink family id ${G.GENL_MIN_ID}..${G.GENL_MAX_ID}, got ${describe(id)}`);
     checkFamilyName(name, 'name');
     if (id === GENL_ID_CTRL && name !== GENL_CTRL_NAME) throw new ArgumentError('id', `id ${GENL_ID_CTRL} is always ${GENL_CTRL_NAME}`);
+    if (name === GENL_CTRL_NAME && id !== GENL_ID_CTRL) throw new ArgumentError('name', `${GENL_CTRL_NAME} is always id ${GENL_ID_CTRL}`);
     const old = this.byId.get(id);
     if (old === name) return;
     if (old !== undefined) this.byName.delete(old);
@@ -360,4 +362,83 @@ export function summarizeGenl(m: RawMessage, ids: GenlFamilyIds): string | undef
     }
   }
   return parts.join(' ');
+}
+
+// ------------------------------------------------------------------ the registry entry
+
+/** The family ids a decode context has learnt (its protocol state), or a fresh empty table. */
+export function genlIds(ctx: DecodeContext | undefined): GenlFamilyIds {
+  const s = ctx?.state;
+  return s instanceof GenlFamilyIds ? s : new GenlFamilyIds();
+}
+
+/** A message's nlmsg_flags when its header is in the bytes (MessageRef does not carry them). */
+function refFlags(m: MessageRef): number {
+  return m.len >= NLMSG_HDRLEN && m.offset + NLMSG_HDRLEN <= m.buf.length ? m.buf.readUInt16LE(m.offset + 6) : 0;
+}
+
+/** A policy with no attributes: a known family's command this library has no table for keeps its attributes raw (lossless). */
+const RAW_POLICY: Policy = policy('GENL_RAW', {}, []);
+
+const schemaCache = new WeakMap<GenlFamilySpec, Map<number, MessageSchema<GenlMessage>>>();
+
+/**
+ * The schema of one (family, command, direction): decodes to a
+ * {@link GenlMessage} (header fields, names and `attrs`; no `policy`, the
+ * schema has it) and encodes one back byte for byte.
+ */
+function genlSchema(spec: GenlFamilySpec, cmd: number, fromKernel: boolean): MessageSchema<GenlMessage> | undefined {
+  if (spec.hdrSize) return undefined; // no family here has its own header: such a family decodes raw
+  let byKey = schemaCache.get(spec);
+  if (!byKey) schemaCache.set(spec, (byKey = new Map()));
+  const key = cmd * 2 + (fromKernel ? 1 : 0);
+  let s = byKey.get(key);
+  if (!s) {
+    const pol = spec.policy(cmd, fromKernel) ?? RAW_POLICY;
+    const cmdName = genlCommandName(spec.name, cmd, fromKernel);
+    s = {
+      name: spec.name,
+      headerSize: GENL_HDRLEN,
+      policy: pol,
+      decode: (buf, off, end, type) => {
+        const h = readGenlHeader(buf, off, end);
+        return { familyId: type, family: spec.name, ...h, cmdName: h.cmd === cmd ? cmdName : genlCommandName(spec.name, h.cmd, fromKernel), fromKernel, attrs: decodeAttrs(buf, off + GENL_HDRLEN, end, pol, pol.name) };
+      },
+      encode: (w, obj) => encodeGenlPayload(w, { ...obj, policy: pol }),
+    };
+    byKey.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * NETLINK_GENERIC in the core's protocol registry. Its per-context state is
+ * a {@link GenlFamilyIds} (one per socket, one per capture), learnt from the
+ * controller's CTRL_CMD_NEWFAMILY/DELFAMILY messages the context sees
+ * (`observe`). Messages are named `genl <family> <CMD>`, decoded by (family
+ * name, command, direction) into a {@link GenlMessage}, their ext-ack
+ * offsets mapped into nested arrays too.
+ */
+export const genlProtocol: Protocol = {
+  family: NETLINK_GENERIC,
+  name: 'NETLINK_GENERIC',
+  messageName(type, ctx, msg) {
+    const ids = genlIds(ctx);
+    return msg ? genlMessageName({ type, flags: refFlags(msg), buf: msg.buf, offset: msg.offset, len: msg.len }, ids) : genlTypeName(type, ids);
+  },
+  schemaFor(m, ctx) {
+    if (m.type < G.GENL_MIN_ID || m.len < NLMSG_HDRLEN + 1 || m.offset + NLMSG_HDRLEN >= m.buf.length) return undefined;
+    const spec = genlFamilySpec(genlIds(ctx).name(m.type));
+    if (!spec) return undefined;
+    return genlSchema(spec, m.buf[m.offset + NLMSG_HDRLEN]!, isFromKernel(refFlags(m))) as MessageSchema | undefined;
+  },
+  describeOffset: (request, offset, ctx) => describeGenlOffset(request, offset, genlIds(ctx)),
+  summarize: (m, ctx) => summarizeGenl(m, genlIds(ctx)),
+  createState: () => new GenlFamilyIds(),
+  observe: (m, ctx) => void genlIds(ctx).learn(m),
+};
+
+/** genlProtocol whose contexts share one id table (a monitor socket learning with its handle). */
+export function genlProtocolSharing(ids: GenlFamilyIds): Protocol {
+  return { ...genlProtocol, createState: () => ids };
 }

@@ -14,8 +14,6 @@ export {
   flagNames,
   messageTypeName,
   netlinkFamilyName,
-  captureDecodeContext,
-  type CaptureDecodeContext,
   type NetlinkFrame,
   type NetlinkPacket,
   type CapturedMessage,

@@ -39,13 +39,10 @@ import {
 import { DecodeError, type ExtAck } from '../netlink/errors.js';
 import { errnoName } from '../netlink/errno.js';
 import { parseDone, parseError, splitMessagesPartial, type NlMsgHeader, type RawMessage } from '../netlink/message.js';
-import { createDecodeContext, type DecodeContext, type MessageSchema, type DecodeOptions, type MessageRef } from '../netlink/protocol.js';
+import { createDecodeContext, describeOffsetWith, type DecodeContext, type MessageSchema, type DecodeOptions, type MessageRef } from '../netlink/protocol.js';
 import { protocolFor } from '../protocols.js';
 // Link kinds register their IFLA_INFO_DATA policies when their modules load: load them all.
 import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
-import { GenlFamilyIds, decodeGenlMessage, describeGenlOffset, genlMessageName, genlTypeName, type GenlMessage } from '../genl/protocol.js';
-// Generic netlink families register their message tables when they load.
-import '../genl/index.js';
 import { readPackets, CaptureFormatError, type CapturePacket, type CaptureSource, type ReadOptions } from './reader.js';
 
 import { ARPHRD_NETLINK, LINKTYPE_NETLINK, NETLINK_COOKED_HEADER_SIZE } from './constants.js';
@@ -75,30 +72,8 @@ export interface CapturedMessage extends NlMsgHeader {
   error?: { error: number; code: string | undefined; request: NlMsgHeader & { typeName: string }; extack: ExtAck };
   /** NLMSG_DONE: its status (0 or -errno). */
   done?: { error: number; code: string | undefined };
-  /** NETLINK_GENERIC: the decoded message (family by the id learnt in this capture, command, attributes). */
-  genl?: GenlMessage;
   /** Why the payload could not be decoded (the header fields above are still right). */
   decodeError?: DecodeError;
-}
-
-/**
- * What decoding one capture learns as it goes: generic netlink family ids,
- * from the controller's CTRL_CMD_NEWFAMILY/DELFAMILY messages in it (or
- * given up front, e.g. `rtnl-dump pcap --genl-family 33=macsec`). One per
- * capture, never shared between captures.
- */
-export interface CaptureDecodeContext {
-  genl: GenlFamilyIds;
-  /**
-   * Generic netlink requests seen, by nlmsg_seq (the last 256), so an error
-   * answering one names the attribute its extended-ACK offset points at.
-   */
-  requests: Map<number, Buffer>;
-}
-
-/** A fresh decode context, optionally with known generic netlink family ids. */
-export function captureDecodeContext(genlFamilies: Iterable<readonly [number, string]> = []): CaptureDecodeContext {
-  return { genl: new GenlFamilyIds(genlFamilies), requests: new Map() };
 }
 
 /** The netlink view of one captured packet. */
@@ -228,12 +203,10 @@ export function decodeCapturedMessage(m: RawMessage, family: number, ctx: Decode
   try {
     if (m.type === NLMSG_ERROR) {
       const e = parseError(m);
-      if (genl && e.error < 0 && e.extack.offset !== undefined) {
-        const req = ctx.requests.get(e.request.seq);
-        if (req && req.readUInt16LE(4) === e.request.type) {
-          const path = describeGenlOffset(req, e.extack.offset, ctx.genl);
-          if (path) e.extack.attributePath = path;
-        }
+      if (e.error < 0 && e.extack.offset !== undefined) {
+        const req = erroredRequest(m, e, ctx);
+        const path = req && describeOffsetWith(ctx, req, e.extack.offset);
+        if (path) e.extack.attributePath = path;
       }
       out.error = {
         error: e.error,
@@ -245,6 +218,7 @@ export function decodeCapturedMessage(m: RawMessage, family: number, ctx: Decode
       const d = parseDone(m);
       out.done = { error: d.error, code: d.error ? errnoName(-d.error) : undefined };
     } else {
+      if (m.flags & NLM_F_REQUEST) rememberRequest(m, ctx);
       // A request may carry a shorter header than the schema's (e.g. a
       // GETLINK dump request with only rtgenmsg): only full ones decode.
       const s = ctx.protocol.schemaFor(m, ctx);
@@ -260,6 +234,33 @@ export function decodeCapturedMessage(m: RawMessage, family: number, ctx: Decode
     out.decodeError = e;
   }
   return out;
+}
+
+/** Requests seen in a capture, per decode context, by nlmsg_seq (the last {@link REQUESTS_KEPT}). */
+const seenRequests = new WeakMap<DecodeContext, Map<number, Buffer>>();
+const REQUESTS_KEPT = 256;
+
+function rememberRequest(m: RawMessage, ctx: DecodeContext): void {
+  let byseq = seenRequests.get(ctx);
+  if (!byseq) seenRequests.set(ctx, (byseq = new Map()));
+  byseq.delete(m.seq);
+  byseq.set(m.seq, Buffer.from(m.buf.subarray(m.offset, m.offset + m.len))); // a copy: packet buffers may be reused
+  if (byseq.size > REQUESTS_KEPT) byseq.delete(byseq.keys().next().value!);
+}
+
+/**
+ * The request an error answers, whole: echoed in the error (no
+ * NLM_F_CAPPED: the tools do not set NETLINK_CAP_ACK), or else the request
+ * with its seq and type seen earlier in the same capture. Its extended-ACK
+ * offset is then named by the protocol (an attribute path).
+ */
+function erroredRequest(m: RawMessage, e: ReturnType<typeof parseError>, ctx: DecodeContext): Buffer | undefined {
+  if (e.requestPayload && e.requestPayload.length + NLMSG_HDRLEN >= e.request.len) {
+    const at = m.offset + NLMSG_HDRLEN + 4;
+    return m.buf.subarray(at, at + NLMSG_HDRLEN + e.requestPayload.length);
+  }
+  const req = seenRequests.get(ctx)?.get(e.request.seq);
+  return req && req.readUInt16LE(4) === e.request.type ? req : undefined;
 }
 
 /**
@@ -314,10 +315,18 @@ export function decodeNetlinkFrame(data: Buffer, originalLength = data.length, c
  */
 export async function* readNetlinkCapture(
   src: CaptureSource,
-  opts: Omit<ReadOptions, 'linktypes'> & { decodeOptions?: DecodeOptions } = {},
+  opts: Omit<ReadOptions, 'linktypes'> & {
+    decodeOptions?: DecodeOptions;
+    /**
+     * The capture's decode contexts (from {@link captureContexts}), e.g. with
+     * generic netlink family ids given up front (`rtnl-dump pcap
+     * --genl-family 33=macsec`); default: fresh ones for this capture.
+     */
+    contexts?: (family: number) => DecodeContext;
+  } = {},
 ): AsyncGenerator<NetlinkPacket, void, undefined> {
-  const { decodeOptions, ...readOpts } = opts;
-  const contexts = captureContexts(decodeOptions);
+  const { decodeOptions, contexts: given, ...readOpts } = opts;
+  const contexts = given ?? captureContexts(decodeOptions);
   for await (const p of readPackets(src, { ...readOpts, linktypes: [LINKTYPE_NETLINK] })) {
     let f: NetlinkFrame;
     try {

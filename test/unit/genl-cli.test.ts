@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { PcapWriter } from '../../src/pcap/writer.js';
-import { readNetlinkCapture } from '../../src/pcap/index.js';
+import { captureContexts, readNetlinkCapture } from '../../src/pcap/index.js';
+import { genlIds } from '../../src/genl/index.js';
 import { NETLINK_GENERIC } from '../../src/netlink/constants.js';
 import { caseIds, getCase, type GenlCase } from '../genl-support.js';
 
@@ -60,9 +61,11 @@ test('pcap: generic netlink decodes by family and command with ids learnt from t
   const j = await run('pcap', '--json', file);
   const msgs = j.out.filter(Boolean).flatMap((l) => JSON.parse(l).messages as Array<Record<string, any>>);
   const add = msgs.find((m) => m.typeName === 'genl macsec MACSEC_CMD_ADD_TXSA')!;
-  assert.is(add.genl.family, 'macsec');
-  assert.is(add.genl.attrs.sa.keyId, '01000000000000000000000000000000');
-  assert.is(add.genl.attrs.sa.key, '81cb1ae2c6cfa4b4f3e9e3dc92d41a5e');
+  assert.is(add.kind, 'macsec');
+  assert.is(add.object.family, 'macsec');
+  assert.is(add.object.cmdName, 'MACSEC_CMD_ADD_TXSA');
+  assert.is(add.object.attrs.sa.keyId, '01000000000000000000000000000000');
+  assert.is(add.object.attrs.sa.key, '81cb1ae2c6cfa4b4f3e9e3dc92d41a5e');
 });
 
 test('pcap: a family the capture never announces stays numeric until given with --genl-family', async () => {
@@ -78,12 +81,14 @@ test('pcap: a family the capture never announces stays numeric until given with 
   const given = await run('pcap', '--genl-family', `${wgId}=wireguard`, file);
   assert.ok(given.out.some((l) => l.includes('genl wireguard WG_CMD_GET_DEVICE')), given.out.join('\n'));
   assert.ok(given.out.some((l) => l.includes('WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL 25')));
-  // the library API: ids given to readNetlinkCapture, one table per capture
+  // the library API: ids given to readNetlinkCapture through its decode contexts, one table per capture
+  const contexts = captureContexts();
+  genlIds(contexts(NETLINK_GENERIC)).set(wgId, 'wireguard');
   let named = 0;
-  for await (const p of readNetlinkCapture(file, { genlFamilies: [[wgId, 'wireguard']] })) for (const m of p.messages) if (m.genl?.family === 'wireguard') named++;
+  for await (const p of readNetlinkCapture(file, { contexts })) for (const m of p.messages) if ((m.object as { family?: string } | undefined)?.family === 'wireguard') named++;
   assert.ok(named >= 2);
   let unnamed = 0;
-  for await (const p of readNetlinkCapture(file)) for (const m of p.messages) if (m.genl && m.genl.family === undefined) unnamed++;
+  for await (const p of readNetlinkCapture(file)) for (const m of p.messages) if (m.type === wgId && !m.object && m.typeName.startsWith('genl 0x')) unnamed++;
   assert.ok(unnamed >= 2, 'a second capture does not inherit the first one\'s ids');
 });
 
@@ -105,8 +110,8 @@ test('hex --family generic: ids from a controller message in the same bytes, or 
   assert.ok(both.out.join('\n').includes('genl team TEAM_CMD_OPTIONS_SET'));
 });
 
-test('usage: --genl-family needs ID=NAME with an id of 16..65535 and only applies to pcap and hex; genl commands reject unknown options', async () => {
-  for (const v of ['33', 'x=macsec', '5=macsec', '70000=macsec', '33=name-longer-than-15']) {
+test('usage: --genl-family needs ID=NAME with an id of 16..1023 (GENL_MAX_ID) and only applies to pcap and hex; genl commands reject unknown options', async () => {
+  for (const v of ['33', 'x=macsec', '5=macsec', '1024=macsec', '70000=macsec', '33=name-longer-than-15']) {
     const r = await run('hex', '--family', 'generic', '--genl-family', v, '00');
     assert.is(r.code, 2, v);
     assert.match(r.err, /--genl-family/);

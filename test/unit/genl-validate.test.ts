@@ -170,6 +170,8 @@ test('family names and ids: length, NUL, id range; learnt ids never throw', () =
   throwsA(() => ids.set(15, 'x'), ArgumentError);
   throwsA(() => ids.set(16, 'notnlctrl'), ArgumentError);
   throwsA(() => ids.set(70000, 'x'), ArgumentError);
+  throwsA(() => ids.set(1024, 'x'), ArgumentError); // above the kernel's GENL_MAX_ID
+  ids.set(1023, 'top');
   ids.set(30, 'a');
   ids.set(30, 'b'); // the id moved to another family
   assert.is(ids.id('a'), undefined);
@@ -238,7 +240,7 @@ test('hostile bytes: mutated and truncated captured messages decode or give Deco
   assert.ok(decoded > 1000 && refused > 100, `decoded ${decoded}, refused ${refused}`);
 });
 
-test('hostile learning: a capture can only map ids 16..65535 to names of up to 15 bytes, and at most GenlFamilyIds.MAX of them', () => {
+test('hostile learning: a capture can only map ids 16..1023 (GENL_MAX_ID) to names of up to 15 bytes, and at most GenlFamilyIds.MAX of them', () => {
   const ids = new GenlFamilyIds();
   const c = getCase('ctrl', 'list');
   const base = Buffer.from(c.datagrams.find((d) => d.dir === 'in')!.hex, 'hex');
@@ -251,7 +253,9 @@ test('hostile learning: a capture can only map ids 16..65535 to names of up to 1
     ids.learn({ type: 16, flags: 0, len: one.length, buf: one, offset: 0 });
   }
   assert.ok(ids.size <= GenlFamilyIds.MAX);
-  for (const [id, name] of ids.entries()) assert.ok(id >= 16 && id <= 0xffff && Buffer.byteLength(name) <= 15);
+  assert.is(ids.name(16), 'nlctrl', 'the controller keeps id 16 (the capture announced nlctrl under other ids)');
+  assert.is(ids.id('nlctrl'), 16);
+  for (const [id, name] of ids.entries()) assert.ok(id >= 16 && id <= 1023 && Buffer.byteLength(name) <= 15);
 });
 
 test.run();
