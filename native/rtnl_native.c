@@ -618,6 +618,41 @@ static napi_value n_ioctl_ifreq(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* ioctlIfreqData(fd, request, name, buf) -> ret | -errno, for struct ifreq
+ * ioctls whose ifr_data points at a caller-built struct (SIOCETHTOOL): the
+ * kernel reads and writes `buf` in place. The struct's layout is the
+ * caller's business; nothing here knows it. */
+static napi_value n_ioctl_ifreq_data(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int32_t fd;
+  uint32_t req;
+  char name[IFNAMSIZ + 1];
+  void *data;
+  size_t len;
+  if (!get_i32(env, argv[0], &fd) || !get_u32(env, argv[1], &req)) return NULL;
+  memset(name, 0, sizeof name);
+  size_t nl = 0;
+  if (napi_get_value_string_utf8(env, argv[2], name, sizeof name, &nl) != napi_ok) {
+    napi_throw_type_error(env, NULL, "rtnl_native: expected a string");
+    return NULL;
+  }
+  if (nl >= IFNAMSIZ) {
+    napi_throw_range_error(env, NULL, "rtnl_native: interface name too long");
+    return NULL;
+  }
+  if (!get_buf(env, argv[3], &data, &len)) return NULL;
+  if (len == 0) {
+    napi_throw_range_error(env, NULL, "rtnl_native: empty ioctl buffer");
+    return NULL;
+  }
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, name, nl);
+  ifr.ifr_data = data;
+  int r = ioctl(fd, req, &ifr);
+  return num(env, r < 0 ? -errno : r);
+}
+
 /* ioctlInt(fd, request, value) -> ret | -errno, for ioctls taking an integer
  * argument by value (TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP, ...). */
 static napi_value n_ioctl_int(napi_env env, napi_callback_info info) {
@@ -930,6 +965,7 @@ NAPI_MODULE_INIT() {
       FN("readSlab", n_read_slab),
       FN("writeBatch", n_write_batch),
       FN("ioctlIfreq", n_ioctl_ifreq),
+      FN("ioctlIfreqData", n_ioctl_ifreq_data),
       FN("ioctlInt", n_ioctl_int),
       FN("ioctlGetInt", n_ioctl_get_int),
       FN("ioctlSetIntPtr", n_ioctl_set_int_ptr),

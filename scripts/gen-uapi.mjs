@@ -6,6 +6,7 @@
 //   src/netlink/uapi.ts  linux/netlink.h: NETLINK_*, NLM_F_*, NLMSG*, NLA_*; SIOCGSKNS (NETLINK_UAPI)
 //   src/rtnl/uapi.ts     rtnetlink and link headers (UAPI; re-exports src/netlink/uapi.ts)
 //   src/nft/uapi.ts      netfilter headers (NFT_UAPI, NFT_ENUMS per C enum)
+//   src/genl/uapi.ts     generic netlink: genetlink.h and the macsec, team, wireguard, ethtool headers (GENL_UAPI)
 //
 // Every enum member and object-like numeric #define whose name has one of the
 // target's prefixes becomes `export const NAME = value;` (a literal type), and
@@ -64,6 +65,18 @@ const TARGETS = [
       'linux/netfilter/nf_nat.h', 'linux/netfilter/nf_conntrack_common.h',
     ],
     prefixes: ['NF_', 'NFPROTO_', 'NFNL', 'NFNETLINK_', 'NFT_', 'NFTA_', 'NF_NAT_', 'IP_CT_', 'IPS_', 'NF_CT_', 'NF_INET_', 'NF_NETDEV_'],
+  },
+  {
+    out: 'src/genl/uapi.ts',
+    table: 'GENL_UAPI',
+    // linux/netlink.h for NLMSG_MIN_TYPE (GENL_ID_CTRL, GENL_MIN_ID); its constants are not exported here
+    headers: [
+      'linux/netlink.h', 'linux/genetlink.h', 'linux/if_macsec.h', 'linux/if_team.h', 'linux/wireguard.h', 'linux/ethtool_netlink.h', 'linux/ethtool.h',
+    ],
+    prefixes: [
+      'GENL_', 'CTRL_', 'MACSEC_', 'TEAM_', 'WG_', 'WGDEVICE_', 'WGPEER_', 'WGALLOWEDIP_', 'ETHTOOL_', 'ETH_SS_', 'ETH_GSTRING_LEN',
+      'SPEED_', 'DUPLEX_', 'PORT_', 'XCVR_', 'AUTONEG_', 'ETH_TP_MDI', 'MASTER_SLAVE_', 'RATE_MATCH_', 'WAKE_',
+    ],
   },
 ];
 

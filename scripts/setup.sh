@@ -5,6 +5,8 @@
 #   tcpdump, tshark:        nlmon captures and the second opinion on our pcap decoding
 #   strace:                 iproute2's own datagrams, byte for byte (kernel/cli-iproute2); nft's bytes (scripts/capture-nft-fixtures.mjs)
 #   nftables:               nft, the oracle of the nf_tables tests
+#   wireguard-tools, libteam-utils, ethtool: wg, teamnl and ethtool, the oracles of the generic netlink tests
+#                           (the VM lane sees the host's /, so they serve the macsec/team/wireguard tests there too)
 #   make, g++, python3:     node-gyp, when the addon is built from source (native/ changed
 #                           since the prebuilds were made; a developer's `npx node-gyp rebuild`)
 #   gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, linux-libc-dev-arm64-cross:
@@ -27,6 +29,9 @@ have tcpdump || need+=(tcpdump)
 have tshark || need+=(tshark)
 have nft || need+=(nftables)
 have strace || need+=(strace)
+have wg || need+=(wireguard-tools)
+have teamnl || need+=(libteam-utils)
+have ethtool || [ -x /usr/sbin/ethtool ] || [ -x /sbin/ethtool ] || need+=(ethtool)
 have make || need+=(make)
 have g++ || need+=(g++)
 have python3 || need+=(python3)

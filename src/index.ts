@@ -224,3 +224,6 @@ export * as uapi from './rtnl/uapi.js';
 export { errnoName } from './netlink/errno.js';
 export { Tun, TunQueue, PacketStream, packetPair, packet, type TunOpenOptions, type TunDeviceOptions, type TunMode, type TunOffload, type TunFeatures, type TunLinkOptions, type PacketStreamOptions, type PacketStats } from './tun/index.js';
 export * as nft from './nft/index.js';
+export { Genl, GenlMonitor, GenlFamilyIds, type GenlOptions, type GenlRequestOptions, type GenlMessage, type GenlFamily, type GenlOp, type GenlMcastGroup, type GenlMonitorEvent, type GenlMonitorOptions } from './genl/index.js';
+export type { MacsecDevice, MacsecSa, MacsecRxSc, MacsecSecY, MacsecSaKey, MacsecSaUpdate, MacsecSciInput, TeamOption, TeamPort, TeamOptionChanges, TeamOptionItem, TeamOptionValue, TeamOptionType, WgDevice, WgPeer, WgDeviceConfig, WgPeerConfig, EthtoolFeature, EthtoolFeatureChange, EthtoolLinkInfo, EthtoolLinkModes, EthtoolLinkState, EthtoolRings, EthtoolRingsSet, EthtoolChannels, EthtoolChannelsSet, EthtoolDriverInfo } from './genl/index.js';
+export * as genl from './genl/index.js';

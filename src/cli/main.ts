@@ -5,16 +5,16 @@
  * @module
  */
 import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
-import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_ROUTE, NLMSG_MIN_TYPE } from '../netlink/constants.js';
+import { AF_INET, AF_INET6, AF_UNSPEC, NETLINK_FAMILY_NAMES, NETLINK_GENERIC, NETLINK_ROUTE, NLMSG_MIN_TYPE } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import { decodeMessage, routeProtocol, rtmName, schemaFor } from '../rtnl/schema.js';
-import { createDecodeContext, type DecodeOptions, type Protocol } from '../netlink/protocol.js';
+import { type DecodeContext, type DecodeOptions, type Protocol } from '../netlink/protocol.js';
 import { protocolFor } from '../protocols.js';
 import * as U from '../rtnl/uapi.js';
 import type { MonitorEvent } from '../rtnl/monitor.js';
-import { decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
+import { captureContexts, decodeDatagram, readNetlinkCapture, type CapturedMessage, type NetlinkPacket } from '../pcap/netlink.js';
 import { CaptureFormatError } from '../pcap/reader.js';
 import type { Inet6StatsLayout } from '../rtnl/afspec.js';
 import { PACKET_TYPE_NAMES } from '../pcap/constants.js';
@@ -28,6 +28,8 @@ import type { Route } from '../rtnl/route.js';
 import type { Neighbour } from '../rtnl/neigh.js';
 import type { Rule } from '../rtnl/rule.js';
 import { readFileSync, readdirSync } from 'node:fs';
+import { GENL_COMMANDS, GENL_HELP, genlMain, genlMessageLines, parseGenlFamilyOption } from './genl.js';
+import { GenlFamilyIds, decodeGenlMessage, genlIds, genlProtocol, type GenlMessage } from '../genl/protocol.js';
 
 // the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
 registerBuiltinKinds();
@@ -76,6 +78,11 @@ commands:
   monitor   print rtnetlink notifications            (ip -ts monitor)
   pcap      decode a netlink capture (pcap/pcapng, LINKTYPE_NETLINK)
   hex       decode netlink messages given in hex
+  genl      list generic netlink families           (genl ctrl list)
+  macsec    show MACsec SAs and channels            (ip macsec show)
+  team      show a team device's ports and options  (teamnl DEV ports/options)
+  wireguard show WireGuard devices                  (wg show)
+  ethtool   show a device's settings, features, ... (ethtool, ethtool -k/-l/-g/-i)
   help      help for a command: rtnl-dump help monitor
 
 Run rtnl-dump <command> --help for the options of a command.
@@ -167,6 +174,8 @@ ${DECODE_OPTS}
   --inet6-stats L read per-link IPv6 counters (IFLA_INET6_STATS) in the
                   order of the kernel that made the capture: legacy (before
                   6.15) or 6.15 (default: the running kernel's)
+  --genl-family ID=NAME  a generic netlink family id the capture does not
+                  announce (ids are learnt from its controller messages)
 
 With --json, one JSON object per line per frame (JSON Lines):
   {"frame":1, "time":"...", "family":0, "familyName":"NETLINK_ROUTE",
@@ -180,8 +189,11 @@ hex from stdin).
   --family F      netlink family: route (default), generic, sock_diag,
                   netfilter, xfrm, audit, ... or a number
   --inet6-stats L IFLA_INET6_STATS order: legacy (kernels before 6.15) or 6.15
+  --genl-family ID=NAME  a generic netlink family id, when the bytes do not
+                  carry the controller message announcing it (repeatable)
 ${DECODE_OPTS}
   -h, --help      this help`,
+  ...GENL_HELP,
 };
 
 const FAMILY_BY_NAME: Record<string, number> = {};
@@ -214,6 +226,8 @@ interface Args {
   allNsid: boolean;
   /** --inet6-stats: the IFLA_INET6_STATS layout of the kernel that made the capture. */
   inet6Stats?: Inet6StatsLayout;
+  /** --genl-family ID=NAME: generic netlink family ids given up front. */
+  genlFamilies: Array<[number, string]>;
   positional: string[];
 }
 
@@ -226,8 +240,8 @@ const ALLOWED: Record<string, string[]> = {
   neigh: ['netns', 'json', 'details', 'ipfamily', 'stats', 'dev'],
   rule: ['netns', 'json', 'details', 'ipfamily'],
   monitor: ['netns', 'json', 'details', 'resync', 'rcvbuf', 'count', 'allnsid'],
-  pcap: ['json', 'details', 'inet6stats'],
-  hex: ['json', 'details', 'family', 'inet6stats'],
+  pcap: ['json', 'details', 'inet6stats', 'genlfamily'],
+  hex: ['json', 'details', 'family', 'inet6stats', 'genlfamily'],
 };
 
 function positiveInt(v: string | undefined, opt: string, cmd: string): number {
@@ -251,7 +265,7 @@ function checkIfname(v: string): string {
 
 export function parseArgs(argv: string[]): Args {
   const command = argv[0] ?? '';
-  const a: Args = { command, json: false, ipJson: false, pretty: false, details: 0, stats: 0, brief: false, help: false, resync: false, allNsid: false, nlFamily: NETLINK_ROUTE, positional: [] };
+  const a: Args = { command, json: false, ipJson: false, pretty: false, details: 0, stats: 0, brief: false, help: false, resync: false, allNsid: false, nlFamily: NETLINK_ROUTE, genlFamilies: [], positional: [] };
   const allowed = ALLOWED[command];
   if (!allowed) throw new UsageError(command.startsWith('-') ? `expected a command before ${command}` : `unknown command "${command}"`);
   const need = (opt: string, key: string): void => {
@@ -352,6 +366,14 @@ export function parseArgs(argv: string[]): Args {
         a.inet6Stats = v;
         break;
       }
+      case '--genl-family':
+        need(x, 'genlfamily');
+        try {
+          a.genlFamilies.push(parseGenlFamilyOption(argv[++i]));
+        } catch (e) {
+          throw new UsageError((e as Error).message, command);
+        }
+        break;
       default:
         throw new UsageError(`unknown option ${x}`, command);
     }
@@ -400,6 +422,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(`rtnl-dump ${packageVersion()} (rtnetlink)`);
     return 0;
   }
+  if ((GENL_COMMANDS as readonly string[]).includes(argv[0]!)) return genlMain(argv, io);
   if (argv[0] === 'help') {
     const topic = argv[1] ?? '';
     const h = HELP[topic];
@@ -764,7 +787,31 @@ function messageJson(m: CapturedMessage): Record<string, unknown> {
  */
 const BODY_LINES = new Map<Protocol, (m: CapturedMessage, o: FormatOptions) => string[] | undefined>([
   [routeProtocol, (m, o) => (m.object || !m.schema || m.payload.length >= m.schema.headerSize ? formatRouteMessage(m.raw, m.object, o) : undefined)],
+  [genlProtocol, genlBodyLines],
 ]);
+
+/**
+ * Generic netlink: every attribute by its uapi name; a family the capture
+ * never announced with its raw attributes and how to name it.
+ */
+function genlBodyLines(m: CapturedMessage): string[] | undefined {
+  if (m.object && m.schema) return genlMessageLines({ ...(m.object as unknown as GenlMessage), policy: m.schema.policy }, '');
+  if (m.schema) return undefined; // malformed: the bytes and the decode error
+  try {
+    return genlMessageLines(decodeGenlMessage(m.raw, new GenlFamilyIds()), '');
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
+}
+
+/** The capture's decode contexts, with the generic netlink family ids given by --genl-family. */
+function captureContextsOf(a: Args): (family: number) => DecodeContext {
+  const contexts = captureContexts(decodeOptions(a));
+  const ids = genlIds(contexts(NETLINK_GENERIC));
+  for (const [id, name] of a.genlFamilies) ids.set(id, name);
+  return contexts;
+}
 
 function bodyLines(m: CapturedMessage, family: number, o: FormatOptions): string[] | undefined {
   if (m.type < NLMSG_MIN_TYPE) return undefined;
@@ -782,6 +829,7 @@ function messageLines(m: CapturedMessage, family: number, o: FormatOptions, inde
     let s = `${head} ${e.error === 0 ? 'ACK' : `error=${e.error} ${e.code}`} for ${e.request.typeName} seq=${e.request.seq}`;
     if (e.extack.message) s += ` msg=${JSON.stringify(e.extack.message)}`;
     if (e.extack.offset !== undefined) s += ` offset=${e.extack.offset}`;
+    if (e.extack.attributePath) s += ` at=${e.extack.attributePath}`;
     out.push(s);
   } else if (m.done) {
     out.push(`${head}${m.done.error ? ` error=${m.done.error} ${m.done.code}` : ''}`);
@@ -828,7 +876,7 @@ async function pcapCommand(a: Args, io: CliIo): Promise<number> {
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   let frames = 0;
   try {
-    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file, { decodeOptions: decodeOptions(a) })) {
+    for await (const p of readNetlinkCapture(file === '-' ? process.stdin : file, { contexts: captureContextsOf(a) })) {
       frames++;
       if (a.json) {
         io.out(frameJson(p));
@@ -871,7 +919,7 @@ async function hexCommand(a: Args, io: CliIo): Promise<number> {
     text = await io.stdin();
   }
   const buf = parseHex(text);
-  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily, 0, buf.length, createDecodeContext(protocolFor(a.nlFamily), decodeOptions(a)));
+  const { messages, error, padding } = decodeDatagram(buf, a.nlFamily, 0, buf.length, captureContextsOf(a)(a.nlFamily));
   const o: FormatOptions = { details: a.details > 0, attrs: a.details > 0, names: new Map() };
   if (a.json) {
     for (const m of messages) io.out(toJson(messageJson(m)));

@@ -31,6 +31,8 @@ export interface Native {
   readSlab(fd: number, max: number, bufSize: number, slab: Uint8Array, offset: number, lens: Int32Array, overflow: Buffer[]): number;
   writeBatch(fd: number, packets: Uint8Array[], start: number): number;
   ioctlIfreq(fd: number, request: number, name: string, flags: number): [ret: number, name: string, flags: number];
+  /** struct ifreq with ifr_data pointing at `buf` (SIOCETHTOOL); the kernel fills `buf` in place. */
+  ioctlIfreqData(fd: number, request: number, name: string, buf: Uint8Array): number;
   ioctlInt(fd: number, request: number, value: number): number;
   ioctlGetInt(fd: number, request: number): number;
   ioctlSetIntPtr(fd: number, request: number, value: number): number;

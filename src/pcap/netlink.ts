@@ -39,7 +39,7 @@ import {
 import { DecodeError, type ExtAck } from '../netlink/errors.js';
 import { errnoName } from '../netlink/errno.js';
 import { parseDone, parseError, splitMessagesPartial, type NlMsgHeader, type RawMessage } from '../netlink/message.js';
-import { createDecodeContext, type DecodeContext, type MessageSchema, type DecodeOptions, type MessageRef } from '../netlink/protocol.js';
+import { createDecodeContext, describeOffsetWith, type DecodeContext, type MessageSchema, type DecodeOptions, type MessageRef } from '../netlink/protocol.js';
 import { protocolFor } from '../protocols.js';
 // Link kinds register their IFLA_INFO_DATA policies when their modules load: load them all.
 import { registerBuiltinKinds } from '../rtnl/kinds/table.js';
@@ -203,6 +203,11 @@ export function decodeCapturedMessage(m: RawMessage, family: number, ctx: Decode
   try {
     if (m.type === NLMSG_ERROR) {
       const e = parseError(m);
+      if (e.error < 0 && e.extack.offset !== undefined) {
+        const req = erroredRequest(m, e, ctx);
+        const path = req && describeOffsetWith(ctx, req, e.extack.offset);
+        if (path) e.extack.attributePath = path;
+      }
       out.error = {
         error: e.error,
         code: e.error ? errnoName(-e.error) : undefined,
@@ -213,6 +218,7 @@ export function decodeCapturedMessage(m: RawMessage, family: number, ctx: Decode
       const d = parseDone(m);
       out.done = { error: d.error, code: d.error ? errnoName(-d.error) : undefined };
     } else {
+      if (m.flags & NLM_F_REQUEST) rememberRequest(m, ctx);
       // A request may carry a shorter header than the schema's (e.g. a
       // GETLINK dump request with only rtgenmsg): only full ones decode.
       const s = ctx.protocol.schemaFor(m, ctx);
@@ -228,6 +234,33 @@ export function decodeCapturedMessage(m: RawMessage, family: number, ctx: Decode
     out.decodeError = e;
   }
   return out;
+}
+
+/** Requests seen in a capture, per decode context, by nlmsg_seq (the last {@link REQUESTS_KEPT}). */
+const seenRequests = new WeakMap<DecodeContext, Map<number, Buffer>>();
+const REQUESTS_KEPT = 256;
+
+function rememberRequest(m: RawMessage, ctx: DecodeContext): void {
+  let byseq = seenRequests.get(ctx);
+  if (!byseq) seenRequests.set(ctx, (byseq = new Map()));
+  byseq.delete(m.seq);
+  byseq.set(m.seq, Buffer.from(m.buf.subarray(m.offset, m.offset + m.len))); // a copy: packet buffers may be reused
+  if (byseq.size > REQUESTS_KEPT) byseq.delete(byseq.keys().next().value!);
+}
+
+/**
+ * The request an error answers, whole: echoed in the error (no
+ * NLM_F_CAPPED: the tools do not set NETLINK_CAP_ACK), or else the request
+ * with its seq and type seen earlier in the same capture. Its extended-ACK
+ * offset is then named by the protocol (an attribute path).
+ */
+function erroredRequest(m: RawMessage, e: ReturnType<typeof parseError>, ctx: DecodeContext): Buffer | undefined {
+  if (e.requestPayload && e.requestPayload.length + NLMSG_HDRLEN >= e.request.len) {
+    const at = m.offset + NLMSG_HDRLEN + 4;
+    return m.buf.subarray(at, at + NLMSG_HDRLEN + e.requestPayload.length);
+  }
+  const req = seenRequests.get(ctx)?.get(e.request.seq);
+  return req && req.readUInt16LE(4) === e.request.type ? req : undefined;
 }
 
 /**
@@ -282,10 +315,18 @@ export function decodeNetlinkFrame(data: Buffer, originalLength = data.length, c
  */
 export async function* readNetlinkCapture(
   src: CaptureSource,
-  opts: Omit<ReadOptions, 'linktypes'> & { decodeOptions?: DecodeOptions } = {},
+  opts: Omit<ReadOptions, 'linktypes'> & {
+    decodeOptions?: DecodeOptions;
+    /**
+     * The capture's decode contexts (from {@link captureContexts}), e.g. with
+     * generic netlink family ids given up front (`rtnl-dump pcap
+     * --genl-family 33=macsec`); default: fresh ones for this capture.
+     */
+    contexts?: (family: number) => DecodeContext;
+  } = {},
 ): AsyncGenerator<NetlinkPacket, void, undefined> {
-  const { decodeOptions, ...readOpts } = opts;
-  const contexts = captureContexts(decodeOptions);
+  const { decodeOptions, contexts: given, ...readOpts } = opts;
+  const contexts = given ?? captureContexts(decodeOptions);
   for await (const p of readPackets(src, { ...readOpts, linktypes: [LINKTYPE_NETLINK] })) {
     let f: NetlinkFrame;
     try {

@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { ktest, withNetns, sh, have, skip } from '../helpers.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
-import { genericProtocol } from '../genl-protocol.js';
-import { CTRL_CMD_GETFAMILY, GENL_ID_CTRL } from '../genl-protocol.js';
+import { genlProtocol as genericProtocol, GENL_ID_CTRL } from '../../src/genl/index.js';
+import { CTRL_CMD_GETFAMILY } from '../../src/genl/uapi.js';
 
 /** `genl ctrl list`: family name -> id. */
 function oracle(ns: string): Map<string, number> {
@@ -39,18 +39,19 @@ else {
           (m) => {
             const schema = genericProtocol.schemaFor(m, s.context)!;
             const o = schema.decode(m.buf, m.offset + NLMSG_HDRLEN, m.offset + m.len, m.type);
-            return [o.familyName as string, o.familyId as number] as const;
+            const attrs = o.attrs as { familyName: string; familyId: number };
+            return [attrs.familyName, attrs.familyId] as const;
           },
         );
         const want = oracle(ns);
         assert.equal(new Map(names), want, 'the decoded controller dump is what genl prints');
         for (const [name, id] of want) {
-          assert.is(genericProtocol.messageName(id, s.context), name, `${name}: learned by the socket`);
+          assert.is(genericProtocol.messageName(id, s.context), `genl ${name}`, `${name}: learned by the socket`);
         }
         const fresh = NetlinkSocket.open({ netns: ns, protocol: genericProtocol });
         try {
           const some = [...want].find(([n]) => n !== 'nlctrl');
-          if (some) assert.is(genericProtocol.messageName(some[1], fresh.context), `type 0x${some[1].toString(16)}`, 'another socket has learned nothing');
+          if (some) assert.is(genericProtocol.messageName(some[1], fresh.context), `genl 0x${some[1].toString(16)}`, 'another socket has learned nothing');
         } finally {
           fresh.close();
         }

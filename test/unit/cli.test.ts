@@ -95,7 +95,7 @@ test('hex: other families show header and payload; malformed bytes exit 1; bad h
   const s = w.msgStart(0x1c, 0x5, 9, 0);
   w.u32(0x01020304);
   w.msgEnd(s);
-  const r = await run('hex', '--family', 'generic', w.toBuffer().toString('hex'));
+  const r = await run('hex', '--family', 'sock_diag', w.toBuffer().toString('hex'));
   assert.is(r.code, 0);
   assert.equal(r.out, ['type 0x1c len=20 flags=REQUEST,ACK seq=9 pid=0 payload 04030201']);
   const bad = await run('hex', '1400000010000000');

@@ -1,6 +1,6 @@
 // The protocol registry: each built-in protocol names, finds schemas and
 // maps ext-ack offsets; a protocol with per-context state (generic netlink,
-// here the test entry of test/genl-protocol.ts) learns family ids per decode
+// src/genl/protocol.ts) learns family ids per decode
 // context (socket or capture), never process-wide; nf_tables transactions go
 // through the engine's batch as the bytes encodeBatch makes (which the nft
 // codec tests hold against nft's own).
@@ -16,14 +16,16 @@ import { Writer } from '../../src/netlink/writer.js';
 import { encodeAttrs } from '../../src/netlink/attr.js';
 import { decodeDatagram, flagNames } from '../../src/pcap/netlink.js';
 import { routeProtocol } from '../../src/rtnl/schema.js';
-import { genericProtocol, ctrlPolicy, GENL_HDRLEN, CTRL_CMD_DELFAMILY, CTRL_CMD_GETFAMILY, CTRL_CMD_NEWFAMILY, GENL_ID_CTRL } from '../genl-protocol.js';
+import { genlProtocol as genericProtocol, genlIds, ctrlPolicy, GENL_HDRLEN, GENL_ID_CTRL } from '../../src/genl/index.js';
+import { CTRL_CMD_DELFAMILY, CTRL_CMD_GETFAMILY, CTRL_CMD_NEWFAMILY } from '../../src/genl/uapi.js';
 import { netfilterProtocol } from '../../src/nft/protocol.js';
 import { accept, addRule, addTable, batchParts, encodeBatch, nftType, tcp } from '../../src/nft/index.js';
 
 test('the registry: built-in protocols by number, raw ones for the rest, user protocols used by sockets opened by number', async () => {
   assert.is(protocolFor(NETLINK_ROUTE), routeProtocol);
   assert.is(protocolFor(NETLINK_NETFILTER), netfilterProtocol);
-  assert.equal(BUILTIN_PROTOCOLS.map((p) => p.name), ['NETLINK_ROUTE', 'NETLINK_NETFILTER']);
+  assert.is(protocolFor(NETLINK_GENERIC), genericProtocol);
+  assert.equal(BUILTIN_PROTOCOLS.map((p) => p.name), ['NETLINK_ROUTE', 'NETLINK_GENERIC', 'NETLINK_NETFILTER']);
   const raw = protocolFor(9);
   assert.is(raw.name, 'NETLINK_AUDIT');
   assert.is(raw.messageName(2), 'NLMSG_ERROR');
@@ -109,30 +111,33 @@ test('generic netlink: a family id is learned from CTRL_CMD_NEWFAMILY in its own
   const a = createDecodeContext(genericProtocol);
   const b = createDecodeContext(genericProtocol);
   const learn = decodeDatagram(ctrlMessage(CTRL_CMD_NEWFAMILY, { familyId: 0x1b, familyName: 'wireguard', version: 1 }), NETLINK_GENERIC, 0, undefined, a);
-  assert.is(learn.messages[0]!.typeName, 'nlctrl/CTRL_CMD_NEWFAMILY');
+  assert.is(learn.messages[0]!.typeName, 'genl nlctrl CTRL_CMD_NEWFAMILY');
   assert.is(learn.messages[0]!.kind, 'nlctrl');
-  assert.is(learn.messages[0]!.object!.familyName, 'wireguard');
+  assert.is((learn.messages[0]!.object!.attrs as Record<string, unknown>).familyName, 'wireguard');
+  assert.is((learn.messages[0]!.object!.attrs as Record<string, unknown>).version, 1, 'CTRL_ATTR_VERSION is not the genlmsghdr version');
+  assert.is(learn.messages[0]!.object!.version, 2);
   assert.is(learn.messages[0]!.object!.cmd, CTRL_CMD_NEWFAMILY);
   const wg = familyMessage(0x1b, 0);
-  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, a).messages[0]!.typeName, 'wireguard/cmd_0');
-  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, b).messages[0]!.typeName, 'type 0x1b', 'another context has not learned it');
-  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, createDecodeContext(genericProtocol)).messages[0]!.typeName, 'type 0x1b', 'nor has a fresh one (nothing process-wide)');
+  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, a).messages[0]!.typeName, 'genl wireguard WG_CMD_GET_DEVICE');
+  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, b).messages[0]!.typeName, 'genl 0x1b cmd 0', 'another context has not learned it');
+  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, createDecodeContext(genericProtocol)).messages[0]!.typeName, 'genl 0x1b cmd 0', 'nor has a fresh one (nothing process-wide)');
   decodeDatagram(ctrlMessage(CTRL_CMD_DELFAMILY, { familyId: 0x1b, familyName: 'wireguard' }), NETLINK_GENERIC, 0, undefined, a);
-  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, a).messages[0]!.typeName, 'type 0x1b');
+  assert.is(decodeDatagram(wg, NETLINK_GENERIC, 0, undefined, a).messages[0]!.typeName, 'genl 0x1b cmd 0');
 });
 
 test('generic netlink: hostile controller messages teach nothing and never grow the table past the kernel limits', () => {
   const a = createDecodeContext(genericProtocol);
-  const names = (a.state as { names: Map<number, string> }).names;
+  const ids = genlIds(a);
   decodeDatagram(ctrlMessage(CTRL_CMD_NEWFAMILY, { familyId: 5000, familyName: 'x' }), NETLINK_GENERIC, 0, undefined, a);
   decodeDatagram(ctrlMessage(CTRL_CMD_NEWFAMILY, { familyId: 0x20, familyName: 'n'.repeat(40) }), NETLINK_GENERIC, 0, undefined, a);
   const broken = ctrlMessage(CTRL_CMD_NEWFAMILY, { familyId: 0x21, familyName: 'ok' });
   broken.writeUInt16LE(200, 16 + GENL_HDRLEN); // first attribute runs past the end
   const r = decodeDatagram(broken, NETLINK_GENERIC, 0, undefined, a);
   assert.ok(r.messages[0]!.decodeError, 'the malformed message is reported');
-  assert.is(names.size, 0);
+  assert.equal(ids.entries(), [[GENL_ID_CTRL, 'nlctrl']], 'only the controller, which is always known');
   for (let id = 0x10; id <= 0x3ff + 5; id++) decodeDatagram(ctrlMessage(CTRL_CMD_NEWFAMILY, { familyId: id & 0xffff, familyName: `f${id}` }), NETLINK_GENERIC, 0, undefined, a);
-  assert.ok(names.size <= 0x3ff - 0x10 + 1, `bounded by GENL_MAX_ID (${names.size})`);
+  assert.ok(ids.size <= 0x3ff - 0x10 + 1, `bounded by GENL_MAX_ID (${ids.size})`);
+  assert.is(ids.name(GENL_ID_CTRL), 'nlctrl', 'the controller keeps its name');
 });
 
 test('generic netlink: a socket learns family ids from the answers it reads (its own context)', async () => {
@@ -153,8 +158,8 @@ test('generic netlink: a socket learns family ids from the answers it reads (its
     encodeAttrs(w, ctrlPolicy, { familyName: 'team' });
   });
   assert.is(replies.length, 1);
-  assert.is(genericProtocol.messageName(0x1c, s.context), 'team');
-  assert.is(genericProtocol.messageName(0x1c, other.context), 'type 0x1c');
+  assert.is(genericProtocol.messageName(0x1c, s.context), 'genl team');
+  assert.is(genericProtocol.messageName(0x1c, other.context), 'genl 0x1c');
   s.close();
   other.close();
 });

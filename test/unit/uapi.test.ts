@@ -14,6 +14,7 @@ import { have, skip } from '../helpers.js';
 import { NETLINK_UAPI } from '../../src/netlink/uapi.js';
 import { UAPI } from '../../src/rtnl/uapi.js';
 import { NFT_UAPI } from '../../src/nft/uapi.js';
+import { GENL_UAPI } from '../../src/genl/uapi.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -29,6 +30,7 @@ const TABLES: Array<[string, Readonly<Record<string, number>>, string[]]> = [
       'linux/in.h', 'linux/in6.h', 'linux/icmp.h', 'linux/icmpv6.h', 'linux/ip6_tunnel.h'],
   ],
   ['nft', NFT_UAPI, ['linux/netlink.h', 'linux/netfilter.h', 'linux/netfilter/nfnetlink.h', 'linux/netfilter/nfnetlink_compat.h', 'linux/netfilter/nf_tables.h', 'linux/netfilter/nf_nat.h', 'linux/netfilter/nf_conntrack_common.h']],
+  ['genl', GENL_UAPI, ['linux/netlink.h', 'linux/genetlink.h', 'linux/if_macsec.h', 'linux/if_team.h', 'linux/wireguard.h', 'linux/ethtool_netlink.h', 'linux/ethtool.h']],
 ];
 
 test('scripts/gen-uapi.mjs --check: the generated modules are what the pinned headers give', () => {

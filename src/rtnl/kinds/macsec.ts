@@ -7,8 +7,8 @@
  *      cipherSuite: 'gcm-aes-256', icvLen: 16, validation: 'strict', replayProtect: true, window: 32 } })
  *
  * Only the SecY is configured over rtnetlink; keys and secure associations
- * (`ip macsec add ... tx sa ...`) use the generic netlink "macsec" family,
- * which this library does not implement.
+ * (`ip macsec add ... tx sa ...`) use the generic netlink "macsec" family:
+ * `genl.macsec.addTxSa()` & co (src/genl/macsec.ts, docs/genl.md).
  * @module
  */
 import { be16, bool8, enumOf, policy, u32, u8, binary, type Codec } from '../../netlink/attr.js';

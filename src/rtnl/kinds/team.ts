@@ -1,8 +1,8 @@
 /**
  * team: the team device (no IFLA_INFO_DATA), module team. Only creation and
- * enslaving (`master`) go over rtnetlink; the team's configuration (runner,
- * ports' options) is done by teamd over the generic netlink "team" family,
- * which this library does not implement.
+ * enslaving (`master`) go over rtnetlink; the team's options (mode, active
+ * port, ports' options) are the generic netlink "team" family:
+ * `genl.team.setOptions()` (src/genl/team.ts, docs/genl.md).
  *
  *   ip link add team0 type team
  *   rtnl.links.add({ name: 'team0', kind: 'team' })

@@ -1,8 +1,8 @@
 /**
  * wireguard: WireGuard interfaces (no IFLA_INFO_DATA), module wireguard. Only
  * creation goes over rtnetlink; keys and peers are configured with the
- * generic netlink "wireguard" family (`wg`), which this library does not
- * implement.
+ * generic netlink "wireguard" family (`wg`): `genl.wireguard.set()`
+ * (src/genl/wireguard.ts, docs/genl.md).
  *
  *   ip link add wg0 type wireguard
  *   rtnl.links.add({ name: 'wg0', kind: 'wireguard' })
