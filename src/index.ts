@@ -186,3 +186,4 @@ export * as uapi from './rtnl/uapi.js';
 export { errnoName } from './netlink/errno.js';
 export { Tun, TunQueue, PacketStream, packetPair, packet, type TunOpenOptions, type TunDeviceOptions, type TunMode, type TunOffload, type TunFeatures, type TunLinkOptions, type PacketStreamOptions, type PacketStats } from './tun/index.js';
 export * as nft from './nft/index.js';
+export { Nft, NftTransaction, NftTransactionError, NftMonitor, type NftOptions, type CommitOptions, type CommitResult, type NftEvent, type Ruleset } from './nft/nft.js';

@@ -24,6 +24,7 @@ import {
   NLM_F_ACK,
   NLM_F_DUMP,
   NLM_F_DUMP_INTR,
+  NLM_F_ECHO,
   NLM_F_REQUEST,
   AF_NETLINK,
   SOCK_RAW,
@@ -1058,6 +1059,8 @@ export class NetlinkSocket {
       case 'ack':
         if (p.silent) {
           // An error answering a framing message: the kernel refused the batch as a whole.
+          // Its own outcome first (the batch resolves once the last acked part settles).
+          if (err) p.reject(err);
           if (err && p.batch) for (const q of p.batch.parts) if (q !== p && !q.silent && this.pending.get(q.seq) === q) this.finish(q, err);
         } else if (err) p.reject(err);
         else p.resolve(p.replies);
@@ -1301,6 +1304,15 @@ export class NetlinkSocket {
     if (groups !== 0) {
       const from = nsid >= 0 ? nsid : undefined;
       for (const m of msgs) {
+        // NLM_F_ECHO: the kernel unicasts the notification of our own change
+        // to us, but with the group set in the source address (nlmsg_notify):
+        // it answers that request, before its ACK.
+        const echoed = m.pid === this.portid ? this.pending.get(m.seq) : undefined;
+        if (echoed && echoed.kind === 'ack' && !echoed.done && echoed.info.flags & NLM_F_ECHO) {
+          if (dbgMsg.enabled) dbgMsg('<- %s seq=%d flags=0x%s len=%d (echo)%s', this.typeName(m.type), m.seq, m.flags.toString(16), m.len, this.summary(m));
+          this.onReply(echoed, m);
+          continue;
+        }
         const h = this.multicast;
         if (!h || this.closed) break;
         try {
