@@ -126,7 +126,9 @@ export function typedElements(set: Pick<NftSet, 'keyType' | 'keyLen' | 'dataType
   const dtype = setDataType(set);
   const interval = set.flags?.includes('interval') ?? false;
   if (!interval) {
-    return elems.map((e) => {
+    // in key order (a hash set dumps in its own order), as nft prints them
+    const byKey = [...elems].sort((a, b) => Buffer.compare(Buffer.from(a.key?.value ?? []), Buffer.from(b.key?.value ?? [])));
+    return byKey.map((e) => {
       const out: TypedElement = { key: e.key?.value ? keyValue(type, e.key.value) : '', raw: [e] };
       const v = dataValue(dtype, e);
       if (v !== undefined) out.value = v;
