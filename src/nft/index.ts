@@ -13,4 +13,5 @@ export * from './requests.js';
 export * from './protocol.js';
 export * from './elements.js';
 export * from './nft.js';
+export * from './print.js';
 export * as uapi from './uapi.js';
