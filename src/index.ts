@@ -227,3 +227,4 @@ export * as nft from './nft/index.js';
 export { Genl, GenlMonitor, GenlFamilyIds, type GenlOptions, type GenlRequestOptions, type GenlMessage, type GenlFamily, type GenlOp, type GenlMcastGroup, type GenlMonitorEvent, type GenlMonitorOptions } from './genl/index.js';
 export type { MacsecDevice, MacsecSa, MacsecRxSc, MacsecSecY, MacsecSaKey, MacsecSaUpdate, MacsecSciInput, TeamOption, TeamPort, TeamOptionChanges, TeamOptionItem, TeamOptionValue, TeamOptionType, WgDevice, WgPeer, WgDeviceConfig, WgPeerConfig, EthtoolFeature, EthtoolFeatureChange, EthtoolLinkInfo, EthtoolLinkModes, EthtoolLinkState, EthtoolRings, EthtoolRingsSet, EthtoolChannels, EthtoolChannelsSet, EthtoolDriverInfo } from './genl/index.js';
 export * as genl from './genl/index.js';
+export { Nft, NftTransaction, NftTransactionError, NftMonitor, type NftOptions, type CommitOptions, type CommitResult, type NftEvent, type Ruleset } from './nft/nft.js';

@@ -30,6 +30,10 @@ import type { Rule } from '../rtnl/rule.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { GENL_COMMANDS, GENL_HELP, genlMain, genlMessageLines, parseGenlFamilyOption } from './genl.js';
 import { GenlFamilyIds, decodeGenlMessage, genlIds, genlProtocol, type GenlMessage } from '../genl/protocol.js';
+import { Nft } from '../nft/nft.js';
+import { netfilterProtocol } from '../nft/protocol.js';
+import { familyName as nftFamilyName, type FamilyName as NftFamilyName } from '../nft/objects.js';
+import { formatChainHead, formatRuleExpr, formatRuleset } from '../nft/print.js';
 
 // the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
 registerBuiltinKinds();
@@ -76,6 +80,7 @@ commands:
   neigh     list neighbour (ARP/NDP, FDB) entries   (ip neigh show nud all)
   rule      list policy routing rules               (ip rule show)
   monitor   print rtnetlink notifications            (ip -ts monitor)
+  nft       list the nf_tables ruleset               (nft list ruleset)
   pcap      decode a netlink capture (pcap/pcapng, LINKTYPE_NETLINK)
   hex       decode netlink messages given in hex
   genl      list generic netlink families           (genl ctrl list)
@@ -180,6 +185,17 @@ ${DECODE_OPTS}
 With --json, one JSON object per line per frame (JSON Lines):
   {"frame":1, "time":"...", "family":0, "familyName":"NETLINK_ROUTE",
    "messages":[{"typeName":"RTM_NEWLINK", "seq":..., "object":{"name":"lo", ...}}]}`,
+  nft: `usage: rtnl-dump nft [--netns NAME] [-d] [--json [-p]] [FAMILY]
+
+List the nf_tables ruleset (NETLINK_NETFILTER) like \`nft list ruleset\`:
+tables, sets and maps with their elements, chains, rules as nft statements
+(what fits no statement prints in nft's debug form). FAMILY: ip, ip6, inet,
+arp, bridge or netdev (default: all).
+
+  -d, --details   rule, chain, set and table handles (like nft -a)
+  --json          the library's objects: { genId, tables, chains, rules, sets }
+  -p, --pretty    indent the JSON
+${COMMON}`,
   hex: `usage: rtnl-dump hex [--family FAMILY] [--json] [-d] HEX...
 
 Decode one netlink datagram (one or more messages) given as hex (spaces,
@@ -242,6 +258,7 @@ const ALLOWED: Record<string, string[]> = {
   monitor: ['netns', 'json', 'details', 'resync', 'rcvbuf', 'count', 'allnsid'],
   pcap: ['json', 'details', 'inet6stats', 'genlfamily'],
   hex: ['json', 'details', 'family', 'inet6stats', 'genlfamily'],
+  nft: ['netns', 'json', 'details'],
 };
 
 function positiveInt(v: string | undefined, opt: string, cmd: string): number {
@@ -464,6 +481,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await monitorCommand(args, io);
       case 'pcap':
         return await pcapCommand(args, io);
+      case 'nft':
+        return await nftCommand(args, io);
       case 'hex':
         return await hexCommand(args, io);
       default:
@@ -766,6 +785,43 @@ async function monitorCommand(a: Args, io: CliIo): Promise<number> {
   }
 }
 
+// ------------------------------------------------------------ nft
+
+async function nftCommand(a: Args, io: CliIo): Promise<number> {
+  if (a.positional.length > 1) throw new UsageError(`expected at most one FAMILY, got ${a.positional.length} arguments`, 'nft');
+  const family = a.positional[0];
+  if (family !== undefined && !['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'].includes(family)) throw new UsageError(`unknown family "${family}" (ip, ip6, inet, arp, bridge, netdev)`, 'nft');
+  const h = await Nft.open(a.netns !== undefined ? { netns: a.netns } : {});
+  try {
+    const rs = await h.ruleset(family !== undefined ? { family: family as NftFamilyName } : {});
+    if (a.json) io.out(toJson({ ...rs, sets: rs.sets.map(({ elements, ...s }) => ({ ...s, elements: elements.map(({ raw: _raw, ...e }) => e) })) }, a.pretty ? 2 : 1));
+    else for (const l of formatRuleset(rs, { handles: a.details > 0 })) io.out(l);
+  } finally {
+    await h.close();
+  }
+  return 0;
+}
+
+/** nfnetlink messages in captures and hex: nf_tables objects as nft statements. */
+function netfilterLines(m: CapturedMessage): string[] | undefined {
+  if (!m.object) return undefined;
+  const o = m.object as Record<string, unknown> & { family?: number };
+  const fam = typeof o.family === 'number' ? String(nftFamilyName(o.family)) : '';
+  const kind = m.typeName.replace(/^NFT_MSG_/, '');
+  const verb = /^(NEW|DEL|GET|DESTROY)/.exec(kind)?.[1];
+  const what = kind.replace(/^(NEW|DEL|GET|DESTROY)/, '').toLowerCase();
+  const names = ['table', 'chain', 'set', 'name'].map((k) => o[k]).filter((v) => typeof v === 'string').join(' ');
+  const handle = typeof o.handle === 'bigint' ? ` handle ${o.handle}` : '';
+  if (what === 'rule' && verb === 'NEW') return [`rule ${fam} ${names}${handle}: ${formatRuleExpr(o.expr as never, nftFamilyName(o.family ?? 0))}`];
+  if (what === 'chain' && verb === 'NEW') {
+    const head = formatChainHead({ ...(o as object), family: nftFamilyName(o.family ?? 0) } as never);
+    return [`chain ${fam} ${names}${handle}${head ? ` { ${head} }` : ''}`];
+  }
+  if (what === 'gen') return [`generation ${String(o.id)}${o.procName !== undefined ? ` by ${String(o.procName)} (pid ${String(o.procPid)})` : ''}`];
+  if (!verb) return undefined;
+  return [`${verb === 'NEW' ? '' : `${verb.toLowerCase()} `}${what} ${fam} ${names}${handle}`.replace(/\s+/g, ' ').trim()];
+}
+
 // ------------------------------------------------------------ pcap / hex
 
 function messageJson(m: CapturedMessage): Record<string, unknown> {
@@ -788,6 +844,7 @@ function messageJson(m: CapturedMessage): Record<string, unknown> {
 const BODY_LINES = new Map<Protocol, (m: CapturedMessage, o: FormatOptions) => string[] | undefined>([
   [routeProtocol, (m, o) => (m.object || !m.schema || m.payload.length >= m.schema.headerSize ? formatRouteMessage(m.raw, m.object, o) : undefined)],
   [genlProtocol, genlBodyLines],
+  [netfilterProtocol, (m, o) => (o.details && m.object && m.schema ? formatObjectMessage(m.schema, m.object, o) : netfilterLines(m))],
 ]);
 
 /**

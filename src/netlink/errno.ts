@@ -11,7 +11,7 @@ for (const [name, value] of Object.entries(constants.errno)) {
   if (!byNumber.has(value)) byNumber.set(value, name);
 }
 // Linux specifics Node does not list.
-const extra: Record<number, string> = { 95: 'EOPNOTSUPP', 524: 'ENOTSUPP', 132: 'ERFKILL', 133: 'EHWPOISON', 77: 'EBADFD' };
+const extra: Record<number, string> = { 95: 'EOPNOTSUPP', 85: 'ERESTART', 524: 'ENOTSUPP', 132: 'ERFKILL', 133: 'EHWPOISON', 77: 'EBADFD' };
 for (const [n, name] of Object.entries(extra)) if (!byNumber.has(Number(n))) byNumber.set(Number(n), name);
 
 /** errno number -> name ('EEXIST'); 'E<n>' when unknown. */

@@ -1070,6 +1070,8 @@ export class NetlinkSocket {
       case 'ack':
         if (p.silent) {
           // An error answering a framing message: the kernel refused the batch as a whole.
+          // Its own outcome first (the batch resolves once the last acked part settles).
+          if (err) p.reject(err);
           if (err && p.batch) for (const q of p.batch.parts) if (q !== p && !q.silent && this.pending.get(q.seq) === q) this.finish(q, err);
         } else if (err) p.reject(err);
         else p.resolve(p.replies);

@@ -1,8 +1,7 @@
 /**
- * nf_tables over NETLINK_NETFILTER: codec, typed objects, rule builders and
- * request messages, and `netfilterProtocol`, the core's protocol registry
- * entry: `NetlinkSocket.open({ protocol: nft.netfilterProtocol })` then
- * `socket.batch(nft.batchParts(msgs))` applies a transaction.
+ * nf_tables over NETLINK_NETFILTER: `Nft.open({ netns })` (transactions,
+ * lists, monitor), the codec, typed objects, rule builders and request
+ * messages, and `netfilterProtocol`, the core's protocol registry entry.
  * @module
  */
 export * from './codecs.js';
@@ -12,4 +11,7 @@ export * from './message.js';
 export * from './builders.js';
 export * from './requests.js';
 export * from './protocol.js';
+export * from './elements.js';
+export * from './nft.js';
+export * from './print.js';
 export * as uapi from './uapi.js';

@@ -262,7 +262,7 @@ export interface SetSpec {
   map?: SetKeyType | 'verdict';
   /** interval (prefixes/ranges as keys), timeout, constant, dynamic. */
   flags?: Array<'interval' | 'timeout' | 'constant' | 'dynamic'>;
-  /** NFTA_SET_ID: lets rules and elements of the same transaction refer to it. */
+  /** NFTA_SET_ID (required by the kernel): lets rules and elements of the same transaction refer to it. Default: a fresh number. */
   id?: number;
   /** Default element timeout (ms). */
   timeout?: number;
@@ -286,6 +286,12 @@ function checkSetType(v: unknown, field: string, allowVerdict = false): SetKeyTy
   if (allowVerdict && v === 'verdict') return v;
   if (typeof v !== 'string' || !(v in SET_TYPES)) throw new ArgumentError(field, `unknown set type ${describe(v)} (${Object.keys(SET_TYPES).join(', ')}${allowVerdict ? ', verdict' : ''})`);
   return v as SetKeyType;
+}
+let setIdCounter = 0;
+/** A set id for a set given none (unique in this process; the kernel only compares ids inside one transaction). */
+function nextSetId(): number {
+  setIdCounter = (setIdCounter % 0x7fffffff) + 1;
+  return setIdCounter;
 }
 /** NFT_MSG_NEWSET (`nft add set` / `add map`). */
 export function addSet(spec: SetSpec): NftMessage<SetAttrs> {
@@ -314,7 +320,8 @@ export function addSet(spec: SetSpec): NftMessage<SetAttrs> {
     attrs.dataLen = map === 'verdict' ? 0 : SET_TYPES[map].len;
   }
   if (o.timeout !== undefined) attrs.timeout = BigInt(checkU32(o.timeout, 'timeout'));
-  if (o.id !== undefined) attrs.id = checkU32(o.id, 'id');
+  // the kernel requires NFTA_SET_ID (it names the set inside the transaction); nft numbers them per batch
+  attrs.id = o.id !== undefined ? checkU32(o.id, 'id') : nextSetId();
   attrs.userdata = setUserdata(key, map);
   return msg('NEWSET', NLM_F_CREATE, family, attrs);
 }
@@ -505,4 +512,23 @@ export function dumpElements(spec: { family: FamilyName; table: string; set: str
 /** NFT_MSG_GETGEN: the ruleset generation id (for NFNL_BATCH_GENID). */
 export function getGen(): NftMessage<AttrSetBase> {
   return msg('GETGEN', 0, 0, {});
+}
+
+// ---------------------------------------------------------------- flushes
+
+/** `nft flush ruleset`: NFT_MSG_DELTABLE without a name deletes every table (of one family, or all). */
+export function flushRuleset(family?: FamilyName): NftMessage<TableAttrs> {
+  return msg('DELTABLE', 0, family === undefined ? 0 : checkFamily(family), {});
+}
+/** `nft flush table`: every rule of the table (NFT_MSG_DELRULE with the table only). */
+export function flushTable(spec: { family: FamilyName; table: string }): NftMessage<RuleAttrs> {
+  const o = obj(spec, 'table');
+  checkKeys(o, ['family', 'table'], '');
+  return msg('DELRULE', 0, checkFamily(o.family), { table: checkName(o.table, 'table', 'table') });
+}
+/** `nft flush set`: every element of a set (NFT_MSG_DELSETELEM without elements). */
+export function flushSet(spec: { family: FamilyName; table: string; set: string }): NftMessage<SetElemListAttrs> {
+  const o = obj(spec, 'set');
+  checkKeys(o, ['family', 'table', 'set'], '');
+  return msg('DELSETELEM', 0, checkFamily(o.family), { table: checkName(o.table, 'table', 'table'), set: checkName(o.set, 'set', 'set') });
 }

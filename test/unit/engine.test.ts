@@ -7,7 +7,7 @@ import { constants } from 'node:os';
 import { FakeKernel } from '../fake-transport.js';
 import { NetlinkSocket, type BatchOutcome } from '../../src/netlink/socket.js';
 import { NetlinkError, TimeoutError, SocketClosedError, DumpInterruptedError, ArgumentError } from '../../src/netlink/errors.js';
-import { NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_ERROR, SOL_NETLINK, NETLINK_GET_STRICT_CHK } from '../../src/netlink/constants.js';
+import { NLM_F_ACK, NLM_F_ECHO, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_ERROR, SOL_NETLINK, NETLINK_GET_STRICT_CHK } from '../../src/netlink/constants.js';
 import type { RawMessage } from '../../src/netlink/message.js';
 import { rawProtocol } from '../../src/netlink/protocol.js';
 import { routeProtocol } from '../../src/rtnl/schema.js';
@@ -322,9 +322,37 @@ test('batch: an error answering an unacked message (the kernel refusing the batc
   };
   const s = open(k);
   const out = await s.batch(batchParts(2));
-  assert.equal(out.map((o) => o.ok), [true, false, false, true]);
-  for (const o of out.slice(1, 3)) assert.is(((o as { error: Error }).error as NetlinkError).code, 'EPERM');
+  // the refused BEGIN is an outcome too (how a caller tells "the batch as a whole", e.g. nf_tables' ERESTART for a stale genId)
+  assert.equal(out.map((o) => o.ok), [false, false, false, true]);
+  for (const o of out.slice(0, 3)) assert.is(((o as { error: Error }).error as NetlinkError).code, 'EPERM');
   assert.is(s.pendingCount, 0);
+  s.close();
+});
+
+test('NLM_F_ECHO: the kernel unicasts the echo with the group set in the source address; it answers its request (before the ACK), others stay multicast', async () => {
+  const k = new FakeKernel();
+  k.script = (m, kk) => {
+    if (!(m.flags & NLM_F_ACK)) return;
+    // nlmsg_notify: the echo goes to the requester with NETLINK_CB(skb).dst_group = the group
+    if (m.flags & NLM_F_ECHO) kk.deliver(kk.reply(m, 0x0a06, Buffer.from([2, 0, 0, 1])), { groups: 7 });
+    kk.deliver(kk.ack(m));
+  };
+  const s = open(k);
+  const seen: number[] = [];
+  s.onMulticast((m) => seen.push(m.type));
+  const out = await s.batch([
+    { type: BEGIN, body: Buffer.from([0, 0, 0, 10]), ack: false },
+    { type: 0x0a06, body: Buffer.from([2, 0, 0, 0]), flags: NLM_F_ECHO },
+    { type: 0x0a06, body: Buffer.from([2, 0, 0, 0]) },
+    { type: END, body: Buffer.from([0, 0, 0, 10]), ack: false },
+  ]);
+  assert.equal(out.map((o) => (o.ok ? o.replies.map((r) => r.type) : 'error')), [[], [0x0a06], [], []]);
+  // a group message with our port id but answering a request sent without NLM_F_ECHO is a notification
+  const r = s.request(T, undefined);
+  const [req] = requests(k).slice(-1);
+  k.deliver(k.reply(req!, 0x0a00), { groups: 7 });
+  assert.equal(await r, []);
+  assert.equal(seen, [0x0a00]);
   s.close();
 });
 
