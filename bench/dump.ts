@@ -50,10 +50,16 @@ async function retainedPerLink(rtnl: Rtnl): Promise<number | undefined> {
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
-  gc();
+  // array buffers are freed after the collection that found them dead: let that happen before reading
+  const settle = async (): Promise<void> => {
+    gc();
+    await new Promise((r) => setTimeout(r, 100));
+    gc();
+  };
+  await settle();
   const before = used();
   let links: Link[] | undefined = await rtnl.links.list();
-  gc();
+  await settle();
   const held = used();
   const n = links.length;
   links = undefined;
