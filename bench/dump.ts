@@ -2,13 +2,18 @@
  * Dump ~4,000 links with all details into typed objects: the library
  * in-process (rtnl.links.list(), and the streamed rtnl.links.dump()) against
  * `ip -j -d link show` spawned (wall time, its JSON read from a pipe).
- * Fixture (untimed, made with `ip -batch`): veth pairs, bridges with veth
- * ports (IFLA_INFO_SLAVE_DATA), vxlan, macvlan and ifb devices.
+ * Two fixtures (untimed, made with `ip -batch`), each in its own namespace:
+ * - mixed: veth pairs, bridges with veth ports (IFLA_INFO_SLAVE_DATA), vxlan,
+ *   macvlan and ifb devices;
+ * - veth: BENCH_LINKS/2 veth pairs only (4,001 links with lo).
+ * Also reported: CPU time per link of list(), and the bytes a list() result
+ * retains per link (heap + array buffers after a full collection, with
+ * --expose-gc, which scripts/bench.sh passes).
  *
- *   node dist/bench/dump.js          (BENCH_LINKS=4000, BENCH_RUNS=5)
+ *   node --expose-gc dist/bench/dump.js   (BENCH_LINKS=4000, BENCH_RUNS=5, BENCH_FIXTURES=mixed,veth)
  */
 import { Rtnl, type Link } from '../src/index.js';
-import { RUNS, selfCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
+import { RUNS, gc, selfCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
 
 requireRoot('dump');
 const TOTAL = Number(process.env.BENCH_LINKS ?? 4000);
@@ -30,10 +35,50 @@ function fixture(total: number): { lines: string[]; kinds: Record<string, number
   return { lines, kinds };
 }
 
-console.log(`dump: ${TOTAL} links with details into typed objects, ${RUNS} runs, side by side`);
+/** Only veth pairs: `total / 2` of them. */
+function vethFixture(total: number): { lines: string[]; kinds: Record<string, number> } {
+  const pairs = Math.floor(total / 2);
+  const lines: string[] = [];
+  for (let i = 0; i < pairs; i++) lines.push(`link add v${i} type veth peer name p${i}`);
+  return { lines, kinds: { veth: 2 * pairs, ifb: 0 } };
+}
+
+/** Bytes a list() result retains per link: heap + array buffers after full collections, result held vs dropped. */
+async function retainedPerLink(rtnl: Rtnl): Promise<number | undefined> {
+  if (!(globalThis as { gc?: unknown }).gc) return undefined;
+  const used = (): number => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  // array buffers are freed after the collection that found them dead: let that happen before reading
+  const settle = async (): Promise<void> => {
+    gc();
+    await new Promise((r) => setTimeout(r, 100));
+    gc();
+  };
+  await settle();
+  const before = used();
+  let links: Link[] | undefined = await rtnl.links.list();
+  await settle();
+  const held = used();
+  const n = links.length;
+  links = undefined;
+  return n ? (held - before) / n : undefined;
+}
+
+const FIXTURES = (process.env.BENCH_FIXTURES ?? 'mixed,veth').split(',').filter(Boolean);
+const all: Record<string, unknown> = {};
+for (const name of FIXTURES) {
+  if (name !== 'mixed' && name !== 'veth') throw new Error(`BENCH_FIXTURES: unknown fixture ${name} (mixed, veth)`);
+  all[name] = await runFixture(name);
+}
+writeResult('dump', { fixtures: all });
+
+async function runFixture(fixtureName: 'mixed' | 'veth'): Promise<Record<string, unknown>> {
+console.log(`dump (${fixtureName} fixture): ${TOTAL} links with details into typed objects, ${RUNS} runs, side by side`);
 const ns = freshNs('dump');
 try {
-  const { lines, kinds } = fixture(TOTAL);
+  const { lines, kinds } = fixtureName === 'veth' ? vethFixture(TOTAL) : fixture(TOTAL);
   const t0 = now();
   ipBatch(ns, lines);
   console.log(`  fixture: ${lines.length} ip -batch commands in ${fmtMs(msSince(t0))} (${Object.entries(kinds).map(([k, v]) => `${v} ${k}`).join(', ')})`);
@@ -83,7 +128,7 @@ try {
         if ((l as Link).linkInfo) withDetails++;
       }
       stream.push(msSince(t));
-      if (n !== ipCount || withDetails < TOTAL - kinds.ifb!) throw new Error(`dump(): ${n} links (${withDetails} with linkInfo)`);
+      if (n !== ipCount || withDetails < ipCount - 1 - kinds.ifb!) throw new Error(`dump(): ${n} links (${withDetails} with linkInfo)`);
       const ip = await spawnTimed('ip', ['-n', ns, '-j', '-d', 'link', 'show'], undefined, { keep: true });
       ipMs.push(ip.ms);
       // What a Node program that spawns ip must add to get objects: parse its JSON.
@@ -121,22 +166,28 @@ try {
     const r = ratio(median(ratios), 1);
     const rc = ratio(median(cpuRatios), 1);
     const rp = ratio(median(parseRatios), 1);
-    console.log(`  ratio (median of per-run ratios): ip -j -d link show / links.list() = ${r}x wall, ${rc}x cpu (goal: >= 1, no slower than iproute2)`);
+    console.log(`  ratio (median of per-run ratios): ip -j -d link show / links.list() = ${r}x wall, ${rc}x cpu (goal: >= 1.5)`);
     console.log(`  ratio with the JSON parsed into objects as a Node program must: (ip + JSON.parse) / links.list() = ${rp}x wall`);
     const rns = ratio(median(noStatsRatios), 1);
     const rs = ratio(median(statsRatios), 1);
     console.log(`  ip -j -d / list({ stats: false }) = ${rns}x; ip -s -j -d (link counters printed too) / list() = ${rs}x`);
-    writeResult('dump', {
+    const retained = await retainedPerLink(rtnl);
+    const cpuPerLinkUs = (median(libCpu) * 1000) / ipCount;
+    console.log(`  list(): ${cpuPerLinkUs.toFixed(1)} µs CPU per link; ${retained === undefined ? 'retained bytes: run with --expose-gc' : `${Math.round(retained)} bytes retained per link`}`);
+    return {
       links: ipCount,
+      cpuPerLinkUs,
+      retainedBytesPerLink: retained,
       kinds,
       ipJsonBytes: ipBytes,
       medians: { listMs: median(lib), listCpuMs: median(libCpu), openListCloseMs: median(libOpen), dumpStreamMs: median(stream), ipJsonDetailsMs: median(ipMs), ipJsonDetailsCpuMs: median(ipCpu), ipJsonDetailsParsedMs: median(ipParseMs), listNoStatsMs: median(libNoStats), ipStatsJsonDetailsMs: median(ipStatsMs) },
       ratios: { ipVsList: r, ipVsListCpu: rc, ipParsedVsList: rp, ipVsListNoStats: rns, ipStatsVsList: rs },
       samples: { listMs: lib, listCpuMs: libCpu, openListCloseMs: libOpen, dumpStreamMs: stream, ipJsonDetailsMs: ipMs, ipJsonDetailsCpuMs: ipCpu, ipJsonDetailsParsedMs: ipParseMs, listNoStatsMs: libNoStats, ipStatsJsonDetailsMs: ipStatsMs },
-    });
+    };
   } finally {
     await rtnl.close();
   }
 } finally {
   dropNs(ns);
+}
 }

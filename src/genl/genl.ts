@@ -18,7 +18,7 @@
  * loaded again) is retried once with the family resolved again.
  * @module
  */
-import createDebug from 'debug';
+import { tracer } from '../netlink/debug.js';
 import { closeSync } from 'node:fs';
 import { checkAttrs, encodeAttrs, type Policy } from '../netlink/attr.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
@@ -52,7 +52,7 @@ import * as G from './uapi.js';
 import { WireGuard } from './wireguard.js';
 import { checkDev } from './common.js';
 
-const dbg = createDebug('rtnetlink:genl');
+const dbg = tracer('rtnetlink:genl');
 
 /** SIOCETHTOOL (linux/sockios.h) */
 const SIOCETHTOOL = 0x8946;

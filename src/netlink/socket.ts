@@ -6,7 +6,7 @@
  * @module
  */
 import './dispose.js';
-import createDebug from 'debug';
+import { tracer } from './debug.js';
 import { closeSync, openSync, constants as fsc } from 'node:fs';
 import {
   NETLINK_ADD_MEMBERSHIP,
@@ -56,8 +56,8 @@ import { native, POLL_READABLE, type NetlinkTransport, type PollHandle } from '.
 import { createDecodeContext, describeOffsetWith, protocolFor, type DecodeContext, type DecodeOptions, type Protocol } from './protocol.js';
 import { Writer } from './writer.js';
 
-const dbg = createDebug('rtnetlink:socket');
-const dbgMsg = createDebug('rtnetlink:msg');
+const dbg = tracer('rtnetlink:socket');
+const dbgMsg = tracer('rtnetlink:msg');
 
 /**
  * A network namespace: a name under /run/netns, an absolute path (e.g.

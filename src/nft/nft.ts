@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import createDebug from 'debug';
+import { tracer } from '../netlink/debug.js';
 import { NLM_F_ECHO, NLM_F_REQUEST } from '../netlink/constants.js';
 import { ENOBUFS } from '../netlink/errno.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
@@ -56,7 +56,7 @@ import {
 } from './requests.js';
 import { NFNLGRP_NFTABLES, NFNL_SUBSYS_NFTABLES } from './uapi.js';
 
-const dbg = createDebug('rtnetlink:nft');
+const dbg = tracer('rtnetlink:nft');
 
 /** Options of {@link Nft.open}: socket options (netns, timeout, rcvbuf, tap, ...). */
 export type NftOptions = Omit<SocketOptions, 'protocol' | 'groups' | 'typeName' | 'describeOffset' | 'summarize' | 'listenAllNsid'>;

@@ -31,7 +31,7 @@
  * @module
  */
 import '../netlink/dispose.js';
-import createDebug from 'debug';
+import { tracer } from '../netlink/debug.js';
 import {
   AF_BRIDGE,
   AF_INET,
@@ -51,7 +51,7 @@ import type { Rtnl } from './rtnl.js';
 import { RTM_NAMES, routeProtocol, rtmName, schemaFor } from './schema.js';
 import * as U from './uapi.js';
 
-const dbg = createDebug('rtnetlink:monitor');
+const dbg = tracer('rtnetlink:monitor');
 
 /** RTNLGRP_* groups by the names iproute2 uses (lower case, '_' -> '-'). */
 export const MONITOR_GROUPS = {

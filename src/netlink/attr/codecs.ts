@@ -223,9 +223,29 @@ export function stringMax(maxBytes: number, what = 'string'): Codec<string> {
 }
 
 /** Raw bytes (Buffer view). User input: Buffer/Uint8Array or a hex string. */
+/** The value of every empty binary payload (frozen: a zero-length Buffer holds nothing to change). */
+export const EMPTY_BYTES: Buffer = Object.freeze(Buffer.alloc(0)) as Buffer;
+
+/** Largest payload keepBytes() copies; longer ones stay views of the datagram. */
+const COPY_MAX = 1024;
+
+/**
+ * Bytes kept in a decoded object: a copy for short payloads, so that a decoded
+ * link does not hold on to the whole receive datagram (~32 KiB) it came from
+ * (empty IFLA_DEVLINK_PORT / IFLA_DPLL_PIN nests did, for every link of a
+ * dump); one shared empty Buffer for empty payloads.
+ */
+export function keepBytes(b: Buffer, o: number, len: number): Buffer {
+  if (len === 0) return EMPTY_BYTES;
+  if (len > COPY_MAX) return b.subarray(o, o + len);
+  const out = Buffer.allocUnsafe(len);
+  b.copy(out, 0, o, o + len);
+  return out;
+}
+
 export const binary: Codec<Uint8Array> = {
   name: 'binary',
-  decode: (b, o, len) => b.subarray(o, o + len),
+  decode: (b, o, len) => keepBytes(b, o, len),
   encode: (w, v) => w.bytes(v),
   check: (v, f) => {
     if (v instanceof Uint8Array) return v;
@@ -382,7 +402,7 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
         }
         p += sz;
       }
-      if (p < end) (out as Record<symbol, unknown>)[STRUCT_EXTRA] = b.subarray(p, end);
+      if (p < end) (out as Record<symbol, unknown>)[STRUCT_EXTRA] = keepBytes(b, p, end - p);
       return (fields.length > FAST_COPY_ABOVE ? { ...out } : out) as T;
     },
     encode: (w, v) => {

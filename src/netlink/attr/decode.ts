@@ -8,6 +8,7 @@ import { DecodeError } from '../errors.js';
 import { P_AFTER, P_MULTI, pathOf, W_UNKNOWN, W_VARIANT_MASK, W_VARIANT_SHIFT } from './internal.js';
 import { NOFIT, WIRE, type DecodeCtx, type DecodeOptions, type PathSource, type Policy, type UnknownAttr } from './policy.js';
 import { makerFor, shapeStep, type ShapeNode } from './shapes.js';
+import { keepBytes } from './codecs.js';
 
 /** The decode context. The path is built only when asked for (errors, nested sets), not once per attribute. */
 class Ctx implements DecodeCtx {
@@ -183,7 +184,7 @@ export function decodeAttrs<T = Record<string, unknown>>(
         irregular = true;
       }
     }
-    if (entry & W_UNKNOWN) (unknown ??= []).push({ type, flags: raw & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(off + 4, off + len) });
+    if (entry & W_UNKNOWN) (unknown ??= []).push({ type, flags: raw & ~NLA_TYPE_MASK & 0xffff, data: keepBytes(buf, off + 4, len - 4) });
     wire[wn++] = entry;
     off += (len + 3) & ~3;
   }
@@ -292,7 +293,7 @@ function fixUp(sc: Scratch, pol: Policy, buf: Buffer, start: number, wn: number)
     const t = e & NLA_TYPE_MASK;
     const s = pol.byType[t];
     if (!(e & W_UNKNOWN) && s !== undefined && pol.traits[t] !== P_MULTI && lastAt[t] !== i) wire[i] = e = (e & 0xffff) | W_UNKNOWN;
-    if (e & W_UNKNOWN) unknown.push({ type: t, flags: e & ~NLA_TYPE_MASK & 0xffff, data: buf.subarray(p + 4, p + len) });
+    if (e & W_UNKNOWN) unknown.push({ type: t, flags: e & ~NLA_TYPE_MASK & 0xffff, data: keepBytes(buf, p + 4, len - 4) });
     else if (s !== undefined && sc.seen[t] !== mark) {
       sc.seen[t] = mark;
       sc.keys[n] = s.name;

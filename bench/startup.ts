@@ -1,0 +1,109 @@
+/**
+ * Start-up: the wall time (and CPU time) of `node -e 0`, of importing the
+ * package, and of `rtnl-dump link` (in a namespace holding a veth pair and
+ * lo, so that the kinds met are loaded), as ratios to `node -e 0` measured
+ * in the same round (the three alternate; the ratio reported is the median
+ * of the per-round ratios). For every Node binary found: this one, and the
+ * test lanes' Node 22 and 24 when scripts/node-bin.mjs has them (or can
+ * fetch them; BENCH_NODES=0 skips them).
+ *
+ * On Node >= 22.1 rtnl-dump enables V8's compile cache (module.enableCompileCache);
+ * its rows are measured with the cache warm (an untimed first start fills it)
+ * and, for comparison, with NODE_DISABLE_COMPILE_CACHE=1. A program importing
+ * the package can have the same with NODE_COMPILE_CACHE=DIR (row "import,
+ * NODE_COMPILE_CACHE").
+ *
+ *   node dist/bench/startup.js          (BENCH_RUNS=N rounds, default 21)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { childrenCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, root, table, writeResult } from './lib/common.js';
+
+requireRoot('startup');
+const ROUNDS = Math.max(3, Number(process.env.BENCH_RUNS ?? 21) || 21);
+const pkgIndex = join(root, 'dist', 'src', 'index.js');
+const bin = join(root, 'bin', 'rtnl-dump.js');
+
+interface Variant {
+  name: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+function nodes(): Array<{ label: string; path: string }> {
+  const out = [{ label: process.version, path: process.execPath }];
+  if (process.env.BENCH_NODES === '0') return out;
+  for (const which of ['node22', 'node24']) {
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'node-bin.mjs'), which], { encoding: 'utf8', timeout: 600000 });
+    const path = r.stdout.trim();
+    if (r.status !== 0 || !path) {
+      console.log(`  ${which}: not available (${(r.stderr || '').trim().split('\n').pop()}); skipped`);
+      continue;
+    }
+    const v = spawnSync(path, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    out.push({ label: v, path });
+  }
+  return out;
+}
+
+function run(node: string, v: Variant): { ms: number; cpuMs: number } {
+  const c0 = childrenCpuMs();
+  const t = now();
+  const r = spawnSync(node, v.args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...v.env } });
+  const ms = msSince(t);
+  if (r.status !== 0) throw new Error(`${node} ${v.args.join(' ')} exited ${r.status}: ${r.stderr.toString().trim().slice(0, 500)}`);
+  return { ms, cpuMs: childrenCpuMs() - c0 };
+}
+
+console.log(`startup: node -e 0 vs import of the package vs rtnl-dump link, ${ROUNDS} alternating rounds per Node`);
+const ns = freshNs('startup');
+const cacheDir = mkdtempSync(join(tmpdir(), 'rtnl-bench-cc-'));
+const results: Record<string, unknown> = {};
+try {
+  ipBatch(ns, ['link add v0 type veth peer name v1', 'link add br0 type bridge', 'link set v0 master br0']);
+  for (const { label, path } of nodes()) {
+    const major = Number(/^v(\d+)/.exec(label)?.[1] ?? 0);
+    const cache = major >= 22;
+    const variants: Variant[] = [
+      { name: 'node -e 0', args: ['-e', '0'] },
+      { name: 'import the package', args: ['--input-type=module', '-e', `await import(${JSON.stringify(pkgIndex)})`], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+      { name: 'rtnl-dump link', args: [bin, 'link', '--netns', ns] },
+    ];
+    if (cache) {
+      variants.push({ name: 'import, NODE_COMPILE_CACHE', args: variants[1]!.args, env: { NODE_COMPILE_CACHE: cacheDir } });
+      variants.push({ name: 'rtnl-dump link, no compile cache', args: variants[2]!.args, env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+    }
+    for (const v of variants) run(path, v); // untimed: fills the compile caches and the page cache
+    const wall = variants.map(() => [] as number[]);
+    const cpu = variants.map(() => [] as number[]);
+    const ratios = variants.map(() => [] as number[]);
+    const cpuRatios = variants.map(() => [] as number[]);
+    for (let r = 0; r < ROUNDS; r++) {
+      // rotate the order so that no variant always follows another
+      const order = variants.map((_, i) => (i + r) % variants.length);
+      const got: Array<{ ms: number; cpuMs: number }> = [];
+      for (const i of order) got[i] = run(path, variants[i]!);
+      for (let i = 0; i < variants.length; i++) {
+        wall[i]!.push(got[i]!.ms);
+        cpu[i]!.push(got[i]!.cpuMs);
+        ratios[i]!.push(got[i]!.ms / got[0]!.ms);
+        if (got[0]!.cpuMs > 0) cpuRatios[i]!.push(got[i]!.cpuMs / got[0]!.cpuMs);
+      }
+    }
+    console.log(`  ${label} (${path})`);
+    table([
+      ['what', 'median wall', 'ratio (wall)', 'median cpu', 'ratio (cpu)'],
+      ...variants.map((v, i) => [v.name, fmtMs(median(wall[i]!)), `${ratio(median(ratios[i]!), 1)}x`, fmtMs(median(cpu[i]!)), cpuRatios[i]!.length ? `${ratio(median(cpuRatios[i]!), 1)}x` : '']),
+    ]);
+    results[label] = Object.fromEntries(
+      variants.map((v, i) => [v.name, { wallMs: median(wall[i]!), cpuMs: median(cpu[i]!), ratio: ratio(median(ratios[i]!), 1), cpuRatio: cpuRatios[i]!.length ? ratio(median(cpuRatios[i]!), 1) : null, samples: wall[i] }]),
+    );
+  }
+  console.log('  goal: import <= 1.3x and rtnl-dump link <= 1.6x the wall time of node -e 0 (median of per-round ratios)');
+  writeResult('startup', { rounds: ROUNDS, results });
+} finally {
+  dropNs(ns);
+  rmSync(cacheDir, { recursive: true, force: true });
+}
