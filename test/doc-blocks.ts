@@ -9,8 +9,9 @@
  *
  *   <!-- not run: REASON -->        neither type-checked nor run (a type shape, an elided fragment)
  *   <!-- compile only: REASON -->   type-checked, not run (needs hardware, runs forever, ...)
- *   <!-- run with previous -->      continues the previous block of the same document: both
- *                                   (and any further continuations) are one program
+ *   <!-- run with previous -->      continues the previous run (or compile only) block of the
+ *                                   same document: both (and any further continuations) are one
+ *                                   program; `not run` blocks in between are left out
  *   <!-- needs: KIND ... -->        kernel features the block needs (ktest needs: a named
  *                                   skip where the kernel lacks one; the VM lane runs it)
  *
@@ -70,10 +71,7 @@ export function extractBlocks(doc: string, text: string): DocBlock[] {
     if (!m) {
       // skip over other fenced blocks so a ``` inside them is not mistaken for a fence
       const other = /^\s*(`{3,}|~{3,})/.exec(lines[i]!);
-      if (other) {
-        const fence = other[1]!;
-        for (i++; i < lines.length && !lines[i]!.trim().startsWith(fence); i++);
-      }
+      if (other) for (i++; i < lines.length && !closes(lines[i]!, other[1]!); i++);
       continue;
     }
     const indent = m[1]!.length;
@@ -82,7 +80,7 @@ export function extractBlocks(doc: string, text: string): DocBlock[] {
     let j = i + 1;
     for (; j < lines.length; j++) {
       const l = lines[j]!;
-      if (l.trim().startsWith(fence) && l.trim().replace(/[`~]/g, '') === '') break;
+      if (closes(l, fence)) break;
       body.push(l.slice(Math.min(indent, l.length - l.trimStart().length)));
     }
     if (j >= lines.length) throw new MarkerError(`${doc}:${i + 1}: code fence never closed`);
@@ -100,6 +98,12 @@ export function extractBlocks(doc: string, text: string): DocBlock[] {
     i = j;
   }
   return out;
+}
+
+/** A closing fence: the same character, at least as many, nothing else (CommonMark). */
+function closes(line: string, fence: string): boolean {
+  const t = line.trim();
+  return t.length >= fence.length && t === fence[0]!.repeat(t.length);
 }
 
 function applyMarker(b: DocBlock, text: string, where: string): void {
@@ -129,14 +133,13 @@ export function programsOf(blocks: DocBlock[]): { programs: DocProgram[]; skippe
   let prev: DocProgram | undefined;
   for (const b of blocks) {
     if (b.withPrevious) {
-      if (!prev) throw new MarkerError(`${b.doc}:${b.line}: "run with previous" follows a block that is not a program (not run)`);
+      if (!prev) throw new MarkerError(`${b.doc}:${b.line}: "run with previous" but no earlier block of the document runs`);
       if (b.mode === 'skip') throw new MarkerError(`${b.doc}:${b.line}: "run with previous" on a block that is not run`);
       prev.blocks.push(b);
       if (b.mode === 'compile') prev.mode = 'compile';
       prev.needs.push(...b.needs.filter((n) => !prev!.needs.includes(n)));
     } else if (b.mode === 'skip') {
-      skipped.push(b);
-      prev = undefined;
+      skipped.push(b); // a shape between two blocks of one program does not end it
     } else {
       prev = { doc: b.doc, line: b.line, blocks: [b], mode: b.mode, needs: [...b.needs], carried: [] };
       programs.push(prev);
