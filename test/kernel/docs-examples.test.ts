@@ -18,6 +18,11 @@ import { MarkerError, programName, programSource, programsOf, readDocBlocks, typ
 import { isRoot, ktest, lane, skip } from '../helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+// The documents come from the repository (README.md, docs/**, examples/**: a new document is picked
+// up without a change here), or from RTNL_DOCS_ROOT: the harness self-test below points it at a
+// fixture tree to check that a bad block fails this test by name.
+const docsRoot = process.env.RTNL_DOCS_ROOT ?? root;
+const selfTest = process.env.RTNL_DOCS_ROOT === undefined;
 const childScript = join(root, 'dist', 'test', 'doc-env-child.js');
 const TIMEOUT_MS = Number(process.env.RTNL_DOC_TIMEOUT ?? (lane === 'vm' ? 300 : 60)) * 1000;
 
@@ -25,7 +30,7 @@ let programs: DocProgram[] = [];
 let skipped: DocBlock[] = [];
 let markerError: string | undefined;
 try {
-  ({ programs, skipped } = programsOf(readDocBlocks(root)));
+  ({ programs, skipped } = programsOf(readDocBlocks(docsRoot)));
 } catch (e) {
   if (!(e instanceof MarkerError)) throw e;
   markerError = e.message;
@@ -196,6 +201,67 @@ ktest(test, 'the throwaway environment reports what a program left behind, and w
   const hostNs = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
   assert.not.match(hostNs, /\bleft0\b/);
 });
+
+// The verdict, end to end: this very test file, run on a fixture tree (RTNL_DOCS_ROOT), must fail
+// the block that leaks a namespace, the one that throws, the one that leaves a link and the one that
+// does not type-check, each by doc:line, and pass the clean block of a document it was never told
+// about (docs/new-topic.md: new documents are found by walking the tree).
+const fixtureDoc = {
+  'README.md': [
+    '# Fixture', //                                                     1
+    '```ts', //                                                         2
+    "import { netns, Rtnl } from 'rtnetlink';", //                      3
+    "await netns.add('leaked0');", //                                   4
+    '```', //                                                           5
+    '```ts', //                                                         6
+    'const r = await Rtnl.open();', //                                  7
+    "try { await r.links.get('no-such-link'); } finally { await r.close(); }", // 8
+    '```', //                                                           9
+    '```ts', //                                                        10
+    'const h = await Rtnl.open();', //                                 11
+    "await h.links.add({ name: 'left-br0', kind: 'bridge' });", //     12
+    'await h.close();', //                                             13
+    '```', //                                                          14
+    '```ts', //                                                        15
+    "const n: number = 'not a number';", //                            16
+    'console.log(n);', //                                              17
+    '```', //                                                          18
+    '',
+  ].join('\n'),
+  'docs/new-topic.md': ['# New', '```ts', "import { netns } from 'rtnetlink';", "await netns.add('tidy0');", "await netns.del('tidy0');", '```', ''].join('\n'),
+};
+if (selfTest) {
+  ktest(test, 'harness self-test: a doc block that leaks, throws or does not type-check fails this test by name', async () => {
+    const fx = join(work, 'fixture');
+    mkdirSync(join(fx, 'docs'), { recursive: true });
+    for (const [f, text] of Object.entries(fixtureDoc)) writeFileSync(join(fx, f), text);
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+      cwd: root,
+      env: { ...process.env, RTNL_DOCS_ROOT: fx, RTNL_TEST_TIMES: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+    assert.not.equal(code, 0, `the doc test passed a fixture with bad blocks:\n${plain}`);
+    const failed = [...plain.matchAll(/FAIL\s+"([^"]+)"/g)].map((m) => m[1]!);
+    const has = (needle: string): boolean => failed.some((f) => f.startsWith(needle));
+    assert.ok(has('README.md:2'), `the leaking block fails:\n${plain}`);
+    assert.match(plain, /README\.md:2 did not clean up after itself, left behind:\s+namespaces: leaked0/);
+    assert.ok(has('README.md:6'), `the throwing block fails:\n${plain}`);
+    assert.match(plain, /README\.md:6 threw:[\s\S]*ENODEV/);
+    assert.ok(has('README.md:10'), `the block leaving a link fails:\n${plain}`);
+    assert.match(plain, /links: left-br0/);
+    assert.ok(has('README.md:15'), `the block that does not type-check fails:\n${plain}`);
+    assert.match(plain, /README\.md:16: TS2322/);
+    assert.not.ok(has('docs/new-topic.md:2'), `the clean block of the new document passes:\n${plain}`);
+    assert.match(plain, /TIME: \d+ ms: docs\/new-topic\.md:2/, 'the new document was found and run');
+    // nothing of it reached this namespace or /run/netns
+    assert.not.match(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout, /\bleaked0\b/);
+  });
+}
 
 for (const b of built) {
   const name = programName(b.program);
