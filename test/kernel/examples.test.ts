@@ -24,8 +24,11 @@ const READY_MS = Number(process.env.RTNL_EXAMPLE_TIMEOUT ?? (lane === 'vm' ? 600
 const work = mkdtempSync(join(tmpdir(), 'rtnl-examples-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
+// RTNL_EXAMPLES=seed-003-bond,seed-003-vlan runs only those (e.g. the VM-only ones in the VM lane)
+const only = process.env.RTNL_EXAMPLES?.split(',').filter(Boolean);
 const sources = readdirSync(join(root, 'examples'))
   .filter((f) => f.endsWith('.ts') && !f.startsWith('_') && !f.endsWith('.d.ts'))
+  .filter((f) => !only || only.includes(f.replace(/\.ts$/, '')))
   .sort();
 const hasStrace = spawnSync('strace', ['-V'], { encoding: 'utf8' }).status === 0;
 const hasUnshare = spawnSync('unshare', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -73,6 +76,7 @@ interface Ran {
 async function runExample(js: string, trace: string, during: (ready: Ready) => Promise<void>): Promise<Ran> {
   const child = spawn('unshare', ['--net', '--', 'strace', '-f', '-qq', '-e', 'trace=execve', '-o', trace, process.execPath, js, '--keep'], {
     cwd: root,
+    detached: true, // its own process group: a hang is ended with everything it started
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -89,7 +93,14 @@ async function runExample(js: string, trace: string, during: (ready: Ready) => P
   });
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<Ran>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out })));
-  const timer = setTimeout(() => child.kill('SIGKILL'), READY_MS * 2);
+  const timer = setTimeout(() => {
+    out += `\n(killed: no READY line and exit within ${(READY_MS * 2) / 1000} s)`;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }, READY_MS * 2);
   try {
     const first = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
     if (first === 'ready') {
@@ -154,7 +165,9 @@ async function verify(js: string, base: string): Promise<string[]> {
 const missingTool = isRoot && !hasStrace ? 'strace is missing: cannot check that the example runs no other program' : isRoot && !hasUnshare ? 'unshare(1) (util-linux) is missing' : undefined;
 
 // ---- the harness catches what it must: a child process configuring something, a namespace left behind
+// written to a temporary directory (the repository is read-only in the VM lane), importing by URL
 const lab = pathToFileURL(join(root, 'dist', 'examples', '_lab.js')).href;
+const lib = pathToFileURL(join(root, 'dist', 'src', 'index.js')).href;
 const fixtures = {
   'uses-ip': `import { execFileSync } from 'node:child_process';
 import { isMain, main } from '${lab}';
@@ -165,7 +178,7 @@ export const example = { seed: 'fixture', section: 'configures a link with ip(8)
 } };
 if (isMain(import.meta.url)) await main(example);
 `,
-  'leaks-ns': `import { netns } from 'rtnetlink';
+  'leaks-ns': `import { netns } from '${lib}';
 import { isMain, main } from '${lab}';
 export const example = { seed: 'fixture', section: 'leaves a namespace', needs: [], async setup(lab) {
   const n = await lab.ns('tidy');
@@ -178,14 +191,14 @@ if (isMain(import.meta.url)) await main(example);
 if (missingTool) skip(test, 'harness self-test: the example check catches a child process and a leaked namespace', missingTool);
 else {
   ktest(test, 'harness self-test: the example check catches a child process and a leaked namespace', async () => {
-    for (const [name, code] of Object.entries(fixtures)) writeFileSync(join(root, 'dist', 'examples', `_fixture-${name}.js`), code);
-    try {
-      const usesIp = await verify(join(root, 'dist', 'examples', '_fixture-uses-ip.js'), 'fixture-uses-ip');
+    for (const [name, code] of Object.entries(fixtures)) writeFileSync(join(work, `fixture-${name}.mjs`), code);
+    {
+      const usesIp = await verify(join(work, 'fixture-uses-ip.mjs'), 'fixture-uses-ip');
       assert.ok(
         usesIp.some((p) => p.startsWith('the example executed other programs') && /execve\("[^"]*\/ip"/.test(p)),
         `ip(8) run by the example is caught:\n${usesIp.join('\n')}`,
       );
-      const leaks = await verify(join(root, 'dist', 'examples', '_fixture-leaks-ns.js'), 'fixture-leaks-ns');
+      const leaks = await verify(join(work, 'fixture-leaks-ns.mjs'), 'fixture-leaks-ns');
       assert.ok(
         leaks.some((p) => /^namespaces left behind: stray-\d+$/.test(p)),
         `the leaked namespace is caught:\n${leaks.join('\n')}`,
@@ -194,8 +207,6 @@ else {
         leaks.some((p) => p.startsWith('the example executed')),
         `and the library alone runs no program:\n${leaks.join('\n')}`,
       );
-    } finally {
-      for (const name of Object.keys(fixtures)) rmSync(join(root, 'dist', 'examples', `_fixture-${name}.js`), { force: true });
     }
   });
 }
