@@ -24,7 +24,8 @@ const READY_MS = Number(process.env.RTNL_EXAMPLE_TIMEOUT ?? (lane === 'vm' ? 600
 const work = mkdtempSync(join(tmpdir(), 'rtnl-examples-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
-// RTNL_EXAMPLES=seed-003-bond,seed-003-vlan runs only those (e.g. the VM-only ones in the VM lane)
+// RTNL_EXAMPLES=seed-003-bond,seed-003-vlan runs only those (e.g. the VM-only ones in the VM lane);
+// `harness` in the list selects the self-test
 const only = process.env.RTNL_EXAMPLES?.split(',').filter(Boolean);
 const sources = readdirSync(join(root, 'examples'))
   .filter((f) => f.endsWith('.ts') && !f.startsWith('_') && !f.endsWith('.d.ts'))
@@ -188,9 +189,11 @@ export const example = { seed: 'fixture', section: 'leaves a namespace', needs: 
 if (isMain(import.meta.url)) await main(example);
 `,
 };
-if (missingTool) skip(test, 'harness self-test: the example check catches a child process and a leaked namespace', missingTool);
+const selfTestName = 'harness self-test: the example check catches a child process and a leaked namespace';
+if (missingTool) skip(test, selfTestName, missingTool);
+else if (only && !only.includes('harness')) skip(test, selfTestName, 'not selected by RTNL_EXAMPLES (add "harness")');
 else {
-  ktest(test, 'harness self-test: the example check catches a child process and a leaked namespace', async () => {
+  ktest(test, selfTestName, async () => {
     for (const [name, code] of Object.entries(fixtures)) writeFileSync(join(work, `fixture-${name}.mjs`), code);
     {
       const usesIp = await verify(join(work, 'fixture-uses-ip.mjs'), 'fixture-uses-ip');
