@@ -5,14 +5,14 @@
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { sh } from './helpers.js';
+import { lane, sh } from './helpers.js';
 import { repoRoot } from './corpus.js';
 
 export const BIN = join(repoRoot, 'bin', 'rtnl-dump.js');
 
 /** `rtnl-dump ARGS --netns ns` (must exit 0). */
 export function ours(ns: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--netns', ns], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--netns', ns], { encoding: 'utf8', timeout: lane === 'vm' ? 240000 : 60000 });
   assert.is(r.status, 0, `rtnl-dump ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }

@@ -12,14 +12,14 @@ import { readNetlinkCapture, type NetlinkPacket } from '../../src/pcap/index.js'
 import { getKind } from '../../src/rtnl/kinds/registry.js';
 import type { Link } from '../../src/rtnl/link.js';
 import { NLMSG_ERROR, NLM_F_REQUEST } from '../../src/netlink/constants.js';
-import { ktest, withNetns, ipJson, ip, have, skip } from '../helpers.js';
+import { ktest, withNetns, ipJson, ip, have, skip, lane } from '../helpers.js';
 import { rejectsA } from '../expect.js';
 import { repoRoot } from '../corpus.js';
 
 const BIN = join(repoRoot, 'bin', 'rtnl-dump.js');
 
 function cli(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: lane === 'vm' ? 240000 : 60000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
