@@ -140,18 +140,23 @@ class ByteStream {
     return this.end - this.start;
   }
 
-  /** Make at least n bytes available; false at EOF before that. */
+  /**
+   * Make at least n bytes available; false at EOF before that.
+   * The store grows with the data actually read (at most doubling what it
+   * holds), never with the length a header claims: a 100-byte file whose
+   * record says 60 MiB costs one chunk, not 60 MiB.
+   */
   async need(n: number): Promise<boolean> {
     while (this.available < n && !this.eof) {
-      if (this.store.length - this.start < n || this.store.length - this.end < this.chunkSize / 4) {
-        // compact (and grow for a packet bigger than the store)
+      if (this.store.length - this.end < this.chunkSize / 4) {
         const avail = this.available;
-        if (this.store.length < n + this.chunkSize) {
-          const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, n + this.chunkSize));
+        if (avail + this.chunkSize <= this.store.length) {
+          this.store.copyWithin(0, this.start, this.end);
+        } else {
+          // a packet bigger than the store: grow by what is held, not by what is claimed
+          const bigger = Buffer.allocUnsafe(Math.max(this.store.length * 2, avail + this.chunkSize));
           this.store.copy(bigger, 0, this.start, this.end);
           this.store = bigger;
-        } else {
-          this.store.copyWithin(0, this.start, this.end);
         }
         this.start = 0;
         this.end = avail;

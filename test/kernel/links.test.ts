@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rtnl, NetlinkError, ArgumentError, unmodelledKind, type Link } from '../../src/index.js';
-import { ktest, withNetns, ipJson, ip, sh, createNs, destroyNs, madeLinks } from '../helpers.js';
+import { ktest, withNetns, ipJson, ip, sh, createNs, destroyNs, madeLinks, FALLBACK_TUNNELS } from '../helpers.js';
 import { rejectsA, rejectsEachBeforeSending, type BadCall } from '../expect.js';
 
 interface IpLink {
@@ -31,6 +31,9 @@ function compareWithIp(ns: string, links: Link[]): void {
     assert.ok(o, `ip knows ifindex ${l.index} (${l.name})`);
     assert.equal(l.name, o!.ifname, `name of ${l.index}`);
     assert.equal(l.mtu, o!.mtu, `mtu of ${l.name}`);
+    // the kernel's fallback tunnels (VM lane, once a tunnel test ran): ip prints their 4-byte link
+    // addresses as IPv4, the tunnel kinds' own tests compare them; here name, index and mtu suffice
+    if (FALLBACK_TUNNELS.has(l.name)) continue;
     assert.equal(l.address ?? undefined, o!.address ?? undefined, `mac of ${l.name}`);
     assert.equal(l.kind, o!.linkinfo?.info_kind, `kind of ${l.name}`);
     assert.equal(l.slaveKind, o!.linkinfo?.info_slave_kind, `slave kind of ${l.name}`);

@@ -111,4 +111,36 @@ test('a 160 MB capture is decoded streamed: every frame in order, RSS growth far
   }
 });
 
+
+test('a 124-byte capture whose record claims 60 MiB costs one chunk, not 60 MiB (the store grows with the bytes read)', async () => {
+  const { readPackets, CaptureFormatError } = await import('../../src/pcap/index.js');
+  const file = Buffer.alloc(24 + 16 + 84);
+  file.writeUInt32LE(0xa1b2c3d4, 0);
+  file.writeUInt16LE(2, 4);
+  file.writeUInt16LE(4, 6);
+  file.writeUInt32LE(262144, 16);
+  file.writeUInt32LE(253, 20);
+  file.writeUInt32LE(60 * MiB, 24 + 8); // captured length: far more than the file holds
+  file.writeUInt32LE(60 * MiB, 24 + 12);
+  // A source that notes the process's buffer memory when the reader asks for
+  // more bytes: by then the reader has made room for what it expects.
+  let atSecondPull = -1;
+  const before = process.memoryUsage().arrayBuffers;
+  const source = {
+    *[Symbol.iterator](): Iterator<Uint8Array> {
+      yield file;
+      atSecondPull = process.memoryUsage().arrayBuffers - before;
+    },
+  };
+  let err: unknown;
+  try {
+    for await (const p of readPackets(source)) void p;
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof CaptureFormatError, String(err));
+  assert.match(String((err as Error).message), /truncated/);
+  assert.ok(atSecondPull >= 0, 'the reader asked for more bytes');
+  assert.ok(atSecondPull < 8 * MiB, `buffers grew by ${(atSecondPull / MiB).toFixed(1)} MiB while reading a 124-byte file`);
+});
 test.run();
