@@ -8,4 +8,4 @@ import { registerBuiltinKinds } from './table.js';
 
 registerBuiltinKinds();
 export * from './registry.js';
-export { BUILTIN_KINDS, BUILTIN_CREATORS, registerBuiltinKinds } from './table.js';
+export { BUILTIN_KIND_NAMES, BUILTIN_CREATOR_KINDS, builtinKinds, builtinCreators, registerBuiltinKinds } from './table.js';

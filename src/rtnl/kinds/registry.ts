@@ -73,21 +73,43 @@ export interface LinkKind {
 }
 
 const kinds = new Map<string, LinkKind>();
-const byOptionsKey = new Map<string, LinkKind>();
-const bySlaveKey = new Map<string, LinkKind>();
+/** Kinds registered by {@link registerKindLoader} and not loaded yet: kind -> loader. */
+const loaders = new Map<string, () => LinkKind>();
+/** Option keys -> kind name (resolved through getKind, so that a lazy kind loads when its key is met). */
+const byOptionsKey = new Map<string, string>();
+const bySlaveKey = new Map<string, string>();
 /** Top-level option key -> the kinds that take it (`peer`: veth, vxcan). */
 const byExtraKey = new Map<string, string[]>();
 
-export function registerKind(k: LinkKind): void {
-  if (kinds.has(k.kind)) throw new Error(`link kind ${k.kind} registered twice`);
-  kinds.set(k.kind, k);
-  byOptionsKey.set(k.optionsKey ?? k.kind, k);
-  if (k.slaveOptionsKey) bySlaveKey.set(k.slaveOptionsKey, k);
+/** What the registry must know of a kind before loading it: its name and the option keys it owns. */
+export type KindMeta = Pick<LinkKind, 'kind' | 'optionsKey' | 'slaveOptionsKey' | 'extraKeys'>;
+
+function index(k: KindMeta): void {
+  if (kinds.has(k.kind) || loaders.has(k.kind)) throw new Error(`link kind ${k.kind} registered twice`);
+  byOptionsKey.set(k.optionsKey ?? k.kind, k.kind);
+  if (k.slaveOptionsKey) bySlaveKey.set(k.slaveOptionsKey, k.kind);
   for (const x of k.extraKeys ?? []) {
     const l = byExtraKey.get(x);
     if (l) l.push(k.kind);
     else byExtraKey.set(x, [k.kind]);
   }
+}
+
+export function registerKind(k: LinkKind): void {
+  index(k);
+  kinds.set(k.kind, k);
+}
+
+/**
+ * Register a kind whose module is loaded on first use: `load` runs
+ * (synchronously) the first time getKind() or an option key of the kind
+ * needs it, and must return a kind with the same name and keys as `meta`.
+ * The built-in kinds are registered this way (kinds/table.ts), so that a
+ * program, or a dump, loads only the kinds it meets.
+ */
+export function registerKindLoader(meta: KindMeta, load: () => LinkKind): void {
+  index(meta);
+  loaders.set(meta.kind, load);
 }
 
 /** The kinds that take a top-level option key of their own (`peer`: ['veth', 'vxcan']), or undefined. */
@@ -96,19 +118,31 @@ export function kindsWithExtraKey(key: string): readonly string[] | undefined {
 }
 
 export function getKind(kind: unknown): LinkKind | undefined {
-  return typeof kind === 'string' ? kinds.get(kind) : undefined;
+  if (typeof kind !== 'string') return undefined;
+  const k = kinds.get(kind);
+  if (k !== undefined) return k;
+  const load = loaders.get(kind);
+  if (load === undefined) return undefined;
+  const loaded = load();
+  if (loaded.kind !== kind) throw new Error(`link kind ${kind}: its loader returned kind ${loaded.kind}`);
+  loaders.delete(kind);
+  kinds.set(kind, loaded);
+  return loaded;
 }
 
 export function kindByOptionsKey(key: string): LinkKind | undefined {
-  return byOptionsKey.get(key);
+  const name = byOptionsKey.get(key);
+  return name === undefined ? undefined : getKind(name);
 }
 
 export function kindBySlaveKey(key: string): LinkKind | undefined {
-  return bySlaveKey.get(key);
+  const name = bySlaveKey.get(key);
+  return name === undefined ? undefined : getKind(name);
 }
 
-/** Every registered kind. */
+/** Every registered kind (loading those registered with a loader). */
 export function listKinds(): LinkKind[] {
+  for (const name of [...loaders.keys()]) getKind(name);
   return [...kinds.values()];
 }
 
@@ -185,6 +219,7 @@ export interface CreatorContext {
 export type LinkCreator = (options: Record<string, unknown>, ctx: CreatorContext) => Promise<string>;
 
 const creators = new Map<string, LinkCreator>();
+const creatorLoaders = new Map<string, () => LinkCreator>();
 
 /**
  * Kinds the kernel cannot create with RTM_NEWLINK register a creator, which
@@ -193,12 +228,26 @@ const creators = new Map<string, LinkCreator>();
  * ioctls on /dev/net/tun, see src/tun/kind.ts).
  */
 export function registerCreator(kind: string, fn: LinkCreator): void {
-  if (creators.has(kind)) throw new Error(`link creator for ${kind} registered twice`);
+  if (creators.has(kind) || creatorLoaders.has(kind)) throw new Error(`link creator for ${kind} registered twice`);
   creators.set(kind, fn);
 }
 
+/** Register a creator whose module is loaded on first use (like {@link registerKindLoader}). */
+export function registerCreatorLoader(kind: string, load: () => LinkCreator): void {
+  if (creators.has(kind) || creatorLoaders.has(kind)) throw new Error(`link creator for ${kind} registered twice`);
+  creatorLoaders.set(kind, load);
+}
+
 export function getCreator(kind: unknown): LinkCreator | undefined {
-  return typeof kind === 'string' ? creators.get(kind) : undefined;
+  if (typeof kind !== 'string') return undefined;
+  const c = creators.get(kind);
+  if (c !== undefined) return c;
+  const load = creatorLoaders.get(kind);
+  if (load === undefined) return undefined;
+  const fn = load();
+  creatorLoaders.delete(kind);
+  creators.set(kind, fn);
+  return fn;
 }
 
 /**
