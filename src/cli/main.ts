@@ -545,7 +545,8 @@ function decodeOrError(m: RawMessage): { obj?: Record<string, unknown>; error?: 
 async function dumpCommand(a: Args, io: CliIo): Promise<number> {
   const rtnl = await Rtnl.open(a.netns !== undefined ? { netns: a.netns } : {});
   try {
-    const links = await rtnl.links.list();
+    // -s on `link` asks for the per-link IPv6 counters too (shown in --json), as `ip -s` asks the kernel
+    const links = await rtnl.links.list({ stats: a.command === 'link' && a.stats > 0 });
     const names: NameCache = new Map(links.map((l) => [l.index, l.name]));
     const flags = new Map(links.map((l) => [l.index, l.flags]));
     let dev: Link | undefined;
@@ -745,7 +746,8 @@ async function monitorCommand(a: Args, io: CliIo): Promise<number> {
     stop = () => mon.close();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const links = await rtnl.links.list();
+    // -s on `link` asks for the per-link IPv6 counters too (shown in --json), as `ip -s` asks the kernel
+    const links = await rtnl.links.list({ stats: a.command === 'link' && a.stats > 0 });
     const names: NameCache = new Map(links.map((l) => [l.index, l.name]));
     const o: FormatOptions = { details: a.details > 0, attrs: a.details > 1, names, flags: new Map(links.map((l) => [l.index, l.flags])) };
     io.err(`rtnl-dump: listening on ${mon.groups.join(', ')}${a.netns ? ` in ${a.netns}` : ''}`);

@@ -183,10 +183,13 @@ export interface LinkListFilter {
   /** Message family: 0 (default) or AF_BRIDGE (7) for bridge port details. */
   family?: number;
   /**
-   * `false` sets RTEXT_FILTER_SKIP_STATS: the kernel leaves out the per-link
-   * IPv6 counters (`afSpec.inet6.stats` and `icmp6stats`, 45 u64 values a
-   * link) and SR-IOV VF counters; `stats`/`stats64` are still sent. Less
-   * work for the kernel and the decoder when those are not wanted. Default `true`.
+   * `true` asks for the per-link IPv6 counters (`afSpec.inet6.stats` and
+   * `icmp6stats`, 45 u64 values a link) and SR-IOV VF counters, like
+   * `ip -s link show`. Default `false`: the request carries
+   * RTEXT_FILTER_SKIP_STATS, as `ip link show` and `ip -d link show` send it,
+   * and the kernel leaves those out (about a third of its work and of the
+   * decoding in a dump). The link counters `stats`/`stats64` are sent either
+   * way. See docs/guide.md, "Counters in link dumps".
    */
   stats?: boolean;
 }
@@ -264,7 +267,7 @@ export class Links {
     if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new ArgumentError('filter', `expected an object, got ${describe(filter)}`);
     for (const k of Object.keys(filter)) if (!['master', 'kind', 'family', 'stats'].includes(k)) throw new ArgumentError(`filter.${k}`, 'unknown filter (known: master, kind, family, stats)');
     if (filter.stats !== undefined && typeof filter.stats !== 'boolean') throw new ArgumentError('filter.stats', `expected a boolean, got ${describe(filter.stats)}`);
-    const skipStats = filter.stats === false ? U.RTEXT_FILTER_SKIP_STATS : 0;
+    const skipStats = filter.stats === true ? 0 : U.RTEXT_FILTER_SKIP_STATS;
     const family = filter.family ?? 0;
     if (!Number.isInteger(family) || family < 0 || family > 255) throw new ArgumentError('filter.family', 'expected 0..255');
     if (filter.kind !== undefined && (typeof filter.kind !== 'string' || !filter.kind)) throw new ArgumentError('filter.kind', 'expected a kind name');
@@ -284,7 +287,7 @@ export class Links {
 
   /**
    * One link by name (or alternative name) or index. Rejects with NetlinkError ENODEV if absent.
-   * `{ stats: false }` leaves the counters out, as in {@link LinkListFilter.stats}.
+   * `{ stats: true }` adds the per-link IPv6 and VF counters, as in {@link LinkListFilter.stats} (default: left out, like `ip link show`).
    */
   async get(ref: LinkRef, opts: { stats?: boolean } = {}): Promise<Link> {
     const r = checkRef(ref, 'link');
@@ -299,7 +302,7 @@ export class Links {
           if (stringByteLength(r) > 15) w.attrString(U.IFLA_ALT_IFNAME, r);
           else w.attrString(U.IFLA_IFNAME, r);
         }
-        w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | (opts.stats === false ? U.RTEXT_FILTER_SKIP_STATS : 0));
+        w.attrU32(U.IFLA_EXT_MASK, U.RTEXT_FILTER_VF | (opts.stats === true ? 0 : U.RTEXT_FILTER_SKIP_STATS));
       },
       { what: `links.get ${r}` },
     );

@@ -74,7 +74,8 @@ ktest(
         const { r } = t;
         await r.links.add({ name: 'veth0', kind: 'veth', peer: 'veth1' });
         sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv6.conf.veth0.disable_ipv6=1', 'net.ipv6.conf.veth0.accept_ra=2', 'net.ipv6.conf.veth0.hop_limit=33']);
-        const i6 = (await libLink(r, 'veth0')).afSpec!.inet6!;
+        // the per-link counters come only when asked for (list() sends RTEXT_FILTER_SKIP_STATS by default, as ip link show)
+        const i6 = (await r.links.list({ stats: true })).find((l) => l.name === 'veth0')!.afSpec!.inet6!;
         const sys = sysctls(ns, 6, 'veth0');
         let compared = 0;
         for (const name of IPV6_DEVCONF_NAMES) {

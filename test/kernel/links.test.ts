@@ -252,7 +252,7 @@ ktest(test, 'kernel errors are NetlinkError with errno name, request and extack 
   });
 });
 
-ktest(test, 'stats: false (RTEXT_FILTER_SKIP_STATS) leaves the IPv6 counters out; with them they equal /proc/net/dev_snmp6', async () => {
+ktest(test, 'list()/get() leave the IPv6 counters out by default (RTEXT_FILTER_SKIP_STATS, as ip link show); { stats: true } brings them, equal to /proc/net/dev_snmp6', async () => {
   await withNetns(1, async (ns) => {
     ip(ns, 'link', 'set', 'lo', 'up');
     sh('ip', ['netns', 'exec', ns, 'ping', '-6', '-c', '3', '-i', '0.2', '-q', '::1']);
@@ -268,7 +268,7 @@ ktest(test, 'stats: false (RTEXT_FILTER_SKIP_STATS) leaves the IPv6 counters out
             .map(([k, v]) => [k!, BigInt(v!)]),
         );
       const before = snmp6();
-      const [full] = await r.links.list();
+      const [full] = await r.links.list({ stats: true });
       const after = snmp6();
       const inet6 = full!.afSpec && 'inet6' in full!.afSpec ? full!.afSpec.inet6 : undefined;
       assert.ok(inet6?.stats && inet6.icmp6stats, 'a full dump carries IFLA_INET6_STATS and ICMP6STATS');
@@ -278,14 +278,21 @@ ktest(test, 'stats: false (RTEXT_FILTER_SKIP_STATS) leaves the IPv6 counters out
       for (const [ours, theirs] of [[st.inReceives, 'Ip6InReceives'], [st.outRequests, 'Ip6OutRequests'], [ic.inMsgs, 'Icmp6InMsgs'], [ic.outMsgs, 'Icmp6OutMsgs']] as const) {
         assert.ok(ours! >= before[theirs]! && ours! <= after[theirs]!, `${theirs}: ${before[theirs]} <= ${ours} <= ${after[theirs]}`);
       }
-      const [brief] = await r.links.list({ stats: false });
+      const [brief] = await r.links.list();
       const bInet6 = brief!.afSpec && 'inet6' in brief!.afSpec ? brief!.afSpec.inet6 : undefined;
       assert.ok(bInet6?.conf, 'devconf is still there');
       assert.is(bInet6!.stats, undefined, 'no IPv6 counters');
       assert.is(bInet6!.icmp6stats, undefined, 'no ICMPv6 counters');
       assert.is(brief!.mtu, full!.mtu);
-      const one = await r.links.get('lo', { stats: false });
-      assert.is(one.afSpec && 'inet6' in one.afSpec ? one.afSpec.inet6?.stats : 'absent', undefined, 'get() honours stats: false');
+      const one = await r.links.get('lo');
+      assert.is(one.afSpec && 'inet6' in one.afSpec ? one.afSpec.inet6?.stats : 'absent', undefined, 'get() leaves them out by default');
+      const oneFull = await r.links.get('lo', { stats: true });
+      assert.ok(oneFull.afSpec && 'inet6' in oneFull.afSpec && oneFull.afSpec.inet6?.stats, 'get() with stats: true has them');
+      const [explicit] = await r.links.list({ stats: false });
+      assert.is(explicit!.afSpec && 'inet6' in explicit!.afSpec ? explicit!.afSpec.inet6?.stats : 'absent', undefined, 'stats: false is the default, spelt out');
+      const dumped: unknown[] = [];
+      for await (const l of r.links.dump()) dumped.push(l.afSpec && 'inet6' in l.afSpec ? l.afSpec.inet6?.stats : 'absent');
+      assert.equal(dumped, [undefined], 'dump() leaves them out by default');
       await rejectsEachBeforeSending(r.socket, [
         [() => r.links.list({ stats: 'no' } as never), 'filter.stats'],
         [() => r.links.get('lo', { stats: 1 } as never), 'opts.stats'],
