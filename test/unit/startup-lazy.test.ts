@@ -1,0 +1,94 @@
+// Start-up (issue 16): what a program or `rtnl-dump link` does not use is
+// not loaded. The link kinds are loaded on first use from kinds/table.ts
+// (the registry's loaders, require() of an ES module), and rtnl-dump loads
+// its pcap/hex/nft and generic netlink commands with import() when they run.
+// Each case runs in a fresh process that records every module the ES module
+// loader resolves (a module.register() resolve hook) and every ES module
+// loaded by require() (require.cache), so a static import added back, or a
+// kind loaded eagerly, fails here.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+
+const dist = new URL('../../src/', import.meta.url);
+
+/** Run `body` (an async function body with `dist` = the URL of dist/src/) in a fresh process; returns the src-relative paths it loaded, and what body printed. */
+function loadedBy(body: string): { modules: string[]; out: unknown } {
+  const hook = `let port; export function initialize(d) { port = d.port; } export async function resolve(s, c, next) { const r = await next(s, c); port.postMessage(r.url); return r; }`;
+  const code = `
+    import { register, createRequire } from 'node:module';
+    import { MessageChannel } from 'node:worker_threads';
+    const seen = new Set();
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (u) => seen.add(u));
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}), { data: { port: port2 }, transferList: [port2] });
+    const dist = ${JSON.stringify(dist.href)};
+    const out = await (async () => { ${body} })();
+    await new Promise((r) => setTimeout(r, 100));
+    for (const f of Object.keys(createRequire(import.meta.url).cache)) seen.add('file://' + f);
+    port1.close();
+    const modules = [...seen].filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length)).sort();
+    console.log(JSON.stringify({ modules, out }));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { modules: string[]; out: unknown };
+}
+
+/** The kind modules of kinds/table.ts (not the registry, table, common helpers or the bridge/macsec modules other layers import for their codecs). */
+const kindModules = (mods: string[]): string[] => mods.filter((m) => /^rtnl\/kinds\/(?!registry|table|common|index|tunnel|peer|bridge|macsec)/.test(m));
+
+test('the hook sees what a process loads (the check below cannot pass by seeing nothing)', () => {
+  const { modules } = loadedBy(`await import(dist + 'rtnl/kinds/vxlan.js'); const { createRequire } = await import('node:module'); createRequire(dist)('./rtnl/kinds/veth.js');`);
+  assert.ok(modules.includes('rtnl/kinds/vxlan.js'), 'import() seen');
+  assert.ok(modules.includes('rtnl/kinds/veth.js'), 'require() seen');
+});
+
+test('importing the package loads no link kind module; a kind loads on first use, and only that kind', () => {
+  const { modules, out } = loadedBy(`
+    const m = await import(dist + 'index.js');
+    const reg = await import(dist + 'rtnl/kinds/registry.js');
+    const before = Object.keys((await import('node:module')).createRequire(dist).cache).length;
+    const veth = m.getKind('veth');
+    const peerOwners = reg.kindsWithExtraKey('peer');
+    return { kind: veth.kind, ether: veth.ether, peerOwners, before };
+  `);
+  assert.equal(out, { kind: 'veth', ether: true, peerOwners: ['veth', 'vxcan'], before: 0 });
+  assert.equal(kindModules(modules), ['rtnl/kinds/veth.js'], 'only veth was loaded (kindsWithExtraKey answers from the table)');
+});
+
+test('option keys load their kind: kindByOptionsKey / kindBySlaveKey / getCreator', () => {
+  const { modules, out } = loadedBy(`
+    await import(dist + 'index.js');
+    const reg = await import(dist + 'rtnl/kinds/registry.js');
+    return [reg.kindByOptionsKey('vxlan')?.kind, reg.kindBySlaveKey('bondSlave')?.kind, typeof reg.getCreator('tap'), reg.getKind('nosuchkind') ?? null];
+  `);
+  assert.equal(out, ['vxlan', 'bond', 'function', null]);
+  assert.equal(kindModules(modules), ['rtnl/kinds/bond.js', 'rtnl/kinds/vxlan.js']);
+});
+
+test('listKinds() loads every kind; a loader that returns another kind than its table line is an error', () => {
+  const { out } = loadedBy(`
+    const reg = await import(dist + 'rtnl/kinds/registry.js');
+    const table = await import(dist + 'rtnl/kinds/table.js');
+    table.registerBuiltinKinds();
+    const n = reg.listKinds().length;
+    reg.registerKindLoader({ kind: 'fake0' }, () => ({ kind: 'fake1' }));
+    let err = '';
+    try { reg.getKind('fake0'); } catch (e) { err = e.message; }
+    return { n, names: table.BUILTIN_KIND_NAMES.length, err };
+  `);
+  const o = out as { n: number; names: number; err: string };
+  assert.ok(o.n >= 30 && o.n === o.names, `${o.n} kinds listed, ${o.names} in the table`);
+  assert.match(o.err, /fake0: its loader returned kind fake1/);
+});
+
+test('importing the CLI loads neither nf_tables, generic netlink, the capture reader nor a link kind', () => {
+  const { modules } = loadedBy(`await import(dist + 'cli/main.js');`);
+  assert.ok(modules.includes('cli/main.js') && modules.includes('rtnl/rtnl.js'));
+  const heavy = modules.filter((m) => /^(nft|genl)\//.test(m) || m === 'pcap/reader.js' || m === 'pcap/netlink.js' || m === 'protocols.js' || m === 'cli/capture.js' || m === 'cli/genl.js' || m.startsWith('tun/'));
+  assert.equal(heavy, []);
+  assert.equal(kindModules(modules), []);
+});
+
+test.run();
