@@ -6,16 +6,32 @@
 import '../netlink/dispose.js';
 import { NetlinkSocket, checkSocketOptions, type NetnsRef, type SocketOptions } from '../netlink/socket.js';
 import { ArgumentError } from '../netlink/errors.js';
+import { createRequire } from 'node:module';
 import { Links } from './links.js';
-import { Addrs } from './addrs.js';
-import { Routes } from './routes.js';
-import { Neighs } from './neighs.js';
-import { Rules } from './rules.js';
-import { monitor, type Monitor, type MonitorGroupSpec, type MonitorOptions } from './monitor.js';
-import { PcapWriter } from '../pcap/writer.js';
-import { NsIds } from './nsid.js';
-import { BridgeVlans } from './bridge-vlans.js';
+import type { Addrs } from './addrs.js';
+import type { Routes } from './routes.js';
+import type { Neighs } from './neighs.js';
+import type { Rules } from './rules.js';
+import type { Monitor, MonitorGroupSpec, MonitorOptions } from './monitor.js';
+import type { PcapWriter } from '../pcap/writer.js';
+import type { NsIds } from './nsid.js';
+import type { BridgeVlans } from './bridge-vlans.js';
 import { routeProtocol } from './schema.js';
+
+// The families other than links, monitor() and the pcap recorder are loaded
+// on first use (issue 16: start-up; `rtnl-dump link` needs none of them),
+// with require() of their ES modules: synchronous, so the properties stay
+// plain typed getters, and the classes are the ones `import` gives (the
+// package entry exports them), so `instanceof` holds.
+const load = createRequire(import.meta.url);
+const addrsModule = (): typeof import('./addrs.js') => load('./addrs.js') as typeof import('./addrs.js');
+const routesModule = (): typeof import('./routes.js') => load('./routes.js') as typeof import('./routes.js');
+const neighsModule = (): typeof import('./neighs.js') => load('./neighs.js') as typeof import('./neighs.js');
+const rulesModule = (): typeof import('./rules.js') => load('./rules.js') as typeof import('./rules.js');
+const nsidModule = (): typeof import('./nsid.js') => load('./nsid.js') as typeof import('./nsid.js');
+const bridgeVlansModule = (): typeof import('./bridge-vlans.js') => load('./bridge-vlans.js') as typeof import('./bridge-vlans.js');
+const monitorModule = (): typeof import('./monitor.js') => load('./monitor.js') as typeof import('./monitor.js');
+const pcapWriterModule = (): typeof import('../pcap/writer.js') => load('../pcap/writer.js') as typeof import('../pcap/writer.js');
 
 /** Options of Rtnl.open(). */
 export interface RtnlOptions extends Omit<SocketOptions, 'protocol' | 'typeName' | 'describeOffset' | 'summarize' | 'groups'> {
@@ -38,18 +54,36 @@ export class Rtnl {
   readonly socket: NetlinkSocket;
   /** Network interfaces (RTM_*LINK). */
   readonly links: Links;
+  #addrs: Addrs | undefined;
+  #routes: Routes | undefined;
+  #neighs: Neighs | undefined;
+  #rules: Rules | undefined;
+  #nsids: NsIds | undefined;
+  #bridgeVlans: BridgeVlans | undefined;
   /** IPv4/IPv6 addresses (RTM_*ADDR). */
-  readonly addrs: Addrs;
+  get addrs(): Addrs {
+    return (this.#addrs ??= new (addrsModule().Addrs)(this.socket, this.links));
+  }
   /** Routes (RTM_*ROUTE). */
-  readonly routes: Routes;
+  get routes(): Routes {
+    return (this.#routes ??= new (routesModule().Routes)(this.socket, this.links));
+  }
   /** Neighbours: ARP/NDP and bridge/vxlan FDB (RTM_*NEIGH). */
-  readonly neighs: Neighs;
+  get neighs(): Neighs {
+    return (this.#neighs ??= new (neighsModule().Neighs)(this.socket, this.links));
+  }
   /** Policy routing rules (RTM_*RULE). */
-  readonly rules: Rules;
+  get rules(): Rules {
+    return (this.#rules ??= new (rulesModule().Rules)(this.socket, this.links));
+  }
   /** Ids of other network namespaces as seen from this one (RTM_*NSID). */
-  readonly nsids: NsIds;
+  get nsids(): NsIds {
+    return (this.#nsids ??= new (nsidModule().NsIds)(this.socket));
+  }
   /** Per-port VLANs of VLAN-filtering bridges (`bridge vlan`). */
-  readonly bridgeVlans: BridgeVlans;
+  get bridgeVlans(): BridgeVlans {
+    return (this.#bridgeVlans ??= new (bridgeVlansModule().BridgeVlans)(this.socket, this.links));
+  }
   /** The namespace this handle works in (undefined: the caller's). */
   readonly netns: NetnsRef | undefined;
   private readonly options: RtnlOptions;
@@ -61,12 +95,6 @@ export class Rtnl {
     this.netns = opts.netns;
     this.options = opts;
     this.links = new Links(sock);
-    this.addrs = new Addrs(sock, this.links);
-    this.routes = new Routes(sock, this.links);
-    this.neighs = new Neighs(sock, this.links);
-    this.rules = new Rules(sock, this.links);
-    this.nsids = new NsIds(sock);
-    this.bridgeVlans = new BridgeVlans(sock, this.links);
   }
 
   /**
@@ -74,7 +102,7 @@ export class Rtnl {
    * on a dedicated socket in the same namespace; iterate the typed events.
    */
   monitor(groups: ReadonlyArray<MonitorGroupSpec>, opts: MonitorOptions = {}): Monitor {
-    return monitor(this, groups, opts);
+    return monitorModule().monitor(this, groups, opts);
   }
 
   /** Open a handle in the current network namespace, or in `opts.netns`. */
@@ -89,6 +117,7 @@ export class Rtnl {
     let failure: { error?: Error } | undefined;
     let o: RtnlOptions = opts;
     if (opts.record !== undefined) {
+      const { PcapWriter } = pcapWriterModule();
       if (typeof opts.record === 'string') {
         recorder = PcapWriter.open(opts.record);
         owned = true;
