@@ -9,6 +9,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeKernel } from '../fake-transport.js';
+import { Addrs, BridgeVlans, Monitor, Neighs, NsIds, PcapWriter, Routes, Rtnl, Rules } from '../../src/index.js';
 
 const dist = new URL('../../src/', import.meta.url);
 
@@ -89,6 +94,33 @@ test('importing the CLI loads neither nf_tables, generic netlink, the capture re
   const heavy = modules.filter((m) => /^(nft|genl)\//.test(m) || m === 'pcap/reader.js' || m === 'pcap/netlink.js' || m === 'protocols.js' || m === 'cli/capture.js' || m === 'cli/genl.js' || m.startsWith('tun/'));
   assert.equal(heavy, []);
   assert.equal(kindModules(modules), []);
+  // Rtnl's families other than links, its monitor and recorder: loaded on first use
+  const families = modules.filter((m) => /^rtnl\/(addrs|routes|neighs|rules|bridge-vlans|monitor)\.js$/.test(m) || m.startsWith('pcap/'));
+  assert.equal(families, []);
+});
+
+test('Rtnl\'s families loaded on first use are the package\'s classes, one per handle; record and monitor() work', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-lazy-'));
+  try {
+    const r = await Rtnl.open({ transport: new FakeKernel(), record: join(dir, 'x.pcap') });
+    const pairs: Array<[unknown, abstract new (...a: never[]) => unknown]> = [[r.addrs, Addrs], [r.routes, Routes], [r.neighs, Neighs], [r.rules, Rules], [r.nsids, NsIds], [r.bridgeVlans, BridgeVlans]];
+    for (const [v, C] of pairs) assert.instance(v, C);
+    assert.is(r.addrs, r.addrs, 'one instance per handle');
+    const r2 = await Rtnl.open({ transport: new FakeKernel() });
+    assert.is.not(r2.addrs, r.addrs);
+    assert.ok(statSync(join(dir, 'x.pcap')).size >= 24, 'the recorder (loaded on open with record) wrote the pcap header');
+    const w = PcapWriter.open(join(dir, 'y.pcap'));
+    const r3 = await Rtnl.open({ transport: new FakeKernel(), record: w });
+    await r3.close();
+    w.close();
+    const m = r2.monitor(['link'], { transport: new FakeKernel() } as never);
+    assert.instance(m, Monitor);
+    await m.close();
+    await r.close();
+    await r2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
