@@ -37,6 +37,7 @@ import {
 import { parseDone, parseError, splitMessages, type RawMessage } from './message.js';
 import { describe } from './ip.js';
 import { describeOffsetWith, type DecodeContext } from './protocol.js';
+import type { SocketOptions } from './socket.js';
 import type { Transport, TransportReceiver } from './transport.js';
 import { Writer } from './writer.js';
 
@@ -258,15 +259,8 @@ class Fifo<T> {
 }
 
 
-/** What the engine takes of `SocketOptions` (see there). */
-export interface EngineOptions {
-  timeout?: number;
-  maxInFlight?: number;
-  typeName?: (type: number) => string;
-  tap?: (direction: 'in' | 'out', datagram: Buffer, protocol: number) => void;
-  summarize?: (msg: RawMessage) => string | undefined;
-  describeOffset?: (request: Buffer, offset: number) => string | undefined;
-}
+/** What the engine takes of a NetlinkSocket's options. */
+export type EngineOptions = Pick<SocketOptions, 'timeout' | 'maxInFlight' | 'typeName' | 'tap' | 'summarize' | 'describeOffset'>;
 
 /**
  * Requests and their answers over one Transport. The public face is
@@ -435,6 +429,19 @@ export class Engine implements TransportReceiver {
     info.bytes = bytes;
   }
 
+  /** Number one request, and build it unless the socket is closed (then `bytes` is undefined). */
+  private prepare(type: number, flags: number, body: Body, what: string | undefined): { seq: number; info: RequestInfo; bytes?: Buffer } {
+    const seq = this.nextSeq();
+    const info = this.info(type, flags, seq, what);
+    if (this.closed) {
+      info.typeName = this.typeName(type);
+      return { seq, info };
+    }
+    const bytes = this.build(type, flags, body, seq);
+    this.named(info, bytes);
+    return { seq, info, bytes };
+  }
+
   /**
    * Send a request with NLM_F_ACK and resolve with the messages the kernel
    * answered before its ACK (empty for plain commands). Rejects with
@@ -447,14 +454,8 @@ export class Engine implements TransportReceiver {
       return Promise.reject(e);
     }
     const flags = NLM_F_REQUEST | NLM_F_ACK | (opts.flags ?? 0);
-    const seq = this.nextSeq();
-    const info = this.info(type, flags, seq, opts.what);
-    if (this.closed) {
-      info.typeName = this.typeName(type);
-      return Promise.reject(new SocketClosedError(info));
-    }
-    const bytes = this.build(type, flags, body, seq);
-    this.named(info, bytes);
+    const { seq, info, bytes } = this.prepare(type, flags, body, opts.what);
+    if (!bytes) return Promise.reject(new SocketClosedError(info));
     return new Promise<RawMessage[]>((resolve, reject) => {
       this.enqueue({ kind: 'ack', seq, done: false, info, bytes, timeoutMs: opts.timeout ?? this.defaultTimeout, replies: [], resolve, reject });
     });
@@ -661,14 +662,8 @@ export class Engine implements TransportReceiver {
 
   private collectOnce<T>(type: number, body: Body, map: (m: RawMessage) => T | undefined, opts: DumpOptions): Promise<T[]> {
     const flags = NLM_F_REQUEST | NLM_F_DUMP | (opts.flags ?? 0);
-    const seq = this.nextSeq();
-    const info = this.info(type, flags, seq, opts.what);
-    if (this.closed) {
-      info.typeName = this.typeName(type);
-      return Promise.reject(new SocketClosedError(info));
-    }
-    const bytes = this.build(type, flags, body, seq);
-    this.named(info, bytes);
+    const { seq, info, bytes } = this.prepare(type, flags, body, opts.what);
+    if (!bytes) return Promise.reject(new SocketClosedError(info));
     return new Promise<T[]>((resolve, reject) => {
       const out: T[] = [];
       let failure: Error | undefined;

@@ -34,6 +34,7 @@ import { EAGAIN, EINVAL, ENOENT } from './errno.js';
 import { ArgumentError, NetlinkError } from './errors.js';
 import { isNsfs } from './nsfs.js';
 import { POLL_READABLE, type NetlinkTransport, type PollHandle } from './native.js';
+import type { SocketOptions } from './socket.js';
 
 const dbg = tracer('rtnetlink:socket');
 
@@ -111,21 +112,11 @@ export function openNetns(ref: NetnsRef, field = 'netns'): { fd: number; owned: 
   return { fd, owned: true };
 }
 
-/** How to open a transport: the socket-level part of `SocketOptions` (already validated). */
-export interface TransportOptions {
-  /** Netlink protocol number. */
+/** How to open a transport: the socket-level options of a NetlinkSocket (validated), with the protocol number and strict checking resolved. */
+export type TransportOptions = Pick<SocketOptions, 'netns' | 'groups' | 'rcvbuf' | 'sndbuf' | 'extAck' | 'capAck' | 'noEnobufs' | 'listenAllNsid'> & {
   protocol: number;
-  netns?: NetnsRef;
-  groups?: number[];
-  rcvbuf?: number;
-  sndbuf?: number;
-  extAck?: boolean;
-  /** Already resolved against the protocol's default. */
   strictCheck: boolean;
-  capAck?: boolean;
-  noEnobufs?: boolean;
-  listenAllNsid?: boolean;
-}
+};
 
 /** Whom a transport hands what it reads, and whom it asks whether to read. */
 export interface TransportReceiver {
@@ -292,19 +283,12 @@ export class Transport {
 
   /** Stop reading until resume(): the receiver's consumer is behind (the kernel waits, or drops). */
   pause(): void {
-    if (this.paused) return;
-    this.paused = true;
-    dbg('pause reading (dump consumer is behind)');
-    this.update();
+    this.gate('paused', true, 'pause reading (dump consumer is behind)');
   }
 
   /** Undo pause() and read what is waiting (rather than wait for the next edge). */
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    dbg('resume reading');
-    this.update();
-    setImmediate(() => this.onReadable(0));
+    this.gate('paused', false, 'resume reading');
   }
 
   /** Whether hold() is in effect. */
@@ -314,20 +298,22 @@ export class Transport {
 
   /** Stop reading until release(), whatever the receiver wants (the owner's decision). */
   hold(): void {
-    if (this.held || this.closed) return;
-    this.held = true;
-    dbg('hold reading');
-    this.update();
+    if (!this.closed) this.gate('held', true, 'hold reading');
   }
 
   /** Undo hold() and read what the kernel queued meanwhile. */
   release(): void {
-    if (!this.held) return;
-    this.held = false;
-    dbg('release reading');
-    if (this.closed) return;
+    this.gate('held', false, 'release reading');
+  }
+
+  /** Close or open one of the two gates of the read loop; opening one reads now what came meanwhile (readiness may not fire again for it). */
+  private gate(which: 'paused' | 'held', closed: boolean, why: string): void {
+    if (this[which] === closed) return;
+    this[which] = closed;
+    dbg(why);
+    if (!closed && this.closed) return;
     this.update();
-    setImmediate(() => this.onReadable(0));
+    if (!closed) setImmediate(() => this.onReadable(0));
   }
 
   /** Read, synchronously, everything queued now, even while held (not while paused). */
