@@ -429,17 +429,13 @@ export class Engine implements TransportReceiver {
     info.bytes = bytes;
   }
 
-  /** Number one request, and build it unless the socket is closed (then `bytes` is undefined). */
-  private prepare(type: number, flags: number, body: Body, what: string | undefined): { seq: number; info: RequestInfo; bytes?: Buffer } {
+  /** Number one request, and build it (in `info.bytes`) unless the socket is closed. */
+  private prepare(type: number, flags: number, body: Body, what: string | undefined): RequestInfo {
     const seq = this.nextSeq();
     const info = this.info(type, flags, seq, what);
-    if (this.closed) {
-      info.typeName = this.typeName(type);
-      return { seq, info };
-    }
-    const bytes = this.build(type, flags, body, seq);
-    this.named(info, bytes);
-    return { seq, info, bytes };
+    if (this.closed) info.typeName = this.typeName(type);
+    else this.named(info, this.build(type, flags, body, seq));
+    return info;
   }
 
   /**
@@ -454,7 +450,9 @@ export class Engine implements TransportReceiver {
       return Promise.reject(e);
     }
     const flags = NLM_F_REQUEST | NLM_F_ACK | (opts.flags ?? 0);
-    const { seq, info, bytes } = this.prepare(type, flags, body, opts.what);
+    const info = this.prepare(type, flags, body, opts.what);
+    const seq = info.seq;
+    const bytes = info.bytes as Buffer | undefined;
     if (!bytes) return Promise.reject(new SocketClosedError(info));
     return new Promise<RawMessage[]>((resolve, reject) => {
       this.enqueue({ kind: 'ack', seq, done: false, info, bytes, timeoutMs: opts.timeout ?? this.defaultTimeout, replies: [], resolve, reject });
@@ -662,7 +660,9 @@ export class Engine implements TransportReceiver {
 
   private collectOnce<T>(type: number, body: Body, map: (m: RawMessage) => T | undefined, opts: DumpOptions): Promise<T[]> {
     const flags = NLM_F_REQUEST | NLM_F_DUMP | (opts.flags ?? 0);
-    const { seq, info, bytes } = this.prepare(type, flags, body, opts.what);
+    const info = this.prepare(type, flags, body, opts.what);
+    const seq = info.seq;
+    const bytes = info.bytes as Buffer | undefined;
     if (!bytes) return Promise.reject(new SocketClosedError(info));
     return new Promise<T[]>((resolve, reject) => {
       const out: T[] = [];
