@@ -13,9 +13,10 @@
  * namespace if it changed). The parent maps lines back to the Markdown.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import '../src/index.js'; // the library and its native addon load before the baseline
+import { openFds } from './fds.js';
 
 interface Snapshot {
   fds: Map<string, string>;
@@ -25,17 +26,7 @@ interface Snapshot {
   threadNs: number;
 }
 
-function fds(): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      m.set(fd, readlinkSync(`/proc/self/fd/${fd}`));
-    } catch {
-      // the fd readdir itself used, closed by now
-    }
-  }
-  return m;
-}
+const fds = openFds;
 
 function links(): string[] {
   const r = spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' });

@@ -117,7 +117,7 @@ if (needTools(WG, ['strace', 'wg', 'ping']))
       await withExampleNs(2, async (a, b) => {
         const { execs } = traced('wireguard-tunnel.mjs', [a, b]);
         assert.equal(execs, [process.execPath], 'only node was executed');
-        sh('ip', ['netns', 'exec', a, 'ping', '-c', '2', '-i', '0.2', '-W', '5', '10.9.0.2']);
+        sh('ip', ['netns', 'exec', a, 'ping', '-c', '2', '-i', '0.2', '-w', '30', '10.9.0.2']); // -w: the first handshake may have gone out before the peer existed (retried after 5 s)
         const wa = parseWgDump(sh('ip', ['netns', 'exec', a, 'wg', 'show', 'wg0', 'dump']));
         const wb = parseWgDump(sh('ip', ['netns', 'exec', b, 'wg', 'show', 'wg0', 'dump']));
         assert.is(wa.dev[2], '51820');

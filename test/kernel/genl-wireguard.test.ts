@@ -63,7 +63,7 @@ else
           assert.equal(wa.peers.get(kb.publicKey)!.slice(0, 4), [kb.publicKey, psk, '10.0.0.2:51820', '10.9.0.2/32']);
           assert.is(wa.peers.get(kb.publicKey)![7], '25');
           // the tunnel works
-          sh('ip', ['netns', 'exec', a, 'ping', '-c', '3', '-i', '0.2', '-W', '5', '10.9.0.2']);
+          sh('ip', ['netns', 'exec', a, 'ping', '-c', '3', '-i', '0.2', '-w', '30', '10.9.0.2']); // -w: keep sending until 3 answers or 30 s: side a's first handshake initiation went out before b's wg0 existed, and WireGuard retries only after its 5 s REKEY_TIMEOUT
           for (const [ns, g] of [[a, ga], [b, gb]] as const) {
             const ours = await g.wireguard.get('wg0');
             const theirs = wgDump(ns);

@@ -3,25 +3,15 @@
 // /proc/self/fd listing) and the thread back in its original namespace.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closeSync, openSync, readdirSync, readlinkSync, constants as fsc } from 'node:fs';
+import { closeSync, openSync, constants as fsc } from 'node:fs';
 import { Rtnl, NetlinkSocket, NetlinkError, SocketClosedError, TimeoutError, Tun, netns } from '../../src/index.js';
 import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { ktest, withNetns, threadNetnsInode, ourNamespaces, track, untrack, uniqueName, ipJson, sh, lane, madeLinks } from '../helpers.js';
 import { rejectsA } from '../expect.js';
+import { openFds } from '../fds.js';
 
-/** fd -> target, for an exact before/after comparison. */
-function fdMap(): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      m.set(fd, readlinkSync(`/proc/self/fd/${fd}`));
-    } catch {
-      /* the fd of the readdir itself */
-    }
-  }
-  return m;
-}
+const fdMap = openFds;
 function fdDiff(before: Map<string, string>, after: Map<string, string>): string[] {
   const out: string[] = [];
   for (const [fd, t] of after) if (before.get(fd) !== t) out.push(`+${fd} -> ${t}`);

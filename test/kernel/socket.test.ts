@@ -172,7 +172,7 @@ ktest(test, 'datagrams from a user-space sender are dropped and counted, never t
     const forged: Buffer[] = [];
     const p = s.request(RTM_GETLINK, (w) => writeIfInfoMsg(w, { index: 1 }));
     // (the request went out synchronously; its seq is the last one used)
-    const seq = (s as unknown as { seq: number }).seq;
+    const seq = (s as unknown as { engine: { seq: number } }).engine.seq;
     const w = new Writer();
     const st = w.msgStart(NLMSG_ERROR, 0, seq, s.portid);
     w.s32(-1); // EPERM, a lie

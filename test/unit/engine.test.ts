@@ -399,7 +399,7 @@ test('batch: sequence numbers never wrap through 0 inside a batch', async () => 
     if (m.flags & NLM_F_ACK) kk.deliver(kk.ack(m));
   };
   const s = open(k);
-  (s as unknown as { seq: number }).seq = 0xfffffffd;
+  (s as unknown as { engine: { seq: number } }).engine.seq = 0xfffffffd;
   await s.batch(batchParts(3));
   const seqs = requests(k).map((m) => m.seq);
   assert.equal(seqs, [1, 2, 3, 4, 5]);
