@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // rtnl-dump: see docs/cli.md. Exit codes: 0 ok, 1 runtime error, 2 bad usage.
 import module from 'node:module';
+import { existsSync } from 'node:fs';
 // V8's compile cache (Node >= 22.1; NODE_DISABLE_COMPILE_CACHE=1 turns it off):
 // a second start reuses the compiled code of the CLI and the library.
 try {
@@ -13,7 +14,12 @@ process.stdout.on('error', (e) => {
   if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
-import('../dist/src/cli/main.js')
+// The CLI bundle (scripts/bundle-cli.mjs: a few files instead of ~50
+// modules, for start-up); a tree built by tsc alone has no dist/cli/, and
+// then the modules of dist/src/ run (silently: the same program, slower to
+// start). Never both: the bundle holds its own copy of every class.
+const bundle = new URL('../dist/cli/rtnl-dump.js', import.meta.url);
+import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js')
   .then((m) => m.main(process.argv.slice(2)))
   .then((code) => {
     process.exitCode = code;

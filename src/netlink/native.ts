@@ -94,10 +94,14 @@ interface NodeGypBuild {
   compareTags(runtime: string): (a: PrebuildTags, b: PrebuildTags) => number;
 }
 
-/** The package's root directory (this file is dist/src/netlink/native.js). */
+/**
+ * The package's root directory: the nearest one above this file holding
+ * package.json and native/ (this file is dist/src/netlink/native.js, or part
+ * of the CLI bundle in dist/cli/, scripts/bundle-cli.mjs).
+ */
 function packageRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../../..', '../..']) {
+  for (const up of ['../..', '../../..']) {
     const dir = resolve(here, up);
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
   }

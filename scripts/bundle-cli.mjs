@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Bundle the CLI (issue 16: start-up): dist/src/cli/main.js and everything it
+// imports, from tsc's output, into a few ES modules under dist/cli/ that
+// bin/rtnl-dump.js loads. Node's ES module loader spends most of a short
+// command's start-up resolving, reading and linking the ~50 modules of
+// `rtnl-dump link`; a bundle is one entry and a shared chunk. See
+// docs/design.md ("The CLI bundle").
+//
+//   node scripts/bundle-cli.mjs            write dist/cli/ (and dist/cli-bundle.json, not packed)
+//   node scripts/bundle-cli.mjs --check    build into a temporary directory and compare with dist/cli/:
+//                                          exit 1 when they differ (a stale bundle), 0 when equal
+//   node scripts/bundle-cli.mjs --outdir D write the bundle to D instead (nothing else)
+//
+// Run by `npm run build:ts`, `build`, `prepare` (hence `npm pack`) and
+// scripts/test.sh after tsc. esbuild: a pinned devDependency.
+//
+// Code splitting, ESM output: the import() calls of src/cli/main.ts (the
+// pcap/hex/nft and generic netlink commands) become chunks loaded when such a
+// command runs. `debug` and `node-gyp-build` stay external (resolved from the
+// package's node_modules at run time), and so does the native addon (loaded
+// by path in src/netlink/native.ts, which finds the package root from
+// import.meta.url: dist/cli/ is two levels below it, as dist/src/netlink/ is
+// three).
+//
+// Lazy loads. Some modules load others on first use, synchronously, with
+// `const load = createRequire(import.meta.url)` (src/rtnl/kinds/table.ts: the
+// link kinds; src/rtnl/rtnl.ts: Rtnl's families). esbuild cannot follow a
+// require() made by such a function, and inside the bundle it would resolve
+// against dist/cli/ (or, worse, load dist/src's copy: a second instance of
+// every class, `instanceof` broken). The rule (docs/design.md): such a module
+// declares exactly that line, and every module it loads appears in it as a
+// relative string literal ('./x.js', '../y/z.js': in the load() call or in a
+// table). This script replaces the line by a static map from each such
+// literal to `require('<literal>')`, which esbuild bundles (as a lazy
+// initialiser: the module still runs on first use only), and a specifier not
+// in the map throws. The build fails when a module calls createRequire in
+// another way (unless listed in EXTERNAL_REQUIRE with what it loads), when a
+// load() argument is computed from strings, or when the output still holds a
+// require() esbuild could not resolve.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const srcDir = join(root, 'dist', 'src');
+const entry = join(srcDir, 'cli', 'main.js');
+const outDir = join(root, 'dist', 'cli');
+const manifestFile = join(root, 'dist', 'cli-bundle.json');
+const EXTERNAL = ['debug', 'node-gyp-build'];
+/** Modules that call createRequire for what is not bundled: the package's dependencies and the addon (by absolute path). */
+const EXTERNAL_REQUIRE = new Map([
+  ['netlink/debug.js', 'the `debug` package (a dependency, loaded only when DEBUG is set)'],
+  ['netlink/native.js', 'node-gyp-build (a dependency) and the addon, by absolute path'],
+]);
+const LOAD_LINE = 'const load = createRequire(import.meta.url);';
+
+function fail(msg) {
+  console.error(`bundle-cli: ${msg}`);
+  process.exit(1);
+}
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch (e) {
+  fail(`esbuild (a devDependency) does not load: ${e.message.split('\n')[0]}\n  run \`npm install\`; bin/rtnl-dump.js falls back to dist/src/cli/main.js while dist/cli/ is missing`);
+}
+if (!existsSync(entry)) fail(`${relative(root, entry)} is missing: run tsc first (npm run build:ts)`);
+
+/** Relative module specifiers written as string literals, other than those of static import/export statements. */
+function lazySpecifiers(src) {
+  const specs = new Set();
+  for (const m of src.matchAll(/(\bfrom\s*|\bimport\s*)?(['"])(\.\.?\/[^'"\n]+\.js)\2/g)) if (!m[1]) specs.add(m[3]);
+  return [...specs];
+}
+
+const rewritten = new Map();
+const lazyLoads = {
+  name: 'lazy-loads',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes('createRequire')) return undefined;
+      const rel = relative(srcDir, args.path).split('\\').join('/');
+      if (EXTERNAL_REQUIRE.has(rel)) return undefined;
+      const at = src.indexOf(LOAD_LINE);
+      if (at < 0 || src.indexOf(LOAD_LINE, at + 1) >= 0 || src.split('createRequire(').length !== 2) {
+        throw new Error(`${rel}: calls createRequire(), but not as exactly one \`${LOAD_LINE}\` (the form this script rewrites; docs/design.md). A module loading dependencies or files by path belongs in EXTERNAL_REQUIRE.`);
+      }
+      const computed = [...src.matchAll(/\bload\(([^)]*)\)/g)].map((m) => m[1].trim()).filter((a) => /[`+]/.test(a));
+      if (computed.length) throw new Error(`${rel}: load(${computed[0]}): a specifier computed from strings cannot be bundled; write each module as a string literal (docs/design.md)`);
+      const specs = lazySpecifiers(src);
+      if (!specs.length) throw new Error(`${rel}: \`${LOAD_LINE}\` but no relative module specifier literal to bundle`);
+      for (const s of specs) if (!existsSync(join(dirname(args.path), s))) throw new Error(`${rel}: '${s}' (a lazily loaded module) does not exist`);
+      rewritten.set(rel, specs);
+      const map = specs.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`).join('\n');
+      const load =
+        `const __lazy = {\n${map}\n};\n` +
+        `const load = (s) => { const f = Object.hasOwn(__lazy, s) ? __lazy[s] : undefined; if (f === undefined) throw new Error(\`rtnl-dump bundle: \${s} (loaded by ${rel}) is not in the bundle\`); return f(); };`;
+      return { contents: src.slice(0, at) + load + src.slice(at + LOAD_LINE.length), loader: 'js' };
+    });
+  },
+};
+
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const outArg = args.indexOf('--outdir');
+const target = outArg >= 0 ? args[outArg + 1] : undefined;
+if (outArg >= 0 && !target) fail('--outdir needs a directory');
+
+// beside dist/cli/ (same depth: the source maps' relative paths are the same; rename() is atomic)
+const tmp = mkdtempSync(join(target ? dirname(target) : join(root, 'dist'), '.cli-bundle-'));
+let result;
+try {
+  result = await esbuild.build({
+    entryPoints: { 'rtnl-dump': entry },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    absWorkingDir: root,
+    outdir: tmp,
+    external: EXTERNAL,
+    plugins: [lazyLoads],
+    metafile: true,
+    // no source maps: they would add ~0.8 MB to the package; stack traces name
+    // the chunk's lines, whose code is tsc's output with its names (not minified)
+    sourcemap: false,
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'silent',
+    banner: { js: '// rtnl-dump, bundled by scripts/bundle-cli.mjs from dist/src/ (the sources: src/)' },
+  });
+} catch (e) {
+  rmSync(tmp, { recursive: true, force: true });
+  if (!target && !check) rmSync(outDir, { recursive: true, force: true }); // no stale bundle beside a new dist/src
+  fail(e.errors?.length ? e.errors.map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('\n  ') : e.message);
+}
+
+// Nothing must be left for Node's require() at run time: esbuild's __require
+// shim for an unresolved require() throws "Dynamic require of ... is not supported".
+for (const f of readdirSync(tmp).filter((f) => f.endsWith('.js'))) {
+  const text = readFileSync(join(tmp, f), 'utf8');
+  if (text.includes('Dynamic require of')) {
+    rmSync(tmp, { recursive: true, force: true });
+    fail(`${f}: a require() was left unresolved (esbuild's __require shim): every lazily loaded module must be bundled`);
+  }
+}
+for (const rel of ['rtnl/kinds/table.js', 'rtnl/rtnl.js']) {
+  if (!rewritten.has(rel)) {
+    rmSync(tmp, { recursive: true, force: true });
+    fail(`${rel}: its lazy loads were not rewritten (did its createRequire line change?)`);
+  }
+}
+
+function sameDir(a, b) {
+  if (!existsSync(b)) return false;
+  const fa = readdirSync(a).sort();
+  const fb = readdirSync(b).sort();
+  return fa.join('\n') === fb.join('\n') && fa.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
+}
+
+if (check) {
+  const same = sameDir(tmp, outDir);
+  rmSync(tmp, { recursive: true, force: true });
+  if (!same) fail(`${relative(root, outDir)}/ differs from a bundle of the current dist/src/: stale (npm run build:ts rebuilds it)`);
+  console.log(`bundle-cli: ${relative(root, outDir)}/ is up to date`);
+  process.exit(0);
+}
+if (target) {
+  rmSync(target, { recursive: true, force: true });
+  renameSync(tmp, target);
+  process.exit(0);
+}
+
+rmSync(outDir, { recursive: true, force: true });
+renameSync(tmp, outDir);
+// What the bundle was made from and what each file holds (tests: staleness, which chunk is which).
+const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
+const inputs = Object.fromEntries(
+  Object.keys(result.metafile.inputs)
+    .map((p) => relative(srcDir, join(root, p)).split('\\').join('/'))
+    .sort()
+    .map((p) => [p, sha(join(srcDir, p))]),
+);
+const outputs = Object.fromEntries(
+  Object.entries(result.metafile.outputs)
+    .filter(([p]) => p.endsWith('.js'))
+    .map(([p, o]) => [
+      p.split('/').pop(),
+      {
+        entry: o.entryPoint ? relative(srcDir, join(root, o.entryPoint)).split('\\').join('/') : undefined,
+        inputs: Object.keys(o.inputs).map((i) => relative(srcDir, join(root, i)).split('\\').join('/')).sort(),
+        imports: o.imports.filter((i) => !i.external).map((i) => ({ file: i.path.split('/').pop(), kind: i.kind })),
+      },
+    ]),
+);
+writeFileSync(manifestFile, JSON.stringify({ esbuild: esbuild.version, lazy: Object.fromEntries(rewritten), inputs, outputs }, null, 1) + '\n');
+const size = readdirSync(outDir).filter((f) => f.endsWith('.js')).map((f) => `${f} ${(readFileSync(join(outDir, f)).length / 1024).toFixed(0)} KiB`);
+console.log(`bundle-cli: ${relative(root, outDir)}/: ${size.join(', ')}`);
