@@ -1,0 +1,173 @@
+// The CLI bundle (issue 16: start-up; scripts/bundle-cli.mjs, docs/design.md):
+// bin/rtnl-dump.js runs dist/cli/, a bundle of dist/src/cli/main.js and the
+// library. Checked here: the bundle is the one the current dist/src/ gives
+// (a stale bundle cannot pass), every link kind of kinds/table.ts loads
+// through it (the lazy-load map esbuild bundled is complete), errors thrown
+// inside it are its own classes (caught by its instanceof checks, so typed
+// and formatted as from dist/src/), it prints what the modules of dist/src/
+// print, and bin/rtnl-dump.js falls back to dist/src/ when dist/cli/ is
+// missing. Which files `rtnl-dump link` loads: test/unit/startup-lazy.test.ts.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writer } from '../../src/netlink/writer.js';
+import * as U from '../../src/rtnl/uapi.js';
+import { BUILTIN_KIND_NAMES, registerBuiltinKinds } from '../../src/rtnl/kinds/table.js';
+import { getKind } from '../../src/rtnl/kinds/registry.js';
+import { skip } from '../helpers.js';
+import { repoRoot } from '../corpus.js';
+
+const bin = join(repoRoot, 'bin', 'rtnl-dump.js');
+const bundleEntry = join(repoRoot, 'dist', 'cli', 'rtnl-dump.js');
+const distSrc = join(repoRoot, 'dist', 'src');
+
+function node(args: string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60000, env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+}
+/** rtnl-dump through the bundle (bin/rtnl-dump.js). */
+const bundled = (...args: string[]): SpawnSyncReturns<string> => node([bin, ...args]);
+/** The same command run by the modules of dist/src/ (what bin/rtnl-dump.js ran before the bundle). */
+const unbundled = (...args: string[]): SpawnSyncReturns<string> =>
+  node(['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(join(distSrc, 'cli', 'main.js'))}); process.exitCode = await main(${JSON.stringify(args)});`]);
+
+/** RTM_NEWLINK for a link "x0" of `kind`; `data` writes IFLA_INFO_DATA's contents (omitted: no IFLA_INFO_DATA). */
+function linkOfKind(kind: string, data?: (w: Writer) => void): Buffer {
+  const w = new Writer();
+  const s = w.msgStart(U.RTM_NEWLINK, 0, 1, 0);
+  w.u8(0);
+  w.u8(0);
+  w.u16(1);
+  w.s32(7);
+  w.u32(0);
+  w.u32(0);
+  w.attrString(U.IFLA_IFNAME, 'x0');
+  const li = w.nestStart(U.IFLA_LINKINFO);
+  w.attrString(U.IFLA_INFO_KIND, kind);
+  if (data) {
+    const d = w.nestStart(U.IFLA_INFO_DATA);
+    data(w);
+    w.attrEnd(d);
+  }
+  w.attrEnd(li);
+  w.msgEnd(s);
+  return w.toBuffer();
+}
+
+/** hex --json prints one JSON object per message, a line each. */
+const jsonLines = (out: string): HexMessage[] => out.trim().split('\n').map((l) => JSON.parse(l) as HexMessage);
+
+interface HexMessage {
+  typeName: string;
+  object?: { linkInfo?: { kind: string; data?: Record<string, unknown>; unknown?: unknown[] } };
+  decodeError?: string;
+}
+
+test('bin/rtnl-dump.js runs the bundle: dist/cli/ exists and holds main() (the CLI tests exercise the bundle)', async () => {
+  assert.ok(existsSync(bundleEntry), `${bundleEntry} exists (npm run build:ts builds it)`);
+  const m = (await import(bundleEntry)) as { main?: unknown };
+  assert.type(m.main, 'function');
+  const src = readFileSync(bin, 'utf8');
+  assert.match(src, /dist\/cli\/rtnl-dump\.js/);
+});
+
+test('the bundle is what the current dist/src/ gives (scripts/bundle-cli.mjs\'s manifest: each input file\'s sha256)', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'dist', 'cli-bundle.json'), 'utf8')) as { inputs: Record<string, string> };
+  const inputs = Object.entries(manifest.inputs);
+  assert.ok(inputs.length > 40, `${inputs.length} inputs`);
+  const stale = inputs.filter(([f, sha]) => !existsSync(join(distSrc, f)) || createHash('sha256').update(readFileSync(join(distSrc, f))).digest('hex') !== sha).map(([f]) => f);
+  assert.equal(stale, [], 'dist/src files changed since the bundle was built: npm run build:ts');
+  for (const f of ['cli/main.js', 'cli/capture.js', 'cli/genl.js', 'rtnl/kinds/table.js', 'rtnl/kinds/vxlan.js', 'rtnl/addrs.js', 'tun/kind.js']) assert.ok(f in manifest.inputs, `${f} is in the bundle`);
+});
+
+{
+  const esbuildLoads = spawnSync(process.execPath, ['-e', "import('esbuild').then((e) => e.transform('1'))"], { cwd: repoRoot, encoding: 'utf8' });
+  const name = 'the bundle is byte for byte a fresh build (scripts/bundle-cli.mjs --check): a stale bundle cannot ship';
+  if (esbuildLoads.status !== 0) skip(test, name, `esbuild does not run here (${process.arch}): ${esbuildLoads.stderr.trim().split('\n').pop()}`);
+  else
+    test(name, () => {
+      const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bundle-cli.mjs'), '--check'], { encoding: 'utf8', timeout: 120000 });
+      assert.is(r.status, 0, r.stderr);
+      assert.match(r.stdout, /up to date/);
+    });
+}
+
+test('every link kind of kinds/table.ts decodes through the bundle (its lazy-load map is complete), as the modules of dist/src/ decode it', () => {
+  registerBuiltinKinds();
+  const hex = BUILTIN_KIND_NAMES.map((k) => linkOfKind(k, () => undefined).toString('hex'));
+  const r = bundled('hex', '--json', ...hex);
+  assert.is(r.status, 0, r.stderr);
+  const msgs = jsonLines(r.stdout);
+  assert.is(msgs.length, BUILTIN_KIND_NAMES.length);
+  msgs.forEach((m, i) => {
+    const li = m.object?.linkInfo;
+    assert.is(li?.kind, BUILTIN_KIND_NAMES[i]);
+    // decoding IFLA_INFO_DATA asks the registry for the kind (getKind: loads its module, through the
+    // bundle's map; a module missing from it throws, and the command fails): a kind with an
+    // IFLA_INFO_DATA policy decodes the empty nest as data {}, one without (dummy, ifb...) keeps it in `unknown`
+    if (getKind(BUILTIN_KIND_NAMES[i]!)!.data) {
+      assert.equal(li?.data, {}, `${li?.kind}: decoded by its kind module`);
+      assert.is(li?.unknown, undefined, `${li?.kind}: nothing left undecoded`);
+    } else {
+      assert.is(li?.data, undefined, `${li?.kind}: no IFLA_INFO_DATA policy`);
+      assert.is(li?.unknown?.length, 1);
+    }
+  });
+  const control = jsonLines(bundled('hex', '--json', linkOfKind('nosuchkind', () => undefined).toString('hex')).stdout);
+  assert.ok(control[0]!.object?.linkInfo?.unknown, 'control: a kind not in the table keeps IFLA_INFO_DATA raw (the check above can fail)');
+  const u = unbundled('hex', '--json', ...hex);
+  assert.is(u.status, 0, u.stderr);
+  assert.is(r.stdout, u.stdout);
+  // a kind's own attribute: vxlan IFLA_VXLAN_ID (1) = 42
+  const vx = jsonLines(bundled('hex', '--json', linkOfKind('vxlan', (w) => w.attrU32(1, 42)).toString('hex')).stdout);
+  assert.equal(vx[0]!.object?.linkInfo?.data, { id: 42 });
+});
+
+test('errors thrown inside the bundle are its own classes: a DecodeError from a kind module\'s codec is a decode error (exit 0), an ArgumentError is bad usage (exit 2), as with dist/src/', () => {
+  // macvlan IFLA_MACVLAN_MACADDR_DATA (5) holding an attribute whose length runs past the nest: the kind
+  // module's codec (kinds/common.ts nestedList) throws a DecodeError, which the CLI's formatter catches
+  // by instanceof (a copy of the class from dist/src/ would not be caught: exit 1)
+  const malformed = linkOfKind('macvlan', (w) => {
+    const n = w.nestStart(U.IFLA_MACVLAN_MACADDR_DATA);
+    w.bytes(Buffer.from([10, 0, 4, 0, 1, 2, 3, 4]));
+    w.attrEnd(n);
+  }).toString('hex');
+  for (const args of [['hex', malformed], ['hex', '--json', malformed]]) {
+    const r = bundled(...args);
+    assert.is(r.status, 0, `${args.join(' ')}: a malformed message is printed with its decode error, not a failure: ${r.stderr}`);
+    assert.match(r.stdout, /decode ?[eE]rror.*runs past the end.*IFLA_INFO_DATA\/IFLA_MACVLAN_MACADDR_DATA/);
+    const u = unbundled(...args);
+    assert.is(r.stdout, u.stdout);
+  }
+  const bad = bundled('link', 'dev', 'a/b');
+  assert.is(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /^rtnl-dump: dev: "a\/b" is not an interface name .*\n\nusage: rtnl-dump link /);
+  assert.is(bad.stderr, unbundled('link', 'dev', 'a/b').stderr);
+  // the generic netlink commands: their own chunk, catching an ArgumentError thrown by the library's shared chunk
+  const eth = bundled('ethtool', 'a/b');
+  assert.is(eth.status, 2, eth.stderr);
+  assert.match(eth.stderr, /^rtnl-dump: dev: interface name "a\/b" contains .*\n\nusage: rtnl-dump ethtool /);
+  assert.is(eth.stderr, unbundled('ethtool', 'a/b').stderr);
+});
+
+test('bin/rtnl-dump.js without dist/cli/ runs the modules of dist/src/ (a tree built by tsc alone)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-nobundle-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'dist'));
+    copyFileSync(bin, join(dir, 'bin', 'rtnl-dump.js'));
+    symlinkSync(distSrc, join(dir, 'dist', 'src'));
+    const hex = linkOfKind('vxlan', (w) => w.attrU32(1, 42)).toString('hex');
+    const r = node([join(dir, 'bin', 'rtnl-dump.js'), 'hex', '--json', hex]);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, bundled('hex', '--json', hex).stdout);
+    assert.is(r.stderr, '', 'no message about the missing bundle');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
