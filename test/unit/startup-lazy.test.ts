@@ -5,13 +5,19 @@
 // Each case runs in a fresh process that records every module the ES module
 // loader resolves (a module.register() resolve hook) and every ES module
 // loaded by require() (require.cache), so a static import added back, or a
-// kind loaded eagerly, fails here.
+// kind loaded eagerly, fails here. bin/rtnl-dump.js runs the CLI bundle
+// (dist/cli/, scripts/bundle-cli.mjs): `rtnl-dump link` must load its entry
+// and the chunks that entry imports, no chunk of the pcap/hex/nft or generic
+// netlink commands, and no module of dist/src/ (the bundle has its own copy
+// of each class). The modules of dist/src/ stay lazy too (the import entry
+// of the package, and bin/rtnl-dump.js without a bundle).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FakeKernel } from '../fake-transport.js';
 import { Addrs, BridgeVlans, Monitor, Neighs, NsIds, PcapWriter, Routes, Rtnl, Rules } from '../../src/index.js';
 
@@ -97,6 +103,47 @@ test('importing the CLI loads neither nf_tables, generic netlink, the capture re
   // Rtnl's families other than links, its monitor and recorder: loaded on first use
   const families = modules.filter((m) => /^rtnl\/(addrs|routes|neighs|rules|bridge-vlans|monitor)\.js$/.test(m) || m.startsWith('pcap/'));
   assert.equal(families, []);
+});
+
+const distRoot = new URL('../../', import.meta.url);
+const binPath = fileURLToPath(new URL('../bin/rtnl-dump.js', distRoot));
+
+/** Run bin/rtnl-dump.js ARGS with a resolve hook; the dist/-relative paths of the ES modules it loaded. */
+function binLoads(args: string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-binloads-'));
+  try {
+    const log = join(dir, 'resolved');
+    const hook = `import { appendFileSync } from 'node:fs'; let log; export function initialize(d) { log = d.log; } export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(log, r.url + '\\n'); return r; }`;
+    const reg = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}), { data: { log: ${JSON.stringify(log)} } });`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(reg)}`, binPath, ...args], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+    assert.is(r.status, 0, r.stderr);
+    const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    return [...new Set(urls.filter((u) => u.startsWith(distRoot.href)).map((u) => u.slice(distRoot.href.length)))].sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface BundleManifest {
+  outputs: Record<string, { entry?: string; inputs: string[]; imports: Array<{ file: string; kind: string }> }>;
+}
+
+test('rtnl-dump link loads the bundle\'s entry and the chunks it imports, no chunk of pcap/hex/nft or generic netlink, nothing from dist/src/', () => {
+  const manifest = JSON.parse(readFileSync(new URL('cli-bundle.json', distRoot), 'utf8')) as BundleManifest;
+  const out = manifest.outputs;
+  // the files of the link path: the entry and what it imports statically, transitively
+  const want = new Set(['rtnl-dump.js']);
+  for (const f of want) for (const i of out[f]!.imports) if (i.kind === 'import-statement') want.add(i.file);
+  const heavy = (inputs: string[]): string[] => inputs.filter((m) => /^(nft|genl)\//.test(m) || ['cli/capture.js', 'cli/genl.js', 'pcap/reader.js', 'protocols.js'].includes(m));
+  for (const f of want) assert.equal(heavy(out[f]!.inputs), [], `${f} holds none of the capture/nft/genl modules`);
+  const lazyChunks = Object.keys(out).filter((f) => !want.has(f));
+  assert.ok(lazyChunks.some((f) => out[f]!.inputs.includes('cli/capture.js')) && lazyChunks.some((f) => out[f]!.entry === 'cli/genl.js'), 'the capture and genl commands are chunks of their own');
+  const loaded = binLoads(['link']);
+  assert.equal(loaded.filter((m) => !m.startsWith('cli/')), [], 'nothing of dist/ outside dist/cli/ (dist/src/ has a second copy of every class)');
+  assert.equal(loaded, [...want].map((f) => `cli/${f}`).sort());
+  // control: the hook sees chunks loaded with import() (the check above can fail)
+  const hex = binLoads(['hex', '1400000003000200000000000000000000000000']);
+  assert.ok(hex.some((m) => out[m.slice(4)]?.inputs.includes('cli/capture.js')), `hex loads the capture chunk: ${hex.join(', ')}`);
 });
 
 test('Rtnl\'s families loaded on first use are the package\'s classes, one per handle; record and monitor() work', async () => {
