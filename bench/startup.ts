@@ -7,6 +7,11 @@
  * test lanes' Node 22 and 24 when scripts/node-bin.mjs has them (or can
  * fetch them; BENCH_NODES=0 skips them).
  *
+ * `rtnl-dump link` runs the CLI bundle (dist/cli/, scripts/bundle-cli.mjs);
+ * row "rtnl-dump link, unbundled" runs the same command from the modules of
+ * dist/src/ (what bin/rtnl-dump.js ran before the bundle, and runs without
+ * dist/cli/), with the same compile cache handling, for before/after in one run.
+ *
  * On Node >= 22.1 rtnl-dump enables V8's compile cache (module.enableCompileCache);
  * its rows are measured with the cache warm (an untimed first start fills it)
  * and, for comparison, with NODE_DISABLE_COMPILE_CACHE=1. A program importing
@@ -16,7 +21,8 @@
  *   node dist/bench/startup.js          (BENCH_RUNS=N rounds, default 21)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childrenCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, root, table, writeResult } from './lib/common.js';
@@ -25,6 +31,7 @@ requireRoot('startup');
 const ROUNDS = Math.max(3, Number(process.env.BENCH_RUNS ?? 21) || 21);
 const pkgIndex = join(root, 'dist', 'src', 'index.js');
 const bin = join(root, 'bin', 'rtnl-dump.js');
+if (!existsSync(join(root, 'dist', 'cli', 'rtnl-dump.js'))) throw new Error('dist/cli/ is missing: npm run build:ts builds the CLI bundle');
 
 interface Variant {
   name: string;
@@ -57,9 +64,19 @@ function run(node: string, v: Variant): { ms: number; cpuMs: number } {
   return { ms, cpuMs: childrenCpuMs() - c0 };
 }
 
-console.log(`startup: node -e 0 vs import of the package vs rtnl-dump link, ${ROUNDS} alternating rounds per Node`);
+console.log(`startup: node -e 0 vs import of the package vs rtnl-dump link (bundled and not), ${ROUNDS} alternating rounds per Node`);
 const ns = freshNs('startup');
 const cacheDir = mkdtempSync(join(tmpdir(), 'rtnl-bench-cc-'));
+const tmp = mkdtempSync(join(tmpdir(), 'rtnl-bench-startup-'));
+// bin/rtnl-dump.js as it was before the bundle: compile cache, then dist/src/cli/main.js
+const unbundledBin = join(tmp, 'rtnl-dump-unbundled.mjs');
+writeFileSync(
+  unbundledBin,
+  `import module from 'node:module';
+try { module.enableCompileCache?.(); } catch {}
+import(${JSON.stringify(pathToFileURL(join(root, 'dist', 'src', 'cli', 'main.js')).href)}).then((m) => m.main(process.argv.slice(2))).then((code) => { process.exitCode = code; });
+`,
+);
 const results: Record<string, unknown> = {};
 try {
   ipBatch(ns, ['link add v0 type veth peer name v1', 'link add br0 type bridge', 'link set v0 master br0']);
@@ -70,10 +87,12 @@ try {
       { name: 'node -e 0', args: ['-e', '0'] },
       { name: 'import the package', args: ['--input-type=module', '-e', `await import(${JSON.stringify(pkgIndex)})`], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
       { name: 'rtnl-dump link', args: [bin, 'link', '--netns', ns] },
+      { name: 'rtnl-dump link, unbundled', args: [unbundledBin, 'link', '--netns', ns] },
     ];
     if (cache) {
       variants.push({ name: 'import, NODE_COMPILE_CACHE', args: variants[1]!.args, env: { NODE_COMPILE_CACHE: cacheDir } });
       variants.push({ name: 'rtnl-dump link, no compile cache', args: variants[2]!.args, env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+      variants.push({ name: 'rtnl-dump link, unbundled, no compile cache', args: variants[3]!.args, env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
     }
     for (const v of variants) run(path, v); // untimed: fills the compile caches and the page cache
     const wall = variants.map(() => [] as number[]);
@@ -100,10 +119,17 @@ try {
     results[label] = Object.fromEntries(
       variants.map((v, i) => [v.name, { wallMs: median(wall[i]!), cpuMs: median(cpu[i]!), ratio: ratio(median(ratios[i]!), 1), cpuRatio: cpuRatios[i]!.length ? ratio(median(cpuRatios[i]!), 1) : null, samples: wall[i] }]),
     );
+    // bundle vs modules, same round: the per-round ratio of the two rows
+    const b = variants.findIndex((v) => v.name === 'rtnl-dump link');
+    const u = variants.findIndex((v) => v.name === 'rtnl-dump link, unbundled');
+    const perRound = (xs: number[][]): number => ratio(median(xs[b]!.map((x, r) => x / xs[u]![r]!)), 1);
+    console.log(`  rtnl-dump link, bundled / unbundled (median of per-round ratios): wall ${perRound(wall)}x, cpu ${perRound(cpu)}x`);
+    (results[label] as Record<string, unknown>)['bundled/unbundled'] = { wall: perRound(wall), cpu: perRound(cpu) };
   }
   console.log('  goal: import <= 1.3x and rtnl-dump link <= 1.6x the wall time of node -e 0 (median of per-round ratios)');
   writeResult('startup', { rounds: ROUNDS, results });
 } finally {
   dropNs(ns);
   rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
 }
