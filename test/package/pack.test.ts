@@ -105,7 +105,7 @@ test('the packed binaries: an x86-64 and an aarch64 ELF shared object, the very 
   }
 });
 
-test('package hygiene: LICENSE, CHANGELOG.md; every "files" entry exists; bin without ./ and executable by node; nothing from test/, bench/, build/', () => {
+test('package hygiene: LICENSE, CHANGELOG.md; the CLI bundle; every "files" entry exists; bin without ./ and executable by node; nothing from test/, bench/, build/', () => {
   assert.ok(packed.length, 'packed');
   for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) assert.ok(packed.includes(f), `${f} is in the package`);
   for (const f of pkg.files) {
@@ -118,6 +118,10 @@ test('package hygiene: LICENSE, CHANGELOG.md; every "files" entry exists; bin wi
     assert.ok(packed.includes(file), `bin ${name}: ${file} is in the package`);
     assert.ok(readFileSync(join(unpacked, file), 'utf8').startsWith('#!/usr/bin/env node\n'), `bin ${name}: node shebang`);
   }
+  // the CLI bundle bin/rtnl-dump.js runs (scripts/bundle-cli.mjs): exactly the files of dist/cli/
+  const bundle = packed.filter((p) => p.startsWith('dist/cli/'));
+  assert.ok(bundle.includes('dist/cli/rtnl-dump.js'), 'the CLI bundle\'s entry is in the package');
+  assert.equal(bundle, readdirSync(join(root, 'dist', 'cli')).map((f) => `dist/cli/${f}`).sort(), 'dist/cli/ packed whole (the entry and every chunk)');
   const stray = packed.filter((p) => /^(dist\/(test|bench)|build|node_modules|test|bench|\.)/.test(p));
   assert.equal(stray, [], 'no tests, benchmarks, builds or dotfiles');
 });
@@ -265,11 +269,25 @@ function consumerTest(name: string, fn: () => void): void {
 }
 
 let npmConsumer: Consumer | undefined;
-consumerTest('npm install --ignore-scripts of the tarball (no compiler, fresh HOME, no network): npx rtnl-dump link and import { Rtnl } list links through the prebuild', () => {
+consumerTest('npm install --ignore-scripts of the tarball (no compiler, fresh HOME, no network): npx rtnl-dump link (the bundle alone, also without dist/src) and import { Rtnl } list links through the prebuild', () => {
   const c = consumer('npm-ignore-scripts');
   const r = c.exec('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball, ...deps().values()]);
   assert.is(r.status, 0, out(r));
   checkCli(c, 'npx', ['--offline', 'rtnl-dump', 'link']);
+  // rtnl-dump runs the bundle, which needs nothing of dist/src/: it finds the package root (prebuilds/),
+  // its version (package.json) and its dependencies (debug, node-gyp-build) from dist/cli/
+  const src = join(c.dir, 'node_modules/rtnetlink/dist/src');
+  renameSync(src, `${src}.away`);
+  try {
+    checkCli(c, 'npx', ['--offline', 'rtnl-dump', 'link']);
+    const v = c.exec('npx', ['--offline', 'rtnl-dump', '--version']);
+    assert.is(v.stdout.trim(), `rtnl-dump ${pkg.version} (rtnetlink)`, out(v));
+    const d = c.exec('sh', ['-c', 'DEBUG=rtnetlink:* npx --offline rtnl-dump link']);
+    assert.is(d.status, 0, out(d));
+    assert.match(d.stderr, /rtnetlink:/, 'DEBUG loads `debug` (external to the bundle) and traces');
+  } finally {
+    renameSync(`${src}.away`, src);
+  }
   checkUse(c, join(c.dir, 'node_modules/rtnetlink'), 'esm');
   npmConsumer = c;
 });
