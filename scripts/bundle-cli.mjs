@@ -39,6 +39,7 @@
 // require() esbuild could not resolve.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -109,8 +110,8 @@ const outArg = args.indexOf('--outdir');
 const target = outArg >= 0 ? args[outArg + 1] : undefined;
 if (outArg >= 0 && !target) fail('--outdir needs a directory');
 
-// beside dist/cli/ (same depth: the source maps' relative paths are the same; rename() is atomic)
-const tmp = mkdtempSync(join(target ? dirname(target) : join(root, 'dist'), '.cli-bundle-'));
+// beside its destination (rename() is atomic); --check: under the system temp dir (dist/ may be read-only)
+const tmp = mkdtempSync(join(target ? dirname(target) : check ? tmpdir() : join(root, 'dist'), '.cli-bundle-'));
 let result;
 try {
   result = await esbuild.build({
@@ -136,7 +137,7 @@ try {
 } catch (e) {
   rmSync(tmp, { recursive: true, force: true });
   if (!target && !check) rmSync(outDir, { recursive: true, force: true }); // no stale bundle beside a new dist/src
-  fail(e.errors?.length ? e.errors.map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('\n  ') : e.message);
+  fail(e.errors?.length ? e.errors.map((x) => `${x.location && !x.pluginName ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('\n  ') : e.message);
 }
 
 // Nothing must be left for Node's require() at run time: esbuild's __require
