@@ -69,10 +69,10 @@ try {
 }
 if (!existsSync(entry)) fail(`${relative(root, entry)} is missing: run tsc first (npm run build:ts)`);
 
-/** Relative module specifiers written as string literals, other than those of static import/export statements. */
+/** Relative module specifiers written as string literals, other than those of import/export statements and import() calls. */
 function lazySpecifiers(src) {
   const specs = new Set();
-  for (const m of src.matchAll(/(\bfrom\s*|\bimport\s*)?(['"])(\.\.?\/[^'"\n]+\.js)\2/g)) if (!m[1]) specs.add(m[3]);
+  for (const m of src.matchAll(/(\bfrom\s*|\bimport\s*\(?\s*)?(['"])(\.\.?\/[^'"\n]+\.js)\2/g)) if (!m[1]) specs.add(m[3]);
   return [...specs];
 }
 
