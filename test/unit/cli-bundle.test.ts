@@ -86,7 +86,7 @@ test('the bundle is what the current dist/src/ gives (scripts/bundle-cli.mjs\'s 
 {
   const esbuildLoads = spawnSync(process.execPath, ['-e', "import('esbuild').then((e) => e.transform('1'))"], { cwd: repoRoot, encoding: 'utf8' });
   const name = 'the bundle is byte for byte a fresh build (scripts/bundle-cli.mjs --check): a stale bundle cannot ship';
-  if (esbuildLoads.status !== 0) skip(test, name, `esbuild does not run here (${process.arch}): ${esbuildLoads.stderr.trim().split('\n').pop()}`);
+  if (esbuildLoads.status !== 0) skip(test, name, `esbuild does not run here (${process.arch}): ${esbuildLoads.stderr.split('\n').find((l) => /Error|error:/.test(l))?.trim() ?? esbuildLoads.stderr.trim().split('\n')[0]}`);
   else
     test(name, () => {
       const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bundle-cli.mjs'), '--check'], { encoding: 'utf8', timeout: 120000 });
