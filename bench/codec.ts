@@ -20,8 +20,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rtnl, splitMessages, decodeLink, encodeLink, Writer, type AnyLink } from '../src/index.js';
 import { NLMSG_HDRLEN } from '../src/netlink/constants.js';
-import { RTM_NEWLINK } from '../src/rtnl/uapi.js';
+import { UAPI } from '../src/rtnl/uapi.js';
 import { RUNS, dropNs, freshNs, gc, ipBatch, median, ratio, requireRoot, selfCpuMs, table, writeResult } from './lib/common.js';
+const { RTM_NEWLINK } = UAPI;
 
 if (process.env.RTNL_CODEC_ALLOC_CHILD) {
   // child mode: bytes allocated per operation, with no collection in between

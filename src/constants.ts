@@ -4,4 +4,6 @@
  * @module
  */
 export * from './netlink/constants.js';
-export { RTNL_FAMILY_IPMR, RTNL_FAMILY_IP6MR } from './rtnl/uapi.js';
+import { UAPI } from './rtnl/uapi.js';
+export const RTNL_FAMILY_IPMR = UAPI.RTNL_FAMILY_IPMR;
+export const RTNL_FAMILY_IP6MR = UAPI.RTNL_FAMILY_IP6MR;

@@ -220,7 +220,8 @@ export { splitMessages, splitMessagesPartial, parseError, parseDone, type RawMes
 export * as attr from './attr.js';
 export * as ip from './netlink/ip.js';
 export * as constants from './constants.js';
-export * as uapi from './rtnl/uapi.js';
+/** The rtnetlink constants of the pinned uapi headers by name (`uapi.IFLA_MTU`): one frozen table, typed {@link RtnlUapi}. */
+export { UAPI as uapi, type RtnlUapi } from './rtnl/uapi.js';
 export { errnoName } from './netlink/errno.js';
 export { Tun, TunQueue, PacketStream, packetPair, packet, type TunOpenOptions, type TunDeviceOptions, type TunMode, type TunOffload, type TunFeatures, type TunLinkOptions, type PacketStreamOptions, type PacketStats } from './tun/index.js';
 export * as nft from './nft/index.js';

@@ -10,8 +10,9 @@ import { decodeLink, encodeLink } from '../src/rtnl/link.js';
 import { splitMessages } from '../src/netlink/message.js';
 import { Writer } from '../src/netlink/writer.js';
 import { NLMSG_HDRLEN } from '../src/netlink/constants.js';
-import { RTM_NEWLINK } from '../src/rtnl/uapi.js';
+import { UAPI } from '../src/rtnl/uapi.js';
 import { ipJson } from './helpers.js';
+const { RTM_NEWLINK } = UAPI;
 
 /** A handle in `ns` whose inbound datagrams are kept in `inbound`. */
 export interface Tapped {

@@ -24,7 +24,7 @@ import { isIfindexAttr } from '../rtnl/ifname.js';
 import { decodeRule, FIB_RULE_HDR_SIZE, RULE_ACTIONS, type Rule } from '../rtnl/rule.js';
 import { RTM_NAMES, schemaFor } from '../rtnl/schema.js';
 import type { MessageSchema } from '../netlink/protocol.js';
-import * as U from '../rtnl/uapi.js';
+import { UAPI as U } from '../rtnl/uapi.js';
 import { printLink } from './iplink.js';
 import { ipProtoName, ipScopeName, ipTableName } from './ipnames.js';
 import { IpPrinter } from './ipprint.js';

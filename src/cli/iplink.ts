@@ -6,7 +6,7 @@
  * @module
  */
 import { IFF_NAMES, type Link, type LinkStats64 } from '../rtnl/link.js';
-import * as U from '../rtnl/uapi.js';
+import { UAPI as U } from '../rtnl/uapi.js';
 import { kindPrinter } from './ipkinds.js';
 import { ipGroupName, ipLinkTypeName } from './ipnames.js';
 import type { IpPrinter } from './ipprint.js';

@@ -11,7 +11,7 @@ import { neighStateValue, type Neighbour } from '../rtnl/neigh.js';
 import type { Route, Nexthop } from '../rtnl/route.js';
 import { DERIVED, IP_PROTOS, PROTOCOLS, ROUTE_TYPES, SCOPES } from '../rtnl/rtcommon.js';
 import { RULE_ACTIONS, type Rule } from '../rtnl/rule.js';
-import * as U from '../rtnl/uapi.js';
+import { UAPI as U } from '../rtnl/uapi.js';
 import { ifName, llAddr, type IpContext } from './iplink.js';
 import { ipDsfieldName, ipGroupName, ipInetProtoName, ipProtoName, ipRealmName, ipRouteTypeName, ipScopeName, ipTableName } from './ipnames.js';
 import type { IpPrinter } from './ipprint.js';

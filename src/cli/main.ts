@@ -10,7 +10,7 @@ import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import { Rtnl } from '../rtnl/rtnl.js';
 import { decodeMessage, rtmName, schemaFor } from '../rtnl/schema.js';
-import * as U from '../rtnl/uapi.js';
+import { UAPI as U } from '../rtnl/uapi.js';
 import type { MonitorEvent } from '../rtnl/monitor.js';
 import type { Inet6StatsLayout } from '../rtnl/afspec.js';
 import { formatLink, formatRouteMessage, learnLinkName, toJson, withIfNames, type FormatOptions, type NameCache } from './format.js';

@@ -6,7 +6,7 @@
 import { nestedArray } from './codecs.js';
 import { policy, string, u16, u32, type Policy } from '../netlink/attr.js';
 import { registerGenlFamily, type GenlFamilySpec } from './protocol.js';
-import * as G from './uapi.js';
+import { GENL_UAPI as G } from './uapi.js';
 
 /** CTRL_ATTR_OP_*: one command of a family. */
 export interface CtrlOpAttrs {
@@ -43,11 +43,11 @@ export interface CtrlAttrs {
   unknown?: import('../netlink/attr.js').UnknownAttr[];
 }
 
-export const ctrlOpPolicy = policy('CTRL_ATTR_OP', G.GENL_UAPI, [
+export const ctrlOpPolicy = policy('CTRL_ATTR_OP', G, [
   ['CTRL_ATTR_OP_ID', 'id', u32],
   ['CTRL_ATTR_OP_FLAGS', 'flags', u32],
 ]);
-export const ctrlMcastGroupPolicy = policy('CTRL_ATTR_MCAST_GRP', G.GENL_UAPI, [
+export const ctrlMcastGroupPolicy = policy('CTRL_ATTR_MCAST_GRP', G, [
   ['CTRL_ATTR_MCAST_GRP_NAME', 'name', string],
   ['CTRL_ATTR_MCAST_GRP_ID', 'id', u32],
 ]);
@@ -55,7 +55,7 @@ export const ctrlMcastGroupPolicy = policy('CTRL_ATTR_MCAST_GRP', G.GENL_UAPI, [
  * CTRL_ATTR_*. CTRL_ATTR_POLICY and CTRL_ATTR_OP_POLICY (policy dumps,
  * CTRL_CMD_GETPOLICY) are not decoded: they stay raw in `unknown`.
  */
-export const ctrlPolicy: Policy = policy('CTRL_ATTR', G.GENL_UAPI, [
+export const ctrlPolicy: Policy = policy('CTRL_ATTR', G, [
   ['CTRL_ATTR_FAMILY_ID', 'familyId', u16],
   ['CTRL_ATTR_FAMILY_NAME', 'familyName', string],
   ['CTRL_ATTR_VERSION', 'version', u32],

@@ -12,13 +12,13 @@
  * kernel's string set (ETHTOOL_MSG_STRSET_GET, ETH_SS_FEATURES).
  * @module
  */
-import { binary, bool8, enumOf, flag, nested, policy, string, u32, u8, type Policy } from '../netlink/attr.js';
+import { binary, bool8, enumOf, flag, nested, policy, string, u32, u8, type Policy, moreConsts } from '../netlink/attr.js';
 import { ArgumentError, NetlinkError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import { checkBool, checkDev, checkInt, checkObject } from './common.js';
 import { registerGenlFamily, type GenlFamilySpec } from './protocol.js';
 import type { DevRef, GenlTransport } from './transport.js';
-import * as G from './uapi.js';
+import { GENL_UAPI as G } from './uapi.js';
 
 export const ETHTOOL_GENL_NAME = 'ethtool';
 /** The "monitor" multicast group (ETHTOOL_MCGRP_MONITOR_NAME): *_NTF notifications. */
@@ -41,7 +41,7 @@ const NEWER = {
   ETHTOOL_A_RINGS_HDS_THRESH,
   ETHTOOL_A_RINGS_HDS_THRESH_MAX,
 };
-const U = { ...G.GENL_UAPI, ...NEWER };
+const U = moreConsts(G, NEWER);
 
 /** ETHTOOL_A_HEADER_*: which device, and request flags. */
 export const ethtoolHeaderPolicy = policy('ETHTOOL_A_HEADER', U, [
@@ -198,7 +198,7 @@ const REPLY_POLICIES: Record<number, Policy> = {
 
 function namesOf(re: RegExp): Record<number, string> {
   const out: Record<number, string> = {};
-  for (const [k, v] of Object.entries(G.GENL_UAPI)) if (re.test(k) && !/_(NONE|MAX)$/.test(k) && !(v in out)) out[v] = k;
+  for (const [k, v] of Object.entries(G)) if (re.test(k) && !/_(NONE|MAX)$/.test(k) && !(v in out)) out[v] = k;
   return out;
 }
 /** ETHTOOL_MSG_* requests (user -> kernel). */

@@ -48,7 +48,7 @@ import {
 } from './protocol.js';
 import { Team } from './team.js';
 import type { DevRef, GenlCallOptions } from './transport.js';
-import * as G from './uapi.js';
+import { GENL_UAPI as G } from './uapi.js';
 import { WireGuard } from './wireguard.js';
 import { checkDev } from './common.js';
 

@@ -14,4 +14,5 @@ export * from './team.js';
 export * from './wireguard.js';
 export * from './ethtool.js';
 export type { DevRef, GenlCallOptions, GenlTransport } from './transport.js';
-export * as uapi from './uapi.js';
+/** The generic netlink constants by name (`uapi.WGDEVICE_A_IFNAME`): one frozen table. */
+export { GENL_UAPI as uapi, type GenlUapi } from './uapi.js';

@@ -19,7 +19,7 @@ import { nestedArray, toBytes } from './codecs.js';
 import { checkBool, checkDev, checkInt, checkKeys, checkObject, checkU64 } from './common.js';
 import { registerGenlFamily, type GenlFamilySpec } from './protocol.js';
 import type { DevRef, GenlTransport } from './transport.js';
-import * as G from './uapi.js';
+import { GENL_UAPI as G } from './uapi.js';
 
 export const MACSEC_GENL_NAME = 'macsec';
 
@@ -52,7 +52,7 @@ const salt: Codec<string> = {
   check: (v, f) => toBytes(v, f, G.MACSEC_SALT_LEN, 'a 96-bit salt', { base64: false }).toString('hex'),
 };
 
-export const macsecSaStatsPolicy = policy('MACSEC_SA_STATS_ATTR', G.GENL_UAPI, [
+export const macsecSaStatsPolicy = policy('MACSEC_SA_STATS_ATTR', G, [
   ['MACSEC_SA_STATS_ATTR_IN_PKTS_OK', 'inPktsOk', u32],
   ['MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID', 'inPktsInvalid', u32],
   ['MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID', 'inPktsNotValid', u32],
@@ -61,7 +61,7 @@ export const macsecSaStatsPolicy = policy('MACSEC_SA_STATS_ATTR', G.GENL_UAPI, [
   ['MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED', 'outPktsProtected', u32],
   ['MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED', 'outPktsEncrypted', u32],
 ]);
-export const macsecRxscStatsPolicy = policy('MACSEC_RXSC_STATS_ATTR', G.GENL_UAPI, [
+export const macsecRxscStatsPolicy = policy('MACSEC_RXSC_STATS_ATTR', G, [
   ['MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED', 'inOctetsValidated', u64],
   ['MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED', 'inOctetsDecrypted', u64],
   ['MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED', 'inPktsUnchecked', u64],
@@ -74,14 +74,14 @@ export const macsecRxscStatsPolicy = policy('MACSEC_RXSC_STATS_ATTR', G.GENL_UAP
   ['MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA', 'inPktsUnusedSa', u64],
   ['MACSEC_RXSC_STATS_ATTR_PAD', 'pad', binary, { readOnly: true }],
 ]);
-export const macsecTxscStatsPolicy = policy('MACSEC_TXSC_STATS_ATTR', G.GENL_UAPI, [
+export const macsecTxscStatsPolicy = policy('MACSEC_TXSC_STATS_ATTR', G, [
   ['MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED', 'outPktsProtected', u64],
   ['MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED', 'outPktsEncrypted', u64],
   ['MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED', 'outOctetsProtected', u64],
   ['MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED', 'outOctetsEncrypted', u64],
   ['MACSEC_TXSC_STATS_ATTR_PAD', 'pad', binary, { readOnly: true }],
 ]);
-export const macsecSecyStatsPolicy = policy('MACSEC_SECY_STATS_ATTR', G.GENL_UAPI, [
+export const macsecSecyStatsPolicy = policy('MACSEC_SECY_STATS_ATTR', G, [
   ['MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED', 'outPktsUntagged', u64],
   ['MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED', 'inPktsUntagged', u64],
   ['MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG', 'outPktsTooLong', u64],
@@ -94,7 +94,7 @@ export const macsecSecyStatsPolicy = policy('MACSEC_SECY_STATS_ATTR', G.GENL_UAP
 ]);
 
 /** MACSEC_SA_ATTR_*: a secure association (config in requests, state in dumps). */
-export const macsecSaPolicy = policy('MACSEC_SA_ATTR', G.GENL_UAPI, [
+export const macsecSaPolicy = policy('MACSEC_SA_ATTR', G, [
   ['MACSEC_SA_ATTR_AN', 'an', u8],
   ['MACSEC_SA_ATTR_ACTIVE', 'active', bool8],
   ['MACSEC_SA_ATTR_PN', 'pn', macsecPn],
@@ -106,7 +106,7 @@ export const macsecSaPolicy = policy('MACSEC_SA_ATTR', G.GENL_UAPI, [
   ['MACSEC_SA_ATTR_SALT', 'salt', salt],
 ]);
 /** MACSEC_RXSC_ATTR_*: a receive secure channel. */
-export const macsecRxscPolicy = policy('MACSEC_RXSC_ATTR', G.GENL_UAPI, [
+export const macsecRxscPolicy = policy('MACSEC_RXSC_ATTR', G, [
   ['MACSEC_RXSC_ATTR_SCI', 'sci', sciCodec],
   ['MACSEC_RXSC_ATTR_ACTIVE', 'active', bool8],
   ['MACSEC_RXSC_ATTR_SA_LIST', 'sas', nestedArray(macsecSaPolicy, { numbering: 'index', nestedFlag: false })],
@@ -115,7 +115,7 @@ export const macsecRxscPolicy = policy('MACSEC_RXSC_ATTR', G.GENL_UAPI, [
 ]);
 export type MacsecValidate = 'disabled' | 'check' | 'strict';
 /** MACSEC_SECY_ATTR_*: the SecY as the dump reports it. */
-export const macsecSecyPolicy = policy('MACSEC_SECY_ATTR', G.GENL_UAPI, [
+export const macsecSecyPolicy = policy('MACSEC_SECY_ATTR', G, [
   ['MACSEC_SECY_ATTR_SCI', 'sci', sciCodec],
   ['MACSEC_SECY_ATTR_ENCODING_SA', 'encodingSa', u8],
   ['MACSEC_SECY_ATTR_WINDOW', 'window', u32],
@@ -131,12 +131,12 @@ export const macsecSecyPolicy = policy('MACSEC_SECY_ATTR', G.GENL_UAPI, [
   ['MACSEC_SECY_ATTR_SCB', 'scb', bool8],
   ['MACSEC_SECY_ATTR_PAD', 'pad', binary, { readOnly: true }],
 ]);
-export const macsecOffloadPolicy = policy('MACSEC_OFFLOAD_ATTR', G.GENL_UAPI, [
+export const macsecOffloadPolicy = policy('MACSEC_OFFLOAD_ATTR', G, [
   ['MACSEC_OFFLOAD_ATTR_TYPE', 'type', enumOf<MacsecOffload>(u8, { 0: 'off', 1: 'phy', 2: 'mac' })],
   ['MACSEC_OFFLOAD_ATTR_PAD', 'pad', binary, { readOnly: true }],
 ]);
 /** MACSEC_ATTR_*: every macsec message. */
-export const macsecPolicy: Policy = policy('MACSEC_ATTR', G.GENL_UAPI, [
+export const macsecPolicy: Policy = policy('MACSEC_ATTR', G, [
   ['MACSEC_ATTR_IFINDEX', 'ifindex', u32],
   ['MACSEC_ATTR_RXSC_CONFIG', 'rxsc', nestedPolicy(macsecRxscPolicy)],
   ['MACSEC_ATTR_SA_CONFIG', 'sa', nestedPolicy(macsecSaPolicy)],

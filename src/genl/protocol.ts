@@ -28,7 +28,7 @@ import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import type { RawMessage } from '../netlink/message.js';
 import type { Writer } from '../netlink/writer.js';
 import { describe } from '../netlink/ip.js';
-import * as G from './uapi.js';
+import { GENL_UAPI as G } from './uapi.js';
 
 /** sizeof(struct genlmsghdr): cmd u8, version u8, reserved u16. */
 export const GENL_HDRLEN = 4;

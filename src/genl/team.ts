@@ -20,7 +20,7 @@ import { bySibling } from './codecs.js';
 import { checkDev, checkInt, checkObject } from './common.js';
 import { registerGenlFamily, type GenlFamilySpec } from './protocol.js';
 import type { DevRef, GenlTransport } from './transport.js';
-import * as G from './uapi.js';
+import { GENL_UAPI as G } from './uapi.js';
 
 export const TEAM_GENL_NAME = 'team';
 
@@ -43,7 +43,7 @@ const DATA_CODECS: Record<TeamOptionType, Codec<unknown>> = { u32, string, binar
 const optionData = bySibling('team option data', (p) => DATA_CODECS[p.type as TeamOptionType]);
 
 /** TEAM_ATTR_OPTION_*: one option (of the team, or of one port, or one array element). */
-export const teamOptionPolicy = policy('TEAM_ATTR_OPTION', G.GENL_UAPI, [
+export const teamOptionPolicy = policy('TEAM_ATTR_OPTION', G, [
   ['TEAM_ATTR_OPTION_NAME', 'name', string],
   ['TEAM_ATTR_OPTION_CHANGED', 'changed', flag],
   ['TEAM_ATTR_OPTION_TYPE', 'type', optionType],
@@ -53,11 +53,11 @@ export const teamOptionPolicy = policy('TEAM_ATTR_OPTION', G.GENL_UAPI, [
   ['TEAM_ATTR_OPTION_ARRAY_INDEX', 'arrayIndex', u32],
 ]);
 /** TEAM_ATTR_ITEM_OPTION list (every option repeats the attribute). */
-export const teamOptionListPolicy = policy('TEAM_ATTR_ITEM_OPTION', G.GENL_UAPI, [
+export const teamOptionListPolicy = policy('TEAM_ATTR_ITEM_OPTION', G, [
   ['TEAM_ATTR_ITEM_OPTION', 'items', nested(teamOptionPolicy, { nestedFlag: true }), { multi: true }],
 ]);
 /** TEAM_ATTR_PORT_*: one port. */
-export const teamPortPolicy = policy('TEAM_ATTR_PORT', G.GENL_UAPI, [
+export const teamPortPolicy = policy('TEAM_ATTR_PORT', G, [
   ['TEAM_ATTR_PORT_IFINDEX', 'ifindex', u32],
   ['TEAM_ATTR_PORT_CHANGED', 'changed', flag],
   ['TEAM_ATTR_PORT_LINKUP', 'linkup', flag],
@@ -65,11 +65,11 @@ export const teamPortPolicy = policy('TEAM_ATTR_PORT', G.GENL_UAPI, [
   ['TEAM_ATTR_PORT_DUPLEX', 'duplex', enumOf<'half' | 'full'>(u8, { 0: 'half', 1: 'full' })],
   ['TEAM_ATTR_PORT_REMOVED', 'removed', flag],
 ]);
-export const teamPortListPolicy = policy('TEAM_ATTR_ITEM_PORT', G.GENL_UAPI, [
+export const teamPortListPolicy = policy('TEAM_ATTR_ITEM_PORT', G, [
   ['TEAM_ATTR_ITEM_PORT', 'items', nested(teamPortPolicy, { nestedFlag: true }), { multi: true }],
 ]);
 /** TEAM_ATTR_*: every team message. */
-export const teamPolicy: Policy = policy('TEAM_ATTR', G.GENL_UAPI, [
+export const teamPolicy: Policy = policy('TEAM_ATTR', G, [
   ['TEAM_ATTR_TEAM_IFINDEX', 'ifindex', u32],
   ['TEAM_ATTR_LIST_OPTION', 'optionList', nested(teamOptionListPolicy, { nestedFlag: true })],
   ['TEAM_ATTR_LIST_PORT', 'portList', nested(teamPortListPolicy, { nestedFlag: true })],

@@ -2,2047 +2,1030 @@
 // (copies of Debian linux-libc-dev 6.1; see uapi/README.md). Do not edit by hand: regenerate and review the diff.
 // Constants newer than these headers live next to their use, with the kernel release noted.
 /* eslint-disable */
-export const GENL_NAMSIZ = 16;
-export const GENL_MIN_ID = 16;
-export const GENL_MAX_ID = 1023;
-export const GENL_ADMIN_PERM = 1;
-export const GENL_CMD_CAP_DO = 2;
-export const GENL_CMD_CAP_DUMP = 4;
-export const GENL_CMD_CAP_HASPOL = 8;
-export const GENL_UNS_ADMIN_PERM = 16;
-export const GENL_ID_CTRL = 16;
-export const GENL_ID_VFS_DQUOT = 17;
-export const GENL_ID_PMCRAID = 18;
-export const GENL_START_ALLOC = 19;
-export const CTRL_CMD_UNSPEC = 0;
-export const CTRL_CMD_NEWFAMILY = 1;
-export const CTRL_CMD_DELFAMILY = 2;
-export const CTRL_CMD_GETFAMILY = 3;
-export const CTRL_CMD_NEWOPS = 4;
-export const CTRL_CMD_DELOPS = 5;
-export const CTRL_CMD_GETOPS = 6;
-export const CTRL_CMD_NEWMCAST_GRP = 7;
-export const CTRL_CMD_DELMCAST_GRP = 8;
-export const CTRL_CMD_GETMCAST_GRP = 9;
-export const CTRL_CMD_GETPOLICY = 10;
-export const CTRL_CMD_MAX = 10;
-export const CTRL_ATTR_UNSPEC = 0;
-export const CTRL_ATTR_FAMILY_ID = 1;
-export const CTRL_ATTR_FAMILY_NAME = 2;
-export const CTRL_ATTR_VERSION = 3;
-export const CTRL_ATTR_HDRSIZE = 4;
-export const CTRL_ATTR_MAXATTR = 5;
-export const CTRL_ATTR_OPS = 6;
-export const CTRL_ATTR_MCAST_GROUPS = 7;
-export const CTRL_ATTR_POLICY = 8;
-export const CTRL_ATTR_OP_POLICY = 9;
-export const CTRL_ATTR_OP = 10;
-export const CTRL_ATTR_MAX = 10;
-export const CTRL_ATTR_OP_UNSPEC = 0;
-export const CTRL_ATTR_OP_ID = 1;
-export const CTRL_ATTR_OP_FLAGS = 2;
-export const CTRL_ATTR_OP_MAX = 2;
-export const CTRL_ATTR_MCAST_GRP_UNSPEC = 0;
-export const CTRL_ATTR_MCAST_GRP_NAME = 1;
-export const CTRL_ATTR_MCAST_GRP_ID = 2;
-export const CTRL_ATTR_MCAST_GRP_MAX = 2;
-export const CTRL_ATTR_POLICY_UNSPEC = 0;
-export const CTRL_ATTR_POLICY_DO = 1;
-export const CTRL_ATTR_POLICY_DUMP = 2;
-export const CTRL_ATTR_POLICY_DUMP_MAX = 2;
-export const CTRL_ATTR_POLICY_MAX = 2;
-export const MACSEC_GENL_VERSION = 1;
-export const MACSEC_MAX_KEY_LEN = 128;
-export const MACSEC_KEYID_LEN = 16;
-export const MACSEC_SALT_LEN = 12;
-export const MACSEC_CIPHER_ID_GCM_AES_128 = 0x80c20001000000;
-export const MACSEC_CIPHER_ID_GCM_AES_256 = 0x80c20001000000;
-export const MACSEC_CIPHER_ID_GCM_AES_XPN_128 = 0x80c20001000000;
-export const MACSEC_CIPHER_ID_GCM_AES_XPN_256 = 0x80c20001000000;
-export const MACSEC_DEFAULT_CIPHER_ID = 0x80020001000000;
-export const MACSEC_DEFAULT_CIPHER_ALT = 0x80c20001000000;
-export const MACSEC_MIN_ICV_LEN = 8;
-export const MACSEC_MAX_ICV_LEN = 32;
-export const MACSEC_STD_ICV_LEN = 16;
-export const MACSEC_ATTR_UNSPEC = 0;
-export const MACSEC_ATTR_IFINDEX = 1;
-export const MACSEC_ATTR_RXSC_CONFIG = 2;
-export const MACSEC_ATTR_SA_CONFIG = 3;
-export const MACSEC_ATTR_SECY = 4;
-export const MACSEC_ATTR_TXSA_LIST = 5;
-export const MACSEC_ATTR_RXSC_LIST = 6;
-export const MACSEC_ATTR_TXSC_STATS = 7;
-export const MACSEC_ATTR_SECY_STATS = 8;
-export const MACSEC_ATTR_OFFLOAD = 9;
-export const MACSEC_ATTR_MAX = 9;
-export const MACSEC_SECY_ATTR_UNSPEC = 0;
-export const MACSEC_SECY_ATTR_SCI = 1;
-export const MACSEC_SECY_ATTR_ENCODING_SA = 2;
-export const MACSEC_SECY_ATTR_WINDOW = 3;
-export const MACSEC_SECY_ATTR_CIPHER_SUITE = 4;
-export const MACSEC_SECY_ATTR_ICV_LEN = 5;
-export const MACSEC_SECY_ATTR_PROTECT = 6;
-export const MACSEC_SECY_ATTR_REPLAY = 7;
-export const MACSEC_SECY_ATTR_OPER = 8;
-export const MACSEC_SECY_ATTR_VALIDATE = 9;
-export const MACSEC_SECY_ATTR_ENCRYPT = 10;
-export const MACSEC_SECY_ATTR_INC_SCI = 11;
-export const MACSEC_SECY_ATTR_ES = 12;
-export const MACSEC_SECY_ATTR_SCB = 13;
-export const MACSEC_SECY_ATTR_PAD = 14;
-export const MACSEC_SECY_ATTR_MAX = 14;
-export const MACSEC_RXSC_ATTR_UNSPEC = 0;
-export const MACSEC_RXSC_ATTR_SCI = 1;
-export const MACSEC_RXSC_ATTR_ACTIVE = 2;
-export const MACSEC_RXSC_ATTR_SA_LIST = 3;
-export const MACSEC_RXSC_ATTR_STATS = 4;
-export const MACSEC_RXSC_ATTR_PAD = 5;
-export const MACSEC_RXSC_ATTR_MAX = 5;
-export const MACSEC_SA_ATTR_UNSPEC = 0;
-export const MACSEC_SA_ATTR_AN = 1;
-export const MACSEC_SA_ATTR_ACTIVE = 2;
-export const MACSEC_SA_ATTR_PN = 3;
-export const MACSEC_SA_ATTR_KEY = 4;
-export const MACSEC_SA_ATTR_KEYID = 5;
-export const MACSEC_SA_ATTR_STATS = 6;
-export const MACSEC_SA_ATTR_PAD = 7;
-export const MACSEC_SA_ATTR_SSCI = 8;
-export const MACSEC_SA_ATTR_SALT = 9;
-export const MACSEC_SA_ATTR_MAX = 9;
-export const MACSEC_OFFLOAD_ATTR_UNSPEC = 0;
-export const MACSEC_OFFLOAD_ATTR_TYPE = 1;
-export const MACSEC_OFFLOAD_ATTR_PAD = 2;
-export const MACSEC_OFFLOAD_ATTR_MAX = 2;
-export const MACSEC_CMD_GET_TXSC = 0;
-export const MACSEC_CMD_ADD_RXSC = 1;
-export const MACSEC_CMD_DEL_RXSC = 2;
-export const MACSEC_CMD_UPD_RXSC = 3;
-export const MACSEC_CMD_ADD_TXSA = 4;
-export const MACSEC_CMD_DEL_TXSA = 5;
-export const MACSEC_CMD_UPD_TXSA = 6;
-export const MACSEC_CMD_ADD_RXSA = 7;
-export const MACSEC_CMD_DEL_RXSA = 8;
-export const MACSEC_CMD_UPD_RXSA = 9;
-export const MACSEC_CMD_UPD_OFFLOAD = 10;
-export const MACSEC_RXSC_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED = 1;
-export const MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED = 2;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED = 3;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED = 4;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK = 5;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID = 6;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE = 7;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID = 8;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA = 9;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA = 10;
-export const MACSEC_RXSC_STATS_ATTR_PAD = 11;
-export const MACSEC_RXSC_STATS_ATTR_MAX = 11;
-export const MACSEC_SA_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_OK = 1;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID = 2;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID = 3;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA = 4;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA = 5;
-export const MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED = 6;
-export const MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED = 7;
-export const MACSEC_SA_STATS_ATTR_MAX = 7;
-export const MACSEC_TXSC_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED = 1;
-export const MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED = 2;
-export const MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED = 3;
-export const MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED = 4;
-export const MACSEC_TXSC_STATS_ATTR_PAD = 5;
-export const MACSEC_TXSC_STATS_ATTR_MAX = 5;
-export const MACSEC_SECY_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED = 1;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED = 2;
-export const MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG = 3;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG = 4;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG = 5;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI = 6;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI = 7;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN = 8;
-export const MACSEC_SECY_STATS_ATTR_PAD = 9;
-export const MACSEC_SECY_STATS_ATTR_MAX = 9;
-export const TEAM_STRING_MAX_LEN = 32;
-export const TEAM_CMD_NOOP = 0;
-export const TEAM_CMD_OPTIONS_SET = 1;
-export const TEAM_CMD_OPTIONS_GET = 2;
-export const TEAM_CMD_PORT_LIST_GET = 3;
-export const TEAM_CMD_MAX = 3;
-export const TEAM_ATTR_UNSPEC = 0;
-export const TEAM_ATTR_TEAM_IFINDEX = 1;
-export const TEAM_ATTR_LIST_OPTION = 2;
-export const TEAM_ATTR_LIST_PORT = 3;
-export const TEAM_ATTR_MAX = 3;
-export const TEAM_ATTR_ITEM_OPTION_UNSPEC = 0;
-export const TEAM_ATTR_ITEM_OPTION = 1;
-export const TEAM_ATTR_ITEM_OPTION_MAX = 1;
-export const TEAM_ATTR_OPTION_UNSPEC = 0;
-export const TEAM_ATTR_OPTION_NAME = 1;
-export const TEAM_ATTR_OPTION_CHANGED = 2;
-export const TEAM_ATTR_OPTION_TYPE = 3;
-export const TEAM_ATTR_OPTION_DATA = 4;
-export const TEAM_ATTR_OPTION_REMOVED = 5;
-export const TEAM_ATTR_OPTION_PORT_IFINDEX = 6;
-export const TEAM_ATTR_OPTION_ARRAY_INDEX = 7;
-export const TEAM_ATTR_OPTION_MAX = 7;
-export const TEAM_ATTR_ITEM_PORT_UNSPEC = 0;
-export const TEAM_ATTR_ITEM_PORT = 1;
-export const TEAM_ATTR_ITEM_PORT_MAX = 1;
-export const TEAM_ATTR_PORT_UNSPEC = 0;
-export const TEAM_ATTR_PORT_IFINDEX = 1;
-export const TEAM_ATTR_PORT_CHANGED = 2;
-export const TEAM_ATTR_PORT_LINKUP = 3;
-export const TEAM_ATTR_PORT_SPEED = 4;
-export const TEAM_ATTR_PORT_DUPLEX = 5;
-export const TEAM_ATTR_PORT_REMOVED = 6;
-export const TEAM_ATTR_PORT_MAX = 6;
-export const TEAM_GENL_VERSION = 1;
-export const WG_GENL_VERSION = 1;
-export const WG_KEY_LEN = 32;
-export const WG_CMD_GET_DEVICE = 0;
-export const WG_CMD_SET_DEVICE = 1;
-export const WG_CMD_MAX = 1;
-export const WGDEVICE_F_REPLACE_PEERS = 1;
-export const WGDEVICE_A_UNSPEC = 0;
-export const WGDEVICE_A_IFINDEX = 1;
-export const WGDEVICE_A_IFNAME = 2;
-export const WGDEVICE_A_PRIVATE_KEY = 3;
-export const WGDEVICE_A_PUBLIC_KEY = 4;
-export const WGDEVICE_A_FLAGS = 5;
-export const WGDEVICE_A_LISTEN_PORT = 6;
-export const WGDEVICE_A_FWMARK = 7;
-export const WGDEVICE_A_PEERS = 8;
-export const WGDEVICE_A_MAX = 8;
-export const WGPEER_F_REMOVE_ME = 1;
-export const WGPEER_F_REPLACE_ALLOWEDIPS = 2;
-export const WGPEER_F_UPDATE_ONLY = 4;
-export const WGPEER_A_UNSPEC = 0;
-export const WGPEER_A_PUBLIC_KEY = 1;
-export const WGPEER_A_PRESHARED_KEY = 2;
-export const WGPEER_A_FLAGS = 3;
-export const WGPEER_A_ENDPOINT = 4;
-export const WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL = 5;
-export const WGPEER_A_LAST_HANDSHAKE_TIME = 6;
-export const WGPEER_A_RX_BYTES = 7;
-export const WGPEER_A_TX_BYTES = 8;
-export const WGPEER_A_ALLOWEDIPS = 9;
-export const WGPEER_A_PROTOCOL_VERSION = 10;
-export const WGPEER_A_MAX = 10;
-export const WGALLOWEDIP_A_UNSPEC = 0;
-export const WGALLOWEDIP_A_FAMILY = 1;
-export const WGALLOWEDIP_A_IPADDR = 2;
-export const WGALLOWEDIP_A_CIDR_MASK = 3;
-export const WGALLOWEDIP_A_MAX = 3;
-export const ETHTOOL_MSG_USER_NONE = 0;
-export const ETHTOOL_MSG_STRSET_GET = 1;
-export const ETHTOOL_MSG_LINKINFO_GET = 2;
-export const ETHTOOL_MSG_LINKINFO_SET = 3;
-export const ETHTOOL_MSG_LINKMODES_GET = 4;
-export const ETHTOOL_MSG_LINKMODES_SET = 5;
-export const ETHTOOL_MSG_LINKSTATE_GET = 6;
-export const ETHTOOL_MSG_DEBUG_GET = 7;
-export const ETHTOOL_MSG_DEBUG_SET = 8;
-export const ETHTOOL_MSG_WOL_GET = 9;
-export const ETHTOOL_MSG_WOL_SET = 10;
-export const ETHTOOL_MSG_FEATURES_GET = 11;
-export const ETHTOOL_MSG_FEATURES_SET = 12;
-export const ETHTOOL_MSG_PRIVFLAGS_GET = 13;
-export const ETHTOOL_MSG_PRIVFLAGS_SET = 14;
-export const ETHTOOL_MSG_RINGS_GET = 15;
-export const ETHTOOL_MSG_RINGS_SET = 16;
-export const ETHTOOL_MSG_CHANNELS_GET = 17;
-export const ETHTOOL_MSG_CHANNELS_SET = 18;
-export const ETHTOOL_MSG_COALESCE_GET = 19;
-export const ETHTOOL_MSG_COALESCE_SET = 20;
-export const ETHTOOL_MSG_PAUSE_GET = 21;
-export const ETHTOOL_MSG_PAUSE_SET = 22;
-export const ETHTOOL_MSG_EEE_GET = 23;
-export const ETHTOOL_MSG_EEE_SET = 24;
-export const ETHTOOL_MSG_TSINFO_GET = 25;
-export const ETHTOOL_MSG_CABLE_TEST_ACT = 26;
-export const ETHTOOL_MSG_CABLE_TEST_TDR_ACT = 27;
-export const ETHTOOL_MSG_TUNNEL_INFO_GET = 28;
-export const ETHTOOL_MSG_FEC_GET = 29;
-export const ETHTOOL_MSG_FEC_SET = 30;
-export const ETHTOOL_MSG_MODULE_EEPROM_GET = 31;
-export const ETHTOOL_MSG_STATS_GET = 32;
-export const ETHTOOL_MSG_PHC_VCLOCKS_GET = 33;
-export const ETHTOOL_MSG_MODULE_GET = 34;
-export const ETHTOOL_MSG_MODULE_SET = 35;
-export const ETHTOOL_MSG_PSE_GET = 36;
-export const ETHTOOL_MSG_PSE_SET = 37;
-export const ETHTOOL_MSG_USER_MAX = 37;
-export const ETHTOOL_MSG_KERNEL_NONE = 0;
-export const ETHTOOL_MSG_STRSET_GET_REPLY = 1;
-export const ETHTOOL_MSG_LINKINFO_GET_REPLY = 2;
-export const ETHTOOL_MSG_LINKINFO_NTF = 3;
-export const ETHTOOL_MSG_LINKMODES_GET_REPLY = 4;
-export const ETHTOOL_MSG_LINKMODES_NTF = 5;
-export const ETHTOOL_MSG_LINKSTATE_GET_REPLY = 6;
-export const ETHTOOL_MSG_DEBUG_GET_REPLY = 7;
-export const ETHTOOL_MSG_DEBUG_NTF = 8;
-export const ETHTOOL_MSG_WOL_GET_REPLY = 9;
-export const ETHTOOL_MSG_WOL_NTF = 10;
-export const ETHTOOL_MSG_FEATURES_GET_REPLY = 11;
-export const ETHTOOL_MSG_FEATURES_SET_REPLY = 12;
-export const ETHTOOL_MSG_FEATURES_NTF = 13;
-export const ETHTOOL_MSG_PRIVFLAGS_GET_REPLY = 14;
-export const ETHTOOL_MSG_PRIVFLAGS_NTF = 15;
-export const ETHTOOL_MSG_RINGS_GET_REPLY = 16;
-export const ETHTOOL_MSG_RINGS_NTF = 17;
-export const ETHTOOL_MSG_CHANNELS_GET_REPLY = 18;
-export const ETHTOOL_MSG_CHANNELS_NTF = 19;
-export const ETHTOOL_MSG_COALESCE_GET_REPLY = 20;
-export const ETHTOOL_MSG_COALESCE_NTF = 21;
-export const ETHTOOL_MSG_PAUSE_GET_REPLY = 22;
-export const ETHTOOL_MSG_PAUSE_NTF = 23;
-export const ETHTOOL_MSG_EEE_GET_REPLY = 24;
-export const ETHTOOL_MSG_EEE_NTF = 25;
-export const ETHTOOL_MSG_TSINFO_GET_REPLY = 26;
-export const ETHTOOL_MSG_CABLE_TEST_NTF = 27;
-export const ETHTOOL_MSG_CABLE_TEST_TDR_NTF = 28;
-export const ETHTOOL_MSG_TUNNEL_INFO_GET_REPLY = 29;
-export const ETHTOOL_MSG_FEC_GET_REPLY = 30;
-export const ETHTOOL_MSG_FEC_NTF = 31;
-export const ETHTOOL_MSG_MODULE_EEPROM_GET_REPLY = 32;
-export const ETHTOOL_MSG_STATS_GET_REPLY = 33;
-export const ETHTOOL_MSG_PHC_VCLOCKS_GET_REPLY = 34;
-export const ETHTOOL_MSG_MODULE_GET_REPLY = 35;
-export const ETHTOOL_MSG_MODULE_NTF = 36;
-export const ETHTOOL_MSG_PSE_GET_REPLY = 37;
-export const ETHTOOL_MSG_KERNEL_MAX = 37;
-export const ETHTOOL_FLAG_COMPACT_BITSETS = 1;
-export const ETHTOOL_FLAG_OMIT_REPLY = 2;
-export const ETHTOOL_FLAG_STATS = 4;
-export const ETHTOOL_FLAG_ALL = 7;
-export const ETHTOOL_A_HEADER_UNSPEC = 0;
-export const ETHTOOL_A_HEADER_DEV_INDEX = 1;
-export const ETHTOOL_A_HEADER_DEV_NAME = 2;
-export const ETHTOOL_A_HEADER_FLAGS = 3;
-export const ETHTOOL_A_HEADER_MAX = 3;
-export const ETHTOOL_A_BITSET_BIT_UNSPEC = 0;
-export const ETHTOOL_A_BITSET_BIT_INDEX = 1;
-export const ETHTOOL_A_BITSET_BIT_NAME = 2;
-export const ETHTOOL_A_BITSET_BIT_VALUE = 3;
-export const ETHTOOL_A_BITSET_BIT_MAX = 3;
-export const ETHTOOL_A_BITSET_BITS_UNSPEC = 0;
-export const ETHTOOL_A_BITSET_BITS_BIT = 1;
-export const ETHTOOL_A_BITSET_BITS_MAX = 1;
-export const ETHTOOL_A_BITSET_UNSPEC = 0;
-export const ETHTOOL_A_BITSET_NOMASK = 1;
-export const ETHTOOL_A_BITSET_SIZE = 2;
-export const ETHTOOL_A_BITSET_BITS = 3;
-export const ETHTOOL_A_BITSET_VALUE = 4;
-export const ETHTOOL_A_BITSET_MASK = 5;
-export const ETHTOOL_A_BITSET_MAX = 5;
-export const ETHTOOL_A_STRING_UNSPEC = 0;
-export const ETHTOOL_A_STRING_INDEX = 1;
-export const ETHTOOL_A_STRING_VALUE = 2;
-export const ETHTOOL_A_STRING_MAX = 2;
-export const ETHTOOL_A_STRINGS_UNSPEC = 0;
-export const ETHTOOL_A_STRINGS_STRING = 1;
-export const ETHTOOL_A_STRINGS_MAX = 1;
-export const ETHTOOL_A_STRINGSET_UNSPEC = 0;
-export const ETHTOOL_A_STRINGSET_ID = 1;
-export const ETHTOOL_A_STRINGSET_COUNT = 2;
-export const ETHTOOL_A_STRINGSET_STRINGS = 3;
-export const ETHTOOL_A_STRINGSET_MAX = 3;
-export const ETHTOOL_A_STRINGSETS_UNSPEC = 0;
-export const ETHTOOL_A_STRINGSETS_STRINGSET = 1;
-export const ETHTOOL_A_STRINGSETS_MAX = 1;
-export const ETHTOOL_A_STRSET_UNSPEC = 0;
-export const ETHTOOL_A_STRSET_HEADER = 1;
-export const ETHTOOL_A_STRSET_STRINGSETS = 2;
-export const ETHTOOL_A_STRSET_COUNTS_ONLY = 3;
-export const ETHTOOL_A_STRSET_MAX = 3;
-export const ETHTOOL_A_LINKINFO_UNSPEC = 0;
-export const ETHTOOL_A_LINKINFO_HEADER = 1;
-export const ETHTOOL_A_LINKINFO_PORT = 2;
-export const ETHTOOL_A_LINKINFO_PHYADDR = 3;
-export const ETHTOOL_A_LINKINFO_TP_MDIX = 4;
-export const ETHTOOL_A_LINKINFO_TP_MDIX_CTRL = 5;
-export const ETHTOOL_A_LINKINFO_TRANSCEIVER = 6;
-export const ETHTOOL_A_LINKINFO_MAX = 6;
-export const ETHTOOL_A_LINKMODES_UNSPEC = 0;
-export const ETHTOOL_A_LINKMODES_HEADER = 1;
-export const ETHTOOL_A_LINKMODES_AUTONEG = 2;
-export const ETHTOOL_A_LINKMODES_OURS = 3;
-export const ETHTOOL_A_LINKMODES_PEER = 4;
-export const ETHTOOL_A_LINKMODES_SPEED = 5;
-export const ETHTOOL_A_LINKMODES_DUPLEX = 6;
-export const ETHTOOL_A_LINKMODES_MASTER_SLAVE_CFG = 7;
-export const ETHTOOL_A_LINKMODES_MASTER_SLAVE_STATE = 8;
-export const ETHTOOL_A_LINKMODES_LANES = 9;
-export const ETHTOOL_A_LINKMODES_RATE_MATCHING = 10;
-export const ETHTOOL_A_LINKMODES_MAX = 10;
-export const ETHTOOL_A_LINKSTATE_UNSPEC = 0;
-export const ETHTOOL_A_LINKSTATE_HEADER = 1;
-export const ETHTOOL_A_LINKSTATE_LINK = 2;
-export const ETHTOOL_A_LINKSTATE_SQI = 3;
-export const ETHTOOL_A_LINKSTATE_SQI_MAX = 4;
-export const ETHTOOL_A_LINKSTATE_EXT_STATE = 5;
-export const ETHTOOL_A_LINKSTATE_EXT_SUBSTATE = 6;
-export const ETHTOOL_A_LINKSTATE_MAX = 6;
-export const ETHTOOL_A_DEBUG_UNSPEC = 0;
-export const ETHTOOL_A_DEBUG_HEADER = 1;
-export const ETHTOOL_A_DEBUG_MSGMASK = 2;
-export const ETHTOOL_A_DEBUG_MAX = 2;
-export const ETHTOOL_A_WOL_UNSPEC = 0;
-export const ETHTOOL_A_WOL_HEADER = 1;
-export const ETHTOOL_A_WOL_MODES = 2;
-export const ETHTOOL_A_WOL_SOPASS = 3;
-export const ETHTOOL_A_WOL_MAX = 3;
-export const ETHTOOL_A_FEATURES_UNSPEC = 0;
-export const ETHTOOL_A_FEATURES_HEADER = 1;
-export const ETHTOOL_A_FEATURES_HW = 2;
-export const ETHTOOL_A_FEATURES_WANTED = 3;
-export const ETHTOOL_A_FEATURES_ACTIVE = 4;
-export const ETHTOOL_A_FEATURES_NOCHANGE = 5;
-export const ETHTOOL_A_FEATURES_MAX = 5;
-export const ETHTOOL_A_PRIVFLAGS_UNSPEC = 0;
-export const ETHTOOL_A_PRIVFLAGS_HEADER = 1;
-export const ETHTOOL_A_PRIVFLAGS_FLAGS = 2;
-export const ETHTOOL_A_PRIVFLAGS_MAX = 2;
-export const ETHTOOL_TCP_DATA_SPLIT_UNKNOWN = 0;
-export const ETHTOOL_TCP_DATA_SPLIT_DISABLED = 1;
-export const ETHTOOL_TCP_DATA_SPLIT_ENABLED = 2;
-export const ETHTOOL_A_RINGS_UNSPEC = 0;
-export const ETHTOOL_A_RINGS_HEADER = 1;
-export const ETHTOOL_A_RINGS_RX_MAX = 2;
-export const ETHTOOL_A_RINGS_RX_MINI_MAX = 3;
-export const ETHTOOL_A_RINGS_RX_JUMBO_MAX = 4;
-export const ETHTOOL_A_RINGS_TX_MAX = 5;
-export const ETHTOOL_A_RINGS_RX = 6;
-export const ETHTOOL_A_RINGS_RX_MINI = 7;
-export const ETHTOOL_A_RINGS_RX_JUMBO = 8;
-export const ETHTOOL_A_RINGS_TX = 9;
-export const ETHTOOL_A_RINGS_RX_BUF_LEN = 10;
-export const ETHTOOL_A_RINGS_TCP_DATA_SPLIT = 11;
-export const ETHTOOL_A_RINGS_CQE_SIZE = 12;
-export const ETHTOOL_A_RINGS_TX_PUSH = 13;
-export const ETHTOOL_A_RINGS_MAX = 13;
-export const ETHTOOL_A_CHANNELS_UNSPEC = 0;
-export const ETHTOOL_A_CHANNELS_HEADER = 1;
-export const ETHTOOL_A_CHANNELS_RX_MAX = 2;
-export const ETHTOOL_A_CHANNELS_TX_MAX = 3;
-export const ETHTOOL_A_CHANNELS_OTHER_MAX = 4;
-export const ETHTOOL_A_CHANNELS_COMBINED_MAX = 5;
-export const ETHTOOL_A_CHANNELS_RX_COUNT = 6;
-export const ETHTOOL_A_CHANNELS_TX_COUNT = 7;
-export const ETHTOOL_A_CHANNELS_OTHER_COUNT = 8;
-export const ETHTOOL_A_CHANNELS_COMBINED_COUNT = 9;
-export const ETHTOOL_A_CHANNELS_MAX = 9;
-export const ETHTOOL_A_COALESCE_UNSPEC = 0;
-export const ETHTOOL_A_COALESCE_HEADER = 1;
-export const ETHTOOL_A_COALESCE_RX_USECS = 2;
-export const ETHTOOL_A_COALESCE_RX_MAX_FRAMES = 3;
-export const ETHTOOL_A_COALESCE_RX_USECS_IRQ = 4;
-export const ETHTOOL_A_COALESCE_RX_MAX_FRAMES_IRQ = 5;
-export const ETHTOOL_A_COALESCE_TX_USECS = 6;
-export const ETHTOOL_A_COALESCE_TX_MAX_FRAMES = 7;
-export const ETHTOOL_A_COALESCE_TX_USECS_IRQ = 8;
-export const ETHTOOL_A_COALESCE_TX_MAX_FRAMES_IRQ = 9;
-export const ETHTOOL_A_COALESCE_STATS_BLOCK_USECS = 10;
-export const ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX = 11;
-export const ETHTOOL_A_COALESCE_USE_ADAPTIVE_TX = 12;
-export const ETHTOOL_A_COALESCE_PKT_RATE_LOW = 13;
-export const ETHTOOL_A_COALESCE_RX_USECS_LOW = 14;
-export const ETHTOOL_A_COALESCE_RX_MAX_FRAMES_LOW = 15;
-export const ETHTOOL_A_COALESCE_TX_USECS_LOW = 16;
-export const ETHTOOL_A_COALESCE_TX_MAX_FRAMES_LOW = 17;
-export const ETHTOOL_A_COALESCE_PKT_RATE_HIGH = 18;
-export const ETHTOOL_A_COALESCE_RX_USECS_HIGH = 19;
-export const ETHTOOL_A_COALESCE_RX_MAX_FRAMES_HIGH = 20;
-export const ETHTOOL_A_COALESCE_TX_USECS_HIGH = 21;
-export const ETHTOOL_A_COALESCE_TX_MAX_FRAMES_HIGH = 22;
-export const ETHTOOL_A_COALESCE_RATE_SAMPLE_INTERVAL = 23;
-export const ETHTOOL_A_COALESCE_USE_CQE_MODE_TX = 24;
-export const ETHTOOL_A_COALESCE_USE_CQE_MODE_RX = 25;
-export const ETHTOOL_A_COALESCE_MAX = 25;
-export const ETHTOOL_A_PAUSE_UNSPEC = 0;
-export const ETHTOOL_A_PAUSE_HEADER = 1;
-export const ETHTOOL_A_PAUSE_AUTONEG = 2;
-export const ETHTOOL_A_PAUSE_RX = 3;
-export const ETHTOOL_A_PAUSE_TX = 4;
-export const ETHTOOL_A_PAUSE_STATS = 5;
-export const ETHTOOL_A_PAUSE_MAX = 5;
-export const ETHTOOL_A_PAUSE_STAT_UNSPEC = 0;
-export const ETHTOOL_A_PAUSE_STAT_PAD = 1;
-export const ETHTOOL_A_PAUSE_STAT_TX_FRAMES = 2;
-export const ETHTOOL_A_PAUSE_STAT_RX_FRAMES = 3;
-export const ETHTOOL_A_PAUSE_STAT_MAX = 3;
-export const ETHTOOL_A_EEE_UNSPEC = 0;
-export const ETHTOOL_A_EEE_HEADER = 1;
-export const ETHTOOL_A_EEE_MODES_OURS = 2;
-export const ETHTOOL_A_EEE_MODES_PEER = 3;
-export const ETHTOOL_A_EEE_ACTIVE = 4;
-export const ETHTOOL_A_EEE_ENABLED = 5;
-export const ETHTOOL_A_EEE_TX_LPI_ENABLED = 6;
-export const ETHTOOL_A_EEE_TX_LPI_TIMER = 7;
-export const ETHTOOL_A_EEE_MAX = 7;
-export const ETHTOOL_A_TSINFO_UNSPEC = 0;
-export const ETHTOOL_A_TSINFO_HEADER = 1;
-export const ETHTOOL_A_TSINFO_TIMESTAMPING = 2;
-export const ETHTOOL_A_TSINFO_TX_TYPES = 3;
-export const ETHTOOL_A_TSINFO_RX_FILTERS = 4;
-export const ETHTOOL_A_TSINFO_PHC_INDEX = 5;
-export const ETHTOOL_A_TSINFO_MAX = 5;
-export const ETHTOOL_A_PHC_VCLOCKS_UNSPEC = 0;
-export const ETHTOOL_A_PHC_VCLOCKS_HEADER = 1;
-export const ETHTOOL_A_PHC_VCLOCKS_NUM = 2;
-export const ETHTOOL_A_PHC_VCLOCKS_INDEX = 3;
-export const ETHTOOL_A_PHC_VCLOCKS_MAX = 3;
-export const ETHTOOL_A_CABLE_TEST_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_TEST_HEADER = 1;
-export const ETHTOOL_A_CABLE_TEST_MAX = 1;
-export const ETHTOOL_A_CABLE_RESULT_CODE_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_RESULT_CODE_OK = 1;
-export const ETHTOOL_A_CABLE_RESULT_CODE_OPEN = 2;
-export const ETHTOOL_A_CABLE_RESULT_CODE_SAME_SHORT = 3;
-export const ETHTOOL_A_CABLE_RESULT_CODE_CROSS_SHORT = 4;
-export const ETHTOOL_A_CABLE_PAIR_A = 0;
-export const ETHTOOL_A_CABLE_PAIR_B = 1;
-export const ETHTOOL_A_CABLE_PAIR_C = 2;
-export const ETHTOOL_A_CABLE_PAIR_D = 3;
-export const ETHTOOL_A_CABLE_RESULT_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_RESULT_PAIR = 1;
-export const ETHTOOL_A_CABLE_RESULT_CODE = 2;
-export const ETHTOOL_A_CABLE_RESULT_MAX = 2;
-export const ETHTOOL_A_CABLE_FAULT_LENGTH_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_FAULT_LENGTH_PAIR = 1;
-export const ETHTOOL_A_CABLE_FAULT_LENGTH_CM = 2;
-export const ETHTOOL_A_CABLE_FAULT_LENGTH_MAX = 2;
-export const ETHTOOL_A_CABLE_TEST_NTF_STATUS_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_TEST_NTF_STATUS_STARTED = 1;
-export const ETHTOOL_A_CABLE_TEST_NTF_STATUS_COMPLETED = 2;
-export const ETHTOOL_A_CABLE_NEST_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_NEST_RESULT = 1;
-export const ETHTOOL_A_CABLE_NEST_FAULT_LENGTH = 2;
-export const ETHTOOL_A_CABLE_NEST_MAX = 2;
-export const ETHTOOL_A_CABLE_TEST_NTF_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_TEST_NTF_HEADER = 1;
-export const ETHTOOL_A_CABLE_TEST_NTF_STATUS = 2;
-export const ETHTOOL_A_CABLE_TEST_NTF_NEST = 3;
-export const ETHTOOL_A_CABLE_TEST_NTF_MAX = 3;
-export const ETHTOOL_A_CABLE_TEST_TDR_CFG_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_TEST_TDR_CFG_FIRST = 1;
-export const ETHTOOL_A_CABLE_TEST_TDR_CFG_LAST = 2;
-export const ETHTOOL_A_CABLE_TEST_TDR_CFG_STEP = 3;
-export const ETHTOOL_A_CABLE_TEST_TDR_CFG_PAIR = 4;
-export const ETHTOOL_A_CABLE_TEST_TDR_CFG_MAX = 4;
-export const ETHTOOL_A_CABLE_TEST_TDR_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_TEST_TDR_HEADER = 1;
-export const ETHTOOL_A_CABLE_TEST_TDR_CFG = 2;
-export const ETHTOOL_A_CABLE_TEST_TDR_MAX = 2;
-export const ETHTOOL_A_CABLE_AMPLITUDE_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_AMPLITUDE_PAIR = 1;
-export const ETHTOOL_A_CABLE_AMPLITUDE_mV = 2;
-export const ETHTOOL_A_CABLE_AMPLITUDE_MAX = 2;
-export const ETHTOOL_A_CABLE_PULSE_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_PULSE_mV = 1;
-export const ETHTOOL_A_CABLE_PULSE_MAX = 1;
-export const ETHTOOL_A_CABLE_STEP_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_STEP_FIRST_DISTANCE = 1;
-export const ETHTOOL_A_CABLE_STEP_LAST_DISTANCE = 2;
-export const ETHTOOL_A_CABLE_STEP_STEP_DISTANCE = 3;
-export const ETHTOOL_A_CABLE_STEP_MAX = 3;
-export const ETHTOOL_A_CABLE_TDR_NEST_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_TDR_NEST_STEP = 1;
-export const ETHTOOL_A_CABLE_TDR_NEST_AMPLITUDE = 2;
-export const ETHTOOL_A_CABLE_TDR_NEST_PULSE = 3;
-export const ETHTOOL_A_CABLE_TDR_NEST_MAX = 3;
-export const ETHTOOL_A_CABLE_TEST_TDR_NTF_UNSPEC = 0;
-export const ETHTOOL_A_CABLE_TEST_TDR_NTF_HEADER = 1;
-export const ETHTOOL_A_CABLE_TEST_TDR_NTF_STATUS = 2;
-export const ETHTOOL_A_CABLE_TEST_TDR_NTF_NEST = 3;
-export const ETHTOOL_A_CABLE_TEST_TDR_NTF_MAX = 3;
-export const ETHTOOL_UDP_TUNNEL_TYPE_VXLAN = 0;
-export const ETHTOOL_UDP_TUNNEL_TYPE_GENEVE = 1;
-export const ETHTOOL_UDP_TUNNEL_TYPE_VXLAN_GPE = 2;
-export const ETHTOOL_A_TUNNEL_UDP_ENTRY_UNSPEC = 0;
-export const ETHTOOL_A_TUNNEL_UDP_ENTRY_PORT = 1;
-export const ETHTOOL_A_TUNNEL_UDP_ENTRY_TYPE = 2;
-export const ETHTOOL_A_TUNNEL_UDP_ENTRY_MAX = 2;
-export const ETHTOOL_A_TUNNEL_UDP_TABLE_UNSPEC = 0;
-export const ETHTOOL_A_TUNNEL_UDP_TABLE_SIZE = 1;
-export const ETHTOOL_A_TUNNEL_UDP_TABLE_TYPES = 2;
-export const ETHTOOL_A_TUNNEL_UDP_TABLE_ENTRY = 3;
-export const ETHTOOL_A_TUNNEL_UDP_TABLE_MAX = 3;
-export const ETHTOOL_A_TUNNEL_UDP_UNSPEC = 0;
-export const ETHTOOL_A_TUNNEL_UDP_TABLE = 1;
-export const ETHTOOL_A_TUNNEL_UDP_MAX = 1;
-export const ETHTOOL_A_TUNNEL_INFO_UNSPEC = 0;
-export const ETHTOOL_A_TUNNEL_INFO_HEADER = 1;
-export const ETHTOOL_A_TUNNEL_INFO_UDP_PORTS = 2;
-export const ETHTOOL_A_TUNNEL_INFO_MAX = 2;
-export const ETHTOOL_A_FEC_UNSPEC = 0;
-export const ETHTOOL_A_FEC_HEADER = 1;
-export const ETHTOOL_A_FEC_MODES = 2;
-export const ETHTOOL_A_FEC_AUTO = 3;
-export const ETHTOOL_A_FEC_ACTIVE = 4;
-export const ETHTOOL_A_FEC_STATS = 5;
-export const ETHTOOL_A_FEC_MAX = 5;
-export const ETHTOOL_A_FEC_STAT_UNSPEC = 0;
-export const ETHTOOL_A_FEC_STAT_PAD = 1;
-export const ETHTOOL_A_FEC_STAT_CORRECTED = 2;
-export const ETHTOOL_A_FEC_STAT_UNCORR = 3;
-export const ETHTOOL_A_FEC_STAT_CORR_BITS = 4;
-export const ETHTOOL_A_FEC_STAT_MAX = 4;
-export const ETHTOOL_A_MODULE_EEPROM_UNSPEC = 0;
-export const ETHTOOL_A_MODULE_EEPROM_HEADER = 1;
-export const ETHTOOL_A_MODULE_EEPROM_OFFSET = 2;
-export const ETHTOOL_A_MODULE_EEPROM_LENGTH = 3;
-export const ETHTOOL_A_MODULE_EEPROM_PAGE = 4;
-export const ETHTOOL_A_MODULE_EEPROM_BANK = 5;
-export const ETHTOOL_A_MODULE_EEPROM_I2C_ADDRESS = 6;
-export const ETHTOOL_A_MODULE_EEPROM_DATA = 7;
-export const ETHTOOL_A_MODULE_EEPROM_MAX = 7;
-export const ETHTOOL_A_STATS_UNSPEC = 0;
-export const ETHTOOL_A_STATS_PAD = 1;
-export const ETHTOOL_A_STATS_HEADER = 2;
-export const ETHTOOL_A_STATS_GROUPS = 3;
-export const ETHTOOL_A_STATS_GRP = 4;
-export const ETHTOOL_A_STATS_MAX = 4;
-export const ETHTOOL_STATS_ETH_PHY = 0;
-export const ETHTOOL_STATS_ETH_MAC = 1;
-export const ETHTOOL_STATS_ETH_CTRL = 2;
-export const ETHTOOL_STATS_RMON = 3;
-export const ETHTOOL_A_STATS_GRP_UNSPEC = 0;
-export const ETHTOOL_A_STATS_GRP_PAD = 1;
-export const ETHTOOL_A_STATS_GRP_ID = 2;
-export const ETHTOOL_A_STATS_GRP_SS_ID = 3;
-export const ETHTOOL_A_STATS_GRP_STAT = 4;
-export const ETHTOOL_A_STATS_GRP_HIST_RX = 5;
-export const ETHTOOL_A_STATS_GRP_HIST_TX = 6;
-export const ETHTOOL_A_STATS_GRP_HIST_BKT_LOW = 7;
-export const ETHTOOL_A_STATS_GRP_HIST_BKT_HI = 8;
-export const ETHTOOL_A_STATS_GRP_HIST_VAL = 9;
-export const ETHTOOL_A_STATS_GRP_MAX = 9;
-export const ETHTOOL_A_STATS_ETH_PHY_5_SYM_ERR = 0;
-export const ETHTOOL_A_STATS_ETH_PHY_MAX = 0;
-export const ETHTOOL_A_STATS_ETH_MAC_2_TX_PKT = 0;
-export const ETHTOOL_A_STATS_ETH_MAC_3_SINGLE_COL = 1;
-export const ETHTOOL_A_STATS_ETH_MAC_4_MULTI_COL = 2;
-export const ETHTOOL_A_STATS_ETH_MAC_5_RX_PKT = 3;
-export const ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR = 4;
-export const ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR = 5;
-export const ETHTOOL_A_STATS_ETH_MAC_8_TX_BYTES = 6;
-export const ETHTOOL_A_STATS_ETH_MAC_9_TX_DEFER = 7;
-export const ETHTOOL_A_STATS_ETH_MAC_10_LATE_COL = 8;
-export const ETHTOOL_A_STATS_ETH_MAC_11_XS_COL = 9;
-export const ETHTOOL_A_STATS_ETH_MAC_12_TX_INT_ERR = 10;
-export const ETHTOOL_A_STATS_ETH_MAC_13_CS_ERR = 11;
-export const ETHTOOL_A_STATS_ETH_MAC_14_RX_BYTES = 12;
-export const ETHTOOL_A_STATS_ETH_MAC_15_RX_INT_ERR = 13;
-export const ETHTOOL_A_STATS_ETH_MAC_18_TX_MCAST = 14;
-export const ETHTOOL_A_STATS_ETH_MAC_19_TX_BCAST = 15;
-export const ETHTOOL_A_STATS_ETH_MAC_20_XS_DEFER = 16;
-export const ETHTOOL_A_STATS_ETH_MAC_21_RX_MCAST = 17;
-export const ETHTOOL_A_STATS_ETH_MAC_22_RX_BCAST = 18;
-export const ETHTOOL_A_STATS_ETH_MAC_23_IR_LEN_ERR = 19;
-export const ETHTOOL_A_STATS_ETH_MAC_24_OOR_LEN = 20;
-export const ETHTOOL_A_STATS_ETH_MAC_25_TOO_LONG_ERR = 21;
-export const ETHTOOL_A_STATS_ETH_MAC_MAX = 21;
-export const ETHTOOL_A_STATS_ETH_CTRL_3_TX = 0;
-export const ETHTOOL_A_STATS_ETH_CTRL_4_RX = 1;
-export const ETHTOOL_A_STATS_ETH_CTRL_5_RX_UNSUP = 2;
-export const ETHTOOL_A_STATS_ETH_CTRL_MAX = 2;
-export const ETHTOOL_A_STATS_RMON_UNDERSIZE = 0;
-export const ETHTOOL_A_STATS_RMON_OVERSIZE = 1;
-export const ETHTOOL_A_STATS_RMON_FRAG = 2;
-export const ETHTOOL_A_STATS_RMON_JABBER = 3;
-export const ETHTOOL_A_STATS_RMON_MAX = 3;
-export const ETHTOOL_A_MODULE_UNSPEC = 0;
-export const ETHTOOL_A_MODULE_HEADER = 1;
-export const ETHTOOL_A_MODULE_POWER_MODE_POLICY = 2;
-export const ETHTOOL_A_MODULE_POWER_MODE = 3;
-export const ETHTOOL_A_MODULE_MAX = 3;
-export const ETHTOOL_A_PSE_UNSPEC = 0;
-export const ETHTOOL_A_PSE_HEADER = 1;
-export const ETHTOOL_A_PODL_PSE_ADMIN_STATE = 2;
-export const ETHTOOL_A_PODL_PSE_ADMIN_CONTROL = 3;
-export const ETHTOOL_A_PODL_PSE_PW_D_STATUS = 4;
-export const ETHTOOL_A_PSE_MAX = 4;
-export const ETHTOOL_GENL_VERSION = 1;
-export const ETHTOOL_FWVERS_LEN = 32;
-export const ETHTOOL_BUSINFO_LEN = 32;
-export const ETHTOOL_EROMVERS_LEN = 32;
-export const ETHTOOL_ID_UNSPEC = 0;
-export const ETHTOOL_RX_COPYBREAK = 1;
-export const ETHTOOL_TX_COPYBREAK = 2;
-export const ETHTOOL_PFC_PREVENTION_TOUT = 3;
-export const ETHTOOL_TX_COPYBREAK_BUF_SIZE = 4;
-export const ETHTOOL_TUNABLE_UNSPEC = 0;
-export const ETHTOOL_TUNABLE_U8 = 1;
-export const ETHTOOL_TUNABLE_U16 = 2;
-export const ETHTOOL_TUNABLE_U32 = 3;
-export const ETHTOOL_TUNABLE_U64 = 4;
-export const ETHTOOL_TUNABLE_STRING = 5;
-export const ETHTOOL_TUNABLE_S8 = 6;
-export const ETHTOOL_TUNABLE_S16 = 7;
-export const ETHTOOL_TUNABLE_S32 = 8;
-export const ETHTOOL_TUNABLE_S64 = 9;
-export const ETHTOOL_PHY_FAST_LINK_DOWN_ON = 0;
-export const ETHTOOL_PHY_FAST_LINK_DOWN_OFF = 255;
-export const ETHTOOL_PHY_EDPD_DFLT_TX_MSECS = 65535;
-export const ETHTOOL_PHY_EDPD_NO_TX = 65534;
-export const ETHTOOL_PHY_EDPD_DISABLE = 0;
-export const ETHTOOL_PHY_ID_UNSPEC = 0;
-export const ETHTOOL_PHY_DOWNSHIFT = 1;
-export const ETHTOOL_PHY_FAST_LINK_DOWN = 2;
-export const ETHTOOL_PHY_EDPD = 3;
-export const ETHTOOL_LINK_EXT_STATE_AUTONEG = 0;
-export const ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE = 1;
-export const ETHTOOL_LINK_EXT_STATE_LINK_LOGICAL_MISMATCH = 2;
-export const ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY = 3;
-export const ETHTOOL_LINK_EXT_STATE_NO_CABLE = 4;
-export const ETHTOOL_LINK_EXT_STATE_CABLE_ISSUE = 5;
-export const ETHTOOL_LINK_EXT_STATE_EEPROM_ISSUE = 6;
-export const ETHTOOL_LINK_EXT_STATE_CALIBRATION_FAILURE = 7;
-export const ETHTOOL_LINK_EXT_STATE_POWER_BUDGET_EXCEEDED = 8;
-export const ETHTOOL_LINK_EXT_STATE_OVERHEAT = 9;
-export const ETHTOOL_LINK_EXT_STATE_MODULE = 10;
-export const ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED = 1;
-export const ETHTOOL_LINK_EXT_SUBSTATE_AN_ACK_NOT_RECEIVED = 2;
-export const ETHTOOL_LINK_EXT_SUBSTATE_AN_NEXT_PAGE_EXCHANGE_FAILED = 3;
-export const ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED_FORCE_MODE = 4;
-export const ETHTOOL_LINK_EXT_SUBSTATE_AN_FEC_MISMATCH_DURING_OVERRIDE = 5;
-export const ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_HCD = 6;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_FRAME_LOCK_NOT_ACQUIRED = 1;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_INHIBIT_TIMEOUT = 2;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_PARTNER_DID_NOT_SET_RECEIVER_READY = 3;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LT_REMOTE_FAULT = 4;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_BLOCK_LOCK = 1;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_AM_LOCK = 2;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_GET_ALIGN_STATUS = 3;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LLM_FC_FEC_IS_NOT_LOCKED = 4;
-export const ETHTOOL_LINK_EXT_SUBSTATE_LLM_RS_FEC_IS_NOT_LOCKED = 5;
-export const ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS = 1;
-export const ETHTOOL_LINK_EXT_SUBSTATE_BSI_UNSUPPORTED_RATE = 2;
-export const ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_REFERENCE_CLOCK_LOST = 3;
-export const ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_ALOS = 4;
-export const ETHTOOL_LINK_EXT_SUBSTATE_CI_UNSUPPORTED_CABLE = 1;
-export const ETHTOOL_LINK_EXT_SUBSTATE_CI_CABLE_TEST_FAILURE = 2;
-export const ETHTOOL_LINK_EXT_SUBSTATE_MODULE_CMIS_NOT_READY = 1;
-export const ETH_GSTRING_LEN = 32;
-export const ETH_SS_TEST = 0;
-export const ETH_SS_STATS = 1;
-export const ETH_SS_PRIV_FLAGS = 2;
-export const ETH_SS_NTUPLE_FILTERS = 3;
-export const ETH_SS_FEATURES = 4;
-export const ETH_SS_RSS_HASH_FUNCS = 5;
-export const ETH_SS_TUNABLES = 6;
-export const ETH_SS_PHY_STATS = 7;
-export const ETH_SS_PHY_TUNABLES = 8;
-export const ETH_SS_LINK_MODES = 9;
-export const ETH_SS_MSG_CLASSES = 10;
-export const ETH_SS_WOL_MODES = 11;
-export const ETH_SS_SOF_TIMESTAMPING = 12;
-export const ETH_SS_TS_TX_TYPES = 13;
-export const ETH_SS_TS_RX_FILTERS = 14;
-export const ETH_SS_UDP_TUNNEL_TYPES = 15;
-export const ETH_SS_STATS_STD = 16;
-export const ETH_SS_STATS_ETH_PHY = 17;
-export const ETH_SS_STATS_ETH_MAC = 18;
-export const ETH_SS_STATS_ETH_CTRL = 19;
-export const ETH_SS_STATS_RMON = 20;
-export const ETH_SS_COUNT = 21;
-export const ETHTOOL_MODULE_POWER_MODE_POLICY_HIGH = 1;
-export const ETHTOOL_MODULE_POWER_MODE_POLICY_AUTO = 2;
-export const ETHTOOL_MODULE_POWER_MODE_LOW = 1;
-export const ETHTOOL_MODULE_POWER_MODE_HIGH = 2;
-export const ETHTOOL_PODL_PSE_ADMIN_STATE_UNKNOWN = 1;
-export const ETHTOOL_PODL_PSE_ADMIN_STATE_DISABLED = 2;
-export const ETHTOOL_PODL_PSE_ADMIN_STATE_ENABLED = 3;
-export const ETHTOOL_PODL_PSE_PW_D_STATUS_UNKNOWN = 1;
-export const ETHTOOL_PODL_PSE_PW_D_STATUS_DISABLED = 2;
-export const ETHTOOL_PODL_PSE_PW_D_STATUS_SEARCHING = 3;
-export const ETHTOOL_PODL_PSE_PW_D_STATUS_DELIVERING = 4;
-export const ETHTOOL_PODL_PSE_PW_D_STATUS_SLEEP = 5;
-export const ETHTOOL_PODL_PSE_PW_D_STATUS_IDLE = 6;
-export const ETHTOOL_PODL_PSE_PW_D_STATUS_ERROR = 7;
-export const ETHTOOL_RX_FLOW_SPEC_RING = 0xffffffff;
-export const ETHTOOL_RX_FLOW_SPEC_RING_VF = 0xff00000000;
-export const ETHTOOL_RX_FLOW_SPEC_RING_VF_OFF = 32;
-export const ETHTOOL_RXNTUPLE_ACTION_DROP = -1;
-export const ETHTOOL_RXNTUPLE_ACTION_CLEAR = -2;
-export const ETHTOOL_FLASH_MAX_FILENAME = 128;
-export const ETHTOOL_FLASH_ALL_REGIONS = 0;
-export const ETHTOOL_F_UNSUPPORTED__BIT = 0;
-export const ETHTOOL_F_WISH__BIT = 1;
-export const ETHTOOL_F_COMPAT__BIT = 2;
-export const ETHTOOL_F_UNSUPPORTED = 1;
-export const ETHTOOL_F_WISH = 2;
-export const ETHTOOL_F_COMPAT = 4;
-export const ETHTOOL_FEC_NONE_BIT = 0;
-export const ETHTOOL_FEC_AUTO_BIT = 1;
-export const ETHTOOL_FEC_OFF_BIT = 2;
-export const ETHTOOL_FEC_RS_BIT = 3;
-export const ETHTOOL_FEC_BASER_BIT = 4;
-export const ETHTOOL_FEC_LLRS_BIT = 5;
-export const ETHTOOL_FEC_NONE = 1;
-export const ETHTOOL_FEC_AUTO = 2;
-export const ETHTOOL_FEC_OFF = 4;
-export const ETHTOOL_FEC_RS = 8;
-export const ETHTOOL_FEC_BASER = 16;
-export const ETHTOOL_FEC_LLRS = 32;
-export const ETHTOOL_GSET = 1;
-export const ETHTOOL_SSET = 2;
-export const ETHTOOL_GDRVINFO = 3;
-export const ETHTOOL_GREGS = 4;
-export const ETHTOOL_GWOL = 5;
-export const ETHTOOL_SWOL = 6;
-export const ETHTOOL_GMSGLVL = 7;
-export const ETHTOOL_SMSGLVL = 8;
-export const ETHTOOL_NWAY_RST = 9;
-export const ETHTOOL_GLINK = 10;
-export const ETHTOOL_GEEPROM = 11;
-export const ETHTOOL_SEEPROM = 12;
-export const ETHTOOL_GCOALESCE = 14;
-export const ETHTOOL_SCOALESCE = 15;
-export const ETHTOOL_GRINGPARAM = 16;
-export const ETHTOOL_SRINGPARAM = 17;
-export const ETHTOOL_GPAUSEPARAM = 18;
-export const ETHTOOL_SPAUSEPARAM = 19;
-export const ETHTOOL_GRXCSUM = 20;
-export const ETHTOOL_SRXCSUM = 21;
-export const ETHTOOL_GTXCSUM = 22;
-export const ETHTOOL_STXCSUM = 23;
-export const ETHTOOL_GSG = 24;
-export const ETHTOOL_SSG = 25;
-export const ETHTOOL_TEST = 26;
-export const ETHTOOL_GSTRINGS = 27;
-export const ETHTOOL_PHYS_ID = 28;
-export const ETHTOOL_GSTATS = 29;
-export const ETHTOOL_GTSO = 30;
-export const ETHTOOL_STSO = 31;
-export const ETHTOOL_GPERMADDR = 32;
-export const ETHTOOL_GUFO = 33;
-export const ETHTOOL_SUFO = 34;
-export const ETHTOOL_GGSO = 35;
-export const ETHTOOL_SGSO = 36;
-export const ETHTOOL_GFLAGS = 37;
-export const ETHTOOL_SFLAGS = 38;
-export const ETHTOOL_GPFLAGS = 39;
-export const ETHTOOL_SPFLAGS = 40;
-export const ETHTOOL_GRXFH = 41;
-export const ETHTOOL_SRXFH = 42;
-export const ETHTOOL_GGRO = 43;
-export const ETHTOOL_SGRO = 44;
-export const ETHTOOL_GRXRINGS = 45;
-export const ETHTOOL_GRXCLSRLCNT = 46;
-export const ETHTOOL_GRXCLSRULE = 47;
-export const ETHTOOL_GRXCLSRLALL = 48;
-export const ETHTOOL_SRXCLSRLDEL = 49;
-export const ETHTOOL_SRXCLSRLINS = 50;
-export const ETHTOOL_FLASHDEV = 51;
-export const ETHTOOL_RESET = 52;
-export const ETHTOOL_SRXNTUPLE = 53;
-export const ETHTOOL_GRXNTUPLE = 54;
-export const ETHTOOL_GSSET_INFO = 55;
-export const ETHTOOL_GRXFHINDIR = 56;
-export const ETHTOOL_SRXFHINDIR = 57;
-export const ETHTOOL_GFEATURES = 58;
-export const ETHTOOL_SFEATURES = 59;
-export const ETHTOOL_GCHANNELS = 60;
-export const ETHTOOL_SCHANNELS = 61;
-export const ETHTOOL_SET_DUMP = 62;
-export const ETHTOOL_GET_DUMP_FLAG = 63;
-export const ETHTOOL_GET_DUMP_DATA = 64;
-export const ETHTOOL_GET_TS_INFO = 65;
-export const ETHTOOL_GMODULEINFO = 66;
-export const ETHTOOL_GMODULEEEPROM = 67;
-export const ETHTOOL_GEEE = 68;
-export const ETHTOOL_SEEE = 69;
-export const ETHTOOL_GRSSH = 70;
-export const ETHTOOL_SRSSH = 71;
-export const ETHTOOL_GTUNABLE = 72;
-export const ETHTOOL_STUNABLE = 73;
-export const ETHTOOL_GPHYSTATS = 74;
-export const ETHTOOL_PERQUEUE = 75;
-export const ETHTOOL_GLINKSETTINGS = 76;
-export const ETHTOOL_SLINKSETTINGS = 77;
-export const ETHTOOL_PHY_GTUNABLE = 78;
-export const ETHTOOL_PHY_STUNABLE = 79;
-export const ETHTOOL_GFECPARAM = 80;
-export const ETHTOOL_SFECPARAM = 81;
-export const ETHTOOL_LINK_MODE_10baseT_Half_BIT = 0;
-export const ETHTOOL_LINK_MODE_10baseT_Full_BIT = 1;
-export const ETHTOOL_LINK_MODE_100baseT_Half_BIT = 2;
-export const ETHTOOL_LINK_MODE_100baseT_Full_BIT = 3;
-export const ETHTOOL_LINK_MODE_1000baseT_Half_BIT = 4;
-export const ETHTOOL_LINK_MODE_1000baseT_Full_BIT = 5;
-export const ETHTOOL_LINK_MODE_Autoneg_BIT = 6;
-export const ETHTOOL_LINK_MODE_TP_BIT = 7;
-export const ETHTOOL_LINK_MODE_AUI_BIT = 8;
-export const ETHTOOL_LINK_MODE_MII_BIT = 9;
-export const ETHTOOL_LINK_MODE_FIBRE_BIT = 10;
-export const ETHTOOL_LINK_MODE_BNC_BIT = 11;
-export const ETHTOOL_LINK_MODE_10000baseT_Full_BIT = 12;
-export const ETHTOOL_LINK_MODE_Pause_BIT = 13;
-export const ETHTOOL_LINK_MODE_Asym_Pause_BIT = 14;
-export const ETHTOOL_LINK_MODE_2500baseX_Full_BIT = 15;
-export const ETHTOOL_LINK_MODE_Backplane_BIT = 16;
-export const ETHTOOL_LINK_MODE_1000baseKX_Full_BIT = 17;
-export const ETHTOOL_LINK_MODE_10000baseKX4_Full_BIT = 18;
-export const ETHTOOL_LINK_MODE_10000baseKR_Full_BIT = 19;
-export const ETHTOOL_LINK_MODE_10000baseR_FEC_BIT = 20;
-export const ETHTOOL_LINK_MODE_20000baseMLD2_Full_BIT = 21;
-export const ETHTOOL_LINK_MODE_20000baseKR2_Full_BIT = 22;
-export const ETHTOOL_LINK_MODE_40000baseKR4_Full_BIT = 23;
-export const ETHTOOL_LINK_MODE_40000baseCR4_Full_BIT = 24;
-export const ETHTOOL_LINK_MODE_40000baseSR4_Full_BIT = 25;
-export const ETHTOOL_LINK_MODE_40000baseLR4_Full_BIT = 26;
-export const ETHTOOL_LINK_MODE_56000baseKR4_Full_BIT = 27;
-export const ETHTOOL_LINK_MODE_56000baseCR4_Full_BIT = 28;
-export const ETHTOOL_LINK_MODE_56000baseSR4_Full_BIT = 29;
-export const ETHTOOL_LINK_MODE_56000baseLR4_Full_BIT = 30;
-export const ETHTOOL_LINK_MODE_25000baseCR_Full_BIT = 31;
-export const ETHTOOL_LINK_MODE_25000baseKR_Full_BIT = 32;
-export const ETHTOOL_LINK_MODE_25000baseSR_Full_BIT = 33;
-export const ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT = 34;
-export const ETHTOOL_LINK_MODE_50000baseKR2_Full_BIT = 35;
-export const ETHTOOL_LINK_MODE_100000baseKR4_Full_BIT = 36;
-export const ETHTOOL_LINK_MODE_100000baseSR4_Full_BIT = 37;
-export const ETHTOOL_LINK_MODE_100000baseCR4_Full_BIT = 38;
-export const ETHTOOL_LINK_MODE_100000baseLR4_ER4_Full_BIT = 39;
-export const ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT = 40;
-export const ETHTOOL_LINK_MODE_1000baseX_Full_BIT = 41;
-export const ETHTOOL_LINK_MODE_10000baseCR_Full_BIT = 42;
-export const ETHTOOL_LINK_MODE_10000baseSR_Full_BIT = 43;
-export const ETHTOOL_LINK_MODE_10000baseLR_Full_BIT = 44;
-export const ETHTOOL_LINK_MODE_10000baseLRM_Full_BIT = 45;
-export const ETHTOOL_LINK_MODE_10000baseER_Full_BIT = 46;
-export const ETHTOOL_LINK_MODE_2500baseT_Full_BIT = 47;
-export const ETHTOOL_LINK_MODE_5000baseT_Full_BIT = 48;
-export const ETHTOOL_LINK_MODE_FEC_NONE_BIT = 49;
-export const ETHTOOL_LINK_MODE_FEC_RS_BIT = 50;
-export const ETHTOOL_LINK_MODE_FEC_BASER_BIT = 51;
-export const ETHTOOL_LINK_MODE_50000baseKR_Full_BIT = 52;
-export const ETHTOOL_LINK_MODE_50000baseSR_Full_BIT = 53;
-export const ETHTOOL_LINK_MODE_50000baseCR_Full_BIT = 54;
-export const ETHTOOL_LINK_MODE_50000baseLR_ER_FR_Full_BIT = 55;
-export const ETHTOOL_LINK_MODE_50000baseDR_Full_BIT = 56;
-export const ETHTOOL_LINK_MODE_100000baseKR2_Full_BIT = 57;
-export const ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT = 58;
-export const ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT = 59;
-export const ETHTOOL_LINK_MODE_100000baseLR2_ER2_FR2_Full_BIT = 60;
-export const ETHTOOL_LINK_MODE_100000baseDR2_Full_BIT = 61;
-export const ETHTOOL_LINK_MODE_200000baseKR4_Full_BIT = 62;
-export const ETHTOOL_LINK_MODE_200000baseSR4_Full_BIT = 63;
-export const ETHTOOL_LINK_MODE_200000baseLR4_ER4_FR4_Full_BIT = 64;
-export const ETHTOOL_LINK_MODE_200000baseDR4_Full_BIT = 65;
-export const ETHTOOL_LINK_MODE_200000baseCR4_Full_BIT = 66;
-export const ETHTOOL_LINK_MODE_100baseT1_Full_BIT = 67;
-export const ETHTOOL_LINK_MODE_1000baseT1_Full_BIT = 68;
-export const ETHTOOL_LINK_MODE_400000baseKR8_Full_BIT = 69;
-export const ETHTOOL_LINK_MODE_400000baseSR8_Full_BIT = 70;
-export const ETHTOOL_LINK_MODE_400000baseLR8_ER8_FR8_Full_BIT = 71;
-export const ETHTOOL_LINK_MODE_400000baseDR8_Full_BIT = 72;
-export const ETHTOOL_LINK_MODE_400000baseCR8_Full_BIT = 73;
-export const ETHTOOL_LINK_MODE_FEC_LLRS_BIT = 74;
-export const ETHTOOL_LINK_MODE_100000baseKR_Full_BIT = 75;
-export const ETHTOOL_LINK_MODE_100000baseSR_Full_BIT = 76;
-export const ETHTOOL_LINK_MODE_100000baseLR_ER_FR_Full_BIT = 77;
-export const ETHTOOL_LINK_MODE_100000baseCR_Full_BIT = 78;
-export const ETHTOOL_LINK_MODE_100000baseDR_Full_BIT = 79;
-export const ETHTOOL_LINK_MODE_200000baseKR2_Full_BIT = 80;
-export const ETHTOOL_LINK_MODE_200000baseSR2_Full_BIT = 81;
-export const ETHTOOL_LINK_MODE_200000baseLR2_ER2_FR2_Full_BIT = 82;
-export const ETHTOOL_LINK_MODE_200000baseDR2_Full_BIT = 83;
-export const ETHTOOL_LINK_MODE_200000baseCR2_Full_BIT = 84;
-export const ETHTOOL_LINK_MODE_400000baseKR4_Full_BIT = 85;
-export const ETHTOOL_LINK_MODE_400000baseSR4_Full_BIT = 86;
-export const ETHTOOL_LINK_MODE_400000baseLR4_ER4_FR4_Full_BIT = 87;
-export const ETHTOOL_LINK_MODE_400000baseDR4_Full_BIT = 88;
-export const ETHTOOL_LINK_MODE_400000baseCR4_Full_BIT = 89;
-export const ETHTOOL_LINK_MODE_100baseFX_Half_BIT = 90;
-export const ETHTOOL_LINK_MODE_100baseFX_Full_BIT = 91;
-export const ETHTOOL_LINK_MODE_10baseT1L_Full_BIT = 92;
-export const SPEED_10 = 10;
-export const SPEED_100 = 100;
-export const SPEED_1000 = 1000;
-export const SPEED_2500 = 2500;
-export const SPEED_5000 = 5000;
-export const SPEED_10000 = 10000;
-export const SPEED_14000 = 14000;
-export const SPEED_20000 = 20000;
-export const SPEED_25000 = 25000;
-export const SPEED_40000 = 40000;
-export const SPEED_50000 = 50000;
-export const SPEED_56000 = 56000;
-export const SPEED_100000 = 0x186a0;
-export const SPEED_200000 = 0x30d40;
-export const SPEED_400000 = 0x61a80;
-export const SPEED_UNKNOWN = -1;
-export const DUPLEX_HALF = 0;
-export const DUPLEX_FULL = 1;
-export const DUPLEX_UNKNOWN = 255;
-export const MASTER_SLAVE_CFG_UNSUPPORTED = 0;
-export const MASTER_SLAVE_CFG_UNKNOWN = 1;
-export const MASTER_SLAVE_CFG_MASTER_PREFERRED = 2;
-export const MASTER_SLAVE_CFG_SLAVE_PREFERRED = 3;
-export const MASTER_SLAVE_CFG_MASTER_FORCE = 4;
-export const MASTER_SLAVE_CFG_SLAVE_FORCE = 5;
-export const MASTER_SLAVE_STATE_UNSUPPORTED = 0;
-export const MASTER_SLAVE_STATE_UNKNOWN = 1;
-export const MASTER_SLAVE_STATE_MASTER = 2;
-export const MASTER_SLAVE_STATE_SLAVE = 3;
-export const MASTER_SLAVE_STATE_ERR = 4;
-export const RATE_MATCH_NONE = 0;
-export const RATE_MATCH_PAUSE = 1;
-export const RATE_MATCH_CRS = 2;
-export const RATE_MATCH_OPEN_LOOP = 3;
-export const PORT_TP = 0;
-export const PORT_AUI = 1;
-export const PORT_MII = 2;
-export const PORT_FIBRE = 3;
-export const PORT_BNC = 4;
-export const PORT_DA = 5;
-export const PORT_NONE = 239;
-export const PORT_OTHER = 255;
-export const XCVR_INTERNAL = 0;
-export const XCVR_EXTERNAL = 1;
-export const XCVR_DUMMY1 = 2;
-export const XCVR_DUMMY2 = 3;
-export const XCVR_DUMMY3 = 4;
-export const AUTONEG_DISABLE = 0;
-export const AUTONEG_ENABLE = 1;
-export const ETH_TP_MDI_INVALID = 0;
-export const ETH_TP_MDI = 1;
-export const ETH_TP_MDI_X = 2;
-export const ETH_TP_MDI_AUTO = 3;
-export const WAKE_PHY = 1;
-export const WAKE_UCAST = 2;
-export const WAKE_MCAST = 4;
-export const WAKE_BCAST = 8;
-export const WAKE_ARP = 16;
-export const WAKE_MAGIC = 32;
-export const WAKE_MAGICSECURE = 64;
-export const WAKE_FILTER = 128;
 
-/** Every constant above by name. */
-export const GENL_UAPI = {
-  GENL_NAMSIZ,
-  GENL_MIN_ID,
-  GENL_MAX_ID,
-  GENL_ADMIN_PERM,
-  GENL_CMD_CAP_DO,
-  GENL_CMD_CAP_DUMP,
-  GENL_CMD_CAP_HASPOL,
-  GENL_UNS_ADMIN_PERM,
-  GENL_ID_CTRL,
-  GENL_ID_VFS_DQUOT,
-  GENL_ID_PMCRAID,
-  GENL_START_ALLOC,
-  CTRL_CMD_UNSPEC,
-  CTRL_CMD_NEWFAMILY,
-  CTRL_CMD_DELFAMILY,
-  CTRL_CMD_GETFAMILY,
-  CTRL_CMD_NEWOPS,
-  CTRL_CMD_DELOPS,
-  CTRL_CMD_GETOPS,
-  CTRL_CMD_NEWMCAST_GRP,
-  CTRL_CMD_DELMCAST_GRP,
-  CTRL_CMD_GETMCAST_GRP,
-  CTRL_CMD_GETPOLICY,
-  CTRL_CMD_MAX,
-  CTRL_ATTR_UNSPEC,
-  CTRL_ATTR_FAMILY_ID,
-  CTRL_ATTR_FAMILY_NAME,
-  CTRL_ATTR_VERSION,
-  CTRL_ATTR_HDRSIZE,
-  CTRL_ATTR_MAXATTR,
-  CTRL_ATTR_OPS,
-  CTRL_ATTR_MCAST_GROUPS,
-  CTRL_ATTR_POLICY,
-  CTRL_ATTR_OP_POLICY,
-  CTRL_ATTR_OP,
-  CTRL_ATTR_MAX,
-  CTRL_ATTR_OP_UNSPEC,
-  CTRL_ATTR_OP_ID,
-  CTRL_ATTR_OP_FLAGS,
-  CTRL_ATTR_OP_MAX,
-  CTRL_ATTR_MCAST_GRP_UNSPEC,
-  CTRL_ATTR_MCAST_GRP_NAME,
-  CTRL_ATTR_MCAST_GRP_ID,
-  CTRL_ATTR_MCAST_GRP_MAX,
-  CTRL_ATTR_POLICY_UNSPEC,
-  CTRL_ATTR_POLICY_DO,
-  CTRL_ATTR_POLICY_DUMP,
-  CTRL_ATTR_POLICY_DUMP_MAX,
-  CTRL_ATTR_POLICY_MAX,
-  MACSEC_GENL_VERSION,
-  MACSEC_MAX_KEY_LEN,
-  MACSEC_KEYID_LEN,
-  MACSEC_SALT_LEN,
-  MACSEC_CIPHER_ID_GCM_AES_128,
-  MACSEC_CIPHER_ID_GCM_AES_256,
-  MACSEC_CIPHER_ID_GCM_AES_XPN_128,
-  MACSEC_CIPHER_ID_GCM_AES_XPN_256,
-  MACSEC_DEFAULT_CIPHER_ID,
-  MACSEC_DEFAULT_CIPHER_ALT,
-  MACSEC_MIN_ICV_LEN,
-  MACSEC_MAX_ICV_LEN,
-  MACSEC_STD_ICV_LEN,
-  MACSEC_ATTR_UNSPEC,
-  MACSEC_ATTR_IFINDEX,
-  MACSEC_ATTR_RXSC_CONFIG,
-  MACSEC_ATTR_SA_CONFIG,
-  MACSEC_ATTR_SECY,
-  MACSEC_ATTR_TXSA_LIST,
-  MACSEC_ATTR_RXSC_LIST,
-  MACSEC_ATTR_TXSC_STATS,
-  MACSEC_ATTR_SECY_STATS,
-  MACSEC_ATTR_OFFLOAD,
-  MACSEC_ATTR_MAX,
-  MACSEC_SECY_ATTR_UNSPEC,
-  MACSEC_SECY_ATTR_SCI,
-  MACSEC_SECY_ATTR_ENCODING_SA,
-  MACSEC_SECY_ATTR_WINDOW,
-  MACSEC_SECY_ATTR_CIPHER_SUITE,
-  MACSEC_SECY_ATTR_ICV_LEN,
-  MACSEC_SECY_ATTR_PROTECT,
-  MACSEC_SECY_ATTR_REPLAY,
-  MACSEC_SECY_ATTR_OPER,
-  MACSEC_SECY_ATTR_VALIDATE,
-  MACSEC_SECY_ATTR_ENCRYPT,
-  MACSEC_SECY_ATTR_INC_SCI,
-  MACSEC_SECY_ATTR_ES,
-  MACSEC_SECY_ATTR_SCB,
-  MACSEC_SECY_ATTR_PAD,
-  MACSEC_SECY_ATTR_MAX,
-  MACSEC_RXSC_ATTR_UNSPEC,
-  MACSEC_RXSC_ATTR_SCI,
-  MACSEC_RXSC_ATTR_ACTIVE,
-  MACSEC_RXSC_ATTR_SA_LIST,
-  MACSEC_RXSC_ATTR_STATS,
-  MACSEC_RXSC_ATTR_PAD,
-  MACSEC_RXSC_ATTR_MAX,
-  MACSEC_SA_ATTR_UNSPEC,
-  MACSEC_SA_ATTR_AN,
-  MACSEC_SA_ATTR_ACTIVE,
-  MACSEC_SA_ATTR_PN,
-  MACSEC_SA_ATTR_KEY,
-  MACSEC_SA_ATTR_KEYID,
-  MACSEC_SA_ATTR_STATS,
-  MACSEC_SA_ATTR_PAD,
-  MACSEC_SA_ATTR_SSCI,
-  MACSEC_SA_ATTR_SALT,
-  MACSEC_SA_ATTR_MAX,
-  MACSEC_OFFLOAD_ATTR_UNSPEC,
-  MACSEC_OFFLOAD_ATTR_TYPE,
-  MACSEC_OFFLOAD_ATTR_PAD,
-  MACSEC_OFFLOAD_ATTR_MAX,
-  MACSEC_CMD_GET_TXSC,
-  MACSEC_CMD_ADD_RXSC,
-  MACSEC_CMD_DEL_RXSC,
-  MACSEC_CMD_UPD_RXSC,
-  MACSEC_CMD_ADD_TXSA,
-  MACSEC_CMD_DEL_TXSA,
-  MACSEC_CMD_UPD_TXSA,
-  MACSEC_CMD_ADD_RXSA,
-  MACSEC_CMD_DEL_RXSA,
-  MACSEC_CMD_UPD_RXSA,
-  MACSEC_CMD_UPD_OFFLOAD,
-  MACSEC_RXSC_STATS_ATTR_UNSPEC,
-  MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED,
-  MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA,
-  MACSEC_RXSC_STATS_ATTR_PAD,
-  MACSEC_RXSC_STATS_ATTR_MAX,
-  MACSEC_SA_STATS_ATTR_UNSPEC,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_OK,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA,
-  MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED,
-  MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED,
-  MACSEC_SA_STATS_ATTR_MAX,
-  MACSEC_TXSC_STATS_ATTR_UNSPEC,
-  MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED,
-  MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED,
-  MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED,
-  MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED,
-  MACSEC_TXSC_STATS_ATTR_PAD,
-  MACSEC_TXSC_STATS_ATTR_MAX,
-  MACSEC_SECY_STATS_ATTR_UNSPEC,
-  MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED,
-  MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN,
-  MACSEC_SECY_STATS_ATTR_PAD,
-  MACSEC_SECY_STATS_ATTR_MAX,
-  TEAM_STRING_MAX_LEN,
-  TEAM_CMD_NOOP,
-  TEAM_CMD_OPTIONS_SET,
-  TEAM_CMD_OPTIONS_GET,
-  TEAM_CMD_PORT_LIST_GET,
-  TEAM_CMD_MAX,
-  TEAM_ATTR_UNSPEC,
-  TEAM_ATTR_TEAM_IFINDEX,
-  TEAM_ATTR_LIST_OPTION,
-  TEAM_ATTR_LIST_PORT,
-  TEAM_ATTR_MAX,
-  TEAM_ATTR_ITEM_OPTION_UNSPEC,
-  TEAM_ATTR_ITEM_OPTION,
-  TEAM_ATTR_ITEM_OPTION_MAX,
-  TEAM_ATTR_OPTION_UNSPEC,
-  TEAM_ATTR_OPTION_NAME,
-  TEAM_ATTR_OPTION_CHANGED,
-  TEAM_ATTR_OPTION_TYPE,
-  TEAM_ATTR_OPTION_DATA,
-  TEAM_ATTR_OPTION_REMOVED,
-  TEAM_ATTR_OPTION_PORT_IFINDEX,
-  TEAM_ATTR_OPTION_ARRAY_INDEX,
-  TEAM_ATTR_OPTION_MAX,
-  TEAM_ATTR_ITEM_PORT_UNSPEC,
-  TEAM_ATTR_ITEM_PORT,
-  TEAM_ATTR_ITEM_PORT_MAX,
-  TEAM_ATTR_PORT_UNSPEC,
-  TEAM_ATTR_PORT_IFINDEX,
-  TEAM_ATTR_PORT_CHANGED,
-  TEAM_ATTR_PORT_LINKUP,
-  TEAM_ATTR_PORT_SPEED,
-  TEAM_ATTR_PORT_DUPLEX,
-  TEAM_ATTR_PORT_REMOVED,
-  TEAM_ATTR_PORT_MAX,
-  TEAM_GENL_VERSION,
-  WG_GENL_VERSION,
-  WG_KEY_LEN,
-  WG_CMD_GET_DEVICE,
-  WG_CMD_SET_DEVICE,
-  WG_CMD_MAX,
-  WGDEVICE_F_REPLACE_PEERS,
-  WGDEVICE_A_UNSPEC,
-  WGDEVICE_A_IFINDEX,
-  WGDEVICE_A_IFNAME,
-  WGDEVICE_A_PRIVATE_KEY,
-  WGDEVICE_A_PUBLIC_KEY,
-  WGDEVICE_A_FLAGS,
-  WGDEVICE_A_LISTEN_PORT,
-  WGDEVICE_A_FWMARK,
-  WGDEVICE_A_PEERS,
-  WGDEVICE_A_MAX,
-  WGPEER_F_REMOVE_ME,
-  WGPEER_F_REPLACE_ALLOWEDIPS,
-  WGPEER_F_UPDATE_ONLY,
-  WGPEER_A_UNSPEC,
-  WGPEER_A_PUBLIC_KEY,
-  WGPEER_A_PRESHARED_KEY,
-  WGPEER_A_FLAGS,
-  WGPEER_A_ENDPOINT,
-  WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL,
-  WGPEER_A_LAST_HANDSHAKE_TIME,
-  WGPEER_A_RX_BYTES,
-  WGPEER_A_TX_BYTES,
-  WGPEER_A_ALLOWEDIPS,
-  WGPEER_A_PROTOCOL_VERSION,
-  WGPEER_A_MAX,
-  WGALLOWEDIP_A_UNSPEC,
-  WGALLOWEDIP_A_FAMILY,
-  WGALLOWEDIP_A_IPADDR,
-  WGALLOWEDIP_A_CIDR_MASK,
-  WGALLOWEDIP_A_MAX,
-  ETHTOOL_MSG_USER_NONE,
-  ETHTOOL_MSG_STRSET_GET,
-  ETHTOOL_MSG_LINKINFO_GET,
-  ETHTOOL_MSG_LINKINFO_SET,
-  ETHTOOL_MSG_LINKMODES_GET,
-  ETHTOOL_MSG_LINKMODES_SET,
-  ETHTOOL_MSG_LINKSTATE_GET,
-  ETHTOOL_MSG_DEBUG_GET,
-  ETHTOOL_MSG_DEBUG_SET,
-  ETHTOOL_MSG_WOL_GET,
-  ETHTOOL_MSG_WOL_SET,
-  ETHTOOL_MSG_FEATURES_GET,
-  ETHTOOL_MSG_FEATURES_SET,
-  ETHTOOL_MSG_PRIVFLAGS_GET,
-  ETHTOOL_MSG_PRIVFLAGS_SET,
-  ETHTOOL_MSG_RINGS_GET,
-  ETHTOOL_MSG_RINGS_SET,
-  ETHTOOL_MSG_CHANNELS_GET,
-  ETHTOOL_MSG_CHANNELS_SET,
-  ETHTOOL_MSG_COALESCE_GET,
-  ETHTOOL_MSG_COALESCE_SET,
-  ETHTOOL_MSG_PAUSE_GET,
-  ETHTOOL_MSG_PAUSE_SET,
-  ETHTOOL_MSG_EEE_GET,
-  ETHTOOL_MSG_EEE_SET,
-  ETHTOOL_MSG_TSINFO_GET,
-  ETHTOOL_MSG_CABLE_TEST_ACT,
-  ETHTOOL_MSG_CABLE_TEST_TDR_ACT,
-  ETHTOOL_MSG_TUNNEL_INFO_GET,
-  ETHTOOL_MSG_FEC_GET,
-  ETHTOOL_MSG_FEC_SET,
-  ETHTOOL_MSG_MODULE_EEPROM_GET,
-  ETHTOOL_MSG_STATS_GET,
-  ETHTOOL_MSG_PHC_VCLOCKS_GET,
-  ETHTOOL_MSG_MODULE_GET,
-  ETHTOOL_MSG_MODULE_SET,
-  ETHTOOL_MSG_PSE_GET,
-  ETHTOOL_MSG_PSE_SET,
-  ETHTOOL_MSG_USER_MAX,
-  ETHTOOL_MSG_KERNEL_NONE,
-  ETHTOOL_MSG_STRSET_GET_REPLY,
-  ETHTOOL_MSG_LINKINFO_GET_REPLY,
-  ETHTOOL_MSG_LINKINFO_NTF,
-  ETHTOOL_MSG_LINKMODES_GET_REPLY,
-  ETHTOOL_MSG_LINKMODES_NTF,
-  ETHTOOL_MSG_LINKSTATE_GET_REPLY,
-  ETHTOOL_MSG_DEBUG_GET_REPLY,
-  ETHTOOL_MSG_DEBUG_NTF,
-  ETHTOOL_MSG_WOL_GET_REPLY,
-  ETHTOOL_MSG_WOL_NTF,
-  ETHTOOL_MSG_FEATURES_GET_REPLY,
-  ETHTOOL_MSG_FEATURES_SET_REPLY,
-  ETHTOOL_MSG_FEATURES_NTF,
-  ETHTOOL_MSG_PRIVFLAGS_GET_REPLY,
-  ETHTOOL_MSG_PRIVFLAGS_NTF,
-  ETHTOOL_MSG_RINGS_GET_REPLY,
-  ETHTOOL_MSG_RINGS_NTF,
-  ETHTOOL_MSG_CHANNELS_GET_REPLY,
-  ETHTOOL_MSG_CHANNELS_NTF,
-  ETHTOOL_MSG_COALESCE_GET_REPLY,
-  ETHTOOL_MSG_COALESCE_NTF,
-  ETHTOOL_MSG_PAUSE_GET_REPLY,
-  ETHTOOL_MSG_PAUSE_NTF,
-  ETHTOOL_MSG_EEE_GET_REPLY,
-  ETHTOOL_MSG_EEE_NTF,
-  ETHTOOL_MSG_TSINFO_GET_REPLY,
-  ETHTOOL_MSG_CABLE_TEST_NTF,
-  ETHTOOL_MSG_CABLE_TEST_TDR_NTF,
-  ETHTOOL_MSG_TUNNEL_INFO_GET_REPLY,
-  ETHTOOL_MSG_FEC_GET_REPLY,
-  ETHTOOL_MSG_FEC_NTF,
-  ETHTOOL_MSG_MODULE_EEPROM_GET_REPLY,
-  ETHTOOL_MSG_STATS_GET_REPLY,
-  ETHTOOL_MSG_PHC_VCLOCKS_GET_REPLY,
-  ETHTOOL_MSG_MODULE_GET_REPLY,
-  ETHTOOL_MSG_MODULE_NTF,
-  ETHTOOL_MSG_PSE_GET_REPLY,
-  ETHTOOL_MSG_KERNEL_MAX,
-  ETHTOOL_FLAG_COMPACT_BITSETS,
-  ETHTOOL_FLAG_OMIT_REPLY,
-  ETHTOOL_FLAG_STATS,
-  ETHTOOL_FLAG_ALL,
-  ETHTOOL_A_HEADER_UNSPEC,
-  ETHTOOL_A_HEADER_DEV_INDEX,
-  ETHTOOL_A_HEADER_DEV_NAME,
-  ETHTOOL_A_HEADER_FLAGS,
-  ETHTOOL_A_HEADER_MAX,
-  ETHTOOL_A_BITSET_BIT_UNSPEC,
-  ETHTOOL_A_BITSET_BIT_INDEX,
-  ETHTOOL_A_BITSET_BIT_NAME,
-  ETHTOOL_A_BITSET_BIT_VALUE,
-  ETHTOOL_A_BITSET_BIT_MAX,
-  ETHTOOL_A_BITSET_BITS_UNSPEC,
-  ETHTOOL_A_BITSET_BITS_BIT,
-  ETHTOOL_A_BITSET_BITS_MAX,
-  ETHTOOL_A_BITSET_UNSPEC,
-  ETHTOOL_A_BITSET_NOMASK,
-  ETHTOOL_A_BITSET_SIZE,
-  ETHTOOL_A_BITSET_BITS,
-  ETHTOOL_A_BITSET_VALUE,
-  ETHTOOL_A_BITSET_MASK,
-  ETHTOOL_A_BITSET_MAX,
-  ETHTOOL_A_STRING_UNSPEC,
-  ETHTOOL_A_STRING_INDEX,
-  ETHTOOL_A_STRING_VALUE,
-  ETHTOOL_A_STRING_MAX,
-  ETHTOOL_A_STRINGS_UNSPEC,
-  ETHTOOL_A_STRINGS_STRING,
-  ETHTOOL_A_STRINGS_MAX,
-  ETHTOOL_A_STRINGSET_UNSPEC,
-  ETHTOOL_A_STRINGSET_ID,
-  ETHTOOL_A_STRINGSET_COUNT,
-  ETHTOOL_A_STRINGSET_STRINGS,
-  ETHTOOL_A_STRINGSET_MAX,
-  ETHTOOL_A_STRINGSETS_UNSPEC,
-  ETHTOOL_A_STRINGSETS_STRINGSET,
-  ETHTOOL_A_STRINGSETS_MAX,
-  ETHTOOL_A_STRSET_UNSPEC,
-  ETHTOOL_A_STRSET_HEADER,
-  ETHTOOL_A_STRSET_STRINGSETS,
-  ETHTOOL_A_STRSET_COUNTS_ONLY,
-  ETHTOOL_A_STRSET_MAX,
-  ETHTOOL_A_LINKINFO_UNSPEC,
-  ETHTOOL_A_LINKINFO_HEADER,
-  ETHTOOL_A_LINKINFO_PORT,
-  ETHTOOL_A_LINKINFO_PHYADDR,
-  ETHTOOL_A_LINKINFO_TP_MDIX,
-  ETHTOOL_A_LINKINFO_TP_MDIX_CTRL,
-  ETHTOOL_A_LINKINFO_TRANSCEIVER,
-  ETHTOOL_A_LINKINFO_MAX,
-  ETHTOOL_A_LINKMODES_UNSPEC,
-  ETHTOOL_A_LINKMODES_HEADER,
-  ETHTOOL_A_LINKMODES_AUTONEG,
-  ETHTOOL_A_LINKMODES_OURS,
-  ETHTOOL_A_LINKMODES_PEER,
-  ETHTOOL_A_LINKMODES_SPEED,
-  ETHTOOL_A_LINKMODES_DUPLEX,
-  ETHTOOL_A_LINKMODES_MASTER_SLAVE_CFG,
-  ETHTOOL_A_LINKMODES_MASTER_SLAVE_STATE,
-  ETHTOOL_A_LINKMODES_LANES,
-  ETHTOOL_A_LINKMODES_RATE_MATCHING,
-  ETHTOOL_A_LINKMODES_MAX,
-  ETHTOOL_A_LINKSTATE_UNSPEC,
-  ETHTOOL_A_LINKSTATE_HEADER,
-  ETHTOOL_A_LINKSTATE_LINK,
-  ETHTOOL_A_LINKSTATE_SQI,
-  ETHTOOL_A_LINKSTATE_SQI_MAX,
-  ETHTOOL_A_LINKSTATE_EXT_STATE,
-  ETHTOOL_A_LINKSTATE_EXT_SUBSTATE,
-  ETHTOOL_A_LINKSTATE_MAX,
-  ETHTOOL_A_DEBUG_UNSPEC,
-  ETHTOOL_A_DEBUG_HEADER,
-  ETHTOOL_A_DEBUG_MSGMASK,
-  ETHTOOL_A_DEBUG_MAX,
-  ETHTOOL_A_WOL_UNSPEC,
-  ETHTOOL_A_WOL_HEADER,
-  ETHTOOL_A_WOL_MODES,
-  ETHTOOL_A_WOL_SOPASS,
-  ETHTOOL_A_WOL_MAX,
-  ETHTOOL_A_FEATURES_UNSPEC,
-  ETHTOOL_A_FEATURES_HEADER,
-  ETHTOOL_A_FEATURES_HW,
-  ETHTOOL_A_FEATURES_WANTED,
-  ETHTOOL_A_FEATURES_ACTIVE,
-  ETHTOOL_A_FEATURES_NOCHANGE,
-  ETHTOOL_A_FEATURES_MAX,
-  ETHTOOL_A_PRIVFLAGS_UNSPEC,
-  ETHTOOL_A_PRIVFLAGS_HEADER,
-  ETHTOOL_A_PRIVFLAGS_FLAGS,
-  ETHTOOL_A_PRIVFLAGS_MAX,
-  ETHTOOL_TCP_DATA_SPLIT_UNKNOWN,
-  ETHTOOL_TCP_DATA_SPLIT_DISABLED,
-  ETHTOOL_TCP_DATA_SPLIT_ENABLED,
-  ETHTOOL_A_RINGS_UNSPEC,
-  ETHTOOL_A_RINGS_HEADER,
-  ETHTOOL_A_RINGS_RX_MAX,
-  ETHTOOL_A_RINGS_RX_MINI_MAX,
-  ETHTOOL_A_RINGS_RX_JUMBO_MAX,
-  ETHTOOL_A_RINGS_TX_MAX,
-  ETHTOOL_A_RINGS_RX,
-  ETHTOOL_A_RINGS_RX_MINI,
-  ETHTOOL_A_RINGS_RX_JUMBO,
-  ETHTOOL_A_RINGS_TX,
-  ETHTOOL_A_RINGS_RX_BUF_LEN,
-  ETHTOOL_A_RINGS_TCP_DATA_SPLIT,
-  ETHTOOL_A_RINGS_CQE_SIZE,
-  ETHTOOL_A_RINGS_TX_PUSH,
-  ETHTOOL_A_RINGS_MAX,
-  ETHTOOL_A_CHANNELS_UNSPEC,
-  ETHTOOL_A_CHANNELS_HEADER,
-  ETHTOOL_A_CHANNELS_RX_MAX,
-  ETHTOOL_A_CHANNELS_TX_MAX,
-  ETHTOOL_A_CHANNELS_OTHER_MAX,
-  ETHTOOL_A_CHANNELS_COMBINED_MAX,
-  ETHTOOL_A_CHANNELS_RX_COUNT,
-  ETHTOOL_A_CHANNELS_TX_COUNT,
-  ETHTOOL_A_CHANNELS_OTHER_COUNT,
-  ETHTOOL_A_CHANNELS_COMBINED_COUNT,
-  ETHTOOL_A_CHANNELS_MAX,
-  ETHTOOL_A_COALESCE_UNSPEC,
-  ETHTOOL_A_COALESCE_HEADER,
-  ETHTOOL_A_COALESCE_RX_USECS,
-  ETHTOOL_A_COALESCE_RX_MAX_FRAMES,
-  ETHTOOL_A_COALESCE_RX_USECS_IRQ,
-  ETHTOOL_A_COALESCE_RX_MAX_FRAMES_IRQ,
-  ETHTOOL_A_COALESCE_TX_USECS,
-  ETHTOOL_A_COALESCE_TX_MAX_FRAMES,
-  ETHTOOL_A_COALESCE_TX_USECS_IRQ,
-  ETHTOOL_A_COALESCE_TX_MAX_FRAMES_IRQ,
-  ETHTOOL_A_COALESCE_STATS_BLOCK_USECS,
-  ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX,
-  ETHTOOL_A_COALESCE_USE_ADAPTIVE_TX,
-  ETHTOOL_A_COALESCE_PKT_RATE_LOW,
-  ETHTOOL_A_COALESCE_RX_USECS_LOW,
-  ETHTOOL_A_COALESCE_RX_MAX_FRAMES_LOW,
-  ETHTOOL_A_COALESCE_TX_USECS_LOW,
-  ETHTOOL_A_COALESCE_TX_MAX_FRAMES_LOW,
-  ETHTOOL_A_COALESCE_PKT_RATE_HIGH,
-  ETHTOOL_A_COALESCE_RX_USECS_HIGH,
-  ETHTOOL_A_COALESCE_RX_MAX_FRAMES_HIGH,
-  ETHTOOL_A_COALESCE_TX_USECS_HIGH,
-  ETHTOOL_A_COALESCE_TX_MAX_FRAMES_HIGH,
-  ETHTOOL_A_COALESCE_RATE_SAMPLE_INTERVAL,
-  ETHTOOL_A_COALESCE_USE_CQE_MODE_TX,
-  ETHTOOL_A_COALESCE_USE_CQE_MODE_RX,
-  ETHTOOL_A_COALESCE_MAX,
-  ETHTOOL_A_PAUSE_UNSPEC,
-  ETHTOOL_A_PAUSE_HEADER,
-  ETHTOOL_A_PAUSE_AUTONEG,
-  ETHTOOL_A_PAUSE_RX,
-  ETHTOOL_A_PAUSE_TX,
-  ETHTOOL_A_PAUSE_STATS,
-  ETHTOOL_A_PAUSE_MAX,
-  ETHTOOL_A_PAUSE_STAT_UNSPEC,
-  ETHTOOL_A_PAUSE_STAT_PAD,
-  ETHTOOL_A_PAUSE_STAT_TX_FRAMES,
-  ETHTOOL_A_PAUSE_STAT_RX_FRAMES,
-  ETHTOOL_A_PAUSE_STAT_MAX,
-  ETHTOOL_A_EEE_UNSPEC,
-  ETHTOOL_A_EEE_HEADER,
-  ETHTOOL_A_EEE_MODES_OURS,
-  ETHTOOL_A_EEE_MODES_PEER,
-  ETHTOOL_A_EEE_ACTIVE,
-  ETHTOOL_A_EEE_ENABLED,
-  ETHTOOL_A_EEE_TX_LPI_ENABLED,
-  ETHTOOL_A_EEE_TX_LPI_TIMER,
-  ETHTOOL_A_EEE_MAX,
-  ETHTOOL_A_TSINFO_UNSPEC,
-  ETHTOOL_A_TSINFO_HEADER,
-  ETHTOOL_A_TSINFO_TIMESTAMPING,
-  ETHTOOL_A_TSINFO_TX_TYPES,
-  ETHTOOL_A_TSINFO_RX_FILTERS,
-  ETHTOOL_A_TSINFO_PHC_INDEX,
-  ETHTOOL_A_TSINFO_MAX,
-  ETHTOOL_A_PHC_VCLOCKS_UNSPEC,
-  ETHTOOL_A_PHC_VCLOCKS_HEADER,
-  ETHTOOL_A_PHC_VCLOCKS_NUM,
-  ETHTOOL_A_PHC_VCLOCKS_INDEX,
-  ETHTOOL_A_PHC_VCLOCKS_MAX,
-  ETHTOOL_A_CABLE_TEST_UNSPEC,
-  ETHTOOL_A_CABLE_TEST_HEADER,
-  ETHTOOL_A_CABLE_TEST_MAX,
-  ETHTOOL_A_CABLE_RESULT_CODE_UNSPEC,
-  ETHTOOL_A_CABLE_RESULT_CODE_OK,
-  ETHTOOL_A_CABLE_RESULT_CODE_OPEN,
-  ETHTOOL_A_CABLE_RESULT_CODE_SAME_SHORT,
-  ETHTOOL_A_CABLE_RESULT_CODE_CROSS_SHORT,
-  ETHTOOL_A_CABLE_PAIR_A,
-  ETHTOOL_A_CABLE_PAIR_B,
-  ETHTOOL_A_CABLE_PAIR_C,
-  ETHTOOL_A_CABLE_PAIR_D,
-  ETHTOOL_A_CABLE_RESULT_UNSPEC,
-  ETHTOOL_A_CABLE_RESULT_PAIR,
-  ETHTOOL_A_CABLE_RESULT_CODE,
-  ETHTOOL_A_CABLE_RESULT_MAX,
-  ETHTOOL_A_CABLE_FAULT_LENGTH_UNSPEC,
-  ETHTOOL_A_CABLE_FAULT_LENGTH_PAIR,
-  ETHTOOL_A_CABLE_FAULT_LENGTH_CM,
-  ETHTOOL_A_CABLE_FAULT_LENGTH_MAX,
-  ETHTOOL_A_CABLE_TEST_NTF_STATUS_UNSPEC,
-  ETHTOOL_A_CABLE_TEST_NTF_STATUS_STARTED,
-  ETHTOOL_A_CABLE_TEST_NTF_STATUS_COMPLETED,
-  ETHTOOL_A_CABLE_NEST_UNSPEC,
-  ETHTOOL_A_CABLE_NEST_RESULT,
-  ETHTOOL_A_CABLE_NEST_FAULT_LENGTH,
-  ETHTOOL_A_CABLE_NEST_MAX,
-  ETHTOOL_A_CABLE_TEST_NTF_UNSPEC,
-  ETHTOOL_A_CABLE_TEST_NTF_HEADER,
-  ETHTOOL_A_CABLE_TEST_NTF_STATUS,
-  ETHTOOL_A_CABLE_TEST_NTF_NEST,
-  ETHTOOL_A_CABLE_TEST_NTF_MAX,
-  ETHTOOL_A_CABLE_TEST_TDR_CFG_UNSPEC,
-  ETHTOOL_A_CABLE_TEST_TDR_CFG_FIRST,
-  ETHTOOL_A_CABLE_TEST_TDR_CFG_LAST,
-  ETHTOOL_A_CABLE_TEST_TDR_CFG_STEP,
-  ETHTOOL_A_CABLE_TEST_TDR_CFG_PAIR,
-  ETHTOOL_A_CABLE_TEST_TDR_CFG_MAX,
-  ETHTOOL_A_CABLE_TEST_TDR_UNSPEC,
-  ETHTOOL_A_CABLE_TEST_TDR_HEADER,
-  ETHTOOL_A_CABLE_TEST_TDR_CFG,
-  ETHTOOL_A_CABLE_TEST_TDR_MAX,
-  ETHTOOL_A_CABLE_AMPLITUDE_UNSPEC,
-  ETHTOOL_A_CABLE_AMPLITUDE_PAIR,
-  ETHTOOL_A_CABLE_AMPLITUDE_mV,
-  ETHTOOL_A_CABLE_AMPLITUDE_MAX,
-  ETHTOOL_A_CABLE_PULSE_UNSPEC,
-  ETHTOOL_A_CABLE_PULSE_mV,
-  ETHTOOL_A_CABLE_PULSE_MAX,
-  ETHTOOL_A_CABLE_STEP_UNSPEC,
-  ETHTOOL_A_CABLE_STEP_FIRST_DISTANCE,
-  ETHTOOL_A_CABLE_STEP_LAST_DISTANCE,
-  ETHTOOL_A_CABLE_STEP_STEP_DISTANCE,
-  ETHTOOL_A_CABLE_STEP_MAX,
-  ETHTOOL_A_CABLE_TDR_NEST_UNSPEC,
-  ETHTOOL_A_CABLE_TDR_NEST_STEP,
-  ETHTOOL_A_CABLE_TDR_NEST_AMPLITUDE,
-  ETHTOOL_A_CABLE_TDR_NEST_PULSE,
-  ETHTOOL_A_CABLE_TDR_NEST_MAX,
-  ETHTOOL_A_CABLE_TEST_TDR_NTF_UNSPEC,
-  ETHTOOL_A_CABLE_TEST_TDR_NTF_HEADER,
-  ETHTOOL_A_CABLE_TEST_TDR_NTF_STATUS,
-  ETHTOOL_A_CABLE_TEST_TDR_NTF_NEST,
-  ETHTOOL_A_CABLE_TEST_TDR_NTF_MAX,
-  ETHTOOL_UDP_TUNNEL_TYPE_VXLAN,
-  ETHTOOL_UDP_TUNNEL_TYPE_GENEVE,
-  ETHTOOL_UDP_TUNNEL_TYPE_VXLAN_GPE,
-  ETHTOOL_A_TUNNEL_UDP_ENTRY_UNSPEC,
-  ETHTOOL_A_TUNNEL_UDP_ENTRY_PORT,
-  ETHTOOL_A_TUNNEL_UDP_ENTRY_TYPE,
-  ETHTOOL_A_TUNNEL_UDP_ENTRY_MAX,
-  ETHTOOL_A_TUNNEL_UDP_TABLE_UNSPEC,
-  ETHTOOL_A_TUNNEL_UDP_TABLE_SIZE,
-  ETHTOOL_A_TUNNEL_UDP_TABLE_TYPES,
-  ETHTOOL_A_TUNNEL_UDP_TABLE_ENTRY,
-  ETHTOOL_A_TUNNEL_UDP_TABLE_MAX,
-  ETHTOOL_A_TUNNEL_UDP_UNSPEC,
-  ETHTOOL_A_TUNNEL_UDP_TABLE,
-  ETHTOOL_A_TUNNEL_UDP_MAX,
-  ETHTOOL_A_TUNNEL_INFO_UNSPEC,
-  ETHTOOL_A_TUNNEL_INFO_HEADER,
-  ETHTOOL_A_TUNNEL_INFO_UDP_PORTS,
-  ETHTOOL_A_TUNNEL_INFO_MAX,
-  ETHTOOL_A_FEC_UNSPEC,
-  ETHTOOL_A_FEC_HEADER,
-  ETHTOOL_A_FEC_MODES,
-  ETHTOOL_A_FEC_AUTO,
-  ETHTOOL_A_FEC_ACTIVE,
-  ETHTOOL_A_FEC_STATS,
-  ETHTOOL_A_FEC_MAX,
-  ETHTOOL_A_FEC_STAT_UNSPEC,
-  ETHTOOL_A_FEC_STAT_PAD,
-  ETHTOOL_A_FEC_STAT_CORRECTED,
-  ETHTOOL_A_FEC_STAT_UNCORR,
-  ETHTOOL_A_FEC_STAT_CORR_BITS,
-  ETHTOOL_A_FEC_STAT_MAX,
-  ETHTOOL_A_MODULE_EEPROM_UNSPEC,
-  ETHTOOL_A_MODULE_EEPROM_HEADER,
-  ETHTOOL_A_MODULE_EEPROM_OFFSET,
-  ETHTOOL_A_MODULE_EEPROM_LENGTH,
-  ETHTOOL_A_MODULE_EEPROM_PAGE,
-  ETHTOOL_A_MODULE_EEPROM_BANK,
-  ETHTOOL_A_MODULE_EEPROM_I2C_ADDRESS,
-  ETHTOOL_A_MODULE_EEPROM_DATA,
-  ETHTOOL_A_MODULE_EEPROM_MAX,
-  ETHTOOL_A_STATS_UNSPEC,
-  ETHTOOL_A_STATS_PAD,
-  ETHTOOL_A_STATS_HEADER,
-  ETHTOOL_A_STATS_GROUPS,
-  ETHTOOL_A_STATS_GRP,
-  ETHTOOL_A_STATS_MAX,
-  ETHTOOL_STATS_ETH_PHY,
-  ETHTOOL_STATS_ETH_MAC,
-  ETHTOOL_STATS_ETH_CTRL,
-  ETHTOOL_STATS_RMON,
-  ETHTOOL_A_STATS_GRP_UNSPEC,
-  ETHTOOL_A_STATS_GRP_PAD,
-  ETHTOOL_A_STATS_GRP_ID,
-  ETHTOOL_A_STATS_GRP_SS_ID,
-  ETHTOOL_A_STATS_GRP_STAT,
-  ETHTOOL_A_STATS_GRP_HIST_RX,
-  ETHTOOL_A_STATS_GRP_HIST_TX,
-  ETHTOOL_A_STATS_GRP_HIST_BKT_LOW,
-  ETHTOOL_A_STATS_GRP_HIST_BKT_HI,
-  ETHTOOL_A_STATS_GRP_HIST_VAL,
-  ETHTOOL_A_STATS_GRP_MAX,
-  ETHTOOL_A_STATS_ETH_PHY_5_SYM_ERR,
-  ETHTOOL_A_STATS_ETH_PHY_MAX,
-  ETHTOOL_A_STATS_ETH_MAC_2_TX_PKT,
-  ETHTOOL_A_STATS_ETH_MAC_3_SINGLE_COL,
-  ETHTOOL_A_STATS_ETH_MAC_4_MULTI_COL,
-  ETHTOOL_A_STATS_ETH_MAC_5_RX_PKT,
-  ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR,
-  ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR,
-  ETHTOOL_A_STATS_ETH_MAC_8_TX_BYTES,
-  ETHTOOL_A_STATS_ETH_MAC_9_TX_DEFER,
-  ETHTOOL_A_STATS_ETH_MAC_10_LATE_COL,
-  ETHTOOL_A_STATS_ETH_MAC_11_XS_COL,
-  ETHTOOL_A_STATS_ETH_MAC_12_TX_INT_ERR,
-  ETHTOOL_A_STATS_ETH_MAC_13_CS_ERR,
-  ETHTOOL_A_STATS_ETH_MAC_14_RX_BYTES,
-  ETHTOOL_A_STATS_ETH_MAC_15_RX_INT_ERR,
-  ETHTOOL_A_STATS_ETH_MAC_18_TX_MCAST,
-  ETHTOOL_A_STATS_ETH_MAC_19_TX_BCAST,
-  ETHTOOL_A_STATS_ETH_MAC_20_XS_DEFER,
-  ETHTOOL_A_STATS_ETH_MAC_21_RX_MCAST,
-  ETHTOOL_A_STATS_ETH_MAC_22_RX_BCAST,
-  ETHTOOL_A_STATS_ETH_MAC_23_IR_LEN_ERR,
-  ETHTOOL_A_STATS_ETH_MAC_24_OOR_LEN,
-  ETHTOOL_A_STATS_ETH_MAC_25_TOO_LONG_ERR,
-  ETHTOOL_A_STATS_ETH_MAC_MAX,
-  ETHTOOL_A_STATS_ETH_CTRL_3_TX,
-  ETHTOOL_A_STATS_ETH_CTRL_4_RX,
-  ETHTOOL_A_STATS_ETH_CTRL_5_RX_UNSUP,
-  ETHTOOL_A_STATS_ETH_CTRL_MAX,
-  ETHTOOL_A_STATS_RMON_UNDERSIZE,
-  ETHTOOL_A_STATS_RMON_OVERSIZE,
-  ETHTOOL_A_STATS_RMON_FRAG,
-  ETHTOOL_A_STATS_RMON_JABBER,
-  ETHTOOL_A_STATS_RMON_MAX,
-  ETHTOOL_A_MODULE_UNSPEC,
-  ETHTOOL_A_MODULE_HEADER,
-  ETHTOOL_A_MODULE_POWER_MODE_POLICY,
-  ETHTOOL_A_MODULE_POWER_MODE,
-  ETHTOOL_A_MODULE_MAX,
-  ETHTOOL_A_PSE_UNSPEC,
-  ETHTOOL_A_PSE_HEADER,
-  ETHTOOL_A_PODL_PSE_ADMIN_STATE,
-  ETHTOOL_A_PODL_PSE_ADMIN_CONTROL,
-  ETHTOOL_A_PODL_PSE_PW_D_STATUS,
-  ETHTOOL_A_PSE_MAX,
-  ETHTOOL_GENL_VERSION,
-  ETHTOOL_FWVERS_LEN,
-  ETHTOOL_BUSINFO_LEN,
-  ETHTOOL_EROMVERS_LEN,
-  ETHTOOL_ID_UNSPEC,
-  ETHTOOL_RX_COPYBREAK,
-  ETHTOOL_TX_COPYBREAK,
-  ETHTOOL_PFC_PREVENTION_TOUT,
-  ETHTOOL_TX_COPYBREAK_BUF_SIZE,
-  ETHTOOL_TUNABLE_UNSPEC,
-  ETHTOOL_TUNABLE_U8,
-  ETHTOOL_TUNABLE_U16,
-  ETHTOOL_TUNABLE_U32,
-  ETHTOOL_TUNABLE_U64,
-  ETHTOOL_TUNABLE_STRING,
-  ETHTOOL_TUNABLE_S8,
-  ETHTOOL_TUNABLE_S16,
-  ETHTOOL_TUNABLE_S32,
-  ETHTOOL_TUNABLE_S64,
-  ETHTOOL_PHY_FAST_LINK_DOWN_ON,
-  ETHTOOL_PHY_FAST_LINK_DOWN_OFF,
-  ETHTOOL_PHY_EDPD_DFLT_TX_MSECS,
-  ETHTOOL_PHY_EDPD_NO_TX,
-  ETHTOOL_PHY_EDPD_DISABLE,
-  ETHTOOL_PHY_ID_UNSPEC,
-  ETHTOOL_PHY_DOWNSHIFT,
-  ETHTOOL_PHY_FAST_LINK_DOWN,
-  ETHTOOL_PHY_EDPD,
-  ETHTOOL_LINK_EXT_STATE_AUTONEG,
-  ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE,
-  ETHTOOL_LINK_EXT_STATE_LINK_LOGICAL_MISMATCH,
-  ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY,
-  ETHTOOL_LINK_EXT_STATE_NO_CABLE,
-  ETHTOOL_LINK_EXT_STATE_CABLE_ISSUE,
-  ETHTOOL_LINK_EXT_STATE_EEPROM_ISSUE,
-  ETHTOOL_LINK_EXT_STATE_CALIBRATION_FAILURE,
-  ETHTOOL_LINK_EXT_STATE_POWER_BUDGET_EXCEEDED,
-  ETHTOOL_LINK_EXT_STATE_OVERHEAT,
-  ETHTOOL_LINK_EXT_STATE_MODULE,
-  ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED,
-  ETHTOOL_LINK_EXT_SUBSTATE_AN_ACK_NOT_RECEIVED,
-  ETHTOOL_LINK_EXT_SUBSTATE_AN_NEXT_PAGE_EXCHANGE_FAILED,
-  ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED_FORCE_MODE,
-  ETHTOOL_LINK_EXT_SUBSTATE_AN_FEC_MISMATCH_DURING_OVERRIDE,
-  ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_HCD,
-  ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_FRAME_LOCK_NOT_ACQUIRED,
-  ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_INHIBIT_TIMEOUT,
-  ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_PARTNER_DID_NOT_SET_RECEIVER_READY,
-  ETHTOOL_LINK_EXT_SUBSTATE_LT_REMOTE_FAULT,
-  ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_BLOCK_LOCK,
-  ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_AM_LOCK,
-  ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_GET_ALIGN_STATUS,
-  ETHTOOL_LINK_EXT_SUBSTATE_LLM_FC_FEC_IS_NOT_LOCKED,
-  ETHTOOL_LINK_EXT_SUBSTATE_LLM_RS_FEC_IS_NOT_LOCKED,
-  ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS,
-  ETHTOOL_LINK_EXT_SUBSTATE_BSI_UNSUPPORTED_RATE,
-  ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_REFERENCE_CLOCK_LOST,
-  ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_ALOS,
-  ETHTOOL_LINK_EXT_SUBSTATE_CI_UNSUPPORTED_CABLE,
-  ETHTOOL_LINK_EXT_SUBSTATE_CI_CABLE_TEST_FAILURE,
-  ETHTOOL_LINK_EXT_SUBSTATE_MODULE_CMIS_NOT_READY,
-  ETH_GSTRING_LEN,
-  ETH_SS_TEST,
-  ETH_SS_STATS,
-  ETH_SS_PRIV_FLAGS,
-  ETH_SS_NTUPLE_FILTERS,
-  ETH_SS_FEATURES,
-  ETH_SS_RSS_HASH_FUNCS,
-  ETH_SS_TUNABLES,
-  ETH_SS_PHY_STATS,
-  ETH_SS_PHY_TUNABLES,
-  ETH_SS_LINK_MODES,
-  ETH_SS_MSG_CLASSES,
-  ETH_SS_WOL_MODES,
-  ETH_SS_SOF_TIMESTAMPING,
-  ETH_SS_TS_TX_TYPES,
-  ETH_SS_TS_RX_FILTERS,
-  ETH_SS_UDP_TUNNEL_TYPES,
-  ETH_SS_STATS_STD,
-  ETH_SS_STATS_ETH_PHY,
-  ETH_SS_STATS_ETH_MAC,
-  ETH_SS_STATS_ETH_CTRL,
-  ETH_SS_STATS_RMON,
-  ETH_SS_COUNT,
-  ETHTOOL_MODULE_POWER_MODE_POLICY_HIGH,
-  ETHTOOL_MODULE_POWER_MODE_POLICY_AUTO,
-  ETHTOOL_MODULE_POWER_MODE_LOW,
-  ETHTOOL_MODULE_POWER_MODE_HIGH,
-  ETHTOOL_PODL_PSE_ADMIN_STATE_UNKNOWN,
-  ETHTOOL_PODL_PSE_ADMIN_STATE_DISABLED,
-  ETHTOOL_PODL_PSE_ADMIN_STATE_ENABLED,
-  ETHTOOL_PODL_PSE_PW_D_STATUS_UNKNOWN,
-  ETHTOOL_PODL_PSE_PW_D_STATUS_DISABLED,
-  ETHTOOL_PODL_PSE_PW_D_STATUS_SEARCHING,
-  ETHTOOL_PODL_PSE_PW_D_STATUS_DELIVERING,
-  ETHTOOL_PODL_PSE_PW_D_STATUS_SLEEP,
-  ETHTOOL_PODL_PSE_PW_D_STATUS_IDLE,
-  ETHTOOL_PODL_PSE_PW_D_STATUS_ERROR,
-  ETHTOOL_RX_FLOW_SPEC_RING,
-  ETHTOOL_RX_FLOW_SPEC_RING_VF,
-  ETHTOOL_RX_FLOW_SPEC_RING_VF_OFF,
-  ETHTOOL_RXNTUPLE_ACTION_DROP,
-  ETHTOOL_RXNTUPLE_ACTION_CLEAR,
-  ETHTOOL_FLASH_MAX_FILENAME,
-  ETHTOOL_FLASH_ALL_REGIONS,
-  ETHTOOL_F_UNSUPPORTED__BIT,
-  ETHTOOL_F_WISH__BIT,
-  ETHTOOL_F_COMPAT__BIT,
-  ETHTOOL_F_UNSUPPORTED,
-  ETHTOOL_F_WISH,
-  ETHTOOL_F_COMPAT,
-  ETHTOOL_FEC_NONE_BIT,
-  ETHTOOL_FEC_AUTO_BIT,
-  ETHTOOL_FEC_OFF_BIT,
-  ETHTOOL_FEC_RS_BIT,
-  ETHTOOL_FEC_BASER_BIT,
-  ETHTOOL_FEC_LLRS_BIT,
-  ETHTOOL_FEC_NONE,
-  ETHTOOL_FEC_AUTO,
-  ETHTOOL_FEC_OFF,
-  ETHTOOL_FEC_RS,
-  ETHTOOL_FEC_BASER,
-  ETHTOOL_FEC_LLRS,
-  ETHTOOL_GSET,
-  ETHTOOL_SSET,
-  ETHTOOL_GDRVINFO,
-  ETHTOOL_GREGS,
-  ETHTOOL_GWOL,
-  ETHTOOL_SWOL,
-  ETHTOOL_GMSGLVL,
-  ETHTOOL_SMSGLVL,
-  ETHTOOL_NWAY_RST,
-  ETHTOOL_GLINK,
-  ETHTOOL_GEEPROM,
-  ETHTOOL_SEEPROM,
-  ETHTOOL_GCOALESCE,
-  ETHTOOL_SCOALESCE,
-  ETHTOOL_GRINGPARAM,
-  ETHTOOL_SRINGPARAM,
-  ETHTOOL_GPAUSEPARAM,
-  ETHTOOL_SPAUSEPARAM,
-  ETHTOOL_GRXCSUM,
-  ETHTOOL_SRXCSUM,
-  ETHTOOL_GTXCSUM,
-  ETHTOOL_STXCSUM,
-  ETHTOOL_GSG,
-  ETHTOOL_SSG,
-  ETHTOOL_TEST,
-  ETHTOOL_GSTRINGS,
-  ETHTOOL_PHYS_ID,
-  ETHTOOL_GSTATS,
-  ETHTOOL_GTSO,
-  ETHTOOL_STSO,
-  ETHTOOL_GPERMADDR,
-  ETHTOOL_GUFO,
-  ETHTOOL_SUFO,
-  ETHTOOL_GGSO,
-  ETHTOOL_SGSO,
-  ETHTOOL_GFLAGS,
-  ETHTOOL_SFLAGS,
-  ETHTOOL_GPFLAGS,
-  ETHTOOL_SPFLAGS,
-  ETHTOOL_GRXFH,
-  ETHTOOL_SRXFH,
-  ETHTOOL_GGRO,
-  ETHTOOL_SGRO,
-  ETHTOOL_GRXRINGS,
-  ETHTOOL_GRXCLSRLCNT,
-  ETHTOOL_GRXCLSRULE,
-  ETHTOOL_GRXCLSRLALL,
-  ETHTOOL_SRXCLSRLDEL,
-  ETHTOOL_SRXCLSRLINS,
-  ETHTOOL_FLASHDEV,
-  ETHTOOL_RESET,
-  ETHTOOL_SRXNTUPLE,
-  ETHTOOL_GRXNTUPLE,
-  ETHTOOL_GSSET_INFO,
-  ETHTOOL_GRXFHINDIR,
-  ETHTOOL_SRXFHINDIR,
-  ETHTOOL_GFEATURES,
-  ETHTOOL_SFEATURES,
-  ETHTOOL_GCHANNELS,
-  ETHTOOL_SCHANNELS,
-  ETHTOOL_SET_DUMP,
-  ETHTOOL_GET_DUMP_FLAG,
-  ETHTOOL_GET_DUMP_DATA,
-  ETHTOOL_GET_TS_INFO,
-  ETHTOOL_GMODULEINFO,
-  ETHTOOL_GMODULEEEPROM,
-  ETHTOOL_GEEE,
-  ETHTOOL_SEEE,
-  ETHTOOL_GRSSH,
-  ETHTOOL_SRSSH,
-  ETHTOOL_GTUNABLE,
-  ETHTOOL_STUNABLE,
-  ETHTOOL_GPHYSTATS,
-  ETHTOOL_PERQUEUE,
-  ETHTOOL_GLINKSETTINGS,
-  ETHTOOL_SLINKSETTINGS,
-  ETHTOOL_PHY_GTUNABLE,
-  ETHTOOL_PHY_STUNABLE,
-  ETHTOOL_GFECPARAM,
-  ETHTOOL_SFECPARAM,
-  ETHTOOL_LINK_MODE_10baseT_Half_BIT,
-  ETHTOOL_LINK_MODE_10baseT_Full_BIT,
-  ETHTOOL_LINK_MODE_100baseT_Half_BIT,
-  ETHTOOL_LINK_MODE_100baseT_Full_BIT,
-  ETHTOOL_LINK_MODE_1000baseT_Half_BIT,
-  ETHTOOL_LINK_MODE_1000baseT_Full_BIT,
-  ETHTOOL_LINK_MODE_Autoneg_BIT,
-  ETHTOOL_LINK_MODE_TP_BIT,
-  ETHTOOL_LINK_MODE_AUI_BIT,
-  ETHTOOL_LINK_MODE_MII_BIT,
-  ETHTOOL_LINK_MODE_FIBRE_BIT,
-  ETHTOOL_LINK_MODE_BNC_BIT,
-  ETHTOOL_LINK_MODE_10000baseT_Full_BIT,
-  ETHTOOL_LINK_MODE_Pause_BIT,
-  ETHTOOL_LINK_MODE_Asym_Pause_BIT,
-  ETHTOOL_LINK_MODE_2500baseX_Full_BIT,
-  ETHTOOL_LINK_MODE_Backplane_BIT,
-  ETHTOOL_LINK_MODE_1000baseKX_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseKX4_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseKR_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseR_FEC_BIT,
-  ETHTOOL_LINK_MODE_20000baseMLD2_Full_BIT,
-  ETHTOOL_LINK_MODE_20000baseKR2_Full_BIT,
-  ETHTOOL_LINK_MODE_40000baseKR4_Full_BIT,
-  ETHTOOL_LINK_MODE_40000baseCR4_Full_BIT,
-  ETHTOOL_LINK_MODE_40000baseSR4_Full_BIT,
-  ETHTOOL_LINK_MODE_40000baseLR4_Full_BIT,
-  ETHTOOL_LINK_MODE_56000baseKR4_Full_BIT,
-  ETHTOOL_LINK_MODE_56000baseCR4_Full_BIT,
-  ETHTOOL_LINK_MODE_56000baseSR4_Full_BIT,
-  ETHTOOL_LINK_MODE_56000baseLR4_Full_BIT,
-  ETHTOOL_LINK_MODE_25000baseCR_Full_BIT,
-  ETHTOOL_LINK_MODE_25000baseKR_Full_BIT,
-  ETHTOOL_LINK_MODE_25000baseSR_Full_BIT,
-  ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT,
-  ETHTOOL_LINK_MODE_50000baseKR2_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseKR4_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseSR4_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseCR4_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseLR4_ER4_Full_BIT,
-  ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT,
-  ETHTOOL_LINK_MODE_1000baseX_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseCR_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseSR_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseLR_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseLRM_Full_BIT,
-  ETHTOOL_LINK_MODE_10000baseER_Full_BIT,
-  ETHTOOL_LINK_MODE_2500baseT_Full_BIT,
-  ETHTOOL_LINK_MODE_5000baseT_Full_BIT,
-  ETHTOOL_LINK_MODE_FEC_NONE_BIT,
-  ETHTOOL_LINK_MODE_FEC_RS_BIT,
-  ETHTOOL_LINK_MODE_FEC_BASER_BIT,
-  ETHTOOL_LINK_MODE_50000baseKR_Full_BIT,
-  ETHTOOL_LINK_MODE_50000baseSR_Full_BIT,
-  ETHTOOL_LINK_MODE_50000baseCR_Full_BIT,
-  ETHTOOL_LINK_MODE_50000baseLR_ER_FR_Full_BIT,
-  ETHTOOL_LINK_MODE_50000baseDR_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseKR2_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseLR2_ER2_FR2_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseDR2_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseKR4_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseSR4_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseLR4_ER4_FR4_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseDR4_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseCR4_Full_BIT,
-  ETHTOOL_LINK_MODE_100baseT1_Full_BIT,
-  ETHTOOL_LINK_MODE_1000baseT1_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseKR8_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseSR8_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseLR8_ER8_FR8_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseDR8_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseCR8_Full_BIT,
-  ETHTOOL_LINK_MODE_FEC_LLRS_BIT,
-  ETHTOOL_LINK_MODE_100000baseKR_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseSR_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseLR_ER_FR_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseCR_Full_BIT,
-  ETHTOOL_LINK_MODE_100000baseDR_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseKR2_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseSR2_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseLR2_ER2_FR2_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseDR2_Full_BIT,
-  ETHTOOL_LINK_MODE_200000baseCR2_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseKR4_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseSR4_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseLR4_ER4_FR4_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseDR4_Full_BIT,
-  ETHTOOL_LINK_MODE_400000baseCR4_Full_BIT,
-  ETHTOOL_LINK_MODE_100baseFX_Half_BIT,
-  ETHTOOL_LINK_MODE_100baseFX_Full_BIT,
-  ETHTOOL_LINK_MODE_10baseT1L_Full_BIT,
-  SPEED_10,
-  SPEED_100,
-  SPEED_1000,
-  SPEED_2500,
-  SPEED_5000,
-  SPEED_10000,
-  SPEED_14000,
-  SPEED_20000,
-  SPEED_25000,
-  SPEED_40000,
-  SPEED_50000,
-  SPEED_56000,
-  SPEED_100000,
-  SPEED_200000,
-  SPEED_400000,
-  SPEED_UNKNOWN,
-  DUPLEX_HALF,
-  DUPLEX_FULL,
-  DUPLEX_UNKNOWN,
-  MASTER_SLAVE_CFG_UNSUPPORTED,
-  MASTER_SLAVE_CFG_UNKNOWN,
-  MASTER_SLAVE_CFG_MASTER_PREFERRED,
-  MASTER_SLAVE_CFG_SLAVE_PREFERRED,
-  MASTER_SLAVE_CFG_MASTER_FORCE,
-  MASTER_SLAVE_CFG_SLAVE_FORCE,
-  MASTER_SLAVE_STATE_UNSUPPORTED,
-  MASTER_SLAVE_STATE_UNKNOWN,
-  MASTER_SLAVE_STATE_MASTER,
-  MASTER_SLAVE_STATE_SLAVE,
-  MASTER_SLAVE_STATE_ERR,
-  RATE_MATCH_NONE,
-  RATE_MATCH_PAUSE,
-  RATE_MATCH_CRS,
-  RATE_MATCH_OPEN_LOOP,
-  PORT_TP,
-  PORT_AUI,
-  PORT_MII,
-  PORT_FIBRE,
-  PORT_BNC,
-  PORT_DA,
-  PORT_NONE,
-  PORT_OTHER,
-  XCVR_INTERNAL,
-  XCVR_EXTERNAL,
-  XCVR_DUMMY1,
-  XCVR_DUMMY2,
-  XCVR_DUMMY3,
-  AUTONEG_DISABLE,
-  AUTONEG_ENABLE,
-  ETH_TP_MDI_INVALID,
-  ETH_TP_MDI,
-  ETH_TP_MDI_X,
-  ETH_TP_MDI_AUTO,
-  WAKE_PHY,
-  WAKE_UCAST,
-  WAKE_MCAST,
-  WAKE_BCAST,
-  WAKE_ARP,
-  WAKE_MAGIC,
-  WAKE_MAGICSECURE,
-  WAKE_FILTER,
-} as const;
+/** Every constant of the headers above by name, each typed as its value. */
+export type GenlUapi = {
+  readonly GENL_NAMSIZ: 16;
+  readonly GENL_MIN_ID: 16;
+  readonly GENL_MAX_ID: 1023;
+  readonly GENL_ADMIN_PERM: 1;
+  readonly GENL_CMD_CAP_DO: 2;
+  readonly GENL_CMD_CAP_DUMP: 4;
+  readonly GENL_CMD_CAP_HASPOL: 8;
+  readonly GENL_UNS_ADMIN_PERM: 16;
+  readonly GENL_ID_CTRL: 16;
+  readonly GENL_ID_VFS_DQUOT: 17;
+  readonly GENL_ID_PMCRAID: 18;
+  readonly GENL_START_ALLOC: 19;
+  readonly CTRL_CMD_UNSPEC: 0;
+  readonly CTRL_CMD_NEWFAMILY: 1;
+  readonly CTRL_CMD_DELFAMILY: 2;
+  readonly CTRL_CMD_GETFAMILY: 3;
+  readonly CTRL_CMD_NEWOPS: 4;
+  readonly CTRL_CMD_DELOPS: 5;
+  readonly CTRL_CMD_GETOPS: 6;
+  readonly CTRL_CMD_NEWMCAST_GRP: 7;
+  readonly CTRL_CMD_DELMCAST_GRP: 8;
+  readonly CTRL_CMD_GETMCAST_GRP: 9;
+  readonly CTRL_CMD_GETPOLICY: 10;
+  readonly CTRL_CMD_MAX: 10;
+  readonly CTRL_ATTR_UNSPEC: 0;
+  readonly CTRL_ATTR_FAMILY_ID: 1;
+  readonly CTRL_ATTR_FAMILY_NAME: 2;
+  readonly CTRL_ATTR_VERSION: 3;
+  readonly CTRL_ATTR_HDRSIZE: 4;
+  readonly CTRL_ATTR_MAXATTR: 5;
+  readonly CTRL_ATTR_OPS: 6;
+  readonly CTRL_ATTR_MCAST_GROUPS: 7;
+  readonly CTRL_ATTR_POLICY: 8;
+  readonly CTRL_ATTR_OP_POLICY: 9;
+  readonly CTRL_ATTR_OP: 10;
+  readonly CTRL_ATTR_MAX: 10;
+  readonly CTRL_ATTR_OP_UNSPEC: 0;
+  readonly CTRL_ATTR_OP_ID: 1;
+  readonly CTRL_ATTR_OP_FLAGS: 2;
+  readonly CTRL_ATTR_OP_MAX: 2;
+  readonly CTRL_ATTR_MCAST_GRP_UNSPEC: 0;
+  readonly CTRL_ATTR_MCAST_GRP_NAME: 1;
+  readonly CTRL_ATTR_MCAST_GRP_ID: 2;
+  readonly CTRL_ATTR_MCAST_GRP_MAX: 2;
+  readonly CTRL_ATTR_POLICY_UNSPEC: 0;
+  readonly CTRL_ATTR_POLICY_DO: 1;
+  readonly CTRL_ATTR_POLICY_DUMP: 2;
+  readonly CTRL_ATTR_POLICY_DUMP_MAX: 2;
+  readonly CTRL_ATTR_POLICY_MAX: 2;
+  readonly MACSEC_GENL_VERSION: 1;
+  readonly MACSEC_MAX_KEY_LEN: 128;
+  readonly MACSEC_KEYID_LEN: 16;
+  readonly MACSEC_SALT_LEN: 12;
+  readonly MACSEC_CIPHER_ID_GCM_AES_128: 0x80c20001000000;
+  readonly MACSEC_CIPHER_ID_GCM_AES_256: 0x80c20001000000;
+  readonly MACSEC_CIPHER_ID_GCM_AES_XPN_128: 0x80c20001000000;
+  readonly MACSEC_CIPHER_ID_GCM_AES_XPN_256: 0x80c20001000000;
+  readonly MACSEC_DEFAULT_CIPHER_ID: 0x80020001000000;
+  readonly MACSEC_DEFAULT_CIPHER_ALT: 0x80c20001000000;
+  readonly MACSEC_MIN_ICV_LEN: 8;
+  readonly MACSEC_MAX_ICV_LEN: 32;
+  readonly MACSEC_STD_ICV_LEN: 16;
+  readonly MACSEC_ATTR_UNSPEC: 0;
+  readonly MACSEC_ATTR_IFINDEX: 1;
+  readonly MACSEC_ATTR_RXSC_CONFIG: 2;
+  readonly MACSEC_ATTR_SA_CONFIG: 3;
+  readonly MACSEC_ATTR_SECY: 4;
+  readonly MACSEC_ATTR_TXSA_LIST: 5;
+  readonly MACSEC_ATTR_RXSC_LIST: 6;
+  readonly MACSEC_ATTR_TXSC_STATS: 7;
+  readonly MACSEC_ATTR_SECY_STATS: 8;
+  readonly MACSEC_ATTR_OFFLOAD: 9;
+  readonly MACSEC_ATTR_MAX: 9;
+  readonly MACSEC_SECY_ATTR_UNSPEC: 0;
+  readonly MACSEC_SECY_ATTR_SCI: 1;
+  readonly MACSEC_SECY_ATTR_ENCODING_SA: 2;
+  readonly MACSEC_SECY_ATTR_WINDOW: 3;
+  readonly MACSEC_SECY_ATTR_CIPHER_SUITE: 4;
+  readonly MACSEC_SECY_ATTR_ICV_LEN: 5;
+  readonly MACSEC_SECY_ATTR_PROTECT: 6;
+  readonly MACSEC_SECY_ATTR_REPLAY: 7;
+  readonly MACSEC_SECY_ATTR_OPER: 8;
+  readonly MACSEC_SECY_ATTR_VALIDATE: 9;
+  readonly MACSEC_SECY_ATTR_ENCRYPT: 10;
+  readonly MACSEC_SECY_ATTR_INC_SCI: 11;
+  readonly MACSEC_SECY_ATTR_ES: 12;
+  readonly MACSEC_SECY_ATTR_SCB: 13;
+  readonly MACSEC_SECY_ATTR_PAD: 14;
+  readonly MACSEC_SECY_ATTR_MAX: 14;
+  readonly MACSEC_RXSC_ATTR_UNSPEC: 0;
+  readonly MACSEC_RXSC_ATTR_SCI: 1;
+  readonly MACSEC_RXSC_ATTR_ACTIVE: 2;
+  readonly MACSEC_RXSC_ATTR_SA_LIST: 3;
+  readonly MACSEC_RXSC_ATTR_STATS: 4;
+  readonly MACSEC_RXSC_ATTR_PAD: 5;
+  readonly MACSEC_RXSC_ATTR_MAX: 5;
+  readonly MACSEC_SA_ATTR_UNSPEC: 0;
+  readonly MACSEC_SA_ATTR_AN: 1;
+  readonly MACSEC_SA_ATTR_ACTIVE: 2;
+  readonly MACSEC_SA_ATTR_PN: 3;
+  readonly MACSEC_SA_ATTR_KEY: 4;
+  readonly MACSEC_SA_ATTR_KEYID: 5;
+  readonly MACSEC_SA_ATTR_STATS: 6;
+  readonly MACSEC_SA_ATTR_PAD: 7;
+  readonly MACSEC_SA_ATTR_SSCI: 8;
+  readonly MACSEC_SA_ATTR_SALT: 9;
+  readonly MACSEC_SA_ATTR_MAX: 9;
+  readonly MACSEC_OFFLOAD_ATTR_UNSPEC: 0;
+  readonly MACSEC_OFFLOAD_ATTR_TYPE: 1;
+  readonly MACSEC_OFFLOAD_ATTR_PAD: 2;
+  readonly MACSEC_OFFLOAD_ATTR_MAX: 2;
+  readonly MACSEC_CMD_GET_TXSC: 0;
+  readonly MACSEC_CMD_ADD_RXSC: 1;
+  readonly MACSEC_CMD_DEL_RXSC: 2;
+  readonly MACSEC_CMD_UPD_RXSC: 3;
+  readonly MACSEC_CMD_ADD_TXSA: 4;
+  readonly MACSEC_CMD_DEL_TXSA: 5;
+  readonly MACSEC_CMD_UPD_TXSA: 6;
+  readonly MACSEC_CMD_ADD_RXSA: 7;
+  readonly MACSEC_CMD_DEL_RXSA: 8;
+  readonly MACSEC_CMD_UPD_RXSA: 9;
+  readonly MACSEC_CMD_UPD_OFFLOAD: 10;
+  readonly MACSEC_RXSC_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED: 1;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED: 2;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED: 3;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED: 4;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK: 5;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID: 6;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE: 7;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID: 8;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA: 9;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA: 10;
+  readonly MACSEC_RXSC_STATS_ATTR_PAD: 11;
+  readonly MACSEC_RXSC_STATS_ATTR_MAX: 11;
+  readonly MACSEC_SA_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_OK: 1;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID: 2;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID: 3;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA: 4;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA: 5;
+  readonly MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED: 6;
+  readonly MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED: 7;
+  readonly MACSEC_SA_STATS_ATTR_MAX: 7;
+  readonly MACSEC_TXSC_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED: 1;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED: 2;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED: 3;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED: 4;
+  readonly MACSEC_TXSC_STATS_ATTR_PAD: 5;
+  readonly MACSEC_TXSC_STATS_ATTR_MAX: 5;
+  readonly MACSEC_SECY_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED: 1;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED: 2;
+  readonly MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG: 3;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG: 4;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG: 5;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI: 6;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI: 7;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN: 8;
+  readonly MACSEC_SECY_STATS_ATTR_PAD: 9;
+  readonly MACSEC_SECY_STATS_ATTR_MAX: 9;
+  readonly TEAM_STRING_MAX_LEN: 32;
+  readonly TEAM_CMD_NOOP: 0;
+  readonly TEAM_CMD_OPTIONS_SET: 1;
+  readonly TEAM_CMD_OPTIONS_GET: 2;
+  readonly TEAM_CMD_PORT_LIST_GET: 3;
+  readonly TEAM_CMD_MAX: 3;
+  readonly TEAM_ATTR_UNSPEC: 0;
+  readonly TEAM_ATTR_TEAM_IFINDEX: 1;
+  readonly TEAM_ATTR_LIST_OPTION: 2;
+  readonly TEAM_ATTR_LIST_PORT: 3;
+  readonly TEAM_ATTR_MAX: 3;
+  readonly TEAM_ATTR_ITEM_OPTION_UNSPEC: 0;
+  readonly TEAM_ATTR_ITEM_OPTION: 1;
+  readonly TEAM_ATTR_ITEM_OPTION_MAX: 1;
+  readonly TEAM_ATTR_OPTION_UNSPEC: 0;
+  readonly TEAM_ATTR_OPTION_NAME: 1;
+  readonly TEAM_ATTR_OPTION_CHANGED: 2;
+  readonly TEAM_ATTR_OPTION_TYPE: 3;
+  readonly TEAM_ATTR_OPTION_DATA: 4;
+  readonly TEAM_ATTR_OPTION_REMOVED: 5;
+  readonly TEAM_ATTR_OPTION_PORT_IFINDEX: 6;
+  readonly TEAM_ATTR_OPTION_ARRAY_INDEX: 7;
+  readonly TEAM_ATTR_OPTION_MAX: 7;
+  readonly TEAM_ATTR_ITEM_PORT_UNSPEC: 0;
+  readonly TEAM_ATTR_ITEM_PORT: 1;
+  readonly TEAM_ATTR_ITEM_PORT_MAX: 1;
+  readonly TEAM_ATTR_PORT_UNSPEC: 0;
+  readonly TEAM_ATTR_PORT_IFINDEX: 1;
+  readonly TEAM_ATTR_PORT_CHANGED: 2;
+  readonly TEAM_ATTR_PORT_LINKUP: 3;
+  readonly TEAM_ATTR_PORT_SPEED: 4;
+  readonly TEAM_ATTR_PORT_DUPLEX: 5;
+  readonly TEAM_ATTR_PORT_REMOVED: 6;
+  readonly TEAM_ATTR_PORT_MAX: 6;
+  readonly TEAM_GENL_VERSION: 1;
+  readonly WG_GENL_VERSION: 1;
+  readonly WG_KEY_LEN: 32;
+  readonly WG_CMD_GET_DEVICE: 0;
+  readonly WG_CMD_SET_DEVICE: 1;
+  readonly WG_CMD_MAX: 1;
+  readonly WGDEVICE_F_REPLACE_PEERS: 1;
+  readonly WGDEVICE_A_UNSPEC: 0;
+  readonly WGDEVICE_A_IFINDEX: 1;
+  readonly WGDEVICE_A_IFNAME: 2;
+  readonly WGDEVICE_A_PRIVATE_KEY: 3;
+  readonly WGDEVICE_A_PUBLIC_KEY: 4;
+  readonly WGDEVICE_A_FLAGS: 5;
+  readonly WGDEVICE_A_LISTEN_PORT: 6;
+  readonly WGDEVICE_A_FWMARK: 7;
+  readonly WGDEVICE_A_PEERS: 8;
+  readonly WGDEVICE_A_MAX: 8;
+  readonly WGPEER_F_REMOVE_ME: 1;
+  readonly WGPEER_F_REPLACE_ALLOWEDIPS: 2;
+  readonly WGPEER_F_UPDATE_ONLY: 4;
+  readonly WGPEER_A_UNSPEC: 0;
+  readonly WGPEER_A_PUBLIC_KEY: 1;
+  readonly WGPEER_A_PRESHARED_KEY: 2;
+  readonly WGPEER_A_FLAGS: 3;
+  readonly WGPEER_A_ENDPOINT: 4;
+  readonly WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL: 5;
+  readonly WGPEER_A_LAST_HANDSHAKE_TIME: 6;
+  readonly WGPEER_A_RX_BYTES: 7;
+  readonly WGPEER_A_TX_BYTES: 8;
+  readonly WGPEER_A_ALLOWEDIPS: 9;
+  readonly WGPEER_A_PROTOCOL_VERSION: 10;
+  readonly WGPEER_A_MAX: 10;
+  readonly WGALLOWEDIP_A_UNSPEC: 0;
+  readonly WGALLOWEDIP_A_FAMILY: 1;
+  readonly WGALLOWEDIP_A_IPADDR: 2;
+  readonly WGALLOWEDIP_A_CIDR_MASK: 3;
+  readonly WGALLOWEDIP_A_MAX: 3;
+  readonly ETHTOOL_MSG_USER_NONE: 0;
+  readonly ETHTOOL_MSG_STRSET_GET: 1;
+  readonly ETHTOOL_MSG_LINKINFO_GET: 2;
+  readonly ETHTOOL_MSG_LINKINFO_SET: 3;
+  readonly ETHTOOL_MSG_LINKMODES_GET: 4;
+  readonly ETHTOOL_MSG_LINKMODES_SET: 5;
+  readonly ETHTOOL_MSG_LINKSTATE_GET: 6;
+  readonly ETHTOOL_MSG_DEBUG_GET: 7;
+  readonly ETHTOOL_MSG_DEBUG_SET: 8;
+  readonly ETHTOOL_MSG_WOL_GET: 9;
+  readonly ETHTOOL_MSG_WOL_SET: 10;
+  readonly ETHTOOL_MSG_FEATURES_GET: 11;
+  readonly ETHTOOL_MSG_FEATURES_SET: 12;
+  readonly ETHTOOL_MSG_PRIVFLAGS_GET: 13;
+  readonly ETHTOOL_MSG_PRIVFLAGS_SET: 14;
+  readonly ETHTOOL_MSG_RINGS_GET: 15;
+  readonly ETHTOOL_MSG_RINGS_SET: 16;
+  readonly ETHTOOL_MSG_CHANNELS_GET: 17;
+  readonly ETHTOOL_MSG_CHANNELS_SET: 18;
+  readonly ETHTOOL_MSG_COALESCE_GET: 19;
+  readonly ETHTOOL_MSG_COALESCE_SET: 20;
+  readonly ETHTOOL_MSG_PAUSE_GET: 21;
+  readonly ETHTOOL_MSG_PAUSE_SET: 22;
+  readonly ETHTOOL_MSG_EEE_GET: 23;
+  readonly ETHTOOL_MSG_EEE_SET: 24;
+  readonly ETHTOOL_MSG_TSINFO_GET: 25;
+  readonly ETHTOOL_MSG_CABLE_TEST_ACT: 26;
+  readonly ETHTOOL_MSG_CABLE_TEST_TDR_ACT: 27;
+  readonly ETHTOOL_MSG_TUNNEL_INFO_GET: 28;
+  readonly ETHTOOL_MSG_FEC_GET: 29;
+  readonly ETHTOOL_MSG_FEC_SET: 30;
+  readonly ETHTOOL_MSG_MODULE_EEPROM_GET: 31;
+  readonly ETHTOOL_MSG_STATS_GET: 32;
+  readonly ETHTOOL_MSG_PHC_VCLOCKS_GET: 33;
+  readonly ETHTOOL_MSG_MODULE_GET: 34;
+  readonly ETHTOOL_MSG_MODULE_SET: 35;
+  readonly ETHTOOL_MSG_PSE_GET: 36;
+  readonly ETHTOOL_MSG_PSE_SET: 37;
+  readonly ETHTOOL_MSG_USER_MAX: 37;
+  readonly ETHTOOL_MSG_KERNEL_NONE: 0;
+  readonly ETHTOOL_MSG_STRSET_GET_REPLY: 1;
+  readonly ETHTOOL_MSG_LINKINFO_GET_REPLY: 2;
+  readonly ETHTOOL_MSG_LINKINFO_NTF: 3;
+  readonly ETHTOOL_MSG_LINKMODES_GET_REPLY: 4;
+  readonly ETHTOOL_MSG_LINKMODES_NTF: 5;
+  readonly ETHTOOL_MSG_LINKSTATE_GET_REPLY: 6;
+  readonly ETHTOOL_MSG_DEBUG_GET_REPLY: 7;
+  readonly ETHTOOL_MSG_DEBUG_NTF: 8;
+  readonly ETHTOOL_MSG_WOL_GET_REPLY: 9;
+  readonly ETHTOOL_MSG_WOL_NTF: 10;
+  readonly ETHTOOL_MSG_FEATURES_GET_REPLY: 11;
+  readonly ETHTOOL_MSG_FEATURES_SET_REPLY: 12;
+  readonly ETHTOOL_MSG_FEATURES_NTF: 13;
+  readonly ETHTOOL_MSG_PRIVFLAGS_GET_REPLY: 14;
+  readonly ETHTOOL_MSG_PRIVFLAGS_NTF: 15;
+  readonly ETHTOOL_MSG_RINGS_GET_REPLY: 16;
+  readonly ETHTOOL_MSG_RINGS_NTF: 17;
+  readonly ETHTOOL_MSG_CHANNELS_GET_REPLY: 18;
+  readonly ETHTOOL_MSG_CHANNELS_NTF: 19;
+  readonly ETHTOOL_MSG_COALESCE_GET_REPLY: 20;
+  readonly ETHTOOL_MSG_COALESCE_NTF: 21;
+  readonly ETHTOOL_MSG_PAUSE_GET_REPLY: 22;
+  readonly ETHTOOL_MSG_PAUSE_NTF: 23;
+  readonly ETHTOOL_MSG_EEE_GET_REPLY: 24;
+  readonly ETHTOOL_MSG_EEE_NTF: 25;
+  readonly ETHTOOL_MSG_TSINFO_GET_REPLY: 26;
+  readonly ETHTOOL_MSG_CABLE_TEST_NTF: 27;
+  readonly ETHTOOL_MSG_CABLE_TEST_TDR_NTF: 28;
+  readonly ETHTOOL_MSG_TUNNEL_INFO_GET_REPLY: 29;
+  readonly ETHTOOL_MSG_FEC_GET_REPLY: 30;
+  readonly ETHTOOL_MSG_FEC_NTF: 31;
+  readonly ETHTOOL_MSG_MODULE_EEPROM_GET_REPLY: 32;
+  readonly ETHTOOL_MSG_STATS_GET_REPLY: 33;
+  readonly ETHTOOL_MSG_PHC_VCLOCKS_GET_REPLY: 34;
+  readonly ETHTOOL_MSG_MODULE_GET_REPLY: 35;
+  readonly ETHTOOL_MSG_MODULE_NTF: 36;
+  readonly ETHTOOL_MSG_PSE_GET_REPLY: 37;
+  readonly ETHTOOL_MSG_KERNEL_MAX: 37;
+  readonly ETHTOOL_FLAG_COMPACT_BITSETS: 1;
+  readonly ETHTOOL_FLAG_OMIT_REPLY: 2;
+  readonly ETHTOOL_FLAG_STATS: 4;
+  readonly ETHTOOL_FLAG_ALL: 7;
+  readonly ETHTOOL_A_HEADER_UNSPEC: 0;
+  readonly ETHTOOL_A_HEADER_DEV_INDEX: 1;
+  readonly ETHTOOL_A_HEADER_DEV_NAME: 2;
+  readonly ETHTOOL_A_HEADER_FLAGS: 3;
+  readonly ETHTOOL_A_HEADER_MAX: 3;
+  readonly ETHTOOL_A_BITSET_BIT_UNSPEC: 0;
+  readonly ETHTOOL_A_BITSET_BIT_INDEX: 1;
+  readonly ETHTOOL_A_BITSET_BIT_NAME: 2;
+  readonly ETHTOOL_A_BITSET_BIT_VALUE: 3;
+  readonly ETHTOOL_A_BITSET_BIT_MAX: 3;
+  readonly ETHTOOL_A_BITSET_BITS_UNSPEC: 0;
+  readonly ETHTOOL_A_BITSET_BITS_BIT: 1;
+  readonly ETHTOOL_A_BITSET_BITS_MAX: 1;
+  readonly ETHTOOL_A_BITSET_UNSPEC: 0;
+  readonly ETHTOOL_A_BITSET_NOMASK: 1;
+  readonly ETHTOOL_A_BITSET_SIZE: 2;
+  readonly ETHTOOL_A_BITSET_BITS: 3;
+  readonly ETHTOOL_A_BITSET_VALUE: 4;
+  readonly ETHTOOL_A_BITSET_MASK: 5;
+  readonly ETHTOOL_A_BITSET_MAX: 5;
+  readonly ETHTOOL_A_STRING_UNSPEC: 0;
+  readonly ETHTOOL_A_STRING_INDEX: 1;
+  readonly ETHTOOL_A_STRING_VALUE: 2;
+  readonly ETHTOOL_A_STRING_MAX: 2;
+  readonly ETHTOOL_A_STRINGS_UNSPEC: 0;
+  readonly ETHTOOL_A_STRINGS_STRING: 1;
+  readonly ETHTOOL_A_STRINGS_MAX: 1;
+  readonly ETHTOOL_A_STRINGSET_UNSPEC: 0;
+  readonly ETHTOOL_A_STRINGSET_ID: 1;
+  readonly ETHTOOL_A_STRINGSET_COUNT: 2;
+  readonly ETHTOOL_A_STRINGSET_STRINGS: 3;
+  readonly ETHTOOL_A_STRINGSET_MAX: 3;
+  readonly ETHTOOL_A_STRINGSETS_UNSPEC: 0;
+  readonly ETHTOOL_A_STRINGSETS_STRINGSET: 1;
+  readonly ETHTOOL_A_STRINGSETS_MAX: 1;
+  readonly ETHTOOL_A_STRSET_UNSPEC: 0;
+  readonly ETHTOOL_A_STRSET_HEADER: 1;
+  readonly ETHTOOL_A_STRSET_STRINGSETS: 2;
+  readonly ETHTOOL_A_STRSET_COUNTS_ONLY: 3;
+  readonly ETHTOOL_A_STRSET_MAX: 3;
+  readonly ETHTOOL_A_LINKINFO_UNSPEC: 0;
+  readonly ETHTOOL_A_LINKINFO_HEADER: 1;
+  readonly ETHTOOL_A_LINKINFO_PORT: 2;
+  readonly ETHTOOL_A_LINKINFO_PHYADDR: 3;
+  readonly ETHTOOL_A_LINKINFO_TP_MDIX: 4;
+  readonly ETHTOOL_A_LINKINFO_TP_MDIX_CTRL: 5;
+  readonly ETHTOOL_A_LINKINFO_TRANSCEIVER: 6;
+  readonly ETHTOOL_A_LINKINFO_MAX: 6;
+  readonly ETHTOOL_A_LINKMODES_UNSPEC: 0;
+  readonly ETHTOOL_A_LINKMODES_HEADER: 1;
+  readonly ETHTOOL_A_LINKMODES_AUTONEG: 2;
+  readonly ETHTOOL_A_LINKMODES_OURS: 3;
+  readonly ETHTOOL_A_LINKMODES_PEER: 4;
+  readonly ETHTOOL_A_LINKMODES_SPEED: 5;
+  readonly ETHTOOL_A_LINKMODES_DUPLEX: 6;
+  readonly ETHTOOL_A_LINKMODES_MASTER_SLAVE_CFG: 7;
+  readonly ETHTOOL_A_LINKMODES_MASTER_SLAVE_STATE: 8;
+  readonly ETHTOOL_A_LINKMODES_LANES: 9;
+  readonly ETHTOOL_A_LINKMODES_RATE_MATCHING: 10;
+  readonly ETHTOOL_A_LINKMODES_MAX: 10;
+  readonly ETHTOOL_A_LINKSTATE_UNSPEC: 0;
+  readonly ETHTOOL_A_LINKSTATE_HEADER: 1;
+  readonly ETHTOOL_A_LINKSTATE_LINK: 2;
+  readonly ETHTOOL_A_LINKSTATE_SQI: 3;
+  readonly ETHTOOL_A_LINKSTATE_SQI_MAX: 4;
+  readonly ETHTOOL_A_LINKSTATE_EXT_STATE: 5;
+  readonly ETHTOOL_A_LINKSTATE_EXT_SUBSTATE: 6;
+  readonly ETHTOOL_A_LINKSTATE_MAX: 6;
+  readonly ETHTOOL_A_DEBUG_UNSPEC: 0;
+  readonly ETHTOOL_A_DEBUG_HEADER: 1;
+  readonly ETHTOOL_A_DEBUG_MSGMASK: 2;
+  readonly ETHTOOL_A_DEBUG_MAX: 2;
+  readonly ETHTOOL_A_WOL_UNSPEC: 0;
+  readonly ETHTOOL_A_WOL_HEADER: 1;
+  readonly ETHTOOL_A_WOL_MODES: 2;
+  readonly ETHTOOL_A_WOL_SOPASS: 3;
+  readonly ETHTOOL_A_WOL_MAX: 3;
+  readonly ETHTOOL_A_FEATURES_UNSPEC: 0;
+  readonly ETHTOOL_A_FEATURES_HEADER: 1;
+  readonly ETHTOOL_A_FEATURES_HW: 2;
+  readonly ETHTOOL_A_FEATURES_WANTED: 3;
+  readonly ETHTOOL_A_FEATURES_ACTIVE: 4;
+  readonly ETHTOOL_A_FEATURES_NOCHANGE: 5;
+  readonly ETHTOOL_A_FEATURES_MAX: 5;
+  readonly ETHTOOL_A_PRIVFLAGS_UNSPEC: 0;
+  readonly ETHTOOL_A_PRIVFLAGS_HEADER: 1;
+  readonly ETHTOOL_A_PRIVFLAGS_FLAGS: 2;
+  readonly ETHTOOL_A_PRIVFLAGS_MAX: 2;
+  readonly ETHTOOL_TCP_DATA_SPLIT_UNKNOWN: 0;
+  readonly ETHTOOL_TCP_DATA_SPLIT_DISABLED: 1;
+  readonly ETHTOOL_TCP_DATA_SPLIT_ENABLED: 2;
+  readonly ETHTOOL_A_RINGS_UNSPEC: 0;
+  readonly ETHTOOL_A_RINGS_HEADER: 1;
+  readonly ETHTOOL_A_RINGS_RX_MAX: 2;
+  readonly ETHTOOL_A_RINGS_RX_MINI_MAX: 3;
+  readonly ETHTOOL_A_RINGS_RX_JUMBO_MAX: 4;
+  readonly ETHTOOL_A_RINGS_TX_MAX: 5;
+  readonly ETHTOOL_A_RINGS_RX: 6;
+  readonly ETHTOOL_A_RINGS_RX_MINI: 7;
+  readonly ETHTOOL_A_RINGS_RX_JUMBO: 8;
+  readonly ETHTOOL_A_RINGS_TX: 9;
+  readonly ETHTOOL_A_RINGS_RX_BUF_LEN: 10;
+  readonly ETHTOOL_A_RINGS_TCP_DATA_SPLIT: 11;
+  readonly ETHTOOL_A_RINGS_CQE_SIZE: 12;
+  readonly ETHTOOL_A_RINGS_TX_PUSH: 13;
+  readonly ETHTOOL_A_RINGS_MAX: 13;
+  readonly ETHTOOL_A_CHANNELS_UNSPEC: 0;
+  readonly ETHTOOL_A_CHANNELS_HEADER: 1;
+  readonly ETHTOOL_A_CHANNELS_RX_MAX: 2;
+  readonly ETHTOOL_A_CHANNELS_TX_MAX: 3;
+  readonly ETHTOOL_A_CHANNELS_OTHER_MAX: 4;
+  readonly ETHTOOL_A_CHANNELS_COMBINED_MAX: 5;
+  readonly ETHTOOL_A_CHANNELS_RX_COUNT: 6;
+  readonly ETHTOOL_A_CHANNELS_TX_COUNT: 7;
+  readonly ETHTOOL_A_CHANNELS_OTHER_COUNT: 8;
+  readonly ETHTOOL_A_CHANNELS_COMBINED_COUNT: 9;
+  readonly ETHTOOL_A_CHANNELS_MAX: 9;
+  readonly ETHTOOL_A_COALESCE_UNSPEC: 0;
+  readonly ETHTOOL_A_COALESCE_HEADER: 1;
+  readonly ETHTOOL_A_COALESCE_RX_USECS: 2;
+  readonly ETHTOOL_A_COALESCE_RX_MAX_FRAMES: 3;
+  readonly ETHTOOL_A_COALESCE_RX_USECS_IRQ: 4;
+  readonly ETHTOOL_A_COALESCE_RX_MAX_FRAMES_IRQ: 5;
+  readonly ETHTOOL_A_COALESCE_TX_USECS: 6;
+  readonly ETHTOOL_A_COALESCE_TX_MAX_FRAMES: 7;
+  readonly ETHTOOL_A_COALESCE_TX_USECS_IRQ: 8;
+  readonly ETHTOOL_A_COALESCE_TX_MAX_FRAMES_IRQ: 9;
+  readonly ETHTOOL_A_COALESCE_STATS_BLOCK_USECS: 10;
+  readonly ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX: 11;
+  readonly ETHTOOL_A_COALESCE_USE_ADAPTIVE_TX: 12;
+  readonly ETHTOOL_A_COALESCE_PKT_RATE_LOW: 13;
+  readonly ETHTOOL_A_COALESCE_RX_USECS_LOW: 14;
+  readonly ETHTOOL_A_COALESCE_RX_MAX_FRAMES_LOW: 15;
+  readonly ETHTOOL_A_COALESCE_TX_USECS_LOW: 16;
+  readonly ETHTOOL_A_COALESCE_TX_MAX_FRAMES_LOW: 17;
+  readonly ETHTOOL_A_COALESCE_PKT_RATE_HIGH: 18;
+  readonly ETHTOOL_A_COALESCE_RX_USECS_HIGH: 19;
+  readonly ETHTOOL_A_COALESCE_RX_MAX_FRAMES_HIGH: 20;
+  readonly ETHTOOL_A_COALESCE_TX_USECS_HIGH: 21;
+  readonly ETHTOOL_A_COALESCE_TX_MAX_FRAMES_HIGH: 22;
+  readonly ETHTOOL_A_COALESCE_RATE_SAMPLE_INTERVAL: 23;
+  readonly ETHTOOL_A_COALESCE_USE_CQE_MODE_TX: 24;
+  readonly ETHTOOL_A_COALESCE_USE_CQE_MODE_RX: 25;
+  readonly ETHTOOL_A_COALESCE_MAX: 25;
+  readonly ETHTOOL_A_PAUSE_UNSPEC: 0;
+  readonly ETHTOOL_A_PAUSE_HEADER: 1;
+  readonly ETHTOOL_A_PAUSE_AUTONEG: 2;
+  readonly ETHTOOL_A_PAUSE_RX: 3;
+  readonly ETHTOOL_A_PAUSE_TX: 4;
+  readonly ETHTOOL_A_PAUSE_STATS: 5;
+  readonly ETHTOOL_A_PAUSE_MAX: 5;
+  readonly ETHTOOL_A_PAUSE_STAT_UNSPEC: 0;
+  readonly ETHTOOL_A_PAUSE_STAT_PAD: 1;
+  readonly ETHTOOL_A_PAUSE_STAT_TX_FRAMES: 2;
+  readonly ETHTOOL_A_PAUSE_STAT_RX_FRAMES: 3;
+  readonly ETHTOOL_A_PAUSE_STAT_MAX: 3;
+  readonly ETHTOOL_A_EEE_UNSPEC: 0;
+  readonly ETHTOOL_A_EEE_HEADER: 1;
+  readonly ETHTOOL_A_EEE_MODES_OURS: 2;
+  readonly ETHTOOL_A_EEE_MODES_PEER: 3;
+  readonly ETHTOOL_A_EEE_ACTIVE: 4;
+  readonly ETHTOOL_A_EEE_ENABLED: 5;
+  readonly ETHTOOL_A_EEE_TX_LPI_ENABLED: 6;
+  readonly ETHTOOL_A_EEE_TX_LPI_TIMER: 7;
+  readonly ETHTOOL_A_EEE_MAX: 7;
+  readonly ETHTOOL_A_TSINFO_UNSPEC: 0;
+  readonly ETHTOOL_A_TSINFO_HEADER: 1;
+  readonly ETHTOOL_A_TSINFO_TIMESTAMPING: 2;
+  readonly ETHTOOL_A_TSINFO_TX_TYPES: 3;
+  readonly ETHTOOL_A_TSINFO_RX_FILTERS: 4;
+  readonly ETHTOOL_A_TSINFO_PHC_INDEX: 5;
+  readonly ETHTOOL_A_TSINFO_MAX: 5;
+  readonly ETHTOOL_A_PHC_VCLOCKS_UNSPEC: 0;
+  readonly ETHTOOL_A_PHC_VCLOCKS_HEADER: 1;
+  readonly ETHTOOL_A_PHC_VCLOCKS_NUM: 2;
+  readonly ETHTOOL_A_PHC_VCLOCKS_INDEX: 3;
+  readonly ETHTOOL_A_PHC_VCLOCKS_MAX: 3;
+  readonly ETHTOOL_A_CABLE_TEST_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_TEST_HEADER: 1;
+  readonly ETHTOOL_A_CABLE_TEST_MAX: 1;
+  readonly ETHTOOL_A_CABLE_RESULT_CODE_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_RESULT_CODE_OK: 1;
+  readonly ETHTOOL_A_CABLE_RESULT_CODE_OPEN: 2;
+  readonly ETHTOOL_A_CABLE_RESULT_CODE_SAME_SHORT: 3;
+  readonly ETHTOOL_A_CABLE_RESULT_CODE_CROSS_SHORT: 4;
+  readonly ETHTOOL_A_CABLE_PAIR_A: 0;
+  readonly ETHTOOL_A_CABLE_PAIR_B: 1;
+  readonly ETHTOOL_A_CABLE_PAIR_C: 2;
+  readonly ETHTOOL_A_CABLE_PAIR_D: 3;
+  readonly ETHTOOL_A_CABLE_RESULT_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_RESULT_PAIR: 1;
+  readonly ETHTOOL_A_CABLE_RESULT_CODE: 2;
+  readonly ETHTOOL_A_CABLE_RESULT_MAX: 2;
+  readonly ETHTOOL_A_CABLE_FAULT_LENGTH_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_FAULT_LENGTH_PAIR: 1;
+  readonly ETHTOOL_A_CABLE_FAULT_LENGTH_CM: 2;
+  readonly ETHTOOL_A_CABLE_FAULT_LENGTH_MAX: 2;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_STATUS_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_STATUS_STARTED: 1;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_STATUS_COMPLETED: 2;
+  readonly ETHTOOL_A_CABLE_NEST_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_NEST_RESULT: 1;
+  readonly ETHTOOL_A_CABLE_NEST_FAULT_LENGTH: 2;
+  readonly ETHTOOL_A_CABLE_NEST_MAX: 2;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_HEADER: 1;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_STATUS: 2;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_NEST: 3;
+  readonly ETHTOOL_A_CABLE_TEST_NTF_MAX: 3;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_CFG_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_CFG_FIRST: 1;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_CFG_LAST: 2;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_CFG_STEP: 3;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_CFG_PAIR: 4;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_CFG_MAX: 4;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_HEADER: 1;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_CFG: 2;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_MAX: 2;
+  readonly ETHTOOL_A_CABLE_AMPLITUDE_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_AMPLITUDE_PAIR: 1;
+  readonly ETHTOOL_A_CABLE_AMPLITUDE_mV: 2;
+  readonly ETHTOOL_A_CABLE_AMPLITUDE_MAX: 2;
+  readonly ETHTOOL_A_CABLE_PULSE_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_PULSE_mV: 1;
+  readonly ETHTOOL_A_CABLE_PULSE_MAX: 1;
+  readonly ETHTOOL_A_CABLE_STEP_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_STEP_FIRST_DISTANCE: 1;
+  readonly ETHTOOL_A_CABLE_STEP_LAST_DISTANCE: 2;
+  readonly ETHTOOL_A_CABLE_STEP_STEP_DISTANCE: 3;
+  readonly ETHTOOL_A_CABLE_STEP_MAX: 3;
+  readonly ETHTOOL_A_CABLE_TDR_NEST_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_TDR_NEST_STEP: 1;
+  readonly ETHTOOL_A_CABLE_TDR_NEST_AMPLITUDE: 2;
+  readonly ETHTOOL_A_CABLE_TDR_NEST_PULSE: 3;
+  readonly ETHTOOL_A_CABLE_TDR_NEST_MAX: 3;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_NTF_UNSPEC: 0;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_NTF_HEADER: 1;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_NTF_STATUS: 2;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_NTF_NEST: 3;
+  readonly ETHTOOL_A_CABLE_TEST_TDR_NTF_MAX: 3;
+  readonly ETHTOOL_UDP_TUNNEL_TYPE_VXLAN: 0;
+  readonly ETHTOOL_UDP_TUNNEL_TYPE_GENEVE: 1;
+  readonly ETHTOOL_UDP_TUNNEL_TYPE_VXLAN_GPE: 2;
+  readonly ETHTOOL_A_TUNNEL_UDP_ENTRY_UNSPEC: 0;
+  readonly ETHTOOL_A_TUNNEL_UDP_ENTRY_PORT: 1;
+  readonly ETHTOOL_A_TUNNEL_UDP_ENTRY_TYPE: 2;
+  readonly ETHTOOL_A_TUNNEL_UDP_ENTRY_MAX: 2;
+  readonly ETHTOOL_A_TUNNEL_UDP_TABLE_UNSPEC: 0;
+  readonly ETHTOOL_A_TUNNEL_UDP_TABLE_SIZE: 1;
+  readonly ETHTOOL_A_TUNNEL_UDP_TABLE_TYPES: 2;
+  readonly ETHTOOL_A_TUNNEL_UDP_TABLE_ENTRY: 3;
+  readonly ETHTOOL_A_TUNNEL_UDP_TABLE_MAX: 3;
+  readonly ETHTOOL_A_TUNNEL_UDP_UNSPEC: 0;
+  readonly ETHTOOL_A_TUNNEL_UDP_TABLE: 1;
+  readonly ETHTOOL_A_TUNNEL_UDP_MAX: 1;
+  readonly ETHTOOL_A_TUNNEL_INFO_UNSPEC: 0;
+  readonly ETHTOOL_A_TUNNEL_INFO_HEADER: 1;
+  readonly ETHTOOL_A_TUNNEL_INFO_UDP_PORTS: 2;
+  readonly ETHTOOL_A_TUNNEL_INFO_MAX: 2;
+  readonly ETHTOOL_A_FEC_UNSPEC: 0;
+  readonly ETHTOOL_A_FEC_HEADER: 1;
+  readonly ETHTOOL_A_FEC_MODES: 2;
+  readonly ETHTOOL_A_FEC_AUTO: 3;
+  readonly ETHTOOL_A_FEC_ACTIVE: 4;
+  readonly ETHTOOL_A_FEC_STATS: 5;
+  readonly ETHTOOL_A_FEC_MAX: 5;
+  readonly ETHTOOL_A_FEC_STAT_UNSPEC: 0;
+  readonly ETHTOOL_A_FEC_STAT_PAD: 1;
+  readonly ETHTOOL_A_FEC_STAT_CORRECTED: 2;
+  readonly ETHTOOL_A_FEC_STAT_UNCORR: 3;
+  readonly ETHTOOL_A_FEC_STAT_CORR_BITS: 4;
+  readonly ETHTOOL_A_FEC_STAT_MAX: 4;
+  readonly ETHTOOL_A_MODULE_EEPROM_UNSPEC: 0;
+  readonly ETHTOOL_A_MODULE_EEPROM_HEADER: 1;
+  readonly ETHTOOL_A_MODULE_EEPROM_OFFSET: 2;
+  readonly ETHTOOL_A_MODULE_EEPROM_LENGTH: 3;
+  readonly ETHTOOL_A_MODULE_EEPROM_PAGE: 4;
+  readonly ETHTOOL_A_MODULE_EEPROM_BANK: 5;
+  readonly ETHTOOL_A_MODULE_EEPROM_I2C_ADDRESS: 6;
+  readonly ETHTOOL_A_MODULE_EEPROM_DATA: 7;
+  readonly ETHTOOL_A_MODULE_EEPROM_MAX: 7;
+  readonly ETHTOOL_A_STATS_UNSPEC: 0;
+  readonly ETHTOOL_A_STATS_PAD: 1;
+  readonly ETHTOOL_A_STATS_HEADER: 2;
+  readonly ETHTOOL_A_STATS_GROUPS: 3;
+  readonly ETHTOOL_A_STATS_GRP: 4;
+  readonly ETHTOOL_A_STATS_MAX: 4;
+  readonly ETHTOOL_STATS_ETH_PHY: 0;
+  readonly ETHTOOL_STATS_ETH_MAC: 1;
+  readonly ETHTOOL_STATS_ETH_CTRL: 2;
+  readonly ETHTOOL_STATS_RMON: 3;
+  readonly ETHTOOL_A_STATS_GRP_UNSPEC: 0;
+  readonly ETHTOOL_A_STATS_GRP_PAD: 1;
+  readonly ETHTOOL_A_STATS_GRP_ID: 2;
+  readonly ETHTOOL_A_STATS_GRP_SS_ID: 3;
+  readonly ETHTOOL_A_STATS_GRP_STAT: 4;
+  readonly ETHTOOL_A_STATS_GRP_HIST_RX: 5;
+  readonly ETHTOOL_A_STATS_GRP_HIST_TX: 6;
+  readonly ETHTOOL_A_STATS_GRP_HIST_BKT_LOW: 7;
+  readonly ETHTOOL_A_STATS_GRP_HIST_BKT_HI: 8;
+  readonly ETHTOOL_A_STATS_GRP_HIST_VAL: 9;
+  readonly ETHTOOL_A_STATS_GRP_MAX: 9;
+  readonly ETHTOOL_A_STATS_ETH_PHY_5_SYM_ERR: 0;
+  readonly ETHTOOL_A_STATS_ETH_PHY_MAX: 0;
+  readonly ETHTOOL_A_STATS_ETH_MAC_2_TX_PKT: 0;
+  readonly ETHTOOL_A_STATS_ETH_MAC_3_SINGLE_COL: 1;
+  readonly ETHTOOL_A_STATS_ETH_MAC_4_MULTI_COL: 2;
+  readonly ETHTOOL_A_STATS_ETH_MAC_5_RX_PKT: 3;
+  readonly ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR: 4;
+  readonly ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR: 5;
+  readonly ETHTOOL_A_STATS_ETH_MAC_8_TX_BYTES: 6;
+  readonly ETHTOOL_A_STATS_ETH_MAC_9_TX_DEFER: 7;
+  readonly ETHTOOL_A_STATS_ETH_MAC_10_LATE_COL: 8;
+  readonly ETHTOOL_A_STATS_ETH_MAC_11_XS_COL: 9;
+  readonly ETHTOOL_A_STATS_ETH_MAC_12_TX_INT_ERR: 10;
+  readonly ETHTOOL_A_STATS_ETH_MAC_13_CS_ERR: 11;
+  readonly ETHTOOL_A_STATS_ETH_MAC_14_RX_BYTES: 12;
+  readonly ETHTOOL_A_STATS_ETH_MAC_15_RX_INT_ERR: 13;
+  readonly ETHTOOL_A_STATS_ETH_MAC_18_TX_MCAST: 14;
+  readonly ETHTOOL_A_STATS_ETH_MAC_19_TX_BCAST: 15;
+  readonly ETHTOOL_A_STATS_ETH_MAC_20_XS_DEFER: 16;
+  readonly ETHTOOL_A_STATS_ETH_MAC_21_RX_MCAST: 17;
+  readonly ETHTOOL_A_STATS_ETH_MAC_22_RX_BCAST: 18;
+  readonly ETHTOOL_A_STATS_ETH_MAC_23_IR_LEN_ERR: 19;
+  readonly ETHTOOL_A_STATS_ETH_MAC_24_OOR_LEN: 20;
+  readonly ETHTOOL_A_STATS_ETH_MAC_25_TOO_LONG_ERR: 21;
+  readonly ETHTOOL_A_STATS_ETH_MAC_MAX: 21;
+  readonly ETHTOOL_A_STATS_ETH_CTRL_3_TX: 0;
+  readonly ETHTOOL_A_STATS_ETH_CTRL_4_RX: 1;
+  readonly ETHTOOL_A_STATS_ETH_CTRL_5_RX_UNSUP: 2;
+  readonly ETHTOOL_A_STATS_ETH_CTRL_MAX: 2;
+  readonly ETHTOOL_A_STATS_RMON_UNDERSIZE: 0;
+  readonly ETHTOOL_A_STATS_RMON_OVERSIZE: 1;
+  readonly ETHTOOL_A_STATS_RMON_FRAG: 2;
+  readonly ETHTOOL_A_STATS_RMON_JABBER: 3;
+  readonly ETHTOOL_A_STATS_RMON_MAX: 3;
+  readonly ETHTOOL_A_MODULE_UNSPEC: 0;
+  readonly ETHTOOL_A_MODULE_HEADER: 1;
+  readonly ETHTOOL_A_MODULE_POWER_MODE_POLICY: 2;
+  readonly ETHTOOL_A_MODULE_POWER_MODE: 3;
+  readonly ETHTOOL_A_MODULE_MAX: 3;
+  readonly ETHTOOL_A_PSE_UNSPEC: 0;
+  readonly ETHTOOL_A_PSE_HEADER: 1;
+  readonly ETHTOOL_A_PODL_PSE_ADMIN_STATE: 2;
+  readonly ETHTOOL_A_PODL_PSE_ADMIN_CONTROL: 3;
+  readonly ETHTOOL_A_PODL_PSE_PW_D_STATUS: 4;
+  readonly ETHTOOL_A_PSE_MAX: 4;
+  readonly ETHTOOL_GENL_VERSION: 1;
+  readonly ETHTOOL_FWVERS_LEN: 32;
+  readonly ETHTOOL_BUSINFO_LEN: 32;
+  readonly ETHTOOL_EROMVERS_LEN: 32;
+  readonly ETHTOOL_ID_UNSPEC: 0;
+  readonly ETHTOOL_RX_COPYBREAK: 1;
+  readonly ETHTOOL_TX_COPYBREAK: 2;
+  readonly ETHTOOL_PFC_PREVENTION_TOUT: 3;
+  readonly ETHTOOL_TX_COPYBREAK_BUF_SIZE: 4;
+  readonly ETHTOOL_TUNABLE_UNSPEC: 0;
+  readonly ETHTOOL_TUNABLE_U8: 1;
+  readonly ETHTOOL_TUNABLE_U16: 2;
+  readonly ETHTOOL_TUNABLE_U32: 3;
+  readonly ETHTOOL_TUNABLE_U64: 4;
+  readonly ETHTOOL_TUNABLE_STRING: 5;
+  readonly ETHTOOL_TUNABLE_S8: 6;
+  readonly ETHTOOL_TUNABLE_S16: 7;
+  readonly ETHTOOL_TUNABLE_S32: 8;
+  readonly ETHTOOL_TUNABLE_S64: 9;
+  readonly ETHTOOL_PHY_FAST_LINK_DOWN_ON: 0;
+  readonly ETHTOOL_PHY_FAST_LINK_DOWN_OFF: 255;
+  readonly ETHTOOL_PHY_EDPD_DFLT_TX_MSECS: 65535;
+  readonly ETHTOOL_PHY_EDPD_NO_TX: 65534;
+  readonly ETHTOOL_PHY_EDPD_DISABLE: 0;
+  readonly ETHTOOL_PHY_ID_UNSPEC: 0;
+  readonly ETHTOOL_PHY_DOWNSHIFT: 1;
+  readonly ETHTOOL_PHY_FAST_LINK_DOWN: 2;
+  readonly ETHTOOL_PHY_EDPD: 3;
+  readonly ETHTOOL_LINK_EXT_STATE_AUTONEG: 0;
+  readonly ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE: 1;
+  readonly ETHTOOL_LINK_EXT_STATE_LINK_LOGICAL_MISMATCH: 2;
+  readonly ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY: 3;
+  readonly ETHTOOL_LINK_EXT_STATE_NO_CABLE: 4;
+  readonly ETHTOOL_LINK_EXT_STATE_CABLE_ISSUE: 5;
+  readonly ETHTOOL_LINK_EXT_STATE_EEPROM_ISSUE: 6;
+  readonly ETHTOOL_LINK_EXT_STATE_CALIBRATION_FAILURE: 7;
+  readonly ETHTOOL_LINK_EXT_STATE_POWER_BUDGET_EXCEEDED: 8;
+  readonly ETHTOOL_LINK_EXT_STATE_OVERHEAT: 9;
+  readonly ETHTOOL_LINK_EXT_STATE_MODULE: 10;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED: 1;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_AN_ACK_NOT_RECEIVED: 2;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_AN_NEXT_PAGE_EXCHANGE_FAILED: 3;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED_FORCE_MODE: 4;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_AN_FEC_MISMATCH_DURING_OVERRIDE: 5;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_HCD: 6;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_FRAME_LOCK_NOT_ACQUIRED: 1;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_INHIBIT_TIMEOUT: 2;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_PARTNER_DID_NOT_SET_RECEIVER_READY: 3;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LT_REMOTE_FAULT: 4;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_BLOCK_LOCK: 1;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_AM_LOCK: 2;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_GET_ALIGN_STATUS: 3;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LLM_FC_FEC_IS_NOT_LOCKED: 4;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_LLM_RS_FEC_IS_NOT_LOCKED: 5;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS: 1;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_BSI_UNSUPPORTED_RATE: 2;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_REFERENCE_CLOCK_LOST: 3;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_ALOS: 4;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_CI_UNSUPPORTED_CABLE: 1;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_CI_CABLE_TEST_FAILURE: 2;
+  readonly ETHTOOL_LINK_EXT_SUBSTATE_MODULE_CMIS_NOT_READY: 1;
+  readonly ETH_GSTRING_LEN: 32;
+  readonly ETH_SS_TEST: 0;
+  readonly ETH_SS_STATS: 1;
+  readonly ETH_SS_PRIV_FLAGS: 2;
+  readonly ETH_SS_NTUPLE_FILTERS: 3;
+  readonly ETH_SS_FEATURES: 4;
+  readonly ETH_SS_RSS_HASH_FUNCS: 5;
+  readonly ETH_SS_TUNABLES: 6;
+  readonly ETH_SS_PHY_STATS: 7;
+  readonly ETH_SS_PHY_TUNABLES: 8;
+  readonly ETH_SS_LINK_MODES: 9;
+  readonly ETH_SS_MSG_CLASSES: 10;
+  readonly ETH_SS_WOL_MODES: 11;
+  readonly ETH_SS_SOF_TIMESTAMPING: 12;
+  readonly ETH_SS_TS_TX_TYPES: 13;
+  readonly ETH_SS_TS_RX_FILTERS: 14;
+  readonly ETH_SS_UDP_TUNNEL_TYPES: 15;
+  readonly ETH_SS_STATS_STD: 16;
+  readonly ETH_SS_STATS_ETH_PHY: 17;
+  readonly ETH_SS_STATS_ETH_MAC: 18;
+  readonly ETH_SS_STATS_ETH_CTRL: 19;
+  readonly ETH_SS_STATS_RMON: 20;
+  readonly ETH_SS_COUNT: 21;
+  readonly ETHTOOL_MODULE_POWER_MODE_POLICY_HIGH: 1;
+  readonly ETHTOOL_MODULE_POWER_MODE_POLICY_AUTO: 2;
+  readonly ETHTOOL_MODULE_POWER_MODE_LOW: 1;
+  readonly ETHTOOL_MODULE_POWER_MODE_HIGH: 2;
+  readonly ETHTOOL_PODL_PSE_ADMIN_STATE_UNKNOWN: 1;
+  readonly ETHTOOL_PODL_PSE_ADMIN_STATE_DISABLED: 2;
+  readonly ETHTOOL_PODL_PSE_ADMIN_STATE_ENABLED: 3;
+  readonly ETHTOOL_PODL_PSE_PW_D_STATUS_UNKNOWN: 1;
+  readonly ETHTOOL_PODL_PSE_PW_D_STATUS_DISABLED: 2;
+  readonly ETHTOOL_PODL_PSE_PW_D_STATUS_SEARCHING: 3;
+  readonly ETHTOOL_PODL_PSE_PW_D_STATUS_DELIVERING: 4;
+  readonly ETHTOOL_PODL_PSE_PW_D_STATUS_SLEEP: 5;
+  readonly ETHTOOL_PODL_PSE_PW_D_STATUS_IDLE: 6;
+  readonly ETHTOOL_PODL_PSE_PW_D_STATUS_ERROR: 7;
+  readonly ETHTOOL_RX_FLOW_SPEC_RING: 0xffffffff;
+  readonly ETHTOOL_RX_FLOW_SPEC_RING_VF: 0xff00000000;
+  readonly ETHTOOL_RX_FLOW_SPEC_RING_VF_OFF: 32;
+  readonly ETHTOOL_RXNTUPLE_ACTION_DROP: -1;
+  readonly ETHTOOL_RXNTUPLE_ACTION_CLEAR: -2;
+  readonly ETHTOOL_FLASH_MAX_FILENAME: 128;
+  readonly ETHTOOL_FLASH_ALL_REGIONS: 0;
+  readonly ETHTOOL_F_UNSUPPORTED__BIT: 0;
+  readonly ETHTOOL_F_WISH__BIT: 1;
+  readonly ETHTOOL_F_COMPAT__BIT: 2;
+  readonly ETHTOOL_F_UNSUPPORTED: 1;
+  readonly ETHTOOL_F_WISH: 2;
+  readonly ETHTOOL_F_COMPAT: 4;
+  readonly ETHTOOL_FEC_NONE_BIT: 0;
+  readonly ETHTOOL_FEC_AUTO_BIT: 1;
+  readonly ETHTOOL_FEC_OFF_BIT: 2;
+  readonly ETHTOOL_FEC_RS_BIT: 3;
+  readonly ETHTOOL_FEC_BASER_BIT: 4;
+  readonly ETHTOOL_FEC_LLRS_BIT: 5;
+  readonly ETHTOOL_FEC_NONE: 1;
+  readonly ETHTOOL_FEC_AUTO: 2;
+  readonly ETHTOOL_FEC_OFF: 4;
+  readonly ETHTOOL_FEC_RS: 8;
+  readonly ETHTOOL_FEC_BASER: 16;
+  readonly ETHTOOL_FEC_LLRS: 32;
+  readonly ETHTOOL_GSET: 1;
+  readonly ETHTOOL_SSET: 2;
+  readonly ETHTOOL_GDRVINFO: 3;
+  readonly ETHTOOL_GREGS: 4;
+  readonly ETHTOOL_GWOL: 5;
+  readonly ETHTOOL_SWOL: 6;
+  readonly ETHTOOL_GMSGLVL: 7;
+  readonly ETHTOOL_SMSGLVL: 8;
+  readonly ETHTOOL_NWAY_RST: 9;
+  readonly ETHTOOL_GLINK: 10;
+  readonly ETHTOOL_GEEPROM: 11;
+  readonly ETHTOOL_SEEPROM: 12;
+  readonly ETHTOOL_GCOALESCE: 14;
+  readonly ETHTOOL_SCOALESCE: 15;
+  readonly ETHTOOL_GRINGPARAM: 16;
+  readonly ETHTOOL_SRINGPARAM: 17;
+  readonly ETHTOOL_GPAUSEPARAM: 18;
+  readonly ETHTOOL_SPAUSEPARAM: 19;
+  readonly ETHTOOL_GRXCSUM: 20;
+  readonly ETHTOOL_SRXCSUM: 21;
+  readonly ETHTOOL_GTXCSUM: 22;
+  readonly ETHTOOL_STXCSUM: 23;
+  readonly ETHTOOL_GSG: 24;
+  readonly ETHTOOL_SSG: 25;
+  readonly ETHTOOL_TEST: 26;
+  readonly ETHTOOL_GSTRINGS: 27;
+  readonly ETHTOOL_PHYS_ID: 28;
+  readonly ETHTOOL_GSTATS: 29;
+  readonly ETHTOOL_GTSO: 30;
+  readonly ETHTOOL_STSO: 31;
+  readonly ETHTOOL_GPERMADDR: 32;
+  readonly ETHTOOL_GUFO: 33;
+  readonly ETHTOOL_SUFO: 34;
+  readonly ETHTOOL_GGSO: 35;
+  readonly ETHTOOL_SGSO: 36;
+  readonly ETHTOOL_GFLAGS: 37;
+  readonly ETHTOOL_SFLAGS: 38;
+  readonly ETHTOOL_GPFLAGS: 39;
+  readonly ETHTOOL_SPFLAGS: 40;
+  readonly ETHTOOL_GRXFH: 41;
+  readonly ETHTOOL_SRXFH: 42;
+  readonly ETHTOOL_GGRO: 43;
+  readonly ETHTOOL_SGRO: 44;
+  readonly ETHTOOL_GRXRINGS: 45;
+  readonly ETHTOOL_GRXCLSRLCNT: 46;
+  readonly ETHTOOL_GRXCLSRULE: 47;
+  readonly ETHTOOL_GRXCLSRLALL: 48;
+  readonly ETHTOOL_SRXCLSRLDEL: 49;
+  readonly ETHTOOL_SRXCLSRLINS: 50;
+  readonly ETHTOOL_FLASHDEV: 51;
+  readonly ETHTOOL_RESET: 52;
+  readonly ETHTOOL_SRXNTUPLE: 53;
+  readonly ETHTOOL_GRXNTUPLE: 54;
+  readonly ETHTOOL_GSSET_INFO: 55;
+  readonly ETHTOOL_GRXFHINDIR: 56;
+  readonly ETHTOOL_SRXFHINDIR: 57;
+  readonly ETHTOOL_GFEATURES: 58;
+  readonly ETHTOOL_SFEATURES: 59;
+  readonly ETHTOOL_GCHANNELS: 60;
+  readonly ETHTOOL_SCHANNELS: 61;
+  readonly ETHTOOL_SET_DUMP: 62;
+  readonly ETHTOOL_GET_DUMP_FLAG: 63;
+  readonly ETHTOOL_GET_DUMP_DATA: 64;
+  readonly ETHTOOL_GET_TS_INFO: 65;
+  readonly ETHTOOL_GMODULEINFO: 66;
+  readonly ETHTOOL_GMODULEEEPROM: 67;
+  readonly ETHTOOL_GEEE: 68;
+  readonly ETHTOOL_SEEE: 69;
+  readonly ETHTOOL_GRSSH: 70;
+  readonly ETHTOOL_SRSSH: 71;
+  readonly ETHTOOL_GTUNABLE: 72;
+  readonly ETHTOOL_STUNABLE: 73;
+  readonly ETHTOOL_GPHYSTATS: 74;
+  readonly ETHTOOL_PERQUEUE: 75;
+  readonly ETHTOOL_GLINKSETTINGS: 76;
+  readonly ETHTOOL_SLINKSETTINGS: 77;
+  readonly ETHTOOL_PHY_GTUNABLE: 78;
+  readonly ETHTOOL_PHY_STUNABLE: 79;
+  readonly ETHTOOL_GFECPARAM: 80;
+  readonly ETHTOOL_SFECPARAM: 81;
+  readonly ETHTOOL_LINK_MODE_10baseT_Half_BIT: 0;
+  readonly ETHTOOL_LINK_MODE_10baseT_Full_BIT: 1;
+  readonly ETHTOOL_LINK_MODE_100baseT_Half_BIT: 2;
+  readonly ETHTOOL_LINK_MODE_100baseT_Full_BIT: 3;
+  readonly ETHTOOL_LINK_MODE_1000baseT_Half_BIT: 4;
+  readonly ETHTOOL_LINK_MODE_1000baseT_Full_BIT: 5;
+  readonly ETHTOOL_LINK_MODE_Autoneg_BIT: 6;
+  readonly ETHTOOL_LINK_MODE_TP_BIT: 7;
+  readonly ETHTOOL_LINK_MODE_AUI_BIT: 8;
+  readonly ETHTOOL_LINK_MODE_MII_BIT: 9;
+  readonly ETHTOOL_LINK_MODE_FIBRE_BIT: 10;
+  readonly ETHTOOL_LINK_MODE_BNC_BIT: 11;
+  readonly ETHTOOL_LINK_MODE_10000baseT_Full_BIT: 12;
+  readonly ETHTOOL_LINK_MODE_Pause_BIT: 13;
+  readonly ETHTOOL_LINK_MODE_Asym_Pause_BIT: 14;
+  readonly ETHTOOL_LINK_MODE_2500baseX_Full_BIT: 15;
+  readonly ETHTOOL_LINK_MODE_Backplane_BIT: 16;
+  readonly ETHTOOL_LINK_MODE_1000baseKX_Full_BIT: 17;
+  readonly ETHTOOL_LINK_MODE_10000baseKX4_Full_BIT: 18;
+  readonly ETHTOOL_LINK_MODE_10000baseKR_Full_BIT: 19;
+  readonly ETHTOOL_LINK_MODE_10000baseR_FEC_BIT: 20;
+  readonly ETHTOOL_LINK_MODE_20000baseMLD2_Full_BIT: 21;
+  readonly ETHTOOL_LINK_MODE_20000baseKR2_Full_BIT: 22;
+  readonly ETHTOOL_LINK_MODE_40000baseKR4_Full_BIT: 23;
+  readonly ETHTOOL_LINK_MODE_40000baseCR4_Full_BIT: 24;
+  readonly ETHTOOL_LINK_MODE_40000baseSR4_Full_BIT: 25;
+  readonly ETHTOOL_LINK_MODE_40000baseLR4_Full_BIT: 26;
+  readonly ETHTOOL_LINK_MODE_56000baseKR4_Full_BIT: 27;
+  readonly ETHTOOL_LINK_MODE_56000baseCR4_Full_BIT: 28;
+  readonly ETHTOOL_LINK_MODE_56000baseSR4_Full_BIT: 29;
+  readonly ETHTOOL_LINK_MODE_56000baseLR4_Full_BIT: 30;
+  readonly ETHTOOL_LINK_MODE_25000baseCR_Full_BIT: 31;
+  readonly ETHTOOL_LINK_MODE_25000baseKR_Full_BIT: 32;
+  readonly ETHTOOL_LINK_MODE_25000baseSR_Full_BIT: 33;
+  readonly ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT: 34;
+  readonly ETHTOOL_LINK_MODE_50000baseKR2_Full_BIT: 35;
+  readonly ETHTOOL_LINK_MODE_100000baseKR4_Full_BIT: 36;
+  readonly ETHTOOL_LINK_MODE_100000baseSR4_Full_BIT: 37;
+  readonly ETHTOOL_LINK_MODE_100000baseCR4_Full_BIT: 38;
+  readonly ETHTOOL_LINK_MODE_100000baseLR4_ER4_Full_BIT: 39;
+  readonly ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT: 40;
+  readonly ETHTOOL_LINK_MODE_1000baseX_Full_BIT: 41;
+  readonly ETHTOOL_LINK_MODE_10000baseCR_Full_BIT: 42;
+  readonly ETHTOOL_LINK_MODE_10000baseSR_Full_BIT: 43;
+  readonly ETHTOOL_LINK_MODE_10000baseLR_Full_BIT: 44;
+  readonly ETHTOOL_LINK_MODE_10000baseLRM_Full_BIT: 45;
+  readonly ETHTOOL_LINK_MODE_10000baseER_Full_BIT: 46;
+  readonly ETHTOOL_LINK_MODE_2500baseT_Full_BIT: 47;
+  readonly ETHTOOL_LINK_MODE_5000baseT_Full_BIT: 48;
+  readonly ETHTOOL_LINK_MODE_FEC_NONE_BIT: 49;
+  readonly ETHTOOL_LINK_MODE_FEC_RS_BIT: 50;
+  readonly ETHTOOL_LINK_MODE_FEC_BASER_BIT: 51;
+  readonly ETHTOOL_LINK_MODE_50000baseKR_Full_BIT: 52;
+  readonly ETHTOOL_LINK_MODE_50000baseSR_Full_BIT: 53;
+  readonly ETHTOOL_LINK_MODE_50000baseCR_Full_BIT: 54;
+  readonly ETHTOOL_LINK_MODE_50000baseLR_ER_FR_Full_BIT: 55;
+  readonly ETHTOOL_LINK_MODE_50000baseDR_Full_BIT: 56;
+  readonly ETHTOOL_LINK_MODE_100000baseKR2_Full_BIT: 57;
+  readonly ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT: 58;
+  readonly ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT: 59;
+  readonly ETHTOOL_LINK_MODE_100000baseLR2_ER2_FR2_Full_BIT: 60;
+  readonly ETHTOOL_LINK_MODE_100000baseDR2_Full_BIT: 61;
+  readonly ETHTOOL_LINK_MODE_200000baseKR4_Full_BIT: 62;
+  readonly ETHTOOL_LINK_MODE_200000baseSR4_Full_BIT: 63;
+  readonly ETHTOOL_LINK_MODE_200000baseLR4_ER4_FR4_Full_BIT: 64;
+  readonly ETHTOOL_LINK_MODE_200000baseDR4_Full_BIT: 65;
+  readonly ETHTOOL_LINK_MODE_200000baseCR4_Full_BIT: 66;
+  readonly ETHTOOL_LINK_MODE_100baseT1_Full_BIT: 67;
+  readonly ETHTOOL_LINK_MODE_1000baseT1_Full_BIT: 68;
+  readonly ETHTOOL_LINK_MODE_400000baseKR8_Full_BIT: 69;
+  readonly ETHTOOL_LINK_MODE_400000baseSR8_Full_BIT: 70;
+  readonly ETHTOOL_LINK_MODE_400000baseLR8_ER8_FR8_Full_BIT: 71;
+  readonly ETHTOOL_LINK_MODE_400000baseDR8_Full_BIT: 72;
+  readonly ETHTOOL_LINK_MODE_400000baseCR8_Full_BIT: 73;
+  readonly ETHTOOL_LINK_MODE_FEC_LLRS_BIT: 74;
+  readonly ETHTOOL_LINK_MODE_100000baseKR_Full_BIT: 75;
+  readonly ETHTOOL_LINK_MODE_100000baseSR_Full_BIT: 76;
+  readonly ETHTOOL_LINK_MODE_100000baseLR_ER_FR_Full_BIT: 77;
+  readonly ETHTOOL_LINK_MODE_100000baseCR_Full_BIT: 78;
+  readonly ETHTOOL_LINK_MODE_100000baseDR_Full_BIT: 79;
+  readonly ETHTOOL_LINK_MODE_200000baseKR2_Full_BIT: 80;
+  readonly ETHTOOL_LINK_MODE_200000baseSR2_Full_BIT: 81;
+  readonly ETHTOOL_LINK_MODE_200000baseLR2_ER2_FR2_Full_BIT: 82;
+  readonly ETHTOOL_LINK_MODE_200000baseDR2_Full_BIT: 83;
+  readonly ETHTOOL_LINK_MODE_200000baseCR2_Full_BIT: 84;
+  readonly ETHTOOL_LINK_MODE_400000baseKR4_Full_BIT: 85;
+  readonly ETHTOOL_LINK_MODE_400000baseSR4_Full_BIT: 86;
+  readonly ETHTOOL_LINK_MODE_400000baseLR4_ER4_FR4_Full_BIT: 87;
+  readonly ETHTOOL_LINK_MODE_400000baseDR4_Full_BIT: 88;
+  readonly ETHTOOL_LINK_MODE_400000baseCR4_Full_BIT: 89;
+  readonly ETHTOOL_LINK_MODE_100baseFX_Half_BIT: 90;
+  readonly ETHTOOL_LINK_MODE_100baseFX_Full_BIT: 91;
+  readonly ETHTOOL_LINK_MODE_10baseT1L_Full_BIT: 92;
+  readonly SPEED_10: 10;
+  readonly SPEED_100: 100;
+  readonly SPEED_1000: 1000;
+  readonly SPEED_2500: 2500;
+  readonly SPEED_5000: 5000;
+  readonly SPEED_10000: 10000;
+  readonly SPEED_14000: 14000;
+  readonly SPEED_20000: 20000;
+  readonly SPEED_25000: 25000;
+  readonly SPEED_40000: 40000;
+  readonly SPEED_50000: 50000;
+  readonly SPEED_56000: 56000;
+  readonly SPEED_100000: 0x186a0;
+  readonly SPEED_200000: 0x30d40;
+  readonly SPEED_400000: 0x61a80;
+  readonly SPEED_UNKNOWN: -1;
+  readonly DUPLEX_HALF: 0;
+  readonly DUPLEX_FULL: 1;
+  readonly DUPLEX_UNKNOWN: 255;
+  readonly MASTER_SLAVE_CFG_UNSUPPORTED: 0;
+  readonly MASTER_SLAVE_CFG_UNKNOWN: 1;
+  readonly MASTER_SLAVE_CFG_MASTER_PREFERRED: 2;
+  readonly MASTER_SLAVE_CFG_SLAVE_PREFERRED: 3;
+  readonly MASTER_SLAVE_CFG_MASTER_FORCE: 4;
+  readonly MASTER_SLAVE_CFG_SLAVE_FORCE: 5;
+  readonly MASTER_SLAVE_STATE_UNSUPPORTED: 0;
+  readonly MASTER_SLAVE_STATE_UNKNOWN: 1;
+  readonly MASTER_SLAVE_STATE_MASTER: 2;
+  readonly MASTER_SLAVE_STATE_SLAVE: 3;
+  readonly MASTER_SLAVE_STATE_ERR: 4;
+  readonly RATE_MATCH_NONE: 0;
+  readonly RATE_MATCH_PAUSE: 1;
+  readonly RATE_MATCH_CRS: 2;
+  readonly RATE_MATCH_OPEN_LOOP: 3;
+  readonly PORT_TP: 0;
+  readonly PORT_AUI: 1;
+  readonly PORT_MII: 2;
+  readonly PORT_FIBRE: 3;
+  readonly PORT_BNC: 4;
+  readonly PORT_DA: 5;
+  readonly PORT_NONE: 239;
+  readonly PORT_OTHER: 255;
+  readonly XCVR_INTERNAL: 0;
+  readonly XCVR_EXTERNAL: 1;
+  readonly XCVR_DUMMY1: 2;
+  readonly XCVR_DUMMY2: 3;
+  readonly XCVR_DUMMY3: 4;
+  readonly AUTONEG_DISABLE: 0;
+  readonly AUTONEG_ENABLE: 1;
+  readonly ETH_TP_MDI_INVALID: 0;
+  readonly ETH_TP_MDI: 1;
+  readonly ETH_TP_MDI_X: 2;
+  readonly ETH_TP_MDI_AUTO: 3;
+  readonly WAKE_PHY: 1;
+  readonly WAKE_UCAST: 2;
+  readonly WAKE_MCAST: 4;
+  readonly WAKE_BCAST: 8;
+  readonly WAKE_ARP: 16;
+  readonly WAKE_MAGIC: 32;
+  readonly WAKE_MAGICSECURE: 64;
+  readonly WAKE_FILTER: 128;
+};
+
+/** The constants by name (frozen). Import the table and destructure: `const { IFLA_MTU } = GENL_UAPI;`. */
+export const GENL_UAPI: GenlUapi = Object.freeze(JSON.parse("{\"GENL_NAMSIZ\":16,\"GENL_MIN_ID\":16,\"GENL_MAX_ID\":1023,\"GENL_ADMIN_PERM\":1,\"GENL_CMD_CAP_DO\":2,\"GENL_CMD_CAP_DUMP\":4,\"GENL_CMD_CAP_HASPOL\":8,\"GENL_UNS_ADMIN_PERM\":16,\"GENL_ID_CTRL\":16,\"GENL_ID_VFS_DQUOT\":17,\"GENL_ID_PMCRAID\":18,\"GENL_START_ALLOC\":19,\"CTRL_CMD_UNSPEC\":0,\"CTRL_CMD_NEWFAMILY\":1,\"CTRL_CMD_DELFAMILY\":2,\"CTRL_CMD_GETFAMILY\":3,\"CTRL_CMD_NEWOPS\":4,\"CTRL_CMD_DELOPS\":5,\"CTRL_CMD_GETOPS\":6,\"CTRL_CMD_NEWMCAST_GRP\":7,\"CTRL_CMD_DELMCAST_GRP\":8,\"CTRL_CMD_GETMCAST_GRP\":9,\"CTRL_CMD_GETPOLICY\":10,\"CTRL_CMD_MAX\":10,\"CTRL_ATTR_UNSPEC\":0,\"CTRL_ATTR_FAMILY_ID\":1,\"CTRL_ATTR_FAMILY_NAME\":2,\"CTRL_ATTR_VERSION\":3,\"CTRL_ATTR_HDRSIZE\":4,\"CTRL_ATTR_MAXATTR\":5,\"CTRL_ATTR_OPS\":6,\"CTRL_ATTR_MCAST_GROUPS\":7,\"CTRL_ATTR_POLICY\":8,\"CTRL_ATTR_OP_POLICY\":9,\"CTRL_ATTR_OP\":10,\"CTRL_ATTR_MAX\":10,\"CTRL_ATTR_OP_UNSPEC\":0,\"CTRL_ATTR_OP_ID\":1,\"CTRL_ATTR_OP_FLAGS\":2,\"CTRL_ATTR_OP_MAX\":2,\"CTRL_ATTR_MCAST_GRP_UNSPEC\":0,\"CTRL_ATTR_MCAST_GRP_NAME\":1,\"CTRL_ATTR_MCAST_GRP_ID\":2,\"CTRL_ATTR_MCAST_GRP_MAX\":2,\"CTRL_ATTR_POLICY_UNSPEC\":0,\"CTRL_ATTR_POLICY_DO\":1,\"CTRL_ATTR_POLICY_DUMP\":2,\"CTRL_ATTR_POLICY_DUMP_MAX\":2,\"CTRL_ATTR_POLICY_MAX\":2,\"MACSEC_GENL_VERSION\":1,\"MACSEC_MAX_KEY_LEN\":128,\"MACSEC_KEYID_LEN\":16,\"MACSEC_SALT_LEN\":12,\"MACSEC_CIPHER_ID_GCM_AES_128\":36242102291529730,\"MACSEC_CIPHER_ID_GCM_AES_256\":36242102291529730,\"MACSEC_CIPHER_ID_GCM_AES_XPN_128\":36242102291529730,\"MACSEC_CIPHER_ID_GCM_AES_XPN_256\":36242102291529730,\"MACSEC_DEFAULT_CIPHER_ID\":36030996058996740,\"MACSEC_DEFAULT_CIPHER_ALT\":36242102291529730,\"MACSEC_MIN_ICV_LEN\":8,\"MACSEC_MAX_ICV_LEN\":32,\"MACSEC_STD_ICV_LEN\":16,\"MACSEC_ATTR_UNSPEC\":0,\"MACSEC_ATTR_IFINDEX\":1,\"MACSEC_ATTR_RXSC_CONFIG\":2,\"MACSEC_ATTR_SA_CONFIG\":3,\"MACSEC_ATTR_SECY\":4,\"MACSEC_ATTR_TXSA_LIST\":5,\"MACSEC_ATTR_RXSC_LIST\":6,\"MACSEC_ATTR_TXSC_STATS\":7,\"MACSEC_ATTR_SECY_STATS\":8,\"MACSEC_ATTR_OFFLOAD\":9,\"MACSEC_ATTR_MAX\":9,\"MACSEC_SECY_ATTR_UNSPEC\":0,\"MACSEC_SECY_ATTR_SCI\":1,\"MACSEC_SECY_ATTR_ENCODING_SA\":2,\"MACSEC_SECY_ATTR_WINDOW\":3,\"MACSEC_SECY_ATTR_CIPHER_SUITE\":4,\"MACSEC_SECY_ATTR_ICV_LEN\":5,\"MACSEC_SECY_ATTR_PROTECT\":6,\"MACSEC_SECY_ATTR_REPLAY\":7,\"MACSEC_SECY_ATTR_OPER\":8,\"MACSEC_SECY_ATTR_VALIDATE\":9,\"MACSEC_SECY_ATTR_ENCRYPT\":10,\"MACSEC_SECY_ATTR_INC_SCI\":11,\"MACSEC_SECY_ATTR_ES\":12,\"MACSEC_SECY_ATTR_SCB\":13,\"MACSEC_SECY_ATTR_PAD\":14,\"MACSEC_SECY_ATTR_MAX\":14,\"MACSEC_RXSC_ATTR_UNSPEC\":0,\"MACSEC_RXSC_ATTR_SCI\":1,\"MACSEC_RXSC_ATTR_ACTIVE\":2,\"MACSEC_RXSC_ATTR_SA_LIST\":3,\"MACSEC_RXSC_ATTR_STATS\":4,\"MACSEC_RXSC_ATTR_PAD\":5,\"MACSEC_RXSC_ATTR_MAX\":5,\"MACSEC_SA_ATTR_UNSPEC\":0,\"MACSEC_SA_ATTR_AN\":1,\"MACSEC_SA_ATTR_ACTIVE\":2,\"MACSEC_SA_ATTR_PN\":3,\"MACSEC_SA_ATTR_KEY\":4,\"MACSEC_SA_ATTR_KEYID\":5,\"MACSEC_SA_ATTR_STATS\":6,\"MACSEC_SA_ATTR_PAD\":7,\"MACSEC_SA_ATTR_SSCI\":8,\"MACSEC_SA_ATTR_SALT\":9,\"MACSEC_SA_ATTR_MAX\":9,\"MACSEC_OFFLOAD_ATTR_UNSPEC\":0,\"MACSEC_OFFLOAD_ATTR_TYPE\":1,\"MACSEC_OFFLOAD_ATTR_PAD\":2,\"MACSEC_OFFLOAD_ATTR_MAX\":2,\"MACSEC_CMD_GET_TXSC\":0,\"MACSEC_CMD_ADD_RXSC\":1,\"MACSEC_CMD_DEL_RXSC\":2,\"MACSEC_CMD_UPD_RXSC\":3,\"MACSEC_CMD_ADD_TXSA\":4,\"MACSEC_CMD_DEL_TXSA\":5,\"MACSEC_CMD_UPD_TXSA\":6,\"MACSEC_CMD_ADD_RXSA\":7,\"MACSEC_CMD_DEL_RXSA\":8,\"MACSEC_CMD_UPD_RXSA\":9,\"MACSEC_CMD_UPD_OFFLOAD\":10,\"MACSEC_RXSC_STATS_ATTR_UNSPEC\":0,\"MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED\":1,\"MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED\":2,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED\":3,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED\":4,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK\":5,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID\":6,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE\":7,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID\":8,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA\":9,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA\":10,\"MACSEC_RXSC_STATS_ATTR_PAD\":11,\"MACSEC_RXSC_STATS_ATTR_MAX\":11,\"MACSEC_SA_STATS_ATTR_UNSPEC\":0,\"MACSEC_SA_STATS_ATTR_IN_PKTS_OK\":1,\"MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID\":2,\"MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID\":3,\"MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA\":4,\"MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA\":5,\"MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED\":6,\"MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED\":7,\"MACSEC_SA_STATS_ATTR_MAX\":7,\"MACSEC_TXSC_STATS_ATTR_UNSPEC\":0,\"MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED\":1,\"MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED\":2,\"MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED\":3,\"MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED\":4,\"MACSEC_TXSC_STATS_ATTR_PAD\":5,\"MACSEC_TXSC_STATS_ATTR_MAX\":5,\"MACSEC_SECY_STATS_ATTR_UNSPEC\":0,\"MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED\":1,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED\":2,\"MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG\":3,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG\":4,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG\":5,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI\":6,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI\":7,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN\":8,\"MACSEC_SECY_STATS_ATTR_PAD\":9,\"MACSEC_SECY_STATS_ATTR_MAX\":9,\"TEAM_STRING_MAX_LEN\":32,\"TEAM_CMD_NOOP\":0,\"TEAM_CMD_OPTIONS_SET\":1,\"TEAM_CMD_OPTIONS_GET\":2,\"TEAM_CMD_PORT_LIST_GET\":3,\"TEAM_CMD_MAX\":3,\"TEAM_ATTR_UNSPEC\":0,\"TEAM_ATTR_TEAM_IFINDEX\":1,\"TEAM_ATTR_LIST_OPTION\":2,\"TEAM_ATTR_LIST_PORT\":3,\"TEAM_ATTR_MAX\":3,\"TEAM_ATTR_ITEM_OPTION_UNSPEC\":0,\"TEAM_ATTR_ITEM_OPTION\":1,\"TEAM_ATTR_ITEM_OPTION_MAX\":1,\"TEAM_ATTR_OPTION_UNSPEC\":0,\"TEAM_ATTR_OPTION_NAME\":1,\"TEAM_ATTR_OPTION_CHANGED\":2,\"TEAM_ATTR_OPTION_TYPE\":3,\"TEAM_ATTR_OPTION_DATA\":4,\"TEAM_ATTR_OPTION_REMOVED\":5,\"TEAM_ATTR_OPTION_PORT_IFINDEX\":6,\"TEAM_ATTR_OPTION_ARRAY_INDEX\":7,\"TEAM_ATTR_OPTION_MAX\":7,\"TEAM_ATTR_ITEM_PORT_UNSPEC\":0,\"TEAM_ATTR_ITEM_PORT\":1,\"TEAM_ATTR_ITEM_PORT_MAX\":1,\"TEAM_ATTR_PORT_UNSPEC\":0,\"TEAM_ATTR_PORT_IFINDEX\":1,\"TEAM_ATTR_PORT_CHANGED\":2,\"TEAM_ATTR_PORT_LINKUP\":3,\"TEAM_ATTR_PORT_SPEED\":4,\"TEAM_ATTR_PORT_DUPLEX\":5,\"TEAM_ATTR_PORT_REMOVED\":6,\"TEAM_ATTR_PORT_MAX\":6,\"TEAM_GENL_VERSION\":1,\"WG_GENL_VERSION\":1,\"WG_KEY_LEN\":32,\"WG_CMD_GET_DEVICE\":0,\"WG_CMD_SET_DEVICE\":1,\"WG_CMD_MAX\":1,\"WGDEVICE_F_REPLACE_PEERS\":1,\"WGDEVICE_A_UNSPEC\":0,\"WGDEVICE_A_IFINDEX\":1,\"WGDEVICE_A_IFNAME\":2,\"WGDEVICE_A_PRIVATE_KEY\":3,\"WGDEVICE_A_PUBLIC_KEY\":4,\"WGDEVICE_A_FLAGS\":5,\"WGDEVICE_A_LISTEN_PORT\":6,\"WGDEVICE_A_FWMARK\":7,\"WGDEVICE_A_PEERS\":8,\"WGDEVICE_A_MAX\":8,\"WGPEER_F_REMOVE_ME\":1,\"WGPEER_F_REPLACE_ALLOWEDIPS\":2,\"WGPEER_F_UPDATE_ONLY\":4,\"WGPEER_A_UNSPEC\":0,\"WGPEER_A_PUBLIC_KEY\":1,\"WGPEER_A_PRESHARED_KEY\":2,\"WGPEER_A_FLAGS\":3,\"WGPEER_A_ENDPOINT\":4,\"WGPEER_A_PERSISTENT_KEEPALIVE_INTERVAL\":5,\"WGPEER_A_LAST_HANDSHAKE_TIME\":6,\"WGPEER_A_RX_BYTES\":7,\"WGPEER_A_TX_BYTES\":8,\"WGPEER_A_ALLOWEDIPS\":9,\"WGPEER_A_PROTOCOL_VERSION\":10,\"WGPEER_A_MAX\":10,\"WGALLOWEDIP_A_UNSPEC\":0,\"WGALLOWEDIP_A_FAMILY\":1,\"WGALLOWEDIP_A_IPADDR\":2,\"WGALLOWEDIP_A_CIDR_MASK\":3,\"WGALLOWEDIP_A_MAX\":3,\"ETHTOOL_MSG_USER_NONE\":0,\"ETHTOOL_MSG_STRSET_GET\":1,\"ETHTOOL_MSG_LINKINFO_GET\":2,\"ETHTOOL_MSG_LINKINFO_SET\":3,\"ETHTOOL_MSG_LINKMODES_GET\":4,\"ETHTOOL_MSG_LINKMODES_SET\":5,\"ETHTOOL_MSG_LINKSTATE_GET\":6,\"ETHTOOL_MSG_DEBUG_GET\":7,\"ETHTOOL_MSG_DEBUG_SET\":8,\"ETHTOOL_MSG_WOL_GET\":9,\"ETHTOOL_MSG_WOL_SET\":10,\"ETHTOOL_MSG_FEATURES_GET\":11,\"ETHTOOL_MSG_FEATURES_SET\":12,\"ETHTOOL_MSG_PRIVFLAGS_GET\":13,\"ETHTOOL_MSG_PRIVFLAGS_SET\":14,\"ETHTOOL_MSG_RINGS_GET\":15,\"ETHTOOL_MSG_RINGS_SET\":16,\"ETHTOOL_MSG_CHANNELS_GET\":17,\"ETHTOOL_MSG_CHANNELS_SET\":18,\"ETHTOOL_MSG_COALESCE_GET\":19,\"ETHTOOL_MSG_COALESCE_SET\":20,\"ETHTOOL_MSG_PAUSE_GET\":21,\"ETHTOOL_MSG_PAUSE_SET\":22,\"ETHTOOL_MSG_EEE_GET\":23,\"ETHTOOL_MSG_EEE_SET\":24,\"ETHTOOL_MSG_TSINFO_GET\":25,\"ETHTOOL_MSG_CABLE_TEST_ACT\":26,\"ETHTOOL_MSG_CABLE_TEST_TDR_ACT\":27,\"ETHTOOL_MSG_TUNNEL_INFO_GET\":28,\"ETHTOOL_MSG_FEC_GET\":29,\"ETHTOOL_MSG_FEC_SET\":30,\"ETHTOOL_MSG_MODULE_EEPROM_GET\":31,\"ETHTOOL_MSG_STATS_GET\":32,\"ETHTOOL_MSG_PHC_VCLOCKS_GET\":33,\"ETHTOOL_MSG_MODULE_GET\":34,\"ETHTOOL_MSG_MODULE_SET\":35,\"ETHTOOL_MSG_PSE_GET\":36,\"ETHTOOL_MSG_PSE_SET\":37,\"ETHTOOL_MSG_USER_MAX\":37,\"ETHTOOL_MSG_KERNEL_NONE\":0,\"ETHTOOL_MSG_STRSET_GET_REPLY\":1,\"ETHTOOL_MSG_LINKINFO_GET_REPLY\":2,\"ETHTOOL_MSG_LINKINFO_NTF\":3,\"ETHTOOL_MSG_LINKMODES_GET_REPLY\":4,\"ETHTOOL_MSG_LINKMODES_NTF\":5,\"ETHTOOL_MSG_LINKSTATE_GET_REPLY\":6,\"ETHTOOL_MSG_DEBUG_GET_REPLY\":7,\"ETHTOOL_MSG_DEBUG_NTF\":8,\"ETHTOOL_MSG_WOL_GET_REPLY\":9,\"ETHTOOL_MSG_WOL_NTF\":10,\"ETHTOOL_MSG_FEATURES_GET_REPLY\":11,\"ETHTOOL_MSG_FEATURES_SET_REPLY\":12,\"ETHTOOL_MSG_FEATURES_NTF\":13,\"ETHTOOL_MSG_PRIVFLAGS_GET_REPLY\":14,\"ETHTOOL_MSG_PRIVFLAGS_NTF\":15,\"ETHTOOL_MSG_RINGS_GET_REPLY\":16,\"ETHTOOL_MSG_RINGS_NTF\":17,\"ETHTOOL_MSG_CHANNELS_GET_REPLY\":18,\"ETHTOOL_MSG_CHANNELS_NTF\":19,\"ETHTOOL_MSG_COALESCE_GET_REPLY\":20,\"ETHTOOL_MSG_COALESCE_NTF\":21,\"ETHTOOL_MSG_PAUSE_GET_REPLY\":22,\"ETHTOOL_MSG_PAUSE_NTF\":23,\"ETHTOOL_MSG_EEE_GET_REPLY\":24,\"ETHTOOL_MSG_EEE_NTF\":25,\"ETHTOOL_MSG_TSINFO_GET_REPLY\":26,\"ETHTOOL_MSG_CABLE_TEST_NTF\":27,\"ETHTOOL_MSG_CABLE_TEST_TDR_NTF\":28,\"ETHTOOL_MSG_TUNNEL_INFO_GET_REPLY\":29,\"ETHTOOL_MSG_FEC_GET_REPLY\":30,\"ETHTOOL_MSG_FEC_NTF\":31,\"ETHTOOL_MSG_MODULE_EEPROM_GET_REPLY\":32,\"ETHTOOL_MSG_STATS_GET_REPLY\":33,\"ETHTOOL_MSG_PHC_VCLOCKS_GET_REPLY\":34,\"ETHTOOL_MSG_MODULE_GET_REPLY\":35,\"ETHTOOL_MSG_MODULE_NTF\":36,\"ETHTOOL_MSG_PSE_GET_REPLY\":37,\"ETHTOOL_MSG_KERNEL_MAX\":37,\"ETHTOOL_FLAG_COMPACT_BITSETS\":1,\"ETHTOOL_FLAG_OMIT_REPLY\":2,\"ETHTOOL_FLAG_STATS\":4,\"ETHTOOL_FLAG_ALL\":7,\"ETHTOOL_A_HEADER_UNSPEC\":0,\"ETHTOOL_A_HEADER_DEV_INDEX\":1,\"ETHTOOL_A_HEADER_DEV_NAME\":2,\"ETHTOOL_A_HEADER_FLAGS\":3,\"ETHTOOL_A_HEADER_MAX\":3,\"ETHTOOL_A_BITSET_BIT_UNSPEC\":0,\"ETHTOOL_A_BITSET_BIT_INDEX\":1,\"ETHTOOL_A_BITSET_BIT_NAME\":2,\"ETHTOOL_A_BITSET_BIT_VALUE\":3,\"ETHTOOL_A_BITSET_BIT_MAX\":3,\"ETHTOOL_A_BITSET_BITS_UNSPEC\":0,\"ETHTOOL_A_BITSET_BITS_BIT\":1,\"ETHTOOL_A_BITSET_BITS_MAX\":1,\"ETHTOOL_A_BITSET_UNSPEC\":0,\"ETHTOOL_A_BITSET_NOMASK\":1,\"ETHTOOL_A_BITSET_SIZE\":2,\"ETHTOOL_A_BITSET_BITS\":3,\"ETHTOOL_A_BITSET_VALUE\":4,\"ETHTOOL_A_BITSET_MASK\":5,\"ETHTOOL_A_BITSET_MAX\":5,\"ETHTOOL_A_STRING_UNSPEC\":0,\"ETHTOOL_A_STRING_INDEX\":1,\"ETHTOOL_A_STRING_VALUE\":2,\"ETHTOOL_A_STRING_MAX\":2,\"ETHTOOL_A_STRINGS_UNSPEC\":0,\"ETHTOOL_A_STRINGS_STRING\":1,\"ETHTOOL_A_STRINGS_MAX\":1,\"ETHTOOL_A_STRINGSET_UNSPEC\":0,\"ETHTOOL_A_STRINGSET_ID\":1,\"ETHTOOL_A_STRINGSET_COUNT\":2,\"ETHTOOL_A_STRINGSET_STRINGS\":3,\"ETHTOOL_A_STRINGSET_MAX\":3,\"ETHTOOL_A_STRINGSETS_UNSPEC\":0,\"ETHTOOL_A_STRINGSETS_STRINGSET\":1,\"ETHTOOL_A_STRINGSETS_MAX\":1,\"ETHTOOL_A_STRSET_UNSPEC\":0,\"ETHTOOL_A_STRSET_HEADER\":1,\"ETHTOOL_A_STRSET_STRINGSETS\":2,\"ETHTOOL_A_STRSET_COUNTS_ONLY\":3,\"ETHTOOL_A_STRSET_MAX\":3,\"ETHTOOL_A_LINKINFO_UNSPEC\":0,\"ETHTOOL_A_LINKINFO_HEADER\":1,\"ETHTOOL_A_LINKINFO_PORT\":2,\"ETHTOOL_A_LINKINFO_PHYADDR\":3,\"ETHTOOL_A_LINKINFO_TP_MDIX\":4,\"ETHTOOL_A_LINKINFO_TP_MDIX_CTRL\":5,\"ETHTOOL_A_LINKINFO_TRANSCEIVER\":6,\"ETHTOOL_A_LINKINFO_MAX\":6,\"ETHTOOL_A_LINKMODES_UNSPEC\":0,\"ETHTOOL_A_LINKMODES_HEADER\":1,\"ETHTOOL_A_LINKMODES_AUTONEG\":2,\"ETHTOOL_A_LINKMODES_OURS\":3,\"ETHTOOL_A_LINKMODES_PEER\":4,\"ETHTOOL_A_LINKMODES_SPEED\":5,\"ETHTOOL_A_LINKMODES_DUPLEX\":6,\"ETHTOOL_A_LINKMODES_MASTER_SLAVE_CFG\":7,\"ETHTOOL_A_LINKMODES_MASTER_SLAVE_STATE\":8,\"ETHTOOL_A_LINKMODES_LANES\":9,\"ETHTOOL_A_LINKMODES_RATE_MATCHING\":10,\"ETHTOOL_A_LINKMODES_MAX\":10,\"ETHTOOL_A_LINKSTATE_UNSPEC\":0,\"ETHTOOL_A_LINKSTATE_HEADER\":1,\"ETHTOOL_A_LINKSTATE_LINK\":2,\"ETHTOOL_A_LINKSTATE_SQI\":3,\"ETHTOOL_A_LINKSTATE_SQI_MAX\":4,\"ETHTOOL_A_LINKSTATE_EXT_STATE\":5,\"ETHTOOL_A_LINKSTATE_EXT_SUBSTATE\":6,\"ETHTOOL_A_LINKSTATE_MAX\":6,\"ETHTOOL_A_DEBUG_UNSPEC\":0,\"ETHTOOL_A_DEBUG_HEADER\":1,\"ETHTOOL_A_DEBUG_MSGMASK\":2,\"ETHTOOL_A_DEBUG_MAX\":2,\"ETHTOOL_A_WOL_UNSPEC\":0,\"ETHTOOL_A_WOL_HEADER\":1,\"ETHTOOL_A_WOL_MODES\":2,\"ETHTOOL_A_WOL_SOPASS\":3,\"ETHTOOL_A_WOL_MAX\":3,\"ETHTOOL_A_FEATURES_UNSPEC\":0,\"ETHTOOL_A_FEATURES_HEADER\":1,\"ETHTOOL_A_FEATURES_HW\":2,\"ETHTOOL_A_FEATURES_WANTED\":3,\"ETHTOOL_A_FEATURES_ACTIVE\":4,\"ETHTOOL_A_FEATURES_NOCHANGE\":5,\"ETHTOOL_A_FEATURES_MAX\":5,\"ETHTOOL_A_PRIVFLAGS_UNSPEC\":0,\"ETHTOOL_A_PRIVFLAGS_HEADER\":1,\"ETHTOOL_A_PRIVFLAGS_FLAGS\":2,\"ETHTOOL_A_PRIVFLAGS_MAX\":2,\"ETHTOOL_TCP_DATA_SPLIT_UNKNOWN\":0,\"ETHTOOL_TCP_DATA_SPLIT_DISABLED\":1,\"ETHTOOL_TCP_DATA_SPLIT_ENABLED\":2,\"ETHTOOL_A_RINGS_UNSPEC\":0,\"ETHTOOL_A_RINGS_HEADER\":1,\"ETHTOOL_A_RINGS_RX_MAX\":2,\"ETHTOOL_A_RINGS_RX_MINI_MAX\":3,\"ETHTOOL_A_RINGS_RX_JUMBO_MAX\":4,\"ETHTOOL_A_RINGS_TX_MAX\":5,\"ETHTOOL_A_RINGS_RX\":6,\"ETHTOOL_A_RINGS_RX_MINI\":7,\"ETHTOOL_A_RINGS_RX_JUMBO\":8,\"ETHTOOL_A_RINGS_TX\":9,\"ETHTOOL_A_RINGS_RX_BUF_LEN\":10,\"ETHTOOL_A_RINGS_TCP_DATA_SPLIT\":11,\"ETHTOOL_A_RINGS_CQE_SIZE\":12,\"ETHTOOL_A_RINGS_TX_PUSH\":13,\"ETHTOOL_A_RINGS_MAX\":13,\"ETHTOOL_A_CHANNELS_UNSPEC\":0,\"ETHTOOL_A_CHANNELS_HEADER\":1,\"ETHTOOL_A_CHANNELS_RX_MAX\":2,\"ETHTOOL_A_CHANNELS_TX_MAX\":3,\"ETHTOOL_A_CHANNELS_OTHER_MAX\":4,\"ETHTOOL_A_CHANNELS_COMBINED_MAX\":5,\"ETHTOOL_A_CHANNELS_RX_COUNT\":6,\"ETHTOOL_A_CHANNELS_TX_COUNT\":7,\"ETHTOOL_A_CHANNELS_OTHER_COUNT\":8,\"ETHTOOL_A_CHANNELS_COMBINED_COUNT\":9,\"ETHTOOL_A_CHANNELS_MAX\":9,\"ETHTOOL_A_COALESCE_UNSPEC\":0,\"ETHTOOL_A_COALESCE_HEADER\":1,\"ETHTOOL_A_COALESCE_RX_USECS\":2,\"ETHTOOL_A_COALESCE_RX_MAX_FRAMES\":3,\"ETHTOOL_A_COALESCE_RX_USECS_IRQ\":4,\"ETHTOOL_A_COALESCE_RX_MAX_FRAMES_IRQ\":5,\"ETHTOOL_A_COALESCE_TX_USECS\":6,\"ETHTOOL_A_COALESCE_TX_MAX_FRAMES\":7,\"ETHTOOL_A_COALESCE_TX_USECS_IRQ\":8,\"ETHTOOL_A_COALESCE_TX_MAX_FRAMES_IRQ\":9,\"ETHTOOL_A_COALESCE_STATS_BLOCK_USECS\":10,\"ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX\":11,\"ETHTOOL_A_COALESCE_USE_ADAPTIVE_TX\":12,\"ETHTOOL_A_COALESCE_PKT_RATE_LOW\":13,\"ETHTOOL_A_COALESCE_RX_USECS_LOW\":14,\"ETHTOOL_A_COALESCE_RX_MAX_FRAMES_LOW\":15,\"ETHTOOL_A_COALESCE_TX_USECS_LOW\":16,\"ETHTOOL_A_COALESCE_TX_MAX_FRAMES_LOW\":17,\"ETHTOOL_A_COALESCE_PKT_RATE_HIGH\":18,\"ETHTOOL_A_COALESCE_RX_USECS_HIGH\":19,\"ETHTOOL_A_COALESCE_RX_MAX_FRAMES_HIGH\":20,\"ETHTOOL_A_COALESCE_TX_USECS_HIGH\":21,\"ETHTOOL_A_COALESCE_TX_MAX_FRAMES_HIGH\":22,\"ETHTOOL_A_COALESCE_RATE_SAMPLE_INTERVAL\":23,\"ETHTOOL_A_COALESCE_USE_CQE_MODE_TX\":24,\"ETHTOOL_A_COALESCE_USE_CQE_MODE_RX\":25,\"ETHTOOL_A_COALESCE_MAX\":25,\"ETHTOOL_A_PAUSE_UNSPEC\":0,\"ETHTOOL_A_PAUSE_HEADER\":1,\"ETHTOOL_A_PAUSE_AUTONEG\":2,\"ETHTOOL_A_PAUSE_RX\":3,\"ETHTOOL_A_PAUSE_TX\":4,\"ETHTOOL_A_PAUSE_STATS\":5,\"ETHTOOL_A_PAUSE_MAX\":5,\"ETHTOOL_A_PAUSE_STAT_UNSPEC\":0,\"ETHTOOL_A_PAUSE_STAT_PAD\":1,\"ETHTOOL_A_PAUSE_STAT_TX_FRAMES\":2,\"ETHTOOL_A_PAUSE_STAT_RX_FRAMES\":3,\"ETHTOOL_A_PAUSE_STAT_MAX\":3,\"ETHTOOL_A_EEE_UNSPEC\":0,\"ETHTOOL_A_EEE_HEADER\":1,\"ETHTOOL_A_EEE_MODES_OURS\":2,\"ETHTOOL_A_EEE_MODES_PEER\":3,\"ETHTOOL_A_EEE_ACTIVE\":4,\"ETHTOOL_A_EEE_ENABLED\":5,\"ETHTOOL_A_EEE_TX_LPI_ENABLED\":6,\"ETHTOOL_A_EEE_TX_LPI_TIMER\":7,\"ETHTOOL_A_EEE_MAX\":7,\"ETHTOOL_A_TSINFO_UNSPEC\":0,\"ETHTOOL_A_TSINFO_HEADER\":1,\"ETHTOOL_A_TSINFO_TIMESTAMPING\":2,\"ETHTOOL_A_TSINFO_TX_TYPES\":3,\"ETHTOOL_A_TSINFO_RX_FILTERS\":4,\"ETHTOOL_A_TSINFO_PHC_INDEX\":5,\"ETHTOOL_A_TSINFO_MAX\":5,\"ETHTOOL_A_PHC_VCLOCKS_UNSPEC\":0,\"ETHTOOL_A_PHC_VCLOCKS_HEADER\":1,\"ETHTOOL_A_PHC_VCLOCKS_NUM\":2,\"ETHTOOL_A_PHC_VCLOCKS_INDEX\":3,\"ETHTOOL_A_PHC_VCLOCKS_MAX\":3,\"ETHTOOL_A_CABLE_TEST_UNSPEC\":0,\"ETHTOOL_A_CABLE_TEST_HEADER\":1,\"ETHTOOL_A_CABLE_TEST_MAX\":1,\"ETHTOOL_A_CABLE_RESULT_CODE_UNSPEC\":0,\"ETHTOOL_A_CABLE_RESULT_CODE_OK\":1,\"ETHTOOL_A_CABLE_RESULT_CODE_OPEN\":2,\"ETHTOOL_A_CABLE_RESULT_CODE_SAME_SHORT\":3,\"ETHTOOL_A_CABLE_RESULT_CODE_CROSS_SHORT\":4,\"ETHTOOL_A_CABLE_PAIR_A\":0,\"ETHTOOL_A_CABLE_PAIR_B\":1,\"ETHTOOL_A_CABLE_PAIR_C\":2,\"ETHTOOL_A_CABLE_PAIR_D\":3,\"ETHTOOL_A_CABLE_RESULT_UNSPEC\":0,\"ETHTOOL_A_CABLE_RESULT_PAIR\":1,\"ETHTOOL_A_CABLE_RESULT_CODE\":2,\"ETHTOOL_A_CABLE_RESULT_MAX\":2,\"ETHTOOL_A_CABLE_FAULT_LENGTH_UNSPEC\":0,\"ETHTOOL_A_CABLE_FAULT_LENGTH_PAIR\":1,\"ETHTOOL_A_CABLE_FAULT_LENGTH_CM\":2,\"ETHTOOL_A_CABLE_FAULT_LENGTH_MAX\":2,\"ETHTOOL_A_CABLE_TEST_NTF_STATUS_UNSPEC\":0,\"ETHTOOL_A_CABLE_TEST_NTF_STATUS_STARTED\":1,\"ETHTOOL_A_CABLE_TEST_NTF_STATUS_COMPLETED\":2,\"ETHTOOL_A_CABLE_NEST_UNSPEC\":0,\"ETHTOOL_A_CABLE_NEST_RESULT\":1,\"ETHTOOL_A_CABLE_NEST_FAULT_LENGTH\":2,\"ETHTOOL_A_CABLE_NEST_MAX\":2,\"ETHTOOL_A_CABLE_TEST_NTF_UNSPEC\":0,\"ETHTOOL_A_CABLE_TEST_NTF_HEADER\":1,\"ETHTOOL_A_CABLE_TEST_NTF_STATUS\":2,\"ETHTOOL_A_CABLE_TEST_NTF_NEST\":3,\"ETHTOOL_A_CABLE_TEST_NTF_MAX\":3,\"ETHTOOL_A_CABLE_TEST_TDR_CFG_UNSPEC\":0,\"ETHTOOL_A_CABLE_TEST_TDR_CFG_FIRST\":1,\"ETHTOOL_A_CABLE_TEST_TDR_CFG_LAST\":2,\"ETHTOOL_A_CABLE_TEST_TDR_CFG_STEP\":3,\"ETHTOOL_A_CABLE_TEST_TDR_CFG_PAIR\":4,\"ETHTOOL_A_CABLE_TEST_TDR_CFG_MAX\":4,\"ETHTOOL_A_CABLE_TEST_TDR_UNSPEC\":0,\"ETHTOOL_A_CABLE_TEST_TDR_HEADER\":1,\"ETHTOOL_A_CABLE_TEST_TDR_CFG\":2,\"ETHTOOL_A_CABLE_TEST_TDR_MAX\":2,\"ETHTOOL_A_CABLE_AMPLITUDE_UNSPEC\":0,\"ETHTOOL_A_CABLE_AMPLITUDE_PAIR\":1,\"ETHTOOL_A_CABLE_AMPLITUDE_mV\":2,\"ETHTOOL_A_CABLE_AMPLITUDE_MAX\":2,\"ETHTOOL_A_CABLE_PULSE_UNSPEC\":0,\"ETHTOOL_A_CABLE_PULSE_mV\":1,\"ETHTOOL_A_CABLE_PULSE_MAX\":1,\"ETHTOOL_A_CABLE_STEP_UNSPEC\":0,\"ETHTOOL_A_CABLE_STEP_FIRST_DISTANCE\":1,\"ETHTOOL_A_CABLE_STEP_LAST_DISTANCE\":2,\"ETHTOOL_A_CABLE_STEP_STEP_DISTANCE\":3,\"ETHTOOL_A_CABLE_STEP_MAX\":3,\"ETHTOOL_A_CABLE_TDR_NEST_UNSPEC\":0,\"ETHTOOL_A_CABLE_TDR_NEST_STEP\":1,\"ETHTOOL_A_CABLE_TDR_NEST_AMPLITUDE\":2,\"ETHTOOL_A_CABLE_TDR_NEST_PULSE\":3,\"ETHTOOL_A_CABLE_TDR_NEST_MAX\":3,\"ETHTOOL_A_CABLE_TEST_TDR_NTF_UNSPEC\":0,\"ETHTOOL_A_CABLE_TEST_TDR_NTF_HEADER\":1,\"ETHTOOL_A_CABLE_TEST_TDR_NTF_STATUS\":2,\"ETHTOOL_A_CABLE_TEST_TDR_NTF_NEST\":3,\"ETHTOOL_A_CABLE_TEST_TDR_NTF_MAX\":3,\"ETHTOOL_UDP_TUNNEL_TYPE_VXLAN\":0,\"ETHTOOL_UDP_TUNNEL_TYPE_GENEVE\":1,\"ETHTOOL_UDP_TUNNEL_TYPE_VXLAN_GPE\":2,\"ETHTOOL_A_TUNNEL_UDP_ENTRY_UNSPEC\":0,\"ETHTOOL_A_TUNNEL_UDP_ENTRY_PORT\":1,\"ETHTOOL_A_TUNNEL_UDP_ENTRY_TYPE\":2,\"ETHTOOL_A_TUNNEL_UDP_ENTRY_MAX\":2,\"ETHTOOL_A_TUNNEL_UDP_TABLE_UNSPEC\":0,\"ETHTOOL_A_TUNNEL_UDP_TABLE_SIZE\":1,\"ETHTOOL_A_TUNNEL_UDP_TABLE_TYPES\":2,\"ETHTOOL_A_TUNNEL_UDP_TABLE_ENTRY\":3,\"ETHTOOL_A_TUNNEL_UDP_TABLE_MAX\":3,\"ETHTOOL_A_TUNNEL_UDP_UNSPEC\":0,\"ETHTOOL_A_TUNNEL_UDP_TABLE\":1,\"ETHTOOL_A_TUNNEL_UDP_MAX\":1,\"ETHTOOL_A_TUNNEL_INFO_UNSPEC\":0,\"ETHTOOL_A_TUNNEL_INFO_HEADER\":1,\"ETHTOOL_A_TUNNEL_INFO_UDP_PORTS\":2,\"ETHTOOL_A_TUNNEL_INFO_MAX\":2,\"ETHTOOL_A_FEC_UNSPEC\":0,\"ETHTOOL_A_FEC_HEADER\":1,\"ETHTOOL_A_FEC_MODES\":2,\"ETHTOOL_A_FEC_AUTO\":3,\"ETHTOOL_A_FEC_ACTIVE\":4,\"ETHTOOL_A_FEC_STATS\":5,\"ETHTOOL_A_FEC_MAX\":5,\"ETHTOOL_A_FEC_STAT_UNSPEC\":0,\"ETHTOOL_A_FEC_STAT_PAD\":1,\"ETHTOOL_A_FEC_STAT_CORRECTED\":2,\"ETHTOOL_A_FEC_STAT_UNCORR\":3,\"ETHTOOL_A_FEC_STAT_CORR_BITS\":4,\"ETHTOOL_A_FEC_STAT_MAX\":4,\"ETHTOOL_A_MODULE_EEPROM_UNSPEC\":0,\"ETHTOOL_A_MODULE_EEPROM_HEADER\":1,\"ETHTOOL_A_MODULE_EEPROM_OFFSET\":2,\"ETHTOOL_A_MODULE_EEPROM_LENGTH\":3,\"ETHTOOL_A_MODULE_EEPROM_PAGE\":4,\"ETHTOOL_A_MODULE_EEPROM_BANK\":5,\"ETHTOOL_A_MODULE_EEPROM_I2C_ADDRESS\":6,\"ETHTOOL_A_MODULE_EEPROM_DATA\":7,\"ETHTOOL_A_MODULE_EEPROM_MAX\":7,\"ETHTOOL_A_STATS_UNSPEC\":0,\"ETHTOOL_A_STATS_PAD\":1,\"ETHTOOL_A_STATS_HEADER\":2,\"ETHTOOL_A_STATS_GROUPS\":3,\"ETHTOOL_A_STATS_GRP\":4,\"ETHTOOL_A_STATS_MAX\":4,\"ETHTOOL_STATS_ETH_PHY\":0,\"ETHTOOL_STATS_ETH_MAC\":1,\"ETHTOOL_STATS_ETH_CTRL\":2,\"ETHTOOL_STATS_RMON\":3,\"ETHTOOL_A_STATS_GRP_UNSPEC\":0,\"ETHTOOL_A_STATS_GRP_PAD\":1,\"ETHTOOL_A_STATS_GRP_ID\":2,\"ETHTOOL_A_STATS_GRP_SS_ID\":3,\"ETHTOOL_A_STATS_GRP_STAT\":4,\"ETHTOOL_A_STATS_GRP_HIST_RX\":5,\"ETHTOOL_A_STATS_GRP_HIST_TX\":6,\"ETHTOOL_A_STATS_GRP_HIST_BKT_LOW\":7,\"ETHTOOL_A_STATS_GRP_HIST_BKT_HI\":8,\"ETHTOOL_A_STATS_GRP_HIST_VAL\":9,\"ETHTOOL_A_STATS_GRP_MAX\":9,\"ETHTOOL_A_STATS_ETH_PHY_5_SYM_ERR\":0,\"ETHTOOL_A_STATS_ETH_PHY_MAX\":0,\"ETHTOOL_A_STATS_ETH_MAC_2_TX_PKT\":0,\"ETHTOOL_A_STATS_ETH_MAC_3_SINGLE_COL\":1,\"ETHTOOL_A_STATS_ETH_MAC_4_MULTI_COL\":2,\"ETHTOOL_A_STATS_ETH_MAC_5_RX_PKT\":3,\"ETHTOOL_A_STATS_ETH_MAC_6_FCS_ERR\":4,\"ETHTOOL_A_STATS_ETH_MAC_7_ALIGN_ERR\":5,\"ETHTOOL_A_STATS_ETH_MAC_8_TX_BYTES\":6,\"ETHTOOL_A_STATS_ETH_MAC_9_TX_DEFER\":7,\"ETHTOOL_A_STATS_ETH_MAC_10_LATE_COL\":8,\"ETHTOOL_A_STATS_ETH_MAC_11_XS_COL\":9,\"ETHTOOL_A_STATS_ETH_MAC_12_TX_INT_ERR\":10,\"ETHTOOL_A_STATS_ETH_MAC_13_CS_ERR\":11,\"ETHTOOL_A_STATS_ETH_MAC_14_RX_BYTES\":12,\"ETHTOOL_A_STATS_ETH_MAC_15_RX_INT_ERR\":13,\"ETHTOOL_A_STATS_ETH_MAC_18_TX_MCAST\":14,\"ETHTOOL_A_STATS_ETH_MAC_19_TX_BCAST\":15,\"ETHTOOL_A_STATS_ETH_MAC_20_XS_DEFER\":16,\"ETHTOOL_A_STATS_ETH_MAC_21_RX_MCAST\":17,\"ETHTOOL_A_STATS_ETH_MAC_22_RX_BCAST\":18,\"ETHTOOL_A_STATS_ETH_MAC_23_IR_LEN_ERR\":19,\"ETHTOOL_A_STATS_ETH_MAC_24_OOR_LEN\":20,\"ETHTOOL_A_STATS_ETH_MAC_25_TOO_LONG_ERR\":21,\"ETHTOOL_A_STATS_ETH_MAC_MAX\":21,\"ETHTOOL_A_STATS_ETH_CTRL_3_TX\":0,\"ETHTOOL_A_STATS_ETH_CTRL_4_RX\":1,\"ETHTOOL_A_STATS_ETH_CTRL_5_RX_UNSUP\":2,\"ETHTOOL_A_STATS_ETH_CTRL_MAX\":2,\"ETHTOOL_A_STATS_RMON_UNDERSIZE\":0,\"ETHTOOL_A_STATS_RMON_OVERSIZE\":1,\"ETHTOOL_A_STATS_RMON_FRAG\":2,\"ETHTOOL_A_STATS_RMON_JABBER\":3,\"ETHTOOL_A_STATS_RMON_MAX\":3,\"ETHTOOL_A_MODULE_UNSPEC\":0,\"ETHTOOL_A_MODULE_HEADER\":1,\"ETHTOOL_A_MODULE_POWER_MODE_POLICY\":2,\"ETHTOOL_A_MODULE_POWER_MODE\":3,\"ETHTOOL_A_MODULE_MAX\":3,\"ETHTOOL_A_PSE_UNSPEC\":0,\"ETHTOOL_A_PSE_HEADER\":1,\"ETHTOOL_A_PODL_PSE_ADMIN_STATE\":2,\"ETHTOOL_A_PODL_PSE_ADMIN_CONTROL\":3,\"ETHTOOL_A_PODL_PSE_PW_D_STATUS\":4,\"ETHTOOL_A_PSE_MAX\":4,\"ETHTOOL_GENL_VERSION\":1,\"ETHTOOL_FWVERS_LEN\":32,\"ETHTOOL_BUSINFO_LEN\":32,\"ETHTOOL_EROMVERS_LEN\":32,\"ETHTOOL_ID_UNSPEC\":0,\"ETHTOOL_RX_COPYBREAK\":1,\"ETHTOOL_TX_COPYBREAK\":2,\"ETHTOOL_PFC_PREVENTION_TOUT\":3,\"ETHTOOL_TX_COPYBREAK_BUF_SIZE\":4,\"ETHTOOL_TUNABLE_UNSPEC\":0,\"ETHTOOL_TUNABLE_U8\":1,\"ETHTOOL_TUNABLE_U16\":2,\"ETHTOOL_TUNABLE_U32\":3,\"ETHTOOL_TUNABLE_U64\":4,\"ETHTOOL_TUNABLE_STRING\":5,\"ETHTOOL_TUNABLE_S8\":6,\"ETHTOOL_TUNABLE_S16\":7,\"ETHTOOL_TUNABLE_S32\":8,\"ETHTOOL_TUNABLE_S64\":9,\"ETHTOOL_PHY_FAST_LINK_DOWN_ON\":0,\"ETHTOOL_PHY_FAST_LINK_DOWN_OFF\":255,\"ETHTOOL_PHY_EDPD_DFLT_TX_MSECS\":65535,\"ETHTOOL_PHY_EDPD_NO_TX\":65534,\"ETHTOOL_PHY_EDPD_DISABLE\":0,\"ETHTOOL_PHY_ID_UNSPEC\":0,\"ETHTOOL_PHY_DOWNSHIFT\":1,\"ETHTOOL_PHY_FAST_LINK_DOWN\":2,\"ETHTOOL_PHY_EDPD\":3,\"ETHTOOL_LINK_EXT_STATE_AUTONEG\":0,\"ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE\":1,\"ETHTOOL_LINK_EXT_STATE_LINK_LOGICAL_MISMATCH\":2,\"ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY\":3,\"ETHTOOL_LINK_EXT_STATE_NO_CABLE\":4,\"ETHTOOL_LINK_EXT_STATE_CABLE_ISSUE\":5,\"ETHTOOL_LINK_EXT_STATE_EEPROM_ISSUE\":6,\"ETHTOOL_LINK_EXT_STATE_CALIBRATION_FAILURE\":7,\"ETHTOOL_LINK_EXT_STATE_POWER_BUDGET_EXCEEDED\":8,\"ETHTOOL_LINK_EXT_STATE_OVERHEAT\":9,\"ETHTOOL_LINK_EXT_STATE_MODULE\":10,\"ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED\":1,\"ETHTOOL_LINK_EXT_SUBSTATE_AN_ACK_NOT_RECEIVED\":2,\"ETHTOOL_LINK_EXT_SUBSTATE_AN_NEXT_PAGE_EXCHANGE_FAILED\":3,\"ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED_FORCE_MODE\":4,\"ETHTOOL_LINK_EXT_SUBSTATE_AN_FEC_MISMATCH_DURING_OVERRIDE\":5,\"ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_HCD\":6,\"ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_FRAME_LOCK_NOT_ACQUIRED\":1,\"ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_INHIBIT_TIMEOUT\":2,\"ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_PARTNER_DID_NOT_SET_RECEIVER_READY\":3,\"ETHTOOL_LINK_EXT_SUBSTATE_LT_REMOTE_FAULT\":4,\"ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_BLOCK_LOCK\":1,\"ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_ACQUIRE_AM_LOCK\":2,\"ETHTOOL_LINK_EXT_SUBSTATE_LLM_PCS_DID_NOT_GET_ALIGN_STATUS\":3,\"ETHTOOL_LINK_EXT_SUBSTATE_LLM_FC_FEC_IS_NOT_LOCKED\":4,\"ETHTOOL_LINK_EXT_SUBSTATE_LLM_RS_FEC_IS_NOT_LOCKED\":5,\"ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS\":1,\"ETHTOOL_LINK_EXT_SUBSTATE_BSI_UNSUPPORTED_RATE\":2,\"ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_REFERENCE_CLOCK_LOST\":3,\"ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_ALOS\":4,\"ETHTOOL_LINK_EXT_SUBSTATE_CI_UNSUPPORTED_CABLE\":1,\"ETHTOOL_LINK_EXT_SUBSTATE_CI_CABLE_TEST_FAILURE\":2,\"ETHTOOL_LINK_EXT_SUBSTATE_MODULE_CMIS_NOT_READY\":1,\"ETH_GSTRING_LEN\":32,\"ETH_SS_TEST\":0,\"ETH_SS_STATS\":1,\"ETH_SS_PRIV_FLAGS\":2,\"ETH_SS_NTUPLE_FILTERS\":3,\"ETH_SS_FEATURES\":4,\"ETH_SS_RSS_HASH_FUNCS\":5,\"ETH_SS_TUNABLES\":6,\"ETH_SS_PHY_STATS\":7,\"ETH_SS_PHY_TUNABLES\":8,\"ETH_SS_LINK_MODES\":9,\"ETH_SS_MSG_CLASSES\":10,\"ETH_SS_WOL_MODES\":11,\"ETH_SS_SOF_TIMESTAMPING\":12,\"ETH_SS_TS_TX_TYPES\":13,\"ETH_SS_TS_RX_FILTERS\":14,\"ETH_SS_UDP_TUNNEL_TYPES\":15,\"ETH_SS_STATS_STD\":16,\"ETH_SS_STATS_ETH_PHY\":17,\"ETH_SS_STATS_ETH_MAC\":18,\"ETH_SS_STATS_ETH_CTRL\":19,\"ETH_SS_STATS_RMON\":20,\"ETH_SS_COUNT\":21,\"ETHTOOL_MODULE_POWER_MODE_POLICY_HIGH\":1,\"ETHTOOL_MODULE_POWER_MODE_POLICY_AUTO\":2,\"ETHTOOL_MODULE_POWER_MODE_LOW\":1,\"ETHTOOL_MODULE_POWER_MODE_HIGH\":2,\"ETHTOOL_PODL_PSE_ADMIN_STATE_UNKNOWN\":1,\"ETHTOOL_PODL_PSE_ADMIN_STATE_DISABLED\":2,\"ETHTOOL_PODL_PSE_ADMIN_STATE_ENABLED\":3,\"ETHTOOL_PODL_PSE_PW_D_STATUS_UNKNOWN\":1,\"ETHTOOL_PODL_PSE_PW_D_STATUS_DISABLED\":2,\"ETHTOOL_PODL_PSE_PW_D_STATUS_SEARCHING\":3,\"ETHTOOL_PODL_PSE_PW_D_STATUS_DELIVERING\":4,\"ETHTOOL_PODL_PSE_PW_D_STATUS_SLEEP\":5,\"ETHTOOL_PODL_PSE_PW_D_STATUS_IDLE\":6,\"ETHTOOL_PODL_PSE_PW_D_STATUS_ERROR\":7,\"ETHTOOL_RX_FLOW_SPEC_RING\":4294967295,\"ETHTOOL_RX_FLOW_SPEC_RING_VF\":1095216660480,\"ETHTOOL_RX_FLOW_SPEC_RING_VF_OFF\":32,\"ETHTOOL_RXNTUPLE_ACTION_DROP\":-1,\"ETHTOOL_RXNTUPLE_ACTION_CLEAR\":-2,\"ETHTOOL_FLASH_MAX_FILENAME\":128,\"ETHTOOL_FLASH_ALL_REGIONS\":0,\"ETHTOOL_F_UNSUPPORTED__BIT\":0,\"ETHTOOL_F_WISH__BIT\":1,\"ETHTOOL_F_COMPAT__BIT\":2,\"ETHTOOL_F_UNSUPPORTED\":1,\"ETHTOOL_F_WISH\":2,\"ETHTOOL_F_COMPAT\":4,\"ETHTOOL_FEC_NONE_BIT\":0,\"ETHTOOL_FEC_AUTO_BIT\":1,\"ETHTOOL_FEC_OFF_BIT\":2,\"ETHTOOL_FEC_RS_BIT\":3,\"ETHTOOL_FEC_BASER_BIT\":4,\"ETHTOOL_FEC_LLRS_BIT\":5,\"ETHTOOL_FEC_NONE\":1,\"ETHTOOL_FEC_AUTO\":2,\"ETHTOOL_FEC_OFF\":4,\"ETHTOOL_FEC_RS\":8,\"ETHTOOL_FEC_BASER\":16,\"ETHTOOL_FEC_LLRS\":32,\"ETHTOOL_GSET\":1,\"ETHTOOL_SSET\":2,\"ETHTOOL_GDRVINFO\":3,\"ETHTOOL_GREGS\":4,\"ETHTOOL_GWOL\":5,\"ETHTOOL_SWOL\":6,\"ETHTOOL_GMSGLVL\":7,\"ETHTOOL_SMSGLVL\":8,\"ETHTOOL_NWAY_RST\":9,\"ETHTOOL_GLINK\":10,\"ETHTOOL_GEEPROM\":11,\"ETHTOOL_SEEPROM\":12,\"ETHTOOL_GCOALESCE\":14,\"ETHTOOL_SCOALESCE\":15,\"ETHTOOL_GRINGPARAM\":16,\"ETHTOOL_SRINGPARAM\":17,\"ETHTOOL_GPAUSEPARAM\":18,\"ETHTOOL_SPAUSEPARAM\":19,\"ETHTOOL_GRXCSUM\":20,\"ETHTOOL_SRXCSUM\":21,\"ETHTOOL_GTXCSUM\":22,\"ETHTOOL_STXCSUM\":23,\"ETHTOOL_GSG\":24,\"ETHTOOL_SSG\":25,\"ETHTOOL_TEST\":26,\"ETHTOOL_GSTRINGS\":27,\"ETHTOOL_PHYS_ID\":28,\"ETHTOOL_GSTATS\":29,\"ETHTOOL_GTSO\":30,\"ETHTOOL_STSO\":31,\"ETHTOOL_GPERMADDR\":32,\"ETHTOOL_GUFO\":33,\"ETHTOOL_SUFO\":34,\"ETHTOOL_GGSO\":35,\"ETHTOOL_SGSO\":36,\"ETHTOOL_GFLAGS\":37,\"ETHTOOL_SFLAGS\":38,\"ETHTOOL_GPFLAGS\":39,\"ETHTOOL_SPFLAGS\":40,\"ETHTOOL_GRXFH\":41,\"ETHTOOL_SRXFH\":42,\"ETHTOOL_GGRO\":43,\"ETHTOOL_SGRO\":44,\"ETHTOOL_GRXRINGS\":45,\"ETHTOOL_GRXCLSRLCNT\":46,\"ETHTOOL_GRXCLSRULE\":47,\"ETHTOOL_GRXCLSRLALL\":48,\"ETHTOOL_SRXCLSRLDEL\":49,\"ETHTOOL_SRXCLSRLINS\":50,\"ETHTOOL_FLASHDEV\":51,\"ETHTOOL_RESET\":52,\"ETHTOOL_SRXNTUPLE\":53,\"ETHTOOL_GRXNTUPLE\":54,\"ETHTOOL_GSSET_INFO\":55,\"ETHTOOL_GRXFHINDIR\":56,\"ETHTOOL_SRXFHINDIR\":57,\"ETHTOOL_GFEATURES\":58,\"ETHTOOL_SFEATURES\":59,\"ETHTOOL_GCHANNELS\":60,\"ETHTOOL_SCHANNELS\":61,\"ETHTOOL_SET_DUMP\":62,\"ETHTOOL_GET_DUMP_FLAG\":63,\"ETHTOOL_GET_DUMP_DATA\":64,\"ETHTOOL_GET_TS_INFO\":65,\"ETHTOOL_GMODULEINFO\":66,\"ETHTOOL_GMODULEEEPROM\":67,\"ETHTOOL_GEEE\":68,\"ETHTOOL_SEEE\":69,\"ETHTOOL_GRSSH\":70,\"ETHTOOL_SRSSH\":71,\"ETHTOOL_GTUNABLE\":72,\"ETHTOOL_STUNABLE\":73,\"ETHTOOL_GPHYSTATS\":74,\"ETHTOOL_PERQUEUE\":75,\"ETHTOOL_GLINKSETTINGS\":76,\"ETHTOOL_SLINKSETTINGS\":77,\"ETHTOOL_PHY_GTUNABLE\":78,\"ETHTOOL_PHY_STUNABLE\":79,\"ETHTOOL_GFECPARAM\":80,\"ETHTOOL_SFECPARAM\":81,\"ETHTOOL_LINK_MODE_10baseT_Half_BIT\":0,\"ETHTOOL_LINK_MODE_10baseT_Full_BIT\":1,\"ETHTOOL_LINK_MODE_100baseT_Half_BIT\":2,\"ETHTOOL_LINK_MODE_100baseT_Full_BIT\":3,\"ETHTOOL_LINK_MODE_1000baseT_Half_BIT\":4,\"ETHTOOL_LINK_MODE_1000baseT_Full_BIT\":5,\"ETHTOOL_LINK_MODE_Autoneg_BIT\":6,\"ETHTOOL_LINK_MODE_TP_BIT\":7,\"ETHTOOL_LINK_MODE_AUI_BIT\":8,\"ETHTOOL_LINK_MODE_MII_BIT\":9,\"ETHTOOL_LINK_MODE_FIBRE_BIT\":10,\"ETHTOOL_LINK_MODE_BNC_BIT\":11,\"ETHTOOL_LINK_MODE_10000baseT_Full_BIT\":12,\"ETHTOOL_LINK_MODE_Pause_BIT\":13,\"ETHTOOL_LINK_MODE_Asym_Pause_BIT\":14,\"ETHTOOL_LINK_MODE_2500baseX_Full_BIT\":15,\"ETHTOOL_LINK_MODE_Backplane_BIT\":16,\"ETHTOOL_LINK_MODE_1000baseKX_Full_BIT\":17,\"ETHTOOL_LINK_MODE_10000baseKX4_Full_BIT\":18,\"ETHTOOL_LINK_MODE_10000baseKR_Full_BIT\":19,\"ETHTOOL_LINK_MODE_10000baseR_FEC_BIT\":20,\"ETHTOOL_LINK_MODE_20000baseMLD2_Full_BIT\":21,\"ETHTOOL_LINK_MODE_20000baseKR2_Full_BIT\":22,\"ETHTOOL_LINK_MODE_40000baseKR4_Full_BIT\":23,\"ETHTOOL_LINK_MODE_40000baseCR4_Full_BIT\":24,\"ETHTOOL_LINK_MODE_40000baseSR4_Full_BIT\":25,\"ETHTOOL_LINK_MODE_40000baseLR4_Full_BIT\":26,\"ETHTOOL_LINK_MODE_56000baseKR4_Full_BIT\":27,\"ETHTOOL_LINK_MODE_56000baseCR4_Full_BIT\":28,\"ETHTOOL_LINK_MODE_56000baseSR4_Full_BIT\":29,\"ETHTOOL_LINK_MODE_56000baseLR4_Full_BIT\":30,\"ETHTOOL_LINK_MODE_25000baseCR_Full_BIT\":31,\"ETHTOOL_LINK_MODE_25000baseKR_Full_BIT\":32,\"ETHTOOL_LINK_MODE_25000baseSR_Full_BIT\":33,\"ETHTOOL_LINK_MODE_50000baseCR2_Full_BIT\":34,\"ETHTOOL_LINK_MODE_50000baseKR2_Full_BIT\":35,\"ETHTOOL_LINK_MODE_100000baseKR4_Full_BIT\":36,\"ETHTOOL_LINK_MODE_100000baseSR4_Full_BIT\":37,\"ETHTOOL_LINK_MODE_100000baseCR4_Full_BIT\":38,\"ETHTOOL_LINK_MODE_100000baseLR4_ER4_Full_BIT\":39,\"ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT\":40,\"ETHTOOL_LINK_MODE_1000baseX_Full_BIT\":41,\"ETHTOOL_LINK_MODE_10000baseCR_Full_BIT\":42,\"ETHTOOL_LINK_MODE_10000baseSR_Full_BIT\":43,\"ETHTOOL_LINK_MODE_10000baseLR_Full_BIT\":44,\"ETHTOOL_LINK_MODE_10000baseLRM_Full_BIT\":45,\"ETHTOOL_LINK_MODE_10000baseER_Full_BIT\":46,\"ETHTOOL_LINK_MODE_2500baseT_Full_BIT\":47,\"ETHTOOL_LINK_MODE_5000baseT_Full_BIT\":48,\"ETHTOOL_LINK_MODE_FEC_NONE_BIT\":49,\"ETHTOOL_LINK_MODE_FEC_RS_BIT\":50,\"ETHTOOL_LINK_MODE_FEC_BASER_BIT\":51,\"ETHTOOL_LINK_MODE_50000baseKR_Full_BIT\":52,\"ETHTOOL_LINK_MODE_50000baseSR_Full_BIT\":53,\"ETHTOOL_LINK_MODE_50000baseCR_Full_BIT\":54,\"ETHTOOL_LINK_MODE_50000baseLR_ER_FR_Full_BIT\":55,\"ETHTOOL_LINK_MODE_50000baseDR_Full_BIT\":56,\"ETHTOOL_LINK_MODE_100000baseKR2_Full_BIT\":57,\"ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT\":58,\"ETHTOOL_LINK_MODE_100000baseCR2_Full_BIT\":59,\"ETHTOOL_LINK_MODE_100000baseLR2_ER2_FR2_Full_BIT\":60,\"ETHTOOL_LINK_MODE_100000baseDR2_Full_BIT\":61,\"ETHTOOL_LINK_MODE_200000baseKR4_Full_BIT\":62,\"ETHTOOL_LINK_MODE_200000baseSR4_Full_BIT\":63,\"ETHTOOL_LINK_MODE_200000baseLR4_ER4_FR4_Full_BIT\":64,\"ETHTOOL_LINK_MODE_200000baseDR4_Full_BIT\":65,\"ETHTOOL_LINK_MODE_200000baseCR4_Full_BIT\":66,\"ETHTOOL_LINK_MODE_100baseT1_Full_BIT\":67,\"ETHTOOL_LINK_MODE_1000baseT1_Full_BIT\":68,\"ETHTOOL_LINK_MODE_400000baseKR8_Full_BIT\":69,\"ETHTOOL_LINK_MODE_400000baseSR8_Full_BIT\":70,\"ETHTOOL_LINK_MODE_400000baseLR8_ER8_FR8_Full_BIT\":71,\"ETHTOOL_LINK_MODE_400000baseDR8_Full_BIT\":72,\"ETHTOOL_LINK_MODE_400000baseCR8_Full_BIT\":73,\"ETHTOOL_LINK_MODE_FEC_LLRS_BIT\":74,\"ETHTOOL_LINK_MODE_100000baseKR_Full_BIT\":75,\"ETHTOOL_LINK_MODE_100000baseSR_Full_BIT\":76,\"ETHTOOL_LINK_MODE_100000baseLR_ER_FR_Full_BIT\":77,\"ETHTOOL_LINK_MODE_100000baseCR_Full_BIT\":78,\"ETHTOOL_LINK_MODE_100000baseDR_Full_BIT\":79,\"ETHTOOL_LINK_MODE_200000baseKR2_Full_BIT\":80,\"ETHTOOL_LINK_MODE_200000baseSR2_Full_BIT\":81,\"ETHTOOL_LINK_MODE_200000baseLR2_ER2_FR2_Full_BIT\":82,\"ETHTOOL_LINK_MODE_200000baseDR2_Full_BIT\":83,\"ETHTOOL_LINK_MODE_200000baseCR2_Full_BIT\":84,\"ETHTOOL_LINK_MODE_400000baseKR4_Full_BIT\":85,\"ETHTOOL_LINK_MODE_400000baseSR4_Full_BIT\":86,\"ETHTOOL_LINK_MODE_400000baseLR4_ER4_FR4_Full_BIT\":87,\"ETHTOOL_LINK_MODE_400000baseDR4_Full_BIT\":88,\"ETHTOOL_LINK_MODE_400000baseCR4_Full_BIT\":89,\"ETHTOOL_LINK_MODE_100baseFX_Half_BIT\":90,\"ETHTOOL_LINK_MODE_100baseFX_Full_BIT\":91,\"ETHTOOL_LINK_MODE_10baseT1L_Full_BIT\":92,\"SPEED_10\":10,\"SPEED_100\":100,\"SPEED_1000\":1000,\"SPEED_2500\":2500,\"SPEED_5000\":5000,\"SPEED_10000\":10000,\"SPEED_14000\":14000,\"SPEED_20000\":20000,\"SPEED_25000\":25000,\"SPEED_40000\":40000,\"SPEED_50000\":50000,\"SPEED_56000\":56000,\"SPEED_100000\":100000,\"SPEED_200000\":200000,\"SPEED_400000\":400000,\"SPEED_UNKNOWN\":-1,\"DUPLEX_HALF\":0,\"DUPLEX_FULL\":1,\"DUPLEX_UNKNOWN\":255,\"MASTER_SLAVE_CFG_UNSUPPORTED\":0,\"MASTER_SLAVE_CFG_UNKNOWN\":1,\"MASTER_SLAVE_CFG_MASTER_PREFERRED\":2,\"MASTER_SLAVE_CFG_SLAVE_PREFERRED\":3,\"MASTER_SLAVE_CFG_MASTER_FORCE\":4,\"MASTER_SLAVE_CFG_SLAVE_FORCE\":5,\"MASTER_SLAVE_STATE_UNSUPPORTED\":0,\"MASTER_SLAVE_STATE_UNKNOWN\":1,\"MASTER_SLAVE_STATE_MASTER\":2,\"MASTER_SLAVE_STATE_SLAVE\":3,\"MASTER_SLAVE_STATE_ERR\":4,\"RATE_MATCH_NONE\":0,\"RATE_MATCH_PAUSE\":1,\"RATE_MATCH_CRS\":2,\"RATE_MATCH_OPEN_LOOP\":3,\"PORT_TP\":0,\"PORT_AUI\":1,\"PORT_MII\":2,\"PORT_FIBRE\":3,\"PORT_BNC\":4,\"PORT_DA\":5,\"PORT_NONE\":239,\"PORT_OTHER\":255,\"XCVR_INTERNAL\":0,\"XCVR_EXTERNAL\":1,\"XCVR_DUMMY1\":2,\"XCVR_DUMMY2\":3,\"XCVR_DUMMY3\":4,\"AUTONEG_DISABLE\":0,\"AUTONEG_ENABLE\":1,\"ETH_TP_MDI_INVALID\":0,\"ETH_TP_MDI\":1,\"ETH_TP_MDI_X\":2,\"ETH_TP_MDI_AUTO\":3,\"WAKE_PHY\":1,\"WAKE_UCAST\":2,\"WAKE_MCAST\":4,\"WAKE_BCAST\":8,\"WAKE_ARP\":16,\"WAKE_MAGIC\":32,\"WAKE_MAGICSECURE\":64,\"WAKE_FILTER\":128}") as GenlUapi);

@@ -14,7 +14,7 @@
  * only in the first), and dumps split by the kernel are put back together.
  * @module
  */
-import { ip, NOFIT, policy, string, struct, u16, u32, u64, u8, type Codec, type Policy, encodeAttrs } from '../netlink/attr.js';
+import { ip, NOFIT, policy, string, struct, u16, u32, u64, u8, type Codec, type Policy, encodeAttrs, moreConsts } from '../netlink/attr.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe, formatIP, parseIP } from '../netlink/ip.js';
 import { Writer } from '../netlink/writer.js';
@@ -22,7 +22,7 @@ import { base64Bytes, nestedArray, toBytes } from './codecs.js';
 import { checkBool, checkDev, checkInt, checkKeys, checkObject } from './common.js';
 import { registerGenlFamily, type GenlFamilySpec } from './protocol.js';
 import type { DevRef, GenlTransport } from './transport.js';
-import * as G from './uapi.js';
+import { GENL_UAPI as G } from './uapi.js';
 
 export const WG_GENL_NAME = 'wireguard';
 
@@ -95,7 +95,7 @@ export function endpointBytes(v: unknown, f: string): Buffer {
 }
 
 /** WGALLOWEDIP_A_*: one allowed IP range. */
-export const wgAllowedIpPolicy = policy('WGALLOWEDIP_A', { ...G.GENL_UAPI, WGALLOWEDIP_A_FLAGS }, [
+export const wgAllowedIpPolicy = policy('WGALLOWEDIP_A', moreConsts(G, { WGALLOWEDIP_A_FLAGS }), [
   ['WGALLOWEDIP_A_FAMILY', 'family', u16],
   ['WGALLOWEDIP_A_IPADDR', 'ipaddr', ip],
   ['WGALLOWEDIP_A_CIDR_MASK', 'cidrMask', u8],
@@ -104,7 +104,7 @@ export const wgAllowedIpPolicy = policy('WGALLOWEDIP_A', { ...G.GENL_UAPI, WGALL
 /** struct __kernel_timespec of WGPEER_A_LAST_HANDSHAKE_TIME. */
 const timespec = struct<{ sec: bigint; nsec: bigint }>('__kernel_timespec', [['sec', 'u64'], ['nsec', 'u64']]);
 /** WGPEER_A_*: one peer. */
-export const wgPeerPolicy = policy('WGPEER_A', G.GENL_UAPI, [
+export const wgPeerPolicy = policy('WGPEER_A', G, [
   ['WGPEER_A_PUBLIC_KEY', 'publicKey', wgKey],
   ['WGPEER_A_PRESHARED_KEY', 'presharedKey', wgKey],
   ['WGPEER_A_FLAGS', 'flags', u32],
@@ -117,7 +117,7 @@ export const wgPeerPolicy = policy('WGPEER_A', G.GENL_UAPI, [
   ['WGPEER_A_PROTOCOL_VERSION', 'protocolVersion', u32],
 ]);
 /** WGDEVICE_A_*: a device. */
-export const wgDevicePolicy: Policy = policy('WGDEVICE_A', G.GENL_UAPI, [
+export const wgDevicePolicy: Policy = policy('WGDEVICE_A', G, [
   ['WGDEVICE_A_IFINDEX', 'ifindex', u32],
   ['WGDEVICE_A_IFNAME', 'ifname', string],
   ['WGDEVICE_A_PRIVATE_KEY', 'privateKey', wgKey],

@@ -19,7 +19,8 @@ import {
 } from '../netlink/attr.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
-import { NFTA_LIST_ELEM } from './uapi.js';
+import { NFT_UAPI } from './uapi.js';
+const { NFTA_LIST_ELEM } = NFT_UAPI;
 
 export { be16, be32 };
 

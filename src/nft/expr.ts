@@ -17,6 +17,7 @@ import {
   type AttrSetBase,
   type Policy,
   type UnknownAttr,
+  moreConsts,
 } from '../netlink/attr.js';
 import { be16, be32, be64, bes32, flagsOf, listOf, named } from './codecs.js';
 import { NFT_UAPI as U } from './uapi.js';
@@ -32,7 +33,7 @@ export const NFT_BITWISE_OR = 4; // 6.13
 export const NFT_BITWISE_XOR = 5; // 6.13
 export const NFT_META_BRI_BROUTE = 35; // 6.4
 
-const C = { ...U, NFTA_BITWISE_SREG2 };
+const C = moreConsts(U, { NFTA_BITWISE_SREG2 });
 
 // ------------------------------------------------------------------ values
 

@@ -14,4 +14,5 @@ export * from './protocol.js';
 export * from './elements.js';
 export * from './nft.js';
 export * from './print.js';
-export * as uapi from './uapi.js';
+/** The nf_tables constants by name (`uapi.NFTA_RULE_EXPRESSIONS`): one frozen table; C enums by name in NFT_ENUMS. */
+export { NFT_UAPI as uapi, NFT_ENUMS, type NftUapi } from './uapi.js';

@@ -25,7 +25,8 @@ import {
   setPolicy,
   tablePolicy,
 } from './objects.js';
-import { NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_NFTABLES, NFNETLINK_V0 } from './uapi.js';
+import { NFT_UAPI } from './uapi.js';
+const { NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_NFTABLES, NFNETLINK_V0 } = NFT_UAPI;
 
 /** sizeof(struct nfgenmsg): nfgen_family (u8), version (u8), res_id (be16). */
 export const NFGENMSG_LEN = 4;

@@ -54,7 +54,8 @@ import {
   type SetSpec,
   type TableSpec,
 } from './requests.js';
-import { NFNLGRP_NFTABLES, NFNL_SUBSYS_NFTABLES } from './uapi.js';
+import { NFT_UAPI } from './uapi.js';
+const { NFNLGRP_NFTABLES, NFNL_SUBSYS_NFTABLES } = NFT_UAPI;
 
 const dbg = tracer('rtnetlink:nft');
 

@@ -5,7 +5,7 @@
  * NFTA_GEN_*). API names are camelCase, the uapi name is beside each field.
  * @module
  */
-import { binary, nested, policy, string, type AttrSetBase, type Policy } from '../netlink/attr.js';
+import { binary, nested, policy, string, type AttrSetBase, type Policy, moreConsts } from '../netlink/attr.js';
 import { be32, be64, bes32, flagsOf, listOf, named } from './codecs.js';
 import { dataPolicy, exprList, exprNested, type DataAttrs, type Expr } from './expr.js';
 import { NFT_UAPI as U } from './uapi.js';
@@ -15,7 +15,7 @@ export const NFT_TABLE_F_PERSIST = 4; // 6.9
 export const NFTA_SET_TYPE = 19; // 6.17: set backend name (read only)
 export const NFTA_SET_COUNT = 20; // 6.17: number of elements (read only)
 
-const C = { ...U, NFTA_SET_TYPE, NFTA_SET_COUNT };
+const C = moreConsts(U, { NFTA_SET_TYPE, NFTA_SET_COUNT });
 
 /** nfgen_family values (NFPROTO_*) by nft's family names. */
 export const FAMILIES = { 1: 'inet', 2: 'ip', 3: 'arp', 5: 'netdev', 7: 'bridge', 10: 'ip6' } as const;

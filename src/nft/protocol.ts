@@ -9,7 +9,8 @@ import { struct, type Policy } from '../netlink/attr.js';
 import { NETLINK_NETFILTER, NLMSG_HDRLEN, NLMSG_MIN_TYPE } from '../netlink/constants.js';
 import { headerSchema, summarizeObject, type MessageSchema, type Operation, type Protocol } from '../netlink/protocol.js';
 import { describeNftOffset, nftMessageName, nftPolicyFor } from './message.js';
-import { NFNETLINK_V0 } from './uapi.js';
+import { NFT_UAPI } from './uapi.js';
+const { NFNETLINK_V0 } = NFT_UAPI;
 
 /** What a message of a schema decodes to: the nfgenmsg fields and the attributes by API name. */
 export interface NftObject {

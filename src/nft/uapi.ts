@@ -2,1710 +2,863 @@
 // (copies of Debian linux-libc-dev 6.1; see uapi/README.md). Do not edit by hand: regenerate and review the diff.
 // Constants newer than these headers live next to their use, with the kernel release noted.
 /* eslint-disable */
-export const NF_DROP = 0;
-export const NF_ACCEPT = 1;
-export const NF_STOLEN = 2;
-export const NF_QUEUE = 3;
-export const NF_REPEAT = 4;
-export const NF_STOP = 5;
-export const NF_MAX_VERDICT = 5;
-export const NF_VERDICT_MASK = 255;
-export const NF_VERDICT_FLAG_QUEUE_BYPASS = 32768;
-export const NF_VERDICT_QMASK = 0xffff0000;
-export const NF_VERDICT_QBITS = 16;
-export const NF_VERDICT_BITS = 16;
-export const NF_INET_PRE_ROUTING = 0;
-export const NF_INET_LOCAL_IN = 1;
-export const NF_INET_FORWARD = 2;
-export const NF_INET_LOCAL_OUT = 3;
-export const NF_INET_POST_ROUTING = 4;
-export const NF_INET_NUMHOOKS = 5;
-export const NF_INET_INGRESS = 5;
-export const NF_NETDEV_INGRESS = 0;
-export const NF_NETDEV_EGRESS = 1;
-export const NF_NETDEV_NUMHOOKS = 2;
-export const NFPROTO_UNSPEC = 0;
-export const NFPROTO_INET = 1;
-export const NFPROTO_IPV4 = 2;
-export const NFPROTO_ARP = 3;
-export const NFPROTO_NETDEV = 5;
-export const NFPROTO_BRIDGE = 7;
-export const NFPROTO_IPV6 = 10;
-export const NFPROTO_DECNET = 12;
-export const NFPROTO_NUMPROTO = 13;
-export const NFNLGRP_NONE = 0;
-export const NFNLGRP_CONNTRACK_NEW = 1;
-export const NFNLGRP_CONNTRACK_UPDATE = 2;
-export const NFNLGRP_CONNTRACK_DESTROY = 3;
-export const NFNLGRP_CONNTRACK_EXP_NEW = 4;
-export const NFNLGRP_CONNTRACK_EXP_UPDATE = 5;
-export const NFNLGRP_CONNTRACK_EXP_DESTROY = 6;
-export const NFNLGRP_NFTABLES = 7;
-export const NFNLGRP_ACCT_QUOTA = 8;
-export const NFNLGRP_NFTRACE = 9;
-export const NFNLGRP_MAX = 9;
-export const NFNETLINK_V0 = 0;
-export const NFNL_SUBSYS_NONE = 0;
-export const NFNL_SUBSYS_CTNETLINK = 1;
-export const NFNL_SUBSYS_CTNETLINK_EXP = 2;
-export const NFNL_SUBSYS_QUEUE = 3;
-export const NFNL_SUBSYS_ULOG = 4;
-export const NFNL_SUBSYS_OSF = 5;
-export const NFNL_SUBSYS_IPSET = 6;
-export const NFNL_SUBSYS_ACCT = 7;
-export const NFNL_SUBSYS_CTNETLINK_TIMEOUT = 8;
-export const NFNL_SUBSYS_CTHELPER = 9;
-export const NFNL_SUBSYS_NFTABLES = 10;
-export const NFNL_SUBSYS_NFT_COMPAT = 11;
-export const NFNL_SUBSYS_HOOK = 12;
-export const NFNL_SUBSYS_COUNT = 13;
-export const NFNL_MSG_BATCH_BEGIN = 16;
-export const NFNL_MSG_BATCH_END = 17;
-export const NFNL_BATCH_UNSPEC = 0;
-export const NFNL_BATCH_GENID = 1;
-export const NFNL_BATCH_MAX = 1;
-export const NF_NETLINK_CONNTRACK_NEW = 1;
-export const NF_NETLINK_CONNTRACK_UPDATE = 2;
-export const NF_NETLINK_CONNTRACK_DESTROY = 4;
-export const NF_NETLINK_CONNTRACK_EXP_NEW = 8;
-export const NF_NETLINK_CONNTRACK_EXP_UPDATE = 16;
-export const NF_NETLINK_CONNTRACK_EXP_DESTROY = 32;
-export const NFNL_NFA_NEST = 32768;
-export const NFT_NAME_MAXLEN = 256;
-export const NFT_TABLE_MAXNAMELEN = 256;
-export const NFT_CHAIN_MAXNAMELEN = 256;
-export const NFT_SET_MAXNAMELEN = 256;
-export const NFT_OBJ_MAXNAMELEN = 256;
-export const NFT_USERDATA_MAXLEN = 256;
-export const NFT_OSF_MAXGENRELEN = 16;
-export const NFT_REG_VERDICT = 0;
-export const NFT_REG_1 = 1;
-export const NFT_REG_2 = 2;
-export const NFT_REG_3 = 3;
-export const NFT_REG_4 = 4;
-export const NFT_REG32_00 = 8;
-export const NFT_REG32_01 = 9;
-export const NFT_REG32_02 = 10;
-export const NFT_REG32_03 = 11;
-export const NFT_REG32_04 = 12;
-export const NFT_REG32_05 = 13;
-export const NFT_REG32_06 = 14;
-export const NFT_REG32_07 = 15;
-export const NFT_REG32_08 = 16;
-export const NFT_REG32_09 = 17;
-export const NFT_REG32_10 = 18;
-export const NFT_REG32_11 = 19;
-export const NFT_REG32_12 = 20;
-export const NFT_REG32_13 = 21;
-export const NFT_REG32_14 = 22;
-export const NFT_REG32_15 = 23;
-export const NFT_REG_MAX = 4;
-export const NFT_REG_SIZE = 16;
-export const NFT_REG32_SIZE = 4;
-export const NFT_REG32_COUNT = 16;
-export const NFT_CONTINUE = -1;
-export const NFT_BREAK = -2;
-export const NFT_JUMP = -3;
-export const NFT_GOTO = -4;
-export const NFT_RETURN = -5;
-export const NFT_MSG_NEWTABLE = 0;
-export const NFT_MSG_GETTABLE = 1;
-export const NFT_MSG_DELTABLE = 2;
-export const NFT_MSG_NEWCHAIN = 3;
-export const NFT_MSG_GETCHAIN = 4;
-export const NFT_MSG_DELCHAIN = 5;
-export const NFT_MSG_NEWRULE = 6;
-export const NFT_MSG_GETRULE = 7;
-export const NFT_MSG_DELRULE = 8;
-export const NFT_MSG_NEWSET = 9;
-export const NFT_MSG_GETSET = 10;
-export const NFT_MSG_DELSET = 11;
-export const NFT_MSG_NEWSETELEM = 12;
-export const NFT_MSG_GETSETELEM = 13;
-export const NFT_MSG_DELSETELEM = 14;
-export const NFT_MSG_NEWGEN = 15;
-export const NFT_MSG_GETGEN = 16;
-export const NFT_MSG_TRACE = 17;
-export const NFT_MSG_NEWOBJ = 18;
-export const NFT_MSG_GETOBJ = 19;
-export const NFT_MSG_DELOBJ = 20;
-export const NFT_MSG_GETOBJ_RESET = 21;
-export const NFT_MSG_NEWFLOWTABLE = 22;
-export const NFT_MSG_GETFLOWTABLE = 23;
-export const NFT_MSG_DELFLOWTABLE = 24;
-export const NFT_MSG_MAX = 25;
-export const NFTA_LIST_UNSPEC = 0;
-export const NFTA_LIST_ELEM = 1;
-export const NFTA_LIST_MAX = 1;
-export const NFTA_HOOK_UNSPEC = 0;
-export const NFTA_HOOK_HOOKNUM = 1;
-export const NFTA_HOOK_PRIORITY = 2;
-export const NFTA_HOOK_DEV = 3;
-export const NFTA_HOOK_DEVS = 4;
-export const NFTA_HOOK_MAX = 4;
-export const NFT_TABLE_F_DORMANT = 1;
-export const NFT_TABLE_F_OWNER = 2;
-export const NFT_TABLE_F_MASK = 3;
-export const NFTA_TABLE_UNSPEC = 0;
-export const NFTA_TABLE_NAME = 1;
-export const NFTA_TABLE_FLAGS = 2;
-export const NFTA_TABLE_USE = 3;
-export const NFTA_TABLE_HANDLE = 4;
-export const NFTA_TABLE_PAD = 5;
-export const NFTA_TABLE_USERDATA = 6;
-export const NFTA_TABLE_OWNER = 7;
-export const NFTA_TABLE_MAX = 7;
-export const NFT_CHAIN_BASE = 1;
-export const NFT_CHAIN_HW_OFFLOAD = 2;
-export const NFT_CHAIN_BINDING = 4;
-export const NFT_CHAIN_FLAGS = 7;
-export const NFTA_CHAIN_UNSPEC = 0;
-export const NFTA_CHAIN_TABLE = 1;
-export const NFTA_CHAIN_HANDLE = 2;
-export const NFTA_CHAIN_NAME = 3;
-export const NFTA_CHAIN_HOOK = 4;
-export const NFTA_CHAIN_POLICY = 5;
-export const NFTA_CHAIN_USE = 6;
-export const NFTA_CHAIN_TYPE = 7;
-export const NFTA_CHAIN_COUNTERS = 8;
-export const NFTA_CHAIN_PAD = 9;
-export const NFTA_CHAIN_FLAGS = 10;
-export const NFTA_CHAIN_ID = 11;
-export const NFTA_CHAIN_USERDATA = 12;
-export const NFTA_CHAIN_MAX = 12;
-export const NFTA_RULE_UNSPEC = 0;
-export const NFTA_RULE_TABLE = 1;
-export const NFTA_RULE_CHAIN = 2;
-export const NFTA_RULE_HANDLE = 3;
-export const NFTA_RULE_EXPRESSIONS = 4;
-export const NFTA_RULE_COMPAT = 5;
-export const NFTA_RULE_POSITION = 6;
-export const NFTA_RULE_USERDATA = 7;
-export const NFTA_RULE_PAD = 8;
-export const NFTA_RULE_ID = 9;
-export const NFTA_RULE_POSITION_ID = 10;
-export const NFTA_RULE_CHAIN_ID = 11;
-export const NFTA_RULE_MAX = 11;
-export const NFT_RULE_COMPAT_F_UNUSED = 1;
-export const NFT_RULE_COMPAT_F_INV = 2;
-export const NFT_RULE_COMPAT_F_MASK = 2;
-export const NFTA_RULE_COMPAT_UNSPEC = 0;
-export const NFTA_RULE_COMPAT_PROTO = 1;
-export const NFTA_RULE_COMPAT_FLAGS = 2;
-export const NFTA_RULE_COMPAT_MAX = 2;
-export const NFT_SET_ANONYMOUS = 1;
-export const NFT_SET_CONSTANT = 2;
-export const NFT_SET_INTERVAL = 4;
-export const NFT_SET_MAP = 8;
-export const NFT_SET_TIMEOUT = 16;
-export const NFT_SET_EVAL = 32;
-export const NFT_SET_OBJECT = 64;
-export const NFT_SET_CONCAT = 128;
-export const NFT_SET_EXPR = 256;
-export const NFT_SET_POL_PERFORMANCE = 0;
-export const NFT_SET_POL_MEMORY = 1;
-export const NFTA_SET_DESC_UNSPEC = 0;
-export const NFTA_SET_DESC_SIZE = 1;
-export const NFTA_SET_DESC_CONCAT = 2;
-export const NFTA_SET_DESC_MAX = 2;
-export const NFTA_SET_FIELD_UNSPEC = 0;
-export const NFTA_SET_FIELD_LEN = 1;
-export const NFTA_SET_FIELD_MAX = 1;
-export const NFTA_SET_UNSPEC = 0;
-export const NFTA_SET_TABLE = 1;
-export const NFTA_SET_NAME = 2;
-export const NFTA_SET_FLAGS = 3;
-export const NFTA_SET_KEY_TYPE = 4;
-export const NFTA_SET_KEY_LEN = 5;
-export const NFTA_SET_DATA_TYPE = 6;
-export const NFTA_SET_DATA_LEN = 7;
-export const NFTA_SET_POLICY = 8;
-export const NFTA_SET_DESC = 9;
-export const NFTA_SET_ID = 10;
-export const NFTA_SET_TIMEOUT = 11;
-export const NFTA_SET_GC_INTERVAL = 12;
-export const NFTA_SET_USERDATA = 13;
-export const NFTA_SET_PAD = 14;
-export const NFTA_SET_OBJ_TYPE = 15;
-export const NFTA_SET_HANDLE = 16;
-export const NFTA_SET_EXPR = 17;
-export const NFTA_SET_EXPRESSIONS = 18;
-export const NFTA_SET_MAX = 18;
-export const NFT_SET_ELEM_INTERVAL_END = 1;
-export const NFT_SET_ELEM_CATCHALL = 2;
-export const NFTA_SET_ELEM_UNSPEC = 0;
-export const NFTA_SET_ELEM_KEY = 1;
-export const NFTA_SET_ELEM_DATA = 2;
-export const NFTA_SET_ELEM_FLAGS = 3;
-export const NFTA_SET_ELEM_TIMEOUT = 4;
-export const NFTA_SET_ELEM_EXPIRATION = 5;
-export const NFTA_SET_ELEM_USERDATA = 6;
-export const NFTA_SET_ELEM_EXPR = 7;
-export const NFTA_SET_ELEM_PAD = 8;
-export const NFTA_SET_ELEM_OBJREF = 9;
-export const NFTA_SET_ELEM_KEY_END = 10;
-export const NFTA_SET_ELEM_EXPRESSIONS = 11;
-export const NFTA_SET_ELEM_MAX = 11;
-export const NFTA_SET_ELEM_LIST_UNSPEC = 0;
-export const NFTA_SET_ELEM_LIST_TABLE = 1;
-export const NFTA_SET_ELEM_LIST_SET = 2;
-export const NFTA_SET_ELEM_LIST_ELEMENTS = 3;
-export const NFTA_SET_ELEM_LIST_SET_ID = 4;
-export const NFTA_SET_ELEM_LIST_MAX = 4;
-export const NFT_DATA_VALUE = 0;
-export const NFT_DATA_VERDICT = 0xffffff00;
-export const NFT_DATA_RESERVED_MASK = 0xffffff00;
-export const NFTA_DATA_UNSPEC = 0;
-export const NFTA_DATA_VALUE = 1;
-export const NFTA_DATA_VERDICT = 2;
-export const NFTA_DATA_MAX = 2;
-export const NFT_DATA_VALUE_MAXLEN = 64;
-export const NFTA_VERDICT_UNSPEC = 0;
-export const NFTA_VERDICT_CODE = 1;
-export const NFTA_VERDICT_CHAIN = 2;
-export const NFTA_VERDICT_CHAIN_ID = 3;
-export const NFTA_VERDICT_MAX = 3;
-export const NFTA_EXPR_UNSPEC = 0;
-export const NFTA_EXPR_NAME = 1;
-export const NFTA_EXPR_DATA = 2;
-export const NFTA_EXPR_MAX = 2;
-export const NFTA_IMMEDIATE_UNSPEC = 0;
-export const NFTA_IMMEDIATE_DREG = 1;
-export const NFTA_IMMEDIATE_DATA = 2;
-export const NFTA_IMMEDIATE_MAX = 2;
-export const NFT_BITWISE_MASK_XOR = 0;
-export const NFT_BITWISE_LSHIFT = 1;
-export const NFT_BITWISE_RSHIFT = 2;
-export const NFT_BITWISE_BOOL = 0;
-export const NFTA_BITWISE_UNSPEC = 0;
-export const NFTA_BITWISE_SREG = 1;
-export const NFTA_BITWISE_DREG = 2;
-export const NFTA_BITWISE_LEN = 3;
-export const NFTA_BITWISE_MASK = 4;
-export const NFTA_BITWISE_XOR = 5;
-export const NFTA_BITWISE_OP = 6;
-export const NFTA_BITWISE_DATA = 7;
-export const NFTA_BITWISE_MAX = 7;
-export const NFT_BYTEORDER_NTOH = 0;
-export const NFT_BYTEORDER_HTON = 1;
-export const NFTA_BYTEORDER_UNSPEC = 0;
-export const NFTA_BYTEORDER_SREG = 1;
-export const NFTA_BYTEORDER_DREG = 2;
-export const NFTA_BYTEORDER_OP = 3;
-export const NFTA_BYTEORDER_LEN = 4;
-export const NFTA_BYTEORDER_SIZE = 5;
-export const NFTA_BYTEORDER_MAX = 5;
-export const NFT_CMP_EQ = 0;
-export const NFT_CMP_NEQ = 1;
-export const NFT_CMP_LT = 2;
-export const NFT_CMP_LTE = 3;
-export const NFT_CMP_GT = 4;
-export const NFT_CMP_GTE = 5;
-export const NFTA_CMP_UNSPEC = 0;
-export const NFTA_CMP_SREG = 1;
-export const NFTA_CMP_OP = 2;
-export const NFTA_CMP_DATA = 3;
-export const NFTA_CMP_MAX = 3;
-export const NFT_RANGE_EQ = 0;
-export const NFT_RANGE_NEQ = 1;
-export const NFTA_RANGE_UNSPEC = 0;
-export const NFTA_RANGE_SREG = 1;
-export const NFTA_RANGE_OP = 2;
-export const NFTA_RANGE_FROM_DATA = 3;
-export const NFTA_RANGE_TO_DATA = 4;
-export const NFTA_RANGE_MAX = 4;
-export const NFT_LOOKUP_F_INV = 1;
-export const NFTA_LOOKUP_UNSPEC = 0;
-export const NFTA_LOOKUP_SET = 1;
-export const NFTA_LOOKUP_SREG = 2;
-export const NFTA_LOOKUP_DREG = 3;
-export const NFTA_LOOKUP_SET_ID = 4;
-export const NFTA_LOOKUP_FLAGS = 5;
-export const NFTA_LOOKUP_MAX = 5;
-export const NFT_DYNSET_OP_ADD = 0;
-export const NFT_DYNSET_OP_UPDATE = 1;
-export const NFT_DYNSET_OP_DELETE = 2;
-export const NFT_DYNSET_F_INV = 1;
-export const NFT_DYNSET_F_EXPR = 2;
-export const NFTA_DYNSET_UNSPEC = 0;
-export const NFTA_DYNSET_SET_NAME = 1;
-export const NFTA_DYNSET_SET_ID = 2;
-export const NFTA_DYNSET_OP = 3;
-export const NFTA_DYNSET_SREG_KEY = 4;
-export const NFTA_DYNSET_SREG_DATA = 5;
-export const NFTA_DYNSET_TIMEOUT = 6;
-export const NFTA_DYNSET_EXPR = 7;
-export const NFTA_DYNSET_PAD = 8;
-export const NFTA_DYNSET_FLAGS = 9;
-export const NFTA_DYNSET_EXPRESSIONS = 10;
-export const NFTA_DYNSET_MAX = 10;
-export const NFT_PAYLOAD_LL_HEADER = 0;
-export const NFT_PAYLOAD_NETWORK_HEADER = 1;
-export const NFT_PAYLOAD_TRANSPORT_HEADER = 2;
-export const NFT_PAYLOAD_INNER_HEADER = 3;
-export const NFT_PAYLOAD_CSUM_NONE = 0;
-export const NFT_PAYLOAD_CSUM_INET = 1;
-export const NFT_PAYLOAD_CSUM_SCTP = 2;
-export const NFT_PAYLOAD_L4CSUM_PSEUDOHDR = 1;
-export const NFTA_PAYLOAD_UNSPEC = 0;
-export const NFTA_PAYLOAD_DREG = 1;
-export const NFTA_PAYLOAD_BASE = 2;
-export const NFTA_PAYLOAD_OFFSET = 3;
-export const NFTA_PAYLOAD_LEN = 4;
-export const NFTA_PAYLOAD_SREG = 5;
-export const NFTA_PAYLOAD_CSUM_TYPE = 6;
-export const NFTA_PAYLOAD_CSUM_OFFSET = 7;
-export const NFTA_PAYLOAD_CSUM_FLAGS = 8;
-export const NFTA_PAYLOAD_MAX = 8;
-export const NFT_EXTHDR_F_PRESENT = 1;
-export const NFT_EXTHDR_OP_IPV6 = 0;
-export const NFT_EXTHDR_OP_TCPOPT = 1;
-export const NFT_EXTHDR_OP_IPV4 = 2;
-export const NFT_EXTHDR_OP_SCTP = 3;
-export const NFT_EXTHDR_OP_DCCP = 4;
-export const NFT_EXTHDR_OP_MAX = 4;
-export const NFTA_EXTHDR_UNSPEC = 0;
-export const NFTA_EXTHDR_DREG = 1;
-export const NFTA_EXTHDR_TYPE = 2;
-export const NFTA_EXTHDR_OFFSET = 3;
-export const NFTA_EXTHDR_LEN = 4;
-export const NFTA_EXTHDR_FLAGS = 5;
-export const NFTA_EXTHDR_OP = 6;
-export const NFTA_EXTHDR_SREG = 7;
-export const NFTA_EXTHDR_MAX = 7;
-export const NFT_META_LEN = 0;
-export const NFT_META_PROTOCOL = 1;
-export const NFT_META_PRIORITY = 2;
-export const NFT_META_MARK = 3;
-export const NFT_META_IIF = 4;
-export const NFT_META_OIF = 5;
-export const NFT_META_IIFNAME = 6;
-export const NFT_META_OIFNAME = 7;
-export const NFT_META_IFTYPE = 8;
-export const NFT_META_OIFTYPE = 9;
-export const NFT_META_SKUID = 10;
-export const NFT_META_SKGID = 11;
-export const NFT_META_NFTRACE = 12;
-export const NFT_META_RTCLASSID = 13;
-export const NFT_META_SECMARK = 14;
-export const NFT_META_NFPROTO = 15;
-export const NFT_META_L4PROTO = 16;
-export const NFT_META_BRI_IIFNAME = 17;
-export const NFT_META_BRI_OIFNAME = 18;
-export const NFT_META_PKTTYPE = 19;
-export const NFT_META_CPU = 20;
-export const NFT_META_IIFGROUP = 21;
-export const NFT_META_OIFGROUP = 22;
-export const NFT_META_CGROUP = 23;
-export const NFT_META_PRANDOM = 24;
-export const NFT_META_SECPATH = 25;
-export const NFT_META_IIFKIND = 26;
-export const NFT_META_OIFKIND = 27;
-export const NFT_META_BRI_IIFPVID = 28;
-export const NFT_META_BRI_IIFVPROTO = 29;
-export const NFT_META_TIME_NS = 30;
-export const NFT_META_TIME_DAY = 31;
-export const NFT_META_TIME_HOUR = 32;
-export const NFT_META_SDIF = 33;
-export const NFT_META_SDIFNAME = 34;
-export const NFT_META_IIFTYPE = 8;
-export const NFT_RT_CLASSID = 0;
-export const NFT_RT_NEXTHOP4 = 1;
-export const NFT_RT_NEXTHOP6 = 2;
-export const NFT_RT_TCPMSS = 3;
-export const NFT_RT_XFRM = 4;
-export const NFT_RT_MAX = 4;
-export const NFT_HASH_JENKINS = 0;
-export const NFT_HASH_SYM = 1;
-export const NFTA_HASH_UNSPEC = 0;
-export const NFTA_HASH_SREG = 1;
-export const NFTA_HASH_DREG = 2;
-export const NFTA_HASH_LEN = 3;
-export const NFTA_HASH_MODULUS = 4;
-export const NFTA_HASH_SEED = 5;
-export const NFTA_HASH_OFFSET = 6;
-export const NFTA_HASH_TYPE = 7;
-export const NFTA_HASH_SET_NAME = 8;
-export const NFTA_HASH_SET_ID = 9;
-export const NFTA_HASH_MAX = 9;
-export const NFTA_META_UNSPEC = 0;
-export const NFTA_META_DREG = 1;
-export const NFTA_META_KEY = 2;
-export const NFTA_META_SREG = 3;
-export const NFTA_META_MAX = 3;
-export const NFTA_RT_UNSPEC = 0;
-export const NFTA_RT_DREG = 1;
-export const NFTA_RT_KEY = 2;
-export const NFTA_RT_MAX = 2;
-export const NFTA_SOCKET_UNSPEC = 0;
-export const NFTA_SOCKET_KEY = 1;
-export const NFTA_SOCKET_DREG = 2;
-export const NFTA_SOCKET_LEVEL = 3;
-export const NFTA_SOCKET_MAX = 3;
-export const NFT_SOCKET_TRANSPARENT = 0;
-export const NFT_SOCKET_MARK = 1;
-export const NFT_SOCKET_WILDCARD = 2;
-export const NFT_SOCKET_CGROUPV2 = 3;
-export const NFT_SOCKET_MAX = 3;
-export const NFT_CT_STATE = 0;
-export const NFT_CT_DIRECTION = 1;
-export const NFT_CT_STATUS = 2;
-export const NFT_CT_MARK = 3;
-export const NFT_CT_SECMARK = 4;
-export const NFT_CT_EXPIRATION = 5;
-export const NFT_CT_HELPER = 6;
-export const NFT_CT_L3PROTOCOL = 7;
-export const NFT_CT_SRC = 8;
-export const NFT_CT_DST = 9;
-export const NFT_CT_PROTOCOL = 10;
-export const NFT_CT_PROTO_SRC = 11;
-export const NFT_CT_PROTO_DST = 12;
-export const NFT_CT_LABELS = 13;
-export const NFT_CT_PKTS = 14;
-export const NFT_CT_BYTES = 15;
-export const NFT_CT_AVGPKT = 16;
-export const NFT_CT_ZONE = 17;
-export const NFT_CT_EVENTMASK = 18;
-export const NFT_CT_SRC_IP = 19;
-export const NFT_CT_DST_IP = 20;
-export const NFT_CT_SRC_IP6 = 21;
-export const NFT_CT_DST_IP6 = 22;
-export const NFT_CT_ID = 23;
-export const NFT_CT_MAX = 23;
-export const NFTA_CT_UNSPEC = 0;
-export const NFTA_CT_DREG = 1;
-export const NFTA_CT_KEY = 2;
-export const NFTA_CT_DIRECTION = 3;
-export const NFTA_CT_SREG = 4;
-export const NFTA_CT_MAX = 4;
-export const NFTA_FLOW_UNSPEC = 0;
-export const NFTA_FLOW_TABLE_NAME = 1;
-export const NFTA_FLOW_MAX = 1;
-export const NFT_LIMIT_PKTS = 0;
-export const NFT_LIMIT_PKT_BYTES = 1;
-export const NFT_LIMIT_F_INV = 1;
-export const NFTA_LIMIT_UNSPEC = 0;
-export const NFTA_LIMIT_RATE = 1;
-export const NFTA_LIMIT_UNIT = 2;
-export const NFTA_LIMIT_BURST = 3;
-export const NFTA_LIMIT_TYPE = 4;
-export const NFTA_LIMIT_FLAGS = 5;
-export const NFTA_LIMIT_PAD = 6;
-export const NFTA_LIMIT_MAX = 6;
-export const NFT_CONNLIMIT_F_INV = 1;
-export const NFTA_CONNLIMIT_UNSPEC = 0;
-export const NFTA_CONNLIMIT_COUNT = 1;
-export const NFTA_CONNLIMIT_FLAGS = 2;
-export const NFTA_CONNLIMIT_MAX = 2;
-export const NFTA_COUNTER_UNSPEC = 0;
-export const NFTA_COUNTER_BYTES = 1;
-export const NFTA_COUNTER_PACKETS = 2;
-export const NFTA_COUNTER_PAD = 3;
-export const NFTA_COUNTER_MAX = 3;
-export const NFTA_LAST_UNSPEC = 0;
-export const NFTA_LAST_SET = 1;
-export const NFTA_LAST_MSECS = 2;
-export const NFTA_LAST_PAD = 3;
-export const NFTA_LAST_MAX = 3;
-export const NFTA_LOG_UNSPEC = 0;
-export const NFTA_LOG_GROUP = 1;
-export const NFTA_LOG_PREFIX = 2;
-export const NFTA_LOG_SNAPLEN = 3;
-export const NFTA_LOG_QTHRESHOLD = 4;
-export const NFTA_LOG_LEVEL = 5;
-export const NFTA_LOG_FLAGS = 6;
-export const NFTA_LOG_MAX = 6;
-export const NFT_LOGLEVEL_EMERG = 0;
-export const NFT_LOGLEVEL_ALERT = 1;
-export const NFT_LOGLEVEL_CRIT = 2;
-export const NFT_LOGLEVEL_ERR = 3;
-export const NFT_LOGLEVEL_WARNING = 4;
-export const NFT_LOGLEVEL_NOTICE = 5;
-export const NFT_LOGLEVEL_INFO = 6;
-export const NFT_LOGLEVEL_DEBUG = 7;
-export const NFT_LOGLEVEL_AUDIT = 8;
-export const NFT_LOGLEVEL_MAX = 8;
-export const NFTA_QUEUE_UNSPEC = 0;
-export const NFTA_QUEUE_NUM = 1;
-export const NFTA_QUEUE_TOTAL = 2;
-export const NFTA_QUEUE_FLAGS = 3;
-export const NFTA_QUEUE_SREG_QNUM = 4;
-export const NFTA_QUEUE_MAX = 4;
-export const NFT_QUEUE_FLAG_BYPASS = 1;
-export const NFT_QUEUE_FLAG_CPU_FANOUT = 2;
-export const NFT_QUEUE_FLAG_MASK = 3;
-export const NFT_QUOTA_F_INV = 1;
-export const NFT_QUOTA_F_DEPLETED = 2;
-export const NFTA_QUOTA_UNSPEC = 0;
-export const NFTA_QUOTA_BYTES = 1;
-export const NFTA_QUOTA_FLAGS = 2;
-export const NFTA_QUOTA_PAD = 3;
-export const NFTA_QUOTA_CONSUMED = 4;
-export const NFTA_QUOTA_MAX = 4;
-export const NFTA_SECMARK_UNSPEC = 0;
-export const NFTA_SECMARK_CTX = 1;
-export const NFTA_SECMARK_MAX = 1;
-export const NFT_SECMARK_CTX_MAXLEN = 4096;
-export const NFT_REJECT_ICMP_UNREACH = 0;
-export const NFT_REJECT_TCP_RST = 1;
-export const NFT_REJECT_ICMPX_UNREACH = 2;
-export const NFT_REJECT_ICMPX_NO_ROUTE = 0;
-export const NFT_REJECT_ICMPX_PORT_UNREACH = 1;
-export const NFT_REJECT_ICMPX_HOST_UNREACH = 2;
-export const NFT_REJECT_ICMPX_ADMIN_PROHIBITED = 3;
-export const NFT_REJECT_ICMPX_MAX = 3;
-export const NFTA_REJECT_UNSPEC = 0;
-export const NFTA_REJECT_TYPE = 1;
-export const NFTA_REJECT_ICMP_CODE = 2;
-export const NFTA_REJECT_MAX = 2;
-export const NFT_NAT_SNAT = 0;
-export const NFT_NAT_DNAT = 1;
-export const NFTA_NAT_UNSPEC = 0;
-export const NFTA_NAT_TYPE = 1;
-export const NFTA_NAT_FAMILY = 2;
-export const NFTA_NAT_REG_ADDR_MIN = 3;
-export const NFTA_NAT_REG_ADDR_MAX = 4;
-export const NFTA_NAT_REG_PROTO_MIN = 5;
-export const NFTA_NAT_REG_PROTO_MAX = 6;
-export const NFTA_NAT_FLAGS = 7;
-export const NFTA_NAT_MAX = 7;
-export const NFTA_TPROXY_UNSPEC = 0;
-export const NFTA_TPROXY_FAMILY = 1;
-export const NFTA_TPROXY_REG_ADDR = 2;
-export const NFTA_TPROXY_REG_PORT = 3;
-export const NFTA_TPROXY_MAX = 3;
-export const NFTA_MASQ_UNSPEC = 0;
-export const NFTA_MASQ_FLAGS = 1;
-export const NFTA_MASQ_REG_PROTO_MIN = 2;
-export const NFTA_MASQ_REG_PROTO_MAX = 3;
-export const NFTA_MASQ_MAX = 3;
-export const NFTA_REDIR_UNSPEC = 0;
-export const NFTA_REDIR_REG_PROTO_MIN = 1;
-export const NFTA_REDIR_REG_PROTO_MAX = 2;
-export const NFTA_REDIR_FLAGS = 3;
-export const NFTA_REDIR_MAX = 3;
-export const NFTA_DUP_UNSPEC = 0;
-export const NFTA_DUP_SREG_ADDR = 1;
-export const NFTA_DUP_SREG_DEV = 2;
-export const NFTA_DUP_MAX = 2;
-export const NFTA_FWD_UNSPEC = 0;
-export const NFTA_FWD_SREG_DEV = 1;
-export const NFTA_FWD_SREG_ADDR = 2;
-export const NFTA_FWD_NFPROTO = 3;
-export const NFTA_FWD_MAX = 3;
-export const NFTA_OBJREF_UNSPEC = 0;
-export const NFTA_OBJREF_IMM_TYPE = 1;
-export const NFTA_OBJREF_IMM_NAME = 2;
-export const NFTA_OBJREF_SET_SREG = 3;
-export const NFTA_OBJREF_SET_NAME = 4;
-export const NFTA_OBJREF_SET_ID = 5;
-export const NFTA_OBJREF_MAX = 5;
-export const NFTA_GEN_UNSPEC = 0;
-export const NFTA_GEN_ID = 1;
-export const NFTA_GEN_PROC_PID = 2;
-export const NFTA_GEN_PROC_NAME = 3;
-export const NFTA_GEN_MAX = 3;
-export const NFTA_FIB_UNSPEC = 0;
-export const NFTA_FIB_DREG = 1;
-export const NFTA_FIB_RESULT = 2;
-export const NFTA_FIB_FLAGS = 3;
-export const NFTA_FIB_MAX = 3;
-export const NFT_FIB_RESULT_UNSPEC = 0;
-export const NFT_FIB_RESULT_OIF = 1;
-export const NFT_FIB_RESULT_OIFNAME = 2;
-export const NFT_FIB_RESULT_ADDRTYPE = 3;
-export const NFT_FIB_RESULT_MAX = 3;
-export const NFTA_FIB_F_SADDR = 1;
-export const NFTA_FIB_F_DADDR = 2;
-export const NFTA_FIB_F_MARK = 4;
-export const NFTA_FIB_F_IIF = 8;
-export const NFTA_FIB_F_OIF = 16;
-export const NFTA_FIB_F_PRESENT = 32;
-export const NFTA_CT_HELPER_UNSPEC = 0;
-export const NFTA_CT_HELPER_NAME = 1;
-export const NFTA_CT_HELPER_L3PROTO = 2;
-export const NFTA_CT_HELPER_L4PROTO = 3;
-export const NFTA_CT_HELPER_MAX = 3;
-export const NFTA_CT_TIMEOUT_UNSPEC = 0;
-export const NFTA_CT_TIMEOUT_L3PROTO = 1;
-export const NFTA_CT_TIMEOUT_L4PROTO = 2;
-export const NFTA_CT_TIMEOUT_DATA = 3;
-export const NFTA_CT_TIMEOUT_MAX = 3;
-export const NFTA_CT_EXPECT_UNSPEC = 0;
-export const NFTA_CT_EXPECT_L3PROTO = 1;
-export const NFTA_CT_EXPECT_L4PROTO = 2;
-export const NFTA_CT_EXPECT_DPORT = 3;
-export const NFTA_CT_EXPECT_TIMEOUT = 4;
-export const NFTA_CT_EXPECT_SIZE = 5;
-export const NFTA_CT_EXPECT_MAX = 5;
-export const NFT_OBJECT_UNSPEC = 0;
-export const NFT_OBJECT_COUNTER = 1;
-export const NFT_OBJECT_QUOTA = 2;
-export const NFT_OBJECT_CT_HELPER = 3;
-export const NFT_OBJECT_LIMIT = 4;
-export const NFT_OBJECT_CONNLIMIT = 5;
-export const NFT_OBJECT_TUNNEL = 6;
-export const NFT_OBJECT_CT_TIMEOUT = 7;
-export const NFT_OBJECT_SECMARK = 8;
-export const NFT_OBJECT_CT_EXPECT = 9;
-export const NFT_OBJECT_SYNPROXY = 10;
-export const NFT_OBJECT_MAX = 10;
-export const NFTA_OBJ_UNSPEC = 0;
-export const NFTA_OBJ_TABLE = 1;
-export const NFTA_OBJ_NAME = 2;
-export const NFTA_OBJ_TYPE = 3;
-export const NFTA_OBJ_DATA = 4;
-export const NFTA_OBJ_USE = 5;
-export const NFTA_OBJ_HANDLE = 6;
-export const NFTA_OBJ_PAD = 7;
-export const NFTA_OBJ_USERDATA = 8;
-export const NFTA_OBJ_MAX = 8;
-export const NFT_FLOWTABLE_HW_OFFLOAD = 1;
-export const NFT_FLOWTABLE_COUNTER = 2;
-export const NFT_FLOWTABLE_MASK = 3;
-export const NFTA_FLOWTABLE_UNSPEC = 0;
-export const NFTA_FLOWTABLE_TABLE = 1;
-export const NFTA_FLOWTABLE_NAME = 2;
-export const NFTA_FLOWTABLE_HOOK = 3;
-export const NFTA_FLOWTABLE_USE = 4;
-export const NFTA_FLOWTABLE_HANDLE = 5;
-export const NFTA_FLOWTABLE_PAD = 6;
-export const NFTA_FLOWTABLE_FLAGS = 7;
-export const NFTA_FLOWTABLE_MAX = 7;
-export const NFTA_FLOWTABLE_HOOK_UNSPEC = 0;
-export const NFTA_FLOWTABLE_HOOK_NUM = 1;
-export const NFTA_FLOWTABLE_HOOK_PRIORITY = 2;
-export const NFTA_FLOWTABLE_HOOK_DEVS = 3;
-export const NFTA_FLOWTABLE_HOOK_MAX = 3;
-export const NFTA_OSF_UNSPEC = 0;
-export const NFTA_OSF_DREG = 1;
-export const NFTA_OSF_TTL = 2;
-export const NFTA_OSF_FLAGS = 3;
-export const NFTA_OSF_MAX = 3;
-export const NFT_OSF_F_VERSION = 1;
-export const NFTA_SYNPROXY_UNSPEC = 0;
-export const NFTA_SYNPROXY_MSS = 1;
-export const NFTA_SYNPROXY_WSCALE = 2;
-export const NFTA_SYNPROXY_FLAGS = 3;
-export const NFTA_SYNPROXY_MAX = 3;
-export const NFTA_DEVICE_UNSPEC = 0;
-export const NFTA_DEVICE_NAME = 1;
-export const NFTA_DEVICE_MAX = 1;
-export const NFTA_XFRM_UNSPEC = 0;
-export const NFTA_XFRM_DREG = 1;
-export const NFTA_XFRM_KEY = 2;
-export const NFTA_XFRM_DIR = 3;
-export const NFTA_XFRM_SPNUM = 4;
-export const NFTA_XFRM_MAX = 4;
-export const NFT_XFRM_KEY_UNSPEC = 0;
-export const NFT_XFRM_KEY_DADDR_IP4 = 1;
-export const NFT_XFRM_KEY_DADDR_IP6 = 2;
-export const NFT_XFRM_KEY_SADDR_IP4 = 3;
-export const NFT_XFRM_KEY_SADDR_IP6 = 4;
-export const NFT_XFRM_KEY_REQID = 5;
-export const NFT_XFRM_KEY_SPI = 6;
-export const NFT_XFRM_KEY_MAX = 6;
-export const NFTA_TRACE_UNSPEC = 0;
-export const NFTA_TRACE_TABLE = 1;
-export const NFTA_TRACE_CHAIN = 2;
-export const NFTA_TRACE_RULE_HANDLE = 3;
-export const NFTA_TRACE_TYPE = 4;
-export const NFTA_TRACE_VERDICT = 5;
-export const NFTA_TRACE_ID = 6;
-export const NFTA_TRACE_LL_HEADER = 7;
-export const NFTA_TRACE_NETWORK_HEADER = 8;
-export const NFTA_TRACE_TRANSPORT_HEADER = 9;
-export const NFTA_TRACE_IIF = 10;
-export const NFTA_TRACE_IIFTYPE = 11;
-export const NFTA_TRACE_OIF = 12;
-export const NFTA_TRACE_OIFTYPE = 13;
-export const NFTA_TRACE_MARK = 14;
-export const NFTA_TRACE_NFPROTO = 15;
-export const NFTA_TRACE_POLICY = 16;
-export const NFTA_TRACE_PAD = 17;
-export const NFTA_TRACE_MAX = 17;
-export const NFT_TRACETYPE_UNSPEC = 0;
-export const NFT_TRACETYPE_POLICY = 1;
-export const NFT_TRACETYPE_RETURN = 2;
-export const NFT_TRACETYPE_RULE = 3;
-export const NFT_TRACETYPE_MAX = 3;
-export const NFTA_NG_UNSPEC = 0;
-export const NFTA_NG_DREG = 1;
-export const NFTA_NG_MODULUS = 2;
-export const NFTA_NG_TYPE = 3;
-export const NFTA_NG_OFFSET = 4;
-export const NFTA_NG_SET_NAME = 5;
-export const NFTA_NG_SET_ID = 6;
-export const NFTA_NG_MAX = 6;
-export const NFT_NG_INCREMENTAL = 0;
-export const NFT_NG_RANDOM = 1;
-export const NFT_NG_MAX = 1;
-export const NFTA_TUNNEL_KEY_IP_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY_IP_SRC = 1;
-export const NFTA_TUNNEL_KEY_IP_DST = 2;
-export const NFTA_TUNNEL_KEY_IP_MAX = 2;
-export const NFTA_TUNNEL_KEY_IP6_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY_IP6_SRC = 1;
-export const NFTA_TUNNEL_KEY_IP6_DST = 2;
-export const NFTA_TUNNEL_KEY_IP6_FLOWLABEL = 3;
-export const NFTA_TUNNEL_KEY_IP6_MAX = 3;
-export const NFTA_TUNNEL_KEY_OPTS_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY_OPTS_VXLAN = 1;
-export const NFTA_TUNNEL_KEY_OPTS_ERSPAN = 2;
-export const NFTA_TUNNEL_KEY_OPTS_GENEVE = 3;
-export const NFTA_TUNNEL_KEY_OPTS_MAX = 3;
-export const NFTA_TUNNEL_KEY_VXLAN_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY_VXLAN_GBP = 1;
-export const NFTA_TUNNEL_KEY_VXLAN_MAX = 1;
-export const NFTA_TUNNEL_KEY_ERSPAN_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY_ERSPAN_VERSION = 1;
-export const NFTA_TUNNEL_KEY_ERSPAN_V1_INDEX = 2;
-export const NFTA_TUNNEL_KEY_ERSPAN_V2_HWID = 3;
-export const NFTA_TUNNEL_KEY_ERSPAN_V2_DIR = 4;
-export const NFTA_TUNNEL_KEY_ERSPAN_MAX = 4;
-export const NFTA_TUNNEL_KEY_GENEVE_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY_GENEVE_CLASS = 1;
-export const NFTA_TUNNEL_KEY_GENEVE_TYPE = 2;
-export const NFTA_TUNNEL_KEY_GENEVE_DATA = 3;
-export const NFTA_TUNNEL_KEY_GENEVE_MAX = 3;
-export const NFT_TUNNEL_F_ZERO_CSUM_TX = 1;
-export const NFT_TUNNEL_F_DONT_FRAGMENT = 2;
-export const NFT_TUNNEL_F_SEQ_NUMBER = 4;
-export const NFT_TUNNEL_F_MASK = 7;
-export const NFTA_TUNNEL_KEY_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY_ID = 1;
-export const NFTA_TUNNEL_KEY_IP = 2;
-export const NFTA_TUNNEL_KEY_IP6 = 3;
-export const NFTA_TUNNEL_KEY_FLAGS = 4;
-export const NFTA_TUNNEL_KEY_TOS = 5;
-export const NFTA_TUNNEL_KEY_TTL = 6;
-export const NFTA_TUNNEL_KEY_SPORT = 7;
-export const NFTA_TUNNEL_KEY_DPORT = 8;
-export const NFTA_TUNNEL_KEY_OPTS = 9;
-export const NFTA_TUNNEL_KEY_MAX = 9;
-export const NFT_TUNNEL_PATH = 0;
-export const NFT_TUNNEL_ID = 1;
-export const NFT_TUNNEL_MAX = 1;
-export const NFT_TUNNEL_MODE_NONE = 0;
-export const NFT_TUNNEL_MODE_RX = 1;
-export const NFT_TUNNEL_MODE_TX = 2;
-export const NFT_TUNNEL_MODE_MAX = 2;
-export const NFTA_TUNNEL_UNSPEC = 0;
-export const NFTA_TUNNEL_KEY = 1;
-export const NFTA_TUNNEL_DREG = 2;
-export const NFTA_TUNNEL_MODE = 3;
-export const NFTA_TUNNEL_MAX = 3;
-export const NF_NAT_RANGE_MAP_IPS = 1;
-export const NF_NAT_RANGE_PROTO_SPECIFIED = 2;
-export const NF_NAT_RANGE_PROTO_RANDOM = 4;
-export const NF_NAT_RANGE_PERSISTENT = 8;
-export const NF_NAT_RANGE_PROTO_RANDOM_FULLY = 16;
-export const NF_NAT_RANGE_PROTO_OFFSET = 32;
-export const NF_NAT_RANGE_NETMAP = 64;
-export const NF_NAT_RANGE_PROTO_RANDOM_ALL = 20;
-export const NF_NAT_RANGE_MASK = 127;
-export const IP_CT_ESTABLISHED = 0;
-export const IP_CT_RELATED = 1;
-export const IP_CT_NEW = 2;
-export const IP_CT_IS_REPLY = 3;
-export const IP_CT_ESTABLISHED_REPLY = 3;
-export const IP_CT_RELATED_REPLY = 4;
-export const IP_CT_NUMBER = 5;
-export const IP_CT_NEW_REPLY = 5;
-export const NF_CT_STATE_INVALID_BIT = 1;
-export const NF_CT_STATE_UNTRACKED_BIT = 64;
-export const IPS_EXPECTED_BIT = 0;
-export const IPS_EXPECTED = 1;
-export const IPS_SEEN_REPLY_BIT = 1;
-export const IPS_SEEN_REPLY = 2;
-export const IPS_ASSURED_BIT = 2;
-export const IPS_ASSURED = 4;
-export const IPS_CONFIRMED_BIT = 3;
-export const IPS_CONFIRMED = 8;
-export const IPS_SRC_NAT_BIT = 4;
-export const IPS_SRC_NAT = 16;
-export const IPS_DST_NAT_BIT = 5;
-export const IPS_DST_NAT = 32;
-export const IPS_NAT_MASK = 48;
-export const IPS_SEQ_ADJUST_BIT = 6;
-export const IPS_SEQ_ADJUST = 64;
-export const IPS_SRC_NAT_DONE_BIT = 7;
-export const IPS_SRC_NAT_DONE = 128;
-export const IPS_DST_NAT_DONE_BIT = 8;
-export const IPS_DST_NAT_DONE = 256;
-export const IPS_NAT_DONE_MASK = 384;
-export const IPS_DYING_BIT = 9;
-export const IPS_DYING = 512;
-export const IPS_FIXED_TIMEOUT_BIT = 10;
-export const IPS_FIXED_TIMEOUT = 1024;
-export const IPS_TEMPLATE_BIT = 11;
-export const IPS_TEMPLATE = 2048;
-export const IPS_UNTRACKED_BIT = 12;
-export const IPS_UNTRACKED = 4096;
-export const IPS_HELPER_BIT = 13;
-export const IPS_HELPER = 8192;
-export const IPS_OFFLOAD_BIT = 14;
-export const IPS_OFFLOAD = 16384;
-export const IPS_HW_OFFLOAD_BIT = 15;
-export const IPS_HW_OFFLOAD = 32768;
-export const IPS_UNCHANGEABLE_MASK = 56313;
-export const NF_CT_EXPECT_PERMANENT = 1;
-export const NF_CT_EXPECT_INACTIVE = 2;
-export const NF_CT_EXPECT_USERSPACE = 4;
 
-/** Every constant above by name. */
-export const NFT_UAPI = {
-  NF_DROP,
-  NF_ACCEPT,
-  NF_STOLEN,
-  NF_QUEUE,
-  NF_REPEAT,
-  NF_STOP,
-  NF_MAX_VERDICT,
-  NF_VERDICT_MASK,
-  NF_VERDICT_FLAG_QUEUE_BYPASS,
-  NF_VERDICT_QMASK,
-  NF_VERDICT_QBITS,
-  NF_VERDICT_BITS,
-  NF_INET_PRE_ROUTING,
-  NF_INET_LOCAL_IN,
-  NF_INET_FORWARD,
-  NF_INET_LOCAL_OUT,
-  NF_INET_POST_ROUTING,
-  NF_INET_NUMHOOKS,
-  NF_INET_INGRESS,
-  NF_NETDEV_INGRESS,
-  NF_NETDEV_EGRESS,
-  NF_NETDEV_NUMHOOKS,
-  NFPROTO_UNSPEC,
-  NFPROTO_INET,
-  NFPROTO_IPV4,
-  NFPROTO_ARP,
-  NFPROTO_NETDEV,
-  NFPROTO_BRIDGE,
-  NFPROTO_IPV6,
-  NFPROTO_DECNET,
-  NFPROTO_NUMPROTO,
-  NFNLGRP_NONE,
-  NFNLGRP_CONNTRACK_NEW,
-  NFNLGRP_CONNTRACK_UPDATE,
-  NFNLGRP_CONNTRACK_DESTROY,
-  NFNLGRP_CONNTRACK_EXP_NEW,
-  NFNLGRP_CONNTRACK_EXP_UPDATE,
-  NFNLGRP_CONNTRACK_EXP_DESTROY,
-  NFNLGRP_NFTABLES,
-  NFNLGRP_ACCT_QUOTA,
-  NFNLGRP_NFTRACE,
-  NFNLGRP_MAX,
-  NFNETLINK_V0,
-  NFNL_SUBSYS_NONE,
-  NFNL_SUBSYS_CTNETLINK,
-  NFNL_SUBSYS_CTNETLINK_EXP,
-  NFNL_SUBSYS_QUEUE,
-  NFNL_SUBSYS_ULOG,
-  NFNL_SUBSYS_OSF,
-  NFNL_SUBSYS_IPSET,
-  NFNL_SUBSYS_ACCT,
-  NFNL_SUBSYS_CTNETLINK_TIMEOUT,
-  NFNL_SUBSYS_CTHELPER,
-  NFNL_SUBSYS_NFTABLES,
-  NFNL_SUBSYS_NFT_COMPAT,
-  NFNL_SUBSYS_HOOK,
-  NFNL_SUBSYS_COUNT,
-  NFNL_MSG_BATCH_BEGIN,
-  NFNL_MSG_BATCH_END,
-  NFNL_BATCH_UNSPEC,
-  NFNL_BATCH_GENID,
-  NFNL_BATCH_MAX,
-  NF_NETLINK_CONNTRACK_NEW,
-  NF_NETLINK_CONNTRACK_UPDATE,
-  NF_NETLINK_CONNTRACK_DESTROY,
-  NF_NETLINK_CONNTRACK_EXP_NEW,
-  NF_NETLINK_CONNTRACK_EXP_UPDATE,
-  NF_NETLINK_CONNTRACK_EXP_DESTROY,
-  NFNL_NFA_NEST,
-  NFT_NAME_MAXLEN,
-  NFT_TABLE_MAXNAMELEN,
-  NFT_CHAIN_MAXNAMELEN,
-  NFT_SET_MAXNAMELEN,
-  NFT_OBJ_MAXNAMELEN,
-  NFT_USERDATA_MAXLEN,
-  NFT_OSF_MAXGENRELEN,
-  NFT_REG_VERDICT,
-  NFT_REG_1,
-  NFT_REG_2,
-  NFT_REG_3,
-  NFT_REG_4,
-  NFT_REG32_00,
-  NFT_REG32_01,
-  NFT_REG32_02,
-  NFT_REG32_03,
-  NFT_REG32_04,
-  NFT_REG32_05,
-  NFT_REG32_06,
-  NFT_REG32_07,
-  NFT_REG32_08,
-  NFT_REG32_09,
-  NFT_REG32_10,
-  NFT_REG32_11,
-  NFT_REG32_12,
-  NFT_REG32_13,
-  NFT_REG32_14,
-  NFT_REG32_15,
-  NFT_REG_MAX,
-  NFT_REG_SIZE,
-  NFT_REG32_SIZE,
-  NFT_REG32_COUNT,
-  NFT_CONTINUE,
-  NFT_BREAK,
-  NFT_JUMP,
-  NFT_GOTO,
-  NFT_RETURN,
-  NFT_MSG_NEWTABLE,
-  NFT_MSG_GETTABLE,
-  NFT_MSG_DELTABLE,
-  NFT_MSG_NEWCHAIN,
-  NFT_MSG_GETCHAIN,
-  NFT_MSG_DELCHAIN,
-  NFT_MSG_NEWRULE,
-  NFT_MSG_GETRULE,
-  NFT_MSG_DELRULE,
-  NFT_MSG_NEWSET,
-  NFT_MSG_GETSET,
-  NFT_MSG_DELSET,
-  NFT_MSG_NEWSETELEM,
-  NFT_MSG_GETSETELEM,
-  NFT_MSG_DELSETELEM,
-  NFT_MSG_NEWGEN,
-  NFT_MSG_GETGEN,
-  NFT_MSG_TRACE,
-  NFT_MSG_NEWOBJ,
-  NFT_MSG_GETOBJ,
-  NFT_MSG_DELOBJ,
-  NFT_MSG_GETOBJ_RESET,
-  NFT_MSG_NEWFLOWTABLE,
-  NFT_MSG_GETFLOWTABLE,
-  NFT_MSG_DELFLOWTABLE,
-  NFT_MSG_MAX,
-  NFTA_LIST_UNSPEC,
-  NFTA_LIST_ELEM,
-  NFTA_LIST_MAX,
-  NFTA_HOOK_UNSPEC,
-  NFTA_HOOK_HOOKNUM,
-  NFTA_HOOK_PRIORITY,
-  NFTA_HOOK_DEV,
-  NFTA_HOOK_DEVS,
-  NFTA_HOOK_MAX,
-  NFT_TABLE_F_DORMANT,
-  NFT_TABLE_F_OWNER,
-  NFT_TABLE_F_MASK,
-  NFTA_TABLE_UNSPEC,
-  NFTA_TABLE_NAME,
-  NFTA_TABLE_FLAGS,
-  NFTA_TABLE_USE,
-  NFTA_TABLE_HANDLE,
-  NFTA_TABLE_PAD,
-  NFTA_TABLE_USERDATA,
-  NFTA_TABLE_OWNER,
-  NFTA_TABLE_MAX,
-  NFT_CHAIN_BASE,
-  NFT_CHAIN_HW_OFFLOAD,
-  NFT_CHAIN_BINDING,
-  NFT_CHAIN_FLAGS,
-  NFTA_CHAIN_UNSPEC,
-  NFTA_CHAIN_TABLE,
-  NFTA_CHAIN_HANDLE,
-  NFTA_CHAIN_NAME,
-  NFTA_CHAIN_HOOK,
-  NFTA_CHAIN_POLICY,
-  NFTA_CHAIN_USE,
-  NFTA_CHAIN_TYPE,
-  NFTA_CHAIN_COUNTERS,
-  NFTA_CHAIN_PAD,
-  NFTA_CHAIN_FLAGS,
-  NFTA_CHAIN_ID,
-  NFTA_CHAIN_USERDATA,
-  NFTA_CHAIN_MAX,
-  NFTA_RULE_UNSPEC,
-  NFTA_RULE_TABLE,
-  NFTA_RULE_CHAIN,
-  NFTA_RULE_HANDLE,
-  NFTA_RULE_EXPRESSIONS,
-  NFTA_RULE_COMPAT,
-  NFTA_RULE_POSITION,
-  NFTA_RULE_USERDATA,
-  NFTA_RULE_PAD,
-  NFTA_RULE_ID,
-  NFTA_RULE_POSITION_ID,
-  NFTA_RULE_CHAIN_ID,
-  NFTA_RULE_MAX,
-  NFT_RULE_COMPAT_F_UNUSED,
-  NFT_RULE_COMPAT_F_INV,
-  NFT_RULE_COMPAT_F_MASK,
-  NFTA_RULE_COMPAT_UNSPEC,
-  NFTA_RULE_COMPAT_PROTO,
-  NFTA_RULE_COMPAT_FLAGS,
-  NFTA_RULE_COMPAT_MAX,
-  NFT_SET_ANONYMOUS,
-  NFT_SET_CONSTANT,
-  NFT_SET_INTERVAL,
-  NFT_SET_MAP,
-  NFT_SET_TIMEOUT,
-  NFT_SET_EVAL,
-  NFT_SET_OBJECT,
-  NFT_SET_CONCAT,
-  NFT_SET_EXPR,
-  NFT_SET_POL_PERFORMANCE,
-  NFT_SET_POL_MEMORY,
-  NFTA_SET_DESC_UNSPEC,
-  NFTA_SET_DESC_SIZE,
-  NFTA_SET_DESC_CONCAT,
-  NFTA_SET_DESC_MAX,
-  NFTA_SET_FIELD_UNSPEC,
-  NFTA_SET_FIELD_LEN,
-  NFTA_SET_FIELD_MAX,
-  NFTA_SET_UNSPEC,
-  NFTA_SET_TABLE,
-  NFTA_SET_NAME,
-  NFTA_SET_FLAGS,
-  NFTA_SET_KEY_TYPE,
-  NFTA_SET_KEY_LEN,
-  NFTA_SET_DATA_TYPE,
-  NFTA_SET_DATA_LEN,
-  NFTA_SET_POLICY,
-  NFTA_SET_DESC,
-  NFTA_SET_ID,
-  NFTA_SET_TIMEOUT,
-  NFTA_SET_GC_INTERVAL,
-  NFTA_SET_USERDATA,
-  NFTA_SET_PAD,
-  NFTA_SET_OBJ_TYPE,
-  NFTA_SET_HANDLE,
-  NFTA_SET_EXPR,
-  NFTA_SET_EXPRESSIONS,
-  NFTA_SET_MAX,
-  NFT_SET_ELEM_INTERVAL_END,
-  NFT_SET_ELEM_CATCHALL,
-  NFTA_SET_ELEM_UNSPEC,
-  NFTA_SET_ELEM_KEY,
-  NFTA_SET_ELEM_DATA,
-  NFTA_SET_ELEM_FLAGS,
-  NFTA_SET_ELEM_TIMEOUT,
-  NFTA_SET_ELEM_EXPIRATION,
-  NFTA_SET_ELEM_USERDATA,
-  NFTA_SET_ELEM_EXPR,
-  NFTA_SET_ELEM_PAD,
-  NFTA_SET_ELEM_OBJREF,
-  NFTA_SET_ELEM_KEY_END,
-  NFTA_SET_ELEM_EXPRESSIONS,
-  NFTA_SET_ELEM_MAX,
-  NFTA_SET_ELEM_LIST_UNSPEC,
-  NFTA_SET_ELEM_LIST_TABLE,
-  NFTA_SET_ELEM_LIST_SET,
-  NFTA_SET_ELEM_LIST_ELEMENTS,
-  NFTA_SET_ELEM_LIST_SET_ID,
-  NFTA_SET_ELEM_LIST_MAX,
-  NFT_DATA_VALUE,
-  NFT_DATA_VERDICT,
-  NFT_DATA_RESERVED_MASK,
-  NFTA_DATA_UNSPEC,
-  NFTA_DATA_VALUE,
-  NFTA_DATA_VERDICT,
-  NFTA_DATA_MAX,
-  NFT_DATA_VALUE_MAXLEN,
-  NFTA_VERDICT_UNSPEC,
-  NFTA_VERDICT_CODE,
-  NFTA_VERDICT_CHAIN,
-  NFTA_VERDICT_CHAIN_ID,
-  NFTA_VERDICT_MAX,
-  NFTA_EXPR_UNSPEC,
-  NFTA_EXPR_NAME,
-  NFTA_EXPR_DATA,
-  NFTA_EXPR_MAX,
-  NFTA_IMMEDIATE_UNSPEC,
-  NFTA_IMMEDIATE_DREG,
-  NFTA_IMMEDIATE_DATA,
-  NFTA_IMMEDIATE_MAX,
-  NFT_BITWISE_MASK_XOR,
-  NFT_BITWISE_LSHIFT,
-  NFT_BITWISE_RSHIFT,
-  NFT_BITWISE_BOOL,
-  NFTA_BITWISE_UNSPEC,
-  NFTA_BITWISE_SREG,
-  NFTA_BITWISE_DREG,
-  NFTA_BITWISE_LEN,
-  NFTA_BITWISE_MASK,
-  NFTA_BITWISE_XOR,
-  NFTA_BITWISE_OP,
-  NFTA_BITWISE_DATA,
-  NFTA_BITWISE_MAX,
-  NFT_BYTEORDER_NTOH,
-  NFT_BYTEORDER_HTON,
-  NFTA_BYTEORDER_UNSPEC,
-  NFTA_BYTEORDER_SREG,
-  NFTA_BYTEORDER_DREG,
-  NFTA_BYTEORDER_OP,
-  NFTA_BYTEORDER_LEN,
-  NFTA_BYTEORDER_SIZE,
-  NFTA_BYTEORDER_MAX,
-  NFT_CMP_EQ,
-  NFT_CMP_NEQ,
-  NFT_CMP_LT,
-  NFT_CMP_LTE,
-  NFT_CMP_GT,
-  NFT_CMP_GTE,
-  NFTA_CMP_UNSPEC,
-  NFTA_CMP_SREG,
-  NFTA_CMP_OP,
-  NFTA_CMP_DATA,
-  NFTA_CMP_MAX,
-  NFT_RANGE_EQ,
-  NFT_RANGE_NEQ,
-  NFTA_RANGE_UNSPEC,
-  NFTA_RANGE_SREG,
-  NFTA_RANGE_OP,
-  NFTA_RANGE_FROM_DATA,
-  NFTA_RANGE_TO_DATA,
-  NFTA_RANGE_MAX,
-  NFT_LOOKUP_F_INV,
-  NFTA_LOOKUP_UNSPEC,
-  NFTA_LOOKUP_SET,
-  NFTA_LOOKUP_SREG,
-  NFTA_LOOKUP_DREG,
-  NFTA_LOOKUP_SET_ID,
-  NFTA_LOOKUP_FLAGS,
-  NFTA_LOOKUP_MAX,
-  NFT_DYNSET_OP_ADD,
-  NFT_DYNSET_OP_UPDATE,
-  NFT_DYNSET_OP_DELETE,
-  NFT_DYNSET_F_INV,
-  NFT_DYNSET_F_EXPR,
-  NFTA_DYNSET_UNSPEC,
-  NFTA_DYNSET_SET_NAME,
-  NFTA_DYNSET_SET_ID,
-  NFTA_DYNSET_OP,
-  NFTA_DYNSET_SREG_KEY,
-  NFTA_DYNSET_SREG_DATA,
-  NFTA_DYNSET_TIMEOUT,
-  NFTA_DYNSET_EXPR,
-  NFTA_DYNSET_PAD,
-  NFTA_DYNSET_FLAGS,
-  NFTA_DYNSET_EXPRESSIONS,
-  NFTA_DYNSET_MAX,
-  NFT_PAYLOAD_LL_HEADER,
-  NFT_PAYLOAD_NETWORK_HEADER,
-  NFT_PAYLOAD_TRANSPORT_HEADER,
-  NFT_PAYLOAD_INNER_HEADER,
-  NFT_PAYLOAD_CSUM_NONE,
-  NFT_PAYLOAD_CSUM_INET,
-  NFT_PAYLOAD_CSUM_SCTP,
-  NFT_PAYLOAD_L4CSUM_PSEUDOHDR,
-  NFTA_PAYLOAD_UNSPEC,
-  NFTA_PAYLOAD_DREG,
-  NFTA_PAYLOAD_BASE,
-  NFTA_PAYLOAD_OFFSET,
-  NFTA_PAYLOAD_LEN,
-  NFTA_PAYLOAD_SREG,
-  NFTA_PAYLOAD_CSUM_TYPE,
-  NFTA_PAYLOAD_CSUM_OFFSET,
-  NFTA_PAYLOAD_CSUM_FLAGS,
-  NFTA_PAYLOAD_MAX,
-  NFT_EXTHDR_F_PRESENT,
-  NFT_EXTHDR_OP_IPV6,
-  NFT_EXTHDR_OP_TCPOPT,
-  NFT_EXTHDR_OP_IPV4,
-  NFT_EXTHDR_OP_SCTP,
-  NFT_EXTHDR_OP_DCCP,
-  NFT_EXTHDR_OP_MAX,
-  NFTA_EXTHDR_UNSPEC,
-  NFTA_EXTHDR_DREG,
-  NFTA_EXTHDR_TYPE,
-  NFTA_EXTHDR_OFFSET,
-  NFTA_EXTHDR_LEN,
-  NFTA_EXTHDR_FLAGS,
-  NFTA_EXTHDR_OP,
-  NFTA_EXTHDR_SREG,
-  NFTA_EXTHDR_MAX,
-  NFT_META_LEN,
-  NFT_META_PROTOCOL,
-  NFT_META_PRIORITY,
-  NFT_META_MARK,
-  NFT_META_IIF,
-  NFT_META_OIF,
-  NFT_META_IIFNAME,
-  NFT_META_OIFNAME,
-  NFT_META_IFTYPE,
-  NFT_META_OIFTYPE,
-  NFT_META_SKUID,
-  NFT_META_SKGID,
-  NFT_META_NFTRACE,
-  NFT_META_RTCLASSID,
-  NFT_META_SECMARK,
-  NFT_META_NFPROTO,
-  NFT_META_L4PROTO,
-  NFT_META_BRI_IIFNAME,
-  NFT_META_BRI_OIFNAME,
-  NFT_META_PKTTYPE,
-  NFT_META_CPU,
-  NFT_META_IIFGROUP,
-  NFT_META_OIFGROUP,
-  NFT_META_CGROUP,
-  NFT_META_PRANDOM,
-  NFT_META_SECPATH,
-  NFT_META_IIFKIND,
-  NFT_META_OIFKIND,
-  NFT_META_BRI_IIFPVID,
-  NFT_META_BRI_IIFVPROTO,
-  NFT_META_TIME_NS,
-  NFT_META_TIME_DAY,
-  NFT_META_TIME_HOUR,
-  NFT_META_SDIF,
-  NFT_META_SDIFNAME,
-  NFT_META_IIFTYPE,
-  NFT_RT_CLASSID,
-  NFT_RT_NEXTHOP4,
-  NFT_RT_NEXTHOP6,
-  NFT_RT_TCPMSS,
-  NFT_RT_XFRM,
-  NFT_RT_MAX,
-  NFT_HASH_JENKINS,
-  NFT_HASH_SYM,
-  NFTA_HASH_UNSPEC,
-  NFTA_HASH_SREG,
-  NFTA_HASH_DREG,
-  NFTA_HASH_LEN,
-  NFTA_HASH_MODULUS,
-  NFTA_HASH_SEED,
-  NFTA_HASH_OFFSET,
-  NFTA_HASH_TYPE,
-  NFTA_HASH_SET_NAME,
-  NFTA_HASH_SET_ID,
-  NFTA_HASH_MAX,
-  NFTA_META_UNSPEC,
-  NFTA_META_DREG,
-  NFTA_META_KEY,
-  NFTA_META_SREG,
-  NFTA_META_MAX,
-  NFTA_RT_UNSPEC,
-  NFTA_RT_DREG,
-  NFTA_RT_KEY,
-  NFTA_RT_MAX,
-  NFTA_SOCKET_UNSPEC,
-  NFTA_SOCKET_KEY,
-  NFTA_SOCKET_DREG,
-  NFTA_SOCKET_LEVEL,
-  NFTA_SOCKET_MAX,
-  NFT_SOCKET_TRANSPARENT,
-  NFT_SOCKET_MARK,
-  NFT_SOCKET_WILDCARD,
-  NFT_SOCKET_CGROUPV2,
-  NFT_SOCKET_MAX,
-  NFT_CT_STATE,
-  NFT_CT_DIRECTION,
-  NFT_CT_STATUS,
-  NFT_CT_MARK,
-  NFT_CT_SECMARK,
-  NFT_CT_EXPIRATION,
-  NFT_CT_HELPER,
-  NFT_CT_L3PROTOCOL,
-  NFT_CT_SRC,
-  NFT_CT_DST,
-  NFT_CT_PROTOCOL,
-  NFT_CT_PROTO_SRC,
-  NFT_CT_PROTO_DST,
-  NFT_CT_LABELS,
-  NFT_CT_PKTS,
-  NFT_CT_BYTES,
-  NFT_CT_AVGPKT,
-  NFT_CT_ZONE,
-  NFT_CT_EVENTMASK,
-  NFT_CT_SRC_IP,
-  NFT_CT_DST_IP,
-  NFT_CT_SRC_IP6,
-  NFT_CT_DST_IP6,
-  NFT_CT_ID,
-  NFT_CT_MAX,
-  NFTA_CT_UNSPEC,
-  NFTA_CT_DREG,
-  NFTA_CT_KEY,
-  NFTA_CT_DIRECTION,
-  NFTA_CT_SREG,
-  NFTA_CT_MAX,
-  NFTA_FLOW_UNSPEC,
-  NFTA_FLOW_TABLE_NAME,
-  NFTA_FLOW_MAX,
-  NFT_LIMIT_PKTS,
-  NFT_LIMIT_PKT_BYTES,
-  NFT_LIMIT_F_INV,
-  NFTA_LIMIT_UNSPEC,
-  NFTA_LIMIT_RATE,
-  NFTA_LIMIT_UNIT,
-  NFTA_LIMIT_BURST,
-  NFTA_LIMIT_TYPE,
-  NFTA_LIMIT_FLAGS,
-  NFTA_LIMIT_PAD,
-  NFTA_LIMIT_MAX,
-  NFT_CONNLIMIT_F_INV,
-  NFTA_CONNLIMIT_UNSPEC,
-  NFTA_CONNLIMIT_COUNT,
-  NFTA_CONNLIMIT_FLAGS,
-  NFTA_CONNLIMIT_MAX,
-  NFTA_COUNTER_UNSPEC,
-  NFTA_COUNTER_BYTES,
-  NFTA_COUNTER_PACKETS,
-  NFTA_COUNTER_PAD,
-  NFTA_COUNTER_MAX,
-  NFTA_LAST_UNSPEC,
-  NFTA_LAST_SET,
-  NFTA_LAST_MSECS,
-  NFTA_LAST_PAD,
-  NFTA_LAST_MAX,
-  NFTA_LOG_UNSPEC,
-  NFTA_LOG_GROUP,
-  NFTA_LOG_PREFIX,
-  NFTA_LOG_SNAPLEN,
-  NFTA_LOG_QTHRESHOLD,
-  NFTA_LOG_LEVEL,
-  NFTA_LOG_FLAGS,
-  NFTA_LOG_MAX,
-  NFT_LOGLEVEL_EMERG,
-  NFT_LOGLEVEL_ALERT,
-  NFT_LOGLEVEL_CRIT,
-  NFT_LOGLEVEL_ERR,
-  NFT_LOGLEVEL_WARNING,
-  NFT_LOGLEVEL_NOTICE,
-  NFT_LOGLEVEL_INFO,
-  NFT_LOGLEVEL_DEBUG,
-  NFT_LOGLEVEL_AUDIT,
-  NFT_LOGLEVEL_MAX,
-  NFTA_QUEUE_UNSPEC,
-  NFTA_QUEUE_NUM,
-  NFTA_QUEUE_TOTAL,
-  NFTA_QUEUE_FLAGS,
-  NFTA_QUEUE_SREG_QNUM,
-  NFTA_QUEUE_MAX,
-  NFT_QUEUE_FLAG_BYPASS,
-  NFT_QUEUE_FLAG_CPU_FANOUT,
-  NFT_QUEUE_FLAG_MASK,
-  NFT_QUOTA_F_INV,
-  NFT_QUOTA_F_DEPLETED,
-  NFTA_QUOTA_UNSPEC,
-  NFTA_QUOTA_BYTES,
-  NFTA_QUOTA_FLAGS,
-  NFTA_QUOTA_PAD,
-  NFTA_QUOTA_CONSUMED,
-  NFTA_QUOTA_MAX,
-  NFTA_SECMARK_UNSPEC,
-  NFTA_SECMARK_CTX,
-  NFTA_SECMARK_MAX,
-  NFT_SECMARK_CTX_MAXLEN,
-  NFT_REJECT_ICMP_UNREACH,
-  NFT_REJECT_TCP_RST,
-  NFT_REJECT_ICMPX_UNREACH,
-  NFT_REJECT_ICMPX_NO_ROUTE,
-  NFT_REJECT_ICMPX_PORT_UNREACH,
-  NFT_REJECT_ICMPX_HOST_UNREACH,
-  NFT_REJECT_ICMPX_ADMIN_PROHIBITED,
-  NFT_REJECT_ICMPX_MAX,
-  NFTA_REJECT_UNSPEC,
-  NFTA_REJECT_TYPE,
-  NFTA_REJECT_ICMP_CODE,
-  NFTA_REJECT_MAX,
-  NFT_NAT_SNAT,
-  NFT_NAT_DNAT,
-  NFTA_NAT_UNSPEC,
-  NFTA_NAT_TYPE,
-  NFTA_NAT_FAMILY,
-  NFTA_NAT_REG_ADDR_MIN,
-  NFTA_NAT_REG_ADDR_MAX,
-  NFTA_NAT_REG_PROTO_MIN,
-  NFTA_NAT_REG_PROTO_MAX,
-  NFTA_NAT_FLAGS,
-  NFTA_NAT_MAX,
-  NFTA_TPROXY_UNSPEC,
-  NFTA_TPROXY_FAMILY,
-  NFTA_TPROXY_REG_ADDR,
-  NFTA_TPROXY_REG_PORT,
-  NFTA_TPROXY_MAX,
-  NFTA_MASQ_UNSPEC,
-  NFTA_MASQ_FLAGS,
-  NFTA_MASQ_REG_PROTO_MIN,
-  NFTA_MASQ_REG_PROTO_MAX,
-  NFTA_MASQ_MAX,
-  NFTA_REDIR_UNSPEC,
-  NFTA_REDIR_REG_PROTO_MIN,
-  NFTA_REDIR_REG_PROTO_MAX,
-  NFTA_REDIR_FLAGS,
-  NFTA_REDIR_MAX,
-  NFTA_DUP_UNSPEC,
-  NFTA_DUP_SREG_ADDR,
-  NFTA_DUP_SREG_DEV,
-  NFTA_DUP_MAX,
-  NFTA_FWD_UNSPEC,
-  NFTA_FWD_SREG_DEV,
-  NFTA_FWD_SREG_ADDR,
-  NFTA_FWD_NFPROTO,
-  NFTA_FWD_MAX,
-  NFTA_OBJREF_UNSPEC,
-  NFTA_OBJREF_IMM_TYPE,
-  NFTA_OBJREF_IMM_NAME,
-  NFTA_OBJREF_SET_SREG,
-  NFTA_OBJREF_SET_NAME,
-  NFTA_OBJREF_SET_ID,
-  NFTA_OBJREF_MAX,
-  NFTA_GEN_UNSPEC,
-  NFTA_GEN_ID,
-  NFTA_GEN_PROC_PID,
-  NFTA_GEN_PROC_NAME,
-  NFTA_GEN_MAX,
-  NFTA_FIB_UNSPEC,
-  NFTA_FIB_DREG,
-  NFTA_FIB_RESULT,
-  NFTA_FIB_FLAGS,
-  NFTA_FIB_MAX,
-  NFT_FIB_RESULT_UNSPEC,
-  NFT_FIB_RESULT_OIF,
-  NFT_FIB_RESULT_OIFNAME,
-  NFT_FIB_RESULT_ADDRTYPE,
-  NFT_FIB_RESULT_MAX,
-  NFTA_FIB_F_SADDR,
-  NFTA_FIB_F_DADDR,
-  NFTA_FIB_F_MARK,
-  NFTA_FIB_F_IIF,
-  NFTA_FIB_F_OIF,
-  NFTA_FIB_F_PRESENT,
-  NFTA_CT_HELPER_UNSPEC,
-  NFTA_CT_HELPER_NAME,
-  NFTA_CT_HELPER_L3PROTO,
-  NFTA_CT_HELPER_L4PROTO,
-  NFTA_CT_HELPER_MAX,
-  NFTA_CT_TIMEOUT_UNSPEC,
-  NFTA_CT_TIMEOUT_L3PROTO,
-  NFTA_CT_TIMEOUT_L4PROTO,
-  NFTA_CT_TIMEOUT_DATA,
-  NFTA_CT_TIMEOUT_MAX,
-  NFTA_CT_EXPECT_UNSPEC,
-  NFTA_CT_EXPECT_L3PROTO,
-  NFTA_CT_EXPECT_L4PROTO,
-  NFTA_CT_EXPECT_DPORT,
-  NFTA_CT_EXPECT_TIMEOUT,
-  NFTA_CT_EXPECT_SIZE,
-  NFTA_CT_EXPECT_MAX,
-  NFT_OBJECT_UNSPEC,
-  NFT_OBJECT_COUNTER,
-  NFT_OBJECT_QUOTA,
-  NFT_OBJECT_CT_HELPER,
-  NFT_OBJECT_LIMIT,
-  NFT_OBJECT_CONNLIMIT,
-  NFT_OBJECT_TUNNEL,
-  NFT_OBJECT_CT_TIMEOUT,
-  NFT_OBJECT_SECMARK,
-  NFT_OBJECT_CT_EXPECT,
-  NFT_OBJECT_SYNPROXY,
-  NFT_OBJECT_MAX,
-  NFTA_OBJ_UNSPEC,
-  NFTA_OBJ_TABLE,
-  NFTA_OBJ_NAME,
-  NFTA_OBJ_TYPE,
-  NFTA_OBJ_DATA,
-  NFTA_OBJ_USE,
-  NFTA_OBJ_HANDLE,
-  NFTA_OBJ_PAD,
-  NFTA_OBJ_USERDATA,
-  NFTA_OBJ_MAX,
-  NFT_FLOWTABLE_HW_OFFLOAD,
-  NFT_FLOWTABLE_COUNTER,
-  NFT_FLOWTABLE_MASK,
-  NFTA_FLOWTABLE_UNSPEC,
-  NFTA_FLOWTABLE_TABLE,
-  NFTA_FLOWTABLE_NAME,
-  NFTA_FLOWTABLE_HOOK,
-  NFTA_FLOWTABLE_USE,
-  NFTA_FLOWTABLE_HANDLE,
-  NFTA_FLOWTABLE_PAD,
-  NFTA_FLOWTABLE_FLAGS,
-  NFTA_FLOWTABLE_MAX,
-  NFTA_FLOWTABLE_HOOK_UNSPEC,
-  NFTA_FLOWTABLE_HOOK_NUM,
-  NFTA_FLOWTABLE_HOOK_PRIORITY,
-  NFTA_FLOWTABLE_HOOK_DEVS,
-  NFTA_FLOWTABLE_HOOK_MAX,
-  NFTA_OSF_UNSPEC,
-  NFTA_OSF_DREG,
-  NFTA_OSF_TTL,
-  NFTA_OSF_FLAGS,
-  NFTA_OSF_MAX,
-  NFT_OSF_F_VERSION,
-  NFTA_SYNPROXY_UNSPEC,
-  NFTA_SYNPROXY_MSS,
-  NFTA_SYNPROXY_WSCALE,
-  NFTA_SYNPROXY_FLAGS,
-  NFTA_SYNPROXY_MAX,
-  NFTA_DEVICE_UNSPEC,
-  NFTA_DEVICE_NAME,
-  NFTA_DEVICE_MAX,
-  NFTA_XFRM_UNSPEC,
-  NFTA_XFRM_DREG,
-  NFTA_XFRM_KEY,
-  NFTA_XFRM_DIR,
-  NFTA_XFRM_SPNUM,
-  NFTA_XFRM_MAX,
-  NFT_XFRM_KEY_UNSPEC,
-  NFT_XFRM_KEY_DADDR_IP4,
-  NFT_XFRM_KEY_DADDR_IP6,
-  NFT_XFRM_KEY_SADDR_IP4,
-  NFT_XFRM_KEY_SADDR_IP6,
-  NFT_XFRM_KEY_REQID,
-  NFT_XFRM_KEY_SPI,
-  NFT_XFRM_KEY_MAX,
-  NFTA_TRACE_UNSPEC,
-  NFTA_TRACE_TABLE,
-  NFTA_TRACE_CHAIN,
-  NFTA_TRACE_RULE_HANDLE,
-  NFTA_TRACE_TYPE,
-  NFTA_TRACE_VERDICT,
-  NFTA_TRACE_ID,
-  NFTA_TRACE_LL_HEADER,
-  NFTA_TRACE_NETWORK_HEADER,
-  NFTA_TRACE_TRANSPORT_HEADER,
-  NFTA_TRACE_IIF,
-  NFTA_TRACE_IIFTYPE,
-  NFTA_TRACE_OIF,
-  NFTA_TRACE_OIFTYPE,
-  NFTA_TRACE_MARK,
-  NFTA_TRACE_NFPROTO,
-  NFTA_TRACE_POLICY,
-  NFTA_TRACE_PAD,
-  NFTA_TRACE_MAX,
-  NFT_TRACETYPE_UNSPEC,
-  NFT_TRACETYPE_POLICY,
-  NFT_TRACETYPE_RETURN,
-  NFT_TRACETYPE_RULE,
-  NFT_TRACETYPE_MAX,
-  NFTA_NG_UNSPEC,
-  NFTA_NG_DREG,
-  NFTA_NG_MODULUS,
-  NFTA_NG_TYPE,
-  NFTA_NG_OFFSET,
-  NFTA_NG_SET_NAME,
-  NFTA_NG_SET_ID,
-  NFTA_NG_MAX,
-  NFT_NG_INCREMENTAL,
-  NFT_NG_RANDOM,
-  NFT_NG_MAX,
-  NFTA_TUNNEL_KEY_IP_UNSPEC,
-  NFTA_TUNNEL_KEY_IP_SRC,
-  NFTA_TUNNEL_KEY_IP_DST,
-  NFTA_TUNNEL_KEY_IP_MAX,
-  NFTA_TUNNEL_KEY_IP6_UNSPEC,
-  NFTA_TUNNEL_KEY_IP6_SRC,
-  NFTA_TUNNEL_KEY_IP6_DST,
-  NFTA_TUNNEL_KEY_IP6_FLOWLABEL,
-  NFTA_TUNNEL_KEY_IP6_MAX,
-  NFTA_TUNNEL_KEY_OPTS_UNSPEC,
-  NFTA_TUNNEL_KEY_OPTS_VXLAN,
-  NFTA_TUNNEL_KEY_OPTS_ERSPAN,
-  NFTA_TUNNEL_KEY_OPTS_GENEVE,
-  NFTA_TUNNEL_KEY_OPTS_MAX,
-  NFTA_TUNNEL_KEY_VXLAN_UNSPEC,
-  NFTA_TUNNEL_KEY_VXLAN_GBP,
-  NFTA_TUNNEL_KEY_VXLAN_MAX,
-  NFTA_TUNNEL_KEY_ERSPAN_UNSPEC,
-  NFTA_TUNNEL_KEY_ERSPAN_VERSION,
-  NFTA_TUNNEL_KEY_ERSPAN_V1_INDEX,
-  NFTA_TUNNEL_KEY_ERSPAN_V2_HWID,
-  NFTA_TUNNEL_KEY_ERSPAN_V2_DIR,
-  NFTA_TUNNEL_KEY_ERSPAN_MAX,
-  NFTA_TUNNEL_KEY_GENEVE_UNSPEC,
-  NFTA_TUNNEL_KEY_GENEVE_CLASS,
-  NFTA_TUNNEL_KEY_GENEVE_TYPE,
-  NFTA_TUNNEL_KEY_GENEVE_DATA,
-  NFTA_TUNNEL_KEY_GENEVE_MAX,
-  NFT_TUNNEL_F_ZERO_CSUM_TX,
-  NFT_TUNNEL_F_DONT_FRAGMENT,
-  NFT_TUNNEL_F_SEQ_NUMBER,
-  NFT_TUNNEL_F_MASK,
-  NFTA_TUNNEL_KEY_UNSPEC,
-  NFTA_TUNNEL_KEY_ID,
-  NFTA_TUNNEL_KEY_IP,
-  NFTA_TUNNEL_KEY_IP6,
-  NFTA_TUNNEL_KEY_FLAGS,
-  NFTA_TUNNEL_KEY_TOS,
-  NFTA_TUNNEL_KEY_TTL,
-  NFTA_TUNNEL_KEY_SPORT,
-  NFTA_TUNNEL_KEY_DPORT,
-  NFTA_TUNNEL_KEY_OPTS,
-  NFTA_TUNNEL_KEY_MAX,
-  NFT_TUNNEL_PATH,
-  NFT_TUNNEL_ID,
-  NFT_TUNNEL_MAX,
-  NFT_TUNNEL_MODE_NONE,
-  NFT_TUNNEL_MODE_RX,
-  NFT_TUNNEL_MODE_TX,
-  NFT_TUNNEL_MODE_MAX,
-  NFTA_TUNNEL_UNSPEC,
-  NFTA_TUNNEL_KEY,
-  NFTA_TUNNEL_DREG,
-  NFTA_TUNNEL_MODE,
-  NFTA_TUNNEL_MAX,
-  NF_NAT_RANGE_MAP_IPS,
-  NF_NAT_RANGE_PROTO_SPECIFIED,
-  NF_NAT_RANGE_PROTO_RANDOM,
-  NF_NAT_RANGE_PERSISTENT,
-  NF_NAT_RANGE_PROTO_RANDOM_FULLY,
-  NF_NAT_RANGE_PROTO_OFFSET,
-  NF_NAT_RANGE_NETMAP,
-  NF_NAT_RANGE_PROTO_RANDOM_ALL,
-  NF_NAT_RANGE_MASK,
-  IP_CT_ESTABLISHED,
-  IP_CT_RELATED,
-  IP_CT_NEW,
-  IP_CT_IS_REPLY,
-  IP_CT_ESTABLISHED_REPLY,
-  IP_CT_RELATED_REPLY,
-  IP_CT_NUMBER,
-  IP_CT_NEW_REPLY,
-  NF_CT_STATE_INVALID_BIT,
-  NF_CT_STATE_UNTRACKED_BIT,
-  IPS_EXPECTED_BIT,
-  IPS_EXPECTED,
-  IPS_SEEN_REPLY_BIT,
-  IPS_SEEN_REPLY,
-  IPS_ASSURED_BIT,
-  IPS_ASSURED,
-  IPS_CONFIRMED_BIT,
-  IPS_CONFIRMED,
-  IPS_SRC_NAT_BIT,
-  IPS_SRC_NAT,
-  IPS_DST_NAT_BIT,
-  IPS_DST_NAT,
-  IPS_NAT_MASK,
-  IPS_SEQ_ADJUST_BIT,
-  IPS_SEQ_ADJUST,
-  IPS_SRC_NAT_DONE_BIT,
-  IPS_SRC_NAT_DONE,
-  IPS_DST_NAT_DONE_BIT,
-  IPS_DST_NAT_DONE,
-  IPS_NAT_DONE_MASK,
-  IPS_DYING_BIT,
-  IPS_DYING,
-  IPS_FIXED_TIMEOUT_BIT,
-  IPS_FIXED_TIMEOUT,
-  IPS_TEMPLATE_BIT,
-  IPS_TEMPLATE,
-  IPS_UNTRACKED_BIT,
-  IPS_UNTRACKED,
-  IPS_HELPER_BIT,
-  IPS_HELPER,
-  IPS_OFFLOAD_BIT,
-  IPS_OFFLOAD,
-  IPS_HW_OFFLOAD_BIT,
-  IPS_HW_OFFLOAD,
-  IPS_UNCHANGEABLE_MASK,
-  NF_CT_EXPECT_PERMANENT,
-  NF_CT_EXPECT_INACTIVE,
-  NF_CT_EXPECT_USERSPACE,
-} as const;
+/** Every constant of the headers above by name, each typed as its value. */
+export type NftUapi = {
+  readonly NF_DROP: 0;
+  readonly NF_ACCEPT: 1;
+  readonly NF_STOLEN: 2;
+  readonly NF_QUEUE: 3;
+  readonly NF_REPEAT: 4;
+  readonly NF_STOP: 5;
+  readonly NF_MAX_VERDICT: 5;
+  readonly NF_VERDICT_MASK: 255;
+  readonly NF_VERDICT_FLAG_QUEUE_BYPASS: 32768;
+  readonly NF_VERDICT_QMASK: 0xffff0000;
+  readonly NF_VERDICT_QBITS: 16;
+  readonly NF_VERDICT_BITS: 16;
+  readonly NF_INET_PRE_ROUTING: 0;
+  readonly NF_INET_LOCAL_IN: 1;
+  readonly NF_INET_FORWARD: 2;
+  readonly NF_INET_LOCAL_OUT: 3;
+  readonly NF_INET_POST_ROUTING: 4;
+  readonly NF_INET_NUMHOOKS: 5;
+  readonly NF_INET_INGRESS: 5;
+  readonly NF_NETDEV_INGRESS: 0;
+  readonly NF_NETDEV_EGRESS: 1;
+  readonly NF_NETDEV_NUMHOOKS: 2;
+  readonly NFPROTO_UNSPEC: 0;
+  readonly NFPROTO_INET: 1;
+  readonly NFPROTO_IPV4: 2;
+  readonly NFPROTO_ARP: 3;
+  readonly NFPROTO_NETDEV: 5;
+  readonly NFPROTO_BRIDGE: 7;
+  readonly NFPROTO_IPV6: 10;
+  readonly NFPROTO_DECNET: 12;
+  readonly NFPROTO_NUMPROTO: 13;
+  readonly NFNLGRP_NONE: 0;
+  readonly NFNLGRP_CONNTRACK_NEW: 1;
+  readonly NFNLGRP_CONNTRACK_UPDATE: 2;
+  readonly NFNLGRP_CONNTRACK_DESTROY: 3;
+  readonly NFNLGRP_CONNTRACK_EXP_NEW: 4;
+  readonly NFNLGRP_CONNTRACK_EXP_UPDATE: 5;
+  readonly NFNLGRP_CONNTRACK_EXP_DESTROY: 6;
+  readonly NFNLGRP_NFTABLES: 7;
+  readonly NFNLGRP_ACCT_QUOTA: 8;
+  readonly NFNLGRP_NFTRACE: 9;
+  readonly NFNLGRP_MAX: 9;
+  readonly NFNETLINK_V0: 0;
+  readonly NFNL_SUBSYS_NONE: 0;
+  readonly NFNL_SUBSYS_CTNETLINK: 1;
+  readonly NFNL_SUBSYS_CTNETLINK_EXP: 2;
+  readonly NFNL_SUBSYS_QUEUE: 3;
+  readonly NFNL_SUBSYS_ULOG: 4;
+  readonly NFNL_SUBSYS_OSF: 5;
+  readonly NFNL_SUBSYS_IPSET: 6;
+  readonly NFNL_SUBSYS_ACCT: 7;
+  readonly NFNL_SUBSYS_CTNETLINK_TIMEOUT: 8;
+  readonly NFNL_SUBSYS_CTHELPER: 9;
+  readonly NFNL_SUBSYS_NFTABLES: 10;
+  readonly NFNL_SUBSYS_NFT_COMPAT: 11;
+  readonly NFNL_SUBSYS_HOOK: 12;
+  readonly NFNL_SUBSYS_COUNT: 13;
+  readonly NFNL_MSG_BATCH_BEGIN: 16;
+  readonly NFNL_MSG_BATCH_END: 17;
+  readonly NFNL_BATCH_UNSPEC: 0;
+  readonly NFNL_BATCH_GENID: 1;
+  readonly NFNL_BATCH_MAX: 1;
+  readonly NF_NETLINK_CONNTRACK_NEW: 1;
+  readonly NF_NETLINK_CONNTRACK_UPDATE: 2;
+  readonly NF_NETLINK_CONNTRACK_DESTROY: 4;
+  readonly NF_NETLINK_CONNTRACK_EXP_NEW: 8;
+  readonly NF_NETLINK_CONNTRACK_EXP_UPDATE: 16;
+  readonly NF_NETLINK_CONNTRACK_EXP_DESTROY: 32;
+  readonly NFNL_NFA_NEST: 32768;
+  readonly NFT_NAME_MAXLEN: 256;
+  readonly NFT_TABLE_MAXNAMELEN: 256;
+  readonly NFT_CHAIN_MAXNAMELEN: 256;
+  readonly NFT_SET_MAXNAMELEN: 256;
+  readonly NFT_OBJ_MAXNAMELEN: 256;
+  readonly NFT_USERDATA_MAXLEN: 256;
+  readonly NFT_OSF_MAXGENRELEN: 16;
+  readonly NFT_REG_VERDICT: 0;
+  readonly NFT_REG_1: 1;
+  readonly NFT_REG_2: 2;
+  readonly NFT_REG_3: 3;
+  readonly NFT_REG_4: 4;
+  readonly NFT_REG32_00: 8;
+  readonly NFT_REG32_01: 9;
+  readonly NFT_REG32_02: 10;
+  readonly NFT_REG32_03: 11;
+  readonly NFT_REG32_04: 12;
+  readonly NFT_REG32_05: 13;
+  readonly NFT_REG32_06: 14;
+  readonly NFT_REG32_07: 15;
+  readonly NFT_REG32_08: 16;
+  readonly NFT_REG32_09: 17;
+  readonly NFT_REG32_10: 18;
+  readonly NFT_REG32_11: 19;
+  readonly NFT_REG32_12: 20;
+  readonly NFT_REG32_13: 21;
+  readonly NFT_REG32_14: 22;
+  readonly NFT_REG32_15: 23;
+  readonly NFT_REG_MAX: 4;
+  readonly NFT_REG_SIZE: 16;
+  readonly NFT_REG32_SIZE: 4;
+  readonly NFT_REG32_COUNT: 16;
+  readonly NFT_CONTINUE: -1;
+  readonly NFT_BREAK: -2;
+  readonly NFT_JUMP: -3;
+  readonly NFT_GOTO: -4;
+  readonly NFT_RETURN: -5;
+  readonly NFT_MSG_NEWTABLE: 0;
+  readonly NFT_MSG_GETTABLE: 1;
+  readonly NFT_MSG_DELTABLE: 2;
+  readonly NFT_MSG_NEWCHAIN: 3;
+  readonly NFT_MSG_GETCHAIN: 4;
+  readonly NFT_MSG_DELCHAIN: 5;
+  readonly NFT_MSG_NEWRULE: 6;
+  readonly NFT_MSG_GETRULE: 7;
+  readonly NFT_MSG_DELRULE: 8;
+  readonly NFT_MSG_NEWSET: 9;
+  readonly NFT_MSG_GETSET: 10;
+  readonly NFT_MSG_DELSET: 11;
+  readonly NFT_MSG_NEWSETELEM: 12;
+  readonly NFT_MSG_GETSETELEM: 13;
+  readonly NFT_MSG_DELSETELEM: 14;
+  readonly NFT_MSG_NEWGEN: 15;
+  readonly NFT_MSG_GETGEN: 16;
+  readonly NFT_MSG_TRACE: 17;
+  readonly NFT_MSG_NEWOBJ: 18;
+  readonly NFT_MSG_GETOBJ: 19;
+  readonly NFT_MSG_DELOBJ: 20;
+  readonly NFT_MSG_GETOBJ_RESET: 21;
+  readonly NFT_MSG_NEWFLOWTABLE: 22;
+  readonly NFT_MSG_GETFLOWTABLE: 23;
+  readonly NFT_MSG_DELFLOWTABLE: 24;
+  readonly NFT_MSG_MAX: 25;
+  readonly NFTA_LIST_UNSPEC: 0;
+  readonly NFTA_LIST_ELEM: 1;
+  readonly NFTA_LIST_MAX: 1;
+  readonly NFTA_HOOK_UNSPEC: 0;
+  readonly NFTA_HOOK_HOOKNUM: 1;
+  readonly NFTA_HOOK_PRIORITY: 2;
+  readonly NFTA_HOOK_DEV: 3;
+  readonly NFTA_HOOK_DEVS: 4;
+  readonly NFTA_HOOK_MAX: 4;
+  readonly NFT_TABLE_F_DORMANT: 1;
+  readonly NFT_TABLE_F_OWNER: 2;
+  readonly NFT_TABLE_F_MASK: 3;
+  readonly NFTA_TABLE_UNSPEC: 0;
+  readonly NFTA_TABLE_NAME: 1;
+  readonly NFTA_TABLE_FLAGS: 2;
+  readonly NFTA_TABLE_USE: 3;
+  readonly NFTA_TABLE_HANDLE: 4;
+  readonly NFTA_TABLE_PAD: 5;
+  readonly NFTA_TABLE_USERDATA: 6;
+  readonly NFTA_TABLE_OWNER: 7;
+  readonly NFTA_TABLE_MAX: 7;
+  readonly NFT_CHAIN_BASE: 1;
+  readonly NFT_CHAIN_HW_OFFLOAD: 2;
+  readonly NFT_CHAIN_BINDING: 4;
+  readonly NFT_CHAIN_FLAGS: 7;
+  readonly NFTA_CHAIN_UNSPEC: 0;
+  readonly NFTA_CHAIN_TABLE: 1;
+  readonly NFTA_CHAIN_HANDLE: 2;
+  readonly NFTA_CHAIN_NAME: 3;
+  readonly NFTA_CHAIN_HOOK: 4;
+  readonly NFTA_CHAIN_POLICY: 5;
+  readonly NFTA_CHAIN_USE: 6;
+  readonly NFTA_CHAIN_TYPE: 7;
+  readonly NFTA_CHAIN_COUNTERS: 8;
+  readonly NFTA_CHAIN_PAD: 9;
+  readonly NFTA_CHAIN_FLAGS: 10;
+  readonly NFTA_CHAIN_ID: 11;
+  readonly NFTA_CHAIN_USERDATA: 12;
+  readonly NFTA_CHAIN_MAX: 12;
+  readonly NFTA_RULE_UNSPEC: 0;
+  readonly NFTA_RULE_TABLE: 1;
+  readonly NFTA_RULE_CHAIN: 2;
+  readonly NFTA_RULE_HANDLE: 3;
+  readonly NFTA_RULE_EXPRESSIONS: 4;
+  readonly NFTA_RULE_COMPAT: 5;
+  readonly NFTA_RULE_POSITION: 6;
+  readonly NFTA_RULE_USERDATA: 7;
+  readonly NFTA_RULE_PAD: 8;
+  readonly NFTA_RULE_ID: 9;
+  readonly NFTA_RULE_POSITION_ID: 10;
+  readonly NFTA_RULE_CHAIN_ID: 11;
+  readonly NFTA_RULE_MAX: 11;
+  readonly NFT_RULE_COMPAT_F_UNUSED: 1;
+  readonly NFT_RULE_COMPAT_F_INV: 2;
+  readonly NFT_RULE_COMPAT_F_MASK: 2;
+  readonly NFTA_RULE_COMPAT_UNSPEC: 0;
+  readonly NFTA_RULE_COMPAT_PROTO: 1;
+  readonly NFTA_RULE_COMPAT_FLAGS: 2;
+  readonly NFTA_RULE_COMPAT_MAX: 2;
+  readonly NFT_SET_ANONYMOUS: 1;
+  readonly NFT_SET_CONSTANT: 2;
+  readonly NFT_SET_INTERVAL: 4;
+  readonly NFT_SET_MAP: 8;
+  readonly NFT_SET_TIMEOUT: 16;
+  readonly NFT_SET_EVAL: 32;
+  readonly NFT_SET_OBJECT: 64;
+  readonly NFT_SET_CONCAT: 128;
+  readonly NFT_SET_EXPR: 256;
+  readonly NFT_SET_POL_PERFORMANCE: 0;
+  readonly NFT_SET_POL_MEMORY: 1;
+  readonly NFTA_SET_DESC_UNSPEC: 0;
+  readonly NFTA_SET_DESC_SIZE: 1;
+  readonly NFTA_SET_DESC_CONCAT: 2;
+  readonly NFTA_SET_DESC_MAX: 2;
+  readonly NFTA_SET_FIELD_UNSPEC: 0;
+  readonly NFTA_SET_FIELD_LEN: 1;
+  readonly NFTA_SET_FIELD_MAX: 1;
+  readonly NFTA_SET_UNSPEC: 0;
+  readonly NFTA_SET_TABLE: 1;
+  readonly NFTA_SET_NAME: 2;
+  readonly NFTA_SET_FLAGS: 3;
+  readonly NFTA_SET_KEY_TYPE: 4;
+  readonly NFTA_SET_KEY_LEN: 5;
+  readonly NFTA_SET_DATA_TYPE: 6;
+  readonly NFTA_SET_DATA_LEN: 7;
+  readonly NFTA_SET_POLICY: 8;
+  readonly NFTA_SET_DESC: 9;
+  readonly NFTA_SET_ID: 10;
+  readonly NFTA_SET_TIMEOUT: 11;
+  readonly NFTA_SET_GC_INTERVAL: 12;
+  readonly NFTA_SET_USERDATA: 13;
+  readonly NFTA_SET_PAD: 14;
+  readonly NFTA_SET_OBJ_TYPE: 15;
+  readonly NFTA_SET_HANDLE: 16;
+  readonly NFTA_SET_EXPR: 17;
+  readonly NFTA_SET_EXPRESSIONS: 18;
+  readonly NFTA_SET_MAX: 18;
+  readonly NFT_SET_ELEM_INTERVAL_END: 1;
+  readonly NFT_SET_ELEM_CATCHALL: 2;
+  readonly NFTA_SET_ELEM_UNSPEC: 0;
+  readonly NFTA_SET_ELEM_KEY: 1;
+  readonly NFTA_SET_ELEM_DATA: 2;
+  readonly NFTA_SET_ELEM_FLAGS: 3;
+  readonly NFTA_SET_ELEM_TIMEOUT: 4;
+  readonly NFTA_SET_ELEM_EXPIRATION: 5;
+  readonly NFTA_SET_ELEM_USERDATA: 6;
+  readonly NFTA_SET_ELEM_EXPR: 7;
+  readonly NFTA_SET_ELEM_PAD: 8;
+  readonly NFTA_SET_ELEM_OBJREF: 9;
+  readonly NFTA_SET_ELEM_KEY_END: 10;
+  readonly NFTA_SET_ELEM_EXPRESSIONS: 11;
+  readonly NFTA_SET_ELEM_MAX: 11;
+  readonly NFTA_SET_ELEM_LIST_UNSPEC: 0;
+  readonly NFTA_SET_ELEM_LIST_TABLE: 1;
+  readonly NFTA_SET_ELEM_LIST_SET: 2;
+  readonly NFTA_SET_ELEM_LIST_ELEMENTS: 3;
+  readonly NFTA_SET_ELEM_LIST_SET_ID: 4;
+  readonly NFTA_SET_ELEM_LIST_MAX: 4;
+  readonly NFT_DATA_VALUE: 0;
+  readonly NFT_DATA_VERDICT: 0xffffff00;
+  readonly NFT_DATA_RESERVED_MASK: 0xffffff00;
+  readonly NFTA_DATA_UNSPEC: 0;
+  readonly NFTA_DATA_VALUE: 1;
+  readonly NFTA_DATA_VERDICT: 2;
+  readonly NFTA_DATA_MAX: 2;
+  readonly NFT_DATA_VALUE_MAXLEN: 64;
+  readonly NFTA_VERDICT_UNSPEC: 0;
+  readonly NFTA_VERDICT_CODE: 1;
+  readonly NFTA_VERDICT_CHAIN: 2;
+  readonly NFTA_VERDICT_CHAIN_ID: 3;
+  readonly NFTA_VERDICT_MAX: 3;
+  readonly NFTA_EXPR_UNSPEC: 0;
+  readonly NFTA_EXPR_NAME: 1;
+  readonly NFTA_EXPR_DATA: 2;
+  readonly NFTA_EXPR_MAX: 2;
+  readonly NFTA_IMMEDIATE_UNSPEC: 0;
+  readonly NFTA_IMMEDIATE_DREG: 1;
+  readonly NFTA_IMMEDIATE_DATA: 2;
+  readonly NFTA_IMMEDIATE_MAX: 2;
+  readonly NFT_BITWISE_MASK_XOR: 0;
+  readonly NFT_BITWISE_LSHIFT: 1;
+  readonly NFT_BITWISE_RSHIFT: 2;
+  readonly NFT_BITWISE_BOOL: 0;
+  readonly NFTA_BITWISE_UNSPEC: 0;
+  readonly NFTA_BITWISE_SREG: 1;
+  readonly NFTA_BITWISE_DREG: 2;
+  readonly NFTA_BITWISE_LEN: 3;
+  readonly NFTA_BITWISE_MASK: 4;
+  readonly NFTA_BITWISE_XOR: 5;
+  readonly NFTA_BITWISE_OP: 6;
+  readonly NFTA_BITWISE_DATA: 7;
+  readonly NFTA_BITWISE_MAX: 7;
+  readonly NFT_BYTEORDER_NTOH: 0;
+  readonly NFT_BYTEORDER_HTON: 1;
+  readonly NFTA_BYTEORDER_UNSPEC: 0;
+  readonly NFTA_BYTEORDER_SREG: 1;
+  readonly NFTA_BYTEORDER_DREG: 2;
+  readonly NFTA_BYTEORDER_OP: 3;
+  readonly NFTA_BYTEORDER_LEN: 4;
+  readonly NFTA_BYTEORDER_SIZE: 5;
+  readonly NFTA_BYTEORDER_MAX: 5;
+  readonly NFT_CMP_EQ: 0;
+  readonly NFT_CMP_NEQ: 1;
+  readonly NFT_CMP_LT: 2;
+  readonly NFT_CMP_LTE: 3;
+  readonly NFT_CMP_GT: 4;
+  readonly NFT_CMP_GTE: 5;
+  readonly NFTA_CMP_UNSPEC: 0;
+  readonly NFTA_CMP_SREG: 1;
+  readonly NFTA_CMP_OP: 2;
+  readonly NFTA_CMP_DATA: 3;
+  readonly NFTA_CMP_MAX: 3;
+  readonly NFT_RANGE_EQ: 0;
+  readonly NFT_RANGE_NEQ: 1;
+  readonly NFTA_RANGE_UNSPEC: 0;
+  readonly NFTA_RANGE_SREG: 1;
+  readonly NFTA_RANGE_OP: 2;
+  readonly NFTA_RANGE_FROM_DATA: 3;
+  readonly NFTA_RANGE_TO_DATA: 4;
+  readonly NFTA_RANGE_MAX: 4;
+  readonly NFT_LOOKUP_F_INV: 1;
+  readonly NFTA_LOOKUP_UNSPEC: 0;
+  readonly NFTA_LOOKUP_SET: 1;
+  readonly NFTA_LOOKUP_SREG: 2;
+  readonly NFTA_LOOKUP_DREG: 3;
+  readonly NFTA_LOOKUP_SET_ID: 4;
+  readonly NFTA_LOOKUP_FLAGS: 5;
+  readonly NFTA_LOOKUP_MAX: 5;
+  readonly NFT_DYNSET_OP_ADD: 0;
+  readonly NFT_DYNSET_OP_UPDATE: 1;
+  readonly NFT_DYNSET_OP_DELETE: 2;
+  readonly NFT_DYNSET_F_INV: 1;
+  readonly NFT_DYNSET_F_EXPR: 2;
+  readonly NFTA_DYNSET_UNSPEC: 0;
+  readonly NFTA_DYNSET_SET_NAME: 1;
+  readonly NFTA_DYNSET_SET_ID: 2;
+  readonly NFTA_DYNSET_OP: 3;
+  readonly NFTA_DYNSET_SREG_KEY: 4;
+  readonly NFTA_DYNSET_SREG_DATA: 5;
+  readonly NFTA_DYNSET_TIMEOUT: 6;
+  readonly NFTA_DYNSET_EXPR: 7;
+  readonly NFTA_DYNSET_PAD: 8;
+  readonly NFTA_DYNSET_FLAGS: 9;
+  readonly NFTA_DYNSET_EXPRESSIONS: 10;
+  readonly NFTA_DYNSET_MAX: 10;
+  readonly NFT_PAYLOAD_LL_HEADER: 0;
+  readonly NFT_PAYLOAD_NETWORK_HEADER: 1;
+  readonly NFT_PAYLOAD_TRANSPORT_HEADER: 2;
+  readonly NFT_PAYLOAD_INNER_HEADER: 3;
+  readonly NFT_PAYLOAD_CSUM_NONE: 0;
+  readonly NFT_PAYLOAD_CSUM_INET: 1;
+  readonly NFT_PAYLOAD_CSUM_SCTP: 2;
+  readonly NFT_PAYLOAD_L4CSUM_PSEUDOHDR: 1;
+  readonly NFTA_PAYLOAD_UNSPEC: 0;
+  readonly NFTA_PAYLOAD_DREG: 1;
+  readonly NFTA_PAYLOAD_BASE: 2;
+  readonly NFTA_PAYLOAD_OFFSET: 3;
+  readonly NFTA_PAYLOAD_LEN: 4;
+  readonly NFTA_PAYLOAD_SREG: 5;
+  readonly NFTA_PAYLOAD_CSUM_TYPE: 6;
+  readonly NFTA_PAYLOAD_CSUM_OFFSET: 7;
+  readonly NFTA_PAYLOAD_CSUM_FLAGS: 8;
+  readonly NFTA_PAYLOAD_MAX: 8;
+  readonly NFT_EXTHDR_F_PRESENT: 1;
+  readonly NFT_EXTHDR_OP_IPV6: 0;
+  readonly NFT_EXTHDR_OP_TCPOPT: 1;
+  readonly NFT_EXTHDR_OP_IPV4: 2;
+  readonly NFT_EXTHDR_OP_SCTP: 3;
+  readonly NFT_EXTHDR_OP_DCCP: 4;
+  readonly NFT_EXTHDR_OP_MAX: 4;
+  readonly NFTA_EXTHDR_UNSPEC: 0;
+  readonly NFTA_EXTHDR_DREG: 1;
+  readonly NFTA_EXTHDR_TYPE: 2;
+  readonly NFTA_EXTHDR_OFFSET: 3;
+  readonly NFTA_EXTHDR_LEN: 4;
+  readonly NFTA_EXTHDR_FLAGS: 5;
+  readonly NFTA_EXTHDR_OP: 6;
+  readonly NFTA_EXTHDR_SREG: 7;
+  readonly NFTA_EXTHDR_MAX: 7;
+  readonly NFT_META_LEN: 0;
+  readonly NFT_META_PROTOCOL: 1;
+  readonly NFT_META_PRIORITY: 2;
+  readonly NFT_META_MARK: 3;
+  readonly NFT_META_IIF: 4;
+  readonly NFT_META_OIF: 5;
+  readonly NFT_META_IIFNAME: 6;
+  readonly NFT_META_OIFNAME: 7;
+  readonly NFT_META_IFTYPE: 8;
+  readonly NFT_META_OIFTYPE: 9;
+  readonly NFT_META_SKUID: 10;
+  readonly NFT_META_SKGID: 11;
+  readonly NFT_META_NFTRACE: 12;
+  readonly NFT_META_RTCLASSID: 13;
+  readonly NFT_META_SECMARK: 14;
+  readonly NFT_META_NFPROTO: 15;
+  readonly NFT_META_L4PROTO: 16;
+  readonly NFT_META_BRI_IIFNAME: 17;
+  readonly NFT_META_BRI_OIFNAME: 18;
+  readonly NFT_META_PKTTYPE: 19;
+  readonly NFT_META_CPU: 20;
+  readonly NFT_META_IIFGROUP: 21;
+  readonly NFT_META_OIFGROUP: 22;
+  readonly NFT_META_CGROUP: 23;
+  readonly NFT_META_PRANDOM: 24;
+  readonly NFT_META_SECPATH: 25;
+  readonly NFT_META_IIFKIND: 26;
+  readonly NFT_META_OIFKIND: 27;
+  readonly NFT_META_BRI_IIFPVID: 28;
+  readonly NFT_META_BRI_IIFVPROTO: 29;
+  readonly NFT_META_TIME_NS: 30;
+  readonly NFT_META_TIME_DAY: 31;
+  readonly NFT_META_TIME_HOUR: 32;
+  readonly NFT_META_SDIF: 33;
+  readonly NFT_META_SDIFNAME: 34;
+  readonly NFT_META_IIFTYPE: 8;
+  readonly NFT_RT_CLASSID: 0;
+  readonly NFT_RT_NEXTHOP4: 1;
+  readonly NFT_RT_NEXTHOP6: 2;
+  readonly NFT_RT_TCPMSS: 3;
+  readonly NFT_RT_XFRM: 4;
+  readonly NFT_RT_MAX: 4;
+  readonly NFT_HASH_JENKINS: 0;
+  readonly NFT_HASH_SYM: 1;
+  readonly NFTA_HASH_UNSPEC: 0;
+  readonly NFTA_HASH_SREG: 1;
+  readonly NFTA_HASH_DREG: 2;
+  readonly NFTA_HASH_LEN: 3;
+  readonly NFTA_HASH_MODULUS: 4;
+  readonly NFTA_HASH_SEED: 5;
+  readonly NFTA_HASH_OFFSET: 6;
+  readonly NFTA_HASH_TYPE: 7;
+  readonly NFTA_HASH_SET_NAME: 8;
+  readonly NFTA_HASH_SET_ID: 9;
+  readonly NFTA_HASH_MAX: 9;
+  readonly NFTA_META_UNSPEC: 0;
+  readonly NFTA_META_DREG: 1;
+  readonly NFTA_META_KEY: 2;
+  readonly NFTA_META_SREG: 3;
+  readonly NFTA_META_MAX: 3;
+  readonly NFTA_RT_UNSPEC: 0;
+  readonly NFTA_RT_DREG: 1;
+  readonly NFTA_RT_KEY: 2;
+  readonly NFTA_RT_MAX: 2;
+  readonly NFTA_SOCKET_UNSPEC: 0;
+  readonly NFTA_SOCKET_KEY: 1;
+  readonly NFTA_SOCKET_DREG: 2;
+  readonly NFTA_SOCKET_LEVEL: 3;
+  readonly NFTA_SOCKET_MAX: 3;
+  readonly NFT_SOCKET_TRANSPARENT: 0;
+  readonly NFT_SOCKET_MARK: 1;
+  readonly NFT_SOCKET_WILDCARD: 2;
+  readonly NFT_SOCKET_CGROUPV2: 3;
+  readonly NFT_SOCKET_MAX: 3;
+  readonly NFT_CT_STATE: 0;
+  readonly NFT_CT_DIRECTION: 1;
+  readonly NFT_CT_STATUS: 2;
+  readonly NFT_CT_MARK: 3;
+  readonly NFT_CT_SECMARK: 4;
+  readonly NFT_CT_EXPIRATION: 5;
+  readonly NFT_CT_HELPER: 6;
+  readonly NFT_CT_L3PROTOCOL: 7;
+  readonly NFT_CT_SRC: 8;
+  readonly NFT_CT_DST: 9;
+  readonly NFT_CT_PROTOCOL: 10;
+  readonly NFT_CT_PROTO_SRC: 11;
+  readonly NFT_CT_PROTO_DST: 12;
+  readonly NFT_CT_LABELS: 13;
+  readonly NFT_CT_PKTS: 14;
+  readonly NFT_CT_BYTES: 15;
+  readonly NFT_CT_AVGPKT: 16;
+  readonly NFT_CT_ZONE: 17;
+  readonly NFT_CT_EVENTMASK: 18;
+  readonly NFT_CT_SRC_IP: 19;
+  readonly NFT_CT_DST_IP: 20;
+  readonly NFT_CT_SRC_IP6: 21;
+  readonly NFT_CT_DST_IP6: 22;
+  readonly NFT_CT_ID: 23;
+  readonly NFT_CT_MAX: 23;
+  readonly NFTA_CT_UNSPEC: 0;
+  readonly NFTA_CT_DREG: 1;
+  readonly NFTA_CT_KEY: 2;
+  readonly NFTA_CT_DIRECTION: 3;
+  readonly NFTA_CT_SREG: 4;
+  readonly NFTA_CT_MAX: 4;
+  readonly NFTA_FLOW_UNSPEC: 0;
+  readonly NFTA_FLOW_TABLE_NAME: 1;
+  readonly NFTA_FLOW_MAX: 1;
+  readonly NFT_LIMIT_PKTS: 0;
+  readonly NFT_LIMIT_PKT_BYTES: 1;
+  readonly NFT_LIMIT_F_INV: 1;
+  readonly NFTA_LIMIT_UNSPEC: 0;
+  readonly NFTA_LIMIT_RATE: 1;
+  readonly NFTA_LIMIT_UNIT: 2;
+  readonly NFTA_LIMIT_BURST: 3;
+  readonly NFTA_LIMIT_TYPE: 4;
+  readonly NFTA_LIMIT_FLAGS: 5;
+  readonly NFTA_LIMIT_PAD: 6;
+  readonly NFTA_LIMIT_MAX: 6;
+  readonly NFT_CONNLIMIT_F_INV: 1;
+  readonly NFTA_CONNLIMIT_UNSPEC: 0;
+  readonly NFTA_CONNLIMIT_COUNT: 1;
+  readonly NFTA_CONNLIMIT_FLAGS: 2;
+  readonly NFTA_CONNLIMIT_MAX: 2;
+  readonly NFTA_COUNTER_UNSPEC: 0;
+  readonly NFTA_COUNTER_BYTES: 1;
+  readonly NFTA_COUNTER_PACKETS: 2;
+  readonly NFTA_COUNTER_PAD: 3;
+  readonly NFTA_COUNTER_MAX: 3;
+  readonly NFTA_LAST_UNSPEC: 0;
+  readonly NFTA_LAST_SET: 1;
+  readonly NFTA_LAST_MSECS: 2;
+  readonly NFTA_LAST_PAD: 3;
+  readonly NFTA_LAST_MAX: 3;
+  readonly NFTA_LOG_UNSPEC: 0;
+  readonly NFTA_LOG_GROUP: 1;
+  readonly NFTA_LOG_PREFIX: 2;
+  readonly NFTA_LOG_SNAPLEN: 3;
+  readonly NFTA_LOG_QTHRESHOLD: 4;
+  readonly NFTA_LOG_LEVEL: 5;
+  readonly NFTA_LOG_FLAGS: 6;
+  readonly NFTA_LOG_MAX: 6;
+  readonly NFT_LOGLEVEL_EMERG: 0;
+  readonly NFT_LOGLEVEL_ALERT: 1;
+  readonly NFT_LOGLEVEL_CRIT: 2;
+  readonly NFT_LOGLEVEL_ERR: 3;
+  readonly NFT_LOGLEVEL_WARNING: 4;
+  readonly NFT_LOGLEVEL_NOTICE: 5;
+  readonly NFT_LOGLEVEL_INFO: 6;
+  readonly NFT_LOGLEVEL_DEBUG: 7;
+  readonly NFT_LOGLEVEL_AUDIT: 8;
+  readonly NFT_LOGLEVEL_MAX: 8;
+  readonly NFTA_QUEUE_UNSPEC: 0;
+  readonly NFTA_QUEUE_NUM: 1;
+  readonly NFTA_QUEUE_TOTAL: 2;
+  readonly NFTA_QUEUE_FLAGS: 3;
+  readonly NFTA_QUEUE_SREG_QNUM: 4;
+  readonly NFTA_QUEUE_MAX: 4;
+  readonly NFT_QUEUE_FLAG_BYPASS: 1;
+  readonly NFT_QUEUE_FLAG_CPU_FANOUT: 2;
+  readonly NFT_QUEUE_FLAG_MASK: 3;
+  readonly NFT_QUOTA_F_INV: 1;
+  readonly NFT_QUOTA_F_DEPLETED: 2;
+  readonly NFTA_QUOTA_UNSPEC: 0;
+  readonly NFTA_QUOTA_BYTES: 1;
+  readonly NFTA_QUOTA_FLAGS: 2;
+  readonly NFTA_QUOTA_PAD: 3;
+  readonly NFTA_QUOTA_CONSUMED: 4;
+  readonly NFTA_QUOTA_MAX: 4;
+  readonly NFTA_SECMARK_UNSPEC: 0;
+  readonly NFTA_SECMARK_CTX: 1;
+  readonly NFTA_SECMARK_MAX: 1;
+  readonly NFT_SECMARK_CTX_MAXLEN: 4096;
+  readonly NFT_REJECT_ICMP_UNREACH: 0;
+  readonly NFT_REJECT_TCP_RST: 1;
+  readonly NFT_REJECT_ICMPX_UNREACH: 2;
+  readonly NFT_REJECT_ICMPX_NO_ROUTE: 0;
+  readonly NFT_REJECT_ICMPX_PORT_UNREACH: 1;
+  readonly NFT_REJECT_ICMPX_HOST_UNREACH: 2;
+  readonly NFT_REJECT_ICMPX_ADMIN_PROHIBITED: 3;
+  readonly NFT_REJECT_ICMPX_MAX: 3;
+  readonly NFTA_REJECT_UNSPEC: 0;
+  readonly NFTA_REJECT_TYPE: 1;
+  readonly NFTA_REJECT_ICMP_CODE: 2;
+  readonly NFTA_REJECT_MAX: 2;
+  readonly NFT_NAT_SNAT: 0;
+  readonly NFT_NAT_DNAT: 1;
+  readonly NFTA_NAT_UNSPEC: 0;
+  readonly NFTA_NAT_TYPE: 1;
+  readonly NFTA_NAT_FAMILY: 2;
+  readonly NFTA_NAT_REG_ADDR_MIN: 3;
+  readonly NFTA_NAT_REG_ADDR_MAX: 4;
+  readonly NFTA_NAT_REG_PROTO_MIN: 5;
+  readonly NFTA_NAT_REG_PROTO_MAX: 6;
+  readonly NFTA_NAT_FLAGS: 7;
+  readonly NFTA_NAT_MAX: 7;
+  readonly NFTA_TPROXY_UNSPEC: 0;
+  readonly NFTA_TPROXY_FAMILY: 1;
+  readonly NFTA_TPROXY_REG_ADDR: 2;
+  readonly NFTA_TPROXY_REG_PORT: 3;
+  readonly NFTA_TPROXY_MAX: 3;
+  readonly NFTA_MASQ_UNSPEC: 0;
+  readonly NFTA_MASQ_FLAGS: 1;
+  readonly NFTA_MASQ_REG_PROTO_MIN: 2;
+  readonly NFTA_MASQ_REG_PROTO_MAX: 3;
+  readonly NFTA_MASQ_MAX: 3;
+  readonly NFTA_REDIR_UNSPEC: 0;
+  readonly NFTA_REDIR_REG_PROTO_MIN: 1;
+  readonly NFTA_REDIR_REG_PROTO_MAX: 2;
+  readonly NFTA_REDIR_FLAGS: 3;
+  readonly NFTA_REDIR_MAX: 3;
+  readonly NFTA_DUP_UNSPEC: 0;
+  readonly NFTA_DUP_SREG_ADDR: 1;
+  readonly NFTA_DUP_SREG_DEV: 2;
+  readonly NFTA_DUP_MAX: 2;
+  readonly NFTA_FWD_UNSPEC: 0;
+  readonly NFTA_FWD_SREG_DEV: 1;
+  readonly NFTA_FWD_SREG_ADDR: 2;
+  readonly NFTA_FWD_NFPROTO: 3;
+  readonly NFTA_FWD_MAX: 3;
+  readonly NFTA_OBJREF_UNSPEC: 0;
+  readonly NFTA_OBJREF_IMM_TYPE: 1;
+  readonly NFTA_OBJREF_IMM_NAME: 2;
+  readonly NFTA_OBJREF_SET_SREG: 3;
+  readonly NFTA_OBJREF_SET_NAME: 4;
+  readonly NFTA_OBJREF_SET_ID: 5;
+  readonly NFTA_OBJREF_MAX: 5;
+  readonly NFTA_GEN_UNSPEC: 0;
+  readonly NFTA_GEN_ID: 1;
+  readonly NFTA_GEN_PROC_PID: 2;
+  readonly NFTA_GEN_PROC_NAME: 3;
+  readonly NFTA_GEN_MAX: 3;
+  readonly NFTA_FIB_UNSPEC: 0;
+  readonly NFTA_FIB_DREG: 1;
+  readonly NFTA_FIB_RESULT: 2;
+  readonly NFTA_FIB_FLAGS: 3;
+  readonly NFTA_FIB_MAX: 3;
+  readonly NFT_FIB_RESULT_UNSPEC: 0;
+  readonly NFT_FIB_RESULT_OIF: 1;
+  readonly NFT_FIB_RESULT_OIFNAME: 2;
+  readonly NFT_FIB_RESULT_ADDRTYPE: 3;
+  readonly NFT_FIB_RESULT_MAX: 3;
+  readonly NFTA_FIB_F_SADDR: 1;
+  readonly NFTA_FIB_F_DADDR: 2;
+  readonly NFTA_FIB_F_MARK: 4;
+  readonly NFTA_FIB_F_IIF: 8;
+  readonly NFTA_FIB_F_OIF: 16;
+  readonly NFTA_FIB_F_PRESENT: 32;
+  readonly NFTA_CT_HELPER_UNSPEC: 0;
+  readonly NFTA_CT_HELPER_NAME: 1;
+  readonly NFTA_CT_HELPER_L3PROTO: 2;
+  readonly NFTA_CT_HELPER_L4PROTO: 3;
+  readonly NFTA_CT_HELPER_MAX: 3;
+  readonly NFTA_CT_TIMEOUT_UNSPEC: 0;
+  readonly NFTA_CT_TIMEOUT_L3PROTO: 1;
+  readonly NFTA_CT_TIMEOUT_L4PROTO: 2;
+  readonly NFTA_CT_TIMEOUT_DATA: 3;
+  readonly NFTA_CT_TIMEOUT_MAX: 3;
+  readonly NFTA_CT_EXPECT_UNSPEC: 0;
+  readonly NFTA_CT_EXPECT_L3PROTO: 1;
+  readonly NFTA_CT_EXPECT_L4PROTO: 2;
+  readonly NFTA_CT_EXPECT_DPORT: 3;
+  readonly NFTA_CT_EXPECT_TIMEOUT: 4;
+  readonly NFTA_CT_EXPECT_SIZE: 5;
+  readonly NFTA_CT_EXPECT_MAX: 5;
+  readonly NFT_OBJECT_UNSPEC: 0;
+  readonly NFT_OBJECT_COUNTER: 1;
+  readonly NFT_OBJECT_QUOTA: 2;
+  readonly NFT_OBJECT_CT_HELPER: 3;
+  readonly NFT_OBJECT_LIMIT: 4;
+  readonly NFT_OBJECT_CONNLIMIT: 5;
+  readonly NFT_OBJECT_TUNNEL: 6;
+  readonly NFT_OBJECT_CT_TIMEOUT: 7;
+  readonly NFT_OBJECT_SECMARK: 8;
+  readonly NFT_OBJECT_CT_EXPECT: 9;
+  readonly NFT_OBJECT_SYNPROXY: 10;
+  readonly NFT_OBJECT_MAX: 10;
+  readonly NFTA_OBJ_UNSPEC: 0;
+  readonly NFTA_OBJ_TABLE: 1;
+  readonly NFTA_OBJ_NAME: 2;
+  readonly NFTA_OBJ_TYPE: 3;
+  readonly NFTA_OBJ_DATA: 4;
+  readonly NFTA_OBJ_USE: 5;
+  readonly NFTA_OBJ_HANDLE: 6;
+  readonly NFTA_OBJ_PAD: 7;
+  readonly NFTA_OBJ_USERDATA: 8;
+  readonly NFTA_OBJ_MAX: 8;
+  readonly NFT_FLOWTABLE_HW_OFFLOAD: 1;
+  readonly NFT_FLOWTABLE_COUNTER: 2;
+  readonly NFT_FLOWTABLE_MASK: 3;
+  readonly NFTA_FLOWTABLE_UNSPEC: 0;
+  readonly NFTA_FLOWTABLE_TABLE: 1;
+  readonly NFTA_FLOWTABLE_NAME: 2;
+  readonly NFTA_FLOWTABLE_HOOK: 3;
+  readonly NFTA_FLOWTABLE_USE: 4;
+  readonly NFTA_FLOWTABLE_HANDLE: 5;
+  readonly NFTA_FLOWTABLE_PAD: 6;
+  readonly NFTA_FLOWTABLE_FLAGS: 7;
+  readonly NFTA_FLOWTABLE_MAX: 7;
+  readonly NFTA_FLOWTABLE_HOOK_UNSPEC: 0;
+  readonly NFTA_FLOWTABLE_HOOK_NUM: 1;
+  readonly NFTA_FLOWTABLE_HOOK_PRIORITY: 2;
+  readonly NFTA_FLOWTABLE_HOOK_DEVS: 3;
+  readonly NFTA_FLOWTABLE_HOOK_MAX: 3;
+  readonly NFTA_OSF_UNSPEC: 0;
+  readonly NFTA_OSF_DREG: 1;
+  readonly NFTA_OSF_TTL: 2;
+  readonly NFTA_OSF_FLAGS: 3;
+  readonly NFTA_OSF_MAX: 3;
+  readonly NFT_OSF_F_VERSION: 1;
+  readonly NFTA_SYNPROXY_UNSPEC: 0;
+  readonly NFTA_SYNPROXY_MSS: 1;
+  readonly NFTA_SYNPROXY_WSCALE: 2;
+  readonly NFTA_SYNPROXY_FLAGS: 3;
+  readonly NFTA_SYNPROXY_MAX: 3;
+  readonly NFTA_DEVICE_UNSPEC: 0;
+  readonly NFTA_DEVICE_NAME: 1;
+  readonly NFTA_DEVICE_MAX: 1;
+  readonly NFTA_XFRM_UNSPEC: 0;
+  readonly NFTA_XFRM_DREG: 1;
+  readonly NFTA_XFRM_KEY: 2;
+  readonly NFTA_XFRM_DIR: 3;
+  readonly NFTA_XFRM_SPNUM: 4;
+  readonly NFTA_XFRM_MAX: 4;
+  readonly NFT_XFRM_KEY_UNSPEC: 0;
+  readonly NFT_XFRM_KEY_DADDR_IP4: 1;
+  readonly NFT_XFRM_KEY_DADDR_IP6: 2;
+  readonly NFT_XFRM_KEY_SADDR_IP4: 3;
+  readonly NFT_XFRM_KEY_SADDR_IP6: 4;
+  readonly NFT_XFRM_KEY_REQID: 5;
+  readonly NFT_XFRM_KEY_SPI: 6;
+  readonly NFT_XFRM_KEY_MAX: 6;
+  readonly NFTA_TRACE_UNSPEC: 0;
+  readonly NFTA_TRACE_TABLE: 1;
+  readonly NFTA_TRACE_CHAIN: 2;
+  readonly NFTA_TRACE_RULE_HANDLE: 3;
+  readonly NFTA_TRACE_TYPE: 4;
+  readonly NFTA_TRACE_VERDICT: 5;
+  readonly NFTA_TRACE_ID: 6;
+  readonly NFTA_TRACE_LL_HEADER: 7;
+  readonly NFTA_TRACE_NETWORK_HEADER: 8;
+  readonly NFTA_TRACE_TRANSPORT_HEADER: 9;
+  readonly NFTA_TRACE_IIF: 10;
+  readonly NFTA_TRACE_IIFTYPE: 11;
+  readonly NFTA_TRACE_OIF: 12;
+  readonly NFTA_TRACE_OIFTYPE: 13;
+  readonly NFTA_TRACE_MARK: 14;
+  readonly NFTA_TRACE_NFPROTO: 15;
+  readonly NFTA_TRACE_POLICY: 16;
+  readonly NFTA_TRACE_PAD: 17;
+  readonly NFTA_TRACE_MAX: 17;
+  readonly NFT_TRACETYPE_UNSPEC: 0;
+  readonly NFT_TRACETYPE_POLICY: 1;
+  readonly NFT_TRACETYPE_RETURN: 2;
+  readonly NFT_TRACETYPE_RULE: 3;
+  readonly NFT_TRACETYPE_MAX: 3;
+  readonly NFTA_NG_UNSPEC: 0;
+  readonly NFTA_NG_DREG: 1;
+  readonly NFTA_NG_MODULUS: 2;
+  readonly NFTA_NG_TYPE: 3;
+  readonly NFTA_NG_OFFSET: 4;
+  readonly NFTA_NG_SET_NAME: 5;
+  readonly NFTA_NG_SET_ID: 6;
+  readonly NFTA_NG_MAX: 6;
+  readonly NFT_NG_INCREMENTAL: 0;
+  readonly NFT_NG_RANDOM: 1;
+  readonly NFT_NG_MAX: 1;
+  readonly NFTA_TUNNEL_KEY_IP_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY_IP_SRC: 1;
+  readonly NFTA_TUNNEL_KEY_IP_DST: 2;
+  readonly NFTA_TUNNEL_KEY_IP_MAX: 2;
+  readonly NFTA_TUNNEL_KEY_IP6_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY_IP6_SRC: 1;
+  readonly NFTA_TUNNEL_KEY_IP6_DST: 2;
+  readonly NFTA_TUNNEL_KEY_IP6_FLOWLABEL: 3;
+  readonly NFTA_TUNNEL_KEY_IP6_MAX: 3;
+  readonly NFTA_TUNNEL_KEY_OPTS_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY_OPTS_VXLAN: 1;
+  readonly NFTA_TUNNEL_KEY_OPTS_ERSPAN: 2;
+  readonly NFTA_TUNNEL_KEY_OPTS_GENEVE: 3;
+  readonly NFTA_TUNNEL_KEY_OPTS_MAX: 3;
+  readonly NFTA_TUNNEL_KEY_VXLAN_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY_VXLAN_GBP: 1;
+  readonly NFTA_TUNNEL_KEY_VXLAN_MAX: 1;
+  readonly NFTA_TUNNEL_KEY_ERSPAN_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY_ERSPAN_VERSION: 1;
+  readonly NFTA_TUNNEL_KEY_ERSPAN_V1_INDEX: 2;
+  readonly NFTA_TUNNEL_KEY_ERSPAN_V2_HWID: 3;
+  readonly NFTA_TUNNEL_KEY_ERSPAN_V2_DIR: 4;
+  readonly NFTA_TUNNEL_KEY_ERSPAN_MAX: 4;
+  readonly NFTA_TUNNEL_KEY_GENEVE_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY_GENEVE_CLASS: 1;
+  readonly NFTA_TUNNEL_KEY_GENEVE_TYPE: 2;
+  readonly NFTA_TUNNEL_KEY_GENEVE_DATA: 3;
+  readonly NFTA_TUNNEL_KEY_GENEVE_MAX: 3;
+  readonly NFT_TUNNEL_F_ZERO_CSUM_TX: 1;
+  readonly NFT_TUNNEL_F_DONT_FRAGMENT: 2;
+  readonly NFT_TUNNEL_F_SEQ_NUMBER: 4;
+  readonly NFT_TUNNEL_F_MASK: 7;
+  readonly NFTA_TUNNEL_KEY_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY_ID: 1;
+  readonly NFTA_TUNNEL_KEY_IP: 2;
+  readonly NFTA_TUNNEL_KEY_IP6: 3;
+  readonly NFTA_TUNNEL_KEY_FLAGS: 4;
+  readonly NFTA_TUNNEL_KEY_TOS: 5;
+  readonly NFTA_TUNNEL_KEY_TTL: 6;
+  readonly NFTA_TUNNEL_KEY_SPORT: 7;
+  readonly NFTA_TUNNEL_KEY_DPORT: 8;
+  readonly NFTA_TUNNEL_KEY_OPTS: 9;
+  readonly NFTA_TUNNEL_KEY_MAX: 9;
+  readonly NFT_TUNNEL_PATH: 0;
+  readonly NFT_TUNNEL_ID: 1;
+  readonly NFT_TUNNEL_MAX: 1;
+  readonly NFT_TUNNEL_MODE_NONE: 0;
+  readonly NFT_TUNNEL_MODE_RX: 1;
+  readonly NFT_TUNNEL_MODE_TX: 2;
+  readonly NFT_TUNNEL_MODE_MAX: 2;
+  readonly NFTA_TUNNEL_UNSPEC: 0;
+  readonly NFTA_TUNNEL_KEY: 1;
+  readonly NFTA_TUNNEL_DREG: 2;
+  readonly NFTA_TUNNEL_MODE: 3;
+  readonly NFTA_TUNNEL_MAX: 3;
+  readonly NF_NAT_RANGE_MAP_IPS: 1;
+  readonly NF_NAT_RANGE_PROTO_SPECIFIED: 2;
+  readonly NF_NAT_RANGE_PROTO_RANDOM: 4;
+  readonly NF_NAT_RANGE_PERSISTENT: 8;
+  readonly NF_NAT_RANGE_PROTO_RANDOM_FULLY: 16;
+  readonly NF_NAT_RANGE_PROTO_OFFSET: 32;
+  readonly NF_NAT_RANGE_NETMAP: 64;
+  readonly NF_NAT_RANGE_PROTO_RANDOM_ALL: 20;
+  readonly NF_NAT_RANGE_MASK: 127;
+  readonly IP_CT_ESTABLISHED: 0;
+  readonly IP_CT_RELATED: 1;
+  readonly IP_CT_NEW: 2;
+  readonly IP_CT_IS_REPLY: 3;
+  readonly IP_CT_ESTABLISHED_REPLY: 3;
+  readonly IP_CT_RELATED_REPLY: 4;
+  readonly IP_CT_NUMBER: 5;
+  readonly IP_CT_NEW_REPLY: 5;
+  readonly NF_CT_STATE_INVALID_BIT: 1;
+  readonly NF_CT_STATE_UNTRACKED_BIT: 64;
+  readonly IPS_EXPECTED_BIT: 0;
+  readonly IPS_EXPECTED: 1;
+  readonly IPS_SEEN_REPLY_BIT: 1;
+  readonly IPS_SEEN_REPLY: 2;
+  readonly IPS_ASSURED_BIT: 2;
+  readonly IPS_ASSURED: 4;
+  readonly IPS_CONFIRMED_BIT: 3;
+  readonly IPS_CONFIRMED: 8;
+  readonly IPS_SRC_NAT_BIT: 4;
+  readonly IPS_SRC_NAT: 16;
+  readonly IPS_DST_NAT_BIT: 5;
+  readonly IPS_DST_NAT: 32;
+  readonly IPS_NAT_MASK: 48;
+  readonly IPS_SEQ_ADJUST_BIT: 6;
+  readonly IPS_SEQ_ADJUST: 64;
+  readonly IPS_SRC_NAT_DONE_BIT: 7;
+  readonly IPS_SRC_NAT_DONE: 128;
+  readonly IPS_DST_NAT_DONE_BIT: 8;
+  readonly IPS_DST_NAT_DONE: 256;
+  readonly IPS_NAT_DONE_MASK: 384;
+  readonly IPS_DYING_BIT: 9;
+  readonly IPS_DYING: 512;
+  readonly IPS_FIXED_TIMEOUT_BIT: 10;
+  readonly IPS_FIXED_TIMEOUT: 1024;
+  readonly IPS_TEMPLATE_BIT: 11;
+  readonly IPS_TEMPLATE: 2048;
+  readonly IPS_UNTRACKED_BIT: 12;
+  readonly IPS_UNTRACKED: 4096;
+  readonly IPS_HELPER_BIT: 13;
+  readonly IPS_HELPER: 8192;
+  readonly IPS_OFFLOAD_BIT: 14;
+  readonly IPS_OFFLOAD: 16384;
+  readonly IPS_HW_OFFLOAD_BIT: 15;
+  readonly IPS_HW_OFFLOAD: 32768;
+  readonly IPS_UNCHANGEABLE_MASK: 56313;
+  readonly NF_CT_EXPECT_PERMANENT: 1;
+  readonly NF_CT_EXPECT_INACTIVE: 2;
+  readonly NF_CT_EXPECT_USERSPACE: 4;
+};
+
+/** The constants by name (frozen). Import the table and destructure: `const { IFLA_MTU } = NFT_UAPI;`. */
+export const NFT_UAPI: NftUapi = Object.freeze(JSON.parse("{\"NF_DROP\":0,\"NF_ACCEPT\":1,\"NF_STOLEN\":2,\"NF_QUEUE\":3,\"NF_REPEAT\":4,\"NF_STOP\":5,\"NF_MAX_VERDICT\":5,\"NF_VERDICT_MASK\":255,\"NF_VERDICT_FLAG_QUEUE_BYPASS\":32768,\"NF_VERDICT_QMASK\":4294901760,\"NF_VERDICT_QBITS\":16,\"NF_VERDICT_BITS\":16,\"NF_INET_PRE_ROUTING\":0,\"NF_INET_LOCAL_IN\":1,\"NF_INET_FORWARD\":2,\"NF_INET_LOCAL_OUT\":3,\"NF_INET_POST_ROUTING\":4,\"NF_INET_NUMHOOKS\":5,\"NF_INET_INGRESS\":5,\"NF_NETDEV_INGRESS\":0,\"NF_NETDEV_EGRESS\":1,\"NF_NETDEV_NUMHOOKS\":2,\"NFPROTO_UNSPEC\":0,\"NFPROTO_INET\":1,\"NFPROTO_IPV4\":2,\"NFPROTO_ARP\":3,\"NFPROTO_NETDEV\":5,\"NFPROTO_BRIDGE\":7,\"NFPROTO_IPV6\":10,\"NFPROTO_DECNET\":12,\"NFPROTO_NUMPROTO\":13,\"NFNLGRP_NONE\":0,\"NFNLGRP_CONNTRACK_NEW\":1,\"NFNLGRP_CONNTRACK_UPDATE\":2,\"NFNLGRP_CONNTRACK_DESTROY\":3,\"NFNLGRP_CONNTRACK_EXP_NEW\":4,\"NFNLGRP_CONNTRACK_EXP_UPDATE\":5,\"NFNLGRP_CONNTRACK_EXP_DESTROY\":6,\"NFNLGRP_NFTABLES\":7,\"NFNLGRP_ACCT_QUOTA\":8,\"NFNLGRP_NFTRACE\":9,\"NFNLGRP_MAX\":9,\"NFNETLINK_V0\":0,\"NFNL_SUBSYS_NONE\":0,\"NFNL_SUBSYS_CTNETLINK\":1,\"NFNL_SUBSYS_CTNETLINK_EXP\":2,\"NFNL_SUBSYS_QUEUE\":3,\"NFNL_SUBSYS_ULOG\":4,\"NFNL_SUBSYS_OSF\":5,\"NFNL_SUBSYS_IPSET\":6,\"NFNL_SUBSYS_ACCT\":7,\"NFNL_SUBSYS_CTNETLINK_TIMEOUT\":8,\"NFNL_SUBSYS_CTHELPER\":9,\"NFNL_SUBSYS_NFTABLES\":10,\"NFNL_SUBSYS_NFT_COMPAT\":11,\"NFNL_SUBSYS_HOOK\":12,\"NFNL_SUBSYS_COUNT\":13,\"NFNL_MSG_BATCH_BEGIN\":16,\"NFNL_MSG_BATCH_END\":17,\"NFNL_BATCH_UNSPEC\":0,\"NFNL_BATCH_GENID\":1,\"NFNL_BATCH_MAX\":1,\"NF_NETLINK_CONNTRACK_NEW\":1,\"NF_NETLINK_CONNTRACK_UPDATE\":2,\"NF_NETLINK_CONNTRACK_DESTROY\":4,\"NF_NETLINK_CONNTRACK_EXP_NEW\":8,\"NF_NETLINK_CONNTRACK_EXP_UPDATE\":16,\"NF_NETLINK_CONNTRACK_EXP_DESTROY\":32,\"NFNL_NFA_NEST\":32768,\"NFT_NAME_MAXLEN\":256,\"NFT_TABLE_MAXNAMELEN\":256,\"NFT_CHAIN_MAXNAMELEN\":256,\"NFT_SET_MAXNAMELEN\":256,\"NFT_OBJ_MAXNAMELEN\":256,\"NFT_USERDATA_MAXLEN\":256,\"NFT_OSF_MAXGENRELEN\":16,\"NFT_REG_VERDICT\":0,\"NFT_REG_1\":1,\"NFT_REG_2\":2,\"NFT_REG_3\":3,\"NFT_REG_4\":4,\"NFT_REG32_00\":8,\"NFT_REG32_01\":9,\"NFT_REG32_02\":10,\"NFT_REG32_03\":11,\"NFT_REG32_04\":12,\"NFT_REG32_05\":13,\"NFT_REG32_06\":14,\"NFT_REG32_07\":15,\"NFT_REG32_08\":16,\"NFT_REG32_09\":17,\"NFT_REG32_10\":18,\"NFT_REG32_11\":19,\"NFT_REG32_12\":20,\"NFT_REG32_13\":21,\"NFT_REG32_14\":22,\"NFT_REG32_15\":23,\"NFT_REG_MAX\":4,\"NFT_REG_SIZE\":16,\"NFT_REG32_SIZE\":4,\"NFT_REG32_COUNT\":16,\"NFT_CONTINUE\":-1,\"NFT_BREAK\":-2,\"NFT_JUMP\":-3,\"NFT_GOTO\":-4,\"NFT_RETURN\":-5,\"NFT_MSG_NEWTABLE\":0,\"NFT_MSG_GETTABLE\":1,\"NFT_MSG_DELTABLE\":2,\"NFT_MSG_NEWCHAIN\":3,\"NFT_MSG_GETCHAIN\":4,\"NFT_MSG_DELCHAIN\":5,\"NFT_MSG_NEWRULE\":6,\"NFT_MSG_GETRULE\":7,\"NFT_MSG_DELRULE\":8,\"NFT_MSG_NEWSET\":9,\"NFT_MSG_GETSET\":10,\"NFT_MSG_DELSET\":11,\"NFT_MSG_NEWSETELEM\":12,\"NFT_MSG_GETSETELEM\":13,\"NFT_MSG_DELSETELEM\":14,\"NFT_MSG_NEWGEN\":15,\"NFT_MSG_GETGEN\":16,\"NFT_MSG_TRACE\":17,\"NFT_MSG_NEWOBJ\":18,\"NFT_MSG_GETOBJ\":19,\"NFT_MSG_DELOBJ\":20,\"NFT_MSG_GETOBJ_RESET\":21,\"NFT_MSG_NEWFLOWTABLE\":22,\"NFT_MSG_GETFLOWTABLE\":23,\"NFT_MSG_DELFLOWTABLE\":24,\"NFT_MSG_MAX\":25,\"NFTA_LIST_UNSPEC\":0,\"NFTA_LIST_ELEM\":1,\"NFTA_LIST_MAX\":1,\"NFTA_HOOK_UNSPEC\":0,\"NFTA_HOOK_HOOKNUM\":1,\"NFTA_HOOK_PRIORITY\":2,\"NFTA_HOOK_DEV\":3,\"NFTA_HOOK_DEVS\":4,\"NFTA_HOOK_MAX\":4,\"NFT_TABLE_F_DORMANT\":1,\"NFT_TABLE_F_OWNER\":2,\"NFT_TABLE_F_MASK\":3,\"NFTA_TABLE_UNSPEC\":0,\"NFTA_TABLE_NAME\":1,\"NFTA_TABLE_FLAGS\":2,\"NFTA_TABLE_USE\":3,\"NFTA_TABLE_HANDLE\":4,\"NFTA_TABLE_PAD\":5,\"NFTA_TABLE_USERDATA\":6,\"NFTA_TABLE_OWNER\":7,\"NFTA_TABLE_MAX\":7,\"NFT_CHAIN_BASE\":1,\"NFT_CHAIN_HW_OFFLOAD\":2,\"NFT_CHAIN_BINDING\":4,\"NFT_CHAIN_FLAGS\":7,\"NFTA_CHAIN_UNSPEC\":0,\"NFTA_CHAIN_TABLE\":1,\"NFTA_CHAIN_HANDLE\":2,\"NFTA_CHAIN_NAME\":3,\"NFTA_CHAIN_HOOK\":4,\"NFTA_CHAIN_POLICY\":5,\"NFTA_CHAIN_USE\":6,\"NFTA_CHAIN_TYPE\":7,\"NFTA_CHAIN_COUNTERS\":8,\"NFTA_CHAIN_PAD\":9,\"NFTA_CHAIN_FLAGS\":10,\"NFTA_CHAIN_ID\":11,\"NFTA_CHAIN_USERDATA\":12,\"NFTA_CHAIN_MAX\":12,\"NFTA_RULE_UNSPEC\":0,\"NFTA_RULE_TABLE\":1,\"NFTA_RULE_CHAIN\":2,\"NFTA_RULE_HANDLE\":3,\"NFTA_RULE_EXPRESSIONS\":4,\"NFTA_RULE_COMPAT\":5,\"NFTA_RULE_POSITION\":6,\"NFTA_RULE_USERDATA\":7,\"NFTA_RULE_PAD\":8,\"NFTA_RULE_ID\":9,\"NFTA_RULE_POSITION_ID\":10,\"NFTA_RULE_CHAIN_ID\":11,\"NFTA_RULE_MAX\":11,\"NFT_RULE_COMPAT_F_UNUSED\":1,\"NFT_RULE_COMPAT_F_INV\":2,\"NFT_RULE_COMPAT_F_MASK\":2,\"NFTA_RULE_COMPAT_UNSPEC\":0,\"NFTA_RULE_COMPAT_PROTO\":1,\"NFTA_RULE_COMPAT_FLAGS\":2,\"NFTA_RULE_COMPAT_MAX\":2,\"NFT_SET_ANONYMOUS\":1,\"NFT_SET_CONSTANT\":2,\"NFT_SET_INTERVAL\":4,\"NFT_SET_MAP\":8,\"NFT_SET_TIMEOUT\":16,\"NFT_SET_EVAL\":32,\"NFT_SET_OBJECT\":64,\"NFT_SET_CONCAT\":128,\"NFT_SET_EXPR\":256,\"NFT_SET_POL_PERFORMANCE\":0,\"NFT_SET_POL_MEMORY\":1,\"NFTA_SET_DESC_UNSPEC\":0,\"NFTA_SET_DESC_SIZE\":1,\"NFTA_SET_DESC_CONCAT\":2,\"NFTA_SET_DESC_MAX\":2,\"NFTA_SET_FIELD_UNSPEC\":0,\"NFTA_SET_FIELD_LEN\":1,\"NFTA_SET_FIELD_MAX\":1,\"NFTA_SET_UNSPEC\":0,\"NFTA_SET_TABLE\":1,\"NFTA_SET_NAME\":2,\"NFTA_SET_FLAGS\":3,\"NFTA_SET_KEY_TYPE\":4,\"NFTA_SET_KEY_LEN\":5,\"NFTA_SET_DATA_TYPE\":6,\"NFTA_SET_DATA_LEN\":7,\"NFTA_SET_POLICY\":8,\"NFTA_SET_DESC\":9,\"NFTA_SET_ID\":10,\"NFTA_SET_TIMEOUT\":11,\"NFTA_SET_GC_INTERVAL\":12,\"NFTA_SET_USERDATA\":13,\"NFTA_SET_PAD\":14,\"NFTA_SET_OBJ_TYPE\":15,\"NFTA_SET_HANDLE\":16,\"NFTA_SET_EXPR\":17,\"NFTA_SET_EXPRESSIONS\":18,\"NFTA_SET_MAX\":18,\"NFT_SET_ELEM_INTERVAL_END\":1,\"NFT_SET_ELEM_CATCHALL\":2,\"NFTA_SET_ELEM_UNSPEC\":0,\"NFTA_SET_ELEM_KEY\":1,\"NFTA_SET_ELEM_DATA\":2,\"NFTA_SET_ELEM_FLAGS\":3,\"NFTA_SET_ELEM_TIMEOUT\":4,\"NFTA_SET_ELEM_EXPIRATION\":5,\"NFTA_SET_ELEM_USERDATA\":6,\"NFTA_SET_ELEM_EXPR\":7,\"NFTA_SET_ELEM_PAD\":8,\"NFTA_SET_ELEM_OBJREF\":9,\"NFTA_SET_ELEM_KEY_END\":10,\"NFTA_SET_ELEM_EXPRESSIONS\":11,\"NFTA_SET_ELEM_MAX\":11,\"NFTA_SET_ELEM_LIST_UNSPEC\":0,\"NFTA_SET_ELEM_LIST_TABLE\":1,\"NFTA_SET_ELEM_LIST_SET\":2,\"NFTA_SET_ELEM_LIST_ELEMENTS\":3,\"NFTA_SET_ELEM_LIST_SET_ID\":4,\"NFTA_SET_ELEM_LIST_MAX\":4,\"NFT_DATA_VALUE\":0,\"NFT_DATA_VERDICT\":4294967040,\"NFT_DATA_RESERVED_MASK\":4294967040,\"NFTA_DATA_UNSPEC\":0,\"NFTA_DATA_VALUE\":1,\"NFTA_DATA_VERDICT\":2,\"NFTA_DATA_MAX\":2,\"NFT_DATA_VALUE_MAXLEN\":64,\"NFTA_VERDICT_UNSPEC\":0,\"NFTA_VERDICT_CODE\":1,\"NFTA_VERDICT_CHAIN\":2,\"NFTA_VERDICT_CHAIN_ID\":3,\"NFTA_VERDICT_MAX\":3,\"NFTA_EXPR_UNSPEC\":0,\"NFTA_EXPR_NAME\":1,\"NFTA_EXPR_DATA\":2,\"NFTA_EXPR_MAX\":2,\"NFTA_IMMEDIATE_UNSPEC\":0,\"NFTA_IMMEDIATE_DREG\":1,\"NFTA_IMMEDIATE_DATA\":2,\"NFTA_IMMEDIATE_MAX\":2,\"NFT_BITWISE_MASK_XOR\":0,\"NFT_BITWISE_LSHIFT\":1,\"NFT_BITWISE_RSHIFT\":2,\"NFT_BITWISE_BOOL\":0,\"NFTA_BITWISE_UNSPEC\":0,\"NFTA_BITWISE_SREG\":1,\"NFTA_BITWISE_DREG\":2,\"NFTA_BITWISE_LEN\":3,\"NFTA_BITWISE_MASK\":4,\"NFTA_BITWISE_XOR\":5,\"NFTA_BITWISE_OP\":6,\"NFTA_BITWISE_DATA\":7,\"NFTA_BITWISE_MAX\":7,\"NFT_BYTEORDER_NTOH\":0,\"NFT_BYTEORDER_HTON\":1,\"NFTA_BYTEORDER_UNSPEC\":0,\"NFTA_BYTEORDER_SREG\":1,\"NFTA_BYTEORDER_DREG\":2,\"NFTA_BYTEORDER_OP\":3,\"NFTA_BYTEORDER_LEN\":4,\"NFTA_BYTEORDER_SIZE\":5,\"NFTA_BYTEORDER_MAX\":5,\"NFT_CMP_EQ\":0,\"NFT_CMP_NEQ\":1,\"NFT_CMP_LT\":2,\"NFT_CMP_LTE\":3,\"NFT_CMP_GT\":4,\"NFT_CMP_GTE\":5,\"NFTA_CMP_UNSPEC\":0,\"NFTA_CMP_SREG\":1,\"NFTA_CMP_OP\":2,\"NFTA_CMP_DATA\":3,\"NFTA_CMP_MAX\":3,\"NFT_RANGE_EQ\":0,\"NFT_RANGE_NEQ\":1,\"NFTA_RANGE_UNSPEC\":0,\"NFTA_RANGE_SREG\":1,\"NFTA_RANGE_OP\":2,\"NFTA_RANGE_FROM_DATA\":3,\"NFTA_RANGE_TO_DATA\":4,\"NFTA_RANGE_MAX\":4,\"NFT_LOOKUP_F_INV\":1,\"NFTA_LOOKUP_UNSPEC\":0,\"NFTA_LOOKUP_SET\":1,\"NFTA_LOOKUP_SREG\":2,\"NFTA_LOOKUP_DREG\":3,\"NFTA_LOOKUP_SET_ID\":4,\"NFTA_LOOKUP_FLAGS\":5,\"NFTA_LOOKUP_MAX\":5,\"NFT_DYNSET_OP_ADD\":0,\"NFT_DYNSET_OP_UPDATE\":1,\"NFT_DYNSET_OP_DELETE\":2,\"NFT_DYNSET_F_INV\":1,\"NFT_DYNSET_F_EXPR\":2,\"NFTA_DYNSET_UNSPEC\":0,\"NFTA_DYNSET_SET_NAME\":1,\"NFTA_DYNSET_SET_ID\":2,\"NFTA_DYNSET_OP\":3,\"NFTA_DYNSET_SREG_KEY\":4,\"NFTA_DYNSET_SREG_DATA\":5,\"NFTA_DYNSET_TIMEOUT\":6,\"NFTA_DYNSET_EXPR\":7,\"NFTA_DYNSET_PAD\":8,\"NFTA_DYNSET_FLAGS\":9,\"NFTA_DYNSET_EXPRESSIONS\":10,\"NFTA_DYNSET_MAX\":10,\"NFT_PAYLOAD_LL_HEADER\":0,\"NFT_PAYLOAD_NETWORK_HEADER\":1,\"NFT_PAYLOAD_TRANSPORT_HEADER\":2,\"NFT_PAYLOAD_INNER_HEADER\":3,\"NFT_PAYLOAD_CSUM_NONE\":0,\"NFT_PAYLOAD_CSUM_INET\":1,\"NFT_PAYLOAD_CSUM_SCTP\":2,\"NFT_PAYLOAD_L4CSUM_PSEUDOHDR\":1,\"NFTA_PAYLOAD_UNSPEC\":0,\"NFTA_PAYLOAD_DREG\":1,\"NFTA_PAYLOAD_BASE\":2,\"NFTA_PAYLOAD_OFFSET\":3,\"NFTA_PAYLOAD_LEN\":4,\"NFTA_PAYLOAD_SREG\":5,\"NFTA_PAYLOAD_CSUM_TYPE\":6,\"NFTA_PAYLOAD_CSUM_OFFSET\":7,\"NFTA_PAYLOAD_CSUM_FLAGS\":8,\"NFTA_PAYLOAD_MAX\":8,\"NFT_EXTHDR_F_PRESENT\":1,\"NFT_EXTHDR_OP_IPV6\":0,\"NFT_EXTHDR_OP_TCPOPT\":1,\"NFT_EXTHDR_OP_IPV4\":2,\"NFT_EXTHDR_OP_SCTP\":3,\"NFT_EXTHDR_OP_DCCP\":4,\"NFT_EXTHDR_OP_MAX\":4,\"NFTA_EXTHDR_UNSPEC\":0,\"NFTA_EXTHDR_DREG\":1,\"NFTA_EXTHDR_TYPE\":2,\"NFTA_EXTHDR_OFFSET\":3,\"NFTA_EXTHDR_LEN\":4,\"NFTA_EXTHDR_FLAGS\":5,\"NFTA_EXTHDR_OP\":6,\"NFTA_EXTHDR_SREG\":7,\"NFTA_EXTHDR_MAX\":7,\"NFT_META_LEN\":0,\"NFT_META_PROTOCOL\":1,\"NFT_META_PRIORITY\":2,\"NFT_META_MARK\":3,\"NFT_META_IIF\":4,\"NFT_META_OIF\":5,\"NFT_META_IIFNAME\":6,\"NFT_META_OIFNAME\":7,\"NFT_META_IFTYPE\":8,\"NFT_META_OIFTYPE\":9,\"NFT_META_SKUID\":10,\"NFT_META_SKGID\":11,\"NFT_META_NFTRACE\":12,\"NFT_META_RTCLASSID\":13,\"NFT_META_SECMARK\":14,\"NFT_META_NFPROTO\":15,\"NFT_META_L4PROTO\":16,\"NFT_META_BRI_IIFNAME\":17,\"NFT_META_BRI_OIFNAME\":18,\"NFT_META_PKTTYPE\":19,\"NFT_META_CPU\":20,\"NFT_META_IIFGROUP\":21,\"NFT_META_OIFGROUP\":22,\"NFT_META_CGROUP\":23,\"NFT_META_PRANDOM\":24,\"NFT_META_SECPATH\":25,\"NFT_META_IIFKIND\":26,\"NFT_META_OIFKIND\":27,\"NFT_META_BRI_IIFPVID\":28,\"NFT_META_BRI_IIFVPROTO\":29,\"NFT_META_TIME_NS\":30,\"NFT_META_TIME_DAY\":31,\"NFT_META_TIME_HOUR\":32,\"NFT_META_SDIF\":33,\"NFT_META_SDIFNAME\":34,\"NFT_META_IIFTYPE\":8,\"NFT_RT_CLASSID\":0,\"NFT_RT_NEXTHOP4\":1,\"NFT_RT_NEXTHOP6\":2,\"NFT_RT_TCPMSS\":3,\"NFT_RT_XFRM\":4,\"NFT_RT_MAX\":4,\"NFT_HASH_JENKINS\":0,\"NFT_HASH_SYM\":1,\"NFTA_HASH_UNSPEC\":0,\"NFTA_HASH_SREG\":1,\"NFTA_HASH_DREG\":2,\"NFTA_HASH_LEN\":3,\"NFTA_HASH_MODULUS\":4,\"NFTA_HASH_SEED\":5,\"NFTA_HASH_OFFSET\":6,\"NFTA_HASH_TYPE\":7,\"NFTA_HASH_SET_NAME\":8,\"NFTA_HASH_SET_ID\":9,\"NFTA_HASH_MAX\":9,\"NFTA_META_UNSPEC\":0,\"NFTA_META_DREG\":1,\"NFTA_META_KEY\":2,\"NFTA_META_SREG\":3,\"NFTA_META_MAX\":3,\"NFTA_RT_UNSPEC\":0,\"NFTA_RT_DREG\":1,\"NFTA_RT_KEY\":2,\"NFTA_RT_MAX\":2,\"NFTA_SOCKET_UNSPEC\":0,\"NFTA_SOCKET_KEY\":1,\"NFTA_SOCKET_DREG\":2,\"NFTA_SOCKET_LEVEL\":3,\"NFTA_SOCKET_MAX\":3,\"NFT_SOCKET_TRANSPARENT\":0,\"NFT_SOCKET_MARK\":1,\"NFT_SOCKET_WILDCARD\":2,\"NFT_SOCKET_CGROUPV2\":3,\"NFT_SOCKET_MAX\":3,\"NFT_CT_STATE\":0,\"NFT_CT_DIRECTION\":1,\"NFT_CT_STATUS\":2,\"NFT_CT_MARK\":3,\"NFT_CT_SECMARK\":4,\"NFT_CT_EXPIRATION\":5,\"NFT_CT_HELPER\":6,\"NFT_CT_L3PROTOCOL\":7,\"NFT_CT_SRC\":8,\"NFT_CT_DST\":9,\"NFT_CT_PROTOCOL\":10,\"NFT_CT_PROTO_SRC\":11,\"NFT_CT_PROTO_DST\":12,\"NFT_CT_LABELS\":13,\"NFT_CT_PKTS\":14,\"NFT_CT_BYTES\":15,\"NFT_CT_AVGPKT\":16,\"NFT_CT_ZONE\":17,\"NFT_CT_EVENTMASK\":18,\"NFT_CT_SRC_IP\":19,\"NFT_CT_DST_IP\":20,\"NFT_CT_SRC_IP6\":21,\"NFT_CT_DST_IP6\":22,\"NFT_CT_ID\":23,\"NFT_CT_MAX\":23,\"NFTA_CT_UNSPEC\":0,\"NFTA_CT_DREG\":1,\"NFTA_CT_KEY\":2,\"NFTA_CT_DIRECTION\":3,\"NFTA_CT_SREG\":4,\"NFTA_CT_MAX\":4,\"NFTA_FLOW_UNSPEC\":0,\"NFTA_FLOW_TABLE_NAME\":1,\"NFTA_FLOW_MAX\":1,\"NFT_LIMIT_PKTS\":0,\"NFT_LIMIT_PKT_BYTES\":1,\"NFT_LIMIT_F_INV\":1,\"NFTA_LIMIT_UNSPEC\":0,\"NFTA_LIMIT_RATE\":1,\"NFTA_LIMIT_UNIT\":2,\"NFTA_LIMIT_BURST\":3,\"NFTA_LIMIT_TYPE\":4,\"NFTA_LIMIT_FLAGS\":5,\"NFTA_LIMIT_PAD\":6,\"NFTA_LIMIT_MAX\":6,\"NFT_CONNLIMIT_F_INV\":1,\"NFTA_CONNLIMIT_UNSPEC\":0,\"NFTA_CONNLIMIT_COUNT\":1,\"NFTA_CONNLIMIT_FLAGS\":2,\"NFTA_CONNLIMIT_MAX\":2,\"NFTA_COUNTER_UNSPEC\":0,\"NFTA_COUNTER_BYTES\":1,\"NFTA_COUNTER_PACKETS\":2,\"NFTA_COUNTER_PAD\":3,\"NFTA_COUNTER_MAX\":3,\"NFTA_LAST_UNSPEC\":0,\"NFTA_LAST_SET\":1,\"NFTA_LAST_MSECS\":2,\"NFTA_LAST_PAD\":3,\"NFTA_LAST_MAX\":3,\"NFTA_LOG_UNSPEC\":0,\"NFTA_LOG_GROUP\":1,\"NFTA_LOG_PREFIX\":2,\"NFTA_LOG_SNAPLEN\":3,\"NFTA_LOG_QTHRESHOLD\":4,\"NFTA_LOG_LEVEL\":5,\"NFTA_LOG_FLAGS\":6,\"NFTA_LOG_MAX\":6,\"NFT_LOGLEVEL_EMERG\":0,\"NFT_LOGLEVEL_ALERT\":1,\"NFT_LOGLEVEL_CRIT\":2,\"NFT_LOGLEVEL_ERR\":3,\"NFT_LOGLEVEL_WARNING\":4,\"NFT_LOGLEVEL_NOTICE\":5,\"NFT_LOGLEVEL_INFO\":6,\"NFT_LOGLEVEL_DEBUG\":7,\"NFT_LOGLEVEL_AUDIT\":8,\"NFT_LOGLEVEL_MAX\":8,\"NFTA_QUEUE_UNSPEC\":0,\"NFTA_QUEUE_NUM\":1,\"NFTA_QUEUE_TOTAL\":2,\"NFTA_QUEUE_FLAGS\":3,\"NFTA_QUEUE_SREG_QNUM\":4,\"NFTA_QUEUE_MAX\":4,\"NFT_QUEUE_FLAG_BYPASS\":1,\"NFT_QUEUE_FLAG_CPU_FANOUT\":2,\"NFT_QUEUE_FLAG_MASK\":3,\"NFT_QUOTA_F_INV\":1,\"NFT_QUOTA_F_DEPLETED\":2,\"NFTA_QUOTA_UNSPEC\":0,\"NFTA_QUOTA_BYTES\":1,\"NFTA_QUOTA_FLAGS\":2,\"NFTA_QUOTA_PAD\":3,\"NFTA_QUOTA_CONSUMED\":4,\"NFTA_QUOTA_MAX\":4,\"NFTA_SECMARK_UNSPEC\":0,\"NFTA_SECMARK_CTX\":1,\"NFTA_SECMARK_MAX\":1,\"NFT_SECMARK_CTX_MAXLEN\":4096,\"NFT_REJECT_ICMP_UNREACH\":0,\"NFT_REJECT_TCP_RST\":1,\"NFT_REJECT_ICMPX_UNREACH\":2,\"NFT_REJECT_ICMPX_NO_ROUTE\":0,\"NFT_REJECT_ICMPX_PORT_UNREACH\":1,\"NFT_REJECT_ICMPX_HOST_UNREACH\":2,\"NFT_REJECT_ICMPX_ADMIN_PROHIBITED\":3,\"NFT_REJECT_ICMPX_MAX\":3,\"NFTA_REJECT_UNSPEC\":0,\"NFTA_REJECT_TYPE\":1,\"NFTA_REJECT_ICMP_CODE\":2,\"NFTA_REJECT_MAX\":2,\"NFT_NAT_SNAT\":0,\"NFT_NAT_DNAT\":1,\"NFTA_NAT_UNSPEC\":0,\"NFTA_NAT_TYPE\":1,\"NFTA_NAT_FAMILY\":2,\"NFTA_NAT_REG_ADDR_MIN\":3,\"NFTA_NAT_REG_ADDR_MAX\":4,\"NFTA_NAT_REG_PROTO_MIN\":5,\"NFTA_NAT_REG_PROTO_MAX\":6,\"NFTA_NAT_FLAGS\":7,\"NFTA_NAT_MAX\":7,\"NFTA_TPROXY_UNSPEC\":0,\"NFTA_TPROXY_FAMILY\":1,\"NFTA_TPROXY_REG_ADDR\":2,\"NFTA_TPROXY_REG_PORT\":3,\"NFTA_TPROXY_MAX\":3,\"NFTA_MASQ_UNSPEC\":0,\"NFTA_MASQ_FLAGS\":1,\"NFTA_MASQ_REG_PROTO_MIN\":2,\"NFTA_MASQ_REG_PROTO_MAX\":3,\"NFTA_MASQ_MAX\":3,\"NFTA_REDIR_UNSPEC\":0,\"NFTA_REDIR_REG_PROTO_MIN\":1,\"NFTA_REDIR_REG_PROTO_MAX\":2,\"NFTA_REDIR_FLAGS\":3,\"NFTA_REDIR_MAX\":3,\"NFTA_DUP_UNSPEC\":0,\"NFTA_DUP_SREG_ADDR\":1,\"NFTA_DUP_SREG_DEV\":2,\"NFTA_DUP_MAX\":2,\"NFTA_FWD_UNSPEC\":0,\"NFTA_FWD_SREG_DEV\":1,\"NFTA_FWD_SREG_ADDR\":2,\"NFTA_FWD_NFPROTO\":3,\"NFTA_FWD_MAX\":3,\"NFTA_OBJREF_UNSPEC\":0,\"NFTA_OBJREF_IMM_TYPE\":1,\"NFTA_OBJREF_IMM_NAME\":2,\"NFTA_OBJREF_SET_SREG\":3,\"NFTA_OBJREF_SET_NAME\":4,\"NFTA_OBJREF_SET_ID\":5,\"NFTA_OBJREF_MAX\":5,\"NFTA_GEN_UNSPEC\":0,\"NFTA_GEN_ID\":1,\"NFTA_GEN_PROC_PID\":2,\"NFTA_GEN_PROC_NAME\":3,\"NFTA_GEN_MAX\":3,\"NFTA_FIB_UNSPEC\":0,\"NFTA_FIB_DREG\":1,\"NFTA_FIB_RESULT\":2,\"NFTA_FIB_FLAGS\":3,\"NFTA_FIB_MAX\":3,\"NFT_FIB_RESULT_UNSPEC\":0,\"NFT_FIB_RESULT_OIF\":1,\"NFT_FIB_RESULT_OIFNAME\":2,\"NFT_FIB_RESULT_ADDRTYPE\":3,\"NFT_FIB_RESULT_MAX\":3,\"NFTA_FIB_F_SADDR\":1,\"NFTA_FIB_F_DADDR\":2,\"NFTA_FIB_F_MARK\":4,\"NFTA_FIB_F_IIF\":8,\"NFTA_FIB_F_OIF\":16,\"NFTA_FIB_F_PRESENT\":32,\"NFTA_CT_HELPER_UNSPEC\":0,\"NFTA_CT_HELPER_NAME\":1,\"NFTA_CT_HELPER_L3PROTO\":2,\"NFTA_CT_HELPER_L4PROTO\":3,\"NFTA_CT_HELPER_MAX\":3,\"NFTA_CT_TIMEOUT_UNSPEC\":0,\"NFTA_CT_TIMEOUT_L3PROTO\":1,\"NFTA_CT_TIMEOUT_L4PROTO\":2,\"NFTA_CT_TIMEOUT_DATA\":3,\"NFTA_CT_TIMEOUT_MAX\":3,\"NFTA_CT_EXPECT_UNSPEC\":0,\"NFTA_CT_EXPECT_L3PROTO\":1,\"NFTA_CT_EXPECT_L4PROTO\":2,\"NFTA_CT_EXPECT_DPORT\":3,\"NFTA_CT_EXPECT_TIMEOUT\":4,\"NFTA_CT_EXPECT_SIZE\":5,\"NFTA_CT_EXPECT_MAX\":5,\"NFT_OBJECT_UNSPEC\":0,\"NFT_OBJECT_COUNTER\":1,\"NFT_OBJECT_QUOTA\":2,\"NFT_OBJECT_CT_HELPER\":3,\"NFT_OBJECT_LIMIT\":4,\"NFT_OBJECT_CONNLIMIT\":5,\"NFT_OBJECT_TUNNEL\":6,\"NFT_OBJECT_CT_TIMEOUT\":7,\"NFT_OBJECT_SECMARK\":8,\"NFT_OBJECT_CT_EXPECT\":9,\"NFT_OBJECT_SYNPROXY\":10,\"NFT_OBJECT_MAX\":10,\"NFTA_OBJ_UNSPEC\":0,\"NFTA_OBJ_TABLE\":1,\"NFTA_OBJ_NAME\":2,\"NFTA_OBJ_TYPE\":3,\"NFTA_OBJ_DATA\":4,\"NFTA_OBJ_USE\":5,\"NFTA_OBJ_HANDLE\":6,\"NFTA_OBJ_PAD\":7,\"NFTA_OBJ_USERDATA\":8,\"NFTA_OBJ_MAX\":8,\"NFT_FLOWTABLE_HW_OFFLOAD\":1,\"NFT_FLOWTABLE_COUNTER\":2,\"NFT_FLOWTABLE_MASK\":3,\"NFTA_FLOWTABLE_UNSPEC\":0,\"NFTA_FLOWTABLE_TABLE\":1,\"NFTA_FLOWTABLE_NAME\":2,\"NFTA_FLOWTABLE_HOOK\":3,\"NFTA_FLOWTABLE_USE\":4,\"NFTA_FLOWTABLE_HANDLE\":5,\"NFTA_FLOWTABLE_PAD\":6,\"NFTA_FLOWTABLE_FLAGS\":7,\"NFTA_FLOWTABLE_MAX\":7,\"NFTA_FLOWTABLE_HOOK_UNSPEC\":0,\"NFTA_FLOWTABLE_HOOK_NUM\":1,\"NFTA_FLOWTABLE_HOOK_PRIORITY\":2,\"NFTA_FLOWTABLE_HOOK_DEVS\":3,\"NFTA_FLOWTABLE_HOOK_MAX\":3,\"NFTA_OSF_UNSPEC\":0,\"NFTA_OSF_DREG\":1,\"NFTA_OSF_TTL\":2,\"NFTA_OSF_FLAGS\":3,\"NFTA_OSF_MAX\":3,\"NFT_OSF_F_VERSION\":1,\"NFTA_SYNPROXY_UNSPEC\":0,\"NFTA_SYNPROXY_MSS\":1,\"NFTA_SYNPROXY_WSCALE\":2,\"NFTA_SYNPROXY_FLAGS\":3,\"NFTA_SYNPROXY_MAX\":3,\"NFTA_DEVICE_UNSPEC\":0,\"NFTA_DEVICE_NAME\":1,\"NFTA_DEVICE_MAX\":1,\"NFTA_XFRM_UNSPEC\":0,\"NFTA_XFRM_DREG\":1,\"NFTA_XFRM_KEY\":2,\"NFTA_XFRM_DIR\":3,\"NFTA_XFRM_SPNUM\":4,\"NFTA_XFRM_MAX\":4,\"NFT_XFRM_KEY_UNSPEC\":0,\"NFT_XFRM_KEY_DADDR_IP4\":1,\"NFT_XFRM_KEY_DADDR_IP6\":2,\"NFT_XFRM_KEY_SADDR_IP4\":3,\"NFT_XFRM_KEY_SADDR_IP6\":4,\"NFT_XFRM_KEY_REQID\":5,\"NFT_XFRM_KEY_SPI\":6,\"NFT_XFRM_KEY_MAX\":6,\"NFTA_TRACE_UNSPEC\":0,\"NFTA_TRACE_TABLE\":1,\"NFTA_TRACE_CHAIN\":2,\"NFTA_TRACE_RULE_HANDLE\":3,\"NFTA_TRACE_TYPE\":4,\"NFTA_TRACE_VERDICT\":5,\"NFTA_TRACE_ID\":6,\"NFTA_TRACE_LL_HEADER\":7,\"NFTA_TRACE_NETWORK_HEADER\":8,\"NFTA_TRACE_TRANSPORT_HEADER\":9,\"NFTA_TRACE_IIF\":10,\"NFTA_TRACE_IIFTYPE\":11,\"NFTA_TRACE_OIF\":12,\"NFTA_TRACE_OIFTYPE\":13,\"NFTA_TRACE_MARK\":14,\"NFTA_TRACE_NFPROTO\":15,\"NFTA_TRACE_POLICY\":16,\"NFTA_TRACE_PAD\":17,\"NFTA_TRACE_MAX\":17,\"NFT_TRACETYPE_UNSPEC\":0,\"NFT_TRACETYPE_POLICY\":1,\"NFT_TRACETYPE_RETURN\":2,\"NFT_TRACETYPE_RULE\":3,\"NFT_TRACETYPE_MAX\":3,\"NFTA_NG_UNSPEC\":0,\"NFTA_NG_DREG\":1,\"NFTA_NG_MODULUS\":2,\"NFTA_NG_TYPE\":3,\"NFTA_NG_OFFSET\":4,\"NFTA_NG_SET_NAME\":5,\"NFTA_NG_SET_ID\":6,\"NFTA_NG_MAX\":6,\"NFT_NG_INCREMENTAL\":0,\"NFT_NG_RANDOM\":1,\"NFT_NG_MAX\":1,\"NFTA_TUNNEL_KEY_IP_UNSPEC\":0,\"NFTA_TUNNEL_KEY_IP_SRC\":1,\"NFTA_TUNNEL_KEY_IP_DST\":2,\"NFTA_TUNNEL_KEY_IP_MAX\":2,\"NFTA_TUNNEL_KEY_IP6_UNSPEC\":0,\"NFTA_TUNNEL_KEY_IP6_SRC\":1,\"NFTA_TUNNEL_KEY_IP6_DST\":2,\"NFTA_TUNNEL_KEY_IP6_FLOWLABEL\":3,\"NFTA_TUNNEL_KEY_IP6_MAX\":3,\"NFTA_TUNNEL_KEY_OPTS_UNSPEC\":0,\"NFTA_TUNNEL_KEY_OPTS_VXLAN\":1,\"NFTA_TUNNEL_KEY_OPTS_ERSPAN\":2,\"NFTA_TUNNEL_KEY_OPTS_GENEVE\":3,\"NFTA_TUNNEL_KEY_OPTS_MAX\":3,\"NFTA_TUNNEL_KEY_VXLAN_UNSPEC\":0,\"NFTA_TUNNEL_KEY_VXLAN_GBP\":1,\"NFTA_TUNNEL_KEY_VXLAN_MAX\":1,\"NFTA_TUNNEL_KEY_ERSPAN_UNSPEC\":0,\"NFTA_TUNNEL_KEY_ERSPAN_VERSION\":1,\"NFTA_TUNNEL_KEY_ERSPAN_V1_INDEX\":2,\"NFTA_TUNNEL_KEY_ERSPAN_V2_HWID\":3,\"NFTA_TUNNEL_KEY_ERSPAN_V2_DIR\":4,\"NFTA_TUNNEL_KEY_ERSPAN_MAX\":4,\"NFTA_TUNNEL_KEY_GENEVE_UNSPEC\":0,\"NFTA_TUNNEL_KEY_GENEVE_CLASS\":1,\"NFTA_TUNNEL_KEY_GENEVE_TYPE\":2,\"NFTA_TUNNEL_KEY_GENEVE_DATA\":3,\"NFTA_TUNNEL_KEY_GENEVE_MAX\":3,\"NFT_TUNNEL_F_ZERO_CSUM_TX\":1,\"NFT_TUNNEL_F_DONT_FRAGMENT\":2,\"NFT_TUNNEL_F_SEQ_NUMBER\":4,\"NFT_TUNNEL_F_MASK\":7,\"NFTA_TUNNEL_KEY_UNSPEC\":0,\"NFTA_TUNNEL_KEY_ID\":1,\"NFTA_TUNNEL_KEY_IP\":2,\"NFTA_TUNNEL_KEY_IP6\":3,\"NFTA_TUNNEL_KEY_FLAGS\":4,\"NFTA_TUNNEL_KEY_TOS\":5,\"NFTA_TUNNEL_KEY_TTL\":6,\"NFTA_TUNNEL_KEY_SPORT\":7,\"NFTA_TUNNEL_KEY_DPORT\":8,\"NFTA_TUNNEL_KEY_OPTS\":9,\"NFTA_TUNNEL_KEY_MAX\":9,\"NFT_TUNNEL_PATH\":0,\"NFT_TUNNEL_ID\":1,\"NFT_TUNNEL_MAX\":1,\"NFT_TUNNEL_MODE_NONE\":0,\"NFT_TUNNEL_MODE_RX\":1,\"NFT_TUNNEL_MODE_TX\":2,\"NFT_TUNNEL_MODE_MAX\":2,\"NFTA_TUNNEL_UNSPEC\":0,\"NFTA_TUNNEL_KEY\":1,\"NFTA_TUNNEL_DREG\":2,\"NFTA_TUNNEL_MODE\":3,\"NFTA_TUNNEL_MAX\":3,\"NF_NAT_RANGE_MAP_IPS\":1,\"NF_NAT_RANGE_PROTO_SPECIFIED\":2,\"NF_NAT_RANGE_PROTO_RANDOM\":4,\"NF_NAT_RANGE_PERSISTENT\":8,\"NF_NAT_RANGE_PROTO_RANDOM_FULLY\":16,\"NF_NAT_RANGE_PROTO_OFFSET\":32,\"NF_NAT_RANGE_NETMAP\":64,\"NF_NAT_RANGE_PROTO_RANDOM_ALL\":20,\"NF_NAT_RANGE_MASK\":127,\"IP_CT_ESTABLISHED\":0,\"IP_CT_RELATED\":1,\"IP_CT_NEW\":2,\"IP_CT_IS_REPLY\":3,\"IP_CT_ESTABLISHED_REPLY\":3,\"IP_CT_RELATED_REPLY\":4,\"IP_CT_NUMBER\":5,\"IP_CT_NEW_REPLY\":5,\"NF_CT_STATE_INVALID_BIT\":1,\"NF_CT_STATE_UNTRACKED_BIT\":64,\"IPS_EXPECTED_BIT\":0,\"IPS_EXPECTED\":1,\"IPS_SEEN_REPLY_BIT\":1,\"IPS_SEEN_REPLY\":2,\"IPS_ASSURED_BIT\":2,\"IPS_ASSURED\":4,\"IPS_CONFIRMED_BIT\":3,\"IPS_CONFIRMED\":8,\"IPS_SRC_NAT_BIT\":4,\"IPS_SRC_NAT\":16,\"IPS_DST_NAT_BIT\":5,\"IPS_DST_NAT\":32,\"IPS_NAT_MASK\":48,\"IPS_SEQ_ADJUST_BIT\":6,\"IPS_SEQ_ADJUST\":64,\"IPS_SRC_NAT_DONE_BIT\":7,\"IPS_SRC_NAT_DONE\":128,\"IPS_DST_NAT_DONE_BIT\":8,\"IPS_DST_NAT_DONE\":256,\"IPS_NAT_DONE_MASK\":384,\"IPS_DYING_BIT\":9,\"IPS_DYING\":512,\"IPS_FIXED_TIMEOUT_BIT\":10,\"IPS_FIXED_TIMEOUT\":1024,\"IPS_TEMPLATE_BIT\":11,\"IPS_TEMPLATE\":2048,\"IPS_UNTRACKED_BIT\":12,\"IPS_UNTRACKED\":4096,\"IPS_HELPER_BIT\":13,\"IPS_HELPER\":8192,\"IPS_OFFLOAD_BIT\":14,\"IPS_OFFLOAD\":16384,\"IPS_HW_OFFLOAD_BIT\":15,\"IPS_HW_OFFLOAD\":32768,\"IPS_UNCHANGEABLE_MASK\":56313,\"NF_CT_EXPECT_PERMANENT\":1,\"NF_CT_EXPECT_INACTIVE\":2,\"NF_CT_EXPECT_USERSPACE\":4}") as NftUapi);
 
 /** The members of each C enum of the headers, by the enum's C name (for reverse lookups). */
 export const NFT_ENUMS = {

@@ -7,7 +7,8 @@
 export const LINKTYPE_NETLINK = 253;
 /** Size of the cooked header (struct sll_header) before the netlink datagram. */
 export const NETLINK_COOKED_HEADER_SIZE = 16;
-import { ARPHRD_NETLINK, PACKET_BROADCAST, PACKET_HOST, PACKET_KERNEL, PACKET_LOOPBACK, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_USER } from '../rtnl/uapi.js';
+import { UAPI } from '../rtnl/uapi.js';
+const { ARPHRD_NETLINK, PACKET_BROADCAST, PACKET_HOST, PACKET_KERNEL, PACKET_LOOPBACK, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_USER } = UAPI;
 
 /**
  * ARPHRD_NETLINK (linux/if_arp.h): the hardware type in the cooked header.

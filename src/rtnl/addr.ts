@@ -8,7 +8,7 @@ import { DecodeError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { encodeAttrsSkippingDerived, FlagTable, NameTable, SCOPES, setDerived, type ScopeName } from './rtcommon.js';
 import type { RouteSchema } from './schema.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 
 /** struct ifa_cacheinfo (IFA_CACHEINFO): lifetimes in seconds (0xffffffff = forever), stamps in 1/100 s since boot. */
 export interface AddrCacheInfo {
@@ -121,7 +121,7 @@ export function namedU8<N extends string>(t: NameTable<N>): Codec<N | number> {
 }
 export const addrProto = namedU8(ADDR_PROTOS);
 
-export const addrPolicy: Policy = policy('IFA', U.UAPI, [
+export const addrPolicy: Policy = policy('IFA', U, [
   ['IFA_ADDRESS', 'address', ip],
   ['IFA_LOCAL', 'local', ip],
   ['IFA_LABEL', 'label', string],

@@ -29,7 +29,7 @@ import {
   type AddrProtoName,
 } from './addr.js';
 import { checkIfRef, checkInt, checkKeys, checkObject, parseFamily, SCOPES, type FamilyRef, type IfRef, type ScopeName } from './rtcommon.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 
 /** IFA_F_* names accepted in `flags`. */
 export type AddrFlagName =
@@ -117,7 +117,7 @@ function buildAdd(a: unknown, b: unknown, c: unknown, what: string): BuiltAddr {
     attrs.address = peer.address;
     prefixLen = peer.prefixLen;
   }
-  let scope = p.family === 4 && p.address.startsWith('127.') ? U.RT_SCOPE_HOST : U.RT_SCOPE_UNIVERSE;
+  let scope: number = p.family === 4 && p.address.startsWith('127.') ? U.RT_SCOPE_HOST : U.RT_SCOPE_UNIVERSE;
   if (opts.scope !== undefined) scope = SCOPES.parse(opts.scope, 'scope');
   let flags = 0;
   if (opts.flags !== undefined) flags = ADDR_FLAGS.parse(opts.flags, 'flags');

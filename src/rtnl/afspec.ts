@@ -37,7 +37,8 @@ import { ArgumentError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { describe } from '../netlink/ip.js';
 import { bridgePortPolicy } from './kinds/bridge.js';
-import { IFLA_MCTP_NET, UAPI } from './uapi.js';
+import { UAPI } from './uapi.js';
+const { IFLA_MCTP_NET } = UAPI;
 
 /** AF_MCTP (<sys/socket.h>, not a uapi constant). */
 export const AF_MCTP = 45;
@@ -51,7 +52,7 @@ const camel = (s: string): string => s.toLowerCase().replace(/_([a-z0-9])/g, (_,
 
 function namesFrom(prefix: string, first: number, extra: Record<string, number> = {}): string[] {
   const all: Record<string, number> = { ...extra };
-  for (const [k, v] of Object.entries(UAPI)) if (k.startsWith(prefix) && !k.endsWith('_MAX')) all[k] = v;
+  for (const k in UAPI) if (k.startsWith(prefix) && !k.endsWith('_MAX')) all[k] = UAPI[k as keyof typeof UAPI];
   const out: string[] = [];
   for (const [k, v] of Object.entries(all)) out[v - first] = camel(k.slice(prefix.length));
   return out;

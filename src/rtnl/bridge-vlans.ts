@@ -24,7 +24,7 @@ import type { NetlinkSocket } from '../netlink/socket.js';
 import type { BridgeAfSpec, BridgeVlanInfo } from './afspec.js';
 import { decodeLink, linkPolicyFor, writeIfInfoMsg } from './link.js';
 import type { LinkRef, Links } from './links.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 
 /** One VLAN (or range of VLANs) of a bridge port or of the bridge itself. */
 export interface BridgeVlanEntry {

@@ -27,6 +27,7 @@ import {
   type Codec,
   type PathSource,
   WIRE,
+  moreConsts,
 } from '../netlink/attr.js';
 import { NLA_TYPE_MASK } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
@@ -37,7 +38,7 @@ import type { BridgePortOptions } from './kinds/bridge.js';
 import { bounded } from './kinds/common.js';
 import { getKind, type KnownKind } from './kinds/registry.js';
 import type { RouteSchema } from './schema.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { IFINDEX, ifname } from './ifname.js';
 
 /** Newer IFLA_* numbers than the installed 6.1 uapi headers know (from kernel 6.2..6.18 if_link.h). */
@@ -50,17 +51,7 @@ export const IFLA_NETNS_IMMUTABLE = 67;
 export const IFLA_HEADROOM = 68;
 export const IFLA_TAILROOM = 69;
 
-const IFLA_CONSTS = {
-  ...U.UAPI,
-  IFLA_DEVLINK_PORT,
-  IFLA_GSO_IPV4_MAX_SIZE,
-  IFLA_GRO_IPV4_MAX_SIZE,
-  IFLA_DPLL_PIN,
-  IFLA_MAX_PACING_OFFLOAD_HORIZON,
-  IFLA_NETNS_IMMUTABLE,
-  IFLA_HEADROOM,
-  IFLA_TAILROOM,
-};
+const IFLA_CONSTS = moreConsts(U, { IFLA_DEVLINK_PORT, IFLA_GSO_IPV4_MAX_SIZE, IFLA_GRO_IPV4_MAX_SIZE, IFLA_DPLL_PIN, IFLA_MAX_PACING_OFFLOAD_HORIZON, IFLA_NETNS_IMMUTABLE, IFLA_HEADROOM, IFLA_TAILROOM });
 
 /** IF_OPER_* as names (RFC 2863). */
 export type OperState = 'unknown' | 'notpresent' | 'down' | 'lowerlayerdown' | 'testing' | 'dormant' | 'up';

@@ -28,7 +28,7 @@ import {
   type UnmodelledKind,
 } from './kinds/registry.js';
 import { encodeAttrs } from '../netlink/attr.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { constants } from 'node:os';
 import { checkIfName, checkIfRefName, checkNameBytes, resolveIfindexes } from './ifname.js';
 

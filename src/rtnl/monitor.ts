@@ -49,7 +49,7 @@ import type { Route } from './route.js';
 import type { NsId } from './nsid.js';
 import type { Rtnl } from './rtnl.js';
 import { RTM_NAMES, routeProtocol, rtmName, schemaFor } from './schema.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 
 const dbg = tracer('rtnetlink:monitor');
 

@@ -10,7 +10,7 @@ import type { Writer } from '../netlink/writer.js';
 import { namedU8 } from './addr.js';
 import { encodeAttrsSkippingDerived, FlagTable, PROTOCOLS, ROUTE_TYPES, type ProtocolName, type RouteTypeName } from './rtcommon.js';
 import type { RouteSchema } from './schema.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { IFINDEX } from './ifname.js';
 
 /** NTF_EXT_* bits newer than the 6.1 headers (NDA_FLAGS_EXT). */
@@ -107,7 +107,7 @@ export interface FdbExtAttrs extends AttrSetBase {
   /** NFEA_DONT_REFRESH */
   dontRefresh?: boolean;
 }
-export const fdbExtPolicy = policy('NFEA', U.UAPI, [
+export const fdbExtPolicy = policy('NFEA', U, [
   ['NFEA_ACTIVITY_NOTIFY', 'activityNotify', u8],
   ['NFEA_DONT_REFRESH', 'dontRefresh', flag],
 ]);
@@ -167,7 +167,7 @@ export interface NdMsg {
 /** A neighbour / FDB entry as the kernel reports it. */
 export interface Neighbour extends NdMsg, NeighbourAttrs {}
 
-export const neighPolicy: Policy = policy('NDA', U.UAPI, [
+export const neighPolicy: Policy = policy('NDA', U, [
   ['NDA_DST', 'dst', ip],
   ['NDA_LLADDR', 'lladdr', lladdr],
   ['NDA_CACHEINFO', 'cacheInfo', neighCacheInfo, { readOnly: true }],

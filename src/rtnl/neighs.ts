@@ -32,7 +32,7 @@ import {
   type NeighStateName,
 } from './neigh.js';
 import { checkIfRef, checkInt, checkKeys, checkObject, parseFamily, PROTOCOLS, type FamilyRef, type IfRef, type ProtocolName } from './rtcommon.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { constants } from 'node:os';
 
 /** A neighbour or FDB entry to add, replace, append or delete. */

@@ -22,7 +22,7 @@ import { openNetns, type NetlinkSocket, type NetnsRef } from '../netlink/socket.
 import type { Writer } from '../netlink/writer.js';
 import { encodeAttrsSkippingDerived, checkKeys, checkObject } from './rtcommon.js';
 import type { RouteSchema } from './schema.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { constants } from 'node:os';
 
 /** NETNSA_NSID value meaning "no id assigned" (NETNSA_NSID_NOT_ASSIGNED, linux/net_namespace.h: -1). */
@@ -48,7 +48,7 @@ export interface NsId extends NsIdAttrs {
   family: number;
 }
 
-export const nsidPolicy: Policy = policy('NETNSA', U.UAPI, [
+export const nsidPolicy: Policy = policy('NETNSA', U, [
   ['NETNSA_NSID', 'nsid', s32],
   ['NETNSA_PID', 'pid', u32],
   ['NETNSA_FD', 'fd', u32],

@@ -31,6 +31,7 @@ import {
   type AttrSetBase,
   type Codec,
   type Policy,
+  moreConsts,
 } from '../netlink/attr.js';
 import { AF_INET, AF_INET6 } from '../netlink/constants.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
@@ -50,13 +51,13 @@ import {
   type ScopeName,
 } from './rtcommon.js';
 import type { RouteSchema } from './schema.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { IFINDEX } from './ifname.js';
 
 /** RTA_* numbers newer than the 6.1 uapi headers (kernel 6.14+ rtnetlink.h). */
 export const RTA_FLOWLABEL = 31;
 
-const RTA_CONSTS = { ...U.UAPI, RTA_FLOWLABEL };
+const RTA_CONSTS = moreConsts(U, { RTA_FLOWLABEL });
 
 // ------------------------------------------------------------------ codecs
 
@@ -176,7 +177,7 @@ export interface RouteMetrics extends AttrSetBase {
   fastopenNoCookie?: number;
 }
 
-export const metricsPolicy: Policy = policy('RTAX', U.UAPI, [
+export const metricsPolicy: Policy = policy('RTAX', U, [
   ['RTAX_LOCK', 'lock', lockCodec],
   ['RTAX_MTU', 'mtu', u32],
   ['RTAX_WINDOW', 'window', u32],

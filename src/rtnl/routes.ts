@@ -62,7 +62,7 @@ import {
   type ScopeName,
   type TableRef,
 } from './rtcommon.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { constants } from 'node:os';
 
 /** RTA_METRICS as options: numbers per metric, `lock` as metric names or a bitmask. */

@@ -8,12 +8,13 @@
  */
 import { encodeAttrs, type Policy } from '../netlink/attr.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC } from '../netlink/constants.js';
-import { RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } from './uapi.js';
+import { UAPI } from './uapi.js';
 import { ArgumentError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import type { Writer } from '../netlink/writer.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { checkIfRefName } from './ifname.js';
+const { RTNL_FAMILY_IP6MR, RTNL_FAMILY_IPMR } = UAPI;
 
 /** An interface by name (string) or index (number). */
 export type IfRef = string | number;

@@ -8,7 +8,7 @@
  * table when FRA_TABLE is absent (filled in by the decoder, never encoded).
  * @module
  */
-import { be32, binary, decodeAttrs, NOFIT, policy, s32, string, struct, u16, u32, u8, type AttrSetBase, type Codec, type Policy, type DecodeOptions } from '../netlink/attr.js';
+import { be32, binary, decodeAttrs, NOFIT, policy, s32, string, struct, u16, u32, u8, type AttrSetBase, type Codec, type Policy, type DecodeOptions, moreConsts } from '../netlink/attr.js';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { describe } from '../netlink/ip.js';
 import type { Writer } from '../netlink/writer.js';
@@ -16,7 +16,7 @@ import { namedU8 } from './addr.js';
 import { prefixAddr } from './route.js';
 import { encodeAttrsSkippingDerived, FlagTable, IP_PROTOS, NameTable, PROTOCOLS, setDerived, type IpProtoName, type ProtocolName } from './rtcommon.js';
 import type { RouteSchema } from './schema.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 
 /** FRA_* numbers newer than the 6.1 uapi headers (fib_rules.h, kernels 6.13..6.16). */
 export const FRA_DSCP = 25;
@@ -26,7 +26,7 @@ export const FRA_SPORT_MASK = 28;
 export const FRA_DPORT_MASK = 29;
 export const FRA_DSCP_MASK = 30;
 
-const FRA_CONSTS = { ...U.UAPI, FRA_DSCP, FRA_FLOWLABEL, FRA_FLOWLABEL_MASK, FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK };
+const FRA_CONSTS = moreConsts(U, { FRA_DSCP, FRA_FLOWLABEL, FRA_FLOWLABEL_MASK, FRA_SPORT_MASK, FRA_DPORT_MASK, FRA_DSCP_MASK });
 
 /** fib_rule_hdr.action (FR_ACT_*): 'lookup' is FR_ACT_TO_TBL. */
 export type RuleActionName = 'unspec' | 'lookup' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';

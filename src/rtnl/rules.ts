@@ -31,7 +31,7 @@ import {
   type ProtocolName,
   type TableRef,
 } from './rtcommon.js';
-import * as U from './uapi.js';
+import { UAPI as U } from './uapi.js';
 import { checkIfName } from './ifname.js';
 
 /** A port or an inclusive range: 80, [1000, 2000] or { start, end }. */

@@ -37,8 +37,10 @@ export interface RouteSchema<T extends object = Record<string, unknown>> extends
 
 /** RTM_* number -> name ('RTM_NEWLINK'). */
 export const RTM_NAMES: Record<number, string> = {};
-for (const [k, v] of Object.entries(UAPI)) {
-  if (/^RTM_(NEW|DEL|GET|SET)[A-Z0-9]+$/.test(k) && !(v in RTM_NAMES)) RTM_NAMES[v] = k;
+for (const k in UAPI) {
+  if (!k.startsWith('RTM_') || !/^RTM_(NEW|DEL|GET|SET)[A-Z0-9]+$/.test(k)) continue;
+  const v = UAPI[k as keyof typeof UAPI];
+  if (!(v in RTM_NAMES)) RTM_NAMES[v] = k;
 }
 
 /** Name of a NETLINK_ROUTE message type. */

@@ -2,4184 +2,2098 @@
 // (copies of Debian linux-libc-dev 6.1; see uapi/README.md). Do not edit by hand: regenerate and review the diff.
 // Constants newer than these headers live next to their use, with the kernel release noted.
 /* eslint-disable */
-import { NETLINK_UAPI } from '../netlink/uapi.js';
-export * from '../netlink/uapi.js';
-export const RTNL_FAMILY_IPMR = 128;
-export const RTNL_FAMILY_IP6MR = 129;
-export const RTNL_FAMILY_MAX = 129;
-export const RTM_BASE = 16;
-export const RTM_NEWLINK = 16;
-export const RTM_DELLINK = 17;
-export const RTM_GETLINK = 18;
-export const RTM_SETLINK = 19;
-export const RTM_NEWADDR = 20;
-export const RTM_DELADDR = 21;
-export const RTM_GETADDR = 22;
-export const RTM_NEWROUTE = 24;
-export const RTM_DELROUTE = 25;
-export const RTM_GETROUTE = 26;
-export const RTM_NEWNEIGH = 28;
-export const RTM_DELNEIGH = 29;
-export const RTM_GETNEIGH = 30;
-export const RTM_NEWRULE = 32;
-export const RTM_DELRULE = 33;
-export const RTM_GETRULE = 34;
-export const RTM_NEWQDISC = 36;
-export const RTM_DELQDISC = 37;
-export const RTM_GETQDISC = 38;
-export const RTM_NEWTCLASS = 40;
-export const RTM_DELTCLASS = 41;
-export const RTM_GETTCLASS = 42;
-export const RTM_NEWTFILTER = 44;
-export const RTM_DELTFILTER = 45;
-export const RTM_GETTFILTER = 46;
-export const RTM_NEWACTION = 48;
-export const RTM_DELACTION = 49;
-export const RTM_GETACTION = 50;
-export const RTM_NEWPREFIX = 52;
-export const RTM_GETMULTICAST = 58;
-export const RTM_GETANYCAST = 62;
-export const RTM_NEWNEIGHTBL = 64;
-export const RTM_GETNEIGHTBL = 66;
-export const RTM_SETNEIGHTBL = 67;
-export const RTM_NEWNDUSEROPT = 68;
-export const RTM_NEWADDRLABEL = 72;
-export const RTM_DELADDRLABEL = 73;
-export const RTM_GETADDRLABEL = 74;
-export const RTM_GETDCB = 78;
-export const RTM_SETDCB = 79;
-export const RTM_NEWNETCONF = 80;
-export const RTM_DELNETCONF = 81;
-export const RTM_GETNETCONF = 82;
-export const RTM_NEWMDB = 84;
-export const RTM_DELMDB = 85;
-export const RTM_GETMDB = 86;
-export const RTM_NEWNSID = 88;
-export const RTM_DELNSID = 89;
-export const RTM_GETNSID = 90;
-export const RTM_NEWSTATS = 92;
-export const RTM_GETSTATS = 94;
-export const RTM_SETSTATS = 95;
-export const RTM_NEWCACHEREPORT = 96;
-export const RTM_NEWCHAIN = 100;
-export const RTM_DELCHAIN = 101;
-export const RTM_GETCHAIN = 102;
-export const RTM_NEWNEXTHOP = 104;
-export const RTM_DELNEXTHOP = 105;
-export const RTM_GETNEXTHOP = 106;
-export const RTM_NEWLINKPROP = 108;
-export const RTM_DELLINKPROP = 109;
-export const RTM_GETLINKPROP = 110;
-export const RTM_NEWVLAN = 112;
-export const RTM_DELVLAN = 113;
-export const RTM_GETVLAN = 114;
-export const RTM_NEWNEXTHOPBUCKET = 116;
-export const RTM_DELNEXTHOPBUCKET = 117;
-export const RTM_GETNEXTHOPBUCKET = 118;
-export const RTM_NEWTUNNEL = 120;
-export const RTM_DELTUNNEL = 121;
-export const RTM_GETTUNNEL = 122;
-export const RTM_MAX = 123;
-export const RTM_NR_MSGTYPES = 108;
-export const RTM_NR_FAMILIES = 27;
-export const RTA_ALIGNTO = 4;
-export const RTN_UNSPEC = 0;
-export const RTN_UNICAST = 1;
-export const RTN_LOCAL = 2;
-export const RTN_BROADCAST = 3;
-export const RTN_ANYCAST = 4;
-export const RTN_MULTICAST = 5;
-export const RTN_BLACKHOLE = 6;
-export const RTN_UNREACHABLE = 7;
-export const RTN_PROHIBIT = 8;
-export const RTN_THROW = 9;
-export const RTN_NAT = 10;
-export const RTN_XRESOLVE = 11;
-export const RTN_MAX = 11;
-export const RTPROT_UNSPEC = 0;
-export const RTPROT_REDIRECT = 1;
-export const RTPROT_KERNEL = 2;
-export const RTPROT_BOOT = 3;
-export const RTPROT_STATIC = 4;
-export const RTPROT_GATED = 8;
-export const RTPROT_RA = 9;
-export const RTPROT_MRT = 10;
-export const RTPROT_ZEBRA = 11;
-export const RTPROT_BIRD = 12;
-export const RTPROT_DNROUTED = 13;
-export const RTPROT_XORP = 14;
-export const RTPROT_NTK = 15;
-export const RTPROT_DHCP = 16;
-export const RTPROT_MROUTED = 17;
-export const RTPROT_KEEPALIVED = 18;
-export const RTPROT_BABEL = 42;
-export const RTPROT_OPENR = 99;
-export const RTPROT_BGP = 186;
-export const RTPROT_ISIS = 187;
-export const RTPROT_OSPF = 188;
-export const RTPROT_RIP = 189;
-export const RTPROT_EIGRP = 192;
-export const RT_SCOPE_UNIVERSE = 0;
-export const RT_SCOPE_SITE = 200;
-export const RT_SCOPE_LINK = 253;
-export const RT_SCOPE_HOST = 254;
-export const RT_SCOPE_NOWHERE = 255;
-export const RTM_F_NOTIFY = 256;
-export const RTM_F_CLONED = 512;
-export const RTM_F_EQUALIZE = 1024;
-export const RTM_F_PREFIX = 2048;
-export const RTM_F_LOOKUP_TABLE = 4096;
-export const RTM_F_FIB_MATCH = 8192;
-export const RTM_F_OFFLOAD = 16384;
-export const RTM_F_TRAP = 32768;
-export const RTM_F_OFFLOAD_FAILED = 0x20000000;
-export const RT_TABLE_UNSPEC = 0;
-export const RT_TABLE_COMPAT = 252;
-export const RT_TABLE_DEFAULT = 253;
-export const RT_TABLE_MAIN = 254;
-export const RT_TABLE_LOCAL = 255;
-export const RT_TABLE_MAX = 0xffffffff;
-export const RTA_UNSPEC = 0;
-export const RTA_DST = 1;
-export const RTA_SRC = 2;
-export const RTA_IIF = 3;
-export const RTA_OIF = 4;
-export const RTA_GATEWAY = 5;
-export const RTA_PRIORITY = 6;
-export const RTA_PREFSRC = 7;
-export const RTA_METRICS = 8;
-export const RTA_MULTIPATH = 9;
-export const RTA_PROTOINFO = 10;
-export const RTA_FLOW = 11;
-export const RTA_CACHEINFO = 12;
-export const RTA_SESSION = 13;
-export const RTA_MP_ALGO = 14;
-export const RTA_TABLE = 15;
-export const RTA_MARK = 16;
-export const RTA_MFC_STATS = 17;
-export const RTA_VIA = 18;
-export const RTA_NEWDST = 19;
-export const RTA_PREF = 20;
-export const RTA_ENCAP_TYPE = 21;
-export const RTA_ENCAP = 22;
-export const RTA_EXPIRES = 23;
-export const RTA_PAD = 24;
-export const RTA_UID = 25;
-export const RTA_TTL_PROPAGATE = 26;
-export const RTA_IP_PROTO = 27;
-export const RTA_SPORT = 28;
-export const RTA_DPORT = 29;
-export const RTA_NH_ID = 30;
-export const RTA_MAX = 30;
-export const RTNH_F_DEAD = 1;
-export const RTNH_F_PERVASIVE = 2;
-export const RTNH_F_ONLINK = 4;
-export const RTNH_F_OFFLOAD = 8;
-export const RTNH_F_LINKDOWN = 16;
-export const RTNH_F_UNRESOLVED = 32;
-export const RTNH_F_TRAP = 64;
-export const RTNH_COMPARE_MASK = 89;
-export const RTNH_ALIGNTO = 4;
-export const RTNETLINK_HAVE_PEERINFO = 1;
-export const RTAX_UNSPEC = 0;
-export const RTAX_LOCK = 1;
-export const RTAX_MTU = 2;
-export const RTAX_WINDOW = 3;
-export const RTAX_RTT = 4;
-export const RTAX_RTTVAR = 5;
-export const RTAX_SSTHRESH = 6;
-export const RTAX_CWND = 7;
-export const RTAX_ADVMSS = 8;
-export const RTAX_REORDERING = 9;
-export const RTAX_HOPLIMIT = 10;
-export const RTAX_INITCWND = 11;
-export const RTAX_FEATURES = 12;
-export const RTAX_RTO_MIN = 13;
-export const RTAX_INITRWND = 14;
-export const RTAX_QUICKACK = 15;
-export const RTAX_CC_ALGO = 16;
-export const RTAX_FASTOPEN_NO_COOKIE = 17;
-export const RTAX_MAX = 17;
-export const RTAX_FEATURE_ECN = 1;
-export const RTAX_FEATURE_SACK = 2;
-export const RTAX_FEATURE_TIMESTAMP = 4;
-export const RTAX_FEATURE_ALLFRAG = 8;
-export const RTAX_FEATURE_MASK = 15;
-export const PREFIX_UNSPEC = 0;
-export const PREFIX_ADDRESS = 1;
-export const PREFIX_CACHEINFO = 2;
-export const PREFIX_MAX = 2;
-export const NDUSEROPT_UNSPEC = 0;
-export const NDUSEROPT_SRCADDR = 1;
-export const NDUSEROPT_MAX = 1;
-export const RTMGRP_LINK = 1;
-export const RTMGRP_NOTIFY = 2;
-export const RTMGRP_NEIGH = 4;
-export const RTMGRP_TC = 8;
-export const RTMGRP_IPV4_IFADDR = 16;
-export const RTMGRP_IPV4_MROUTE = 32;
-export const RTMGRP_IPV4_ROUTE = 64;
-export const RTMGRP_IPV4_RULE = 128;
-export const RTMGRP_IPV6_IFADDR = 256;
-export const RTMGRP_IPV6_MROUTE = 512;
-export const RTMGRP_IPV6_ROUTE = 1024;
-export const RTMGRP_IPV6_IFINFO = 2048;
-export const RTMGRP_DECnet_IFADDR = 4096;
-export const RTMGRP_DECnet_ROUTE = 16384;
-export const RTMGRP_IPV6_PREFIX = 0x20000;
-export const RTNLGRP_NONE = 0;
-export const RTNLGRP_LINK = 1;
-export const RTNLGRP_NOTIFY = 2;
-export const RTNLGRP_NEIGH = 3;
-export const RTNLGRP_TC = 4;
-export const RTNLGRP_IPV4_IFADDR = 5;
-export const RTNLGRP_IPV4_MROUTE = 6;
-export const RTNLGRP_IPV4_ROUTE = 7;
-export const RTNLGRP_IPV4_RULE = 8;
-export const RTNLGRP_IPV6_IFADDR = 9;
-export const RTNLGRP_IPV6_MROUTE = 10;
-export const RTNLGRP_IPV6_ROUTE = 11;
-export const RTNLGRP_IPV6_IFINFO = 12;
-export const RTNLGRP_DECnet_IFADDR = 13;
-export const RTNLGRP_NOP2 = 14;
-export const RTNLGRP_DECnet_ROUTE = 15;
-export const RTNLGRP_DECnet_RULE = 16;
-export const RTNLGRP_NOP4 = 17;
-export const RTNLGRP_IPV6_PREFIX = 18;
-export const RTNLGRP_IPV6_RULE = 19;
-export const RTNLGRP_ND_USEROPT = 20;
-export const RTNLGRP_PHONET_IFADDR = 21;
-export const RTNLGRP_PHONET_ROUTE = 22;
-export const RTNLGRP_DCB = 23;
-export const RTNLGRP_IPV4_NETCONF = 24;
-export const RTNLGRP_IPV6_NETCONF = 25;
-export const RTNLGRP_MDB = 26;
-export const RTNLGRP_MPLS_ROUTE = 27;
-export const RTNLGRP_NSID = 28;
-export const RTNLGRP_MPLS_NETCONF = 29;
-export const RTNLGRP_IPV4_MROUTE_R = 30;
-export const RTNLGRP_IPV6_MROUTE_R = 31;
-export const RTNLGRP_NEXTHOP = 32;
-export const RTNLGRP_BRVLAN = 33;
-export const RTNLGRP_MCTP_IFADDR = 34;
-export const RTNLGRP_TUNNEL = 35;
-export const RTNLGRP_STATS = 36;
-export const RTNLGRP_MAX = 36;
-export const RTEXT_FILTER_VF = 1;
-export const RTEXT_FILTER_BRVLAN = 2;
-export const RTEXT_FILTER_BRVLAN_COMPRESSED = 4;
-export const RTEXT_FILTER_SKIP_STATS = 8;
-export const RTEXT_FILTER_MRP = 16;
-export const RTEXT_FILTER_CFM_CONFIG = 32;
-export const RTEXT_FILTER_CFM_STATUS = 64;
-export const RTEXT_FILTER_MST = 128;
-export const IFLA_UNSPEC = 0;
-export const IFLA_ADDRESS = 1;
-export const IFLA_BROADCAST = 2;
-export const IFLA_IFNAME = 3;
-export const IFLA_MTU = 4;
-export const IFLA_LINK = 5;
-export const IFLA_QDISC = 6;
-export const IFLA_STATS = 7;
-export const IFLA_COST = 8;
-export const IFLA_PRIORITY = 9;
-export const IFLA_MASTER = 10;
-export const IFLA_WIRELESS = 11;
-export const IFLA_PROTINFO = 12;
-export const IFLA_TXQLEN = 13;
-export const IFLA_MAP = 14;
-export const IFLA_WEIGHT = 15;
-export const IFLA_OPERSTATE = 16;
-export const IFLA_LINKMODE = 17;
-export const IFLA_LINKINFO = 18;
-export const IFLA_NET_NS_PID = 19;
-export const IFLA_IFALIAS = 20;
-export const IFLA_NUM_VF = 21;
-export const IFLA_VFINFO_LIST = 22;
-export const IFLA_STATS64 = 23;
-export const IFLA_VF_PORTS = 24;
-export const IFLA_PORT_SELF = 25;
-export const IFLA_AF_SPEC = 26;
-export const IFLA_GROUP = 27;
-export const IFLA_NET_NS_FD = 28;
-export const IFLA_EXT_MASK = 29;
-export const IFLA_PROMISCUITY = 30;
-export const IFLA_NUM_TX_QUEUES = 31;
-export const IFLA_NUM_RX_QUEUES = 32;
-export const IFLA_CARRIER = 33;
-export const IFLA_PHYS_PORT_ID = 34;
-export const IFLA_CARRIER_CHANGES = 35;
-export const IFLA_PHYS_SWITCH_ID = 36;
-export const IFLA_LINK_NETNSID = 37;
-export const IFLA_PHYS_PORT_NAME = 38;
-export const IFLA_PROTO_DOWN = 39;
-export const IFLA_GSO_MAX_SEGS = 40;
-export const IFLA_GSO_MAX_SIZE = 41;
-export const IFLA_PAD = 42;
-export const IFLA_XDP = 43;
-export const IFLA_EVENT = 44;
-export const IFLA_NEW_NETNSID = 45;
-export const IFLA_IF_NETNSID = 46;
-export const IFLA_TARGET_NETNSID = 46;
-export const IFLA_CARRIER_UP_COUNT = 47;
-export const IFLA_CARRIER_DOWN_COUNT = 48;
-export const IFLA_NEW_IFINDEX = 49;
-export const IFLA_MIN_MTU = 50;
-export const IFLA_MAX_MTU = 51;
-export const IFLA_PROP_LIST = 52;
-export const IFLA_ALT_IFNAME = 53;
-export const IFLA_PERM_ADDRESS = 54;
-export const IFLA_PROTO_DOWN_REASON = 55;
-export const IFLA_PARENT_DEV_NAME = 56;
-export const IFLA_PARENT_DEV_BUS_NAME = 57;
-export const IFLA_GRO_MAX_SIZE = 58;
-export const IFLA_TSO_MAX_SIZE = 59;
-export const IFLA_TSO_MAX_SEGS = 60;
-export const IFLA_ALLMULTI = 61;
-export const IFLA_MAX = 61;
-export const IFLA_PROTO_DOWN_REASON_UNSPEC = 0;
-export const IFLA_PROTO_DOWN_REASON_MASK = 1;
-export const IFLA_PROTO_DOWN_REASON_VALUE = 2;
-export const IFLA_PROTO_DOWN_REASON_MAX = 2;
-export const IFLA_INET_UNSPEC = 0;
-export const IFLA_INET_CONF = 1;
-export const IFLA_INET_MAX = 1;
-export const IFLA_INET6_UNSPEC = 0;
-export const IFLA_INET6_FLAGS = 1;
-export const IFLA_INET6_CONF = 2;
-export const IFLA_INET6_STATS = 3;
-export const IFLA_INET6_MCAST = 4;
-export const IFLA_INET6_CACHEINFO = 5;
-export const IFLA_INET6_ICMP6STATS = 6;
-export const IFLA_INET6_TOKEN = 7;
-export const IFLA_INET6_ADDR_GEN_MODE = 8;
-export const IFLA_INET6_RA_MTU = 9;
-export const IFLA_INET6_MAX = 9;
-export const IN6_ADDR_GEN_MODE_EUI64 = 0;
-export const IN6_ADDR_GEN_MODE_NONE = 1;
-export const IN6_ADDR_GEN_MODE_STABLE_PRIVACY = 2;
-export const IN6_ADDR_GEN_MODE_RANDOM = 3;
-export const IFLA_BR_UNSPEC = 0;
-export const IFLA_BR_FORWARD_DELAY = 1;
-export const IFLA_BR_HELLO_TIME = 2;
-export const IFLA_BR_MAX_AGE = 3;
-export const IFLA_BR_AGEING_TIME = 4;
-export const IFLA_BR_STP_STATE = 5;
-export const IFLA_BR_PRIORITY = 6;
-export const IFLA_BR_VLAN_FILTERING = 7;
-export const IFLA_BR_VLAN_PROTOCOL = 8;
-export const IFLA_BR_GROUP_FWD_MASK = 9;
-export const IFLA_BR_ROOT_ID = 10;
-export const IFLA_BR_BRIDGE_ID = 11;
-export const IFLA_BR_ROOT_PORT = 12;
-export const IFLA_BR_ROOT_PATH_COST = 13;
-export const IFLA_BR_TOPOLOGY_CHANGE = 14;
-export const IFLA_BR_TOPOLOGY_CHANGE_DETECTED = 15;
-export const IFLA_BR_HELLO_TIMER = 16;
-export const IFLA_BR_TCN_TIMER = 17;
-export const IFLA_BR_TOPOLOGY_CHANGE_TIMER = 18;
-export const IFLA_BR_GC_TIMER = 19;
-export const IFLA_BR_GROUP_ADDR = 20;
-export const IFLA_BR_FDB_FLUSH = 21;
-export const IFLA_BR_MCAST_ROUTER = 22;
-export const IFLA_BR_MCAST_SNOOPING = 23;
-export const IFLA_BR_MCAST_QUERY_USE_IFADDR = 24;
-export const IFLA_BR_MCAST_QUERIER = 25;
-export const IFLA_BR_MCAST_HASH_ELASTICITY = 26;
-export const IFLA_BR_MCAST_HASH_MAX = 27;
-export const IFLA_BR_MCAST_LAST_MEMBER_CNT = 28;
-export const IFLA_BR_MCAST_STARTUP_QUERY_CNT = 29;
-export const IFLA_BR_MCAST_LAST_MEMBER_INTVL = 30;
-export const IFLA_BR_MCAST_MEMBERSHIP_INTVL = 31;
-export const IFLA_BR_MCAST_QUERIER_INTVL = 32;
-export const IFLA_BR_MCAST_QUERY_INTVL = 33;
-export const IFLA_BR_MCAST_QUERY_RESPONSE_INTVL = 34;
-export const IFLA_BR_MCAST_STARTUP_QUERY_INTVL = 35;
-export const IFLA_BR_NF_CALL_IPTABLES = 36;
-export const IFLA_BR_NF_CALL_IP6TABLES = 37;
-export const IFLA_BR_NF_CALL_ARPTABLES = 38;
-export const IFLA_BR_VLAN_DEFAULT_PVID = 39;
-export const IFLA_BR_PAD = 40;
-export const IFLA_BR_VLAN_STATS_ENABLED = 41;
-export const IFLA_BR_MCAST_STATS_ENABLED = 42;
-export const IFLA_BR_MCAST_IGMP_VERSION = 43;
-export const IFLA_BR_MCAST_MLD_VERSION = 44;
-export const IFLA_BR_VLAN_STATS_PER_PORT = 45;
-export const IFLA_BR_MULTI_BOOLOPT = 46;
-export const IFLA_BR_MCAST_QUERIER_STATE = 47;
-export const IFLA_BR_MAX = 47;
-export const BRIDGE_MODE_UNSPEC = 0;
-export const BRIDGE_MODE_HAIRPIN = 1;
-export const IFLA_BRPORT_UNSPEC = 0;
-export const IFLA_BRPORT_STATE = 1;
-export const IFLA_BRPORT_PRIORITY = 2;
-export const IFLA_BRPORT_COST = 3;
-export const IFLA_BRPORT_MODE = 4;
-export const IFLA_BRPORT_GUARD = 5;
-export const IFLA_BRPORT_PROTECT = 6;
-export const IFLA_BRPORT_FAST_LEAVE = 7;
-export const IFLA_BRPORT_LEARNING = 8;
-export const IFLA_BRPORT_UNICAST_FLOOD = 9;
-export const IFLA_BRPORT_PROXYARP = 10;
-export const IFLA_BRPORT_LEARNING_SYNC = 11;
-export const IFLA_BRPORT_PROXYARP_WIFI = 12;
-export const IFLA_BRPORT_ROOT_ID = 13;
-export const IFLA_BRPORT_BRIDGE_ID = 14;
-export const IFLA_BRPORT_DESIGNATED_PORT = 15;
-export const IFLA_BRPORT_DESIGNATED_COST = 16;
-export const IFLA_BRPORT_ID = 17;
-export const IFLA_BRPORT_NO = 18;
-export const IFLA_BRPORT_TOPOLOGY_CHANGE_ACK = 19;
-export const IFLA_BRPORT_CONFIG_PENDING = 20;
-export const IFLA_BRPORT_MESSAGE_AGE_TIMER = 21;
-export const IFLA_BRPORT_FORWARD_DELAY_TIMER = 22;
-export const IFLA_BRPORT_HOLD_TIMER = 23;
-export const IFLA_BRPORT_FLUSH = 24;
-export const IFLA_BRPORT_MULTICAST_ROUTER = 25;
-export const IFLA_BRPORT_PAD = 26;
-export const IFLA_BRPORT_MCAST_FLOOD = 27;
-export const IFLA_BRPORT_MCAST_TO_UCAST = 28;
-export const IFLA_BRPORT_VLAN_TUNNEL = 29;
-export const IFLA_BRPORT_BCAST_FLOOD = 30;
-export const IFLA_BRPORT_GROUP_FWD_MASK = 31;
-export const IFLA_BRPORT_NEIGH_SUPPRESS = 32;
-export const IFLA_BRPORT_ISOLATED = 33;
-export const IFLA_BRPORT_BACKUP_PORT = 34;
-export const IFLA_BRPORT_MRP_RING_OPEN = 35;
-export const IFLA_BRPORT_MRP_IN_OPEN = 36;
-export const IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT = 37;
-export const IFLA_BRPORT_MCAST_EHT_HOSTS_CNT = 38;
-export const IFLA_BRPORT_LOCKED = 39;
-export const IFLA_BRPORT_MAX = 39;
-export const IFLA_INFO_UNSPEC = 0;
-export const IFLA_INFO_KIND = 1;
-export const IFLA_INFO_DATA = 2;
-export const IFLA_INFO_XSTATS = 3;
-export const IFLA_INFO_SLAVE_KIND = 4;
-export const IFLA_INFO_SLAVE_DATA = 5;
-export const IFLA_INFO_MAX = 5;
-export const IFLA_VLAN_UNSPEC = 0;
-export const IFLA_VLAN_ID = 1;
-export const IFLA_VLAN_FLAGS = 2;
-export const IFLA_VLAN_EGRESS_QOS = 3;
-export const IFLA_VLAN_INGRESS_QOS = 4;
-export const IFLA_VLAN_PROTOCOL = 5;
-export const IFLA_VLAN_MAX = 5;
-export const IFLA_VLAN_QOS_UNSPEC = 0;
-export const IFLA_VLAN_QOS_MAPPING = 1;
-export const IFLA_VLAN_QOS_MAX = 1;
-export const IFLA_MACVLAN_UNSPEC = 0;
-export const IFLA_MACVLAN_MODE = 1;
-export const IFLA_MACVLAN_FLAGS = 2;
-export const IFLA_MACVLAN_MACADDR_MODE = 3;
-export const IFLA_MACVLAN_MACADDR = 4;
-export const IFLA_MACVLAN_MACADDR_DATA = 5;
-export const IFLA_MACVLAN_MACADDR_COUNT = 6;
-export const IFLA_MACVLAN_BC_QUEUE_LEN = 7;
-export const IFLA_MACVLAN_BC_QUEUE_LEN_USED = 8;
-export const IFLA_MACVLAN_MAX = 8;
-export const MACVLAN_MODE_PRIVATE = 1;
-export const MACVLAN_MODE_VEPA = 2;
-export const MACVLAN_MODE_BRIDGE = 4;
-export const MACVLAN_MODE_PASSTHRU = 8;
-export const MACVLAN_MODE_SOURCE = 16;
-export const MACVLAN_MACADDR_ADD = 0;
-export const MACVLAN_MACADDR_DEL = 1;
-export const MACVLAN_MACADDR_FLUSH = 2;
-export const MACVLAN_MACADDR_SET = 3;
-export const MACVLAN_FLAG_NOPROMISC = 1;
-export const MACVLAN_FLAG_NODST = 2;
-export const IFLA_VRF_UNSPEC = 0;
-export const IFLA_VRF_TABLE = 1;
-export const IFLA_VRF_MAX = 1;
-export const IFLA_VRF_PORT_UNSPEC = 0;
-export const IFLA_VRF_PORT_TABLE = 1;
-export const IFLA_VRF_PORT_MAX = 1;
-export const IFLA_MACSEC_UNSPEC = 0;
-export const IFLA_MACSEC_SCI = 1;
-export const IFLA_MACSEC_PORT = 2;
-export const IFLA_MACSEC_ICV_LEN = 3;
-export const IFLA_MACSEC_CIPHER_SUITE = 4;
-export const IFLA_MACSEC_WINDOW = 5;
-export const IFLA_MACSEC_ENCODING_SA = 6;
-export const IFLA_MACSEC_ENCRYPT = 7;
-export const IFLA_MACSEC_PROTECT = 8;
-export const IFLA_MACSEC_INC_SCI = 9;
-export const IFLA_MACSEC_ES = 10;
-export const IFLA_MACSEC_SCB = 11;
-export const IFLA_MACSEC_REPLAY_PROTECT = 12;
-export const IFLA_MACSEC_VALIDATION = 13;
-export const IFLA_MACSEC_PAD = 14;
-export const IFLA_MACSEC_OFFLOAD = 15;
-export const IFLA_MACSEC_MAX = 15;
-export const IFLA_XFRM_UNSPEC = 0;
-export const IFLA_XFRM_LINK = 1;
-export const IFLA_XFRM_IF_ID = 2;
-export const IFLA_XFRM_COLLECT_METADATA = 3;
-export const IFLA_XFRM_MAX = 3;
-export const MACSEC_VALIDATE_DISABLED = 0;
-export const MACSEC_VALIDATE_CHECK = 1;
-export const MACSEC_VALIDATE_STRICT = 2;
-export const MACSEC_VALIDATE_MAX = 2;
-export const MACSEC_OFFLOAD_OFF = 0;
-export const MACSEC_OFFLOAD_PHY = 1;
-export const MACSEC_OFFLOAD_MAC = 2;
-export const MACSEC_OFFLOAD_MAX = 2;
-export const IFLA_IPVLAN_UNSPEC = 0;
-export const IFLA_IPVLAN_MODE = 1;
-export const IFLA_IPVLAN_FLAGS = 2;
-export const IFLA_IPVLAN_MAX = 2;
-export const IPVLAN_MODE_L2 = 0;
-export const IPVLAN_MODE_L3 = 1;
-export const IPVLAN_MODE_L3S = 2;
-export const IPVLAN_MODE_MAX = 3;
-export const IPVLAN_F_PRIVATE = 1;
-export const IPVLAN_F_VEPA = 2;
-export const TUNNEL_MSG_FLAG_STATS = 1;
-export const TUNNEL_MSG_VALID_USER_FLAGS = 1;
-export const VXLAN_VNIFILTER_ENTRY_UNSPEC = 0;
-export const VXLAN_VNIFILTER_ENTRY_START = 1;
-export const VXLAN_VNIFILTER_ENTRY_END = 2;
-export const VXLAN_VNIFILTER_ENTRY_GROUP = 3;
-export const VXLAN_VNIFILTER_ENTRY_GROUP6 = 4;
-export const VXLAN_VNIFILTER_ENTRY_STATS = 5;
-export const VXLAN_VNIFILTER_ENTRY_MAX = 5;
-export const VXLAN_VNIFILTER_UNSPEC = 0;
-export const VXLAN_VNIFILTER_ENTRY = 1;
-export const VXLAN_VNIFILTER_MAX = 1;
-export const IFLA_VXLAN_UNSPEC = 0;
-export const IFLA_VXLAN_ID = 1;
-export const IFLA_VXLAN_GROUP = 2;
-export const IFLA_VXLAN_LINK = 3;
-export const IFLA_VXLAN_LOCAL = 4;
-export const IFLA_VXLAN_TTL = 5;
-export const IFLA_VXLAN_TOS = 6;
-export const IFLA_VXLAN_LEARNING = 7;
-export const IFLA_VXLAN_AGEING = 8;
-export const IFLA_VXLAN_LIMIT = 9;
-export const IFLA_VXLAN_PORT_RANGE = 10;
-export const IFLA_VXLAN_PROXY = 11;
-export const IFLA_VXLAN_RSC = 12;
-export const IFLA_VXLAN_L2MISS = 13;
-export const IFLA_VXLAN_L3MISS = 14;
-export const IFLA_VXLAN_PORT = 15;
-export const IFLA_VXLAN_GROUP6 = 16;
-export const IFLA_VXLAN_LOCAL6 = 17;
-export const IFLA_VXLAN_UDP_CSUM = 18;
-export const IFLA_VXLAN_UDP_ZERO_CSUM6_TX = 19;
-export const IFLA_VXLAN_UDP_ZERO_CSUM6_RX = 20;
-export const IFLA_VXLAN_REMCSUM_TX = 21;
-export const IFLA_VXLAN_REMCSUM_RX = 22;
-export const IFLA_VXLAN_GBP = 23;
-export const IFLA_VXLAN_REMCSUM_NOPARTIAL = 24;
-export const IFLA_VXLAN_COLLECT_METADATA = 25;
-export const IFLA_VXLAN_LABEL = 26;
-export const IFLA_VXLAN_GPE = 27;
-export const IFLA_VXLAN_TTL_INHERIT = 28;
-export const IFLA_VXLAN_DF = 29;
-export const IFLA_VXLAN_VNIFILTER = 30;
-export const IFLA_VXLAN_MAX = 30;
-export const VXLAN_DF_UNSET = 0;
-export const VXLAN_DF_SET = 1;
-export const VXLAN_DF_INHERIT = 2;
-export const VXLAN_DF_MAX = 2;
-export const IFLA_GENEVE_UNSPEC = 0;
-export const IFLA_GENEVE_ID = 1;
-export const IFLA_GENEVE_REMOTE = 2;
-export const IFLA_GENEVE_TTL = 3;
-export const IFLA_GENEVE_TOS = 4;
-export const IFLA_GENEVE_PORT = 5;
-export const IFLA_GENEVE_COLLECT_METADATA = 6;
-export const IFLA_GENEVE_REMOTE6 = 7;
-export const IFLA_GENEVE_UDP_CSUM = 8;
-export const IFLA_GENEVE_UDP_ZERO_CSUM6_TX = 9;
-export const IFLA_GENEVE_UDP_ZERO_CSUM6_RX = 10;
-export const IFLA_GENEVE_LABEL = 11;
-export const IFLA_GENEVE_TTL_INHERIT = 12;
-export const IFLA_GENEVE_DF = 13;
-export const IFLA_GENEVE_INNER_PROTO_INHERIT = 14;
-export const IFLA_GENEVE_MAX = 14;
-export const GENEVE_DF_UNSET = 0;
-export const GENEVE_DF_SET = 1;
-export const GENEVE_DF_INHERIT = 2;
-export const GENEVE_DF_MAX = 2;
-export const IFLA_BAREUDP_UNSPEC = 0;
-export const IFLA_BAREUDP_PORT = 1;
-export const IFLA_BAREUDP_ETHERTYPE = 2;
-export const IFLA_BAREUDP_SRCPORT_MIN = 3;
-export const IFLA_BAREUDP_MULTIPROTO_MODE = 4;
-export const IFLA_BAREUDP_MAX = 4;
-export const IFLA_PPP_UNSPEC = 0;
-export const IFLA_PPP_DEV_FD = 1;
-export const IFLA_PPP_MAX = 1;
-export const GTP_ROLE_GGSN = 0;
-export const GTP_ROLE_SGSN = 1;
-export const IFLA_GTP_UNSPEC = 0;
-export const IFLA_GTP_FD0 = 1;
-export const IFLA_GTP_FD1 = 2;
-export const IFLA_GTP_PDP_HASHSIZE = 3;
-export const IFLA_GTP_ROLE = 4;
-export const IFLA_GTP_CREATE_SOCKETS = 5;
-export const IFLA_GTP_RESTART_COUNT = 6;
-export const IFLA_GTP_MAX = 6;
-export const IFLA_BOND_UNSPEC = 0;
-export const IFLA_BOND_MODE = 1;
-export const IFLA_BOND_ACTIVE_SLAVE = 2;
-export const IFLA_BOND_MIIMON = 3;
-export const IFLA_BOND_UPDELAY = 4;
-export const IFLA_BOND_DOWNDELAY = 5;
-export const IFLA_BOND_USE_CARRIER = 6;
-export const IFLA_BOND_ARP_INTERVAL = 7;
-export const IFLA_BOND_ARP_IP_TARGET = 8;
-export const IFLA_BOND_ARP_VALIDATE = 9;
-export const IFLA_BOND_ARP_ALL_TARGETS = 10;
-export const IFLA_BOND_PRIMARY = 11;
-export const IFLA_BOND_PRIMARY_RESELECT = 12;
-export const IFLA_BOND_FAIL_OVER_MAC = 13;
-export const IFLA_BOND_XMIT_HASH_POLICY = 14;
-export const IFLA_BOND_RESEND_IGMP = 15;
-export const IFLA_BOND_NUM_PEER_NOTIF = 16;
-export const IFLA_BOND_ALL_SLAVES_ACTIVE = 17;
-export const IFLA_BOND_MIN_LINKS = 18;
-export const IFLA_BOND_LP_INTERVAL = 19;
-export const IFLA_BOND_PACKETS_PER_SLAVE = 20;
-export const IFLA_BOND_AD_LACP_RATE = 21;
-export const IFLA_BOND_AD_SELECT = 22;
-export const IFLA_BOND_AD_INFO = 23;
-export const IFLA_BOND_AD_ACTOR_SYS_PRIO = 24;
-export const IFLA_BOND_AD_USER_PORT_KEY = 25;
-export const IFLA_BOND_AD_ACTOR_SYSTEM = 26;
-export const IFLA_BOND_TLB_DYNAMIC_LB = 27;
-export const IFLA_BOND_PEER_NOTIF_DELAY = 28;
-export const IFLA_BOND_AD_LACP_ACTIVE = 29;
-export const IFLA_BOND_MISSED_MAX = 30;
-export const IFLA_BOND_NS_IP6_TARGET = 31;
-export const IFLA_BOND_COUPLED_CONTROL = 32;
-export const IFLA_BOND_MAX = 32;
-export const IFLA_BOND_AD_INFO_UNSPEC = 0;
-export const IFLA_BOND_AD_INFO_AGGREGATOR = 1;
-export const IFLA_BOND_AD_INFO_NUM_PORTS = 2;
-export const IFLA_BOND_AD_INFO_ACTOR_KEY = 3;
-export const IFLA_BOND_AD_INFO_PARTNER_KEY = 4;
-export const IFLA_BOND_AD_INFO_PARTNER_MAC = 5;
-export const IFLA_BOND_AD_INFO_MAX = 5;
-export const IFLA_BOND_SLAVE_UNSPEC = 0;
-export const IFLA_BOND_SLAVE_STATE = 1;
-export const IFLA_BOND_SLAVE_MII_STATUS = 2;
-export const IFLA_BOND_SLAVE_LINK_FAILURE_COUNT = 3;
-export const IFLA_BOND_SLAVE_PERM_HWADDR = 4;
-export const IFLA_BOND_SLAVE_QUEUE_ID = 5;
-export const IFLA_BOND_SLAVE_AD_AGGREGATOR_ID = 6;
-export const IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE = 7;
-export const IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE = 8;
-export const IFLA_BOND_SLAVE_PRIO = 9;
-export const IFLA_BOND_SLAVE_ACTOR_PORT_PRIO = 10;
-export const IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE = 11;
-export const IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE = 12;
-export const IFLA_BOND_SLAVE_MAX = 12;
-export const IFLA_VF_INFO_UNSPEC = 0;
-export const IFLA_VF_INFO = 1;
-export const IFLA_VF_INFO_MAX = 1;
-export const IFLA_VF_UNSPEC = 0;
-export const IFLA_VF_MAC = 1;
-export const IFLA_VF_VLAN = 2;
-export const IFLA_VF_TX_RATE = 3;
-export const IFLA_VF_SPOOFCHK = 4;
-export const IFLA_VF_LINK_STATE = 5;
-export const IFLA_VF_RATE = 6;
-export const IFLA_VF_RSS_QUERY_EN = 7;
-export const IFLA_VF_STATS = 8;
-export const IFLA_VF_TRUST = 9;
-export const IFLA_VF_IB_NODE_GUID = 10;
-export const IFLA_VF_IB_PORT_GUID = 11;
-export const IFLA_VF_VLAN_LIST = 12;
-export const IFLA_VF_BROADCAST = 13;
-export const IFLA_VF_MAX = 13;
-export const IFLA_VF_VLAN_INFO_UNSPEC = 0;
-export const IFLA_VF_VLAN_INFO = 1;
-export const IFLA_VF_VLAN_INFO_MAX = 1;
-export const IFLA_VF_LINK_STATE_AUTO = 0;
-export const IFLA_VF_LINK_STATE_ENABLE = 1;
-export const IFLA_VF_LINK_STATE_DISABLE = 2;
-export const IFLA_VF_STATS_RX_PACKETS = 0;
-export const IFLA_VF_STATS_TX_PACKETS = 1;
-export const IFLA_VF_STATS_RX_BYTES = 2;
-export const IFLA_VF_STATS_TX_BYTES = 3;
-export const IFLA_VF_STATS_BROADCAST = 4;
-export const IFLA_VF_STATS_MULTICAST = 5;
-export const IFLA_VF_STATS_PAD = 6;
-export const IFLA_VF_STATS_RX_DROPPED = 7;
-export const IFLA_VF_STATS_TX_DROPPED = 8;
-export const IFLA_VF_STATS_MAX = 8;
-export const IFLA_VF_PORT_UNSPEC = 0;
-export const IFLA_VF_PORT = 1;
-export const IFLA_VF_PORT_MAX = 1;
-export const IFLA_PORT_UNSPEC = 0;
-export const IFLA_PORT_VF = 1;
-export const IFLA_PORT_PROFILE = 2;
-export const IFLA_PORT_VSI_TYPE = 3;
-export const IFLA_PORT_INSTANCE_UUID = 4;
-export const IFLA_PORT_HOST_UUID = 5;
-export const IFLA_PORT_REQUEST = 6;
-export const IFLA_PORT_RESPONSE = 7;
-export const IFLA_PORT_MAX = 7;
-export const PORT_PROFILE_MAX = 40;
-export const PORT_UUID_MAX = 16;
-export const PORT_SELF_VF = -1;
-export const PORT_REQUEST_PREASSOCIATE = 0;
-export const PORT_REQUEST_PREASSOCIATE_RR = 1;
-export const PORT_REQUEST_ASSOCIATE = 2;
-export const PORT_REQUEST_DISASSOCIATE = 3;
-export const PORT_VDP_RESPONSE_SUCCESS = 0;
-export const PORT_VDP_RESPONSE_INVALID_FORMAT = 1;
-export const PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES = 2;
-export const PORT_VDP_RESPONSE_UNUSED_VTID = 3;
-export const PORT_VDP_RESPONSE_VTID_VIOLATION = 4;
-export const PORT_VDP_RESPONSE_VTID_VERSION_VIOALTION = 5;
-export const PORT_VDP_RESPONSE_OUT_OF_SYNC = 6;
-export const PORT_PROFILE_RESPONSE_SUCCESS = 256;
-export const PORT_PROFILE_RESPONSE_INPROGRESS = 257;
-export const PORT_PROFILE_RESPONSE_INVALID = 258;
-export const PORT_PROFILE_RESPONSE_BADSTATE = 259;
-export const PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES = 260;
-export const PORT_PROFILE_RESPONSE_ERROR = 261;
-export const IFLA_IPOIB_UNSPEC = 0;
-export const IFLA_IPOIB_PKEY = 1;
-export const IFLA_IPOIB_MODE = 2;
-export const IFLA_IPOIB_UMCAST = 3;
-export const IPOIB_MODE_DATAGRAM = 0;
-export const IPOIB_MODE_CONNECTED = 1;
-export const IFLA_IPOIB_MAX = 3;
-export const HSR_PROTOCOL_HSR = 0;
-export const HSR_PROTOCOL_PRP = 1;
-export const HSR_PROTOCOL_MAX = 2;
-export const IFLA_HSR_UNSPEC = 0;
-export const IFLA_HSR_SLAVE1 = 1;
-export const IFLA_HSR_SLAVE2 = 2;
-export const IFLA_HSR_MULTICAST_SPEC = 3;
-export const IFLA_HSR_SUPERVISION_ADDR = 4;
-export const IFLA_HSR_SEQ_NR = 5;
-export const IFLA_HSR_VERSION = 6;
-export const IFLA_HSR_PROTOCOL = 7;
-export const IFLA_HSR_MAX = 7;
-export const IFLA_STATS_UNSPEC = 0;
-export const IFLA_STATS_LINK_64 = 1;
-export const IFLA_STATS_LINK_XSTATS = 2;
-export const IFLA_STATS_LINK_XSTATS_SLAVE = 3;
-export const IFLA_STATS_LINK_OFFLOAD_XSTATS = 4;
-export const IFLA_STATS_AF_SPEC = 5;
-export const IFLA_STATS_MAX = 5;
-export const IFLA_STATS_GETSET_UNSPEC = 0;
-export const IFLA_STATS_GET_FILTERS = 1;
-export const IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS = 2;
-export const IFLA_STATS_GETSET_MAX = 2;
-export const LINK_XSTATS_TYPE_UNSPEC = 0;
-export const LINK_XSTATS_TYPE_BRIDGE = 1;
-export const LINK_XSTATS_TYPE_BOND = 2;
-export const LINK_XSTATS_TYPE_MAX = 2;
-export const IFLA_OFFLOAD_XSTATS_UNSPEC = 0;
-export const IFLA_OFFLOAD_XSTATS_CPU_HIT = 1;
-export const IFLA_OFFLOAD_XSTATS_HW_S_INFO = 2;
-export const IFLA_OFFLOAD_XSTATS_L3_STATS = 3;
-export const IFLA_OFFLOAD_XSTATS_MAX = 3;
-export const IFLA_OFFLOAD_XSTATS_HW_S_INFO_UNSPEC = 0;
-export const IFLA_OFFLOAD_XSTATS_HW_S_INFO_REQUEST = 1;
-export const IFLA_OFFLOAD_XSTATS_HW_S_INFO_USED = 2;
-export const IFLA_OFFLOAD_XSTATS_HW_S_INFO_MAX = 2;
-export const XDP_FLAGS_UPDATE_IF_NOEXIST = 1;
-export const XDP_FLAGS_SKB_MODE = 2;
-export const XDP_FLAGS_DRV_MODE = 4;
-export const XDP_FLAGS_HW_MODE = 8;
-export const XDP_FLAGS_REPLACE = 16;
-export const XDP_FLAGS_MODES = 14;
-export const XDP_FLAGS_MASK = 31;
-export const XDP_ATTACHED_NONE = 0;
-export const XDP_ATTACHED_DRV = 1;
-export const XDP_ATTACHED_SKB = 2;
-export const XDP_ATTACHED_HW = 3;
-export const XDP_ATTACHED_MULTI = 4;
-export const IFLA_XDP_UNSPEC = 0;
-export const IFLA_XDP_FD = 1;
-export const IFLA_XDP_ATTACHED = 2;
-export const IFLA_XDP_FLAGS = 3;
-export const IFLA_XDP_PROG_ID = 4;
-export const IFLA_XDP_DRV_PROG_ID = 5;
-export const IFLA_XDP_SKB_PROG_ID = 6;
-export const IFLA_XDP_HW_PROG_ID = 7;
-export const IFLA_XDP_EXPECTED_FD = 8;
-export const IFLA_XDP_MAX = 8;
-export const IFLA_EVENT_NONE = 0;
-export const IFLA_EVENT_REBOOT = 1;
-export const IFLA_EVENT_FEATURES = 2;
-export const IFLA_EVENT_BONDING_FAILOVER = 3;
-export const IFLA_EVENT_NOTIFY_PEERS = 4;
-export const IFLA_EVENT_IGMP_RESEND = 5;
-export const IFLA_EVENT_BONDING_OPTIONS = 6;
-export const IFLA_TUN_UNSPEC = 0;
-export const IFLA_TUN_OWNER = 1;
-export const IFLA_TUN_GROUP = 2;
-export const IFLA_TUN_TYPE = 3;
-export const IFLA_TUN_PI = 4;
-export const IFLA_TUN_VNET_HDR = 5;
-export const IFLA_TUN_PERSIST = 6;
-export const IFLA_TUN_MULTI_QUEUE = 7;
-export const IFLA_TUN_NUM_QUEUES = 8;
-export const IFLA_TUN_NUM_DISABLED_QUEUES = 9;
-export const IFLA_TUN_MAX = 9;
-export const RMNET_FLAGS_INGRESS_DEAGGREGATION = 1;
-export const RMNET_FLAGS_INGRESS_MAP_COMMANDS = 2;
-export const RMNET_FLAGS_INGRESS_MAP_CKSUMV4 = 4;
-export const RMNET_FLAGS_EGRESS_MAP_CKSUMV4 = 8;
-export const RMNET_FLAGS_INGRESS_MAP_CKSUMV5 = 16;
-export const RMNET_FLAGS_EGRESS_MAP_CKSUMV5 = 32;
-export const IFLA_RMNET_UNSPEC = 0;
-export const IFLA_RMNET_MUX_ID = 1;
-export const IFLA_RMNET_FLAGS = 2;
-export const IFLA_RMNET_MAX = 2;
-export const IFLA_MCTP_UNSPEC = 0;
-export const IFLA_MCTP_NET = 1;
-export const IFLA_MCTP_MAX = 1;
-export const IFLA_DSA_UNSPEC = 0;
-export const IFLA_DSA_MASTER = 1;
-export const IFLA_DSA_MAX = 1;
-export const IFA_UNSPEC = 0;
-export const IFA_ADDRESS = 1;
-export const IFA_LOCAL = 2;
-export const IFA_LABEL = 3;
-export const IFA_BROADCAST = 4;
-export const IFA_ANYCAST = 5;
-export const IFA_CACHEINFO = 6;
-export const IFA_MULTICAST = 7;
-export const IFA_FLAGS = 8;
-export const IFA_RT_PRIORITY = 9;
-export const IFA_TARGET_NETNSID = 10;
-export const IFA_PROTO = 11;
-export const IFA_MAX = 11;
-export const IFA_F_SECONDARY = 1;
-export const IFA_F_TEMPORARY = 1;
-export const IFA_F_NODAD = 2;
-export const IFA_F_OPTIMISTIC = 4;
-export const IFA_F_DADFAILED = 8;
-export const IFA_F_HOMEADDRESS = 16;
-export const IFA_F_DEPRECATED = 32;
-export const IFA_F_TENTATIVE = 64;
-export const IFA_F_PERMANENT = 128;
-export const IFA_F_MANAGETEMPADDR = 256;
-export const IFA_F_NOPREFIXROUTE = 512;
-export const IFA_F_MCAUTOJOIN = 1024;
-export const IFA_F_STABLE_PRIVACY = 2048;
-export const IFAPROT_UNSPEC = 0;
-export const IFAPROT_KERNEL_LO = 1;
-export const IFAPROT_KERNEL_RA = 2;
-export const IFAPROT_KERNEL_LL = 3;
-export const NDA_UNSPEC = 0;
-export const NDA_DST = 1;
-export const NDA_LLADDR = 2;
-export const NDA_CACHEINFO = 3;
-export const NDA_PROBES = 4;
-export const NDA_VLAN = 5;
-export const NDA_PORT = 6;
-export const NDA_VNI = 7;
-export const NDA_IFINDEX = 8;
-export const NDA_MASTER = 9;
-export const NDA_LINK_NETNSID = 10;
-export const NDA_SRC_VNI = 11;
-export const NDA_PROTOCOL = 12;
-export const NDA_NH_ID = 13;
-export const NDA_FDB_EXT_ATTRS = 14;
-export const NDA_FLAGS_EXT = 15;
-export const NDA_NDM_STATE_MASK = 16;
-export const NDA_NDM_FLAGS_MASK = 17;
-export const NDA_MAX = 17;
-export const NTF_USE = 1;
-export const NTF_SELF = 2;
-export const NTF_MASTER = 4;
-export const NTF_PROXY = 8;
-export const NTF_EXT_LEARNED = 16;
-export const NTF_OFFLOADED = 32;
-export const NTF_STICKY = 64;
-export const NTF_ROUTER = 128;
-export const NTF_EXT_MANAGED = 1;
-export const NUD_INCOMPLETE = 1;
-export const NUD_REACHABLE = 2;
-export const NUD_STALE = 4;
-export const NUD_DELAY = 8;
-export const NUD_PROBE = 16;
-export const NUD_FAILED = 32;
-export const NUD_NOARP = 64;
-export const NUD_PERMANENT = 128;
-export const NUD_NONE = 0;
-export const NDTPA_UNSPEC = 0;
-export const NDTPA_IFINDEX = 1;
-export const NDTPA_REFCNT = 2;
-export const NDTPA_REACHABLE_TIME = 3;
-export const NDTPA_BASE_REACHABLE_TIME = 4;
-export const NDTPA_RETRANS_TIME = 5;
-export const NDTPA_GC_STALETIME = 6;
-export const NDTPA_DELAY_PROBE_TIME = 7;
-export const NDTPA_QUEUE_LEN = 8;
-export const NDTPA_APP_PROBES = 9;
-export const NDTPA_UCAST_PROBES = 10;
-export const NDTPA_MCAST_PROBES = 11;
-export const NDTPA_ANYCAST_DELAY = 12;
-export const NDTPA_PROXY_DELAY = 13;
-export const NDTPA_PROXY_QLEN = 14;
-export const NDTPA_LOCKTIME = 15;
-export const NDTPA_QUEUE_LENBYTES = 16;
-export const NDTPA_MCAST_REPROBES = 17;
-export const NDTPA_PAD = 18;
-export const NDTPA_INTERVAL_PROBE_TIME_MS = 19;
-export const NDTPA_MAX = 19;
-export const NDTA_UNSPEC = 0;
-export const NDTA_NAME = 1;
-export const NDTA_THRESH1 = 2;
-export const NDTA_THRESH2 = 3;
-export const NDTA_THRESH3 = 4;
-export const NDTA_CONFIG = 5;
-export const NDTA_PARMS = 6;
-export const NDTA_STATS = 7;
-export const NDTA_GC_INTERVAL = 8;
-export const NDTA_PAD = 9;
-export const NDTA_MAX = 9;
-export const NFEA_UNSPEC = 0;
-export const NFEA_ACTIVITY_NOTIFY = 1;
-export const NFEA_DONT_REFRESH = 2;
-export const NFEA_MAX = 2;
-export const FIB_RULE_PERMANENT = 1;
-export const FIB_RULE_INVERT = 2;
-export const FIB_RULE_UNRESOLVED = 4;
-export const FIB_RULE_IIF_DETACHED = 8;
-export const FIB_RULE_DEV_DETACHED = 8;
-export const FIB_RULE_OIF_DETACHED = 16;
-export const FIB_RULE_FIND_SADDR = 0x10000;
-export const FRA_UNSPEC = 0;
-export const FRA_DST = 1;
-export const FRA_SRC = 2;
-export const FRA_IIFNAME = 3;
-export const FRA_GOTO = 4;
-export const FRA_UNUSED2 = 5;
-export const FRA_PRIORITY = 6;
-export const FRA_UNUSED3 = 7;
-export const FRA_UNUSED4 = 8;
-export const FRA_UNUSED5 = 9;
-export const FRA_FWMARK = 10;
-export const FRA_FLOW = 11;
-export const FRA_TUN_ID = 12;
-export const FRA_SUPPRESS_IFGROUP = 13;
-export const FRA_SUPPRESS_PREFIXLEN = 14;
-export const FRA_TABLE = 15;
-export const FRA_FWMASK = 16;
-export const FRA_OIFNAME = 17;
-export const FRA_PAD = 18;
-export const FRA_L3MDEV = 19;
-export const FRA_UID_RANGE = 20;
-export const FRA_PROTOCOL = 21;
-export const FRA_IP_PROTO = 22;
-export const FRA_SPORT_RANGE = 23;
-export const FRA_DPORT_RANGE = 24;
-export const FRA_IFNAME = 3;
-export const FRA_MAX = 24;
-export const FR_ACT_UNSPEC = 0;
-export const FR_ACT_TO_TBL = 1;
-export const FR_ACT_GOTO = 2;
-export const FR_ACT_NOP = 3;
-export const FR_ACT_RES3 = 4;
-export const FR_ACT_RES4 = 5;
-export const FR_ACT_BLACKHOLE = 6;
-export const FR_ACT_UNREACHABLE = 7;
-export const FR_ACT_PROHIBIT = 8;
-export const FR_ACT_MAX = 8;
-export const TUN_READQ_SIZE = 500;
-export const TUN_TYPE_MASK = 15;
-export const TUNSETNOCSUM = 0x400454c8;
-export const TUNSETDEBUG = 0x400454c9;
-export const TUNSETIFF = 0x400454ca;
-export const TUNSETPERSIST = 0x400454cb;
-export const TUNSETOWNER = 0x400454cc;
-export const TUNSETLINK = 0x400454cd;
-export const TUNSETGROUP = 0x400454ce;
-export const TUNGETFEATURES = 0x800454cf;
-export const TUNSETOFFLOAD = 0x400454d0;
-export const TUNSETTXFILTER = 0x400454d1;
-export const TUNGETIFF = 0x800454d2;
-export const TUNGETSNDBUF = 0x800454d3;
-export const TUNSETSNDBUF = 0x400454d4;
-export const TUNATTACHFILTER = 0x401054d5;
-export const TUNDETACHFILTER = 0x401054d6;
-export const TUNGETVNETHDRSZ = 0x800454d7;
-export const TUNSETVNETHDRSZ = 0x400454d8;
-export const TUNSETQUEUE = 0x400454d9;
-export const TUNSETIFINDEX = 0x400454da;
-export const TUNGETFILTER = 0x801054db;
-export const TUNSETVNETLE = 0x400454dc;
-export const TUNGETVNETLE = 0x800454dd;
-export const TUNSETVNETBE = 0x400454de;
-export const TUNGETVNETBE = 0x800454df;
-export const TUNSETSTEERINGEBPF = 0x800454e0;
-export const TUNSETFILTEREBPF = 0x800454e1;
-export const TUNSETCARRIER = 0x400454e2;
-export const TUNGETDEVNETNS = 21731;
-export const IFF_TUN = 1;
-export const IFF_TAP = 2;
-export const IFF_NAPI = 16;
-export const IFF_NAPI_FRAGS = 32;
-export const IFF_NO_CARRIER = 64;
-export const IFF_NO_PI = 4096;
-export const IFF_ONE_QUEUE = 8192;
-export const IFF_VNET_HDR = 16384;
-export const IFF_TUN_EXCL = 32768;
-export const IFF_MULTI_QUEUE = 256;
-export const IFF_ATTACH_QUEUE = 512;
-export const IFF_DETACH_QUEUE = 1024;
-export const IFF_PERSIST = 2048;
-export const IFF_NOFILTER = 4096;
-export const TUN_TX_TIMESTAMP = 1;
-export const TUN_F_CSUM = 1;
-export const TUN_F_TSO4 = 2;
-export const TUN_F_TSO6 = 4;
-export const TUN_F_TSO_ECN = 8;
-export const TUN_F_UFO = 16;
-export const TUN_PKT_STRIP = 1;
-export const TUN_FLT_ALLMULTI = 1;
-export const TUN_TUN_DEV = 1;
-export const TUN_TAP_DEV = 2;
-export const BR_STATE_DISABLED = 0;
-export const BR_STATE_LISTENING = 1;
-export const BR_STATE_LEARNING = 2;
-export const BR_STATE_FORWARDING = 3;
-export const BR_STATE_BLOCKING = 4;
-export const BRIDGE_FLAGS_MASTER = 1;
-export const BRIDGE_FLAGS_SELF = 2;
-export const BRIDGE_MODE_VEB = 0;
-export const BRIDGE_MODE_VEPA = 1;
-export const BRIDGE_MODE_UNDEF = 65535;
-export const IFLA_BRIDGE_FLAGS = 0;
-export const IFLA_BRIDGE_MODE = 1;
-export const IFLA_BRIDGE_VLAN_INFO = 2;
-export const IFLA_BRIDGE_VLAN_TUNNEL_INFO = 3;
-export const IFLA_BRIDGE_MRP = 4;
-export const IFLA_BRIDGE_CFM = 5;
-export const IFLA_BRIDGE_MST = 6;
-export const IFLA_BRIDGE_MAX = 6;
-export const BRIDGE_VLAN_INFO_MASTER = 1;
-export const BRIDGE_VLAN_INFO_PVID = 2;
-export const BRIDGE_VLAN_INFO_UNTAGGED = 4;
-export const BRIDGE_VLAN_INFO_RANGE_BEGIN = 8;
-export const BRIDGE_VLAN_INFO_RANGE_END = 16;
-export const BRIDGE_VLAN_INFO_BRENTRY = 32;
-export const BRIDGE_VLAN_INFO_ONLY_OPTS = 64;
-export const IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC = 0;
-export const IFLA_BRIDGE_VLAN_TUNNEL_ID = 1;
-export const IFLA_BRIDGE_VLAN_TUNNEL_VID = 2;
-export const IFLA_BRIDGE_VLAN_TUNNEL_FLAGS = 3;
-export const IFLA_BRIDGE_VLAN_TUNNEL_MAX = 3;
-export const IFLA_BRIDGE_MRP_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_INSTANCE = 1;
-export const IFLA_BRIDGE_MRP_PORT_STATE = 2;
-export const IFLA_BRIDGE_MRP_PORT_ROLE = 3;
-export const IFLA_BRIDGE_MRP_RING_STATE = 4;
-export const IFLA_BRIDGE_MRP_RING_ROLE = 5;
-export const IFLA_BRIDGE_MRP_START_TEST = 6;
-export const IFLA_BRIDGE_MRP_INFO = 7;
-export const IFLA_BRIDGE_MRP_IN_ROLE = 8;
-export const IFLA_BRIDGE_MRP_IN_STATE = 9;
-export const IFLA_BRIDGE_MRP_START_IN_TEST = 10;
-export const IFLA_BRIDGE_MRP_MAX = 10;
-export const IFLA_BRIDGE_MRP_INSTANCE_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_INSTANCE_RING_ID = 1;
-export const IFLA_BRIDGE_MRP_INSTANCE_P_IFINDEX = 2;
-export const IFLA_BRIDGE_MRP_INSTANCE_S_IFINDEX = 3;
-export const IFLA_BRIDGE_MRP_INSTANCE_PRIO = 4;
-export const IFLA_BRIDGE_MRP_INSTANCE_MAX = 4;
-export const IFLA_BRIDGE_MRP_PORT_STATE_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_PORT_STATE_STATE = 1;
-export const IFLA_BRIDGE_MRP_PORT_STATE_MAX = 1;
-export const IFLA_BRIDGE_MRP_PORT_ROLE_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_PORT_ROLE_ROLE = 1;
-export const IFLA_BRIDGE_MRP_PORT_ROLE_MAX = 1;
-export const IFLA_BRIDGE_MRP_RING_STATE_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_RING_STATE_RING_ID = 1;
-export const IFLA_BRIDGE_MRP_RING_STATE_STATE = 2;
-export const IFLA_BRIDGE_MRP_RING_STATE_MAX = 2;
-export const IFLA_BRIDGE_MRP_RING_ROLE_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_RING_ROLE_RING_ID = 1;
-export const IFLA_BRIDGE_MRP_RING_ROLE_ROLE = 2;
-export const IFLA_BRIDGE_MRP_RING_ROLE_MAX = 2;
-export const IFLA_BRIDGE_MRP_START_TEST_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_START_TEST_RING_ID = 1;
-export const IFLA_BRIDGE_MRP_START_TEST_INTERVAL = 2;
-export const IFLA_BRIDGE_MRP_START_TEST_MAX_MISS = 3;
-export const IFLA_BRIDGE_MRP_START_TEST_PERIOD = 4;
-export const IFLA_BRIDGE_MRP_START_TEST_MONITOR = 5;
-export const IFLA_BRIDGE_MRP_START_TEST_MAX = 5;
-export const IFLA_BRIDGE_MRP_INFO_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_INFO_RING_ID = 1;
-export const IFLA_BRIDGE_MRP_INFO_P_IFINDEX = 2;
-export const IFLA_BRIDGE_MRP_INFO_S_IFINDEX = 3;
-export const IFLA_BRIDGE_MRP_INFO_PRIO = 4;
-export const IFLA_BRIDGE_MRP_INFO_RING_STATE = 5;
-export const IFLA_BRIDGE_MRP_INFO_RING_ROLE = 6;
-export const IFLA_BRIDGE_MRP_INFO_TEST_INTERVAL = 7;
-export const IFLA_BRIDGE_MRP_INFO_TEST_MAX_MISS = 8;
-export const IFLA_BRIDGE_MRP_INFO_TEST_MONITOR = 9;
-export const IFLA_BRIDGE_MRP_INFO_I_IFINDEX = 10;
-export const IFLA_BRIDGE_MRP_INFO_IN_STATE = 11;
-export const IFLA_BRIDGE_MRP_INFO_IN_ROLE = 12;
-export const IFLA_BRIDGE_MRP_INFO_IN_TEST_INTERVAL = 13;
-export const IFLA_BRIDGE_MRP_INFO_IN_TEST_MAX_MISS = 14;
-export const IFLA_BRIDGE_MRP_INFO_MAX = 14;
-export const IFLA_BRIDGE_MRP_IN_STATE_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_IN_STATE_IN_ID = 1;
-export const IFLA_BRIDGE_MRP_IN_STATE_STATE = 2;
-export const IFLA_BRIDGE_MRP_IN_STATE_MAX = 2;
-export const IFLA_BRIDGE_MRP_IN_ROLE_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_IN_ROLE_RING_ID = 1;
-export const IFLA_BRIDGE_MRP_IN_ROLE_IN_ID = 2;
-export const IFLA_BRIDGE_MRP_IN_ROLE_ROLE = 3;
-export const IFLA_BRIDGE_MRP_IN_ROLE_I_IFINDEX = 4;
-export const IFLA_BRIDGE_MRP_IN_ROLE_MAX = 4;
-export const IFLA_BRIDGE_MRP_START_IN_TEST_UNSPEC = 0;
-export const IFLA_BRIDGE_MRP_START_IN_TEST_IN_ID = 1;
-export const IFLA_BRIDGE_MRP_START_IN_TEST_INTERVAL = 2;
-export const IFLA_BRIDGE_MRP_START_IN_TEST_MAX_MISS = 3;
-export const IFLA_BRIDGE_MRP_START_IN_TEST_PERIOD = 4;
-export const IFLA_BRIDGE_MRP_START_IN_TEST_MAX = 4;
-export const IFLA_BRIDGE_CFM_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_MEP_CREATE = 1;
-export const IFLA_BRIDGE_CFM_MEP_DELETE = 2;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG = 3;
-export const IFLA_BRIDGE_CFM_CC_CONFIG = 4;
-export const IFLA_BRIDGE_CFM_CC_PEER_MEP_ADD = 5;
-export const IFLA_BRIDGE_CFM_CC_PEER_MEP_REMOVE = 6;
-export const IFLA_BRIDGE_CFM_CC_RDI = 7;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX = 8;
-export const IFLA_BRIDGE_CFM_MEP_CREATE_INFO = 9;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG_INFO = 10;
-export const IFLA_BRIDGE_CFM_CC_CONFIG_INFO = 11;
-export const IFLA_BRIDGE_CFM_CC_RDI_INFO = 12;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_INFO = 13;
-export const IFLA_BRIDGE_CFM_CC_PEER_MEP_INFO = 14;
-export const IFLA_BRIDGE_CFM_MEP_STATUS_INFO = 15;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_INFO = 16;
-export const IFLA_BRIDGE_CFM_MAX = 16;
-export const IFLA_BRIDGE_CFM_MEP_CREATE_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_MEP_CREATE_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_MEP_CREATE_DOMAIN = 2;
-export const IFLA_BRIDGE_CFM_MEP_CREATE_DIRECTION = 3;
-export const IFLA_BRIDGE_CFM_MEP_CREATE_IFINDEX = 4;
-export const IFLA_BRIDGE_CFM_MEP_CREATE_MAX = 4;
-export const IFLA_BRIDGE_CFM_MEP_DELETE_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_MEP_DELETE_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_MEP_DELETE_MAX = 1;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG_UNICAST_MAC = 2;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG_MDLEVEL = 3;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG_MEPID = 4;
-export const IFLA_BRIDGE_CFM_MEP_CONFIG_MAX = 4;
-export const IFLA_BRIDGE_CFM_CC_CONFIG_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_CC_CONFIG_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_CC_CONFIG_ENABLE = 2;
-export const IFLA_BRIDGE_CFM_CC_CONFIG_EXP_INTERVAL = 3;
-export const IFLA_BRIDGE_CFM_CC_CONFIG_EXP_MAID = 4;
-export const IFLA_BRIDGE_CFM_CC_CONFIG_MAX = 4;
-export const IFLA_BRIDGE_CFM_CC_PEER_MEP_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_CC_PEER_MEP_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_CC_PEER_MEPID = 2;
-export const IFLA_BRIDGE_CFM_CC_PEER_MEP_MAX = 2;
-export const IFLA_BRIDGE_CFM_CC_RDI_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_CC_RDI_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_CC_RDI_RDI = 2;
-export const IFLA_BRIDGE_CFM_CC_RDI_MAX = 2;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_DMAC = 2;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_SEQ_NO_UPDATE = 3;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_PERIOD = 4;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV = 5;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV_VALUE = 6;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV = 7;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV_VALUE = 8;
-export const IFLA_BRIDGE_CFM_CC_CCM_TX_MAX = 8;
-export const IFLA_BRIDGE_CFM_MEP_STATUS_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_MEP_STATUS_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_MEP_STATUS_OPCODE_UNEXP_SEEN = 2;
-export const IFLA_BRIDGE_CFM_MEP_STATUS_VERSION_UNEXP_SEEN = 3;
-export const IFLA_BRIDGE_CFM_MEP_STATUS_RX_LEVEL_LOW_SEEN = 4;
-export const IFLA_BRIDGE_CFM_MEP_STATUS_MAX = 4;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_UNSPEC = 0;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_INSTANCE = 1;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_PEER_MEPID = 2;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_CCM_DEFECT = 3;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_RDI = 4;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_PORT_TLV_VALUE = 5;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_IF_TLV_VALUE = 6;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEEN = 7;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_TLV_SEEN = 8;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEQ_UNEXP_SEEN = 9;
-export const IFLA_BRIDGE_CFM_CC_PEER_STATUS_MAX = 9;
-export const IFLA_BRIDGE_MST_UNSPEC = 0;
-export const IFLA_BRIDGE_MST_ENTRY = 1;
-export const IFLA_BRIDGE_MST_MAX = 1;
-export const IFLA_BRIDGE_MST_ENTRY_UNSPEC = 0;
-export const IFLA_BRIDGE_MST_ENTRY_MSTI = 1;
-export const IFLA_BRIDGE_MST_ENTRY_STATE = 2;
-export const IFLA_BRIDGE_MST_ENTRY_MAX = 2;
-export const BRIDGE_VLANDB_DUMP_UNSPEC = 0;
-export const BRIDGE_VLANDB_DUMP_FLAGS = 1;
-export const BRIDGE_VLANDB_DUMP_MAX = 1;
-export const BRIDGE_VLANDB_DUMPF_STATS = 1;
-export const BRIDGE_VLANDB_DUMPF_GLOBAL = 2;
-export const BRIDGE_VLANDB_UNSPEC = 0;
-export const BRIDGE_VLANDB_ENTRY = 1;
-export const BRIDGE_VLANDB_GLOBAL_OPTIONS = 2;
-export const BRIDGE_VLANDB_MAX = 2;
-export const BRIDGE_VLANDB_ENTRY_UNSPEC = 0;
-export const BRIDGE_VLANDB_ENTRY_INFO = 1;
-export const BRIDGE_VLANDB_ENTRY_RANGE = 2;
-export const BRIDGE_VLANDB_ENTRY_STATE = 3;
-export const BRIDGE_VLANDB_ENTRY_TUNNEL_INFO = 4;
-export const BRIDGE_VLANDB_ENTRY_STATS = 5;
-export const BRIDGE_VLANDB_ENTRY_MCAST_ROUTER = 6;
-export const BRIDGE_VLANDB_ENTRY_MAX = 6;
-export const BRIDGE_VLANDB_TINFO_UNSPEC = 0;
-export const BRIDGE_VLANDB_TINFO_ID = 1;
-export const BRIDGE_VLANDB_TINFO_CMD = 2;
-export const BRIDGE_VLANDB_TINFO_MAX = 2;
-export const BRIDGE_VLANDB_STATS_UNSPEC = 0;
-export const BRIDGE_VLANDB_STATS_RX_BYTES = 1;
-export const BRIDGE_VLANDB_STATS_RX_PACKETS = 2;
-export const BRIDGE_VLANDB_STATS_TX_BYTES = 3;
-export const BRIDGE_VLANDB_STATS_TX_PACKETS = 4;
-export const BRIDGE_VLANDB_STATS_PAD = 5;
-export const BRIDGE_VLANDB_STATS_MAX = 5;
-export const BRIDGE_VLANDB_GOPTS_UNSPEC = 0;
-export const BRIDGE_VLANDB_GOPTS_ID = 1;
-export const BRIDGE_VLANDB_GOPTS_RANGE = 2;
-export const BRIDGE_VLANDB_GOPTS_MCAST_SNOOPING = 3;
-export const BRIDGE_VLANDB_GOPTS_MCAST_IGMP_VERSION = 4;
-export const BRIDGE_VLANDB_GOPTS_MCAST_MLD_VERSION = 5;
-export const BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_CNT = 6;
-export const BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_CNT = 7;
-export const BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_INTVL = 8;
-export const BRIDGE_VLANDB_GOPTS_PAD = 9;
-export const BRIDGE_VLANDB_GOPTS_MCAST_MEMBERSHIP_INTVL = 10;
-export const BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_INTVL = 11;
-export const BRIDGE_VLANDB_GOPTS_MCAST_QUERY_INTVL = 12;
-export const BRIDGE_VLANDB_GOPTS_MCAST_QUERY_RESPONSE_INTVL = 13;
-export const BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_INTVL = 14;
-export const BRIDGE_VLANDB_GOPTS_MCAST_QUERIER = 15;
-export const BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS = 16;
-export const BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_STATE = 17;
-export const BRIDGE_VLANDB_GOPTS_MSTI = 18;
-export const BRIDGE_VLANDB_GOPTS_MAX = 18;
-export const MDBA_UNSPEC = 0;
-export const MDBA_MDB = 1;
-export const MDBA_ROUTER = 2;
-export const MDBA_MAX = 2;
-export const MDBA_MDB_UNSPEC = 0;
-export const MDBA_MDB_ENTRY = 1;
-export const MDBA_MDB_MAX = 1;
-export const MDBA_MDB_ENTRY_UNSPEC = 0;
-export const MDBA_MDB_ENTRY_INFO = 1;
-export const MDBA_MDB_ENTRY_MAX = 1;
-export const MDBA_MDB_EATTR_UNSPEC = 0;
-export const MDBA_MDB_EATTR_TIMER = 1;
-export const MDBA_MDB_EATTR_SRC_LIST = 2;
-export const MDBA_MDB_EATTR_GROUP_MODE = 3;
-export const MDBA_MDB_EATTR_SOURCE = 4;
-export const MDBA_MDB_EATTR_RTPROT = 5;
-export const MDBA_MDB_EATTR_MAX = 5;
-export const MDBA_MDB_SRCLIST_UNSPEC = 0;
-export const MDBA_MDB_SRCLIST_ENTRY = 1;
-export const MDBA_MDB_SRCLIST_MAX = 1;
-export const MDBA_MDB_SRCATTR_UNSPEC = 0;
-export const MDBA_MDB_SRCATTR_ADDRESS = 1;
-export const MDBA_MDB_SRCATTR_TIMER = 2;
-export const MDBA_MDB_SRCATTR_MAX = 2;
-export const MDB_RTR_TYPE_DISABLED = 0;
-export const MDB_RTR_TYPE_TEMP_QUERY = 1;
-export const MDB_RTR_TYPE_PERM = 2;
-export const MDB_RTR_TYPE_TEMP = 3;
-export const MDBA_ROUTER_UNSPEC = 0;
-export const MDBA_ROUTER_PORT = 1;
-export const MDBA_ROUTER_MAX = 1;
-export const MDBA_ROUTER_PATTR_UNSPEC = 0;
-export const MDBA_ROUTER_PATTR_TIMER = 1;
-export const MDBA_ROUTER_PATTR_TYPE = 2;
-export const MDBA_ROUTER_PATTR_INET_TIMER = 3;
-export const MDBA_ROUTER_PATTR_INET6_TIMER = 4;
-export const MDBA_ROUTER_PATTR_VID = 5;
-export const MDBA_ROUTER_PATTR_MAX = 5;
-export const MDB_TEMPORARY = 0;
-export const MDB_PERMANENT = 1;
-export const MDB_FLAGS_OFFLOAD = 1;
-export const MDB_FLAGS_FAST_LEAVE = 2;
-export const MDB_FLAGS_STAR_EXCL = 4;
-export const MDB_FLAGS_BLOCKED = 8;
-export const MDBA_SET_ENTRY_UNSPEC = 0;
-export const MDBA_SET_ENTRY = 1;
-export const MDBA_SET_ENTRY_ATTRS = 2;
-export const MDBA_SET_ENTRY_MAX = 2;
-export const BRIDGE_XSTATS_UNSPEC = 0;
-export const BRIDGE_XSTATS_VLAN = 1;
-export const BRIDGE_XSTATS_MCAST = 2;
-export const BRIDGE_XSTATS_PAD = 3;
-export const BRIDGE_XSTATS_STP = 4;
-export const BRIDGE_XSTATS_MAX = 4;
-export const BR_MCAST_DIR_RX = 0;
-export const BR_MCAST_DIR_TX = 1;
-export const BR_MCAST_DIR_SIZE = 2;
-export const BR_BOOLOPT_NO_LL_LEARN = 0;
-export const BR_BOOLOPT_MCAST_VLAN_SNOOPING = 1;
-export const BR_BOOLOPT_MST_ENABLE = 2;
-export const BR_BOOLOPT_MAX = 3;
-export const BRIDGE_QUERIER_UNSPEC = 0;
-export const BRIDGE_QUERIER_IP_ADDRESS = 1;
-export const BRIDGE_QUERIER_IP_PORT = 2;
-export const BRIDGE_QUERIER_IP_OTHER_TIMER = 3;
-export const BRIDGE_QUERIER_PAD = 4;
-export const BRIDGE_QUERIER_IPV6_ADDRESS = 5;
-export const BRIDGE_QUERIER_IPV6_PORT = 6;
-export const BRIDGE_QUERIER_IPV6_OTHER_TIMER = 7;
-export const BRIDGE_QUERIER_MAX = 7;
-export const VETH_INFO_UNSPEC = 0;
-export const VETH_INFO_PEER = 1;
-export const VETH_INFO_MAX = 1;
-export const IFNAMSIZ = 16;
-export const IFALIASZ = 256;
-export const ALTIFNAMSIZ = 128;
-export const IFF_UP = 1;
-export const IFF_BROADCAST = 2;
-export const IFF_DEBUG = 4;
-export const IFF_LOOPBACK = 8;
-export const IFF_POINTOPOINT = 16;
-export const IFF_NOTRAILERS = 32;
-export const IFF_RUNNING = 64;
-export const IFF_NOARP = 128;
-export const IFF_PROMISC = 256;
-export const IFF_ALLMULTI = 512;
-export const IFF_MASTER = 1024;
-export const IFF_SLAVE = 2048;
-export const IFF_MULTICAST = 4096;
-export const IFF_PORTSEL = 8192;
-export const IFF_AUTOMEDIA = 16384;
-export const IFF_DYNAMIC = 32768;
-export const IFF_LOWER_UP = 0x10000;
-export const IFF_DORMANT = 0x20000;
-export const IFF_ECHO = 0x40000;
-export const IFF_VOLATILE = 0x70c5a;
-export const IF_OPER_UNKNOWN = 0;
-export const IF_OPER_NOTPRESENT = 1;
-export const IF_OPER_DOWN = 2;
-export const IF_OPER_LOWERLAYERDOWN = 3;
-export const IF_OPER_TESTING = 4;
-export const IF_OPER_DORMANT = 5;
-export const IF_OPER_UP = 6;
-export const IF_LINK_MODE_DEFAULT = 0;
-export const IF_LINK_MODE_DORMANT = 1;
-export const IF_LINK_MODE_TESTING = 2;
-export const ARPHRD_NETROM = 0;
-export const ARPHRD_ETHER = 1;
-export const ARPHRD_EETHER = 2;
-export const ARPHRD_AX25 = 3;
-export const ARPHRD_PRONET = 4;
-export const ARPHRD_CHAOS = 5;
-export const ARPHRD_IEEE802 = 6;
-export const ARPHRD_ARCNET = 7;
-export const ARPHRD_APPLETLK = 8;
-export const ARPHRD_DLCI = 15;
-export const ARPHRD_ATM = 19;
-export const ARPHRD_METRICOM = 23;
-export const ARPHRD_IEEE1394 = 24;
-export const ARPHRD_EUI64 = 27;
-export const ARPHRD_INFINIBAND = 32;
-export const ARPHRD_SLIP = 256;
-export const ARPHRD_CSLIP = 257;
-export const ARPHRD_SLIP6 = 258;
-export const ARPHRD_CSLIP6 = 259;
-export const ARPHRD_RSRVD = 260;
-export const ARPHRD_ADAPT = 264;
-export const ARPHRD_ROSE = 270;
-export const ARPHRD_X25 = 271;
-export const ARPHRD_HWX25 = 272;
-export const ARPHRD_CAN = 280;
-export const ARPHRD_MCTP = 290;
-export const ARPHRD_PPP = 512;
-export const ARPHRD_CISCO = 513;
-export const ARPHRD_HDLC = 513;
-export const ARPHRD_LAPB = 516;
-export const ARPHRD_DDCMP = 517;
-export const ARPHRD_RAWHDLC = 518;
-export const ARPHRD_RAWIP = 519;
-export const ARPHRD_TUNNEL = 768;
-export const ARPHRD_TUNNEL6 = 769;
-export const ARPHRD_FRAD = 770;
-export const ARPHRD_SKIP = 771;
-export const ARPHRD_LOOPBACK = 772;
-export const ARPHRD_LOCALTLK = 773;
-export const ARPHRD_FDDI = 774;
-export const ARPHRD_BIF = 775;
-export const ARPHRD_SIT = 776;
-export const ARPHRD_IPDDP = 777;
-export const ARPHRD_IPGRE = 778;
-export const ARPHRD_PIMREG = 779;
-export const ARPHRD_HIPPI = 780;
-export const ARPHRD_ASH = 781;
-export const ARPHRD_ECONET = 782;
-export const ARPHRD_IRDA = 783;
-export const ARPHRD_FCPP = 784;
-export const ARPHRD_FCAL = 785;
-export const ARPHRD_FCPL = 786;
-export const ARPHRD_FCFABRIC = 787;
-export const ARPHRD_IEEE802_TR = 800;
-export const ARPHRD_IEEE80211 = 801;
-export const ARPHRD_IEEE80211_PRISM = 802;
-export const ARPHRD_IEEE80211_RADIOTAP = 803;
-export const ARPHRD_IEEE802154 = 804;
-export const ARPHRD_IEEE802154_MONITOR = 805;
-export const ARPHRD_PHONET = 820;
-export const ARPHRD_PHONET_PIPE = 821;
-export const ARPHRD_CAIF = 822;
-export const ARPHRD_IP6GRE = 823;
-export const ARPHRD_NETLINK = 824;
-export const ARPHRD_6LOWPAN = 825;
-export const ARPHRD_VSOCKMON = 826;
-export const ARPHRD_VOID = 65535;
-export const ARPHRD_NONE = 65534;
-export const ARPOP_REQUEST = 1;
-export const ARPOP_REPLY = 2;
-export const ARPOP_RREQUEST = 3;
-export const ARPOP_RREPLY = 4;
-export const ARPOP_InREQUEST = 8;
-export const ARPOP_InREPLY = 9;
-export const ARPOP_NAK = 10;
-export const LWTUNNEL_ENCAP_NONE = 0;
-export const LWTUNNEL_ENCAP_MPLS = 1;
-export const LWTUNNEL_ENCAP_IP = 2;
-export const LWTUNNEL_ENCAP_ILA = 3;
-export const LWTUNNEL_ENCAP_IP6 = 4;
-export const LWTUNNEL_ENCAP_SEG6 = 5;
-export const LWTUNNEL_ENCAP_BPF = 6;
-export const LWTUNNEL_ENCAP_SEG6_LOCAL = 7;
-export const LWTUNNEL_ENCAP_RPL = 8;
-export const LWTUNNEL_ENCAP_IOAM6 = 9;
-export const LWTUNNEL_ENCAP_XFRM = 10;
-export const LWTUNNEL_ENCAP_MAX = 10;
-export const LWTUNNEL_IP_UNSPEC = 0;
-export const LWTUNNEL_IP_ID = 1;
-export const LWTUNNEL_IP_DST = 2;
-export const LWTUNNEL_IP_SRC = 3;
-export const LWTUNNEL_IP_TTL = 4;
-export const LWTUNNEL_IP_TOS = 5;
-export const LWTUNNEL_IP_FLAGS = 6;
-export const LWTUNNEL_IP_PAD = 7;
-export const LWTUNNEL_IP_OPTS = 8;
-export const LWTUNNEL_IP_MAX = 8;
-export const LWTUNNEL_IP6_UNSPEC = 0;
-export const LWTUNNEL_IP6_ID = 1;
-export const LWTUNNEL_IP6_DST = 2;
-export const LWTUNNEL_IP6_SRC = 3;
-export const LWTUNNEL_IP6_HOPLIMIT = 4;
-export const LWTUNNEL_IP6_TC = 5;
-export const LWTUNNEL_IP6_FLAGS = 6;
-export const LWTUNNEL_IP6_PAD = 7;
-export const LWTUNNEL_IP6_OPTS = 8;
-export const LWTUNNEL_IP6_MAX = 8;
-export const LWTUNNEL_IP_OPTS_UNSPEC = 0;
-export const LWTUNNEL_IP_OPTS_GENEVE = 1;
-export const LWTUNNEL_IP_OPTS_VXLAN = 2;
-export const LWTUNNEL_IP_OPTS_ERSPAN = 3;
-export const LWTUNNEL_IP_OPTS_MAX = 3;
-export const LWTUNNEL_IP_OPT_GENEVE_UNSPEC = 0;
-export const LWTUNNEL_IP_OPT_GENEVE_CLASS = 1;
-export const LWTUNNEL_IP_OPT_GENEVE_TYPE = 2;
-export const LWTUNNEL_IP_OPT_GENEVE_DATA = 3;
-export const LWTUNNEL_IP_OPT_GENEVE_MAX = 3;
-export const LWTUNNEL_IP_OPT_VXLAN_UNSPEC = 0;
-export const LWTUNNEL_IP_OPT_VXLAN_GBP = 1;
-export const LWTUNNEL_IP_OPT_VXLAN_MAX = 1;
-export const LWTUNNEL_IP_OPT_ERSPAN_UNSPEC = 0;
-export const LWTUNNEL_IP_OPT_ERSPAN_VER = 1;
-export const LWTUNNEL_IP_OPT_ERSPAN_INDEX = 2;
-export const LWTUNNEL_IP_OPT_ERSPAN_DIR = 3;
-export const LWTUNNEL_IP_OPT_ERSPAN_HWID = 4;
-export const LWTUNNEL_IP_OPT_ERSPAN_MAX = 4;
-export const NEXTHOP_GRP_TYPE_MPATH = 0;
-export const NEXTHOP_GRP_TYPE_RES = 1;
-export const NEXTHOP_GRP_TYPE_MAX = 1;
-export const NHA_UNSPEC = 0;
-export const NHA_ID = 1;
-export const NHA_GROUP = 2;
-export const NHA_GROUP_TYPE = 3;
-export const NHA_BLACKHOLE = 4;
-export const NHA_OIF = 5;
-export const NHA_GATEWAY = 6;
-export const NHA_ENCAP_TYPE = 7;
-export const NHA_ENCAP = 8;
-export const NHA_GROUPS = 9;
-export const NHA_MASTER = 10;
-export const NHA_FDB = 11;
-export const NHA_RES_GROUP = 12;
-export const NHA_RES_BUCKET = 13;
-export const NHA_MAX = 13;
-export const NHA_RES_GROUP_UNSPEC = 0;
-export const NHA_RES_GROUP_PAD = 0;
-export const NHA_RES_GROUP_BUCKETS = 1;
-export const NHA_RES_GROUP_IDLE_TIMER = 2;
-export const NHA_RES_GROUP_UNBALANCED_TIMER = 3;
-export const NHA_RES_GROUP_UNBALANCED_TIME = 4;
-export const NHA_RES_GROUP_MAX = 4;
-export const NHA_RES_BUCKET_UNSPEC = 0;
-export const NHA_RES_BUCKET_PAD = 0;
-export const NHA_RES_BUCKET_INDEX = 1;
-export const NHA_RES_BUCKET_IDLE_TIME = 2;
-export const NHA_RES_BUCKET_NH_ID = 3;
-export const NHA_RES_BUCKET_MAX = 3;
-export const NETNSA_NONE = 0;
-export const NETNSA_NSID = 1;
-export const NETNSA_PID = 2;
-export const NETNSA_FD = 3;
-export const NETNSA_TARGET_NSID = 4;
-export const NETNSA_CURRENT_NSID = 5;
-export const NETNSA_NSID_NOT_ASSIGNED = -1;
-export const NETNSA_MAX = 5;
-export const NETCONFA_UNSPEC = 0;
-export const NETCONFA_IFINDEX = 1;
-export const NETCONFA_FORWARDING = 2;
-export const NETCONFA_RP_FILTER = 3;
-export const NETCONFA_MC_FORWARDING = 4;
-export const NETCONFA_PROXY_NEIGH = 5;
-export const NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN = 6;
-export const NETCONFA_INPUT = 7;
-export const NETCONFA_BC_FORWARDING = 8;
-export const NETCONFA_MAX = 8;
-export const NETCONFA_ALL = -1;
-export const NETCONFA_IFINDEX_ALL = -1;
-export const NETCONFA_IFINDEX_DEFAULT = -2;
-export const IPV4_DEVCONF_FORWARDING = 1;
-export const IPV4_DEVCONF_MC_FORWARDING = 2;
-export const IPV4_DEVCONF_PROXY_ARP = 3;
-export const IPV4_DEVCONF_ACCEPT_REDIRECTS = 4;
-export const IPV4_DEVCONF_SECURE_REDIRECTS = 5;
-export const IPV4_DEVCONF_SEND_REDIRECTS = 6;
-export const IPV4_DEVCONF_SHARED_MEDIA = 7;
-export const IPV4_DEVCONF_RP_FILTER = 8;
-export const IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE = 9;
-export const IPV4_DEVCONF_BOOTP_RELAY = 10;
-export const IPV4_DEVCONF_LOG_MARTIANS = 11;
-export const IPV4_DEVCONF_TAG = 12;
-export const IPV4_DEVCONF_ARPFILTER = 13;
-export const IPV4_DEVCONF_MEDIUM_ID = 14;
-export const IPV4_DEVCONF_NOXFRM = 15;
-export const IPV4_DEVCONF_NOPOLICY = 16;
-export const IPV4_DEVCONF_FORCE_IGMP_VERSION = 17;
-export const IPV4_DEVCONF_ARP_ANNOUNCE = 18;
-export const IPV4_DEVCONF_ARP_IGNORE = 19;
-export const IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
-export const IPV4_DEVCONF_ARP_ACCEPT = 21;
-export const IPV4_DEVCONF_ARP_NOTIFY = 22;
-export const IPV4_DEVCONF_ACCEPT_LOCAL = 23;
-export const IPV4_DEVCONF_SRC_VMARK = 24;
-export const IPV4_DEVCONF_PROXY_ARP_PVLAN = 25;
-export const IPV4_DEVCONF_ROUTE_LOCALNET = 26;
-export const IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL = 27;
-export const IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL = 28;
-export const IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN = 29;
-export const IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST = 30;
-export const IPV4_DEVCONF_DROP_GRATUITOUS_ARP = 31;
-export const IPV4_DEVCONF_BC_FORWARDING = 32;
-export const IPV4_DEVCONF_ARP_EVICT_NOCARRIER = 33;
-export const IPV4_DEVCONF_MAX = 33;
-export const DEVCONF_FORWARDING = 0;
-export const DEVCONF_HOPLIMIT = 1;
-export const DEVCONF_MTU6 = 2;
-export const DEVCONF_ACCEPT_RA = 3;
-export const DEVCONF_ACCEPT_REDIRECTS = 4;
-export const DEVCONF_AUTOCONF = 5;
-export const DEVCONF_DAD_TRANSMITS = 6;
-export const DEVCONF_RTR_SOLICITS = 7;
-export const DEVCONF_RTR_SOLICIT_INTERVAL = 8;
-export const DEVCONF_RTR_SOLICIT_DELAY = 9;
-export const DEVCONF_USE_TEMPADDR = 10;
-export const DEVCONF_TEMP_VALID_LFT = 11;
-export const DEVCONF_TEMP_PREFERED_LFT = 12;
-export const DEVCONF_REGEN_MAX_RETRY = 13;
-export const DEVCONF_MAX_DESYNC_FACTOR = 14;
-export const DEVCONF_MAX_ADDRESSES = 15;
-export const DEVCONF_FORCE_MLD_VERSION = 16;
-export const DEVCONF_ACCEPT_RA_DEFRTR = 17;
-export const DEVCONF_ACCEPT_RA_PINFO = 18;
-export const DEVCONF_ACCEPT_RA_RTR_PREF = 19;
-export const DEVCONF_RTR_PROBE_INTERVAL = 20;
-export const DEVCONF_ACCEPT_RA_RT_INFO_MAX_PLEN = 21;
-export const DEVCONF_PROXY_NDP = 22;
-export const DEVCONF_OPTIMISTIC_DAD = 23;
-export const DEVCONF_ACCEPT_SOURCE_ROUTE = 24;
-export const DEVCONF_MC_FORWARDING = 25;
-export const DEVCONF_DISABLE_IPV6 = 26;
-export const DEVCONF_ACCEPT_DAD = 27;
-export const DEVCONF_FORCE_TLLAO = 28;
-export const DEVCONF_NDISC_NOTIFY = 29;
-export const DEVCONF_MLDV1_UNSOLICITED_REPORT_INTERVAL = 30;
-export const DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL = 31;
-export const DEVCONF_SUPPRESS_FRAG_NDISC = 32;
-export const DEVCONF_ACCEPT_RA_FROM_LOCAL = 33;
-export const DEVCONF_USE_OPTIMISTIC = 34;
-export const DEVCONF_ACCEPT_RA_MTU = 35;
-export const DEVCONF_STABLE_SECRET = 36;
-export const DEVCONF_USE_OIF_ADDRS_ONLY = 37;
-export const DEVCONF_ACCEPT_RA_MIN_HOP_LIMIT = 38;
-export const DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN = 39;
-export const DEVCONF_DROP_UNICAST_IN_L2_MULTICAST = 40;
-export const DEVCONF_DROP_UNSOLICITED_NA = 41;
-export const DEVCONF_KEEP_ADDR_ON_DOWN = 42;
-export const DEVCONF_RTR_SOLICIT_MAX_INTERVAL = 43;
-export const DEVCONF_SEG6_ENABLED = 44;
-export const DEVCONF_SEG6_REQUIRE_HMAC = 45;
-export const DEVCONF_ENHANCED_DAD = 46;
-export const DEVCONF_ADDR_GEN_MODE = 47;
-export const DEVCONF_DISABLE_POLICY = 48;
-export const DEVCONF_ACCEPT_RA_RT_INFO_MIN_PLEN = 49;
-export const DEVCONF_NDISC_TCLASS = 50;
-export const DEVCONF_RPL_SEG_ENABLED = 51;
-export const DEVCONF_RA_DEFRTR_METRIC = 52;
-export const DEVCONF_IOAM6_ENABLED = 53;
-export const DEVCONF_IOAM6_ID = 54;
-export const DEVCONF_IOAM6_ID_WIDE = 55;
-export const DEVCONF_NDISC_EVICT_NOCARRIER = 56;
-export const DEVCONF_ACCEPT_UNTRACKED_NA = 57;
-export const DEVCONF_ACCEPT_RA_MIN_LFT = 58;
-export const DEVCONF_MAX = 59;
-export const IFAL_ADDRESS = 1;
-export const IFAL_LABEL = 2;
-export const IFAL_MAX = 2;
-export const MACSEC_GENL_VERSION = 1;
-export const MACSEC_MAX_KEY_LEN = 128;
-export const MACSEC_KEYID_LEN = 16;
-export const MACSEC_SALT_LEN = 12;
-export const MACSEC_CIPHER_ID_GCM_AES_128 = 0x80c20001000000;
-export const MACSEC_CIPHER_ID_GCM_AES_256 = 0x80c20001000000;
-export const MACSEC_CIPHER_ID_GCM_AES_XPN_128 = 0x80c20001000000;
-export const MACSEC_CIPHER_ID_GCM_AES_XPN_256 = 0x80c20001000000;
-export const MACSEC_DEFAULT_CIPHER_ID = 0x80020001000000;
-export const MACSEC_DEFAULT_CIPHER_ALT = 0x80c20001000000;
-export const MACSEC_MIN_ICV_LEN = 8;
-export const MACSEC_MAX_ICV_LEN = 32;
-export const MACSEC_STD_ICV_LEN = 16;
-export const MACSEC_ATTR_UNSPEC = 0;
-export const MACSEC_ATTR_IFINDEX = 1;
-export const MACSEC_ATTR_RXSC_CONFIG = 2;
-export const MACSEC_ATTR_SA_CONFIG = 3;
-export const MACSEC_ATTR_SECY = 4;
-export const MACSEC_ATTR_TXSA_LIST = 5;
-export const MACSEC_ATTR_RXSC_LIST = 6;
-export const MACSEC_ATTR_TXSC_STATS = 7;
-export const MACSEC_ATTR_SECY_STATS = 8;
-export const MACSEC_ATTR_OFFLOAD = 9;
-export const MACSEC_ATTR_MAX = 9;
-export const MACSEC_SECY_ATTR_UNSPEC = 0;
-export const MACSEC_SECY_ATTR_SCI = 1;
-export const MACSEC_SECY_ATTR_ENCODING_SA = 2;
-export const MACSEC_SECY_ATTR_WINDOW = 3;
-export const MACSEC_SECY_ATTR_CIPHER_SUITE = 4;
-export const MACSEC_SECY_ATTR_ICV_LEN = 5;
-export const MACSEC_SECY_ATTR_PROTECT = 6;
-export const MACSEC_SECY_ATTR_REPLAY = 7;
-export const MACSEC_SECY_ATTR_OPER = 8;
-export const MACSEC_SECY_ATTR_VALIDATE = 9;
-export const MACSEC_SECY_ATTR_ENCRYPT = 10;
-export const MACSEC_SECY_ATTR_INC_SCI = 11;
-export const MACSEC_SECY_ATTR_ES = 12;
-export const MACSEC_SECY_ATTR_SCB = 13;
-export const MACSEC_SECY_ATTR_PAD = 14;
-export const MACSEC_SECY_ATTR_MAX = 14;
-export const MACSEC_RXSC_ATTR_UNSPEC = 0;
-export const MACSEC_RXSC_ATTR_SCI = 1;
-export const MACSEC_RXSC_ATTR_ACTIVE = 2;
-export const MACSEC_RXSC_ATTR_SA_LIST = 3;
-export const MACSEC_RXSC_ATTR_STATS = 4;
-export const MACSEC_RXSC_ATTR_PAD = 5;
-export const MACSEC_RXSC_ATTR_MAX = 5;
-export const MACSEC_SA_ATTR_UNSPEC = 0;
-export const MACSEC_SA_ATTR_AN = 1;
-export const MACSEC_SA_ATTR_ACTIVE = 2;
-export const MACSEC_SA_ATTR_PN = 3;
-export const MACSEC_SA_ATTR_KEY = 4;
-export const MACSEC_SA_ATTR_KEYID = 5;
-export const MACSEC_SA_ATTR_STATS = 6;
-export const MACSEC_SA_ATTR_PAD = 7;
-export const MACSEC_SA_ATTR_SSCI = 8;
-export const MACSEC_SA_ATTR_SALT = 9;
-export const MACSEC_SA_ATTR_MAX = 9;
-export const MACSEC_OFFLOAD_ATTR_UNSPEC = 0;
-export const MACSEC_OFFLOAD_ATTR_TYPE = 1;
-export const MACSEC_OFFLOAD_ATTR_PAD = 2;
-export const MACSEC_OFFLOAD_ATTR_MAX = 2;
-export const MACSEC_CMD_GET_TXSC = 0;
-export const MACSEC_CMD_ADD_RXSC = 1;
-export const MACSEC_CMD_DEL_RXSC = 2;
-export const MACSEC_CMD_UPD_RXSC = 3;
-export const MACSEC_CMD_ADD_TXSA = 4;
-export const MACSEC_CMD_DEL_TXSA = 5;
-export const MACSEC_CMD_UPD_TXSA = 6;
-export const MACSEC_CMD_ADD_RXSA = 7;
-export const MACSEC_CMD_DEL_RXSA = 8;
-export const MACSEC_CMD_UPD_RXSA = 9;
-export const MACSEC_CMD_UPD_OFFLOAD = 10;
-export const MACSEC_RXSC_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED = 1;
-export const MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED = 2;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED = 3;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED = 4;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK = 5;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID = 6;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE = 7;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID = 8;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA = 9;
-export const MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA = 10;
-export const MACSEC_RXSC_STATS_ATTR_PAD = 11;
-export const MACSEC_RXSC_STATS_ATTR_MAX = 11;
-export const MACSEC_SA_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_OK = 1;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID = 2;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID = 3;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA = 4;
-export const MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA = 5;
-export const MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED = 6;
-export const MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED = 7;
-export const MACSEC_SA_STATS_ATTR_MAX = 7;
-export const MACSEC_TXSC_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED = 1;
-export const MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED = 2;
-export const MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED = 3;
-export const MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED = 4;
-export const MACSEC_TXSC_STATS_ATTR_PAD = 5;
-export const MACSEC_TXSC_STATS_ATTR_MAX = 5;
-export const MACSEC_SECY_STATS_ATTR_UNSPEC = 0;
-export const MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED = 1;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED = 2;
-export const MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG = 3;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG = 4;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG = 5;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI = 6;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI = 7;
-export const MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN = 8;
-export const MACSEC_SECY_STATS_ATTR_PAD = 9;
-export const MACSEC_SECY_STATS_ATTR_MAX = 9;
-export const VLAN_FLAG_REORDER_HDR = 1;
-export const VLAN_FLAG_GVRP = 2;
-export const VLAN_FLAG_LOOSE_BINDING = 4;
-export const VLAN_FLAG_MVRP = 8;
-export const VLAN_FLAG_BRIDGE_BINDING = 16;
-export const IFLA_IPTUN_UNSPEC = 0;
-export const IFLA_IPTUN_LINK = 1;
-export const IFLA_IPTUN_LOCAL = 2;
-export const IFLA_IPTUN_REMOTE = 3;
-export const IFLA_IPTUN_TTL = 4;
-export const IFLA_IPTUN_TOS = 5;
-export const IFLA_IPTUN_ENCAP_LIMIT = 6;
-export const IFLA_IPTUN_FLOWINFO = 7;
-export const IFLA_IPTUN_FLAGS = 8;
-export const IFLA_IPTUN_PROTO = 9;
-export const IFLA_IPTUN_PMTUDISC = 10;
-export const IFLA_IPTUN_6RD_PREFIX = 11;
-export const IFLA_IPTUN_6RD_RELAY_PREFIX = 12;
-export const IFLA_IPTUN_6RD_PREFIXLEN = 13;
-export const IFLA_IPTUN_6RD_RELAY_PREFIXLEN = 14;
-export const IFLA_IPTUN_ENCAP_TYPE = 15;
-export const IFLA_IPTUN_ENCAP_FLAGS = 16;
-export const IFLA_IPTUN_ENCAP_SPORT = 17;
-export const IFLA_IPTUN_ENCAP_DPORT = 18;
-export const IFLA_IPTUN_COLLECT_METADATA = 19;
-export const IFLA_IPTUN_FWMARK = 20;
-export const IFLA_IPTUN_MAX = 20;
-export const TUNNEL_ENCAP_NONE = 0;
-export const TUNNEL_ENCAP_FOU = 1;
-export const TUNNEL_ENCAP_GUE = 2;
-export const TUNNEL_ENCAP_MPLS = 3;
-export const TUNNEL_ENCAP_FLAG_CSUM = 1;
-export const TUNNEL_ENCAP_FLAG_CSUM6 = 2;
-export const TUNNEL_ENCAP_FLAG_REMCSUM = 4;
-export const SIT_ISATAP = 1;
-export const IFLA_GRE_UNSPEC = 0;
-export const IFLA_GRE_LINK = 1;
-export const IFLA_GRE_IFLAGS = 2;
-export const IFLA_GRE_OFLAGS = 3;
-export const IFLA_GRE_IKEY = 4;
-export const IFLA_GRE_OKEY = 5;
-export const IFLA_GRE_LOCAL = 6;
-export const IFLA_GRE_REMOTE = 7;
-export const IFLA_GRE_TTL = 8;
-export const IFLA_GRE_TOS = 9;
-export const IFLA_GRE_PMTUDISC = 10;
-export const IFLA_GRE_ENCAP_LIMIT = 11;
-export const IFLA_GRE_FLOWINFO = 12;
-export const IFLA_GRE_FLAGS = 13;
-export const IFLA_GRE_ENCAP_TYPE = 14;
-export const IFLA_GRE_ENCAP_FLAGS = 15;
-export const IFLA_GRE_ENCAP_SPORT = 16;
-export const IFLA_GRE_ENCAP_DPORT = 17;
-export const IFLA_GRE_COLLECT_METADATA = 18;
-export const IFLA_GRE_IGNORE_DF = 19;
-export const IFLA_GRE_FWMARK = 20;
-export const IFLA_GRE_ERSPAN_INDEX = 21;
-export const IFLA_GRE_ERSPAN_VER = 22;
-export const IFLA_GRE_ERSPAN_DIR = 23;
-export const IFLA_GRE_ERSPAN_HWID = 24;
-export const IFLA_GRE_MAX = 24;
-export const IFLA_VTI_UNSPEC = 0;
-export const IFLA_VTI_LINK = 1;
-export const IFLA_VTI_IKEY = 2;
-export const IFLA_VTI_OKEY = 3;
-export const IFLA_VTI_LOCAL = 4;
-export const IFLA_VTI_REMOTE = 5;
-export const IFLA_VTI_FWMARK = 6;
-export const IFLA_VTI_MAX = 6;
-export const BOND_ABI_VERSION = 2;
-export const BOND_MODE_ROUNDROBIN = 0;
-export const BOND_MODE_ACTIVEBACKUP = 1;
-export const BOND_MODE_XOR = 2;
-export const BOND_MODE_BROADCAST = 3;
-export const BOND_MODE_8023AD = 4;
-export const BOND_MODE_TLB = 5;
-export const BOND_MODE_ALB = 6;
-export const BOND_LINK_UP = 0;
-export const BOND_LINK_FAIL = 1;
-export const BOND_LINK_DOWN = 2;
-export const BOND_LINK_BACK = 3;
-export const BOND_STATE_ACTIVE = 0;
-export const BOND_STATE_BACKUP = 1;
-export const BOND_DEFAULT_MAX_BONDS = 1;
-export const BOND_DEFAULT_TX_QUEUES = 16;
-export const BOND_DEFAULT_RESEND_IGMP = 1;
-export const BOND_XMIT_POLICY_LAYER2 = 0;
-export const BOND_XMIT_POLICY_LAYER34 = 1;
-export const BOND_XMIT_POLICY_LAYER23 = 2;
-export const BOND_XMIT_POLICY_ENCAP23 = 3;
-export const BOND_XMIT_POLICY_ENCAP34 = 4;
-export const BOND_XMIT_POLICY_VLAN_SRCMAC = 5;
-export const BOND_XSTATS_UNSPEC = 0;
-export const BOND_XSTATS_3AD = 1;
-export const BOND_XSTATS_MAX = 1;
-export const BOND_3AD_STAT_LACPDU_RX = 0;
-export const BOND_3AD_STAT_LACPDU_TX = 1;
-export const BOND_3AD_STAT_LACPDU_UNKNOWN_RX = 2;
-export const BOND_3AD_STAT_LACPDU_ILLEGAL_RX = 3;
-export const BOND_3AD_STAT_MARKER_RX = 4;
-export const BOND_3AD_STAT_MARKER_TX = 5;
-export const BOND_3AD_STAT_MARKER_RESP_RX = 6;
-export const BOND_3AD_STAT_MARKER_RESP_TX = 7;
-export const BOND_3AD_STAT_MARKER_UNKNOWN_RX = 8;
-export const BOND_3AD_STAT_PAD = 9;
-export const BOND_3AD_STAT_MAX = 9;
-export const RTCF_DEAD = 1;
-export const RTCF_ONLINK = 4;
-export const RTCF_NOTIFY = 0x10000;
-export const RTCF_DIRECTDST = 0x20000;
-export const RTCF_REDIRECTED = 0x40000;
-export const RTCF_TPROXY = 0x80000;
-export const RTCF_FAST = 0x200000;
-export const RTCF_MASQ = 0x400000;
-export const RTCF_SNAT = 0x800000;
-export const RTCF_DOREDIRECT = 0x1000000;
-export const RTCF_DIRECTSRC = 0x4000000;
-export const RTCF_DNAT = 0x8000000;
-export const RTCF_BROADCAST = 0x10000000;
-export const RTCF_MULTICAST = 0x20000000;
-export const RTCF_REJECT = 0x40000000;
-export const RTCF_LOCAL = 0x80000000;
-export const RTCF_NAT = 0x8800000;
-export const MPLS_IPTUNNEL_UNSPEC = 0;
-export const MPLS_IPTUNNEL_DST = 1;
-export const MPLS_IPTUNNEL_TTL = 2;
-export const MPLS_IPTUNNEL_MAX = 2;
-export const PACKET_HOST = 0;
-export const PACKET_BROADCAST = 1;
-export const PACKET_MULTICAST = 2;
-export const PACKET_OTHERHOST = 3;
-export const PACKET_OUTGOING = 4;
-export const PACKET_LOOPBACK = 5;
-export const PACKET_USER = 6;
-export const PACKET_KERNEL = 7;
-export const PACKET_FASTROUTE = 6;
-export const PACKET_ADD_MEMBERSHIP = 1;
-export const PACKET_DROP_MEMBERSHIP = 2;
-export const PACKET_RECV_OUTPUT = 3;
-export const PACKET_RX_RING = 5;
-export const PACKET_STATISTICS = 6;
-export const PACKET_COPY_THRESH = 7;
-export const PACKET_AUXDATA = 8;
-export const PACKET_ORIGDEV = 9;
-export const PACKET_VERSION = 10;
-export const PACKET_HDRLEN = 11;
-export const PACKET_RESERVE = 12;
-export const PACKET_TX_RING = 13;
-export const PACKET_LOSS = 14;
-export const PACKET_VNET_HDR = 15;
-export const PACKET_TX_TIMESTAMP = 16;
-export const PACKET_TIMESTAMP = 17;
-export const PACKET_FANOUT = 18;
-export const PACKET_TX_HAS_OFF = 19;
-export const PACKET_QDISC_BYPASS = 20;
-export const PACKET_ROLLOVER_STATS = 21;
-export const PACKET_FANOUT_DATA = 22;
-export const PACKET_IGNORE_OUTGOING = 23;
-export const PACKET_FANOUT_HASH = 0;
-export const PACKET_FANOUT_LB = 1;
-export const PACKET_FANOUT_CPU = 2;
-export const PACKET_FANOUT_ROLLOVER = 3;
-export const PACKET_FANOUT_RND = 4;
-export const PACKET_FANOUT_QM = 5;
-export const PACKET_FANOUT_CBPF = 6;
-export const PACKET_FANOUT_EBPF = 7;
-export const PACKET_FANOUT_FLAG_ROLLOVER = 4096;
-export const PACKET_FANOUT_FLAG_UNIQUEID = 8192;
-export const PACKET_FANOUT_FLAG_DEFRAG = 32768;
-export const PACKET_MR_MULTICAST = 0;
-export const PACKET_MR_PROMISC = 1;
-export const PACKET_MR_ALLMULTI = 2;
-export const PACKET_MR_UNICAST = 3;
-export const ETH_P_LOOP = 96;
-export const ETH_P_PUP = 512;
-export const ETH_P_PUPAT = 513;
-export const ETH_P_TSN = 8944;
-export const ETH_P_ERSPAN2 = 8939;
-export const ETH_P_IP = 2048;
-export const ETH_P_X25 = 2053;
-export const ETH_P_ARP = 2054;
-export const ETH_P_BPQ = 2303;
-export const ETH_P_IEEEPUP = 2560;
-export const ETH_P_IEEEPUPAT = 2561;
-export const ETH_P_BATMAN = 17157;
-export const ETH_P_DEC = 24576;
-export const ETH_P_DNA_DL = 24577;
-export const ETH_P_DNA_RC = 24578;
-export const ETH_P_DNA_RT = 24579;
-export const ETH_P_LAT = 24580;
-export const ETH_P_DIAG = 24581;
-export const ETH_P_CUST = 24582;
-export const ETH_P_SCA = 24583;
-export const ETH_P_TEB = 25944;
-export const ETH_P_RARP = 32821;
-export const ETH_P_ATALK = 32923;
-export const ETH_P_AARP = 33011;
-export const ETH_P_8021Q = 33024;
-export const ETH_P_ERSPAN = 35006;
-export const ETH_P_IPX = 33079;
-export const ETH_P_IPV6 = 34525;
-export const ETH_P_PAUSE = 34824;
-export const ETH_P_SLOW = 34825;
-export const ETH_P_WCCP = 34878;
-export const ETH_P_MPLS_UC = 34887;
-export const ETH_P_MPLS_MC = 34888;
-export const ETH_P_ATMMPOA = 34892;
-export const ETH_P_PPP_DISC = 34915;
-export const ETH_P_PPP_SES = 34916;
-export const ETH_P_LINK_CTL = 34924;
-export const ETH_P_ATMFATE = 34948;
-export const ETH_P_PAE = 34958;
-export const ETH_P_PROFINET = 34962;
-export const ETH_P_REALTEK = 34969;
-export const ETH_P_AOE = 34978;
-export const ETH_P_ETHERCAT = 34980;
-export const ETH_P_8021AD = 34984;
-export const ETH_P_802_EX1 = 34997;
-export const ETH_P_PREAUTH = 35015;
-export const ETH_P_TIPC = 35018;
-export const ETH_P_LLDP = 35020;
-export const ETH_P_MRP = 35043;
-export const ETH_P_MACSEC = 35045;
-export const ETH_P_8021AH = 35047;
-export const ETH_P_MVRP = 35061;
-export const ETH_P_1588 = 35063;
-export const ETH_P_NCSI = 35064;
-export const ETH_P_PRP = 35067;
-export const ETH_P_CFM = 35074;
-export const ETH_P_FCOE = 35078;
-export const ETH_P_IBOE = 35093;
-export const ETH_P_TDLS = 35085;
-export const ETH_P_FIP = 35092;
-export const ETH_P_80221 = 35095;
-export const ETH_P_HSR = 35119;
-export const ETH_P_NSH = 35151;
-export const ETH_P_LOOPBACK = 36864;
-export const ETH_P_QINQ1 = 37120;
-export const ETH_P_QINQ2 = 37376;
-export const ETH_P_QINQ3 = 37632;
-export const ETH_P_EDSA = 56026;
-export const ETH_P_DSA_8021Q = 56027;
-export const ETH_P_DSA_A5PSW = 57345;
-export const ETH_P_IFE = 60734;
-export const ETH_P_AF_IUCV = 64507;
-export const ETH_P_802_3_MIN = 1536;
-export const ETH_P_802_3 = 1;
-export const ETH_P_AX25 = 2;
-export const ETH_P_ALL = 3;
-export const ETH_P_802_2 = 4;
-export const ETH_P_SNAP = 5;
-export const ETH_P_DDCMP = 6;
-export const ETH_P_WAN_PPP = 7;
-export const ETH_P_PPP_MP = 8;
-export const ETH_P_LOCALTALK = 9;
-export const ETH_P_CAN = 12;
-export const ETH_P_CANFD = 13;
-export const ETH_P_CANXL = 14;
-export const ETH_P_PPPTALK = 16;
-export const ETH_P_TR_802_2 = 17;
-export const ETH_P_MOBITEX = 21;
-export const ETH_P_CONTROL = 22;
-export const ETH_P_IRDA = 23;
-export const ETH_P_ECONET = 24;
-export const ETH_P_HDLC = 25;
-export const ETH_P_ARCNET = 26;
-export const ETH_P_DSA = 27;
-export const ETH_P_TRAILER = 28;
-export const ETH_P_PHONET = 245;
-export const ETH_P_IEEE802154 = 246;
-export const ETH_P_CAIF = 247;
-export const ETH_P_XDSA = 248;
-export const ETH_P_MAP = 249;
-export const ETH_P_MCTP = 250;
-export const VXCAN_INFO_UNSPEC = 0;
-export const VXCAN_INFO_PEER = 1;
-export const VXCAN_INFO_MAX = 1;
-export const IPPROTO_IP = 0;
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_IGMP = 2;
-export const IPPROTO_IPIP = 4;
-export const IPPROTO_TCP = 6;
-export const IPPROTO_EGP = 8;
-export const IPPROTO_PUP = 12;
-export const IPPROTO_UDP = 17;
-export const IPPROTO_IDP = 22;
-export const IPPROTO_TP = 29;
-export const IPPROTO_DCCP = 33;
-export const IPPROTO_IPV6 = 41;
-export const IPPROTO_RSVP = 46;
-export const IPPROTO_GRE = 47;
-export const IPPROTO_ESP = 50;
-export const IPPROTO_AH = 51;
-export const IPPROTO_MTP = 92;
-export const IPPROTO_BEETPH = 94;
-export const IPPROTO_ENCAP = 98;
-export const IPPROTO_PIM = 103;
-export const IPPROTO_COMP = 108;
-export const IPPROTO_L2TP = 115;
-export const IPPROTO_SCTP = 132;
-export const IPPROTO_UDPLITE = 136;
-export const IPPROTO_MPLS = 137;
-export const IPPROTO_ETHERNET = 143;
-export const IPPROTO_RAW = 255;
-export const IPPROTO_MPTCP = 262;
-export const IPPROTO_MAX = 263;
-export const IPPROTO_HOPOPTS = 0;
-export const IPPROTO_ROUTING = 43;
-export const IPPROTO_FRAGMENT = 44;
-export const IPPROTO_ICMPV6 = 58;
-export const IPPROTO_NONE = 59;
-export const IPPROTO_DSTOPTS = 60;
-export const IPPROTO_MH = 135;
-export const ICMP_ECHOREPLY = 0;
-export const ICMP_ECHO = 8;
-export const ICMPV6_ECHO_REQUEST = 128;
-export const ICMPV6_ECHO_REPLY = 129;
-export const IP6_TNL_F_IGN_ENCAP_LIMIT = 1;
-export const IP6_TNL_F_USE_ORIG_TCLASS = 2;
-export const IP6_TNL_F_USE_ORIG_FLOWLABEL = 4;
-export const IP6_TNL_F_MIP6_DEV = 8;
-export const IP6_TNL_F_RCV_DSCP_COPY = 16;
-export const IP6_TNL_F_USE_ORIG_FWMARK = 32;
-export const IP6_TNL_F_ALLOW_LOCAL_REMOTE = 64;
+import type { NETLINK_UAPI } from '../netlink/uapi.js';
 
-/** Every constant of ../netlink/uapi.js and above by name. */
-export const UAPI = {
-  ...NETLINK_UAPI,
-  RTNL_FAMILY_IPMR,
-  RTNL_FAMILY_IP6MR,
-  RTNL_FAMILY_MAX,
-  RTM_BASE,
-  RTM_NEWLINK,
-  RTM_DELLINK,
-  RTM_GETLINK,
-  RTM_SETLINK,
-  RTM_NEWADDR,
-  RTM_DELADDR,
-  RTM_GETADDR,
-  RTM_NEWROUTE,
-  RTM_DELROUTE,
-  RTM_GETROUTE,
-  RTM_NEWNEIGH,
-  RTM_DELNEIGH,
-  RTM_GETNEIGH,
-  RTM_NEWRULE,
-  RTM_DELRULE,
-  RTM_GETRULE,
-  RTM_NEWQDISC,
-  RTM_DELQDISC,
-  RTM_GETQDISC,
-  RTM_NEWTCLASS,
-  RTM_DELTCLASS,
-  RTM_GETTCLASS,
-  RTM_NEWTFILTER,
-  RTM_DELTFILTER,
-  RTM_GETTFILTER,
-  RTM_NEWACTION,
-  RTM_DELACTION,
-  RTM_GETACTION,
-  RTM_NEWPREFIX,
-  RTM_GETMULTICAST,
-  RTM_GETANYCAST,
-  RTM_NEWNEIGHTBL,
-  RTM_GETNEIGHTBL,
-  RTM_SETNEIGHTBL,
-  RTM_NEWNDUSEROPT,
-  RTM_NEWADDRLABEL,
-  RTM_DELADDRLABEL,
-  RTM_GETADDRLABEL,
-  RTM_GETDCB,
-  RTM_SETDCB,
-  RTM_NEWNETCONF,
-  RTM_DELNETCONF,
-  RTM_GETNETCONF,
-  RTM_NEWMDB,
-  RTM_DELMDB,
-  RTM_GETMDB,
-  RTM_NEWNSID,
-  RTM_DELNSID,
-  RTM_GETNSID,
-  RTM_NEWSTATS,
-  RTM_GETSTATS,
-  RTM_SETSTATS,
-  RTM_NEWCACHEREPORT,
-  RTM_NEWCHAIN,
-  RTM_DELCHAIN,
-  RTM_GETCHAIN,
-  RTM_NEWNEXTHOP,
-  RTM_DELNEXTHOP,
-  RTM_GETNEXTHOP,
-  RTM_NEWLINKPROP,
-  RTM_DELLINKPROP,
-  RTM_GETLINKPROP,
-  RTM_NEWVLAN,
-  RTM_DELVLAN,
-  RTM_GETVLAN,
-  RTM_NEWNEXTHOPBUCKET,
-  RTM_DELNEXTHOPBUCKET,
-  RTM_GETNEXTHOPBUCKET,
-  RTM_NEWTUNNEL,
-  RTM_DELTUNNEL,
-  RTM_GETTUNNEL,
-  RTM_MAX,
-  RTM_NR_MSGTYPES,
-  RTM_NR_FAMILIES,
-  RTA_ALIGNTO,
-  RTN_UNSPEC,
-  RTN_UNICAST,
-  RTN_LOCAL,
-  RTN_BROADCAST,
-  RTN_ANYCAST,
-  RTN_MULTICAST,
-  RTN_BLACKHOLE,
-  RTN_UNREACHABLE,
-  RTN_PROHIBIT,
-  RTN_THROW,
-  RTN_NAT,
-  RTN_XRESOLVE,
-  RTN_MAX,
-  RTPROT_UNSPEC,
-  RTPROT_REDIRECT,
-  RTPROT_KERNEL,
-  RTPROT_BOOT,
-  RTPROT_STATIC,
-  RTPROT_GATED,
-  RTPROT_RA,
-  RTPROT_MRT,
-  RTPROT_ZEBRA,
-  RTPROT_BIRD,
-  RTPROT_DNROUTED,
-  RTPROT_XORP,
-  RTPROT_NTK,
-  RTPROT_DHCP,
-  RTPROT_MROUTED,
-  RTPROT_KEEPALIVED,
-  RTPROT_BABEL,
-  RTPROT_OPENR,
-  RTPROT_BGP,
-  RTPROT_ISIS,
-  RTPROT_OSPF,
-  RTPROT_RIP,
-  RTPROT_EIGRP,
-  RT_SCOPE_UNIVERSE,
-  RT_SCOPE_SITE,
-  RT_SCOPE_LINK,
-  RT_SCOPE_HOST,
-  RT_SCOPE_NOWHERE,
-  RTM_F_NOTIFY,
-  RTM_F_CLONED,
-  RTM_F_EQUALIZE,
-  RTM_F_PREFIX,
-  RTM_F_LOOKUP_TABLE,
-  RTM_F_FIB_MATCH,
-  RTM_F_OFFLOAD,
-  RTM_F_TRAP,
-  RTM_F_OFFLOAD_FAILED,
-  RT_TABLE_UNSPEC,
-  RT_TABLE_COMPAT,
-  RT_TABLE_DEFAULT,
-  RT_TABLE_MAIN,
-  RT_TABLE_LOCAL,
-  RT_TABLE_MAX,
-  RTA_UNSPEC,
-  RTA_DST,
-  RTA_SRC,
-  RTA_IIF,
-  RTA_OIF,
-  RTA_GATEWAY,
-  RTA_PRIORITY,
-  RTA_PREFSRC,
-  RTA_METRICS,
-  RTA_MULTIPATH,
-  RTA_PROTOINFO,
-  RTA_FLOW,
-  RTA_CACHEINFO,
-  RTA_SESSION,
-  RTA_MP_ALGO,
-  RTA_TABLE,
-  RTA_MARK,
-  RTA_MFC_STATS,
-  RTA_VIA,
-  RTA_NEWDST,
-  RTA_PREF,
-  RTA_ENCAP_TYPE,
-  RTA_ENCAP,
-  RTA_EXPIRES,
-  RTA_PAD,
-  RTA_UID,
-  RTA_TTL_PROPAGATE,
-  RTA_IP_PROTO,
-  RTA_SPORT,
-  RTA_DPORT,
-  RTA_NH_ID,
-  RTA_MAX,
-  RTNH_F_DEAD,
-  RTNH_F_PERVASIVE,
-  RTNH_F_ONLINK,
-  RTNH_F_OFFLOAD,
-  RTNH_F_LINKDOWN,
-  RTNH_F_UNRESOLVED,
-  RTNH_F_TRAP,
-  RTNH_COMPARE_MASK,
-  RTNH_ALIGNTO,
-  RTNETLINK_HAVE_PEERINFO,
-  RTAX_UNSPEC,
-  RTAX_LOCK,
-  RTAX_MTU,
-  RTAX_WINDOW,
-  RTAX_RTT,
-  RTAX_RTTVAR,
-  RTAX_SSTHRESH,
-  RTAX_CWND,
-  RTAX_ADVMSS,
-  RTAX_REORDERING,
-  RTAX_HOPLIMIT,
-  RTAX_INITCWND,
-  RTAX_FEATURES,
-  RTAX_RTO_MIN,
-  RTAX_INITRWND,
-  RTAX_QUICKACK,
-  RTAX_CC_ALGO,
-  RTAX_FASTOPEN_NO_COOKIE,
-  RTAX_MAX,
-  RTAX_FEATURE_ECN,
-  RTAX_FEATURE_SACK,
-  RTAX_FEATURE_TIMESTAMP,
-  RTAX_FEATURE_ALLFRAG,
-  RTAX_FEATURE_MASK,
-  PREFIX_UNSPEC,
-  PREFIX_ADDRESS,
-  PREFIX_CACHEINFO,
-  PREFIX_MAX,
-  NDUSEROPT_UNSPEC,
-  NDUSEROPT_SRCADDR,
-  NDUSEROPT_MAX,
-  RTMGRP_LINK,
-  RTMGRP_NOTIFY,
-  RTMGRP_NEIGH,
-  RTMGRP_TC,
-  RTMGRP_IPV4_IFADDR,
-  RTMGRP_IPV4_MROUTE,
-  RTMGRP_IPV4_ROUTE,
-  RTMGRP_IPV4_RULE,
-  RTMGRP_IPV6_IFADDR,
-  RTMGRP_IPV6_MROUTE,
-  RTMGRP_IPV6_ROUTE,
-  RTMGRP_IPV6_IFINFO,
-  RTMGRP_DECnet_IFADDR,
-  RTMGRP_DECnet_ROUTE,
-  RTMGRP_IPV6_PREFIX,
-  RTNLGRP_NONE,
-  RTNLGRP_LINK,
-  RTNLGRP_NOTIFY,
-  RTNLGRP_NEIGH,
-  RTNLGRP_TC,
-  RTNLGRP_IPV4_IFADDR,
-  RTNLGRP_IPV4_MROUTE,
-  RTNLGRP_IPV4_ROUTE,
-  RTNLGRP_IPV4_RULE,
-  RTNLGRP_IPV6_IFADDR,
-  RTNLGRP_IPV6_MROUTE,
-  RTNLGRP_IPV6_ROUTE,
-  RTNLGRP_IPV6_IFINFO,
-  RTNLGRP_DECnet_IFADDR,
-  RTNLGRP_NOP2,
-  RTNLGRP_DECnet_ROUTE,
-  RTNLGRP_DECnet_RULE,
-  RTNLGRP_NOP4,
-  RTNLGRP_IPV6_PREFIX,
-  RTNLGRP_IPV6_RULE,
-  RTNLGRP_ND_USEROPT,
-  RTNLGRP_PHONET_IFADDR,
-  RTNLGRP_PHONET_ROUTE,
-  RTNLGRP_DCB,
-  RTNLGRP_IPV4_NETCONF,
-  RTNLGRP_IPV6_NETCONF,
-  RTNLGRP_MDB,
-  RTNLGRP_MPLS_ROUTE,
-  RTNLGRP_NSID,
-  RTNLGRP_MPLS_NETCONF,
-  RTNLGRP_IPV4_MROUTE_R,
-  RTNLGRP_IPV6_MROUTE_R,
-  RTNLGRP_NEXTHOP,
-  RTNLGRP_BRVLAN,
-  RTNLGRP_MCTP_IFADDR,
-  RTNLGRP_TUNNEL,
-  RTNLGRP_STATS,
-  RTNLGRP_MAX,
-  RTEXT_FILTER_VF,
-  RTEXT_FILTER_BRVLAN,
-  RTEXT_FILTER_BRVLAN_COMPRESSED,
-  RTEXT_FILTER_SKIP_STATS,
-  RTEXT_FILTER_MRP,
-  RTEXT_FILTER_CFM_CONFIG,
-  RTEXT_FILTER_CFM_STATUS,
-  RTEXT_FILTER_MST,
-  IFLA_UNSPEC,
-  IFLA_ADDRESS,
-  IFLA_BROADCAST,
-  IFLA_IFNAME,
-  IFLA_MTU,
-  IFLA_LINK,
-  IFLA_QDISC,
-  IFLA_STATS,
-  IFLA_COST,
-  IFLA_PRIORITY,
-  IFLA_MASTER,
-  IFLA_WIRELESS,
-  IFLA_PROTINFO,
-  IFLA_TXQLEN,
-  IFLA_MAP,
-  IFLA_WEIGHT,
-  IFLA_OPERSTATE,
-  IFLA_LINKMODE,
-  IFLA_LINKINFO,
-  IFLA_NET_NS_PID,
-  IFLA_IFALIAS,
-  IFLA_NUM_VF,
-  IFLA_VFINFO_LIST,
-  IFLA_STATS64,
-  IFLA_VF_PORTS,
-  IFLA_PORT_SELF,
-  IFLA_AF_SPEC,
-  IFLA_GROUP,
-  IFLA_NET_NS_FD,
-  IFLA_EXT_MASK,
-  IFLA_PROMISCUITY,
-  IFLA_NUM_TX_QUEUES,
-  IFLA_NUM_RX_QUEUES,
-  IFLA_CARRIER,
-  IFLA_PHYS_PORT_ID,
-  IFLA_CARRIER_CHANGES,
-  IFLA_PHYS_SWITCH_ID,
-  IFLA_LINK_NETNSID,
-  IFLA_PHYS_PORT_NAME,
-  IFLA_PROTO_DOWN,
-  IFLA_GSO_MAX_SEGS,
-  IFLA_GSO_MAX_SIZE,
-  IFLA_PAD,
-  IFLA_XDP,
-  IFLA_EVENT,
-  IFLA_NEW_NETNSID,
-  IFLA_IF_NETNSID,
-  IFLA_TARGET_NETNSID,
-  IFLA_CARRIER_UP_COUNT,
-  IFLA_CARRIER_DOWN_COUNT,
-  IFLA_NEW_IFINDEX,
-  IFLA_MIN_MTU,
-  IFLA_MAX_MTU,
-  IFLA_PROP_LIST,
-  IFLA_ALT_IFNAME,
-  IFLA_PERM_ADDRESS,
-  IFLA_PROTO_DOWN_REASON,
-  IFLA_PARENT_DEV_NAME,
-  IFLA_PARENT_DEV_BUS_NAME,
-  IFLA_GRO_MAX_SIZE,
-  IFLA_TSO_MAX_SIZE,
-  IFLA_TSO_MAX_SEGS,
-  IFLA_ALLMULTI,
-  IFLA_MAX,
-  IFLA_PROTO_DOWN_REASON_UNSPEC,
-  IFLA_PROTO_DOWN_REASON_MASK,
-  IFLA_PROTO_DOWN_REASON_VALUE,
-  IFLA_PROTO_DOWN_REASON_MAX,
-  IFLA_INET_UNSPEC,
-  IFLA_INET_CONF,
-  IFLA_INET_MAX,
-  IFLA_INET6_UNSPEC,
-  IFLA_INET6_FLAGS,
-  IFLA_INET6_CONF,
-  IFLA_INET6_STATS,
-  IFLA_INET6_MCAST,
-  IFLA_INET6_CACHEINFO,
-  IFLA_INET6_ICMP6STATS,
-  IFLA_INET6_TOKEN,
-  IFLA_INET6_ADDR_GEN_MODE,
-  IFLA_INET6_RA_MTU,
-  IFLA_INET6_MAX,
-  IN6_ADDR_GEN_MODE_EUI64,
-  IN6_ADDR_GEN_MODE_NONE,
-  IN6_ADDR_GEN_MODE_STABLE_PRIVACY,
-  IN6_ADDR_GEN_MODE_RANDOM,
-  IFLA_BR_UNSPEC,
-  IFLA_BR_FORWARD_DELAY,
-  IFLA_BR_HELLO_TIME,
-  IFLA_BR_MAX_AGE,
-  IFLA_BR_AGEING_TIME,
-  IFLA_BR_STP_STATE,
-  IFLA_BR_PRIORITY,
-  IFLA_BR_VLAN_FILTERING,
-  IFLA_BR_VLAN_PROTOCOL,
-  IFLA_BR_GROUP_FWD_MASK,
-  IFLA_BR_ROOT_ID,
-  IFLA_BR_BRIDGE_ID,
-  IFLA_BR_ROOT_PORT,
-  IFLA_BR_ROOT_PATH_COST,
-  IFLA_BR_TOPOLOGY_CHANGE,
-  IFLA_BR_TOPOLOGY_CHANGE_DETECTED,
-  IFLA_BR_HELLO_TIMER,
-  IFLA_BR_TCN_TIMER,
-  IFLA_BR_TOPOLOGY_CHANGE_TIMER,
-  IFLA_BR_GC_TIMER,
-  IFLA_BR_GROUP_ADDR,
-  IFLA_BR_FDB_FLUSH,
-  IFLA_BR_MCAST_ROUTER,
-  IFLA_BR_MCAST_SNOOPING,
-  IFLA_BR_MCAST_QUERY_USE_IFADDR,
-  IFLA_BR_MCAST_QUERIER,
-  IFLA_BR_MCAST_HASH_ELASTICITY,
-  IFLA_BR_MCAST_HASH_MAX,
-  IFLA_BR_MCAST_LAST_MEMBER_CNT,
-  IFLA_BR_MCAST_STARTUP_QUERY_CNT,
-  IFLA_BR_MCAST_LAST_MEMBER_INTVL,
-  IFLA_BR_MCAST_MEMBERSHIP_INTVL,
-  IFLA_BR_MCAST_QUERIER_INTVL,
-  IFLA_BR_MCAST_QUERY_INTVL,
-  IFLA_BR_MCAST_QUERY_RESPONSE_INTVL,
-  IFLA_BR_MCAST_STARTUP_QUERY_INTVL,
-  IFLA_BR_NF_CALL_IPTABLES,
-  IFLA_BR_NF_CALL_IP6TABLES,
-  IFLA_BR_NF_CALL_ARPTABLES,
-  IFLA_BR_VLAN_DEFAULT_PVID,
-  IFLA_BR_PAD,
-  IFLA_BR_VLAN_STATS_ENABLED,
-  IFLA_BR_MCAST_STATS_ENABLED,
-  IFLA_BR_MCAST_IGMP_VERSION,
-  IFLA_BR_MCAST_MLD_VERSION,
-  IFLA_BR_VLAN_STATS_PER_PORT,
-  IFLA_BR_MULTI_BOOLOPT,
-  IFLA_BR_MCAST_QUERIER_STATE,
-  IFLA_BR_MAX,
-  BRIDGE_MODE_UNSPEC,
-  BRIDGE_MODE_HAIRPIN,
-  IFLA_BRPORT_UNSPEC,
-  IFLA_BRPORT_STATE,
-  IFLA_BRPORT_PRIORITY,
-  IFLA_BRPORT_COST,
-  IFLA_BRPORT_MODE,
-  IFLA_BRPORT_GUARD,
-  IFLA_BRPORT_PROTECT,
-  IFLA_BRPORT_FAST_LEAVE,
-  IFLA_BRPORT_LEARNING,
-  IFLA_BRPORT_UNICAST_FLOOD,
-  IFLA_BRPORT_PROXYARP,
-  IFLA_BRPORT_LEARNING_SYNC,
-  IFLA_BRPORT_PROXYARP_WIFI,
-  IFLA_BRPORT_ROOT_ID,
-  IFLA_BRPORT_BRIDGE_ID,
-  IFLA_BRPORT_DESIGNATED_PORT,
-  IFLA_BRPORT_DESIGNATED_COST,
-  IFLA_BRPORT_ID,
-  IFLA_BRPORT_NO,
-  IFLA_BRPORT_TOPOLOGY_CHANGE_ACK,
-  IFLA_BRPORT_CONFIG_PENDING,
-  IFLA_BRPORT_MESSAGE_AGE_TIMER,
-  IFLA_BRPORT_FORWARD_DELAY_TIMER,
-  IFLA_BRPORT_HOLD_TIMER,
-  IFLA_BRPORT_FLUSH,
-  IFLA_BRPORT_MULTICAST_ROUTER,
-  IFLA_BRPORT_PAD,
-  IFLA_BRPORT_MCAST_FLOOD,
-  IFLA_BRPORT_MCAST_TO_UCAST,
-  IFLA_BRPORT_VLAN_TUNNEL,
-  IFLA_BRPORT_BCAST_FLOOD,
-  IFLA_BRPORT_GROUP_FWD_MASK,
-  IFLA_BRPORT_NEIGH_SUPPRESS,
-  IFLA_BRPORT_ISOLATED,
-  IFLA_BRPORT_BACKUP_PORT,
-  IFLA_BRPORT_MRP_RING_OPEN,
-  IFLA_BRPORT_MRP_IN_OPEN,
-  IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT,
-  IFLA_BRPORT_MCAST_EHT_HOSTS_CNT,
-  IFLA_BRPORT_LOCKED,
-  IFLA_BRPORT_MAX,
-  IFLA_INFO_UNSPEC,
-  IFLA_INFO_KIND,
-  IFLA_INFO_DATA,
-  IFLA_INFO_XSTATS,
-  IFLA_INFO_SLAVE_KIND,
-  IFLA_INFO_SLAVE_DATA,
-  IFLA_INFO_MAX,
-  IFLA_VLAN_UNSPEC,
-  IFLA_VLAN_ID,
-  IFLA_VLAN_FLAGS,
-  IFLA_VLAN_EGRESS_QOS,
-  IFLA_VLAN_INGRESS_QOS,
-  IFLA_VLAN_PROTOCOL,
-  IFLA_VLAN_MAX,
-  IFLA_VLAN_QOS_UNSPEC,
-  IFLA_VLAN_QOS_MAPPING,
-  IFLA_VLAN_QOS_MAX,
-  IFLA_MACVLAN_UNSPEC,
-  IFLA_MACVLAN_MODE,
-  IFLA_MACVLAN_FLAGS,
-  IFLA_MACVLAN_MACADDR_MODE,
-  IFLA_MACVLAN_MACADDR,
-  IFLA_MACVLAN_MACADDR_DATA,
-  IFLA_MACVLAN_MACADDR_COUNT,
-  IFLA_MACVLAN_BC_QUEUE_LEN,
-  IFLA_MACVLAN_BC_QUEUE_LEN_USED,
-  IFLA_MACVLAN_MAX,
-  MACVLAN_MODE_PRIVATE,
-  MACVLAN_MODE_VEPA,
-  MACVLAN_MODE_BRIDGE,
-  MACVLAN_MODE_PASSTHRU,
-  MACVLAN_MODE_SOURCE,
-  MACVLAN_MACADDR_ADD,
-  MACVLAN_MACADDR_DEL,
-  MACVLAN_MACADDR_FLUSH,
-  MACVLAN_MACADDR_SET,
-  MACVLAN_FLAG_NOPROMISC,
-  MACVLAN_FLAG_NODST,
-  IFLA_VRF_UNSPEC,
-  IFLA_VRF_TABLE,
-  IFLA_VRF_MAX,
-  IFLA_VRF_PORT_UNSPEC,
-  IFLA_VRF_PORT_TABLE,
-  IFLA_VRF_PORT_MAX,
-  IFLA_MACSEC_UNSPEC,
-  IFLA_MACSEC_SCI,
-  IFLA_MACSEC_PORT,
-  IFLA_MACSEC_ICV_LEN,
-  IFLA_MACSEC_CIPHER_SUITE,
-  IFLA_MACSEC_WINDOW,
-  IFLA_MACSEC_ENCODING_SA,
-  IFLA_MACSEC_ENCRYPT,
-  IFLA_MACSEC_PROTECT,
-  IFLA_MACSEC_INC_SCI,
-  IFLA_MACSEC_ES,
-  IFLA_MACSEC_SCB,
-  IFLA_MACSEC_REPLAY_PROTECT,
-  IFLA_MACSEC_VALIDATION,
-  IFLA_MACSEC_PAD,
-  IFLA_MACSEC_OFFLOAD,
-  IFLA_MACSEC_MAX,
-  IFLA_XFRM_UNSPEC,
-  IFLA_XFRM_LINK,
-  IFLA_XFRM_IF_ID,
-  IFLA_XFRM_COLLECT_METADATA,
-  IFLA_XFRM_MAX,
-  MACSEC_VALIDATE_DISABLED,
-  MACSEC_VALIDATE_CHECK,
-  MACSEC_VALIDATE_STRICT,
-  MACSEC_VALIDATE_MAX,
-  MACSEC_OFFLOAD_OFF,
-  MACSEC_OFFLOAD_PHY,
-  MACSEC_OFFLOAD_MAC,
-  MACSEC_OFFLOAD_MAX,
-  IFLA_IPVLAN_UNSPEC,
-  IFLA_IPVLAN_MODE,
-  IFLA_IPVLAN_FLAGS,
-  IFLA_IPVLAN_MAX,
-  IPVLAN_MODE_L2,
-  IPVLAN_MODE_L3,
-  IPVLAN_MODE_L3S,
-  IPVLAN_MODE_MAX,
-  IPVLAN_F_PRIVATE,
-  IPVLAN_F_VEPA,
-  TUNNEL_MSG_FLAG_STATS,
-  TUNNEL_MSG_VALID_USER_FLAGS,
-  VXLAN_VNIFILTER_ENTRY_UNSPEC,
-  VXLAN_VNIFILTER_ENTRY_START,
-  VXLAN_VNIFILTER_ENTRY_END,
-  VXLAN_VNIFILTER_ENTRY_GROUP,
-  VXLAN_VNIFILTER_ENTRY_GROUP6,
-  VXLAN_VNIFILTER_ENTRY_STATS,
-  VXLAN_VNIFILTER_ENTRY_MAX,
-  VXLAN_VNIFILTER_UNSPEC,
-  VXLAN_VNIFILTER_ENTRY,
-  VXLAN_VNIFILTER_MAX,
-  IFLA_VXLAN_UNSPEC,
-  IFLA_VXLAN_ID,
-  IFLA_VXLAN_GROUP,
-  IFLA_VXLAN_LINK,
-  IFLA_VXLAN_LOCAL,
-  IFLA_VXLAN_TTL,
-  IFLA_VXLAN_TOS,
-  IFLA_VXLAN_LEARNING,
-  IFLA_VXLAN_AGEING,
-  IFLA_VXLAN_LIMIT,
-  IFLA_VXLAN_PORT_RANGE,
-  IFLA_VXLAN_PROXY,
-  IFLA_VXLAN_RSC,
-  IFLA_VXLAN_L2MISS,
-  IFLA_VXLAN_L3MISS,
-  IFLA_VXLAN_PORT,
-  IFLA_VXLAN_GROUP6,
-  IFLA_VXLAN_LOCAL6,
-  IFLA_VXLAN_UDP_CSUM,
-  IFLA_VXLAN_UDP_ZERO_CSUM6_TX,
-  IFLA_VXLAN_UDP_ZERO_CSUM6_RX,
-  IFLA_VXLAN_REMCSUM_TX,
-  IFLA_VXLAN_REMCSUM_RX,
-  IFLA_VXLAN_GBP,
-  IFLA_VXLAN_REMCSUM_NOPARTIAL,
-  IFLA_VXLAN_COLLECT_METADATA,
-  IFLA_VXLAN_LABEL,
-  IFLA_VXLAN_GPE,
-  IFLA_VXLAN_TTL_INHERIT,
-  IFLA_VXLAN_DF,
-  IFLA_VXLAN_VNIFILTER,
-  IFLA_VXLAN_MAX,
-  VXLAN_DF_UNSET,
-  VXLAN_DF_SET,
-  VXLAN_DF_INHERIT,
-  VXLAN_DF_MAX,
-  IFLA_GENEVE_UNSPEC,
-  IFLA_GENEVE_ID,
-  IFLA_GENEVE_REMOTE,
-  IFLA_GENEVE_TTL,
-  IFLA_GENEVE_TOS,
-  IFLA_GENEVE_PORT,
-  IFLA_GENEVE_COLLECT_METADATA,
-  IFLA_GENEVE_REMOTE6,
-  IFLA_GENEVE_UDP_CSUM,
-  IFLA_GENEVE_UDP_ZERO_CSUM6_TX,
-  IFLA_GENEVE_UDP_ZERO_CSUM6_RX,
-  IFLA_GENEVE_LABEL,
-  IFLA_GENEVE_TTL_INHERIT,
-  IFLA_GENEVE_DF,
-  IFLA_GENEVE_INNER_PROTO_INHERIT,
-  IFLA_GENEVE_MAX,
-  GENEVE_DF_UNSET,
-  GENEVE_DF_SET,
-  GENEVE_DF_INHERIT,
-  GENEVE_DF_MAX,
-  IFLA_BAREUDP_UNSPEC,
-  IFLA_BAREUDP_PORT,
-  IFLA_BAREUDP_ETHERTYPE,
-  IFLA_BAREUDP_SRCPORT_MIN,
-  IFLA_BAREUDP_MULTIPROTO_MODE,
-  IFLA_BAREUDP_MAX,
-  IFLA_PPP_UNSPEC,
-  IFLA_PPP_DEV_FD,
-  IFLA_PPP_MAX,
-  GTP_ROLE_GGSN,
-  GTP_ROLE_SGSN,
-  IFLA_GTP_UNSPEC,
-  IFLA_GTP_FD0,
-  IFLA_GTP_FD1,
-  IFLA_GTP_PDP_HASHSIZE,
-  IFLA_GTP_ROLE,
-  IFLA_GTP_CREATE_SOCKETS,
-  IFLA_GTP_RESTART_COUNT,
-  IFLA_GTP_MAX,
-  IFLA_BOND_UNSPEC,
-  IFLA_BOND_MODE,
-  IFLA_BOND_ACTIVE_SLAVE,
-  IFLA_BOND_MIIMON,
-  IFLA_BOND_UPDELAY,
-  IFLA_BOND_DOWNDELAY,
-  IFLA_BOND_USE_CARRIER,
-  IFLA_BOND_ARP_INTERVAL,
-  IFLA_BOND_ARP_IP_TARGET,
-  IFLA_BOND_ARP_VALIDATE,
-  IFLA_BOND_ARP_ALL_TARGETS,
-  IFLA_BOND_PRIMARY,
-  IFLA_BOND_PRIMARY_RESELECT,
-  IFLA_BOND_FAIL_OVER_MAC,
-  IFLA_BOND_XMIT_HASH_POLICY,
-  IFLA_BOND_RESEND_IGMP,
-  IFLA_BOND_NUM_PEER_NOTIF,
-  IFLA_BOND_ALL_SLAVES_ACTIVE,
-  IFLA_BOND_MIN_LINKS,
-  IFLA_BOND_LP_INTERVAL,
-  IFLA_BOND_PACKETS_PER_SLAVE,
-  IFLA_BOND_AD_LACP_RATE,
-  IFLA_BOND_AD_SELECT,
-  IFLA_BOND_AD_INFO,
-  IFLA_BOND_AD_ACTOR_SYS_PRIO,
-  IFLA_BOND_AD_USER_PORT_KEY,
-  IFLA_BOND_AD_ACTOR_SYSTEM,
-  IFLA_BOND_TLB_DYNAMIC_LB,
-  IFLA_BOND_PEER_NOTIF_DELAY,
-  IFLA_BOND_AD_LACP_ACTIVE,
-  IFLA_BOND_MISSED_MAX,
-  IFLA_BOND_NS_IP6_TARGET,
-  IFLA_BOND_COUPLED_CONTROL,
-  IFLA_BOND_MAX,
-  IFLA_BOND_AD_INFO_UNSPEC,
-  IFLA_BOND_AD_INFO_AGGREGATOR,
-  IFLA_BOND_AD_INFO_NUM_PORTS,
-  IFLA_BOND_AD_INFO_ACTOR_KEY,
-  IFLA_BOND_AD_INFO_PARTNER_KEY,
-  IFLA_BOND_AD_INFO_PARTNER_MAC,
-  IFLA_BOND_AD_INFO_MAX,
-  IFLA_BOND_SLAVE_UNSPEC,
-  IFLA_BOND_SLAVE_STATE,
-  IFLA_BOND_SLAVE_MII_STATUS,
-  IFLA_BOND_SLAVE_LINK_FAILURE_COUNT,
-  IFLA_BOND_SLAVE_PERM_HWADDR,
-  IFLA_BOND_SLAVE_QUEUE_ID,
-  IFLA_BOND_SLAVE_AD_AGGREGATOR_ID,
-  IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE,
-  IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE,
-  IFLA_BOND_SLAVE_PRIO,
-  IFLA_BOND_SLAVE_ACTOR_PORT_PRIO,
-  IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE,
-  IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE,
-  IFLA_BOND_SLAVE_MAX,
-  IFLA_VF_INFO_UNSPEC,
-  IFLA_VF_INFO,
-  IFLA_VF_INFO_MAX,
-  IFLA_VF_UNSPEC,
-  IFLA_VF_MAC,
-  IFLA_VF_VLAN,
-  IFLA_VF_TX_RATE,
-  IFLA_VF_SPOOFCHK,
-  IFLA_VF_LINK_STATE,
-  IFLA_VF_RATE,
-  IFLA_VF_RSS_QUERY_EN,
-  IFLA_VF_STATS,
-  IFLA_VF_TRUST,
-  IFLA_VF_IB_NODE_GUID,
-  IFLA_VF_IB_PORT_GUID,
-  IFLA_VF_VLAN_LIST,
-  IFLA_VF_BROADCAST,
-  IFLA_VF_MAX,
-  IFLA_VF_VLAN_INFO_UNSPEC,
-  IFLA_VF_VLAN_INFO,
-  IFLA_VF_VLAN_INFO_MAX,
-  IFLA_VF_LINK_STATE_AUTO,
-  IFLA_VF_LINK_STATE_ENABLE,
-  IFLA_VF_LINK_STATE_DISABLE,
-  IFLA_VF_STATS_RX_PACKETS,
-  IFLA_VF_STATS_TX_PACKETS,
-  IFLA_VF_STATS_RX_BYTES,
-  IFLA_VF_STATS_TX_BYTES,
-  IFLA_VF_STATS_BROADCAST,
-  IFLA_VF_STATS_MULTICAST,
-  IFLA_VF_STATS_PAD,
-  IFLA_VF_STATS_RX_DROPPED,
-  IFLA_VF_STATS_TX_DROPPED,
-  IFLA_VF_STATS_MAX,
-  IFLA_VF_PORT_UNSPEC,
-  IFLA_VF_PORT,
-  IFLA_VF_PORT_MAX,
-  IFLA_PORT_UNSPEC,
-  IFLA_PORT_VF,
-  IFLA_PORT_PROFILE,
-  IFLA_PORT_VSI_TYPE,
-  IFLA_PORT_INSTANCE_UUID,
-  IFLA_PORT_HOST_UUID,
-  IFLA_PORT_REQUEST,
-  IFLA_PORT_RESPONSE,
-  IFLA_PORT_MAX,
-  PORT_PROFILE_MAX,
-  PORT_UUID_MAX,
-  PORT_SELF_VF,
-  PORT_REQUEST_PREASSOCIATE,
-  PORT_REQUEST_PREASSOCIATE_RR,
-  PORT_REQUEST_ASSOCIATE,
-  PORT_REQUEST_DISASSOCIATE,
-  PORT_VDP_RESPONSE_SUCCESS,
-  PORT_VDP_RESPONSE_INVALID_FORMAT,
-  PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES,
-  PORT_VDP_RESPONSE_UNUSED_VTID,
-  PORT_VDP_RESPONSE_VTID_VIOLATION,
-  PORT_VDP_RESPONSE_VTID_VERSION_VIOALTION,
-  PORT_VDP_RESPONSE_OUT_OF_SYNC,
-  PORT_PROFILE_RESPONSE_SUCCESS,
-  PORT_PROFILE_RESPONSE_INPROGRESS,
-  PORT_PROFILE_RESPONSE_INVALID,
-  PORT_PROFILE_RESPONSE_BADSTATE,
-  PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES,
-  PORT_PROFILE_RESPONSE_ERROR,
-  IFLA_IPOIB_UNSPEC,
-  IFLA_IPOIB_PKEY,
-  IFLA_IPOIB_MODE,
-  IFLA_IPOIB_UMCAST,
-  IPOIB_MODE_DATAGRAM,
-  IPOIB_MODE_CONNECTED,
-  IFLA_IPOIB_MAX,
-  HSR_PROTOCOL_HSR,
-  HSR_PROTOCOL_PRP,
-  HSR_PROTOCOL_MAX,
-  IFLA_HSR_UNSPEC,
-  IFLA_HSR_SLAVE1,
-  IFLA_HSR_SLAVE2,
-  IFLA_HSR_MULTICAST_SPEC,
-  IFLA_HSR_SUPERVISION_ADDR,
-  IFLA_HSR_SEQ_NR,
-  IFLA_HSR_VERSION,
-  IFLA_HSR_PROTOCOL,
-  IFLA_HSR_MAX,
-  IFLA_STATS_UNSPEC,
-  IFLA_STATS_LINK_64,
-  IFLA_STATS_LINK_XSTATS,
-  IFLA_STATS_LINK_XSTATS_SLAVE,
-  IFLA_STATS_LINK_OFFLOAD_XSTATS,
-  IFLA_STATS_AF_SPEC,
-  IFLA_STATS_MAX,
-  IFLA_STATS_GETSET_UNSPEC,
-  IFLA_STATS_GET_FILTERS,
-  IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS,
-  IFLA_STATS_GETSET_MAX,
-  LINK_XSTATS_TYPE_UNSPEC,
-  LINK_XSTATS_TYPE_BRIDGE,
-  LINK_XSTATS_TYPE_BOND,
-  LINK_XSTATS_TYPE_MAX,
-  IFLA_OFFLOAD_XSTATS_UNSPEC,
-  IFLA_OFFLOAD_XSTATS_CPU_HIT,
-  IFLA_OFFLOAD_XSTATS_HW_S_INFO,
-  IFLA_OFFLOAD_XSTATS_L3_STATS,
-  IFLA_OFFLOAD_XSTATS_MAX,
-  IFLA_OFFLOAD_XSTATS_HW_S_INFO_UNSPEC,
-  IFLA_OFFLOAD_XSTATS_HW_S_INFO_REQUEST,
-  IFLA_OFFLOAD_XSTATS_HW_S_INFO_USED,
-  IFLA_OFFLOAD_XSTATS_HW_S_INFO_MAX,
-  XDP_FLAGS_UPDATE_IF_NOEXIST,
-  XDP_FLAGS_SKB_MODE,
-  XDP_FLAGS_DRV_MODE,
-  XDP_FLAGS_HW_MODE,
-  XDP_FLAGS_REPLACE,
-  XDP_FLAGS_MODES,
-  XDP_FLAGS_MASK,
-  XDP_ATTACHED_NONE,
-  XDP_ATTACHED_DRV,
-  XDP_ATTACHED_SKB,
-  XDP_ATTACHED_HW,
-  XDP_ATTACHED_MULTI,
-  IFLA_XDP_UNSPEC,
-  IFLA_XDP_FD,
-  IFLA_XDP_ATTACHED,
-  IFLA_XDP_FLAGS,
-  IFLA_XDP_PROG_ID,
-  IFLA_XDP_DRV_PROG_ID,
-  IFLA_XDP_SKB_PROG_ID,
-  IFLA_XDP_HW_PROG_ID,
-  IFLA_XDP_EXPECTED_FD,
-  IFLA_XDP_MAX,
-  IFLA_EVENT_NONE,
-  IFLA_EVENT_REBOOT,
-  IFLA_EVENT_FEATURES,
-  IFLA_EVENT_BONDING_FAILOVER,
-  IFLA_EVENT_NOTIFY_PEERS,
-  IFLA_EVENT_IGMP_RESEND,
-  IFLA_EVENT_BONDING_OPTIONS,
-  IFLA_TUN_UNSPEC,
-  IFLA_TUN_OWNER,
-  IFLA_TUN_GROUP,
-  IFLA_TUN_TYPE,
-  IFLA_TUN_PI,
-  IFLA_TUN_VNET_HDR,
-  IFLA_TUN_PERSIST,
-  IFLA_TUN_MULTI_QUEUE,
-  IFLA_TUN_NUM_QUEUES,
-  IFLA_TUN_NUM_DISABLED_QUEUES,
-  IFLA_TUN_MAX,
-  RMNET_FLAGS_INGRESS_DEAGGREGATION,
-  RMNET_FLAGS_INGRESS_MAP_COMMANDS,
-  RMNET_FLAGS_INGRESS_MAP_CKSUMV4,
-  RMNET_FLAGS_EGRESS_MAP_CKSUMV4,
-  RMNET_FLAGS_INGRESS_MAP_CKSUMV5,
-  RMNET_FLAGS_EGRESS_MAP_CKSUMV5,
-  IFLA_RMNET_UNSPEC,
-  IFLA_RMNET_MUX_ID,
-  IFLA_RMNET_FLAGS,
-  IFLA_RMNET_MAX,
-  IFLA_MCTP_UNSPEC,
-  IFLA_MCTP_NET,
-  IFLA_MCTP_MAX,
-  IFLA_DSA_UNSPEC,
-  IFLA_DSA_MASTER,
-  IFLA_DSA_MAX,
-  IFA_UNSPEC,
-  IFA_ADDRESS,
-  IFA_LOCAL,
-  IFA_LABEL,
-  IFA_BROADCAST,
-  IFA_ANYCAST,
-  IFA_CACHEINFO,
-  IFA_MULTICAST,
-  IFA_FLAGS,
-  IFA_RT_PRIORITY,
-  IFA_TARGET_NETNSID,
-  IFA_PROTO,
-  IFA_MAX,
-  IFA_F_SECONDARY,
-  IFA_F_TEMPORARY,
-  IFA_F_NODAD,
-  IFA_F_OPTIMISTIC,
-  IFA_F_DADFAILED,
-  IFA_F_HOMEADDRESS,
-  IFA_F_DEPRECATED,
-  IFA_F_TENTATIVE,
-  IFA_F_PERMANENT,
-  IFA_F_MANAGETEMPADDR,
-  IFA_F_NOPREFIXROUTE,
-  IFA_F_MCAUTOJOIN,
-  IFA_F_STABLE_PRIVACY,
-  IFAPROT_UNSPEC,
-  IFAPROT_KERNEL_LO,
-  IFAPROT_KERNEL_RA,
-  IFAPROT_KERNEL_LL,
-  NDA_UNSPEC,
-  NDA_DST,
-  NDA_LLADDR,
-  NDA_CACHEINFO,
-  NDA_PROBES,
-  NDA_VLAN,
-  NDA_PORT,
-  NDA_VNI,
-  NDA_IFINDEX,
-  NDA_MASTER,
-  NDA_LINK_NETNSID,
-  NDA_SRC_VNI,
-  NDA_PROTOCOL,
-  NDA_NH_ID,
-  NDA_FDB_EXT_ATTRS,
-  NDA_FLAGS_EXT,
-  NDA_NDM_STATE_MASK,
-  NDA_NDM_FLAGS_MASK,
-  NDA_MAX,
-  NTF_USE,
-  NTF_SELF,
-  NTF_MASTER,
-  NTF_PROXY,
-  NTF_EXT_LEARNED,
-  NTF_OFFLOADED,
-  NTF_STICKY,
-  NTF_ROUTER,
-  NTF_EXT_MANAGED,
-  NUD_INCOMPLETE,
-  NUD_REACHABLE,
-  NUD_STALE,
-  NUD_DELAY,
-  NUD_PROBE,
-  NUD_FAILED,
-  NUD_NOARP,
-  NUD_PERMANENT,
-  NUD_NONE,
-  NDTPA_UNSPEC,
-  NDTPA_IFINDEX,
-  NDTPA_REFCNT,
-  NDTPA_REACHABLE_TIME,
-  NDTPA_BASE_REACHABLE_TIME,
-  NDTPA_RETRANS_TIME,
-  NDTPA_GC_STALETIME,
-  NDTPA_DELAY_PROBE_TIME,
-  NDTPA_QUEUE_LEN,
-  NDTPA_APP_PROBES,
-  NDTPA_UCAST_PROBES,
-  NDTPA_MCAST_PROBES,
-  NDTPA_ANYCAST_DELAY,
-  NDTPA_PROXY_DELAY,
-  NDTPA_PROXY_QLEN,
-  NDTPA_LOCKTIME,
-  NDTPA_QUEUE_LENBYTES,
-  NDTPA_MCAST_REPROBES,
-  NDTPA_PAD,
-  NDTPA_INTERVAL_PROBE_TIME_MS,
-  NDTPA_MAX,
-  NDTA_UNSPEC,
-  NDTA_NAME,
-  NDTA_THRESH1,
-  NDTA_THRESH2,
-  NDTA_THRESH3,
-  NDTA_CONFIG,
-  NDTA_PARMS,
-  NDTA_STATS,
-  NDTA_GC_INTERVAL,
-  NDTA_PAD,
-  NDTA_MAX,
-  NFEA_UNSPEC,
-  NFEA_ACTIVITY_NOTIFY,
-  NFEA_DONT_REFRESH,
-  NFEA_MAX,
-  FIB_RULE_PERMANENT,
-  FIB_RULE_INVERT,
-  FIB_RULE_UNRESOLVED,
-  FIB_RULE_IIF_DETACHED,
-  FIB_RULE_DEV_DETACHED,
-  FIB_RULE_OIF_DETACHED,
-  FIB_RULE_FIND_SADDR,
-  FRA_UNSPEC,
-  FRA_DST,
-  FRA_SRC,
-  FRA_IIFNAME,
-  FRA_GOTO,
-  FRA_UNUSED2,
-  FRA_PRIORITY,
-  FRA_UNUSED3,
-  FRA_UNUSED4,
-  FRA_UNUSED5,
-  FRA_FWMARK,
-  FRA_FLOW,
-  FRA_TUN_ID,
-  FRA_SUPPRESS_IFGROUP,
-  FRA_SUPPRESS_PREFIXLEN,
-  FRA_TABLE,
-  FRA_FWMASK,
-  FRA_OIFNAME,
-  FRA_PAD,
-  FRA_L3MDEV,
-  FRA_UID_RANGE,
-  FRA_PROTOCOL,
-  FRA_IP_PROTO,
-  FRA_SPORT_RANGE,
-  FRA_DPORT_RANGE,
-  FRA_IFNAME,
-  FRA_MAX,
-  FR_ACT_UNSPEC,
-  FR_ACT_TO_TBL,
-  FR_ACT_GOTO,
-  FR_ACT_NOP,
-  FR_ACT_RES3,
-  FR_ACT_RES4,
-  FR_ACT_BLACKHOLE,
-  FR_ACT_UNREACHABLE,
-  FR_ACT_PROHIBIT,
-  FR_ACT_MAX,
-  TUN_READQ_SIZE,
-  TUN_TYPE_MASK,
-  TUNSETNOCSUM,
-  TUNSETDEBUG,
-  TUNSETIFF,
-  TUNSETPERSIST,
-  TUNSETOWNER,
-  TUNSETLINK,
-  TUNSETGROUP,
-  TUNGETFEATURES,
-  TUNSETOFFLOAD,
-  TUNSETTXFILTER,
-  TUNGETIFF,
-  TUNGETSNDBUF,
-  TUNSETSNDBUF,
-  TUNATTACHFILTER,
-  TUNDETACHFILTER,
-  TUNGETVNETHDRSZ,
-  TUNSETVNETHDRSZ,
-  TUNSETQUEUE,
-  TUNSETIFINDEX,
-  TUNGETFILTER,
-  TUNSETVNETLE,
-  TUNGETVNETLE,
-  TUNSETVNETBE,
-  TUNGETVNETBE,
-  TUNSETSTEERINGEBPF,
-  TUNSETFILTEREBPF,
-  TUNSETCARRIER,
-  TUNGETDEVNETNS,
-  IFF_TUN,
-  IFF_TAP,
-  IFF_NAPI,
-  IFF_NAPI_FRAGS,
-  IFF_NO_CARRIER,
-  IFF_NO_PI,
-  IFF_ONE_QUEUE,
-  IFF_VNET_HDR,
-  IFF_TUN_EXCL,
-  IFF_MULTI_QUEUE,
-  IFF_ATTACH_QUEUE,
-  IFF_DETACH_QUEUE,
-  IFF_PERSIST,
-  IFF_NOFILTER,
-  TUN_TX_TIMESTAMP,
-  TUN_F_CSUM,
-  TUN_F_TSO4,
-  TUN_F_TSO6,
-  TUN_F_TSO_ECN,
-  TUN_F_UFO,
-  TUN_PKT_STRIP,
-  TUN_FLT_ALLMULTI,
-  TUN_TUN_DEV,
-  TUN_TAP_DEV,
-  BR_STATE_DISABLED,
-  BR_STATE_LISTENING,
-  BR_STATE_LEARNING,
-  BR_STATE_FORWARDING,
-  BR_STATE_BLOCKING,
-  BRIDGE_FLAGS_MASTER,
-  BRIDGE_FLAGS_SELF,
-  BRIDGE_MODE_VEB,
-  BRIDGE_MODE_VEPA,
-  BRIDGE_MODE_UNDEF,
-  IFLA_BRIDGE_FLAGS,
-  IFLA_BRIDGE_MODE,
-  IFLA_BRIDGE_VLAN_INFO,
-  IFLA_BRIDGE_VLAN_TUNNEL_INFO,
-  IFLA_BRIDGE_MRP,
-  IFLA_BRIDGE_CFM,
-  IFLA_BRIDGE_MST,
-  IFLA_BRIDGE_MAX,
-  BRIDGE_VLAN_INFO_MASTER,
-  BRIDGE_VLAN_INFO_PVID,
-  BRIDGE_VLAN_INFO_UNTAGGED,
-  BRIDGE_VLAN_INFO_RANGE_BEGIN,
-  BRIDGE_VLAN_INFO_RANGE_END,
-  BRIDGE_VLAN_INFO_BRENTRY,
-  BRIDGE_VLAN_INFO_ONLY_OPTS,
-  IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC,
-  IFLA_BRIDGE_VLAN_TUNNEL_ID,
-  IFLA_BRIDGE_VLAN_TUNNEL_VID,
-  IFLA_BRIDGE_VLAN_TUNNEL_FLAGS,
-  IFLA_BRIDGE_VLAN_TUNNEL_MAX,
-  IFLA_BRIDGE_MRP_UNSPEC,
-  IFLA_BRIDGE_MRP_INSTANCE,
-  IFLA_BRIDGE_MRP_PORT_STATE,
-  IFLA_BRIDGE_MRP_PORT_ROLE,
-  IFLA_BRIDGE_MRP_RING_STATE,
-  IFLA_BRIDGE_MRP_RING_ROLE,
-  IFLA_BRIDGE_MRP_START_TEST,
-  IFLA_BRIDGE_MRP_INFO,
-  IFLA_BRIDGE_MRP_IN_ROLE,
-  IFLA_BRIDGE_MRP_IN_STATE,
-  IFLA_BRIDGE_MRP_START_IN_TEST,
-  IFLA_BRIDGE_MRP_MAX,
-  IFLA_BRIDGE_MRP_INSTANCE_UNSPEC,
-  IFLA_BRIDGE_MRP_INSTANCE_RING_ID,
-  IFLA_BRIDGE_MRP_INSTANCE_P_IFINDEX,
-  IFLA_BRIDGE_MRP_INSTANCE_S_IFINDEX,
-  IFLA_BRIDGE_MRP_INSTANCE_PRIO,
-  IFLA_BRIDGE_MRP_INSTANCE_MAX,
-  IFLA_BRIDGE_MRP_PORT_STATE_UNSPEC,
-  IFLA_BRIDGE_MRP_PORT_STATE_STATE,
-  IFLA_BRIDGE_MRP_PORT_STATE_MAX,
-  IFLA_BRIDGE_MRP_PORT_ROLE_UNSPEC,
-  IFLA_BRIDGE_MRP_PORT_ROLE_ROLE,
-  IFLA_BRIDGE_MRP_PORT_ROLE_MAX,
-  IFLA_BRIDGE_MRP_RING_STATE_UNSPEC,
-  IFLA_BRIDGE_MRP_RING_STATE_RING_ID,
-  IFLA_BRIDGE_MRP_RING_STATE_STATE,
-  IFLA_BRIDGE_MRP_RING_STATE_MAX,
-  IFLA_BRIDGE_MRP_RING_ROLE_UNSPEC,
-  IFLA_BRIDGE_MRP_RING_ROLE_RING_ID,
-  IFLA_BRIDGE_MRP_RING_ROLE_ROLE,
-  IFLA_BRIDGE_MRP_RING_ROLE_MAX,
-  IFLA_BRIDGE_MRP_START_TEST_UNSPEC,
-  IFLA_BRIDGE_MRP_START_TEST_RING_ID,
-  IFLA_BRIDGE_MRP_START_TEST_INTERVAL,
-  IFLA_BRIDGE_MRP_START_TEST_MAX_MISS,
-  IFLA_BRIDGE_MRP_START_TEST_PERIOD,
-  IFLA_BRIDGE_MRP_START_TEST_MONITOR,
-  IFLA_BRIDGE_MRP_START_TEST_MAX,
-  IFLA_BRIDGE_MRP_INFO_UNSPEC,
-  IFLA_BRIDGE_MRP_INFO_RING_ID,
-  IFLA_BRIDGE_MRP_INFO_P_IFINDEX,
-  IFLA_BRIDGE_MRP_INFO_S_IFINDEX,
-  IFLA_BRIDGE_MRP_INFO_PRIO,
-  IFLA_BRIDGE_MRP_INFO_RING_STATE,
-  IFLA_BRIDGE_MRP_INFO_RING_ROLE,
-  IFLA_BRIDGE_MRP_INFO_TEST_INTERVAL,
-  IFLA_BRIDGE_MRP_INFO_TEST_MAX_MISS,
-  IFLA_BRIDGE_MRP_INFO_TEST_MONITOR,
-  IFLA_BRIDGE_MRP_INFO_I_IFINDEX,
-  IFLA_BRIDGE_MRP_INFO_IN_STATE,
-  IFLA_BRIDGE_MRP_INFO_IN_ROLE,
-  IFLA_BRIDGE_MRP_INFO_IN_TEST_INTERVAL,
-  IFLA_BRIDGE_MRP_INFO_IN_TEST_MAX_MISS,
-  IFLA_BRIDGE_MRP_INFO_MAX,
-  IFLA_BRIDGE_MRP_IN_STATE_UNSPEC,
-  IFLA_BRIDGE_MRP_IN_STATE_IN_ID,
-  IFLA_BRIDGE_MRP_IN_STATE_STATE,
-  IFLA_BRIDGE_MRP_IN_STATE_MAX,
-  IFLA_BRIDGE_MRP_IN_ROLE_UNSPEC,
-  IFLA_BRIDGE_MRP_IN_ROLE_RING_ID,
-  IFLA_BRIDGE_MRP_IN_ROLE_IN_ID,
-  IFLA_BRIDGE_MRP_IN_ROLE_ROLE,
-  IFLA_BRIDGE_MRP_IN_ROLE_I_IFINDEX,
-  IFLA_BRIDGE_MRP_IN_ROLE_MAX,
-  IFLA_BRIDGE_MRP_START_IN_TEST_UNSPEC,
-  IFLA_BRIDGE_MRP_START_IN_TEST_IN_ID,
-  IFLA_BRIDGE_MRP_START_IN_TEST_INTERVAL,
-  IFLA_BRIDGE_MRP_START_IN_TEST_MAX_MISS,
-  IFLA_BRIDGE_MRP_START_IN_TEST_PERIOD,
-  IFLA_BRIDGE_MRP_START_IN_TEST_MAX,
-  IFLA_BRIDGE_CFM_UNSPEC,
-  IFLA_BRIDGE_CFM_MEP_CREATE,
-  IFLA_BRIDGE_CFM_MEP_DELETE,
-  IFLA_BRIDGE_CFM_MEP_CONFIG,
-  IFLA_BRIDGE_CFM_CC_CONFIG,
-  IFLA_BRIDGE_CFM_CC_PEER_MEP_ADD,
-  IFLA_BRIDGE_CFM_CC_PEER_MEP_REMOVE,
-  IFLA_BRIDGE_CFM_CC_RDI,
-  IFLA_BRIDGE_CFM_CC_CCM_TX,
-  IFLA_BRIDGE_CFM_MEP_CREATE_INFO,
-  IFLA_BRIDGE_CFM_MEP_CONFIG_INFO,
-  IFLA_BRIDGE_CFM_CC_CONFIG_INFO,
-  IFLA_BRIDGE_CFM_CC_RDI_INFO,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_INFO,
-  IFLA_BRIDGE_CFM_CC_PEER_MEP_INFO,
-  IFLA_BRIDGE_CFM_MEP_STATUS_INFO,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_INFO,
-  IFLA_BRIDGE_CFM_MAX,
-  IFLA_BRIDGE_CFM_MEP_CREATE_UNSPEC,
-  IFLA_BRIDGE_CFM_MEP_CREATE_INSTANCE,
-  IFLA_BRIDGE_CFM_MEP_CREATE_DOMAIN,
-  IFLA_BRIDGE_CFM_MEP_CREATE_DIRECTION,
-  IFLA_BRIDGE_CFM_MEP_CREATE_IFINDEX,
-  IFLA_BRIDGE_CFM_MEP_CREATE_MAX,
-  IFLA_BRIDGE_CFM_MEP_DELETE_UNSPEC,
-  IFLA_BRIDGE_CFM_MEP_DELETE_INSTANCE,
-  IFLA_BRIDGE_CFM_MEP_DELETE_MAX,
-  IFLA_BRIDGE_CFM_MEP_CONFIG_UNSPEC,
-  IFLA_BRIDGE_CFM_MEP_CONFIG_INSTANCE,
-  IFLA_BRIDGE_CFM_MEP_CONFIG_UNICAST_MAC,
-  IFLA_BRIDGE_CFM_MEP_CONFIG_MDLEVEL,
-  IFLA_BRIDGE_CFM_MEP_CONFIG_MEPID,
-  IFLA_BRIDGE_CFM_MEP_CONFIG_MAX,
-  IFLA_BRIDGE_CFM_CC_CONFIG_UNSPEC,
-  IFLA_BRIDGE_CFM_CC_CONFIG_INSTANCE,
-  IFLA_BRIDGE_CFM_CC_CONFIG_ENABLE,
-  IFLA_BRIDGE_CFM_CC_CONFIG_EXP_INTERVAL,
-  IFLA_BRIDGE_CFM_CC_CONFIG_EXP_MAID,
-  IFLA_BRIDGE_CFM_CC_CONFIG_MAX,
-  IFLA_BRIDGE_CFM_CC_PEER_MEP_UNSPEC,
-  IFLA_BRIDGE_CFM_CC_PEER_MEP_INSTANCE,
-  IFLA_BRIDGE_CFM_CC_PEER_MEPID,
-  IFLA_BRIDGE_CFM_CC_PEER_MEP_MAX,
-  IFLA_BRIDGE_CFM_CC_RDI_UNSPEC,
-  IFLA_BRIDGE_CFM_CC_RDI_INSTANCE,
-  IFLA_BRIDGE_CFM_CC_RDI_RDI,
-  IFLA_BRIDGE_CFM_CC_RDI_MAX,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_UNSPEC,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_INSTANCE,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_DMAC,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_SEQ_NO_UPDATE,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_PERIOD,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV_VALUE,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV_VALUE,
-  IFLA_BRIDGE_CFM_CC_CCM_TX_MAX,
-  IFLA_BRIDGE_CFM_MEP_STATUS_UNSPEC,
-  IFLA_BRIDGE_CFM_MEP_STATUS_INSTANCE,
-  IFLA_BRIDGE_CFM_MEP_STATUS_OPCODE_UNEXP_SEEN,
-  IFLA_BRIDGE_CFM_MEP_STATUS_VERSION_UNEXP_SEEN,
-  IFLA_BRIDGE_CFM_MEP_STATUS_RX_LEVEL_LOW_SEEN,
-  IFLA_BRIDGE_CFM_MEP_STATUS_MAX,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_UNSPEC,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_INSTANCE,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_PEER_MEPID,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_CCM_DEFECT,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_RDI,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_PORT_TLV_VALUE,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_IF_TLV_VALUE,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEEN,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_TLV_SEEN,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEQ_UNEXP_SEEN,
-  IFLA_BRIDGE_CFM_CC_PEER_STATUS_MAX,
-  IFLA_BRIDGE_MST_UNSPEC,
-  IFLA_BRIDGE_MST_ENTRY,
-  IFLA_BRIDGE_MST_MAX,
-  IFLA_BRIDGE_MST_ENTRY_UNSPEC,
-  IFLA_BRIDGE_MST_ENTRY_MSTI,
-  IFLA_BRIDGE_MST_ENTRY_STATE,
-  IFLA_BRIDGE_MST_ENTRY_MAX,
-  BRIDGE_VLANDB_DUMP_UNSPEC,
-  BRIDGE_VLANDB_DUMP_FLAGS,
-  BRIDGE_VLANDB_DUMP_MAX,
-  BRIDGE_VLANDB_DUMPF_STATS,
-  BRIDGE_VLANDB_DUMPF_GLOBAL,
-  BRIDGE_VLANDB_UNSPEC,
-  BRIDGE_VLANDB_ENTRY,
-  BRIDGE_VLANDB_GLOBAL_OPTIONS,
-  BRIDGE_VLANDB_MAX,
-  BRIDGE_VLANDB_ENTRY_UNSPEC,
-  BRIDGE_VLANDB_ENTRY_INFO,
-  BRIDGE_VLANDB_ENTRY_RANGE,
-  BRIDGE_VLANDB_ENTRY_STATE,
-  BRIDGE_VLANDB_ENTRY_TUNNEL_INFO,
-  BRIDGE_VLANDB_ENTRY_STATS,
-  BRIDGE_VLANDB_ENTRY_MCAST_ROUTER,
-  BRIDGE_VLANDB_ENTRY_MAX,
-  BRIDGE_VLANDB_TINFO_UNSPEC,
-  BRIDGE_VLANDB_TINFO_ID,
-  BRIDGE_VLANDB_TINFO_CMD,
-  BRIDGE_VLANDB_TINFO_MAX,
-  BRIDGE_VLANDB_STATS_UNSPEC,
-  BRIDGE_VLANDB_STATS_RX_BYTES,
-  BRIDGE_VLANDB_STATS_RX_PACKETS,
-  BRIDGE_VLANDB_STATS_TX_BYTES,
-  BRIDGE_VLANDB_STATS_TX_PACKETS,
-  BRIDGE_VLANDB_STATS_PAD,
-  BRIDGE_VLANDB_STATS_MAX,
-  BRIDGE_VLANDB_GOPTS_UNSPEC,
-  BRIDGE_VLANDB_GOPTS_ID,
-  BRIDGE_VLANDB_GOPTS_RANGE,
-  BRIDGE_VLANDB_GOPTS_MCAST_SNOOPING,
-  BRIDGE_VLANDB_GOPTS_MCAST_IGMP_VERSION,
-  BRIDGE_VLANDB_GOPTS_MCAST_MLD_VERSION,
-  BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_CNT,
-  BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_CNT,
-  BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_INTVL,
-  BRIDGE_VLANDB_GOPTS_PAD,
-  BRIDGE_VLANDB_GOPTS_MCAST_MEMBERSHIP_INTVL,
-  BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_INTVL,
-  BRIDGE_VLANDB_GOPTS_MCAST_QUERY_INTVL,
-  BRIDGE_VLANDB_GOPTS_MCAST_QUERY_RESPONSE_INTVL,
-  BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_INTVL,
-  BRIDGE_VLANDB_GOPTS_MCAST_QUERIER,
-  BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS,
-  BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_STATE,
-  BRIDGE_VLANDB_GOPTS_MSTI,
-  BRIDGE_VLANDB_GOPTS_MAX,
-  MDBA_UNSPEC,
-  MDBA_MDB,
-  MDBA_ROUTER,
-  MDBA_MAX,
-  MDBA_MDB_UNSPEC,
-  MDBA_MDB_ENTRY,
-  MDBA_MDB_MAX,
-  MDBA_MDB_ENTRY_UNSPEC,
-  MDBA_MDB_ENTRY_INFO,
-  MDBA_MDB_ENTRY_MAX,
-  MDBA_MDB_EATTR_UNSPEC,
-  MDBA_MDB_EATTR_TIMER,
-  MDBA_MDB_EATTR_SRC_LIST,
-  MDBA_MDB_EATTR_GROUP_MODE,
-  MDBA_MDB_EATTR_SOURCE,
-  MDBA_MDB_EATTR_RTPROT,
-  MDBA_MDB_EATTR_MAX,
-  MDBA_MDB_SRCLIST_UNSPEC,
-  MDBA_MDB_SRCLIST_ENTRY,
-  MDBA_MDB_SRCLIST_MAX,
-  MDBA_MDB_SRCATTR_UNSPEC,
-  MDBA_MDB_SRCATTR_ADDRESS,
-  MDBA_MDB_SRCATTR_TIMER,
-  MDBA_MDB_SRCATTR_MAX,
-  MDB_RTR_TYPE_DISABLED,
-  MDB_RTR_TYPE_TEMP_QUERY,
-  MDB_RTR_TYPE_PERM,
-  MDB_RTR_TYPE_TEMP,
-  MDBA_ROUTER_UNSPEC,
-  MDBA_ROUTER_PORT,
-  MDBA_ROUTER_MAX,
-  MDBA_ROUTER_PATTR_UNSPEC,
-  MDBA_ROUTER_PATTR_TIMER,
-  MDBA_ROUTER_PATTR_TYPE,
-  MDBA_ROUTER_PATTR_INET_TIMER,
-  MDBA_ROUTER_PATTR_INET6_TIMER,
-  MDBA_ROUTER_PATTR_VID,
-  MDBA_ROUTER_PATTR_MAX,
-  MDB_TEMPORARY,
-  MDB_PERMANENT,
-  MDB_FLAGS_OFFLOAD,
-  MDB_FLAGS_FAST_LEAVE,
-  MDB_FLAGS_STAR_EXCL,
-  MDB_FLAGS_BLOCKED,
-  MDBA_SET_ENTRY_UNSPEC,
-  MDBA_SET_ENTRY,
-  MDBA_SET_ENTRY_ATTRS,
-  MDBA_SET_ENTRY_MAX,
-  BRIDGE_XSTATS_UNSPEC,
-  BRIDGE_XSTATS_VLAN,
-  BRIDGE_XSTATS_MCAST,
-  BRIDGE_XSTATS_PAD,
-  BRIDGE_XSTATS_STP,
-  BRIDGE_XSTATS_MAX,
-  BR_MCAST_DIR_RX,
-  BR_MCAST_DIR_TX,
-  BR_MCAST_DIR_SIZE,
-  BR_BOOLOPT_NO_LL_LEARN,
-  BR_BOOLOPT_MCAST_VLAN_SNOOPING,
-  BR_BOOLOPT_MST_ENABLE,
-  BR_BOOLOPT_MAX,
-  BRIDGE_QUERIER_UNSPEC,
-  BRIDGE_QUERIER_IP_ADDRESS,
-  BRIDGE_QUERIER_IP_PORT,
-  BRIDGE_QUERIER_IP_OTHER_TIMER,
-  BRIDGE_QUERIER_PAD,
-  BRIDGE_QUERIER_IPV6_ADDRESS,
-  BRIDGE_QUERIER_IPV6_PORT,
-  BRIDGE_QUERIER_IPV6_OTHER_TIMER,
-  BRIDGE_QUERIER_MAX,
-  VETH_INFO_UNSPEC,
-  VETH_INFO_PEER,
-  VETH_INFO_MAX,
-  IFNAMSIZ,
-  IFALIASZ,
-  ALTIFNAMSIZ,
-  IFF_UP,
-  IFF_BROADCAST,
-  IFF_DEBUG,
-  IFF_LOOPBACK,
-  IFF_POINTOPOINT,
-  IFF_NOTRAILERS,
-  IFF_RUNNING,
-  IFF_NOARP,
-  IFF_PROMISC,
-  IFF_ALLMULTI,
-  IFF_MASTER,
-  IFF_SLAVE,
-  IFF_MULTICAST,
-  IFF_PORTSEL,
-  IFF_AUTOMEDIA,
-  IFF_DYNAMIC,
-  IFF_LOWER_UP,
-  IFF_DORMANT,
-  IFF_ECHO,
-  IFF_VOLATILE,
-  IF_OPER_UNKNOWN,
-  IF_OPER_NOTPRESENT,
-  IF_OPER_DOWN,
-  IF_OPER_LOWERLAYERDOWN,
-  IF_OPER_TESTING,
-  IF_OPER_DORMANT,
-  IF_OPER_UP,
-  IF_LINK_MODE_DEFAULT,
-  IF_LINK_MODE_DORMANT,
-  IF_LINK_MODE_TESTING,
-  ARPHRD_NETROM,
-  ARPHRD_ETHER,
-  ARPHRD_EETHER,
-  ARPHRD_AX25,
-  ARPHRD_PRONET,
-  ARPHRD_CHAOS,
-  ARPHRD_IEEE802,
-  ARPHRD_ARCNET,
-  ARPHRD_APPLETLK,
-  ARPHRD_DLCI,
-  ARPHRD_ATM,
-  ARPHRD_METRICOM,
-  ARPHRD_IEEE1394,
-  ARPHRD_EUI64,
-  ARPHRD_INFINIBAND,
-  ARPHRD_SLIP,
-  ARPHRD_CSLIP,
-  ARPHRD_SLIP6,
-  ARPHRD_CSLIP6,
-  ARPHRD_RSRVD,
-  ARPHRD_ADAPT,
-  ARPHRD_ROSE,
-  ARPHRD_X25,
-  ARPHRD_HWX25,
-  ARPHRD_CAN,
-  ARPHRD_MCTP,
-  ARPHRD_PPP,
-  ARPHRD_CISCO,
-  ARPHRD_HDLC,
-  ARPHRD_LAPB,
-  ARPHRD_DDCMP,
-  ARPHRD_RAWHDLC,
-  ARPHRD_RAWIP,
-  ARPHRD_TUNNEL,
-  ARPHRD_TUNNEL6,
-  ARPHRD_FRAD,
-  ARPHRD_SKIP,
-  ARPHRD_LOOPBACK,
-  ARPHRD_LOCALTLK,
-  ARPHRD_FDDI,
-  ARPHRD_BIF,
-  ARPHRD_SIT,
-  ARPHRD_IPDDP,
-  ARPHRD_IPGRE,
-  ARPHRD_PIMREG,
-  ARPHRD_HIPPI,
-  ARPHRD_ASH,
-  ARPHRD_ECONET,
-  ARPHRD_IRDA,
-  ARPHRD_FCPP,
-  ARPHRD_FCAL,
-  ARPHRD_FCPL,
-  ARPHRD_FCFABRIC,
-  ARPHRD_IEEE802_TR,
-  ARPHRD_IEEE80211,
-  ARPHRD_IEEE80211_PRISM,
-  ARPHRD_IEEE80211_RADIOTAP,
-  ARPHRD_IEEE802154,
-  ARPHRD_IEEE802154_MONITOR,
-  ARPHRD_PHONET,
-  ARPHRD_PHONET_PIPE,
-  ARPHRD_CAIF,
-  ARPHRD_IP6GRE,
-  ARPHRD_NETLINK,
-  ARPHRD_6LOWPAN,
-  ARPHRD_VSOCKMON,
-  ARPHRD_VOID,
-  ARPHRD_NONE,
-  ARPOP_REQUEST,
-  ARPOP_REPLY,
-  ARPOP_RREQUEST,
-  ARPOP_RREPLY,
-  ARPOP_InREQUEST,
-  ARPOP_InREPLY,
-  ARPOP_NAK,
-  LWTUNNEL_ENCAP_NONE,
-  LWTUNNEL_ENCAP_MPLS,
-  LWTUNNEL_ENCAP_IP,
-  LWTUNNEL_ENCAP_ILA,
-  LWTUNNEL_ENCAP_IP6,
-  LWTUNNEL_ENCAP_SEG6,
-  LWTUNNEL_ENCAP_BPF,
-  LWTUNNEL_ENCAP_SEG6_LOCAL,
-  LWTUNNEL_ENCAP_RPL,
-  LWTUNNEL_ENCAP_IOAM6,
-  LWTUNNEL_ENCAP_XFRM,
-  LWTUNNEL_ENCAP_MAX,
-  LWTUNNEL_IP_UNSPEC,
-  LWTUNNEL_IP_ID,
-  LWTUNNEL_IP_DST,
-  LWTUNNEL_IP_SRC,
-  LWTUNNEL_IP_TTL,
-  LWTUNNEL_IP_TOS,
-  LWTUNNEL_IP_FLAGS,
-  LWTUNNEL_IP_PAD,
-  LWTUNNEL_IP_OPTS,
-  LWTUNNEL_IP_MAX,
-  LWTUNNEL_IP6_UNSPEC,
-  LWTUNNEL_IP6_ID,
-  LWTUNNEL_IP6_DST,
-  LWTUNNEL_IP6_SRC,
-  LWTUNNEL_IP6_HOPLIMIT,
-  LWTUNNEL_IP6_TC,
-  LWTUNNEL_IP6_FLAGS,
-  LWTUNNEL_IP6_PAD,
-  LWTUNNEL_IP6_OPTS,
-  LWTUNNEL_IP6_MAX,
-  LWTUNNEL_IP_OPTS_UNSPEC,
-  LWTUNNEL_IP_OPTS_GENEVE,
-  LWTUNNEL_IP_OPTS_VXLAN,
-  LWTUNNEL_IP_OPTS_ERSPAN,
-  LWTUNNEL_IP_OPTS_MAX,
-  LWTUNNEL_IP_OPT_GENEVE_UNSPEC,
-  LWTUNNEL_IP_OPT_GENEVE_CLASS,
-  LWTUNNEL_IP_OPT_GENEVE_TYPE,
-  LWTUNNEL_IP_OPT_GENEVE_DATA,
-  LWTUNNEL_IP_OPT_GENEVE_MAX,
-  LWTUNNEL_IP_OPT_VXLAN_UNSPEC,
-  LWTUNNEL_IP_OPT_VXLAN_GBP,
-  LWTUNNEL_IP_OPT_VXLAN_MAX,
-  LWTUNNEL_IP_OPT_ERSPAN_UNSPEC,
-  LWTUNNEL_IP_OPT_ERSPAN_VER,
-  LWTUNNEL_IP_OPT_ERSPAN_INDEX,
-  LWTUNNEL_IP_OPT_ERSPAN_DIR,
-  LWTUNNEL_IP_OPT_ERSPAN_HWID,
-  LWTUNNEL_IP_OPT_ERSPAN_MAX,
-  NEXTHOP_GRP_TYPE_MPATH,
-  NEXTHOP_GRP_TYPE_RES,
-  NEXTHOP_GRP_TYPE_MAX,
-  NHA_UNSPEC,
-  NHA_ID,
-  NHA_GROUP,
-  NHA_GROUP_TYPE,
-  NHA_BLACKHOLE,
-  NHA_OIF,
-  NHA_GATEWAY,
-  NHA_ENCAP_TYPE,
-  NHA_ENCAP,
-  NHA_GROUPS,
-  NHA_MASTER,
-  NHA_FDB,
-  NHA_RES_GROUP,
-  NHA_RES_BUCKET,
-  NHA_MAX,
-  NHA_RES_GROUP_UNSPEC,
-  NHA_RES_GROUP_PAD,
-  NHA_RES_GROUP_BUCKETS,
-  NHA_RES_GROUP_IDLE_TIMER,
-  NHA_RES_GROUP_UNBALANCED_TIMER,
-  NHA_RES_GROUP_UNBALANCED_TIME,
-  NHA_RES_GROUP_MAX,
-  NHA_RES_BUCKET_UNSPEC,
-  NHA_RES_BUCKET_PAD,
-  NHA_RES_BUCKET_INDEX,
-  NHA_RES_BUCKET_IDLE_TIME,
-  NHA_RES_BUCKET_NH_ID,
-  NHA_RES_BUCKET_MAX,
-  NETNSA_NONE,
-  NETNSA_NSID,
-  NETNSA_PID,
-  NETNSA_FD,
-  NETNSA_TARGET_NSID,
-  NETNSA_CURRENT_NSID,
-  NETNSA_NSID_NOT_ASSIGNED,
-  NETNSA_MAX,
-  NETCONFA_UNSPEC,
-  NETCONFA_IFINDEX,
-  NETCONFA_FORWARDING,
-  NETCONFA_RP_FILTER,
-  NETCONFA_MC_FORWARDING,
-  NETCONFA_PROXY_NEIGH,
-  NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN,
-  NETCONFA_INPUT,
-  NETCONFA_BC_FORWARDING,
-  NETCONFA_MAX,
-  NETCONFA_ALL,
-  NETCONFA_IFINDEX_ALL,
-  NETCONFA_IFINDEX_DEFAULT,
-  IPV4_DEVCONF_FORWARDING,
-  IPV4_DEVCONF_MC_FORWARDING,
-  IPV4_DEVCONF_PROXY_ARP,
-  IPV4_DEVCONF_ACCEPT_REDIRECTS,
-  IPV4_DEVCONF_SECURE_REDIRECTS,
-  IPV4_DEVCONF_SEND_REDIRECTS,
-  IPV4_DEVCONF_SHARED_MEDIA,
-  IPV4_DEVCONF_RP_FILTER,
-  IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE,
-  IPV4_DEVCONF_BOOTP_RELAY,
-  IPV4_DEVCONF_LOG_MARTIANS,
-  IPV4_DEVCONF_TAG,
-  IPV4_DEVCONF_ARPFILTER,
-  IPV4_DEVCONF_MEDIUM_ID,
-  IPV4_DEVCONF_NOXFRM,
-  IPV4_DEVCONF_NOPOLICY,
-  IPV4_DEVCONF_FORCE_IGMP_VERSION,
-  IPV4_DEVCONF_ARP_ANNOUNCE,
-  IPV4_DEVCONF_ARP_IGNORE,
-  IPV4_DEVCONF_PROMOTE_SECONDARIES,
-  IPV4_DEVCONF_ARP_ACCEPT,
-  IPV4_DEVCONF_ARP_NOTIFY,
-  IPV4_DEVCONF_ACCEPT_LOCAL,
-  IPV4_DEVCONF_SRC_VMARK,
-  IPV4_DEVCONF_PROXY_ARP_PVLAN,
-  IPV4_DEVCONF_ROUTE_LOCALNET,
-  IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL,
-  IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL,
-  IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN,
-  IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST,
-  IPV4_DEVCONF_DROP_GRATUITOUS_ARP,
-  IPV4_DEVCONF_BC_FORWARDING,
-  IPV4_DEVCONF_ARP_EVICT_NOCARRIER,
-  IPV4_DEVCONF_MAX,
-  DEVCONF_FORWARDING,
-  DEVCONF_HOPLIMIT,
-  DEVCONF_MTU6,
-  DEVCONF_ACCEPT_RA,
-  DEVCONF_ACCEPT_REDIRECTS,
-  DEVCONF_AUTOCONF,
-  DEVCONF_DAD_TRANSMITS,
-  DEVCONF_RTR_SOLICITS,
-  DEVCONF_RTR_SOLICIT_INTERVAL,
-  DEVCONF_RTR_SOLICIT_DELAY,
-  DEVCONF_USE_TEMPADDR,
-  DEVCONF_TEMP_VALID_LFT,
-  DEVCONF_TEMP_PREFERED_LFT,
-  DEVCONF_REGEN_MAX_RETRY,
-  DEVCONF_MAX_DESYNC_FACTOR,
-  DEVCONF_MAX_ADDRESSES,
-  DEVCONF_FORCE_MLD_VERSION,
-  DEVCONF_ACCEPT_RA_DEFRTR,
-  DEVCONF_ACCEPT_RA_PINFO,
-  DEVCONF_ACCEPT_RA_RTR_PREF,
-  DEVCONF_RTR_PROBE_INTERVAL,
-  DEVCONF_ACCEPT_RA_RT_INFO_MAX_PLEN,
-  DEVCONF_PROXY_NDP,
-  DEVCONF_OPTIMISTIC_DAD,
-  DEVCONF_ACCEPT_SOURCE_ROUTE,
-  DEVCONF_MC_FORWARDING,
-  DEVCONF_DISABLE_IPV6,
-  DEVCONF_ACCEPT_DAD,
-  DEVCONF_FORCE_TLLAO,
-  DEVCONF_NDISC_NOTIFY,
-  DEVCONF_MLDV1_UNSOLICITED_REPORT_INTERVAL,
-  DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL,
-  DEVCONF_SUPPRESS_FRAG_NDISC,
-  DEVCONF_ACCEPT_RA_FROM_LOCAL,
-  DEVCONF_USE_OPTIMISTIC,
-  DEVCONF_ACCEPT_RA_MTU,
-  DEVCONF_STABLE_SECRET,
-  DEVCONF_USE_OIF_ADDRS_ONLY,
-  DEVCONF_ACCEPT_RA_MIN_HOP_LIMIT,
-  DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN,
-  DEVCONF_DROP_UNICAST_IN_L2_MULTICAST,
-  DEVCONF_DROP_UNSOLICITED_NA,
-  DEVCONF_KEEP_ADDR_ON_DOWN,
-  DEVCONF_RTR_SOLICIT_MAX_INTERVAL,
-  DEVCONF_SEG6_ENABLED,
-  DEVCONF_SEG6_REQUIRE_HMAC,
-  DEVCONF_ENHANCED_DAD,
-  DEVCONF_ADDR_GEN_MODE,
-  DEVCONF_DISABLE_POLICY,
-  DEVCONF_ACCEPT_RA_RT_INFO_MIN_PLEN,
-  DEVCONF_NDISC_TCLASS,
-  DEVCONF_RPL_SEG_ENABLED,
-  DEVCONF_RA_DEFRTR_METRIC,
-  DEVCONF_IOAM6_ENABLED,
-  DEVCONF_IOAM6_ID,
-  DEVCONF_IOAM6_ID_WIDE,
-  DEVCONF_NDISC_EVICT_NOCARRIER,
-  DEVCONF_ACCEPT_UNTRACKED_NA,
-  DEVCONF_ACCEPT_RA_MIN_LFT,
-  DEVCONF_MAX,
-  IFAL_ADDRESS,
-  IFAL_LABEL,
-  IFAL_MAX,
-  MACSEC_GENL_VERSION,
-  MACSEC_MAX_KEY_LEN,
-  MACSEC_KEYID_LEN,
-  MACSEC_SALT_LEN,
-  MACSEC_CIPHER_ID_GCM_AES_128,
-  MACSEC_CIPHER_ID_GCM_AES_256,
-  MACSEC_CIPHER_ID_GCM_AES_XPN_128,
-  MACSEC_CIPHER_ID_GCM_AES_XPN_256,
-  MACSEC_DEFAULT_CIPHER_ID,
-  MACSEC_DEFAULT_CIPHER_ALT,
-  MACSEC_MIN_ICV_LEN,
-  MACSEC_MAX_ICV_LEN,
-  MACSEC_STD_ICV_LEN,
-  MACSEC_ATTR_UNSPEC,
-  MACSEC_ATTR_IFINDEX,
-  MACSEC_ATTR_RXSC_CONFIG,
-  MACSEC_ATTR_SA_CONFIG,
-  MACSEC_ATTR_SECY,
-  MACSEC_ATTR_TXSA_LIST,
-  MACSEC_ATTR_RXSC_LIST,
-  MACSEC_ATTR_TXSC_STATS,
-  MACSEC_ATTR_SECY_STATS,
-  MACSEC_ATTR_OFFLOAD,
-  MACSEC_ATTR_MAX,
-  MACSEC_SECY_ATTR_UNSPEC,
-  MACSEC_SECY_ATTR_SCI,
-  MACSEC_SECY_ATTR_ENCODING_SA,
-  MACSEC_SECY_ATTR_WINDOW,
-  MACSEC_SECY_ATTR_CIPHER_SUITE,
-  MACSEC_SECY_ATTR_ICV_LEN,
-  MACSEC_SECY_ATTR_PROTECT,
-  MACSEC_SECY_ATTR_REPLAY,
-  MACSEC_SECY_ATTR_OPER,
-  MACSEC_SECY_ATTR_VALIDATE,
-  MACSEC_SECY_ATTR_ENCRYPT,
-  MACSEC_SECY_ATTR_INC_SCI,
-  MACSEC_SECY_ATTR_ES,
-  MACSEC_SECY_ATTR_SCB,
-  MACSEC_SECY_ATTR_PAD,
-  MACSEC_SECY_ATTR_MAX,
-  MACSEC_RXSC_ATTR_UNSPEC,
-  MACSEC_RXSC_ATTR_SCI,
-  MACSEC_RXSC_ATTR_ACTIVE,
-  MACSEC_RXSC_ATTR_SA_LIST,
-  MACSEC_RXSC_ATTR_STATS,
-  MACSEC_RXSC_ATTR_PAD,
-  MACSEC_RXSC_ATTR_MAX,
-  MACSEC_SA_ATTR_UNSPEC,
-  MACSEC_SA_ATTR_AN,
-  MACSEC_SA_ATTR_ACTIVE,
-  MACSEC_SA_ATTR_PN,
-  MACSEC_SA_ATTR_KEY,
-  MACSEC_SA_ATTR_KEYID,
-  MACSEC_SA_ATTR_STATS,
-  MACSEC_SA_ATTR_PAD,
-  MACSEC_SA_ATTR_SSCI,
-  MACSEC_SA_ATTR_SALT,
-  MACSEC_SA_ATTR_MAX,
-  MACSEC_OFFLOAD_ATTR_UNSPEC,
-  MACSEC_OFFLOAD_ATTR_TYPE,
-  MACSEC_OFFLOAD_ATTR_PAD,
-  MACSEC_OFFLOAD_ATTR_MAX,
-  MACSEC_CMD_GET_TXSC,
-  MACSEC_CMD_ADD_RXSC,
-  MACSEC_CMD_DEL_RXSC,
-  MACSEC_CMD_UPD_RXSC,
-  MACSEC_CMD_ADD_TXSA,
-  MACSEC_CMD_DEL_TXSA,
-  MACSEC_CMD_UPD_TXSA,
-  MACSEC_CMD_ADD_RXSA,
-  MACSEC_CMD_DEL_RXSA,
-  MACSEC_CMD_UPD_RXSA,
-  MACSEC_CMD_UPD_OFFLOAD,
-  MACSEC_RXSC_STATS_ATTR_UNSPEC,
-  MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED,
-  MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA,
-  MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA,
-  MACSEC_RXSC_STATS_ATTR_PAD,
-  MACSEC_RXSC_STATS_ATTR_MAX,
-  MACSEC_SA_STATS_ATTR_UNSPEC,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_OK,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA,
-  MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA,
-  MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED,
-  MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED,
-  MACSEC_SA_STATS_ATTR_MAX,
-  MACSEC_TXSC_STATS_ATTR_UNSPEC,
-  MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED,
-  MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED,
-  MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED,
-  MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED,
-  MACSEC_TXSC_STATS_ATTR_PAD,
-  MACSEC_TXSC_STATS_ATTR_MAX,
-  MACSEC_SECY_STATS_ATTR_UNSPEC,
-  MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED,
-  MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI,
-  MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN,
-  MACSEC_SECY_STATS_ATTR_PAD,
-  MACSEC_SECY_STATS_ATTR_MAX,
-  VLAN_FLAG_REORDER_HDR,
-  VLAN_FLAG_GVRP,
-  VLAN_FLAG_LOOSE_BINDING,
-  VLAN_FLAG_MVRP,
-  VLAN_FLAG_BRIDGE_BINDING,
-  IFLA_IPTUN_UNSPEC,
-  IFLA_IPTUN_LINK,
-  IFLA_IPTUN_LOCAL,
-  IFLA_IPTUN_REMOTE,
-  IFLA_IPTUN_TTL,
-  IFLA_IPTUN_TOS,
-  IFLA_IPTUN_ENCAP_LIMIT,
-  IFLA_IPTUN_FLOWINFO,
-  IFLA_IPTUN_FLAGS,
-  IFLA_IPTUN_PROTO,
-  IFLA_IPTUN_PMTUDISC,
-  IFLA_IPTUN_6RD_PREFIX,
-  IFLA_IPTUN_6RD_RELAY_PREFIX,
-  IFLA_IPTUN_6RD_PREFIXLEN,
-  IFLA_IPTUN_6RD_RELAY_PREFIXLEN,
-  IFLA_IPTUN_ENCAP_TYPE,
-  IFLA_IPTUN_ENCAP_FLAGS,
-  IFLA_IPTUN_ENCAP_SPORT,
-  IFLA_IPTUN_ENCAP_DPORT,
-  IFLA_IPTUN_COLLECT_METADATA,
-  IFLA_IPTUN_FWMARK,
-  IFLA_IPTUN_MAX,
-  TUNNEL_ENCAP_NONE,
-  TUNNEL_ENCAP_FOU,
-  TUNNEL_ENCAP_GUE,
-  TUNNEL_ENCAP_MPLS,
-  TUNNEL_ENCAP_FLAG_CSUM,
-  TUNNEL_ENCAP_FLAG_CSUM6,
-  TUNNEL_ENCAP_FLAG_REMCSUM,
-  SIT_ISATAP,
-  IFLA_GRE_UNSPEC,
-  IFLA_GRE_LINK,
-  IFLA_GRE_IFLAGS,
-  IFLA_GRE_OFLAGS,
-  IFLA_GRE_IKEY,
-  IFLA_GRE_OKEY,
-  IFLA_GRE_LOCAL,
-  IFLA_GRE_REMOTE,
-  IFLA_GRE_TTL,
-  IFLA_GRE_TOS,
-  IFLA_GRE_PMTUDISC,
-  IFLA_GRE_ENCAP_LIMIT,
-  IFLA_GRE_FLOWINFO,
-  IFLA_GRE_FLAGS,
-  IFLA_GRE_ENCAP_TYPE,
-  IFLA_GRE_ENCAP_FLAGS,
-  IFLA_GRE_ENCAP_SPORT,
-  IFLA_GRE_ENCAP_DPORT,
-  IFLA_GRE_COLLECT_METADATA,
-  IFLA_GRE_IGNORE_DF,
-  IFLA_GRE_FWMARK,
-  IFLA_GRE_ERSPAN_INDEX,
-  IFLA_GRE_ERSPAN_VER,
-  IFLA_GRE_ERSPAN_DIR,
-  IFLA_GRE_ERSPAN_HWID,
-  IFLA_GRE_MAX,
-  IFLA_VTI_UNSPEC,
-  IFLA_VTI_LINK,
-  IFLA_VTI_IKEY,
-  IFLA_VTI_OKEY,
-  IFLA_VTI_LOCAL,
-  IFLA_VTI_REMOTE,
-  IFLA_VTI_FWMARK,
-  IFLA_VTI_MAX,
-  BOND_ABI_VERSION,
-  BOND_MODE_ROUNDROBIN,
-  BOND_MODE_ACTIVEBACKUP,
-  BOND_MODE_XOR,
-  BOND_MODE_BROADCAST,
-  BOND_MODE_8023AD,
-  BOND_MODE_TLB,
-  BOND_MODE_ALB,
-  BOND_LINK_UP,
-  BOND_LINK_FAIL,
-  BOND_LINK_DOWN,
-  BOND_LINK_BACK,
-  BOND_STATE_ACTIVE,
-  BOND_STATE_BACKUP,
-  BOND_DEFAULT_MAX_BONDS,
-  BOND_DEFAULT_TX_QUEUES,
-  BOND_DEFAULT_RESEND_IGMP,
-  BOND_XMIT_POLICY_LAYER2,
-  BOND_XMIT_POLICY_LAYER34,
-  BOND_XMIT_POLICY_LAYER23,
-  BOND_XMIT_POLICY_ENCAP23,
-  BOND_XMIT_POLICY_ENCAP34,
-  BOND_XMIT_POLICY_VLAN_SRCMAC,
-  BOND_XSTATS_UNSPEC,
-  BOND_XSTATS_3AD,
-  BOND_XSTATS_MAX,
-  BOND_3AD_STAT_LACPDU_RX,
-  BOND_3AD_STAT_LACPDU_TX,
-  BOND_3AD_STAT_LACPDU_UNKNOWN_RX,
-  BOND_3AD_STAT_LACPDU_ILLEGAL_RX,
-  BOND_3AD_STAT_MARKER_RX,
-  BOND_3AD_STAT_MARKER_TX,
-  BOND_3AD_STAT_MARKER_RESP_RX,
-  BOND_3AD_STAT_MARKER_RESP_TX,
-  BOND_3AD_STAT_MARKER_UNKNOWN_RX,
-  BOND_3AD_STAT_PAD,
-  BOND_3AD_STAT_MAX,
-  RTCF_DEAD,
-  RTCF_ONLINK,
-  RTCF_NOTIFY,
-  RTCF_DIRECTDST,
-  RTCF_REDIRECTED,
-  RTCF_TPROXY,
-  RTCF_FAST,
-  RTCF_MASQ,
-  RTCF_SNAT,
-  RTCF_DOREDIRECT,
-  RTCF_DIRECTSRC,
-  RTCF_DNAT,
-  RTCF_BROADCAST,
-  RTCF_MULTICAST,
-  RTCF_REJECT,
-  RTCF_LOCAL,
-  RTCF_NAT,
-  MPLS_IPTUNNEL_UNSPEC,
-  MPLS_IPTUNNEL_DST,
-  MPLS_IPTUNNEL_TTL,
-  MPLS_IPTUNNEL_MAX,
-  PACKET_HOST,
-  PACKET_BROADCAST,
-  PACKET_MULTICAST,
-  PACKET_OTHERHOST,
-  PACKET_OUTGOING,
-  PACKET_LOOPBACK,
-  PACKET_USER,
-  PACKET_KERNEL,
-  PACKET_FASTROUTE,
-  PACKET_ADD_MEMBERSHIP,
-  PACKET_DROP_MEMBERSHIP,
-  PACKET_RECV_OUTPUT,
-  PACKET_RX_RING,
-  PACKET_STATISTICS,
-  PACKET_COPY_THRESH,
-  PACKET_AUXDATA,
-  PACKET_ORIGDEV,
-  PACKET_VERSION,
-  PACKET_HDRLEN,
-  PACKET_RESERVE,
-  PACKET_TX_RING,
-  PACKET_LOSS,
-  PACKET_VNET_HDR,
-  PACKET_TX_TIMESTAMP,
-  PACKET_TIMESTAMP,
-  PACKET_FANOUT,
-  PACKET_TX_HAS_OFF,
-  PACKET_QDISC_BYPASS,
-  PACKET_ROLLOVER_STATS,
-  PACKET_FANOUT_DATA,
-  PACKET_IGNORE_OUTGOING,
-  PACKET_FANOUT_HASH,
-  PACKET_FANOUT_LB,
-  PACKET_FANOUT_CPU,
-  PACKET_FANOUT_ROLLOVER,
-  PACKET_FANOUT_RND,
-  PACKET_FANOUT_QM,
-  PACKET_FANOUT_CBPF,
-  PACKET_FANOUT_EBPF,
-  PACKET_FANOUT_FLAG_ROLLOVER,
-  PACKET_FANOUT_FLAG_UNIQUEID,
-  PACKET_FANOUT_FLAG_DEFRAG,
-  PACKET_MR_MULTICAST,
-  PACKET_MR_PROMISC,
-  PACKET_MR_ALLMULTI,
-  PACKET_MR_UNICAST,
-  ETH_P_LOOP,
-  ETH_P_PUP,
-  ETH_P_PUPAT,
-  ETH_P_TSN,
-  ETH_P_ERSPAN2,
-  ETH_P_IP,
-  ETH_P_X25,
-  ETH_P_ARP,
-  ETH_P_BPQ,
-  ETH_P_IEEEPUP,
-  ETH_P_IEEEPUPAT,
-  ETH_P_BATMAN,
-  ETH_P_DEC,
-  ETH_P_DNA_DL,
-  ETH_P_DNA_RC,
-  ETH_P_DNA_RT,
-  ETH_P_LAT,
-  ETH_P_DIAG,
-  ETH_P_CUST,
-  ETH_P_SCA,
-  ETH_P_TEB,
-  ETH_P_RARP,
-  ETH_P_ATALK,
-  ETH_P_AARP,
-  ETH_P_8021Q,
-  ETH_P_ERSPAN,
-  ETH_P_IPX,
-  ETH_P_IPV6,
-  ETH_P_PAUSE,
-  ETH_P_SLOW,
-  ETH_P_WCCP,
-  ETH_P_MPLS_UC,
-  ETH_P_MPLS_MC,
-  ETH_P_ATMMPOA,
-  ETH_P_PPP_DISC,
-  ETH_P_PPP_SES,
-  ETH_P_LINK_CTL,
-  ETH_P_ATMFATE,
-  ETH_P_PAE,
-  ETH_P_PROFINET,
-  ETH_P_REALTEK,
-  ETH_P_AOE,
-  ETH_P_ETHERCAT,
-  ETH_P_8021AD,
-  ETH_P_802_EX1,
-  ETH_P_PREAUTH,
-  ETH_P_TIPC,
-  ETH_P_LLDP,
-  ETH_P_MRP,
-  ETH_P_MACSEC,
-  ETH_P_8021AH,
-  ETH_P_MVRP,
-  ETH_P_1588,
-  ETH_P_NCSI,
-  ETH_P_PRP,
-  ETH_P_CFM,
-  ETH_P_FCOE,
-  ETH_P_IBOE,
-  ETH_P_TDLS,
-  ETH_P_FIP,
-  ETH_P_80221,
-  ETH_P_HSR,
-  ETH_P_NSH,
-  ETH_P_LOOPBACK,
-  ETH_P_QINQ1,
-  ETH_P_QINQ2,
-  ETH_P_QINQ3,
-  ETH_P_EDSA,
-  ETH_P_DSA_8021Q,
-  ETH_P_DSA_A5PSW,
-  ETH_P_IFE,
-  ETH_P_AF_IUCV,
-  ETH_P_802_3_MIN,
-  ETH_P_802_3,
-  ETH_P_AX25,
-  ETH_P_ALL,
-  ETH_P_802_2,
-  ETH_P_SNAP,
-  ETH_P_DDCMP,
-  ETH_P_WAN_PPP,
-  ETH_P_PPP_MP,
-  ETH_P_LOCALTALK,
-  ETH_P_CAN,
-  ETH_P_CANFD,
-  ETH_P_CANXL,
-  ETH_P_PPPTALK,
-  ETH_P_TR_802_2,
-  ETH_P_MOBITEX,
-  ETH_P_CONTROL,
-  ETH_P_IRDA,
-  ETH_P_ECONET,
-  ETH_P_HDLC,
-  ETH_P_ARCNET,
-  ETH_P_DSA,
-  ETH_P_TRAILER,
-  ETH_P_PHONET,
-  ETH_P_IEEE802154,
-  ETH_P_CAIF,
-  ETH_P_XDSA,
-  ETH_P_MAP,
-  ETH_P_MCTP,
-  VXCAN_INFO_UNSPEC,
-  VXCAN_INFO_PEER,
-  VXCAN_INFO_MAX,
-  IPPROTO_IP,
-  IPPROTO_ICMP,
-  IPPROTO_IGMP,
-  IPPROTO_IPIP,
-  IPPROTO_TCP,
-  IPPROTO_EGP,
-  IPPROTO_PUP,
-  IPPROTO_UDP,
-  IPPROTO_IDP,
-  IPPROTO_TP,
-  IPPROTO_DCCP,
-  IPPROTO_IPV6,
-  IPPROTO_RSVP,
-  IPPROTO_GRE,
-  IPPROTO_ESP,
-  IPPROTO_AH,
-  IPPROTO_MTP,
-  IPPROTO_BEETPH,
-  IPPROTO_ENCAP,
-  IPPROTO_PIM,
-  IPPROTO_COMP,
-  IPPROTO_L2TP,
-  IPPROTO_SCTP,
-  IPPROTO_UDPLITE,
-  IPPROTO_MPLS,
-  IPPROTO_ETHERNET,
-  IPPROTO_RAW,
-  IPPROTO_MPTCP,
-  IPPROTO_MAX,
-  IPPROTO_HOPOPTS,
-  IPPROTO_ROUTING,
-  IPPROTO_FRAGMENT,
-  IPPROTO_ICMPV6,
-  IPPROTO_NONE,
-  IPPROTO_DSTOPTS,
-  IPPROTO_MH,
-  ICMP_ECHOREPLY,
-  ICMP_ECHO,
-  ICMPV6_ECHO_REQUEST,
-  ICMPV6_ECHO_REPLY,
-  IP6_TNL_F_IGN_ENCAP_LIMIT,
-  IP6_TNL_F_USE_ORIG_TCLASS,
-  IP6_TNL_F_USE_ORIG_FLOWLABEL,
-  IP6_TNL_F_MIP6_DEV,
-  IP6_TNL_F_RCV_DSCP_COPY,
-  IP6_TNL_F_USE_ORIG_FWMARK,
-  IP6_TNL_F_ALLOW_LOCAL_REMOTE,
-} as const;
+/** Every constant of ../netlink/uapi.js and of the headers above by name, each typed as its value. */
+export type RtnlUapi = Readonly<typeof NETLINK_UAPI> & {
+  readonly RTNL_FAMILY_IPMR: 128;
+  readonly RTNL_FAMILY_IP6MR: 129;
+  readonly RTNL_FAMILY_MAX: 129;
+  readonly RTM_BASE: 16;
+  readonly RTM_NEWLINK: 16;
+  readonly RTM_DELLINK: 17;
+  readonly RTM_GETLINK: 18;
+  readonly RTM_SETLINK: 19;
+  readonly RTM_NEWADDR: 20;
+  readonly RTM_DELADDR: 21;
+  readonly RTM_GETADDR: 22;
+  readonly RTM_NEWROUTE: 24;
+  readonly RTM_DELROUTE: 25;
+  readonly RTM_GETROUTE: 26;
+  readonly RTM_NEWNEIGH: 28;
+  readonly RTM_DELNEIGH: 29;
+  readonly RTM_GETNEIGH: 30;
+  readonly RTM_NEWRULE: 32;
+  readonly RTM_DELRULE: 33;
+  readonly RTM_GETRULE: 34;
+  readonly RTM_NEWQDISC: 36;
+  readonly RTM_DELQDISC: 37;
+  readonly RTM_GETQDISC: 38;
+  readonly RTM_NEWTCLASS: 40;
+  readonly RTM_DELTCLASS: 41;
+  readonly RTM_GETTCLASS: 42;
+  readonly RTM_NEWTFILTER: 44;
+  readonly RTM_DELTFILTER: 45;
+  readonly RTM_GETTFILTER: 46;
+  readonly RTM_NEWACTION: 48;
+  readonly RTM_DELACTION: 49;
+  readonly RTM_GETACTION: 50;
+  readonly RTM_NEWPREFIX: 52;
+  readonly RTM_GETMULTICAST: 58;
+  readonly RTM_GETANYCAST: 62;
+  readonly RTM_NEWNEIGHTBL: 64;
+  readonly RTM_GETNEIGHTBL: 66;
+  readonly RTM_SETNEIGHTBL: 67;
+  readonly RTM_NEWNDUSEROPT: 68;
+  readonly RTM_NEWADDRLABEL: 72;
+  readonly RTM_DELADDRLABEL: 73;
+  readonly RTM_GETADDRLABEL: 74;
+  readonly RTM_GETDCB: 78;
+  readonly RTM_SETDCB: 79;
+  readonly RTM_NEWNETCONF: 80;
+  readonly RTM_DELNETCONF: 81;
+  readonly RTM_GETNETCONF: 82;
+  readonly RTM_NEWMDB: 84;
+  readonly RTM_DELMDB: 85;
+  readonly RTM_GETMDB: 86;
+  readonly RTM_NEWNSID: 88;
+  readonly RTM_DELNSID: 89;
+  readonly RTM_GETNSID: 90;
+  readonly RTM_NEWSTATS: 92;
+  readonly RTM_GETSTATS: 94;
+  readonly RTM_SETSTATS: 95;
+  readonly RTM_NEWCACHEREPORT: 96;
+  readonly RTM_NEWCHAIN: 100;
+  readonly RTM_DELCHAIN: 101;
+  readonly RTM_GETCHAIN: 102;
+  readonly RTM_NEWNEXTHOP: 104;
+  readonly RTM_DELNEXTHOP: 105;
+  readonly RTM_GETNEXTHOP: 106;
+  readonly RTM_NEWLINKPROP: 108;
+  readonly RTM_DELLINKPROP: 109;
+  readonly RTM_GETLINKPROP: 110;
+  readonly RTM_NEWVLAN: 112;
+  readonly RTM_DELVLAN: 113;
+  readonly RTM_GETVLAN: 114;
+  readonly RTM_NEWNEXTHOPBUCKET: 116;
+  readonly RTM_DELNEXTHOPBUCKET: 117;
+  readonly RTM_GETNEXTHOPBUCKET: 118;
+  readonly RTM_NEWTUNNEL: 120;
+  readonly RTM_DELTUNNEL: 121;
+  readonly RTM_GETTUNNEL: 122;
+  readonly RTM_MAX: 123;
+  readonly RTM_NR_MSGTYPES: 108;
+  readonly RTM_NR_FAMILIES: 27;
+  readonly RTA_ALIGNTO: 4;
+  readonly RTN_UNSPEC: 0;
+  readonly RTN_UNICAST: 1;
+  readonly RTN_LOCAL: 2;
+  readonly RTN_BROADCAST: 3;
+  readonly RTN_ANYCAST: 4;
+  readonly RTN_MULTICAST: 5;
+  readonly RTN_BLACKHOLE: 6;
+  readonly RTN_UNREACHABLE: 7;
+  readonly RTN_PROHIBIT: 8;
+  readonly RTN_THROW: 9;
+  readonly RTN_NAT: 10;
+  readonly RTN_XRESOLVE: 11;
+  readonly RTN_MAX: 11;
+  readonly RTPROT_UNSPEC: 0;
+  readonly RTPROT_REDIRECT: 1;
+  readonly RTPROT_KERNEL: 2;
+  readonly RTPROT_BOOT: 3;
+  readonly RTPROT_STATIC: 4;
+  readonly RTPROT_GATED: 8;
+  readonly RTPROT_RA: 9;
+  readonly RTPROT_MRT: 10;
+  readonly RTPROT_ZEBRA: 11;
+  readonly RTPROT_BIRD: 12;
+  readonly RTPROT_DNROUTED: 13;
+  readonly RTPROT_XORP: 14;
+  readonly RTPROT_NTK: 15;
+  readonly RTPROT_DHCP: 16;
+  readonly RTPROT_MROUTED: 17;
+  readonly RTPROT_KEEPALIVED: 18;
+  readonly RTPROT_BABEL: 42;
+  readonly RTPROT_OPENR: 99;
+  readonly RTPROT_BGP: 186;
+  readonly RTPROT_ISIS: 187;
+  readonly RTPROT_OSPF: 188;
+  readonly RTPROT_RIP: 189;
+  readonly RTPROT_EIGRP: 192;
+  readonly RT_SCOPE_UNIVERSE: 0;
+  readonly RT_SCOPE_SITE: 200;
+  readonly RT_SCOPE_LINK: 253;
+  readonly RT_SCOPE_HOST: 254;
+  readonly RT_SCOPE_NOWHERE: 255;
+  readonly RTM_F_NOTIFY: 256;
+  readonly RTM_F_CLONED: 512;
+  readonly RTM_F_EQUALIZE: 1024;
+  readonly RTM_F_PREFIX: 2048;
+  readonly RTM_F_LOOKUP_TABLE: 4096;
+  readonly RTM_F_FIB_MATCH: 8192;
+  readonly RTM_F_OFFLOAD: 16384;
+  readonly RTM_F_TRAP: 32768;
+  readonly RTM_F_OFFLOAD_FAILED: 0x20000000;
+  readonly RT_TABLE_UNSPEC: 0;
+  readonly RT_TABLE_COMPAT: 252;
+  readonly RT_TABLE_DEFAULT: 253;
+  readonly RT_TABLE_MAIN: 254;
+  readonly RT_TABLE_LOCAL: 255;
+  readonly RT_TABLE_MAX: 0xffffffff;
+  readonly RTA_UNSPEC: 0;
+  readonly RTA_DST: 1;
+  readonly RTA_SRC: 2;
+  readonly RTA_IIF: 3;
+  readonly RTA_OIF: 4;
+  readonly RTA_GATEWAY: 5;
+  readonly RTA_PRIORITY: 6;
+  readonly RTA_PREFSRC: 7;
+  readonly RTA_METRICS: 8;
+  readonly RTA_MULTIPATH: 9;
+  readonly RTA_PROTOINFO: 10;
+  readonly RTA_FLOW: 11;
+  readonly RTA_CACHEINFO: 12;
+  readonly RTA_SESSION: 13;
+  readonly RTA_MP_ALGO: 14;
+  readonly RTA_TABLE: 15;
+  readonly RTA_MARK: 16;
+  readonly RTA_MFC_STATS: 17;
+  readonly RTA_VIA: 18;
+  readonly RTA_NEWDST: 19;
+  readonly RTA_PREF: 20;
+  readonly RTA_ENCAP_TYPE: 21;
+  readonly RTA_ENCAP: 22;
+  readonly RTA_EXPIRES: 23;
+  readonly RTA_PAD: 24;
+  readonly RTA_UID: 25;
+  readonly RTA_TTL_PROPAGATE: 26;
+  readonly RTA_IP_PROTO: 27;
+  readonly RTA_SPORT: 28;
+  readonly RTA_DPORT: 29;
+  readonly RTA_NH_ID: 30;
+  readonly RTA_MAX: 30;
+  readonly RTNH_F_DEAD: 1;
+  readonly RTNH_F_PERVASIVE: 2;
+  readonly RTNH_F_ONLINK: 4;
+  readonly RTNH_F_OFFLOAD: 8;
+  readonly RTNH_F_LINKDOWN: 16;
+  readonly RTNH_F_UNRESOLVED: 32;
+  readonly RTNH_F_TRAP: 64;
+  readonly RTNH_COMPARE_MASK: 89;
+  readonly RTNH_ALIGNTO: 4;
+  readonly RTNETLINK_HAVE_PEERINFO: 1;
+  readonly RTAX_UNSPEC: 0;
+  readonly RTAX_LOCK: 1;
+  readonly RTAX_MTU: 2;
+  readonly RTAX_WINDOW: 3;
+  readonly RTAX_RTT: 4;
+  readonly RTAX_RTTVAR: 5;
+  readonly RTAX_SSTHRESH: 6;
+  readonly RTAX_CWND: 7;
+  readonly RTAX_ADVMSS: 8;
+  readonly RTAX_REORDERING: 9;
+  readonly RTAX_HOPLIMIT: 10;
+  readonly RTAX_INITCWND: 11;
+  readonly RTAX_FEATURES: 12;
+  readonly RTAX_RTO_MIN: 13;
+  readonly RTAX_INITRWND: 14;
+  readonly RTAX_QUICKACK: 15;
+  readonly RTAX_CC_ALGO: 16;
+  readonly RTAX_FASTOPEN_NO_COOKIE: 17;
+  readonly RTAX_MAX: 17;
+  readonly RTAX_FEATURE_ECN: 1;
+  readonly RTAX_FEATURE_SACK: 2;
+  readonly RTAX_FEATURE_TIMESTAMP: 4;
+  readonly RTAX_FEATURE_ALLFRAG: 8;
+  readonly RTAX_FEATURE_MASK: 15;
+  readonly PREFIX_UNSPEC: 0;
+  readonly PREFIX_ADDRESS: 1;
+  readonly PREFIX_CACHEINFO: 2;
+  readonly PREFIX_MAX: 2;
+  readonly NDUSEROPT_UNSPEC: 0;
+  readonly NDUSEROPT_SRCADDR: 1;
+  readonly NDUSEROPT_MAX: 1;
+  readonly RTMGRP_LINK: 1;
+  readonly RTMGRP_NOTIFY: 2;
+  readonly RTMGRP_NEIGH: 4;
+  readonly RTMGRP_TC: 8;
+  readonly RTMGRP_IPV4_IFADDR: 16;
+  readonly RTMGRP_IPV4_MROUTE: 32;
+  readonly RTMGRP_IPV4_ROUTE: 64;
+  readonly RTMGRP_IPV4_RULE: 128;
+  readonly RTMGRP_IPV6_IFADDR: 256;
+  readonly RTMGRP_IPV6_MROUTE: 512;
+  readonly RTMGRP_IPV6_ROUTE: 1024;
+  readonly RTMGRP_IPV6_IFINFO: 2048;
+  readonly RTMGRP_DECnet_IFADDR: 4096;
+  readonly RTMGRP_DECnet_ROUTE: 16384;
+  readonly RTMGRP_IPV6_PREFIX: 0x20000;
+  readonly RTNLGRP_NONE: 0;
+  readonly RTNLGRP_LINK: 1;
+  readonly RTNLGRP_NOTIFY: 2;
+  readonly RTNLGRP_NEIGH: 3;
+  readonly RTNLGRP_TC: 4;
+  readonly RTNLGRP_IPV4_IFADDR: 5;
+  readonly RTNLGRP_IPV4_MROUTE: 6;
+  readonly RTNLGRP_IPV4_ROUTE: 7;
+  readonly RTNLGRP_IPV4_RULE: 8;
+  readonly RTNLGRP_IPV6_IFADDR: 9;
+  readonly RTNLGRP_IPV6_MROUTE: 10;
+  readonly RTNLGRP_IPV6_ROUTE: 11;
+  readonly RTNLGRP_IPV6_IFINFO: 12;
+  readonly RTNLGRP_DECnet_IFADDR: 13;
+  readonly RTNLGRP_NOP2: 14;
+  readonly RTNLGRP_DECnet_ROUTE: 15;
+  readonly RTNLGRP_DECnet_RULE: 16;
+  readonly RTNLGRP_NOP4: 17;
+  readonly RTNLGRP_IPV6_PREFIX: 18;
+  readonly RTNLGRP_IPV6_RULE: 19;
+  readonly RTNLGRP_ND_USEROPT: 20;
+  readonly RTNLGRP_PHONET_IFADDR: 21;
+  readonly RTNLGRP_PHONET_ROUTE: 22;
+  readonly RTNLGRP_DCB: 23;
+  readonly RTNLGRP_IPV4_NETCONF: 24;
+  readonly RTNLGRP_IPV6_NETCONF: 25;
+  readonly RTNLGRP_MDB: 26;
+  readonly RTNLGRP_MPLS_ROUTE: 27;
+  readonly RTNLGRP_NSID: 28;
+  readonly RTNLGRP_MPLS_NETCONF: 29;
+  readonly RTNLGRP_IPV4_MROUTE_R: 30;
+  readonly RTNLGRP_IPV6_MROUTE_R: 31;
+  readonly RTNLGRP_NEXTHOP: 32;
+  readonly RTNLGRP_BRVLAN: 33;
+  readonly RTNLGRP_MCTP_IFADDR: 34;
+  readonly RTNLGRP_TUNNEL: 35;
+  readonly RTNLGRP_STATS: 36;
+  readonly RTNLGRP_MAX: 36;
+  readonly RTEXT_FILTER_VF: 1;
+  readonly RTEXT_FILTER_BRVLAN: 2;
+  readonly RTEXT_FILTER_BRVLAN_COMPRESSED: 4;
+  readonly RTEXT_FILTER_SKIP_STATS: 8;
+  readonly RTEXT_FILTER_MRP: 16;
+  readonly RTEXT_FILTER_CFM_CONFIG: 32;
+  readonly RTEXT_FILTER_CFM_STATUS: 64;
+  readonly RTEXT_FILTER_MST: 128;
+  readonly IFLA_UNSPEC: 0;
+  readonly IFLA_ADDRESS: 1;
+  readonly IFLA_BROADCAST: 2;
+  readonly IFLA_IFNAME: 3;
+  readonly IFLA_MTU: 4;
+  readonly IFLA_LINK: 5;
+  readonly IFLA_QDISC: 6;
+  readonly IFLA_STATS: 7;
+  readonly IFLA_COST: 8;
+  readonly IFLA_PRIORITY: 9;
+  readonly IFLA_MASTER: 10;
+  readonly IFLA_WIRELESS: 11;
+  readonly IFLA_PROTINFO: 12;
+  readonly IFLA_TXQLEN: 13;
+  readonly IFLA_MAP: 14;
+  readonly IFLA_WEIGHT: 15;
+  readonly IFLA_OPERSTATE: 16;
+  readonly IFLA_LINKMODE: 17;
+  readonly IFLA_LINKINFO: 18;
+  readonly IFLA_NET_NS_PID: 19;
+  readonly IFLA_IFALIAS: 20;
+  readonly IFLA_NUM_VF: 21;
+  readonly IFLA_VFINFO_LIST: 22;
+  readonly IFLA_STATS64: 23;
+  readonly IFLA_VF_PORTS: 24;
+  readonly IFLA_PORT_SELF: 25;
+  readonly IFLA_AF_SPEC: 26;
+  readonly IFLA_GROUP: 27;
+  readonly IFLA_NET_NS_FD: 28;
+  readonly IFLA_EXT_MASK: 29;
+  readonly IFLA_PROMISCUITY: 30;
+  readonly IFLA_NUM_TX_QUEUES: 31;
+  readonly IFLA_NUM_RX_QUEUES: 32;
+  readonly IFLA_CARRIER: 33;
+  readonly IFLA_PHYS_PORT_ID: 34;
+  readonly IFLA_CARRIER_CHANGES: 35;
+  readonly IFLA_PHYS_SWITCH_ID: 36;
+  readonly IFLA_LINK_NETNSID: 37;
+  readonly IFLA_PHYS_PORT_NAME: 38;
+  readonly IFLA_PROTO_DOWN: 39;
+  readonly IFLA_GSO_MAX_SEGS: 40;
+  readonly IFLA_GSO_MAX_SIZE: 41;
+  readonly IFLA_PAD: 42;
+  readonly IFLA_XDP: 43;
+  readonly IFLA_EVENT: 44;
+  readonly IFLA_NEW_NETNSID: 45;
+  readonly IFLA_IF_NETNSID: 46;
+  readonly IFLA_TARGET_NETNSID: 46;
+  readonly IFLA_CARRIER_UP_COUNT: 47;
+  readonly IFLA_CARRIER_DOWN_COUNT: 48;
+  readonly IFLA_NEW_IFINDEX: 49;
+  readonly IFLA_MIN_MTU: 50;
+  readonly IFLA_MAX_MTU: 51;
+  readonly IFLA_PROP_LIST: 52;
+  readonly IFLA_ALT_IFNAME: 53;
+  readonly IFLA_PERM_ADDRESS: 54;
+  readonly IFLA_PROTO_DOWN_REASON: 55;
+  readonly IFLA_PARENT_DEV_NAME: 56;
+  readonly IFLA_PARENT_DEV_BUS_NAME: 57;
+  readonly IFLA_GRO_MAX_SIZE: 58;
+  readonly IFLA_TSO_MAX_SIZE: 59;
+  readonly IFLA_TSO_MAX_SEGS: 60;
+  readonly IFLA_ALLMULTI: 61;
+  readonly IFLA_MAX: 61;
+  readonly IFLA_PROTO_DOWN_REASON_UNSPEC: 0;
+  readonly IFLA_PROTO_DOWN_REASON_MASK: 1;
+  readonly IFLA_PROTO_DOWN_REASON_VALUE: 2;
+  readonly IFLA_PROTO_DOWN_REASON_MAX: 2;
+  readonly IFLA_INET_UNSPEC: 0;
+  readonly IFLA_INET_CONF: 1;
+  readonly IFLA_INET_MAX: 1;
+  readonly IFLA_INET6_UNSPEC: 0;
+  readonly IFLA_INET6_FLAGS: 1;
+  readonly IFLA_INET6_CONF: 2;
+  readonly IFLA_INET6_STATS: 3;
+  readonly IFLA_INET6_MCAST: 4;
+  readonly IFLA_INET6_CACHEINFO: 5;
+  readonly IFLA_INET6_ICMP6STATS: 6;
+  readonly IFLA_INET6_TOKEN: 7;
+  readonly IFLA_INET6_ADDR_GEN_MODE: 8;
+  readonly IFLA_INET6_RA_MTU: 9;
+  readonly IFLA_INET6_MAX: 9;
+  readonly IN6_ADDR_GEN_MODE_EUI64: 0;
+  readonly IN6_ADDR_GEN_MODE_NONE: 1;
+  readonly IN6_ADDR_GEN_MODE_STABLE_PRIVACY: 2;
+  readonly IN6_ADDR_GEN_MODE_RANDOM: 3;
+  readonly IFLA_BR_UNSPEC: 0;
+  readonly IFLA_BR_FORWARD_DELAY: 1;
+  readonly IFLA_BR_HELLO_TIME: 2;
+  readonly IFLA_BR_MAX_AGE: 3;
+  readonly IFLA_BR_AGEING_TIME: 4;
+  readonly IFLA_BR_STP_STATE: 5;
+  readonly IFLA_BR_PRIORITY: 6;
+  readonly IFLA_BR_VLAN_FILTERING: 7;
+  readonly IFLA_BR_VLAN_PROTOCOL: 8;
+  readonly IFLA_BR_GROUP_FWD_MASK: 9;
+  readonly IFLA_BR_ROOT_ID: 10;
+  readonly IFLA_BR_BRIDGE_ID: 11;
+  readonly IFLA_BR_ROOT_PORT: 12;
+  readonly IFLA_BR_ROOT_PATH_COST: 13;
+  readonly IFLA_BR_TOPOLOGY_CHANGE: 14;
+  readonly IFLA_BR_TOPOLOGY_CHANGE_DETECTED: 15;
+  readonly IFLA_BR_HELLO_TIMER: 16;
+  readonly IFLA_BR_TCN_TIMER: 17;
+  readonly IFLA_BR_TOPOLOGY_CHANGE_TIMER: 18;
+  readonly IFLA_BR_GC_TIMER: 19;
+  readonly IFLA_BR_GROUP_ADDR: 20;
+  readonly IFLA_BR_FDB_FLUSH: 21;
+  readonly IFLA_BR_MCAST_ROUTER: 22;
+  readonly IFLA_BR_MCAST_SNOOPING: 23;
+  readonly IFLA_BR_MCAST_QUERY_USE_IFADDR: 24;
+  readonly IFLA_BR_MCAST_QUERIER: 25;
+  readonly IFLA_BR_MCAST_HASH_ELASTICITY: 26;
+  readonly IFLA_BR_MCAST_HASH_MAX: 27;
+  readonly IFLA_BR_MCAST_LAST_MEMBER_CNT: 28;
+  readonly IFLA_BR_MCAST_STARTUP_QUERY_CNT: 29;
+  readonly IFLA_BR_MCAST_LAST_MEMBER_INTVL: 30;
+  readonly IFLA_BR_MCAST_MEMBERSHIP_INTVL: 31;
+  readonly IFLA_BR_MCAST_QUERIER_INTVL: 32;
+  readonly IFLA_BR_MCAST_QUERY_INTVL: 33;
+  readonly IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: 34;
+  readonly IFLA_BR_MCAST_STARTUP_QUERY_INTVL: 35;
+  readonly IFLA_BR_NF_CALL_IPTABLES: 36;
+  readonly IFLA_BR_NF_CALL_IP6TABLES: 37;
+  readonly IFLA_BR_NF_CALL_ARPTABLES: 38;
+  readonly IFLA_BR_VLAN_DEFAULT_PVID: 39;
+  readonly IFLA_BR_PAD: 40;
+  readonly IFLA_BR_VLAN_STATS_ENABLED: 41;
+  readonly IFLA_BR_MCAST_STATS_ENABLED: 42;
+  readonly IFLA_BR_MCAST_IGMP_VERSION: 43;
+  readonly IFLA_BR_MCAST_MLD_VERSION: 44;
+  readonly IFLA_BR_VLAN_STATS_PER_PORT: 45;
+  readonly IFLA_BR_MULTI_BOOLOPT: 46;
+  readonly IFLA_BR_MCAST_QUERIER_STATE: 47;
+  readonly IFLA_BR_MAX: 47;
+  readonly BRIDGE_MODE_UNSPEC: 0;
+  readonly BRIDGE_MODE_HAIRPIN: 1;
+  readonly IFLA_BRPORT_UNSPEC: 0;
+  readonly IFLA_BRPORT_STATE: 1;
+  readonly IFLA_BRPORT_PRIORITY: 2;
+  readonly IFLA_BRPORT_COST: 3;
+  readonly IFLA_BRPORT_MODE: 4;
+  readonly IFLA_BRPORT_GUARD: 5;
+  readonly IFLA_BRPORT_PROTECT: 6;
+  readonly IFLA_BRPORT_FAST_LEAVE: 7;
+  readonly IFLA_BRPORT_LEARNING: 8;
+  readonly IFLA_BRPORT_UNICAST_FLOOD: 9;
+  readonly IFLA_BRPORT_PROXYARP: 10;
+  readonly IFLA_BRPORT_LEARNING_SYNC: 11;
+  readonly IFLA_BRPORT_PROXYARP_WIFI: 12;
+  readonly IFLA_BRPORT_ROOT_ID: 13;
+  readonly IFLA_BRPORT_BRIDGE_ID: 14;
+  readonly IFLA_BRPORT_DESIGNATED_PORT: 15;
+  readonly IFLA_BRPORT_DESIGNATED_COST: 16;
+  readonly IFLA_BRPORT_ID: 17;
+  readonly IFLA_BRPORT_NO: 18;
+  readonly IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: 19;
+  readonly IFLA_BRPORT_CONFIG_PENDING: 20;
+  readonly IFLA_BRPORT_MESSAGE_AGE_TIMER: 21;
+  readonly IFLA_BRPORT_FORWARD_DELAY_TIMER: 22;
+  readonly IFLA_BRPORT_HOLD_TIMER: 23;
+  readonly IFLA_BRPORT_FLUSH: 24;
+  readonly IFLA_BRPORT_MULTICAST_ROUTER: 25;
+  readonly IFLA_BRPORT_PAD: 26;
+  readonly IFLA_BRPORT_MCAST_FLOOD: 27;
+  readonly IFLA_BRPORT_MCAST_TO_UCAST: 28;
+  readonly IFLA_BRPORT_VLAN_TUNNEL: 29;
+  readonly IFLA_BRPORT_BCAST_FLOOD: 30;
+  readonly IFLA_BRPORT_GROUP_FWD_MASK: 31;
+  readonly IFLA_BRPORT_NEIGH_SUPPRESS: 32;
+  readonly IFLA_BRPORT_ISOLATED: 33;
+  readonly IFLA_BRPORT_BACKUP_PORT: 34;
+  readonly IFLA_BRPORT_MRP_RING_OPEN: 35;
+  readonly IFLA_BRPORT_MRP_IN_OPEN: 36;
+  readonly IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: 37;
+  readonly IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: 38;
+  readonly IFLA_BRPORT_LOCKED: 39;
+  readonly IFLA_BRPORT_MAX: 39;
+  readonly IFLA_INFO_UNSPEC: 0;
+  readonly IFLA_INFO_KIND: 1;
+  readonly IFLA_INFO_DATA: 2;
+  readonly IFLA_INFO_XSTATS: 3;
+  readonly IFLA_INFO_SLAVE_KIND: 4;
+  readonly IFLA_INFO_SLAVE_DATA: 5;
+  readonly IFLA_INFO_MAX: 5;
+  readonly IFLA_VLAN_UNSPEC: 0;
+  readonly IFLA_VLAN_ID: 1;
+  readonly IFLA_VLAN_FLAGS: 2;
+  readonly IFLA_VLAN_EGRESS_QOS: 3;
+  readonly IFLA_VLAN_INGRESS_QOS: 4;
+  readonly IFLA_VLAN_PROTOCOL: 5;
+  readonly IFLA_VLAN_MAX: 5;
+  readonly IFLA_VLAN_QOS_UNSPEC: 0;
+  readonly IFLA_VLAN_QOS_MAPPING: 1;
+  readonly IFLA_VLAN_QOS_MAX: 1;
+  readonly IFLA_MACVLAN_UNSPEC: 0;
+  readonly IFLA_MACVLAN_MODE: 1;
+  readonly IFLA_MACVLAN_FLAGS: 2;
+  readonly IFLA_MACVLAN_MACADDR_MODE: 3;
+  readonly IFLA_MACVLAN_MACADDR: 4;
+  readonly IFLA_MACVLAN_MACADDR_DATA: 5;
+  readonly IFLA_MACVLAN_MACADDR_COUNT: 6;
+  readonly IFLA_MACVLAN_BC_QUEUE_LEN: 7;
+  readonly IFLA_MACVLAN_BC_QUEUE_LEN_USED: 8;
+  readonly IFLA_MACVLAN_MAX: 8;
+  readonly MACVLAN_MODE_PRIVATE: 1;
+  readonly MACVLAN_MODE_VEPA: 2;
+  readonly MACVLAN_MODE_BRIDGE: 4;
+  readonly MACVLAN_MODE_PASSTHRU: 8;
+  readonly MACVLAN_MODE_SOURCE: 16;
+  readonly MACVLAN_MACADDR_ADD: 0;
+  readonly MACVLAN_MACADDR_DEL: 1;
+  readonly MACVLAN_MACADDR_FLUSH: 2;
+  readonly MACVLAN_MACADDR_SET: 3;
+  readonly MACVLAN_FLAG_NOPROMISC: 1;
+  readonly MACVLAN_FLAG_NODST: 2;
+  readonly IFLA_VRF_UNSPEC: 0;
+  readonly IFLA_VRF_TABLE: 1;
+  readonly IFLA_VRF_MAX: 1;
+  readonly IFLA_VRF_PORT_UNSPEC: 0;
+  readonly IFLA_VRF_PORT_TABLE: 1;
+  readonly IFLA_VRF_PORT_MAX: 1;
+  readonly IFLA_MACSEC_UNSPEC: 0;
+  readonly IFLA_MACSEC_SCI: 1;
+  readonly IFLA_MACSEC_PORT: 2;
+  readonly IFLA_MACSEC_ICV_LEN: 3;
+  readonly IFLA_MACSEC_CIPHER_SUITE: 4;
+  readonly IFLA_MACSEC_WINDOW: 5;
+  readonly IFLA_MACSEC_ENCODING_SA: 6;
+  readonly IFLA_MACSEC_ENCRYPT: 7;
+  readonly IFLA_MACSEC_PROTECT: 8;
+  readonly IFLA_MACSEC_INC_SCI: 9;
+  readonly IFLA_MACSEC_ES: 10;
+  readonly IFLA_MACSEC_SCB: 11;
+  readonly IFLA_MACSEC_REPLAY_PROTECT: 12;
+  readonly IFLA_MACSEC_VALIDATION: 13;
+  readonly IFLA_MACSEC_PAD: 14;
+  readonly IFLA_MACSEC_OFFLOAD: 15;
+  readonly IFLA_MACSEC_MAX: 15;
+  readonly IFLA_XFRM_UNSPEC: 0;
+  readonly IFLA_XFRM_LINK: 1;
+  readonly IFLA_XFRM_IF_ID: 2;
+  readonly IFLA_XFRM_COLLECT_METADATA: 3;
+  readonly IFLA_XFRM_MAX: 3;
+  readonly MACSEC_VALIDATE_DISABLED: 0;
+  readonly MACSEC_VALIDATE_CHECK: 1;
+  readonly MACSEC_VALIDATE_STRICT: 2;
+  readonly MACSEC_VALIDATE_MAX: 2;
+  readonly MACSEC_OFFLOAD_OFF: 0;
+  readonly MACSEC_OFFLOAD_PHY: 1;
+  readonly MACSEC_OFFLOAD_MAC: 2;
+  readonly MACSEC_OFFLOAD_MAX: 2;
+  readonly IFLA_IPVLAN_UNSPEC: 0;
+  readonly IFLA_IPVLAN_MODE: 1;
+  readonly IFLA_IPVLAN_FLAGS: 2;
+  readonly IFLA_IPVLAN_MAX: 2;
+  readonly IPVLAN_MODE_L2: 0;
+  readonly IPVLAN_MODE_L3: 1;
+  readonly IPVLAN_MODE_L3S: 2;
+  readonly IPVLAN_MODE_MAX: 3;
+  readonly IPVLAN_F_PRIVATE: 1;
+  readonly IPVLAN_F_VEPA: 2;
+  readonly TUNNEL_MSG_FLAG_STATS: 1;
+  readonly TUNNEL_MSG_VALID_USER_FLAGS: 1;
+  readonly VXLAN_VNIFILTER_ENTRY_UNSPEC: 0;
+  readonly VXLAN_VNIFILTER_ENTRY_START: 1;
+  readonly VXLAN_VNIFILTER_ENTRY_END: 2;
+  readonly VXLAN_VNIFILTER_ENTRY_GROUP: 3;
+  readonly VXLAN_VNIFILTER_ENTRY_GROUP6: 4;
+  readonly VXLAN_VNIFILTER_ENTRY_STATS: 5;
+  readonly VXLAN_VNIFILTER_ENTRY_MAX: 5;
+  readonly VXLAN_VNIFILTER_UNSPEC: 0;
+  readonly VXLAN_VNIFILTER_ENTRY: 1;
+  readonly VXLAN_VNIFILTER_MAX: 1;
+  readonly IFLA_VXLAN_UNSPEC: 0;
+  readonly IFLA_VXLAN_ID: 1;
+  readonly IFLA_VXLAN_GROUP: 2;
+  readonly IFLA_VXLAN_LINK: 3;
+  readonly IFLA_VXLAN_LOCAL: 4;
+  readonly IFLA_VXLAN_TTL: 5;
+  readonly IFLA_VXLAN_TOS: 6;
+  readonly IFLA_VXLAN_LEARNING: 7;
+  readonly IFLA_VXLAN_AGEING: 8;
+  readonly IFLA_VXLAN_LIMIT: 9;
+  readonly IFLA_VXLAN_PORT_RANGE: 10;
+  readonly IFLA_VXLAN_PROXY: 11;
+  readonly IFLA_VXLAN_RSC: 12;
+  readonly IFLA_VXLAN_L2MISS: 13;
+  readonly IFLA_VXLAN_L3MISS: 14;
+  readonly IFLA_VXLAN_PORT: 15;
+  readonly IFLA_VXLAN_GROUP6: 16;
+  readonly IFLA_VXLAN_LOCAL6: 17;
+  readonly IFLA_VXLAN_UDP_CSUM: 18;
+  readonly IFLA_VXLAN_UDP_ZERO_CSUM6_TX: 19;
+  readonly IFLA_VXLAN_UDP_ZERO_CSUM6_RX: 20;
+  readonly IFLA_VXLAN_REMCSUM_TX: 21;
+  readonly IFLA_VXLAN_REMCSUM_RX: 22;
+  readonly IFLA_VXLAN_GBP: 23;
+  readonly IFLA_VXLAN_REMCSUM_NOPARTIAL: 24;
+  readonly IFLA_VXLAN_COLLECT_METADATA: 25;
+  readonly IFLA_VXLAN_LABEL: 26;
+  readonly IFLA_VXLAN_GPE: 27;
+  readonly IFLA_VXLAN_TTL_INHERIT: 28;
+  readonly IFLA_VXLAN_DF: 29;
+  readonly IFLA_VXLAN_VNIFILTER: 30;
+  readonly IFLA_VXLAN_MAX: 30;
+  readonly VXLAN_DF_UNSET: 0;
+  readonly VXLAN_DF_SET: 1;
+  readonly VXLAN_DF_INHERIT: 2;
+  readonly VXLAN_DF_MAX: 2;
+  readonly IFLA_GENEVE_UNSPEC: 0;
+  readonly IFLA_GENEVE_ID: 1;
+  readonly IFLA_GENEVE_REMOTE: 2;
+  readonly IFLA_GENEVE_TTL: 3;
+  readonly IFLA_GENEVE_TOS: 4;
+  readonly IFLA_GENEVE_PORT: 5;
+  readonly IFLA_GENEVE_COLLECT_METADATA: 6;
+  readonly IFLA_GENEVE_REMOTE6: 7;
+  readonly IFLA_GENEVE_UDP_CSUM: 8;
+  readonly IFLA_GENEVE_UDP_ZERO_CSUM6_TX: 9;
+  readonly IFLA_GENEVE_UDP_ZERO_CSUM6_RX: 10;
+  readonly IFLA_GENEVE_LABEL: 11;
+  readonly IFLA_GENEVE_TTL_INHERIT: 12;
+  readonly IFLA_GENEVE_DF: 13;
+  readonly IFLA_GENEVE_INNER_PROTO_INHERIT: 14;
+  readonly IFLA_GENEVE_MAX: 14;
+  readonly GENEVE_DF_UNSET: 0;
+  readonly GENEVE_DF_SET: 1;
+  readonly GENEVE_DF_INHERIT: 2;
+  readonly GENEVE_DF_MAX: 2;
+  readonly IFLA_BAREUDP_UNSPEC: 0;
+  readonly IFLA_BAREUDP_PORT: 1;
+  readonly IFLA_BAREUDP_ETHERTYPE: 2;
+  readonly IFLA_BAREUDP_SRCPORT_MIN: 3;
+  readonly IFLA_BAREUDP_MULTIPROTO_MODE: 4;
+  readonly IFLA_BAREUDP_MAX: 4;
+  readonly IFLA_PPP_UNSPEC: 0;
+  readonly IFLA_PPP_DEV_FD: 1;
+  readonly IFLA_PPP_MAX: 1;
+  readonly GTP_ROLE_GGSN: 0;
+  readonly GTP_ROLE_SGSN: 1;
+  readonly IFLA_GTP_UNSPEC: 0;
+  readonly IFLA_GTP_FD0: 1;
+  readonly IFLA_GTP_FD1: 2;
+  readonly IFLA_GTP_PDP_HASHSIZE: 3;
+  readonly IFLA_GTP_ROLE: 4;
+  readonly IFLA_GTP_CREATE_SOCKETS: 5;
+  readonly IFLA_GTP_RESTART_COUNT: 6;
+  readonly IFLA_GTP_MAX: 6;
+  readonly IFLA_BOND_UNSPEC: 0;
+  readonly IFLA_BOND_MODE: 1;
+  readonly IFLA_BOND_ACTIVE_SLAVE: 2;
+  readonly IFLA_BOND_MIIMON: 3;
+  readonly IFLA_BOND_UPDELAY: 4;
+  readonly IFLA_BOND_DOWNDELAY: 5;
+  readonly IFLA_BOND_USE_CARRIER: 6;
+  readonly IFLA_BOND_ARP_INTERVAL: 7;
+  readonly IFLA_BOND_ARP_IP_TARGET: 8;
+  readonly IFLA_BOND_ARP_VALIDATE: 9;
+  readonly IFLA_BOND_ARP_ALL_TARGETS: 10;
+  readonly IFLA_BOND_PRIMARY: 11;
+  readonly IFLA_BOND_PRIMARY_RESELECT: 12;
+  readonly IFLA_BOND_FAIL_OVER_MAC: 13;
+  readonly IFLA_BOND_XMIT_HASH_POLICY: 14;
+  readonly IFLA_BOND_RESEND_IGMP: 15;
+  readonly IFLA_BOND_NUM_PEER_NOTIF: 16;
+  readonly IFLA_BOND_ALL_SLAVES_ACTIVE: 17;
+  readonly IFLA_BOND_MIN_LINKS: 18;
+  readonly IFLA_BOND_LP_INTERVAL: 19;
+  readonly IFLA_BOND_PACKETS_PER_SLAVE: 20;
+  readonly IFLA_BOND_AD_LACP_RATE: 21;
+  readonly IFLA_BOND_AD_SELECT: 22;
+  readonly IFLA_BOND_AD_INFO: 23;
+  readonly IFLA_BOND_AD_ACTOR_SYS_PRIO: 24;
+  readonly IFLA_BOND_AD_USER_PORT_KEY: 25;
+  readonly IFLA_BOND_AD_ACTOR_SYSTEM: 26;
+  readonly IFLA_BOND_TLB_DYNAMIC_LB: 27;
+  readonly IFLA_BOND_PEER_NOTIF_DELAY: 28;
+  readonly IFLA_BOND_AD_LACP_ACTIVE: 29;
+  readonly IFLA_BOND_MISSED_MAX: 30;
+  readonly IFLA_BOND_NS_IP6_TARGET: 31;
+  readonly IFLA_BOND_COUPLED_CONTROL: 32;
+  readonly IFLA_BOND_MAX: 32;
+  readonly IFLA_BOND_AD_INFO_UNSPEC: 0;
+  readonly IFLA_BOND_AD_INFO_AGGREGATOR: 1;
+  readonly IFLA_BOND_AD_INFO_NUM_PORTS: 2;
+  readonly IFLA_BOND_AD_INFO_ACTOR_KEY: 3;
+  readonly IFLA_BOND_AD_INFO_PARTNER_KEY: 4;
+  readonly IFLA_BOND_AD_INFO_PARTNER_MAC: 5;
+  readonly IFLA_BOND_AD_INFO_MAX: 5;
+  readonly IFLA_BOND_SLAVE_UNSPEC: 0;
+  readonly IFLA_BOND_SLAVE_STATE: 1;
+  readonly IFLA_BOND_SLAVE_MII_STATUS: 2;
+  readonly IFLA_BOND_SLAVE_LINK_FAILURE_COUNT: 3;
+  readonly IFLA_BOND_SLAVE_PERM_HWADDR: 4;
+  readonly IFLA_BOND_SLAVE_QUEUE_ID: 5;
+  readonly IFLA_BOND_SLAVE_AD_AGGREGATOR_ID: 6;
+  readonly IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE: 7;
+  readonly IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE: 8;
+  readonly IFLA_BOND_SLAVE_PRIO: 9;
+  readonly IFLA_BOND_SLAVE_ACTOR_PORT_PRIO: 10;
+  readonly IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE: 11;
+  readonly IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE: 12;
+  readonly IFLA_BOND_SLAVE_MAX: 12;
+  readonly IFLA_VF_INFO_UNSPEC: 0;
+  readonly IFLA_VF_INFO: 1;
+  readonly IFLA_VF_INFO_MAX: 1;
+  readonly IFLA_VF_UNSPEC: 0;
+  readonly IFLA_VF_MAC: 1;
+  readonly IFLA_VF_VLAN: 2;
+  readonly IFLA_VF_TX_RATE: 3;
+  readonly IFLA_VF_SPOOFCHK: 4;
+  readonly IFLA_VF_LINK_STATE: 5;
+  readonly IFLA_VF_RATE: 6;
+  readonly IFLA_VF_RSS_QUERY_EN: 7;
+  readonly IFLA_VF_STATS: 8;
+  readonly IFLA_VF_TRUST: 9;
+  readonly IFLA_VF_IB_NODE_GUID: 10;
+  readonly IFLA_VF_IB_PORT_GUID: 11;
+  readonly IFLA_VF_VLAN_LIST: 12;
+  readonly IFLA_VF_BROADCAST: 13;
+  readonly IFLA_VF_MAX: 13;
+  readonly IFLA_VF_VLAN_INFO_UNSPEC: 0;
+  readonly IFLA_VF_VLAN_INFO: 1;
+  readonly IFLA_VF_VLAN_INFO_MAX: 1;
+  readonly IFLA_VF_LINK_STATE_AUTO: 0;
+  readonly IFLA_VF_LINK_STATE_ENABLE: 1;
+  readonly IFLA_VF_LINK_STATE_DISABLE: 2;
+  readonly IFLA_VF_STATS_RX_PACKETS: 0;
+  readonly IFLA_VF_STATS_TX_PACKETS: 1;
+  readonly IFLA_VF_STATS_RX_BYTES: 2;
+  readonly IFLA_VF_STATS_TX_BYTES: 3;
+  readonly IFLA_VF_STATS_BROADCAST: 4;
+  readonly IFLA_VF_STATS_MULTICAST: 5;
+  readonly IFLA_VF_STATS_PAD: 6;
+  readonly IFLA_VF_STATS_RX_DROPPED: 7;
+  readonly IFLA_VF_STATS_TX_DROPPED: 8;
+  readonly IFLA_VF_STATS_MAX: 8;
+  readonly IFLA_VF_PORT_UNSPEC: 0;
+  readonly IFLA_VF_PORT: 1;
+  readonly IFLA_VF_PORT_MAX: 1;
+  readonly IFLA_PORT_UNSPEC: 0;
+  readonly IFLA_PORT_VF: 1;
+  readonly IFLA_PORT_PROFILE: 2;
+  readonly IFLA_PORT_VSI_TYPE: 3;
+  readonly IFLA_PORT_INSTANCE_UUID: 4;
+  readonly IFLA_PORT_HOST_UUID: 5;
+  readonly IFLA_PORT_REQUEST: 6;
+  readonly IFLA_PORT_RESPONSE: 7;
+  readonly IFLA_PORT_MAX: 7;
+  readonly PORT_PROFILE_MAX: 40;
+  readonly PORT_UUID_MAX: 16;
+  readonly PORT_SELF_VF: -1;
+  readonly PORT_REQUEST_PREASSOCIATE: 0;
+  readonly PORT_REQUEST_PREASSOCIATE_RR: 1;
+  readonly PORT_REQUEST_ASSOCIATE: 2;
+  readonly PORT_REQUEST_DISASSOCIATE: 3;
+  readonly PORT_VDP_RESPONSE_SUCCESS: 0;
+  readonly PORT_VDP_RESPONSE_INVALID_FORMAT: 1;
+  readonly PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES: 2;
+  readonly PORT_VDP_RESPONSE_UNUSED_VTID: 3;
+  readonly PORT_VDP_RESPONSE_VTID_VIOLATION: 4;
+  readonly PORT_VDP_RESPONSE_VTID_VERSION_VIOALTION: 5;
+  readonly PORT_VDP_RESPONSE_OUT_OF_SYNC: 6;
+  readonly PORT_PROFILE_RESPONSE_SUCCESS: 256;
+  readonly PORT_PROFILE_RESPONSE_INPROGRESS: 257;
+  readonly PORT_PROFILE_RESPONSE_INVALID: 258;
+  readonly PORT_PROFILE_RESPONSE_BADSTATE: 259;
+  readonly PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES: 260;
+  readonly PORT_PROFILE_RESPONSE_ERROR: 261;
+  readonly IFLA_IPOIB_UNSPEC: 0;
+  readonly IFLA_IPOIB_PKEY: 1;
+  readonly IFLA_IPOIB_MODE: 2;
+  readonly IFLA_IPOIB_UMCAST: 3;
+  readonly IPOIB_MODE_DATAGRAM: 0;
+  readonly IPOIB_MODE_CONNECTED: 1;
+  readonly IFLA_IPOIB_MAX: 3;
+  readonly HSR_PROTOCOL_HSR: 0;
+  readonly HSR_PROTOCOL_PRP: 1;
+  readonly HSR_PROTOCOL_MAX: 2;
+  readonly IFLA_HSR_UNSPEC: 0;
+  readonly IFLA_HSR_SLAVE1: 1;
+  readonly IFLA_HSR_SLAVE2: 2;
+  readonly IFLA_HSR_MULTICAST_SPEC: 3;
+  readonly IFLA_HSR_SUPERVISION_ADDR: 4;
+  readonly IFLA_HSR_SEQ_NR: 5;
+  readonly IFLA_HSR_VERSION: 6;
+  readonly IFLA_HSR_PROTOCOL: 7;
+  readonly IFLA_HSR_MAX: 7;
+  readonly IFLA_STATS_UNSPEC: 0;
+  readonly IFLA_STATS_LINK_64: 1;
+  readonly IFLA_STATS_LINK_XSTATS: 2;
+  readonly IFLA_STATS_LINK_XSTATS_SLAVE: 3;
+  readonly IFLA_STATS_LINK_OFFLOAD_XSTATS: 4;
+  readonly IFLA_STATS_AF_SPEC: 5;
+  readonly IFLA_STATS_MAX: 5;
+  readonly IFLA_STATS_GETSET_UNSPEC: 0;
+  readonly IFLA_STATS_GET_FILTERS: 1;
+  readonly IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS: 2;
+  readonly IFLA_STATS_GETSET_MAX: 2;
+  readonly LINK_XSTATS_TYPE_UNSPEC: 0;
+  readonly LINK_XSTATS_TYPE_BRIDGE: 1;
+  readonly LINK_XSTATS_TYPE_BOND: 2;
+  readonly LINK_XSTATS_TYPE_MAX: 2;
+  readonly IFLA_OFFLOAD_XSTATS_UNSPEC: 0;
+  readonly IFLA_OFFLOAD_XSTATS_CPU_HIT: 1;
+  readonly IFLA_OFFLOAD_XSTATS_HW_S_INFO: 2;
+  readonly IFLA_OFFLOAD_XSTATS_L3_STATS: 3;
+  readonly IFLA_OFFLOAD_XSTATS_MAX: 3;
+  readonly IFLA_OFFLOAD_XSTATS_HW_S_INFO_UNSPEC: 0;
+  readonly IFLA_OFFLOAD_XSTATS_HW_S_INFO_REQUEST: 1;
+  readonly IFLA_OFFLOAD_XSTATS_HW_S_INFO_USED: 2;
+  readonly IFLA_OFFLOAD_XSTATS_HW_S_INFO_MAX: 2;
+  readonly XDP_FLAGS_UPDATE_IF_NOEXIST: 1;
+  readonly XDP_FLAGS_SKB_MODE: 2;
+  readonly XDP_FLAGS_DRV_MODE: 4;
+  readonly XDP_FLAGS_HW_MODE: 8;
+  readonly XDP_FLAGS_REPLACE: 16;
+  readonly XDP_FLAGS_MODES: 14;
+  readonly XDP_FLAGS_MASK: 31;
+  readonly XDP_ATTACHED_NONE: 0;
+  readonly XDP_ATTACHED_DRV: 1;
+  readonly XDP_ATTACHED_SKB: 2;
+  readonly XDP_ATTACHED_HW: 3;
+  readonly XDP_ATTACHED_MULTI: 4;
+  readonly IFLA_XDP_UNSPEC: 0;
+  readonly IFLA_XDP_FD: 1;
+  readonly IFLA_XDP_ATTACHED: 2;
+  readonly IFLA_XDP_FLAGS: 3;
+  readonly IFLA_XDP_PROG_ID: 4;
+  readonly IFLA_XDP_DRV_PROG_ID: 5;
+  readonly IFLA_XDP_SKB_PROG_ID: 6;
+  readonly IFLA_XDP_HW_PROG_ID: 7;
+  readonly IFLA_XDP_EXPECTED_FD: 8;
+  readonly IFLA_XDP_MAX: 8;
+  readonly IFLA_EVENT_NONE: 0;
+  readonly IFLA_EVENT_REBOOT: 1;
+  readonly IFLA_EVENT_FEATURES: 2;
+  readonly IFLA_EVENT_BONDING_FAILOVER: 3;
+  readonly IFLA_EVENT_NOTIFY_PEERS: 4;
+  readonly IFLA_EVENT_IGMP_RESEND: 5;
+  readonly IFLA_EVENT_BONDING_OPTIONS: 6;
+  readonly IFLA_TUN_UNSPEC: 0;
+  readonly IFLA_TUN_OWNER: 1;
+  readonly IFLA_TUN_GROUP: 2;
+  readonly IFLA_TUN_TYPE: 3;
+  readonly IFLA_TUN_PI: 4;
+  readonly IFLA_TUN_VNET_HDR: 5;
+  readonly IFLA_TUN_PERSIST: 6;
+  readonly IFLA_TUN_MULTI_QUEUE: 7;
+  readonly IFLA_TUN_NUM_QUEUES: 8;
+  readonly IFLA_TUN_NUM_DISABLED_QUEUES: 9;
+  readonly IFLA_TUN_MAX: 9;
+  readonly RMNET_FLAGS_INGRESS_DEAGGREGATION: 1;
+  readonly RMNET_FLAGS_INGRESS_MAP_COMMANDS: 2;
+  readonly RMNET_FLAGS_INGRESS_MAP_CKSUMV4: 4;
+  readonly RMNET_FLAGS_EGRESS_MAP_CKSUMV4: 8;
+  readonly RMNET_FLAGS_INGRESS_MAP_CKSUMV5: 16;
+  readonly RMNET_FLAGS_EGRESS_MAP_CKSUMV5: 32;
+  readonly IFLA_RMNET_UNSPEC: 0;
+  readonly IFLA_RMNET_MUX_ID: 1;
+  readonly IFLA_RMNET_FLAGS: 2;
+  readonly IFLA_RMNET_MAX: 2;
+  readonly IFLA_MCTP_UNSPEC: 0;
+  readonly IFLA_MCTP_NET: 1;
+  readonly IFLA_MCTP_MAX: 1;
+  readonly IFLA_DSA_UNSPEC: 0;
+  readonly IFLA_DSA_MASTER: 1;
+  readonly IFLA_DSA_MAX: 1;
+  readonly IFA_UNSPEC: 0;
+  readonly IFA_ADDRESS: 1;
+  readonly IFA_LOCAL: 2;
+  readonly IFA_LABEL: 3;
+  readonly IFA_BROADCAST: 4;
+  readonly IFA_ANYCAST: 5;
+  readonly IFA_CACHEINFO: 6;
+  readonly IFA_MULTICAST: 7;
+  readonly IFA_FLAGS: 8;
+  readonly IFA_RT_PRIORITY: 9;
+  readonly IFA_TARGET_NETNSID: 10;
+  readonly IFA_PROTO: 11;
+  readonly IFA_MAX: 11;
+  readonly IFA_F_SECONDARY: 1;
+  readonly IFA_F_TEMPORARY: 1;
+  readonly IFA_F_NODAD: 2;
+  readonly IFA_F_OPTIMISTIC: 4;
+  readonly IFA_F_DADFAILED: 8;
+  readonly IFA_F_HOMEADDRESS: 16;
+  readonly IFA_F_DEPRECATED: 32;
+  readonly IFA_F_TENTATIVE: 64;
+  readonly IFA_F_PERMANENT: 128;
+  readonly IFA_F_MANAGETEMPADDR: 256;
+  readonly IFA_F_NOPREFIXROUTE: 512;
+  readonly IFA_F_MCAUTOJOIN: 1024;
+  readonly IFA_F_STABLE_PRIVACY: 2048;
+  readonly IFAPROT_UNSPEC: 0;
+  readonly IFAPROT_KERNEL_LO: 1;
+  readonly IFAPROT_KERNEL_RA: 2;
+  readonly IFAPROT_KERNEL_LL: 3;
+  readonly NDA_UNSPEC: 0;
+  readonly NDA_DST: 1;
+  readonly NDA_LLADDR: 2;
+  readonly NDA_CACHEINFO: 3;
+  readonly NDA_PROBES: 4;
+  readonly NDA_VLAN: 5;
+  readonly NDA_PORT: 6;
+  readonly NDA_VNI: 7;
+  readonly NDA_IFINDEX: 8;
+  readonly NDA_MASTER: 9;
+  readonly NDA_LINK_NETNSID: 10;
+  readonly NDA_SRC_VNI: 11;
+  readonly NDA_PROTOCOL: 12;
+  readonly NDA_NH_ID: 13;
+  readonly NDA_FDB_EXT_ATTRS: 14;
+  readonly NDA_FLAGS_EXT: 15;
+  readonly NDA_NDM_STATE_MASK: 16;
+  readonly NDA_NDM_FLAGS_MASK: 17;
+  readonly NDA_MAX: 17;
+  readonly NTF_USE: 1;
+  readonly NTF_SELF: 2;
+  readonly NTF_MASTER: 4;
+  readonly NTF_PROXY: 8;
+  readonly NTF_EXT_LEARNED: 16;
+  readonly NTF_OFFLOADED: 32;
+  readonly NTF_STICKY: 64;
+  readonly NTF_ROUTER: 128;
+  readonly NTF_EXT_MANAGED: 1;
+  readonly NUD_INCOMPLETE: 1;
+  readonly NUD_REACHABLE: 2;
+  readonly NUD_STALE: 4;
+  readonly NUD_DELAY: 8;
+  readonly NUD_PROBE: 16;
+  readonly NUD_FAILED: 32;
+  readonly NUD_NOARP: 64;
+  readonly NUD_PERMANENT: 128;
+  readonly NUD_NONE: 0;
+  readonly NDTPA_UNSPEC: 0;
+  readonly NDTPA_IFINDEX: 1;
+  readonly NDTPA_REFCNT: 2;
+  readonly NDTPA_REACHABLE_TIME: 3;
+  readonly NDTPA_BASE_REACHABLE_TIME: 4;
+  readonly NDTPA_RETRANS_TIME: 5;
+  readonly NDTPA_GC_STALETIME: 6;
+  readonly NDTPA_DELAY_PROBE_TIME: 7;
+  readonly NDTPA_QUEUE_LEN: 8;
+  readonly NDTPA_APP_PROBES: 9;
+  readonly NDTPA_UCAST_PROBES: 10;
+  readonly NDTPA_MCAST_PROBES: 11;
+  readonly NDTPA_ANYCAST_DELAY: 12;
+  readonly NDTPA_PROXY_DELAY: 13;
+  readonly NDTPA_PROXY_QLEN: 14;
+  readonly NDTPA_LOCKTIME: 15;
+  readonly NDTPA_QUEUE_LENBYTES: 16;
+  readonly NDTPA_MCAST_REPROBES: 17;
+  readonly NDTPA_PAD: 18;
+  readonly NDTPA_INTERVAL_PROBE_TIME_MS: 19;
+  readonly NDTPA_MAX: 19;
+  readonly NDTA_UNSPEC: 0;
+  readonly NDTA_NAME: 1;
+  readonly NDTA_THRESH1: 2;
+  readonly NDTA_THRESH2: 3;
+  readonly NDTA_THRESH3: 4;
+  readonly NDTA_CONFIG: 5;
+  readonly NDTA_PARMS: 6;
+  readonly NDTA_STATS: 7;
+  readonly NDTA_GC_INTERVAL: 8;
+  readonly NDTA_PAD: 9;
+  readonly NDTA_MAX: 9;
+  readonly NFEA_UNSPEC: 0;
+  readonly NFEA_ACTIVITY_NOTIFY: 1;
+  readonly NFEA_DONT_REFRESH: 2;
+  readonly NFEA_MAX: 2;
+  readonly FIB_RULE_PERMANENT: 1;
+  readonly FIB_RULE_INVERT: 2;
+  readonly FIB_RULE_UNRESOLVED: 4;
+  readonly FIB_RULE_IIF_DETACHED: 8;
+  readonly FIB_RULE_DEV_DETACHED: 8;
+  readonly FIB_RULE_OIF_DETACHED: 16;
+  readonly FIB_RULE_FIND_SADDR: 0x10000;
+  readonly FRA_UNSPEC: 0;
+  readonly FRA_DST: 1;
+  readonly FRA_SRC: 2;
+  readonly FRA_IIFNAME: 3;
+  readonly FRA_GOTO: 4;
+  readonly FRA_UNUSED2: 5;
+  readonly FRA_PRIORITY: 6;
+  readonly FRA_UNUSED3: 7;
+  readonly FRA_UNUSED4: 8;
+  readonly FRA_UNUSED5: 9;
+  readonly FRA_FWMARK: 10;
+  readonly FRA_FLOW: 11;
+  readonly FRA_TUN_ID: 12;
+  readonly FRA_SUPPRESS_IFGROUP: 13;
+  readonly FRA_SUPPRESS_PREFIXLEN: 14;
+  readonly FRA_TABLE: 15;
+  readonly FRA_FWMASK: 16;
+  readonly FRA_OIFNAME: 17;
+  readonly FRA_PAD: 18;
+  readonly FRA_L3MDEV: 19;
+  readonly FRA_UID_RANGE: 20;
+  readonly FRA_PROTOCOL: 21;
+  readonly FRA_IP_PROTO: 22;
+  readonly FRA_SPORT_RANGE: 23;
+  readonly FRA_DPORT_RANGE: 24;
+  readonly FRA_IFNAME: 3;
+  readonly FRA_MAX: 24;
+  readonly FR_ACT_UNSPEC: 0;
+  readonly FR_ACT_TO_TBL: 1;
+  readonly FR_ACT_GOTO: 2;
+  readonly FR_ACT_NOP: 3;
+  readonly FR_ACT_RES3: 4;
+  readonly FR_ACT_RES4: 5;
+  readonly FR_ACT_BLACKHOLE: 6;
+  readonly FR_ACT_UNREACHABLE: 7;
+  readonly FR_ACT_PROHIBIT: 8;
+  readonly FR_ACT_MAX: 8;
+  readonly TUN_READQ_SIZE: 500;
+  readonly TUN_TYPE_MASK: 15;
+  readonly TUNSETNOCSUM: 0x400454c8;
+  readonly TUNSETDEBUG: 0x400454c9;
+  readonly TUNSETIFF: 0x400454ca;
+  readonly TUNSETPERSIST: 0x400454cb;
+  readonly TUNSETOWNER: 0x400454cc;
+  readonly TUNSETLINK: 0x400454cd;
+  readonly TUNSETGROUP: 0x400454ce;
+  readonly TUNGETFEATURES: 0x800454cf;
+  readonly TUNSETOFFLOAD: 0x400454d0;
+  readonly TUNSETTXFILTER: 0x400454d1;
+  readonly TUNGETIFF: 0x800454d2;
+  readonly TUNGETSNDBUF: 0x800454d3;
+  readonly TUNSETSNDBUF: 0x400454d4;
+  readonly TUNATTACHFILTER: 0x401054d5;
+  readonly TUNDETACHFILTER: 0x401054d6;
+  readonly TUNGETVNETHDRSZ: 0x800454d7;
+  readonly TUNSETVNETHDRSZ: 0x400454d8;
+  readonly TUNSETQUEUE: 0x400454d9;
+  readonly TUNSETIFINDEX: 0x400454da;
+  readonly TUNGETFILTER: 0x801054db;
+  readonly TUNSETVNETLE: 0x400454dc;
+  readonly TUNGETVNETLE: 0x800454dd;
+  readonly TUNSETVNETBE: 0x400454de;
+  readonly TUNGETVNETBE: 0x800454df;
+  readonly TUNSETSTEERINGEBPF: 0x800454e0;
+  readonly TUNSETFILTEREBPF: 0x800454e1;
+  readonly TUNSETCARRIER: 0x400454e2;
+  readonly TUNGETDEVNETNS: 21731;
+  readonly IFF_TUN: 1;
+  readonly IFF_TAP: 2;
+  readonly IFF_NAPI: 16;
+  readonly IFF_NAPI_FRAGS: 32;
+  readonly IFF_NO_CARRIER: 64;
+  readonly IFF_NO_PI: 4096;
+  readonly IFF_ONE_QUEUE: 8192;
+  readonly IFF_VNET_HDR: 16384;
+  readonly IFF_TUN_EXCL: 32768;
+  readonly IFF_MULTI_QUEUE: 256;
+  readonly IFF_ATTACH_QUEUE: 512;
+  readonly IFF_DETACH_QUEUE: 1024;
+  readonly IFF_PERSIST: 2048;
+  readonly IFF_NOFILTER: 4096;
+  readonly TUN_TX_TIMESTAMP: 1;
+  readonly TUN_F_CSUM: 1;
+  readonly TUN_F_TSO4: 2;
+  readonly TUN_F_TSO6: 4;
+  readonly TUN_F_TSO_ECN: 8;
+  readonly TUN_F_UFO: 16;
+  readonly TUN_PKT_STRIP: 1;
+  readonly TUN_FLT_ALLMULTI: 1;
+  readonly TUN_TUN_DEV: 1;
+  readonly TUN_TAP_DEV: 2;
+  readonly BR_STATE_DISABLED: 0;
+  readonly BR_STATE_LISTENING: 1;
+  readonly BR_STATE_LEARNING: 2;
+  readonly BR_STATE_FORWARDING: 3;
+  readonly BR_STATE_BLOCKING: 4;
+  readonly BRIDGE_FLAGS_MASTER: 1;
+  readonly BRIDGE_FLAGS_SELF: 2;
+  readonly BRIDGE_MODE_VEB: 0;
+  readonly BRIDGE_MODE_VEPA: 1;
+  readonly BRIDGE_MODE_UNDEF: 65535;
+  readonly IFLA_BRIDGE_FLAGS: 0;
+  readonly IFLA_BRIDGE_MODE: 1;
+  readonly IFLA_BRIDGE_VLAN_INFO: 2;
+  readonly IFLA_BRIDGE_VLAN_TUNNEL_INFO: 3;
+  readonly IFLA_BRIDGE_MRP: 4;
+  readonly IFLA_BRIDGE_CFM: 5;
+  readonly IFLA_BRIDGE_MST: 6;
+  readonly IFLA_BRIDGE_MAX: 6;
+  readonly BRIDGE_VLAN_INFO_MASTER: 1;
+  readonly BRIDGE_VLAN_INFO_PVID: 2;
+  readonly BRIDGE_VLAN_INFO_UNTAGGED: 4;
+  readonly BRIDGE_VLAN_INFO_RANGE_BEGIN: 8;
+  readonly BRIDGE_VLAN_INFO_RANGE_END: 16;
+  readonly BRIDGE_VLAN_INFO_BRENTRY: 32;
+  readonly BRIDGE_VLAN_INFO_ONLY_OPTS: 64;
+  readonly IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC: 0;
+  readonly IFLA_BRIDGE_VLAN_TUNNEL_ID: 1;
+  readonly IFLA_BRIDGE_VLAN_TUNNEL_VID: 2;
+  readonly IFLA_BRIDGE_VLAN_TUNNEL_FLAGS: 3;
+  readonly IFLA_BRIDGE_VLAN_TUNNEL_MAX: 3;
+  readonly IFLA_BRIDGE_MRP_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_INSTANCE: 1;
+  readonly IFLA_BRIDGE_MRP_PORT_STATE: 2;
+  readonly IFLA_BRIDGE_MRP_PORT_ROLE: 3;
+  readonly IFLA_BRIDGE_MRP_RING_STATE: 4;
+  readonly IFLA_BRIDGE_MRP_RING_ROLE: 5;
+  readonly IFLA_BRIDGE_MRP_START_TEST: 6;
+  readonly IFLA_BRIDGE_MRP_INFO: 7;
+  readonly IFLA_BRIDGE_MRP_IN_ROLE: 8;
+  readonly IFLA_BRIDGE_MRP_IN_STATE: 9;
+  readonly IFLA_BRIDGE_MRP_START_IN_TEST: 10;
+  readonly IFLA_BRIDGE_MRP_MAX: 10;
+  readonly IFLA_BRIDGE_MRP_INSTANCE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_INSTANCE_RING_ID: 1;
+  readonly IFLA_BRIDGE_MRP_INSTANCE_P_IFINDEX: 2;
+  readonly IFLA_BRIDGE_MRP_INSTANCE_S_IFINDEX: 3;
+  readonly IFLA_BRIDGE_MRP_INSTANCE_PRIO: 4;
+  readonly IFLA_BRIDGE_MRP_INSTANCE_MAX: 4;
+  readonly IFLA_BRIDGE_MRP_PORT_STATE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_PORT_STATE_STATE: 1;
+  readonly IFLA_BRIDGE_MRP_PORT_STATE_MAX: 1;
+  readonly IFLA_BRIDGE_MRP_PORT_ROLE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_PORT_ROLE_ROLE: 1;
+  readonly IFLA_BRIDGE_MRP_PORT_ROLE_MAX: 1;
+  readonly IFLA_BRIDGE_MRP_RING_STATE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_RING_STATE_RING_ID: 1;
+  readonly IFLA_BRIDGE_MRP_RING_STATE_STATE: 2;
+  readonly IFLA_BRIDGE_MRP_RING_STATE_MAX: 2;
+  readonly IFLA_BRIDGE_MRP_RING_ROLE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_RING_ROLE_RING_ID: 1;
+  readonly IFLA_BRIDGE_MRP_RING_ROLE_ROLE: 2;
+  readonly IFLA_BRIDGE_MRP_RING_ROLE_MAX: 2;
+  readonly IFLA_BRIDGE_MRP_START_TEST_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_START_TEST_RING_ID: 1;
+  readonly IFLA_BRIDGE_MRP_START_TEST_INTERVAL: 2;
+  readonly IFLA_BRIDGE_MRP_START_TEST_MAX_MISS: 3;
+  readonly IFLA_BRIDGE_MRP_START_TEST_PERIOD: 4;
+  readonly IFLA_BRIDGE_MRP_START_TEST_MONITOR: 5;
+  readonly IFLA_BRIDGE_MRP_START_TEST_MAX: 5;
+  readonly IFLA_BRIDGE_MRP_INFO_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_INFO_RING_ID: 1;
+  readonly IFLA_BRIDGE_MRP_INFO_P_IFINDEX: 2;
+  readonly IFLA_BRIDGE_MRP_INFO_S_IFINDEX: 3;
+  readonly IFLA_BRIDGE_MRP_INFO_PRIO: 4;
+  readonly IFLA_BRIDGE_MRP_INFO_RING_STATE: 5;
+  readonly IFLA_BRIDGE_MRP_INFO_RING_ROLE: 6;
+  readonly IFLA_BRIDGE_MRP_INFO_TEST_INTERVAL: 7;
+  readonly IFLA_BRIDGE_MRP_INFO_TEST_MAX_MISS: 8;
+  readonly IFLA_BRIDGE_MRP_INFO_TEST_MONITOR: 9;
+  readonly IFLA_BRIDGE_MRP_INFO_I_IFINDEX: 10;
+  readonly IFLA_BRIDGE_MRP_INFO_IN_STATE: 11;
+  readonly IFLA_BRIDGE_MRP_INFO_IN_ROLE: 12;
+  readonly IFLA_BRIDGE_MRP_INFO_IN_TEST_INTERVAL: 13;
+  readonly IFLA_BRIDGE_MRP_INFO_IN_TEST_MAX_MISS: 14;
+  readonly IFLA_BRIDGE_MRP_INFO_MAX: 14;
+  readonly IFLA_BRIDGE_MRP_IN_STATE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_IN_STATE_IN_ID: 1;
+  readonly IFLA_BRIDGE_MRP_IN_STATE_STATE: 2;
+  readonly IFLA_BRIDGE_MRP_IN_STATE_MAX: 2;
+  readonly IFLA_BRIDGE_MRP_IN_ROLE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_IN_ROLE_RING_ID: 1;
+  readonly IFLA_BRIDGE_MRP_IN_ROLE_IN_ID: 2;
+  readonly IFLA_BRIDGE_MRP_IN_ROLE_ROLE: 3;
+  readonly IFLA_BRIDGE_MRP_IN_ROLE_I_IFINDEX: 4;
+  readonly IFLA_BRIDGE_MRP_IN_ROLE_MAX: 4;
+  readonly IFLA_BRIDGE_MRP_START_IN_TEST_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MRP_START_IN_TEST_IN_ID: 1;
+  readonly IFLA_BRIDGE_MRP_START_IN_TEST_INTERVAL: 2;
+  readonly IFLA_BRIDGE_MRP_START_IN_TEST_MAX_MISS: 3;
+  readonly IFLA_BRIDGE_MRP_START_IN_TEST_PERIOD: 4;
+  readonly IFLA_BRIDGE_MRP_START_IN_TEST_MAX: 4;
+  readonly IFLA_BRIDGE_CFM_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE: 1;
+  readonly IFLA_BRIDGE_CFM_MEP_DELETE: 2;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG: 3;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG: 4;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_MEP_ADD: 5;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_MEP_REMOVE: 6;
+  readonly IFLA_BRIDGE_CFM_CC_RDI: 7;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX: 8;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE_INFO: 9;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG_INFO: 10;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG_INFO: 11;
+  readonly IFLA_BRIDGE_CFM_CC_RDI_INFO: 12;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_INFO: 13;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_MEP_INFO: 14;
+  readonly IFLA_BRIDGE_CFM_MEP_STATUS_INFO: 15;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_INFO: 16;
+  readonly IFLA_BRIDGE_CFM_MAX: 16;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE_DOMAIN: 2;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE_DIRECTION: 3;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE_IFINDEX: 4;
+  readonly IFLA_BRIDGE_CFM_MEP_CREATE_MAX: 4;
+  readonly IFLA_BRIDGE_CFM_MEP_DELETE_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_MEP_DELETE_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_MEP_DELETE_MAX: 1;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG_UNICAST_MAC: 2;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG_MDLEVEL: 3;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG_MEPID: 4;
+  readonly IFLA_BRIDGE_CFM_MEP_CONFIG_MAX: 4;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG_ENABLE: 2;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG_EXP_INTERVAL: 3;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG_EXP_MAID: 4;
+  readonly IFLA_BRIDGE_CFM_CC_CONFIG_MAX: 4;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_MEP_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_MEP_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_MEPID: 2;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_MEP_MAX: 2;
+  readonly IFLA_BRIDGE_CFM_CC_RDI_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_CC_RDI_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_CC_RDI_RDI: 2;
+  readonly IFLA_BRIDGE_CFM_CC_RDI_MAX: 2;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_DMAC: 2;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_SEQ_NO_UPDATE: 3;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_PERIOD: 4;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV: 5;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV_VALUE: 6;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV: 7;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV_VALUE: 8;
+  readonly IFLA_BRIDGE_CFM_CC_CCM_TX_MAX: 8;
+  readonly IFLA_BRIDGE_CFM_MEP_STATUS_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_MEP_STATUS_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_MEP_STATUS_OPCODE_UNEXP_SEEN: 2;
+  readonly IFLA_BRIDGE_CFM_MEP_STATUS_VERSION_UNEXP_SEEN: 3;
+  readonly IFLA_BRIDGE_CFM_MEP_STATUS_RX_LEVEL_LOW_SEEN: 4;
+  readonly IFLA_BRIDGE_CFM_MEP_STATUS_MAX: 4;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_UNSPEC: 0;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_INSTANCE: 1;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_PEER_MEPID: 2;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_CCM_DEFECT: 3;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_RDI: 4;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_PORT_TLV_VALUE: 5;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_IF_TLV_VALUE: 6;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEEN: 7;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_TLV_SEEN: 8;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEQ_UNEXP_SEEN: 9;
+  readonly IFLA_BRIDGE_CFM_CC_PEER_STATUS_MAX: 9;
+  readonly IFLA_BRIDGE_MST_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MST_ENTRY: 1;
+  readonly IFLA_BRIDGE_MST_MAX: 1;
+  readonly IFLA_BRIDGE_MST_ENTRY_UNSPEC: 0;
+  readonly IFLA_BRIDGE_MST_ENTRY_MSTI: 1;
+  readonly IFLA_BRIDGE_MST_ENTRY_STATE: 2;
+  readonly IFLA_BRIDGE_MST_ENTRY_MAX: 2;
+  readonly BRIDGE_VLANDB_DUMP_UNSPEC: 0;
+  readonly BRIDGE_VLANDB_DUMP_FLAGS: 1;
+  readonly BRIDGE_VLANDB_DUMP_MAX: 1;
+  readonly BRIDGE_VLANDB_DUMPF_STATS: 1;
+  readonly BRIDGE_VLANDB_DUMPF_GLOBAL: 2;
+  readonly BRIDGE_VLANDB_UNSPEC: 0;
+  readonly BRIDGE_VLANDB_ENTRY: 1;
+  readonly BRIDGE_VLANDB_GLOBAL_OPTIONS: 2;
+  readonly BRIDGE_VLANDB_MAX: 2;
+  readonly BRIDGE_VLANDB_ENTRY_UNSPEC: 0;
+  readonly BRIDGE_VLANDB_ENTRY_INFO: 1;
+  readonly BRIDGE_VLANDB_ENTRY_RANGE: 2;
+  readonly BRIDGE_VLANDB_ENTRY_STATE: 3;
+  readonly BRIDGE_VLANDB_ENTRY_TUNNEL_INFO: 4;
+  readonly BRIDGE_VLANDB_ENTRY_STATS: 5;
+  readonly BRIDGE_VLANDB_ENTRY_MCAST_ROUTER: 6;
+  readonly BRIDGE_VLANDB_ENTRY_MAX: 6;
+  readonly BRIDGE_VLANDB_TINFO_UNSPEC: 0;
+  readonly BRIDGE_VLANDB_TINFO_ID: 1;
+  readonly BRIDGE_VLANDB_TINFO_CMD: 2;
+  readonly BRIDGE_VLANDB_TINFO_MAX: 2;
+  readonly BRIDGE_VLANDB_STATS_UNSPEC: 0;
+  readonly BRIDGE_VLANDB_STATS_RX_BYTES: 1;
+  readonly BRIDGE_VLANDB_STATS_RX_PACKETS: 2;
+  readonly BRIDGE_VLANDB_STATS_TX_BYTES: 3;
+  readonly BRIDGE_VLANDB_STATS_TX_PACKETS: 4;
+  readonly BRIDGE_VLANDB_STATS_PAD: 5;
+  readonly BRIDGE_VLANDB_STATS_MAX: 5;
+  readonly BRIDGE_VLANDB_GOPTS_UNSPEC: 0;
+  readonly BRIDGE_VLANDB_GOPTS_ID: 1;
+  readonly BRIDGE_VLANDB_GOPTS_RANGE: 2;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_SNOOPING: 3;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_IGMP_VERSION: 4;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_MLD_VERSION: 5;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_CNT: 6;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_CNT: 7;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_INTVL: 8;
+  readonly BRIDGE_VLANDB_GOPTS_PAD: 9;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_MEMBERSHIP_INTVL: 10;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_INTVL: 11;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_QUERY_INTVL: 12;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_QUERY_RESPONSE_INTVL: 13;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_INTVL: 14;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_QUERIER: 15;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS: 16;
+  readonly BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_STATE: 17;
+  readonly BRIDGE_VLANDB_GOPTS_MSTI: 18;
+  readonly BRIDGE_VLANDB_GOPTS_MAX: 18;
+  readonly MDBA_UNSPEC: 0;
+  readonly MDBA_MDB: 1;
+  readonly MDBA_ROUTER: 2;
+  readonly MDBA_MAX: 2;
+  readonly MDBA_MDB_UNSPEC: 0;
+  readonly MDBA_MDB_ENTRY: 1;
+  readonly MDBA_MDB_MAX: 1;
+  readonly MDBA_MDB_ENTRY_UNSPEC: 0;
+  readonly MDBA_MDB_ENTRY_INFO: 1;
+  readonly MDBA_MDB_ENTRY_MAX: 1;
+  readonly MDBA_MDB_EATTR_UNSPEC: 0;
+  readonly MDBA_MDB_EATTR_TIMER: 1;
+  readonly MDBA_MDB_EATTR_SRC_LIST: 2;
+  readonly MDBA_MDB_EATTR_GROUP_MODE: 3;
+  readonly MDBA_MDB_EATTR_SOURCE: 4;
+  readonly MDBA_MDB_EATTR_RTPROT: 5;
+  readonly MDBA_MDB_EATTR_MAX: 5;
+  readonly MDBA_MDB_SRCLIST_UNSPEC: 0;
+  readonly MDBA_MDB_SRCLIST_ENTRY: 1;
+  readonly MDBA_MDB_SRCLIST_MAX: 1;
+  readonly MDBA_MDB_SRCATTR_UNSPEC: 0;
+  readonly MDBA_MDB_SRCATTR_ADDRESS: 1;
+  readonly MDBA_MDB_SRCATTR_TIMER: 2;
+  readonly MDBA_MDB_SRCATTR_MAX: 2;
+  readonly MDB_RTR_TYPE_DISABLED: 0;
+  readonly MDB_RTR_TYPE_TEMP_QUERY: 1;
+  readonly MDB_RTR_TYPE_PERM: 2;
+  readonly MDB_RTR_TYPE_TEMP: 3;
+  readonly MDBA_ROUTER_UNSPEC: 0;
+  readonly MDBA_ROUTER_PORT: 1;
+  readonly MDBA_ROUTER_MAX: 1;
+  readonly MDBA_ROUTER_PATTR_UNSPEC: 0;
+  readonly MDBA_ROUTER_PATTR_TIMER: 1;
+  readonly MDBA_ROUTER_PATTR_TYPE: 2;
+  readonly MDBA_ROUTER_PATTR_INET_TIMER: 3;
+  readonly MDBA_ROUTER_PATTR_INET6_TIMER: 4;
+  readonly MDBA_ROUTER_PATTR_VID: 5;
+  readonly MDBA_ROUTER_PATTR_MAX: 5;
+  readonly MDB_TEMPORARY: 0;
+  readonly MDB_PERMANENT: 1;
+  readonly MDB_FLAGS_OFFLOAD: 1;
+  readonly MDB_FLAGS_FAST_LEAVE: 2;
+  readonly MDB_FLAGS_STAR_EXCL: 4;
+  readonly MDB_FLAGS_BLOCKED: 8;
+  readonly MDBA_SET_ENTRY_UNSPEC: 0;
+  readonly MDBA_SET_ENTRY: 1;
+  readonly MDBA_SET_ENTRY_ATTRS: 2;
+  readonly MDBA_SET_ENTRY_MAX: 2;
+  readonly BRIDGE_XSTATS_UNSPEC: 0;
+  readonly BRIDGE_XSTATS_VLAN: 1;
+  readonly BRIDGE_XSTATS_MCAST: 2;
+  readonly BRIDGE_XSTATS_PAD: 3;
+  readonly BRIDGE_XSTATS_STP: 4;
+  readonly BRIDGE_XSTATS_MAX: 4;
+  readonly BR_MCAST_DIR_RX: 0;
+  readonly BR_MCAST_DIR_TX: 1;
+  readonly BR_MCAST_DIR_SIZE: 2;
+  readonly BR_BOOLOPT_NO_LL_LEARN: 0;
+  readonly BR_BOOLOPT_MCAST_VLAN_SNOOPING: 1;
+  readonly BR_BOOLOPT_MST_ENABLE: 2;
+  readonly BR_BOOLOPT_MAX: 3;
+  readonly BRIDGE_QUERIER_UNSPEC: 0;
+  readonly BRIDGE_QUERIER_IP_ADDRESS: 1;
+  readonly BRIDGE_QUERIER_IP_PORT: 2;
+  readonly BRIDGE_QUERIER_IP_OTHER_TIMER: 3;
+  readonly BRIDGE_QUERIER_PAD: 4;
+  readonly BRIDGE_QUERIER_IPV6_ADDRESS: 5;
+  readonly BRIDGE_QUERIER_IPV6_PORT: 6;
+  readonly BRIDGE_QUERIER_IPV6_OTHER_TIMER: 7;
+  readonly BRIDGE_QUERIER_MAX: 7;
+  readonly VETH_INFO_UNSPEC: 0;
+  readonly VETH_INFO_PEER: 1;
+  readonly VETH_INFO_MAX: 1;
+  readonly IFNAMSIZ: 16;
+  readonly IFALIASZ: 256;
+  readonly ALTIFNAMSIZ: 128;
+  readonly IFF_UP: 1;
+  readonly IFF_BROADCAST: 2;
+  readonly IFF_DEBUG: 4;
+  readonly IFF_LOOPBACK: 8;
+  readonly IFF_POINTOPOINT: 16;
+  readonly IFF_NOTRAILERS: 32;
+  readonly IFF_RUNNING: 64;
+  readonly IFF_NOARP: 128;
+  readonly IFF_PROMISC: 256;
+  readonly IFF_ALLMULTI: 512;
+  readonly IFF_MASTER: 1024;
+  readonly IFF_SLAVE: 2048;
+  readonly IFF_MULTICAST: 4096;
+  readonly IFF_PORTSEL: 8192;
+  readonly IFF_AUTOMEDIA: 16384;
+  readonly IFF_DYNAMIC: 32768;
+  readonly IFF_LOWER_UP: 0x10000;
+  readonly IFF_DORMANT: 0x20000;
+  readonly IFF_ECHO: 0x40000;
+  readonly IFF_VOLATILE: 0x70c5a;
+  readonly IF_OPER_UNKNOWN: 0;
+  readonly IF_OPER_NOTPRESENT: 1;
+  readonly IF_OPER_DOWN: 2;
+  readonly IF_OPER_LOWERLAYERDOWN: 3;
+  readonly IF_OPER_TESTING: 4;
+  readonly IF_OPER_DORMANT: 5;
+  readonly IF_OPER_UP: 6;
+  readonly IF_LINK_MODE_DEFAULT: 0;
+  readonly IF_LINK_MODE_DORMANT: 1;
+  readonly IF_LINK_MODE_TESTING: 2;
+  readonly ARPHRD_NETROM: 0;
+  readonly ARPHRD_ETHER: 1;
+  readonly ARPHRD_EETHER: 2;
+  readonly ARPHRD_AX25: 3;
+  readonly ARPHRD_PRONET: 4;
+  readonly ARPHRD_CHAOS: 5;
+  readonly ARPHRD_IEEE802: 6;
+  readonly ARPHRD_ARCNET: 7;
+  readonly ARPHRD_APPLETLK: 8;
+  readonly ARPHRD_DLCI: 15;
+  readonly ARPHRD_ATM: 19;
+  readonly ARPHRD_METRICOM: 23;
+  readonly ARPHRD_IEEE1394: 24;
+  readonly ARPHRD_EUI64: 27;
+  readonly ARPHRD_INFINIBAND: 32;
+  readonly ARPHRD_SLIP: 256;
+  readonly ARPHRD_CSLIP: 257;
+  readonly ARPHRD_SLIP6: 258;
+  readonly ARPHRD_CSLIP6: 259;
+  readonly ARPHRD_RSRVD: 260;
+  readonly ARPHRD_ADAPT: 264;
+  readonly ARPHRD_ROSE: 270;
+  readonly ARPHRD_X25: 271;
+  readonly ARPHRD_HWX25: 272;
+  readonly ARPHRD_CAN: 280;
+  readonly ARPHRD_MCTP: 290;
+  readonly ARPHRD_PPP: 512;
+  readonly ARPHRD_CISCO: 513;
+  readonly ARPHRD_HDLC: 513;
+  readonly ARPHRD_LAPB: 516;
+  readonly ARPHRD_DDCMP: 517;
+  readonly ARPHRD_RAWHDLC: 518;
+  readonly ARPHRD_RAWIP: 519;
+  readonly ARPHRD_TUNNEL: 768;
+  readonly ARPHRD_TUNNEL6: 769;
+  readonly ARPHRD_FRAD: 770;
+  readonly ARPHRD_SKIP: 771;
+  readonly ARPHRD_LOOPBACK: 772;
+  readonly ARPHRD_LOCALTLK: 773;
+  readonly ARPHRD_FDDI: 774;
+  readonly ARPHRD_BIF: 775;
+  readonly ARPHRD_SIT: 776;
+  readonly ARPHRD_IPDDP: 777;
+  readonly ARPHRD_IPGRE: 778;
+  readonly ARPHRD_PIMREG: 779;
+  readonly ARPHRD_HIPPI: 780;
+  readonly ARPHRD_ASH: 781;
+  readonly ARPHRD_ECONET: 782;
+  readonly ARPHRD_IRDA: 783;
+  readonly ARPHRD_FCPP: 784;
+  readonly ARPHRD_FCAL: 785;
+  readonly ARPHRD_FCPL: 786;
+  readonly ARPHRD_FCFABRIC: 787;
+  readonly ARPHRD_IEEE802_TR: 800;
+  readonly ARPHRD_IEEE80211: 801;
+  readonly ARPHRD_IEEE80211_PRISM: 802;
+  readonly ARPHRD_IEEE80211_RADIOTAP: 803;
+  readonly ARPHRD_IEEE802154: 804;
+  readonly ARPHRD_IEEE802154_MONITOR: 805;
+  readonly ARPHRD_PHONET: 820;
+  readonly ARPHRD_PHONET_PIPE: 821;
+  readonly ARPHRD_CAIF: 822;
+  readonly ARPHRD_IP6GRE: 823;
+  readonly ARPHRD_NETLINK: 824;
+  readonly ARPHRD_6LOWPAN: 825;
+  readonly ARPHRD_VSOCKMON: 826;
+  readonly ARPHRD_VOID: 65535;
+  readonly ARPHRD_NONE: 65534;
+  readonly ARPOP_REQUEST: 1;
+  readonly ARPOP_REPLY: 2;
+  readonly ARPOP_RREQUEST: 3;
+  readonly ARPOP_RREPLY: 4;
+  readonly ARPOP_InREQUEST: 8;
+  readonly ARPOP_InREPLY: 9;
+  readonly ARPOP_NAK: 10;
+  readonly LWTUNNEL_ENCAP_NONE: 0;
+  readonly LWTUNNEL_ENCAP_MPLS: 1;
+  readonly LWTUNNEL_ENCAP_IP: 2;
+  readonly LWTUNNEL_ENCAP_ILA: 3;
+  readonly LWTUNNEL_ENCAP_IP6: 4;
+  readonly LWTUNNEL_ENCAP_SEG6: 5;
+  readonly LWTUNNEL_ENCAP_BPF: 6;
+  readonly LWTUNNEL_ENCAP_SEG6_LOCAL: 7;
+  readonly LWTUNNEL_ENCAP_RPL: 8;
+  readonly LWTUNNEL_ENCAP_IOAM6: 9;
+  readonly LWTUNNEL_ENCAP_XFRM: 10;
+  readonly LWTUNNEL_ENCAP_MAX: 10;
+  readonly LWTUNNEL_IP_UNSPEC: 0;
+  readonly LWTUNNEL_IP_ID: 1;
+  readonly LWTUNNEL_IP_DST: 2;
+  readonly LWTUNNEL_IP_SRC: 3;
+  readonly LWTUNNEL_IP_TTL: 4;
+  readonly LWTUNNEL_IP_TOS: 5;
+  readonly LWTUNNEL_IP_FLAGS: 6;
+  readonly LWTUNNEL_IP_PAD: 7;
+  readonly LWTUNNEL_IP_OPTS: 8;
+  readonly LWTUNNEL_IP_MAX: 8;
+  readonly LWTUNNEL_IP6_UNSPEC: 0;
+  readonly LWTUNNEL_IP6_ID: 1;
+  readonly LWTUNNEL_IP6_DST: 2;
+  readonly LWTUNNEL_IP6_SRC: 3;
+  readonly LWTUNNEL_IP6_HOPLIMIT: 4;
+  readonly LWTUNNEL_IP6_TC: 5;
+  readonly LWTUNNEL_IP6_FLAGS: 6;
+  readonly LWTUNNEL_IP6_PAD: 7;
+  readonly LWTUNNEL_IP6_OPTS: 8;
+  readonly LWTUNNEL_IP6_MAX: 8;
+  readonly LWTUNNEL_IP_OPTS_UNSPEC: 0;
+  readonly LWTUNNEL_IP_OPTS_GENEVE: 1;
+  readonly LWTUNNEL_IP_OPTS_VXLAN: 2;
+  readonly LWTUNNEL_IP_OPTS_ERSPAN: 3;
+  readonly LWTUNNEL_IP_OPTS_MAX: 3;
+  readonly LWTUNNEL_IP_OPT_GENEVE_UNSPEC: 0;
+  readonly LWTUNNEL_IP_OPT_GENEVE_CLASS: 1;
+  readonly LWTUNNEL_IP_OPT_GENEVE_TYPE: 2;
+  readonly LWTUNNEL_IP_OPT_GENEVE_DATA: 3;
+  readonly LWTUNNEL_IP_OPT_GENEVE_MAX: 3;
+  readonly LWTUNNEL_IP_OPT_VXLAN_UNSPEC: 0;
+  readonly LWTUNNEL_IP_OPT_VXLAN_GBP: 1;
+  readonly LWTUNNEL_IP_OPT_VXLAN_MAX: 1;
+  readonly LWTUNNEL_IP_OPT_ERSPAN_UNSPEC: 0;
+  readonly LWTUNNEL_IP_OPT_ERSPAN_VER: 1;
+  readonly LWTUNNEL_IP_OPT_ERSPAN_INDEX: 2;
+  readonly LWTUNNEL_IP_OPT_ERSPAN_DIR: 3;
+  readonly LWTUNNEL_IP_OPT_ERSPAN_HWID: 4;
+  readonly LWTUNNEL_IP_OPT_ERSPAN_MAX: 4;
+  readonly NEXTHOP_GRP_TYPE_MPATH: 0;
+  readonly NEXTHOP_GRP_TYPE_RES: 1;
+  readonly NEXTHOP_GRP_TYPE_MAX: 1;
+  readonly NHA_UNSPEC: 0;
+  readonly NHA_ID: 1;
+  readonly NHA_GROUP: 2;
+  readonly NHA_GROUP_TYPE: 3;
+  readonly NHA_BLACKHOLE: 4;
+  readonly NHA_OIF: 5;
+  readonly NHA_GATEWAY: 6;
+  readonly NHA_ENCAP_TYPE: 7;
+  readonly NHA_ENCAP: 8;
+  readonly NHA_GROUPS: 9;
+  readonly NHA_MASTER: 10;
+  readonly NHA_FDB: 11;
+  readonly NHA_RES_GROUP: 12;
+  readonly NHA_RES_BUCKET: 13;
+  readonly NHA_MAX: 13;
+  readonly NHA_RES_GROUP_UNSPEC: 0;
+  readonly NHA_RES_GROUP_PAD: 0;
+  readonly NHA_RES_GROUP_BUCKETS: 1;
+  readonly NHA_RES_GROUP_IDLE_TIMER: 2;
+  readonly NHA_RES_GROUP_UNBALANCED_TIMER: 3;
+  readonly NHA_RES_GROUP_UNBALANCED_TIME: 4;
+  readonly NHA_RES_GROUP_MAX: 4;
+  readonly NHA_RES_BUCKET_UNSPEC: 0;
+  readonly NHA_RES_BUCKET_PAD: 0;
+  readonly NHA_RES_BUCKET_INDEX: 1;
+  readonly NHA_RES_BUCKET_IDLE_TIME: 2;
+  readonly NHA_RES_BUCKET_NH_ID: 3;
+  readonly NHA_RES_BUCKET_MAX: 3;
+  readonly NETNSA_NONE: 0;
+  readonly NETNSA_NSID: 1;
+  readonly NETNSA_PID: 2;
+  readonly NETNSA_FD: 3;
+  readonly NETNSA_TARGET_NSID: 4;
+  readonly NETNSA_CURRENT_NSID: 5;
+  readonly NETNSA_NSID_NOT_ASSIGNED: -1;
+  readonly NETNSA_MAX: 5;
+  readonly NETCONFA_UNSPEC: 0;
+  readonly NETCONFA_IFINDEX: 1;
+  readonly NETCONFA_FORWARDING: 2;
+  readonly NETCONFA_RP_FILTER: 3;
+  readonly NETCONFA_MC_FORWARDING: 4;
+  readonly NETCONFA_PROXY_NEIGH: 5;
+  readonly NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: 6;
+  readonly NETCONFA_INPUT: 7;
+  readonly NETCONFA_BC_FORWARDING: 8;
+  readonly NETCONFA_MAX: 8;
+  readonly NETCONFA_ALL: -1;
+  readonly NETCONFA_IFINDEX_ALL: -1;
+  readonly NETCONFA_IFINDEX_DEFAULT: -2;
+  readonly IPV4_DEVCONF_FORWARDING: 1;
+  readonly IPV4_DEVCONF_MC_FORWARDING: 2;
+  readonly IPV4_DEVCONF_PROXY_ARP: 3;
+  readonly IPV4_DEVCONF_ACCEPT_REDIRECTS: 4;
+  readonly IPV4_DEVCONF_SECURE_REDIRECTS: 5;
+  readonly IPV4_DEVCONF_SEND_REDIRECTS: 6;
+  readonly IPV4_DEVCONF_SHARED_MEDIA: 7;
+  readonly IPV4_DEVCONF_RP_FILTER: 8;
+  readonly IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE: 9;
+  readonly IPV4_DEVCONF_BOOTP_RELAY: 10;
+  readonly IPV4_DEVCONF_LOG_MARTIANS: 11;
+  readonly IPV4_DEVCONF_TAG: 12;
+  readonly IPV4_DEVCONF_ARPFILTER: 13;
+  readonly IPV4_DEVCONF_MEDIUM_ID: 14;
+  readonly IPV4_DEVCONF_NOXFRM: 15;
+  readonly IPV4_DEVCONF_NOPOLICY: 16;
+  readonly IPV4_DEVCONF_FORCE_IGMP_VERSION: 17;
+  readonly IPV4_DEVCONF_ARP_ANNOUNCE: 18;
+  readonly IPV4_DEVCONF_ARP_IGNORE: 19;
+  readonly IPV4_DEVCONF_PROMOTE_SECONDARIES: 20;
+  readonly IPV4_DEVCONF_ARP_ACCEPT: 21;
+  readonly IPV4_DEVCONF_ARP_NOTIFY: 22;
+  readonly IPV4_DEVCONF_ACCEPT_LOCAL: 23;
+  readonly IPV4_DEVCONF_SRC_VMARK: 24;
+  readonly IPV4_DEVCONF_PROXY_ARP_PVLAN: 25;
+  readonly IPV4_DEVCONF_ROUTE_LOCALNET: 26;
+  readonly IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL: 27;
+  readonly IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL: 28;
+  readonly IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN: 29;
+  readonly IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST: 30;
+  readonly IPV4_DEVCONF_DROP_GRATUITOUS_ARP: 31;
+  readonly IPV4_DEVCONF_BC_FORWARDING: 32;
+  readonly IPV4_DEVCONF_ARP_EVICT_NOCARRIER: 33;
+  readonly IPV4_DEVCONF_MAX: 33;
+  readonly DEVCONF_FORWARDING: 0;
+  readonly DEVCONF_HOPLIMIT: 1;
+  readonly DEVCONF_MTU6: 2;
+  readonly DEVCONF_ACCEPT_RA: 3;
+  readonly DEVCONF_ACCEPT_REDIRECTS: 4;
+  readonly DEVCONF_AUTOCONF: 5;
+  readonly DEVCONF_DAD_TRANSMITS: 6;
+  readonly DEVCONF_RTR_SOLICITS: 7;
+  readonly DEVCONF_RTR_SOLICIT_INTERVAL: 8;
+  readonly DEVCONF_RTR_SOLICIT_DELAY: 9;
+  readonly DEVCONF_USE_TEMPADDR: 10;
+  readonly DEVCONF_TEMP_VALID_LFT: 11;
+  readonly DEVCONF_TEMP_PREFERED_LFT: 12;
+  readonly DEVCONF_REGEN_MAX_RETRY: 13;
+  readonly DEVCONF_MAX_DESYNC_FACTOR: 14;
+  readonly DEVCONF_MAX_ADDRESSES: 15;
+  readonly DEVCONF_FORCE_MLD_VERSION: 16;
+  readonly DEVCONF_ACCEPT_RA_DEFRTR: 17;
+  readonly DEVCONF_ACCEPT_RA_PINFO: 18;
+  readonly DEVCONF_ACCEPT_RA_RTR_PREF: 19;
+  readonly DEVCONF_RTR_PROBE_INTERVAL: 20;
+  readonly DEVCONF_ACCEPT_RA_RT_INFO_MAX_PLEN: 21;
+  readonly DEVCONF_PROXY_NDP: 22;
+  readonly DEVCONF_OPTIMISTIC_DAD: 23;
+  readonly DEVCONF_ACCEPT_SOURCE_ROUTE: 24;
+  readonly DEVCONF_MC_FORWARDING: 25;
+  readonly DEVCONF_DISABLE_IPV6: 26;
+  readonly DEVCONF_ACCEPT_DAD: 27;
+  readonly DEVCONF_FORCE_TLLAO: 28;
+  readonly DEVCONF_NDISC_NOTIFY: 29;
+  readonly DEVCONF_MLDV1_UNSOLICITED_REPORT_INTERVAL: 30;
+  readonly DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL: 31;
+  readonly DEVCONF_SUPPRESS_FRAG_NDISC: 32;
+  readonly DEVCONF_ACCEPT_RA_FROM_LOCAL: 33;
+  readonly DEVCONF_USE_OPTIMISTIC: 34;
+  readonly DEVCONF_ACCEPT_RA_MTU: 35;
+  readonly DEVCONF_STABLE_SECRET: 36;
+  readonly DEVCONF_USE_OIF_ADDRS_ONLY: 37;
+  readonly DEVCONF_ACCEPT_RA_MIN_HOP_LIMIT: 38;
+  readonly DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN: 39;
+  readonly DEVCONF_DROP_UNICAST_IN_L2_MULTICAST: 40;
+  readonly DEVCONF_DROP_UNSOLICITED_NA: 41;
+  readonly DEVCONF_KEEP_ADDR_ON_DOWN: 42;
+  readonly DEVCONF_RTR_SOLICIT_MAX_INTERVAL: 43;
+  readonly DEVCONF_SEG6_ENABLED: 44;
+  readonly DEVCONF_SEG6_REQUIRE_HMAC: 45;
+  readonly DEVCONF_ENHANCED_DAD: 46;
+  readonly DEVCONF_ADDR_GEN_MODE: 47;
+  readonly DEVCONF_DISABLE_POLICY: 48;
+  readonly DEVCONF_ACCEPT_RA_RT_INFO_MIN_PLEN: 49;
+  readonly DEVCONF_NDISC_TCLASS: 50;
+  readonly DEVCONF_RPL_SEG_ENABLED: 51;
+  readonly DEVCONF_RA_DEFRTR_METRIC: 52;
+  readonly DEVCONF_IOAM6_ENABLED: 53;
+  readonly DEVCONF_IOAM6_ID: 54;
+  readonly DEVCONF_IOAM6_ID_WIDE: 55;
+  readonly DEVCONF_NDISC_EVICT_NOCARRIER: 56;
+  readonly DEVCONF_ACCEPT_UNTRACKED_NA: 57;
+  readonly DEVCONF_ACCEPT_RA_MIN_LFT: 58;
+  readonly DEVCONF_MAX: 59;
+  readonly IFAL_ADDRESS: 1;
+  readonly IFAL_LABEL: 2;
+  readonly IFAL_MAX: 2;
+  readonly MACSEC_GENL_VERSION: 1;
+  readonly MACSEC_MAX_KEY_LEN: 128;
+  readonly MACSEC_KEYID_LEN: 16;
+  readonly MACSEC_SALT_LEN: 12;
+  readonly MACSEC_CIPHER_ID_GCM_AES_128: 0x80c20001000000;
+  readonly MACSEC_CIPHER_ID_GCM_AES_256: 0x80c20001000000;
+  readonly MACSEC_CIPHER_ID_GCM_AES_XPN_128: 0x80c20001000000;
+  readonly MACSEC_CIPHER_ID_GCM_AES_XPN_256: 0x80c20001000000;
+  readonly MACSEC_DEFAULT_CIPHER_ID: 0x80020001000000;
+  readonly MACSEC_DEFAULT_CIPHER_ALT: 0x80c20001000000;
+  readonly MACSEC_MIN_ICV_LEN: 8;
+  readonly MACSEC_MAX_ICV_LEN: 32;
+  readonly MACSEC_STD_ICV_LEN: 16;
+  readonly MACSEC_ATTR_UNSPEC: 0;
+  readonly MACSEC_ATTR_IFINDEX: 1;
+  readonly MACSEC_ATTR_RXSC_CONFIG: 2;
+  readonly MACSEC_ATTR_SA_CONFIG: 3;
+  readonly MACSEC_ATTR_SECY: 4;
+  readonly MACSEC_ATTR_TXSA_LIST: 5;
+  readonly MACSEC_ATTR_RXSC_LIST: 6;
+  readonly MACSEC_ATTR_TXSC_STATS: 7;
+  readonly MACSEC_ATTR_SECY_STATS: 8;
+  readonly MACSEC_ATTR_OFFLOAD: 9;
+  readonly MACSEC_ATTR_MAX: 9;
+  readonly MACSEC_SECY_ATTR_UNSPEC: 0;
+  readonly MACSEC_SECY_ATTR_SCI: 1;
+  readonly MACSEC_SECY_ATTR_ENCODING_SA: 2;
+  readonly MACSEC_SECY_ATTR_WINDOW: 3;
+  readonly MACSEC_SECY_ATTR_CIPHER_SUITE: 4;
+  readonly MACSEC_SECY_ATTR_ICV_LEN: 5;
+  readonly MACSEC_SECY_ATTR_PROTECT: 6;
+  readonly MACSEC_SECY_ATTR_REPLAY: 7;
+  readonly MACSEC_SECY_ATTR_OPER: 8;
+  readonly MACSEC_SECY_ATTR_VALIDATE: 9;
+  readonly MACSEC_SECY_ATTR_ENCRYPT: 10;
+  readonly MACSEC_SECY_ATTR_INC_SCI: 11;
+  readonly MACSEC_SECY_ATTR_ES: 12;
+  readonly MACSEC_SECY_ATTR_SCB: 13;
+  readonly MACSEC_SECY_ATTR_PAD: 14;
+  readonly MACSEC_SECY_ATTR_MAX: 14;
+  readonly MACSEC_RXSC_ATTR_UNSPEC: 0;
+  readonly MACSEC_RXSC_ATTR_SCI: 1;
+  readonly MACSEC_RXSC_ATTR_ACTIVE: 2;
+  readonly MACSEC_RXSC_ATTR_SA_LIST: 3;
+  readonly MACSEC_RXSC_ATTR_STATS: 4;
+  readonly MACSEC_RXSC_ATTR_PAD: 5;
+  readonly MACSEC_RXSC_ATTR_MAX: 5;
+  readonly MACSEC_SA_ATTR_UNSPEC: 0;
+  readonly MACSEC_SA_ATTR_AN: 1;
+  readonly MACSEC_SA_ATTR_ACTIVE: 2;
+  readonly MACSEC_SA_ATTR_PN: 3;
+  readonly MACSEC_SA_ATTR_KEY: 4;
+  readonly MACSEC_SA_ATTR_KEYID: 5;
+  readonly MACSEC_SA_ATTR_STATS: 6;
+  readonly MACSEC_SA_ATTR_PAD: 7;
+  readonly MACSEC_SA_ATTR_SSCI: 8;
+  readonly MACSEC_SA_ATTR_SALT: 9;
+  readonly MACSEC_SA_ATTR_MAX: 9;
+  readonly MACSEC_OFFLOAD_ATTR_UNSPEC: 0;
+  readonly MACSEC_OFFLOAD_ATTR_TYPE: 1;
+  readonly MACSEC_OFFLOAD_ATTR_PAD: 2;
+  readonly MACSEC_OFFLOAD_ATTR_MAX: 2;
+  readonly MACSEC_CMD_GET_TXSC: 0;
+  readonly MACSEC_CMD_ADD_RXSC: 1;
+  readonly MACSEC_CMD_DEL_RXSC: 2;
+  readonly MACSEC_CMD_UPD_RXSC: 3;
+  readonly MACSEC_CMD_ADD_TXSA: 4;
+  readonly MACSEC_CMD_DEL_TXSA: 5;
+  readonly MACSEC_CMD_UPD_TXSA: 6;
+  readonly MACSEC_CMD_ADD_RXSA: 7;
+  readonly MACSEC_CMD_DEL_RXSA: 8;
+  readonly MACSEC_CMD_UPD_RXSA: 9;
+  readonly MACSEC_CMD_UPD_OFFLOAD: 10;
+  readonly MACSEC_RXSC_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED: 1;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED: 2;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED: 3;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED: 4;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK: 5;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID: 6;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE: 7;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID: 8;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA: 9;
+  readonly MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA: 10;
+  readonly MACSEC_RXSC_STATS_ATTR_PAD: 11;
+  readonly MACSEC_RXSC_STATS_ATTR_MAX: 11;
+  readonly MACSEC_SA_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_OK: 1;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID: 2;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID: 3;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA: 4;
+  readonly MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA: 5;
+  readonly MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED: 6;
+  readonly MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED: 7;
+  readonly MACSEC_SA_STATS_ATTR_MAX: 7;
+  readonly MACSEC_TXSC_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED: 1;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED: 2;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED: 3;
+  readonly MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED: 4;
+  readonly MACSEC_TXSC_STATS_ATTR_PAD: 5;
+  readonly MACSEC_TXSC_STATS_ATTR_MAX: 5;
+  readonly MACSEC_SECY_STATS_ATTR_UNSPEC: 0;
+  readonly MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED: 1;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED: 2;
+  readonly MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG: 3;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG: 4;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG: 5;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI: 6;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI: 7;
+  readonly MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN: 8;
+  readonly MACSEC_SECY_STATS_ATTR_PAD: 9;
+  readonly MACSEC_SECY_STATS_ATTR_MAX: 9;
+  readonly VLAN_FLAG_REORDER_HDR: 1;
+  readonly VLAN_FLAG_GVRP: 2;
+  readonly VLAN_FLAG_LOOSE_BINDING: 4;
+  readonly VLAN_FLAG_MVRP: 8;
+  readonly VLAN_FLAG_BRIDGE_BINDING: 16;
+  readonly IFLA_IPTUN_UNSPEC: 0;
+  readonly IFLA_IPTUN_LINK: 1;
+  readonly IFLA_IPTUN_LOCAL: 2;
+  readonly IFLA_IPTUN_REMOTE: 3;
+  readonly IFLA_IPTUN_TTL: 4;
+  readonly IFLA_IPTUN_TOS: 5;
+  readonly IFLA_IPTUN_ENCAP_LIMIT: 6;
+  readonly IFLA_IPTUN_FLOWINFO: 7;
+  readonly IFLA_IPTUN_FLAGS: 8;
+  readonly IFLA_IPTUN_PROTO: 9;
+  readonly IFLA_IPTUN_PMTUDISC: 10;
+  readonly IFLA_IPTUN_6RD_PREFIX: 11;
+  readonly IFLA_IPTUN_6RD_RELAY_PREFIX: 12;
+  readonly IFLA_IPTUN_6RD_PREFIXLEN: 13;
+  readonly IFLA_IPTUN_6RD_RELAY_PREFIXLEN: 14;
+  readonly IFLA_IPTUN_ENCAP_TYPE: 15;
+  readonly IFLA_IPTUN_ENCAP_FLAGS: 16;
+  readonly IFLA_IPTUN_ENCAP_SPORT: 17;
+  readonly IFLA_IPTUN_ENCAP_DPORT: 18;
+  readonly IFLA_IPTUN_COLLECT_METADATA: 19;
+  readonly IFLA_IPTUN_FWMARK: 20;
+  readonly IFLA_IPTUN_MAX: 20;
+  readonly TUNNEL_ENCAP_NONE: 0;
+  readonly TUNNEL_ENCAP_FOU: 1;
+  readonly TUNNEL_ENCAP_GUE: 2;
+  readonly TUNNEL_ENCAP_MPLS: 3;
+  readonly TUNNEL_ENCAP_FLAG_CSUM: 1;
+  readonly TUNNEL_ENCAP_FLAG_CSUM6: 2;
+  readonly TUNNEL_ENCAP_FLAG_REMCSUM: 4;
+  readonly SIT_ISATAP: 1;
+  readonly IFLA_GRE_UNSPEC: 0;
+  readonly IFLA_GRE_LINK: 1;
+  readonly IFLA_GRE_IFLAGS: 2;
+  readonly IFLA_GRE_OFLAGS: 3;
+  readonly IFLA_GRE_IKEY: 4;
+  readonly IFLA_GRE_OKEY: 5;
+  readonly IFLA_GRE_LOCAL: 6;
+  readonly IFLA_GRE_REMOTE: 7;
+  readonly IFLA_GRE_TTL: 8;
+  readonly IFLA_GRE_TOS: 9;
+  readonly IFLA_GRE_PMTUDISC: 10;
+  readonly IFLA_GRE_ENCAP_LIMIT: 11;
+  readonly IFLA_GRE_FLOWINFO: 12;
+  readonly IFLA_GRE_FLAGS: 13;
+  readonly IFLA_GRE_ENCAP_TYPE: 14;
+  readonly IFLA_GRE_ENCAP_FLAGS: 15;
+  readonly IFLA_GRE_ENCAP_SPORT: 16;
+  readonly IFLA_GRE_ENCAP_DPORT: 17;
+  readonly IFLA_GRE_COLLECT_METADATA: 18;
+  readonly IFLA_GRE_IGNORE_DF: 19;
+  readonly IFLA_GRE_FWMARK: 20;
+  readonly IFLA_GRE_ERSPAN_INDEX: 21;
+  readonly IFLA_GRE_ERSPAN_VER: 22;
+  readonly IFLA_GRE_ERSPAN_DIR: 23;
+  readonly IFLA_GRE_ERSPAN_HWID: 24;
+  readonly IFLA_GRE_MAX: 24;
+  readonly IFLA_VTI_UNSPEC: 0;
+  readonly IFLA_VTI_LINK: 1;
+  readonly IFLA_VTI_IKEY: 2;
+  readonly IFLA_VTI_OKEY: 3;
+  readonly IFLA_VTI_LOCAL: 4;
+  readonly IFLA_VTI_REMOTE: 5;
+  readonly IFLA_VTI_FWMARK: 6;
+  readonly IFLA_VTI_MAX: 6;
+  readonly BOND_ABI_VERSION: 2;
+  readonly BOND_MODE_ROUNDROBIN: 0;
+  readonly BOND_MODE_ACTIVEBACKUP: 1;
+  readonly BOND_MODE_XOR: 2;
+  readonly BOND_MODE_BROADCAST: 3;
+  readonly BOND_MODE_8023AD: 4;
+  readonly BOND_MODE_TLB: 5;
+  readonly BOND_MODE_ALB: 6;
+  readonly BOND_LINK_UP: 0;
+  readonly BOND_LINK_FAIL: 1;
+  readonly BOND_LINK_DOWN: 2;
+  readonly BOND_LINK_BACK: 3;
+  readonly BOND_STATE_ACTIVE: 0;
+  readonly BOND_STATE_BACKUP: 1;
+  readonly BOND_DEFAULT_MAX_BONDS: 1;
+  readonly BOND_DEFAULT_TX_QUEUES: 16;
+  readonly BOND_DEFAULT_RESEND_IGMP: 1;
+  readonly BOND_XMIT_POLICY_LAYER2: 0;
+  readonly BOND_XMIT_POLICY_LAYER34: 1;
+  readonly BOND_XMIT_POLICY_LAYER23: 2;
+  readonly BOND_XMIT_POLICY_ENCAP23: 3;
+  readonly BOND_XMIT_POLICY_ENCAP34: 4;
+  readonly BOND_XMIT_POLICY_VLAN_SRCMAC: 5;
+  readonly BOND_XSTATS_UNSPEC: 0;
+  readonly BOND_XSTATS_3AD: 1;
+  readonly BOND_XSTATS_MAX: 1;
+  readonly BOND_3AD_STAT_LACPDU_RX: 0;
+  readonly BOND_3AD_STAT_LACPDU_TX: 1;
+  readonly BOND_3AD_STAT_LACPDU_UNKNOWN_RX: 2;
+  readonly BOND_3AD_STAT_LACPDU_ILLEGAL_RX: 3;
+  readonly BOND_3AD_STAT_MARKER_RX: 4;
+  readonly BOND_3AD_STAT_MARKER_TX: 5;
+  readonly BOND_3AD_STAT_MARKER_RESP_RX: 6;
+  readonly BOND_3AD_STAT_MARKER_RESP_TX: 7;
+  readonly BOND_3AD_STAT_MARKER_UNKNOWN_RX: 8;
+  readonly BOND_3AD_STAT_PAD: 9;
+  readonly BOND_3AD_STAT_MAX: 9;
+  readonly RTCF_DEAD: 1;
+  readonly RTCF_ONLINK: 4;
+  readonly RTCF_NOTIFY: 0x10000;
+  readonly RTCF_DIRECTDST: 0x20000;
+  readonly RTCF_REDIRECTED: 0x40000;
+  readonly RTCF_TPROXY: 0x80000;
+  readonly RTCF_FAST: 0x200000;
+  readonly RTCF_MASQ: 0x400000;
+  readonly RTCF_SNAT: 0x800000;
+  readonly RTCF_DOREDIRECT: 0x1000000;
+  readonly RTCF_DIRECTSRC: 0x4000000;
+  readonly RTCF_DNAT: 0x8000000;
+  readonly RTCF_BROADCAST: 0x10000000;
+  readonly RTCF_MULTICAST: 0x20000000;
+  readonly RTCF_REJECT: 0x40000000;
+  readonly RTCF_LOCAL: 0x80000000;
+  readonly RTCF_NAT: 0x8800000;
+  readonly MPLS_IPTUNNEL_UNSPEC: 0;
+  readonly MPLS_IPTUNNEL_DST: 1;
+  readonly MPLS_IPTUNNEL_TTL: 2;
+  readonly MPLS_IPTUNNEL_MAX: 2;
+  readonly PACKET_HOST: 0;
+  readonly PACKET_BROADCAST: 1;
+  readonly PACKET_MULTICAST: 2;
+  readonly PACKET_OTHERHOST: 3;
+  readonly PACKET_OUTGOING: 4;
+  readonly PACKET_LOOPBACK: 5;
+  readonly PACKET_USER: 6;
+  readonly PACKET_KERNEL: 7;
+  readonly PACKET_FASTROUTE: 6;
+  readonly PACKET_ADD_MEMBERSHIP: 1;
+  readonly PACKET_DROP_MEMBERSHIP: 2;
+  readonly PACKET_RECV_OUTPUT: 3;
+  readonly PACKET_RX_RING: 5;
+  readonly PACKET_STATISTICS: 6;
+  readonly PACKET_COPY_THRESH: 7;
+  readonly PACKET_AUXDATA: 8;
+  readonly PACKET_ORIGDEV: 9;
+  readonly PACKET_VERSION: 10;
+  readonly PACKET_HDRLEN: 11;
+  readonly PACKET_RESERVE: 12;
+  readonly PACKET_TX_RING: 13;
+  readonly PACKET_LOSS: 14;
+  readonly PACKET_VNET_HDR: 15;
+  readonly PACKET_TX_TIMESTAMP: 16;
+  readonly PACKET_TIMESTAMP: 17;
+  readonly PACKET_FANOUT: 18;
+  readonly PACKET_TX_HAS_OFF: 19;
+  readonly PACKET_QDISC_BYPASS: 20;
+  readonly PACKET_ROLLOVER_STATS: 21;
+  readonly PACKET_FANOUT_DATA: 22;
+  readonly PACKET_IGNORE_OUTGOING: 23;
+  readonly PACKET_FANOUT_HASH: 0;
+  readonly PACKET_FANOUT_LB: 1;
+  readonly PACKET_FANOUT_CPU: 2;
+  readonly PACKET_FANOUT_ROLLOVER: 3;
+  readonly PACKET_FANOUT_RND: 4;
+  readonly PACKET_FANOUT_QM: 5;
+  readonly PACKET_FANOUT_CBPF: 6;
+  readonly PACKET_FANOUT_EBPF: 7;
+  readonly PACKET_FANOUT_FLAG_ROLLOVER: 4096;
+  readonly PACKET_FANOUT_FLAG_UNIQUEID: 8192;
+  readonly PACKET_FANOUT_FLAG_DEFRAG: 32768;
+  readonly PACKET_MR_MULTICAST: 0;
+  readonly PACKET_MR_PROMISC: 1;
+  readonly PACKET_MR_ALLMULTI: 2;
+  readonly PACKET_MR_UNICAST: 3;
+  readonly ETH_P_LOOP: 96;
+  readonly ETH_P_PUP: 512;
+  readonly ETH_P_PUPAT: 513;
+  readonly ETH_P_TSN: 8944;
+  readonly ETH_P_ERSPAN2: 8939;
+  readonly ETH_P_IP: 2048;
+  readonly ETH_P_X25: 2053;
+  readonly ETH_P_ARP: 2054;
+  readonly ETH_P_BPQ: 2303;
+  readonly ETH_P_IEEEPUP: 2560;
+  readonly ETH_P_IEEEPUPAT: 2561;
+  readonly ETH_P_BATMAN: 17157;
+  readonly ETH_P_DEC: 24576;
+  readonly ETH_P_DNA_DL: 24577;
+  readonly ETH_P_DNA_RC: 24578;
+  readonly ETH_P_DNA_RT: 24579;
+  readonly ETH_P_LAT: 24580;
+  readonly ETH_P_DIAG: 24581;
+  readonly ETH_P_CUST: 24582;
+  readonly ETH_P_SCA: 24583;
+  readonly ETH_P_TEB: 25944;
+  readonly ETH_P_RARP: 32821;
+  readonly ETH_P_ATALK: 32923;
+  readonly ETH_P_AARP: 33011;
+  readonly ETH_P_8021Q: 33024;
+  readonly ETH_P_ERSPAN: 35006;
+  readonly ETH_P_IPX: 33079;
+  readonly ETH_P_IPV6: 34525;
+  readonly ETH_P_PAUSE: 34824;
+  readonly ETH_P_SLOW: 34825;
+  readonly ETH_P_WCCP: 34878;
+  readonly ETH_P_MPLS_UC: 34887;
+  readonly ETH_P_MPLS_MC: 34888;
+  readonly ETH_P_ATMMPOA: 34892;
+  readonly ETH_P_PPP_DISC: 34915;
+  readonly ETH_P_PPP_SES: 34916;
+  readonly ETH_P_LINK_CTL: 34924;
+  readonly ETH_P_ATMFATE: 34948;
+  readonly ETH_P_PAE: 34958;
+  readonly ETH_P_PROFINET: 34962;
+  readonly ETH_P_REALTEK: 34969;
+  readonly ETH_P_AOE: 34978;
+  readonly ETH_P_ETHERCAT: 34980;
+  readonly ETH_P_8021AD: 34984;
+  readonly ETH_P_802_EX1: 34997;
+  readonly ETH_P_PREAUTH: 35015;
+  readonly ETH_P_TIPC: 35018;
+  readonly ETH_P_LLDP: 35020;
+  readonly ETH_P_MRP: 35043;
+  readonly ETH_P_MACSEC: 35045;
+  readonly ETH_P_8021AH: 35047;
+  readonly ETH_P_MVRP: 35061;
+  readonly ETH_P_1588: 35063;
+  readonly ETH_P_NCSI: 35064;
+  readonly ETH_P_PRP: 35067;
+  readonly ETH_P_CFM: 35074;
+  readonly ETH_P_FCOE: 35078;
+  readonly ETH_P_IBOE: 35093;
+  readonly ETH_P_TDLS: 35085;
+  readonly ETH_P_FIP: 35092;
+  readonly ETH_P_80221: 35095;
+  readonly ETH_P_HSR: 35119;
+  readonly ETH_P_NSH: 35151;
+  readonly ETH_P_LOOPBACK: 36864;
+  readonly ETH_P_QINQ1: 37120;
+  readonly ETH_P_QINQ2: 37376;
+  readonly ETH_P_QINQ3: 37632;
+  readonly ETH_P_EDSA: 56026;
+  readonly ETH_P_DSA_8021Q: 56027;
+  readonly ETH_P_DSA_A5PSW: 57345;
+  readonly ETH_P_IFE: 60734;
+  readonly ETH_P_AF_IUCV: 64507;
+  readonly ETH_P_802_3_MIN: 1536;
+  readonly ETH_P_802_3: 1;
+  readonly ETH_P_AX25: 2;
+  readonly ETH_P_ALL: 3;
+  readonly ETH_P_802_2: 4;
+  readonly ETH_P_SNAP: 5;
+  readonly ETH_P_DDCMP: 6;
+  readonly ETH_P_WAN_PPP: 7;
+  readonly ETH_P_PPP_MP: 8;
+  readonly ETH_P_LOCALTALK: 9;
+  readonly ETH_P_CAN: 12;
+  readonly ETH_P_CANFD: 13;
+  readonly ETH_P_CANXL: 14;
+  readonly ETH_P_PPPTALK: 16;
+  readonly ETH_P_TR_802_2: 17;
+  readonly ETH_P_MOBITEX: 21;
+  readonly ETH_P_CONTROL: 22;
+  readonly ETH_P_IRDA: 23;
+  readonly ETH_P_ECONET: 24;
+  readonly ETH_P_HDLC: 25;
+  readonly ETH_P_ARCNET: 26;
+  readonly ETH_P_DSA: 27;
+  readonly ETH_P_TRAILER: 28;
+  readonly ETH_P_PHONET: 245;
+  readonly ETH_P_IEEE802154: 246;
+  readonly ETH_P_CAIF: 247;
+  readonly ETH_P_XDSA: 248;
+  readonly ETH_P_MAP: 249;
+  readonly ETH_P_MCTP: 250;
+  readonly VXCAN_INFO_UNSPEC: 0;
+  readonly VXCAN_INFO_PEER: 1;
+  readonly VXCAN_INFO_MAX: 1;
+  readonly IPPROTO_IP: 0;
+  readonly IPPROTO_ICMP: 1;
+  readonly IPPROTO_IGMP: 2;
+  readonly IPPROTO_IPIP: 4;
+  readonly IPPROTO_TCP: 6;
+  readonly IPPROTO_EGP: 8;
+  readonly IPPROTO_PUP: 12;
+  readonly IPPROTO_UDP: 17;
+  readonly IPPROTO_IDP: 22;
+  readonly IPPROTO_TP: 29;
+  readonly IPPROTO_DCCP: 33;
+  readonly IPPROTO_IPV6: 41;
+  readonly IPPROTO_RSVP: 46;
+  readonly IPPROTO_GRE: 47;
+  readonly IPPROTO_ESP: 50;
+  readonly IPPROTO_AH: 51;
+  readonly IPPROTO_MTP: 92;
+  readonly IPPROTO_BEETPH: 94;
+  readonly IPPROTO_ENCAP: 98;
+  readonly IPPROTO_PIM: 103;
+  readonly IPPROTO_COMP: 108;
+  readonly IPPROTO_L2TP: 115;
+  readonly IPPROTO_SCTP: 132;
+  readonly IPPROTO_UDPLITE: 136;
+  readonly IPPROTO_MPLS: 137;
+  readonly IPPROTO_ETHERNET: 143;
+  readonly IPPROTO_RAW: 255;
+  readonly IPPROTO_MPTCP: 262;
+  readonly IPPROTO_MAX: 263;
+  readonly IPPROTO_HOPOPTS: 0;
+  readonly IPPROTO_ROUTING: 43;
+  readonly IPPROTO_FRAGMENT: 44;
+  readonly IPPROTO_ICMPV6: 58;
+  readonly IPPROTO_NONE: 59;
+  readonly IPPROTO_DSTOPTS: 60;
+  readonly IPPROTO_MH: 135;
+  readonly ICMP_ECHOREPLY: 0;
+  readonly ICMP_ECHO: 8;
+  readonly ICMPV6_ECHO_REQUEST: 128;
+  readonly ICMPV6_ECHO_REPLY: 129;
+  readonly IP6_TNL_F_IGN_ENCAP_LIMIT: 1;
+  readonly IP6_TNL_F_USE_ORIG_TCLASS: 2;
+  readonly IP6_TNL_F_USE_ORIG_FLOWLABEL: 4;
+  readonly IP6_TNL_F_MIP6_DEV: 8;
+  readonly IP6_TNL_F_RCV_DSCP_COPY: 16;
+  readonly IP6_TNL_F_USE_ORIG_FWMARK: 32;
+  readonly IP6_TNL_F_ALLOW_LOCAL_REMOTE: 64;
+};
+
+/** The constants by name (frozen). Import the table and destructure: `const { IFLA_MTU } = UAPI;`. */
+export const UAPI: RtnlUapi = Object.freeze(JSON.parse("{\"NETLINK_ROUTE\":0,\"NETLINK_UNUSED\":1,\"NETLINK_USERSOCK\":2,\"NETLINK_FIREWALL\":3,\"NETLINK_SOCK_DIAG\":4,\"NETLINK_NFLOG\":5,\"NETLINK_XFRM\":6,\"NETLINK_SELINUX\":7,\"NETLINK_ISCSI\":8,\"NETLINK_AUDIT\":9,\"NETLINK_FIB_LOOKUP\":10,\"NETLINK_CONNECTOR\":11,\"NETLINK_NETFILTER\":12,\"NETLINK_IP6_FW\":13,\"NETLINK_DNRTMSG\":14,\"NETLINK_KOBJECT_UEVENT\":15,\"NETLINK_GENERIC\":16,\"NETLINK_SCSITRANSPORT\":18,\"NETLINK_ECRYPTFS\":19,\"NETLINK_RDMA\":20,\"NETLINK_CRYPTO\":21,\"NETLINK_SMC\":22,\"NETLINK_INET_DIAG\":4,\"NLM_F_REQUEST\":1,\"NLM_F_MULTI\":2,\"NLM_F_ACK\":4,\"NLM_F_ECHO\":8,\"NLM_F_DUMP_INTR\":16,\"NLM_F_DUMP_FILTERED\":32,\"NLM_F_ROOT\":256,\"NLM_F_MATCH\":512,\"NLM_F_ATOMIC\":1024,\"NLM_F_DUMP\":768,\"NLM_F_REPLACE\":256,\"NLM_F_EXCL\":512,\"NLM_F_CREATE\":1024,\"NLM_F_APPEND\":2048,\"NLM_F_NONREC\":256,\"NLM_F_BULK\":512,\"NLM_F_CAPPED\":256,\"NLM_F_ACK_TLVS\":512,\"NLMSG_ALIGNTO\":4,\"NLMSG_NOOP\":1,\"NLMSG_ERROR\":2,\"NLMSG_DONE\":3,\"NLMSG_OVERRUN\":4,\"NLMSG_MIN_TYPE\":16,\"NLMSGERR_ATTR_UNUSED\":0,\"NLMSGERR_ATTR_MSG\":1,\"NLMSGERR_ATTR_OFFS\":2,\"NLMSGERR_ATTR_COOKIE\":3,\"NLMSGERR_ATTR_POLICY\":4,\"NLMSGERR_ATTR_MISS_TYPE\":5,\"NLMSGERR_ATTR_MISS_NEST\":6,\"NLMSGERR_ATTR_MAX\":6,\"NETLINK_ADD_MEMBERSHIP\":1,\"NETLINK_DROP_MEMBERSHIP\":2,\"NETLINK_PKTINFO\":3,\"NETLINK_BROADCAST_ERROR\":4,\"NETLINK_NO_ENOBUFS\":5,\"NETLINK_RX_RING\":6,\"NETLINK_TX_RING\":7,\"NETLINK_LISTEN_ALL_NSID\":8,\"NETLINK_LIST_MEMBERSHIPS\":9,\"NETLINK_CAP_ACK\":10,\"NETLINK_EXT_ACK\":11,\"NETLINK_GET_STRICT_CHK\":12,\"NETLINK_UNCONNECTED\":0,\"NETLINK_CONNECTED\":1,\"NLA_F_NESTED\":32768,\"NLA_F_NET_BYTEORDER\":16384,\"NLA_TYPE_MASK\":-49153,\"NLA_ALIGNTO\":4,\"RTNL_FAMILY_IPMR\":128,\"RTNL_FAMILY_IP6MR\":129,\"RTNL_FAMILY_MAX\":129,\"RTM_BASE\":16,\"RTM_NEWLINK\":16,\"RTM_DELLINK\":17,\"RTM_GETLINK\":18,\"RTM_SETLINK\":19,\"RTM_NEWADDR\":20,\"RTM_DELADDR\":21,\"RTM_GETADDR\":22,\"RTM_NEWROUTE\":24,\"RTM_DELROUTE\":25,\"RTM_GETROUTE\":26,\"RTM_NEWNEIGH\":28,\"RTM_DELNEIGH\":29,\"RTM_GETNEIGH\":30,\"RTM_NEWRULE\":32,\"RTM_DELRULE\":33,\"RTM_GETRULE\":34,\"RTM_NEWQDISC\":36,\"RTM_DELQDISC\":37,\"RTM_GETQDISC\":38,\"RTM_NEWTCLASS\":40,\"RTM_DELTCLASS\":41,\"RTM_GETTCLASS\":42,\"RTM_NEWTFILTER\":44,\"RTM_DELTFILTER\":45,\"RTM_GETTFILTER\":46,\"RTM_NEWACTION\":48,\"RTM_DELACTION\":49,\"RTM_GETACTION\":50,\"RTM_NEWPREFIX\":52,\"RTM_GETMULTICAST\":58,\"RTM_GETANYCAST\":62,\"RTM_NEWNEIGHTBL\":64,\"RTM_GETNEIGHTBL\":66,\"RTM_SETNEIGHTBL\":67,\"RTM_NEWNDUSEROPT\":68,\"RTM_NEWADDRLABEL\":72,\"RTM_DELADDRLABEL\":73,\"RTM_GETADDRLABEL\":74,\"RTM_GETDCB\":78,\"RTM_SETDCB\":79,\"RTM_NEWNETCONF\":80,\"RTM_DELNETCONF\":81,\"RTM_GETNETCONF\":82,\"RTM_NEWMDB\":84,\"RTM_DELMDB\":85,\"RTM_GETMDB\":86,\"RTM_NEWNSID\":88,\"RTM_DELNSID\":89,\"RTM_GETNSID\":90,\"RTM_NEWSTATS\":92,\"RTM_GETSTATS\":94,\"RTM_SETSTATS\":95,\"RTM_NEWCACHEREPORT\":96,\"RTM_NEWCHAIN\":100,\"RTM_DELCHAIN\":101,\"RTM_GETCHAIN\":102,\"RTM_NEWNEXTHOP\":104,\"RTM_DELNEXTHOP\":105,\"RTM_GETNEXTHOP\":106,\"RTM_NEWLINKPROP\":108,\"RTM_DELLINKPROP\":109,\"RTM_GETLINKPROP\":110,\"RTM_NEWVLAN\":112,\"RTM_DELVLAN\":113,\"RTM_GETVLAN\":114,\"RTM_NEWNEXTHOPBUCKET\":116,\"RTM_DELNEXTHOPBUCKET\":117,\"RTM_GETNEXTHOPBUCKET\":118,\"RTM_NEWTUNNEL\":120,\"RTM_DELTUNNEL\":121,\"RTM_GETTUNNEL\":122,\"RTM_MAX\":123,\"RTM_NR_MSGTYPES\":108,\"RTM_NR_FAMILIES\":27,\"RTA_ALIGNTO\":4,\"RTN_UNSPEC\":0,\"RTN_UNICAST\":1,\"RTN_LOCAL\":2,\"RTN_BROADCAST\":3,\"RTN_ANYCAST\":4,\"RTN_MULTICAST\":5,\"RTN_BLACKHOLE\":6,\"RTN_UNREACHABLE\":7,\"RTN_PROHIBIT\":8,\"RTN_THROW\":9,\"RTN_NAT\":10,\"RTN_XRESOLVE\":11,\"RTN_MAX\":11,\"RTPROT_UNSPEC\":0,\"RTPROT_REDIRECT\":1,\"RTPROT_KERNEL\":2,\"RTPROT_BOOT\":3,\"RTPROT_STATIC\":4,\"RTPROT_GATED\":8,\"RTPROT_RA\":9,\"RTPROT_MRT\":10,\"RTPROT_ZEBRA\":11,\"RTPROT_BIRD\":12,\"RTPROT_DNROUTED\":13,\"RTPROT_XORP\":14,\"RTPROT_NTK\":15,\"RTPROT_DHCP\":16,\"RTPROT_MROUTED\":17,\"RTPROT_KEEPALIVED\":18,\"RTPROT_BABEL\":42,\"RTPROT_OPENR\":99,\"RTPROT_BGP\":186,\"RTPROT_ISIS\":187,\"RTPROT_OSPF\":188,\"RTPROT_RIP\":189,\"RTPROT_EIGRP\":192,\"RT_SCOPE_UNIVERSE\":0,\"RT_SCOPE_SITE\":200,\"RT_SCOPE_LINK\":253,\"RT_SCOPE_HOST\":254,\"RT_SCOPE_NOWHERE\":255,\"RTM_F_NOTIFY\":256,\"RTM_F_CLONED\":512,\"RTM_F_EQUALIZE\":1024,\"RTM_F_PREFIX\":2048,\"RTM_F_LOOKUP_TABLE\":4096,\"RTM_F_FIB_MATCH\":8192,\"RTM_F_OFFLOAD\":16384,\"RTM_F_TRAP\":32768,\"RTM_F_OFFLOAD_FAILED\":536870912,\"RT_TABLE_UNSPEC\":0,\"RT_TABLE_COMPAT\":252,\"RT_TABLE_DEFAULT\":253,\"RT_TABLE_MAIN\":254,\"RT_TABLE_LOCAL\":255,\"RT_TABLE_MAX\":4294967295,\"RTA_UNSPEC\":0,\"RTA_DST\":1,\"RTA_SRC\":2,\"RTA_IIF\":3,\"RTA_OIF\":4,\"RTA_GATEWAY\":5,\"RTA_PRIORITY\":6,\"RTA_PREFSRC\":7,\"RTA_METRICS\":8,\"RTA_MULTIPATH\":9,\"RTA_PROTOINFO\":10,\"RTA_FLOW\":11,\"RTA_CACHEINFO\":12,\"RTA_SESSION\":13,\"RTA_MP_ALGO\":14,\"RTA_TABLE\":15,\"RTA_MARK\":16,\"RTA_MFC_STATS\":17,\"RTA_VIA\":18,\"RTA_NEWDST\":19,\"RTA_PREF\":20,\"RTA_ENCAP_TYPE\":21,\"RTA_ENCAP\":22,\"RTA_EXPIRES\":23,\"RTA_PAD\":24,\"RTA_UID\":25,\"RTA_TTL_PROPAGATE\":26,\"RTA_IP_PROTO\":27,\"RTA_SPORT\":28,\"RTA_DPORT\":29,\"RTA_NH_ID\":30,\"RTA_MAX\":30,\"RTNH_F_DEAD\":1,\"RTNH_F_PERVASIVE\":2,\"RTNH_F_ONLINK\":4,\"RTNH_F_OFFLOAD\":8,\"RTNH_F_LINKDOWN\":16,\"RTNH_F_UNRESOLVED\":32,\"RTNH_F_TRAP\":64,\"RTNH_COMPARE_MASK\":89,\"RTNH_ALIGNTO\":4,\"RTNETLINK_HAVE_PEERINFO\":1,\"RTAX_UNSPEC\":0,\"RTAX_LOCK\":1,\"RTAX_MTU\":2,\"RTAX_WINDOW\":3,\"RTAX_RTT\":4,\"RTAX_RTTVAR\":5,\"RTAX_SSTHRESH\":6,\"RTAX_CWND\":7,\"RTAX_ADVMSS\":8,\"RTAX_REORDERING\":9,\"RTAX_HOPLIMIT\":10,\"RTAX_INITCWND\":11,\"RTAX_FEATURES\":12,\"RTAX_RTO_MIN\":13,\"RTAX_INITRWND\":14,\"RTAX_QUICKACK\":15,\"RTAX_CC_ALGO\":16,\"RTAX_FASTOPEN_NO_COOKIE\":17,\"RTAX_MAX\":17,\"RTAX_FEATURE_ECN\":1,\"RTAX_FEATURE_SACK\":2,\"RTAX_FEATURE_TIMESTAMP\":4,\"RTAX_FEATURE_ALLFRAG\":8,\"RTAX_FEATURE_MASK\":15,\"PREFIX_UNSPEC\":0,\"PREFIX_ADDRESS\":1,\"PREFIX_CACHEINFO\":2,\"PREFIX_MAX\":2,\"NDUSEROPT_UNSPEC\":0,\"NDUSEROPT_SRCADDR\":1,\"NDUSEROPT_MAX\":1,\"RTMGRP_LINK\":1,\"RTMGRP_NOTIFY\":2,\"RTMGRP_NEIGH\":4,\"RTMGRP_TC\":8,\"RTMGRP_IPV4_IFADDR\":16,\"RTMGRP_IPV4_MROUTE\":32,\"RTMGRP_IPV4_ROUTE\":64,\"RTMGRP_IPV4_RULE\":128,\"RTMGRP_IPV6_IFADDR\":256,\"RTMGRP_IPV6_MROUTE\":512,\"RTMGRP_IPV6_ROUTE\":1024,\"RTMGRP_IPV6_IFINFO\":2048,\"RTMGRP_DECnet_IFADDR\":4096,\"RTMGRP_DECnet_ROUTE\":16384,\"RTMGRP_IPV6_PREFIX\":131072,\"RTNLGRP_NONE\":0,\"RTNLGRP_LINK\":1,\"RTNLGRP_NOTIFY\":2,\"RTNLGRP_NEIGH\":3,\"RTNLGRP_TC\":4,\"RTNLGRP_IPV4_IFADDR\":5,\"RTNLGRP_IPV4_MROUTE\":6,\"RTNLGRP_IPV4_ROUTE\":7,\"RTNLGRP_IPV4_RULE\":8,\"RTNLGRP_IPV6_IFADDR\":9,\"RTNLGRP_IPV6_MROUTE\":10,\"RTNLGRP_IPV6_ROUTE\":11,\"RTNLGRP_IPV6_IFINFO\":12,\"RTNLGRP_DECnet_IFADDR\":13,\"RTNLGRP_NOP2\":14,\"RTNLGRP_DECnet_ROUTE\":15,\"RTNLGRP_DECnet_RULE\":16,\"RTNLGRP_NOP4\":17,\"RTNLGRP_IPV6_PREFIX\":18,\"RTNLGRP_IPV6_RULE\":19,\"RTNLGRP_ND_USEROPT\":20,\"RTNLGRP_PHONET_IFADDR\":21,\"RTNLGRP_PHONET_ROUTE\":22,\"RTNLGRP_DCB\":23,\"RTNLGRP_IPV4_NETCONF\":24,\"RTNLGRP_IPV6_NETCONF\":25,\"RTNLGRP_MDB\":26,\"RTNLGRP_MPLS_ROUTE\":27,\"RTNLGRP_NSID\":28,\"RTNLGRP_MPLS_NETCONF\":29,\"RTNLGRP_IPV4_MROUTE_R\":30,\"RTNLGRP_IPV6_MROUTE_R\":31,\"RTNLGRP_NEXTHOP\":32,\"RTNLGRP_BRVLAN\":33,\"RTNLGRP_MCTP_IFADDR\":34,\"RTNLGRP_TUNNEL\":35,\"RTNLGRP_STATS\":36,\"RTNLGRP_MAX\":36,\"RTEXT_FILTER_VF\":1,\"RTEXT_FILTER_BRVLAN\":2,\"RTEXT_FILTER_BRVLAN_COMPRESSED\":4,\"RTEXT_FILTER_SKIP_STATS\":8,\"RTEXT_FILTER_MRP\":16,\"RTEXT_FILTER_CFM_CONFIG\":32,\"RTEXT_FILTER_CFM_STATUS\":64,\"RTEXT_FILTER_MST\":128,\"IFLA_UNSPEC\":0,\"IFLA_ADDRESS\":1,\"IFLA_BROADCAST\":2,\"IFLA_IFNAME\":3,\"IFLA_MTU\":4,\"IFLA_LINK\":5,\"IFLA_QDISC\":6,\"IFLA_STATS\":7,\"IFLA_COST\":8,\"IFLA_PRIORITY\":9,\"IFLA_MASTER\":10,\"IFLA_WIRELESS\":11,\"IFLA_PROTINFO\":12,\"IFLA_TXQLEN\":13,\"IFLA_MAP\":14,\"IFLA_WEIGHT\":15,\"IFLA_OPERSTATE\":16,\"IFLA_LINKMODE\":17,\"IFLA_LINKINFO\":18,\"IFLA_NET_NS_PID\":19,\"IFLA_IFALIAS\":20,\"IFLA_NUM_VF\":21,\"IFLA_VFINFO_LIST\":22,\"IFLA_STATS64\":23,\"IFLA_VF_PORTS\":24,\"IFLA_PORT_SELF\":25,\"IFLA_AF_SPEC\":26,\"IFLA_GROUP\":27,\"IFLA_NET_NS_FD\":28,\"IFLA_EXT_MASK\":29,\"IFLA_PROMISCUITY\":30,\"IFLA_NUM_TX_QUEUES\":31,\"IFLA_NUM_RX_QUEUES\":32,\"IFLA_CARRIER\":33,\"IFLA_PHYS_PORT_ID\":34,\"IFLA_CARRIER_CHANGES\":35,\"IFLA_PHYS_SWITCH_ID\":36,\"IFLA_LINK_NETNSID\":37,\"IFLA_PHYS_PORT_NAME\":38,\"IFLA_PROTO_DOWN\":39,\"IFLA_GSO_MAX_SEGS\":40,\"IFLA_GSO_MAX_SIZE\":41,\"IFLA_PAD\":42,\"IFLA_XDP\":43,\"IFLA_EVENT\":44,\"IFLA_NEW_NETNSID\":45,\"IFLA_IF_NETNSID\":46,\"IFLA_TARGET_NETNSID\":46,\"IFLA_CARRIER_UP_COUNT\":47,\"IFLA_CARRIER_DOWN_COUNT\":48,\"IFLA_NEW_IFINDEX\":49,\"IFLA_MIN_MTU\":50,\"IFLA_MAX_MTU\":51,\"IFLA_PROP_LIST\":52,\"IFLA_ALT_IFNAME\":53,\"IFLA_PERM_ADDRESS\":54,\"IFLA_PROTO_DOWN_REASON\":55,\"IFLA_PARENT_DEV_NAME\":56,\"IFLA_PARENT_DEV_BUS_NAME\":57,\"IFLA_GRO_MAX_SIZE\":58,\"IFLA_TSO_MAX_SIZE\":59,\"IFLA_TSO_MAX_SEGS\":60,\"IFLA_ALLMULTI\":61,\"IFLA_MAX\":61,\"IFLA_PROTO_DOWN_REASON_UNSPEC\":0,\"IFLA_PROTO_DOWN_REASON_MASK\":1,\"IFLA_PROTO_DOWN_REASON_VALUE\":2,\"IFLA_PROTO_DOWN_REASON_MAX\":2,\"IFLA_INET_UNSPEC\":0,\"IFLA_INET_CONF\":1,\"IFLA_INET_MAX\":1,\"IFLA_INET6_UNSPEC\":0,\"IFLA_INET6_FLAGS\":1,\"IFLA_INET6_CONF\":2,\"IFLA_INET6_STATS\":3,\"IFLA_INET6_MCAST\":4,\"IFLA_INET6_CACHEINFO\":5,\"IFLA_INET6_ICMP6STATS\":6,\"IFLA_INET6_TOKEN\":7,\"IFLA_INET6_ADDR_GEN_MODE\":8,\"IFLA_INET6_RA_MTU\":9,\"IFLA_INET6_MAX\":9,\"IN6_ADDR_GEN_MODE_EUI64\":0,\"IN6_ADDR_GEN_MODE_NONE\":1,\"IN6_ADDR_GEN_MODE_STABLE_PRIVACY\":2,\"IN6_ADDR_GEN_MODE_RANDOM\":3,\"IFLA_BR_UNSPEC\":0,\"IFLA_BR_FORWARD_DELAY\":1,\"IFLA_BR_HELLO_TIME\":2,\"IFLA_BR_MAX_AGE\":3,\"IFLA_BR_AGEING_TIME\":4,\"IFLA_BR_STP_STATE\":5,\"IFLA_BR_PRIORITY\":6,\"IFLA_BR_VLAN_FILTERING\":7,\"IFLA_BR_VLAN_PROTOCOL\":8,\"IFLA_BR_GROUP_FWD_MASK\":9,\"IFLA_BR_ROOT_ID\":10,\"IFLA_BR_BRIDGE_ID\":11,\"IFLA_BR_ROOT_PORT\":12,\"IFLA_BR_ROOT_PATH_COST\":13,\"IFLA_BR_TOPOLOGY_CHANGE\":14,\"IFLA_BR_TOPOLOGY_CHANGE_DETECTED\":15,\"IFLA_BR_HELLO_TIMER\":16,\"IFLA_BR_TCN_TIMER\":17,\"IFLA_BR_TOPOLOGY_CHANGE_TIMER\":18,\"IFLA_BR_GC_TIMER\":19,\"IFLA_BR_GROUP_ADDR\":20,\"IFLA_BR_FDB_FLUSH\":21,\"IFLA_BR_MCAST_ROUTER\":22,\"IFLA_BR_MCAST_SNOOPING\":23,\"IFLA_BR_MCAST_QUERY_USE_IFADDR\":24,\"IFLA_BR_MCAST_QUERIER\":25,\"IFLA_BR_MCAST_HASH_ELASTICITY\":26,\"IFLA_BR_MCAST_HASH_MAX\":27,\"IFLA_BR_MCAST_LAST_MEMBER_CNT\":28,\"IFLA_BR_MCAST_STARTUP_QUERY_CNT\":29,\"IFLA_BR_MCAST_LAST_MEMBER_INTVL\":30,\"IFLA_BR_MCAST_MEMBERSHIP_INTVL\":31,\"IFLA_BR_MCAST_QUERIER_INTVL\":32,\"IFLA_BR_MCAST_QUERY_INTVL\":33,\"IFLA_BR_MCAST_QUERY_RESPONSE_INTVL\":34,\"IFLA_BR_MCAST_STARTUP_QUERY_INTVL\":35,\"IFLA_BR_NF_CALL_IPTABLES\":36,\"IFLA_BR_NF_CALL_IP6TABLES\":37,\"IFLA_BR_NF_CALL_ARPTABLES\":38,\"IFLA_BR_VLAN_DEFAULT_PVID\":39,\"IFLA_BR_PAD\":40,\"IFLA_BR_VLAN_STATS_ENABLED\":41,\"IFLA_BR_MCAST_STATS_ENABLED\":42,\"IFLA_BR_MCAST_IGMP_VERSION\":43,\"IFLA_BR_MCAST_MLD_VERSION\":44,\"IFLA_BR_VLAN_STATS_PER_PORT\":45,\"IFLA_BR_MULTI_BOOLOPT\":46,\"IFLA_BR_MCAST_QUERIER_STATE\":47,\"IFLA_BR_MAX\":47,\"BRIDGE_MODE_UNSPEC\":0,\"BRIDGE_MODE_HAIRPIN\":1,\"IFLA_BRPORT_UNSPEC\":0,\"IFLA_BRPORT_STATE\":1,\"IFLA_BRPORT_PRIORITY\":2,\"IFLA_BRPORT_COST\":3,\"IFLA_BRPORT_MODE\":4,\"IFLA_BRPORT_GUARD\":5,\"IFLA_BRPORT_PROTECT\":6,\"IFLA_BRPORT_FAST_LEAVE\":7,\"IFLA_BRPORT_LEARNING\":8,\"IFLA_BRPORT_UNICAST_FLOOD\":9,\"IFLA_BRPORT_PROXYARP\":10,\"IFLA_BRPORT_LEARNING_SYNC\":11,\"IFLA_BRPORT_PROXYARP_WIFI\":12,\"IFLA_BRPORT_ROOT_ID\":13,\"IFLA_BRPORT_BRIDGE_ID\":14,\"IFLA_BRPORT_DESIGNATED_PORT\":15,\"IFLA_BRPORT_DESIGNATED_COST\":16,\"IFLA_BRPORT_ID\":17,\"IFLA_BRPORT_NO\":18,\"IFLA_BRPORT_TOPOLOGY_CHANGE_ACK\":19,\"IFLA_BRPORT_CONFIG_PENDING\":20,\"IFLA_BRPORT_MESSAGE_AGE_TIMER\":21,\"IFLA_BRPORT_FORWARD_DELAY_TIMER\":22,\"IFLA_BRPORT_HOLD_TIMER\":23,\"IFLA_BRPORT_FLUSH\":24,\"IFLA_BRPORT_MULTICAST_ROUTER\":25,\"IFLA_BRPORT_PAD\":26,\"IFLA_BRPORT_MCAST_FLOOD\":27,\"IFLA_BRPORT_MCAST_TO_UCAST\":28,\"IFLA_BRPORT_VLAN_TUNNEL\":29,\"IFLA_BRPORT_BCAST_FLOOD\":30,\"IFLA_BRPORT_GROUP_FWD_MASK\":31,\"IFLA_BRPORT_NEIGH_SUPPRESS\":32,\"IFLA_BRPORT_ISOLATED\":33,\"IFLA_BRPORT_BACKUP_PORT\":34,\"IFLA_BRPORT_MRP_RING_OPEN\":35,\"IFLA_BRPORT_MRP_IN_OPEN\":36,\"IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT\":37,\"IFLA_BRPORT_MCAST_EHT_HOSTS_CNT\":38,\"IFLA_BRPORT_LOCKED\":39,\"IFLA_BRPORT_MAX\":39,\"IFLA_INFO_UNSPEC\":0,\"IFLA_INFO_KIND\":1,\"IFLA_INFO_DATA\":2,\"IFLA_INFO_XSTATS\":3,\"IFLA_INFO_SLAVE_KIND\":4,\"IFLA_INFO_SLAVE_DATA\":5,\"IFLA_INFO_MAX\":5,\"IFLA_VLAN_UNSPEC\":0,\"IFLA_VLAN_ID\":1,\"IFLA_VLAN_FLAGS\":2,\"IFLA_VLAN_EGRESS_QOS\":3,\"IFLA_VLAN_INGRESS_QOS\":4,\"IFLA_VLAN_PROTOCOL\":5,\"IFLA_VLAN_MAX\":5,\"IFLA_VLAN_QOS_UNSPEC\":0,\"IFLA_VLAN_QOS_MAPPING\":1,\"IFLA_VLAN_QOS_MAX\":1,\"IFLA_MACVLAN_UNSPEC\":0,\"IFLA_MACVLAN_MODE\":1,\"IFLA_MACVLAN_FLAGS\":2,\"IFLA_MACVLAN_MACADDR_MODE\":3,\"IFLA_MACVLAN_MACADDR\":4,\"IFLA_MACVLAN_MACADDR_DATA\":5,\"IFLA_MACVLAN_MACADDR_COUNT\":6,\"IFLA_MACVLAN_BC_QUEUE_LEN\":7,\"IFLA_MACVLAN_BC_QUEUE_LEN_USED\":8,\"IFLA_MACVLAN_MAX\":8,\"MACVLAN_MODE_PRIVATE\":1,\"MACVLAN_MODE_VEPA\":2,\"MACVLAN_MODE_BRIDGE\":4,\"MACVLAN_MODE_PASSTHRU\":8,\"MACVLAN_MODE_SOURCE\":16,\"MACVLAN_MACADDR_ADD\":0,\"MACVLAN_MACADDR_DEL\":1,\"MACVLAN_MACADDR_FLUSH\":2,\"MACVLAN_MACADDR_SET\":3,\"MACVLAN_FLAG_NOPROMISC\":1,\"MACVLAN_FLAG_NODST\":2,\"IFLA_VRF_UNSPEC\":0,\"IFLA_VRF_TABLE\":1,\"IFLA_VRF_MAX\":1,\"IFLA_VRF_PORT_UNSPEC\":0,\"IFLA_VRF_PORT_TABLE\":1,\"IFLA_VRF_PORT_MAX\":1,\"IFLA_MACSEC_UNSPEC\":0,\"IFLA_MACSEC_SCI\":1,\"IFLA_MACSEC_PORT\":2,\"IFLA_MACSEC_ICV_LEN\":3,\"IFLA_MACSEC_CIPHER_SUITE\":4,\"IFLA_MACSEC_WINDOW\":5,\"IFLA_MACSEC_ENCODING_SA\":6,\"IFLA_MACSEC_ENCRYPT\":7,\"IFLA_MACSEC_PROTECT\":8,\"IFLA_MACSEC_INC_SCI\":9,\"IFLA_MACSEC_ES\":10,\"IFLA_MACSEC_SCB\":11,\"IFLA_MACSEC_REPLAY_PROTECT\":12,\"IFLA_MACSEC_VALIDATION\":13,\"IFLA_MACSEC_PAD\":14,\"IFLA_MACSEC_OFFLOAD\":15,\"IFLA_MACSEC_MAX\":15,\"IFLA_XFRM_UNSPEC\":0,\"IFLA_XFRM_LINK\":1,\"IFLA_XFRM_IF_ID\":2,\"IFLA_XFRM_COLLECT_METADATA\":3,\"IFLA_XFRM_MAX\":3,\"MACSEC_VALIDATE_DISABLED\":0,\"MACSEC_VALIDATE_CHECK\":1,\"MACSEC_VALIDATE_STRICT\":2,\"MACSEC_VALIDATE_MAX\":2,\"MACSEC_OFFLOAD_OFF\":0,\"MACSEC_OFFLOAD_PHY\":1,\"MACSEC_OFFLOAD_MAC\":2,\"MACSEC_OFFLOAD_MAX\":2,\"IFLA_IPVLAN_UNSPEC\":0,\"IFLA_IPVLAN_MODE\":1,\"IFLA_IPVLAN_FLAGS\":2,\"IFLA_IPVLAN_MAX\":2,\"IPVLAN_MODE_L2\":0,\"IPVLAN_MODE_L3\":1,\"IPVLAN_MODE_L3S\":2,\"IPVLAN_MODE_MAX\":3,\"IPVLAN_F_PRIVATE\":1,\"IPVLAN_F_VEPA\":2,\"TUNNEL_MSG_FLAG_STATS\":1,\"TUNNEL_MSG_VALID_USER_FLAGS\":1,\"VXLAN_VNIFILTER_ENTRY_UNSPEC\":0,\"VXLAN_VNIFILTER_ENTRY_START\":1,\"VXLAN_VNIFILTER_ENTRY_END\":2,\"VXLAN_VNIFILTER_ENTRY_GROUP\":3,\"VXLAN_VNIFILTER_ENTRY_GROUP6\":4,\"VXLAN_VNIFILTER_ENTRY_STATS\":5,\"VXLAN_VNIFILTER_ENTRY_MAX\":5,\"VXLAN_VNIFILTER_UNSPEC\":0,\"VXLAN_VNIFILTER_ENTRY\":1,\"VXLAN_VNIFILTER_MAX\":1,\"IFLA_VXLAN_UNSPEC\":0,\"IFLA_VXLAN_ID\":1,\"IFLA_VXLAN_GROUP\":2,\"IFLA_VXLAN_LINK\":3,\"IFLA_VXLAN_LOCAL\":4,\"IFLA_VXLAN_TTL\":5,\"IFLA_VXLAN_TOS\":6,\"IFLA_VXLAN_LEARNING\":7,\"IFLA_VXLAN_AGEING\":8,\"IFLA_VXLAN_LIMIT\":9,\"IFLA_VXLAN_PORT_RANGE\":10,\"IFLA_VXLAN_PROXY\":11,\"IFLA_VXLAN_RSC\":12,\"IFLA_VXLAN_L2MISS\":13,\"IFLA_VXLAN_L3MISS\":14,\"IFLA_VXLAN_PORT\":15,\"IFLA_VXLAN_GROUP6\":16,\"IFLA_VXLAN_LOCAL6\":17,\"IFLA_VXLAN_UDP_CSUM\":18,\"IFLA_VXLAN_UDP_ZERO_CSUM6_TX\":19,\"IFLA_VXLAN_UDP_ZERO_CSUM6_RX\":20,\"IFLA_VXLAN_REMCSUM_TX\":21,\"IFLA_VXLAN_REMCSUM_RX\":22,\"IFLA_VXLAN_GBP\":23,\"IFLA_VXLAN_REMCSUM_NOPARTIAL\":24,\"IFLA_VXLAN_COLLECT_METADATA\":25,\"IFLA_VXLAN_LABEL\":26,\"IFLA_VXLAN_GPE\":27,\"IFLA_VXLAN_TTL_INHERIT\":28,\"IFLA_VXLAN_DF\":29,\"IFLA_VXLAN_VNIFILTER\":30,\"IFLA_VXLAN_MAX\":30,\"VXLAN_DF_UNSET\":0,\"VXLAN_DF_SET\":1,\"VXLAN_DF_INHERIT\":2,\"VXLAN_DF_MAX\":2,\"IFLA_GENEVE_UNSPEC\":0,\"IFLA_GENEVE_ID\":1,\"IFLA_GENEVE_REMOTE\":2,\"IFLA_GENEVE_TTL\":3,\"IFLA_GENEVE_TOS\":4,\"IFLA_GENEVE_PORT\":5,\"IFLA_GENEVE_COLLECT_METADATA\":6,\"IFLA_GENEVE_REMOTE6\":7,\"IFLA_GENEVE_UDP_CSUM\":8,\"IFLA_GENEVE_UDP_ZERO_CSUM6_TX\":9,\"IFLA_GENEVE_UDP_ZERO_CSUM6_RX\":10,\"IFLA_GENEVE_LABEL\":11,\"IFLA_GENEVE_TTL_INHERIT\":12,\"IFLA_GENEVE_DF\":13,\"IFLA_GENEVE_INNER_PROTO_INHERIT\":14,\"IFLA_GENEVE_MAX\":14,\"GENEVE_DF_UNSET\":0,\"GENEVE_DF_SET\":1,\"GENEVE_DF_INHERIT\":2,\"GENEVE_DF_MAX\":2,\"IFLA_BAREUDP_UNSPEC\":0,\"IFLA_BAREUDP_PORT\":1,\"IFLA_BAREUDP_ETHERTYPE\":2,\"IFLA_BAREUDP_SRCPORT_MIN\":3,\"IFLA_BAREUDP_MULTIPROTO_MODE\":4,\"IFLA_BAREUDP_MAX\":4,\"IFLA_PPP_UNSPEC\":0,\"IFLA_PPP_DEV_FD\":1,\"IFLA_PPP_MAX\":1,\"GTP_ROLE_GGSN\":0,\"GTP_ROLE_SGSN\":1,\"IFLA_GTP_UNSPEC\":0,\"IFLA_GTP_FD0\":1,\"IFLA_GTP_FD1\":2,\"IFLA_GTP_PDP_HASHSIZE\":3,\"IFLA_GTP_ROLE\":4,\"IFLA_GTP_CREATE_SOCKETS\":5,\"IFLA_GTP_RESTART_COUNT\":6,\"IFLA_GTP_MAX\":6,\"IFLA_BOND_UNSPEC\":0,\"IFLA_BOND_MODE\":1,\"IFLA_BOND_ACTIVE_SLAVE\":2,\"IFLA_BOND_MIIMON\":3,\"IFLA_BOND_UPDELAY\":4,\"IFLA_BOND_DOWNDELAY\":5,\"IFLA_BOND_USE_CARRIER\":6,\"IFLA_BOND_ARP_INTERVAL\":7,\"IFLA_BOND_ARP_IP_TARGET\":8,\"IFLA_BOND_ARP_VALIDATE\":9,\"IFLA_BOND_ARP_ALL_TARGETS\":10,\"IFLA_BOND_PRIMARY\":11,\"IFLA_BOND_PRIMARY_RESELECT\":12,\"IFLA_BOND_FAIL_OVER_MAC\":13,\"IFLA_BOND_XMIT_HASH_POLICY\":14,\"IFLA_BOND_RESEND_IGMP\":15,\"IFLA_BOND_NUM_PEER_NOTIF\":16,\"IFLA_BOND_ALL_SLAVES_ACTIVE\":17,\"IFLA_BOND_MIN_LINKS\":18,\"IFLA_BOND_LP_INTERVAL\":19,\"IFLA_BOND_PACKETS_PER_SLAVE\":20,\"IFLA_BOND_AD_LACP_RATE\":21,\"IFLA_BOND_AD_SELECT\":22,\"IFLA_BOND_AD_INFO\":23,\"IFLA_BOND_AD_ACTOR_SYS_PRIO\":24,\"IFLA_BOND_AD_USER_PORT_KEY\":25,\"IFLA_BOND_AD_ACTOR_SYSTEM\":26,\"IFLA_BOND_TLB_DYNAMIC_LB\":27,\"IFLA_BOND_PEER_NOTIF_DELAY\":28,\"IFLA_BOND_AD_LACP_ACTIVE\":29,\"IFLA_BOND_MISSED_MAX\":30,\"IFLA_BOND_NS_IP6_TARGET\":31,\"IFLA_BOND_COUPLED_CONTROL\":32,\"IFLA_BOND_MAX\":32,\"IFLA_BOND_AD_INFO_UNSPEC\":0,\"IFLA_BOND_AD_INFO_AGGREGATOR\":1,\"IFLA_BOND_AD_INFO_NUM_PORTS\":2,\"IFLA_BOND_AD_INFO_ACTOR_KEY\":3,\"IFLA_BOND_AD_INFO_PARTNER_KEY\":4,\"IFLA_BOND_AD_INFO_PARTNER_MAC\":5,\"IFLA_BOND_AD_INFO_MAX\":5,\"IFLA_BOND_SLAVE_UNSPEC\":0,\"IFLA_BOND_SLAVE_STATE\":1,\"IFLA_BOND_SLAVE_MII_STATUS\":2,\"IFLA_BOND_SLAVE_LINK_FAILURE_COUNT\":3,\"IFLA_BOND_SLAVE_PERM_HWADDR\":4,\"IFLA_BOND_SLAVE_QUEUE_ID\":5,\"IFLA_BOND_SLAVE_AD_AGGREGATOR_ID\":6,\"IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE\":7,\"IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE\":8,\"IFLA_BOND_SLAVE_PRIO\":9,\"IFLA_BOND_SLAVE_ACTOR_PORT_PRIO\":10,\"IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE\":11,\"IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE\":12,\"IFLA_BOND_SLAVE_MAX\":12,\"IFLA_VF_INFO_UNSPEC\":0,\"IFLA_VF_INFO\":1,\"IFLA_VF_INFO_MAX\":1,\"IFLA_VF_UNSPEC\":0,\"IFLA_VF_MAC\":1,\"IFLA_VF_VLAN\":2,\"IFLA_VF_TX_RATE\":3,\"IFLA_VF_SPOOFCHK\":4,\"IFLA_VF_LINK_STATE\":5,\"IFLA_VF_RATE\":6,\"IFLA_VF_RSS_QUERY_EN\":7,\"IFLA_VF_STATS\":8,\"IFLA_VF_TRUST\":9,\"IFLA_VF_IB_NODE_GUID\":10,\"IFLA_VF_IB_PORT_GUID\":11,\"IFLA_VF_VLAN_LIST\":12,\"IFLA_VF_BROADCAST\":13,\"IFLA_VF_MAX\":13,\"IFLA_VF_VLAN_INFO_UNSPEC\":0,\"IFLA_VF_VLAN_INFO\":1,\"IFLA_VF_VLAN_INFO_MAX\":1,\"IFLA_VF_LINK_STATE_AUTO\":0,\"IFLA_VF_LINK_STATE_ENABLE\":1,\"IFLA_VF_LINK_STATE_DISABLE\":2,\"IFLA_VF_STATS_RX_PACKETS\":0,\"IFLA_VF_STATS_TX_PACKETS\":1,\"IFLA_VF_STATS_RX_BYTES\":2,\"IFLA_VF_STATS_TX_BYTES\":3,\"IFLA_VF_STATS_BROADCAST\":4,\"IFLA_VF_STATS_MULTICAST\":5,\"IFLA_VF_STATS_PAD\":6,\"IFLA_VF_STATS_RX_DROPPED\":7,\"IFLA_VF_STATS_TX_DROPPED\":8,\"IFLA_VF_STATS_MAX\":8,\"IFLA_VF_PORT_UNSPEC\":0,\"IFLA_VF_PORT\":1,\"IFLA_VF_PORT_MAX\":1,\"IFLA_PORT_UNSPEC\":0,\"IFLA_PORT_VF\":1,\"IFLA_PORT_PROFILE\":2,\"IFLA_PORT_VSI_TYPE\":3,\"IFLA_PORT_INSTANCE_UUID\":4,\"IFLA_PORT_HOST_UUID\":5,\"IFLA_PORT_REQUEST\":6,\"IFLA_PORT_RESPONSE\":7,\"IFLA_PORT_MAX\":7,\"PORT_PROFILE_MAX\":40,\"PORT_UUID_MAX\":16,\"PORT_SELF_VF\":-1,\"PORT_REQUEST_PREASSOCIATE\":0,\"PORT_REQUEST_PREASSOCIATE_RR\":1,\"PORT_REQUEST_ASSOCIATE\":2,\"PORT_REQUEST_DISASSOCIATE\":3,\"PORT_VDP_RESPONSE_SUCCESS\":0,\"PORT_VDP_RESPONSE_INVALID_FORMAT\":1,\"PORT_VDP_RESPONSE_INSUFFICIENT_RESOURCES\":2,\"PORT_VDP_RESPONSE_UNUSED_VTID\":3,\"PORT_VDP_RESPONSE_VTID_VIOLATION\":4,\"PORT_VDP_RESPONSE_VTID_VERSION_VIOALTION\":5,\"PORT_VDP_RESPONSE_OUT_OF_SYNC\":6,\"PORT_PROFILE_RESPONSE_SUCCESS\":256,\"PORT_PROFILE_RESPONSE_INPROGRESS\":257,\"PORT_PROFILE_RESPONSE_INVALID\":258,\"PORT_PROFILE_RESPONSE_BADSTATE\":259,\"PORT_PROFILE_RESPONSE_INSUFFICIENT_RESOURCES\":260,\"PORT_PROFILE_RESPONSE_ERROR\":261,\"IFLA_IPOIB_UNSPEC\":0,\"IFLA_IPOIB_PKEY\":1,\"IFLA_IPOIB_MODE\":2,\"IFLA_IPOIB_UMCAST\":3,\"IPOIB_MODE_DATAGRAM\":0,\"IPOIB_MODE_CONNECTED\":1,\"IFLA_IPOIB_MAX\":3,\"HSR_PROTOCOL_HSR\":0,\"HSR_PROTOCOL_PRP\":1,\"HSR_PROTOCOL_MAX\":2,\"IFLA_HSR_UNSPEC\":0,\"IFLA_HSR_SLAVE1\":1,\"IFLA_HSR_SLAVE2\":2,\"IFLA_HSR_MULTICAST_SPEC\":3,\"IFLA_HSR_SUPERVISION_ADDR\":4,\"IFLA_HSR_SEQ_NR\":5,\"IFLA_HSR_VERSION\":6,\"IFLA_HSR_PROTOCOL\":7,\"IFLA_HSR_MAX\":7,\"IFLA_STATS_UNSPEC\":0,\"IFLA_STATS_LINK_64\":1,\"IFLA_STATS_LINK_XSTATS\":2,\"IFLA_STATS_LINK_XSTATS_SLAVE\":3,\"IFLA_STATS_LINK_OFFLOAD_XSTATS\":4,\"IFLA_STATS_AF_SPEC\":5,\"IFLA_STATS_MAX\":5,\"IFLA_STATS_GETSET_UNSPEC\":0,\"IFLA_STATS_GET_FILTERS\":1,\"IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS\":2,\"IFLA_STATS_GETSET_MAX\":2,\"LINK_XSTATS_TYPE_UNSPEC\":0,\"LINK_XSTATS_TYPE_BRIDGE\":1,\"LINK_XSTATS_TYPE_BOND\":2,\"LINK_XSTATS_TYPE_MAX\":2,\"IFLA_OFFLOAD_XSTATS_UNSPEC\":0,\"IFLA_OFFLOAD_XSTATS_CPU_HIT\":1,\"IFLA_OFFLOAD_XSTATS_HW_S_INFO\":2,\"IFLA_OFFLOAD_XSTATS_L3_STATS\":3,\"IFLA_OFFLOAD_XSTATS_MAX\":3,\"IFLA_OFFLOAD_XSTATS_HW_S_INFO_UNSPEC\":0,\"IFLA_OFFLOAD_XSTATS_HW_S_INFO_REQUEST\":1,\"IFLA_OFFLOAD_XSTATS_HW_S_INFO_USED\":2,\"IFLA_OFFLOAD_XSTATS_HW_S_INFO_MAX\":2,\"XDP_FLAGS_UPDATE_IF_NOEXIST\":1,\"XDP_FLAGS_SKB_MODE\":2,\"XDP_FLAGS_DRV_MODE\":4,\"XDP_FLAGS_HW_MODE\":8,\"XDP_FLAGS_REPLACE\":16,\"XDP_FLAGS_MODES\":14,\"XDP_FLAGS_MASK\":31,\"XDP_ATTACHED_NONE\":0,\"XDP_ATTACHED_DRV\":1,\"XDP_ATTACHED_SKB\":2,\"XDP_ATTACHED_HW\":3,\"XDP_ATTACHED_MULTI\":4,\"IFLA_XDP_UNSPEC\":0,\"IFLA_XDP_FD\":1,\"IFLA_XDP_ATTACHED\":2,\"IFLA_XDP_FLAGS\":3,\"IFLA_XDP_PROG_ID\":4,\"IFLA_XDP_DRV_PROG_ID\":5,\"IFLA_XDP_SKB_PROG_ID\":6,\"IFLA_XDP_HW_PROG_ID\":7,\"IFLA_XDP_EXPECTED_FD\":8,\"IFLA_XDP_MAX\":8,\"IFLA_EVENT_NONE\":0,\"IFLA_EVENT_REBOOT\":1,\"IFLA_EVENT_FEATURES\":2,\"IFLA_EVENT_BONDING_FAILOVER\":3,\"IFLA_EVENT_NOTIFY_PEERS\":4,\"IFLA_EVENT_IGMP_RESEND\":5,\"IFLA_EVENT_BONDING_OPTIONS\":6,\"IFLA_TUN_UNSPEC\":0,\"IFLA_TUN_OWNER\":1,\"IFLA_TUN_GROUP\":2,\"IFLA_TUN_TYPE\":3,\"IFLA_TUN_PI\":4,\"IFLA_TUN_VNET_HDR\":5,\"IFLA_TUN_PERSIST\":6,\"IFLA_TUN_MULTI_QUEUE\":7,\"IFLA_TUN_NUM_QUEUES\":8,\"IFLA_TUN_NUM_DISABLED_QUEUES\":9,\"IFLA_TUN_MAX\":9,\"RMNET_FLAGS_INGRESS_DEAGGREGATION\":1,\"RMNET_FLAGS_INGRESS_MAP_COMMANDS\":2,\"RMNET_FLAGS_INGRESS_MAP_CKSUMV4\":4,\"RMNET_FLAGS_EGRESS_MAP_CKSUMV4\":8,\"RMNET_FLAGS_INGRESS_MAP_CKSUMV5\":16,\"RMNET_FLAGS_EGRESS_MAP_CKSUMV5\":32,\"IFLA_RMNET_UNSPEC\":0,\"IFLA_RMNET_MUX_ID\":1,\"IFLA_RMNET_FLAGS\":2,\"IFLA_RMNET_MAX\":2,\"IFLA_MCTP_UNSPEC\":0,\"IFLA_MCTP_NET\":1,\"IFLA_MCTP_MAX\":1,\"IFLA_DSA_UNSPEC\":0,\"IFLA_DSA_MASTER\":1,\"IFLA_DSA_MAX\":1,\"IFA_UNSPEC\":0,\"IFA_ADDRESS\":1,\"IFA_LOCAL\":2,\"IFA_LABEL\":3,\"IFA_BROADCAST\":4,\"IFA_ANYCAST\":5,\"IFA_CACHEINFO\":6,\"IFA_MULTICAST\":7,\"IFA_FLAGS\":8,\"IFA_RT_PRIORITY\":9,\"IFA_TARGET_NETNSID\":10,\"IFA_PROTO\":11,\"IFA_MAX\":11,\"IFA_F_SECONDARY\":1,\"IFA_F_TEMPORARY\":1,\"IFA_F_NODAD\":2,\"IFA_F_OPTIMISTIC\":4,\"IFA_F_DADFAILED\":8,\"IFA_F_HOMEADDRESS\":16,\"IFA_F_DEPRECATED\":32,\"IFA_F_TENTATIVE\":64,\"IFA_F_PERMANENT\":128,\"IFA_F_MANAGETEMPADDR\":256,\"IFA_F_NOPREFIXROUTE\":512,\"IFA_F_MCAUTOJOIN\":1024,\"IFA_F_STABLE_PRIVACY\":2048,\"IFAPROT_UNSPEC\":0,\"IFAPROT_KERNEL_LO\":1,\"IFAPROT_KERNEL_RA\":2,\"IFAPROT_KERNEL_LL\":3,\"NDA_UNSPEC\":0,\"NDA_DST\":1,\"NDA_LLADDR\":2,\"NDA_CACHEINFO\":3,\"NDA_PROBES\":4,\"NDA_VLAN\":5,\"NDA_PORT\":6,\"NDA_VNI\":7,\"NDA_IFINDEX\":8,\"NDA_MASTER\":9,\"NDA_LINK_NETNSID\":10,\"NDA_SRC_VNI\":11,\"NDA_PROTOCOL\":12,\"NDA_NH_ID\":13,\"NDA_FDB_EXT_ATTRS\":14,\"NDA_FLAGS_EXT\":15,\"NDA_NDM_STATE_MASK\":16,\"NDA_NDM_FLAGS_MASK\":17,\"NDA_MAX\":17,\"NTF_USE\":1,\"NTF_SELF\":2,\"NTF_MASTER\":4,\"NTF_PROXY\":8,\"NTF_EXT_LEARNED\":16,\"NTF_OFFLOADED\":32,\"NTF_STICKY\":64,\"NTF_ROUTER\":128,\"NTF_EXT_MANAGED\":1,\"NUD_INCOMPLETE\":1,\"NUD_REACHABLE\":2,\"NUD_STALE\":4,\"NUD_DELAY\":8,\"NUD_PROBE\":16,\"NUD_FAILED\":32,\"NUD_NOARP\":64,\"NUD_PERMANENT\":128,\"NUD_NONE\":0,\"NDTPA_UNSPEC\":0,\"NDTPA_IFINDEX\":1,\"NDTPA_REFCNT\":2,\"NDTPA_REACHABLE_TIME\":3,\"NDTPA_BASE_REACHABLE_TIME\":4,\"NDTPA_RETRANS_TIME\":5,\"NDTPA_GC_STALETIME\":6,\"NDTPA_DELAY_PROBE_TIME\":7,\"NDTPA_QUEUE_LEN\":8,\"NDTPA_APP_PROBES\":9,\"NDTPA_UCAST_PROBES\":10,\"NDTPA_MCAST_PROBES\":11,\"NDTPA_ANYCAST_DELAY\":12,\"NDTPA_PROXY_DELAY\":13,\"NDTPA_PROXY_QLEN\":14,\"NDTPA_LOCKTIME\":15,\"NDTPA_QUEUE_LENBYTES\":16,\"NDTPA_MCAST_REPROBES\":17,\"NDTPA_PAD\":18,\"NDTPA_INTERVAL_PROBE_TIME_MS\":19,\"NDTPA_MAX\":19,\"NDTA_UNSPEC\":0,\"NDTA_NAME\":1,\"NDTA_THRESH1\":2,\"NDTA_THRESH2\":3,\"NDTA_THRESH3\":4,\"NDTA_CONFIG\":5,\"NDTA_PARMS\":6,\"NDTA_STATS\":7,\"NDTA_GC_INTERVAL\":8,\"NDTA_PAD\":9,\"NDTA_MAX\":9,\"NFEA_UNSPEC\":0,\"NFEA_ACTIVITY_NOTIFY\":1,\"NFEA_DONT_REFRESH\":2,\"NFEA_MAX\":2,\"FIB_RULE_PERMANENT\":1,\"FIB_RULE_INVERT\":2,\"FIB_RULE_UNRESOLVED\":4,\"FIB_RULE_IIF_DETACHED\":8,\"FIB_RULE_DEV_DETACHED\":8,\"FIB_RULE_OIF_DETACHED\":16,\"FIB_RULE_FIND_SADDR\":65536,\"FRA_UNSPEC\":0,\"FRA_DST\":1,\"FRA_SRC\":2,\"FRA_IIFNAME\":3,\"FRA_GOTO\":4,\"FRA_UNUSED2\":5,\"FRA_PRIORITY\":6,\"FRA_UNUSED3\":7,\"FRA_UNUSED4\":8,\"FRA_UNUSED5\":9,\"FRA_FWMARK\":10,\"FRA_FLOW\":11,\"FRA_TUN_ID\":12,\"FRA_SUPPRESS_IFGROUP\":13,\"FRA_SUPPRESS_PREFIXLEN\":14,\"FRA_TABLE\":15,\"FRA_FWMASK\":16,\"FRA_OIFNAME\":17,\"FRA_PAD\":18,\"FRA_L3MDEV\":19,\"FRA_UID_RANGE\":20,\"FRA_PROTOCOL\":21,\"FRA_IP_PROTO\":22,\"FRA_SPORT_RANGE\":23,\"FRA_DPORT_RANGE\":24,\"FRA_IFNAME\":3,\"FRA_MAX\":24,\"FR_ACT_UNSPEC\":0,\"FR_ACT_TO_TBL\":1,\"FR_ACT_GOTO\":2,\"FR_ACT_NOP\":3,\"FR_ACT_RES3\":4,\"FR_ACT_RES4\":5,\"FR_ACT_BLACKHOLE\":6,\"FR_ACT_UNREACHABLE\":7,\"FR_ACT_PROHIBIT\":8,\"FR_ACT_MAX\":8,\"TUN_READQ_SIZE\":500,\"TUN_TYPE_MASK\":15,\"TUNSETNOCSUM\":1074025672,\"TUNSETDEBUG\":1074025673,\"TUNSETIFF\":1074025674,\"TUNSETPERSIST\":1074025675,\"TUNSETOWNER\":1074025676,\"TUNSETLINK\":1074025677,\"TUNSETGROUP\":1074025678,\"TUNGETFEATURES\":2147767503,\"TUNSETOFFLOAD\":1074025680,\"TUNSETTXFILTER\":1074025681,\"TUNGETIFF\":2147767506,\"TUNGETSNDBUF\":2147767507,\"TUNSETSNDBUF\":1074025684,\"TUNATTACHFILTER\":1074812117,\"TUNDETACHFILTER\":1074812118,\"TUNGETVNETHDRSZ\":2147767511,\"TUNSETVNETHDRSZ\":1074025688,\"TUNSETQUEUE\":1074025689,\"TUNSETIFINDEX\":1074025690,\"TUNGETFILTER\":2148553947,\"TUNSETVNETLE\":1074025692,\"TUNGETVNETLE\":2147767517,\"TUNSETVNETBE\":1074025694,\"TUNGETVNETBE\":2147767519,\"TUNSETSTEERINGEBPF\":2147767520,\"TUNSETFILTEREBPF\":2147767521,\"TUNSETCARRIER\":1074025698,\"TUNGETDEVNETNS\":21731,\"IFF_TUN\":1,\"IFF_TAP\":2,\"IFF_NAPI\":16,\"IFF_NAPI_FRAGS\":32,\"IFF_NO_CARRIER\":64,\"IFF_NO_PI\":4096,\"IFF_ONE_QUEUE\":8192,\"IFF_VNET_HDR\":16384,\"IFF_TUN_EXCL\":32768,\"IFF_MULTI_QUEUE\":256,\"IFF_ATTACH_QUEUE\":512,\"IFF_DETACH_QUEUE\":1024,\"IFF_PERSIST\":2048,\"IFF_NOFILTER\":4096,\"TUN_TX_TIMESTAMP\":1,\"TUN_F_CSUM\":1,\"TUN_F_TSO4\":2,\"TUN_F_TSO6\":4,\"TUN_F_TSO_ECN\":8,\"TUN_F_UFO\":16,\"TUN_PKT_STRIP\":1,\"TUN_FLT_ALLMULTI\":1,\"TUN_TUN_DEV\":1,\"TUN_TAP_DEV\":2,\"BR_STATE_DISABLED\":0,\"BR_STATE_LISTENING\":1,\"BR_STATE_LEARNING\":2,\"BR_STATE_FORWARDING\":3,\"BR_STATE_BLOCKING\":4,\"BRIDGE_FLAGS_MASTER\":1,\"BRIDGE_FLAGS_SELF\":2,\"BRIDGE_MODE_VEB\":0,\"BRIDGE_MODE_VEPA\":1,\"BRIDGE_MODE_UNDEF\":65535,\"IFLA_BRIDGE_FLAGS\":0,\"IFLA_BRIDGE_MODE\":1,\"IFLA_BRIDGE_VLAN_INFO\":2,\"IFLA_BRIDGE_VLAN_TUNNEL_INFO\":3,\"IFLA_BRIDGE_MRP\":4,\"IFLA_BRIDGE_CFM\":5,\"IFLA_BRIDGE_MST\":6,\"IFLA_BRIDGE_MAX\":6,\"BRIDGE_VLAN_INFO_MASTER\":1,\"BRIDGE_VLAN_INFO_PVID\":2,\"BRIDGE_VLAN_INFO_UNTAGGED\":4,\"BRIDGE_VLAN_INFO_RANGE_BEGIN\":8,\"BRIDGE_VLAN_INFO_RANGE_END\":16,\"BRIDGE_VLAN_INFO_BRENTRY\":32,\"BRIDGE_VLAN_INFO_ONLY_OPTS\":64,\"IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC\":0,\"IFLA_BRIDGE_VLAN_TUNNEL_ID\":1,\"IFLA_BRIDGE_VLAN_TUNNEL_VID\":2,\"IFLA_BRIDGE_VLAN_TUNNEL_FLAGS\":3,\"IFLA_BRIDGE_VLAN_TUNNEL_MAX\":3,\"IFLA_BRIDGE_MRP_UNSPEC\":0,\"IFLA_BRIDGE_MRP_INSTANCE\":1,\"IFLA_BRIDGE_MRP_PORT_STATE\":2,\"IFLA_BRIDGE_MRP_PORT_ROLE\":3,\"IFLA_BRIDGE_MRP_RING_STATE\":4,\"IFLA_BRIDGE_MRP_RING_ROLE\":5,\"IFLA_BRIDGE_MRP_START_TEST\":6,\"IFLA_BRIDGE_MRP_INFO\":7,\"IFLA_BRIDGE_MRP_IN_ROLE\":8,\"IFLA_BRIDGE_MRP_IN_STATE\":9,\"IFLA_BRIDGE_MRP_START_IN_TEST\":10,\"IFLA_BRIDGE_MRP_MAX\":10,\"IFLA_BRIDGE_MRP_INSTANCE_UNSPEC\":0,\"IFLA_BRIDGE_MRP_INSTANCE_RING_ID\":1,\"IFLA_BRIDGE_MRP_INSTANCE_P_IFINDEX\":2,\"IFLA_BRIDGE_MRP_INSTANCE_S_IFINDEX\":3,\"IFLA_BRIDGE_MRP_INSTANCE_PRIO\":4,\"IFLA_BRIDGE_MRP_INSTANCE_MAX\":4,\"IFLA_BRIDGE_MRP_PORT_STATE_UNSPEC\":0,\"IFLA_BRIDGE_MRP_PORT_STATE_STATE\":1,\"IFLA_BRIDGE_MRP_PORT_STATE_MAX\":1,\"IFLA_BRIDGE_MRP_PORT_ROLE_UNSPEC\":0,\"IFLA_BRIDGE_MRP_PORT_ROLE_ROLE\":1,\"IFLA_BRIDGE_MRP_PORT_ROLE_MAX\":1,\"IFLA_BRIDGE_MRP_RING_STATE_UNSPEC\":0,\"IFLA_BRIDGE_MRP_RING_STATE_RING_ID\":1,\"IFLA_BRIDGE_MRP_RING_STATE_STATE\":2,\"IFLA_BRIDGE_MRP_RING_STATE_MAX\":2,\"IFLA_BRIDGE_MRP_RING_ROLE_UNSPEC\":0,\"IFLA_BRIDGE_MRP_RING_ROLE_RING_ID\":1,\"IFLA_BRIDGE_MRP_RING_ROLE_ROLE\":2,\"IFLA_BRIDGE_MRP_RING_ROLE_MAX\":2,\"IFLA_BRIDGE_MRP_START_TEST_UNSPEC\":0,\"IFLA_BRIDGE_MRP_START_TEST_RING_ID\":1,\"IFLA_BRIDGE_MRP_START_TEST_INTERVAL\":2,\"IFLA_BRIDGE_MRP_START_TEST_MAX_MISS\":3,\"IFLA_BRIDGE_MRP_START_TEST_PERIOD\":4,\"IFLA_BRIDGE_MRP_START_TEST_MONITOR\":5,\"IFLA_BRIDGE_MRP_START_TEST_MAX\":5,\"IFLA_BRIDGE_MRP_INFO_UNSPEC\":0,\"IFLA_BRIDGE_MRP_INFO_RING_ID\":1,\"IFLA_BRIDGE_MRP_INFO_P_IFINDEX\":2,\"IFLA_BRIDGE_MRP_INFO_S_IFINDEX\":3,\"IFLA_BRIDGE_MRP_INFO_PRIO\":4,\"IFLA_BRIDGE_MRP_INFO_RING_STATE\":5,\"IFLA_BRIDGE_MRP_INFO_RING_ROLE\":6,\"IFLA_BRIDGE_MRP_INFO_TEST_INTERVAL\":7,\"IFLA_BRIDGE_MRP_INFO_TEST_MAX_MISS\":8,\"IFLA_BRIDGE_MRP_INFO_TEST_MONITOR\":9,\"IFLA_BRIDGE_MRP_INFO_I_IFINDEX\":10,\"IFLA_BRIDGE_MRP_INFO_IN_STATE\":11,\"IFLA_BRIDGE_MRP_INFO_IN_ROLE\":12,\"IFLA_BRIDGE_MRP_INFO_IN_TEST_INTERVAL\":13,\"IFLA_BRIDGE_MRP_INFO_IN_TEST_MAX_MISS\":14,\"IFLA_BRIDGE_MRP_INFO_MAX\":14,\"IFLA_BRIDGE_MRP_IN_STATE_UNSPEC\":0,\"IFLA_BRIDGE_MRP_IN_STATE_IN_ID\":1,\"IFLA_BRIDGE_MRP_IN_STATE_STATE\":2,\"IFLA_BRIDGE_MRP_IN_STATE_MAX\":2,\"IFLA_BRIDGE_MRP_IN_ROLE_UNSPEC\":0,\"IFLA_BRIDGE_MRP_IN_ROLE_RING_ID\":1,\"IFLA_BRIDGE_MRP_IN_ROLE_IN_ID\":2,\"IFLA_BRIDGE_MRP_IN_ROLE_ROLE\":3,\"IFLA_BRIDGE_MRP_IN_ROLE_I_IFINDEX\":4,\"IFLA_BRIDGE_MRP_IN_ROLE_MAX\":4,\"IFLA_BRIDGE_MRP_START_IN_TEST_UNSPEC\":0,\"IFLA_BRIDGE_MRP_START_IN_TEST_IN_ID\":1,\"IFLA_BRIDGE_MRP_START_IN_TEST_INTERVAL\":2,\"IFLA_BRIDGE_MRP_START_IN_TEST_MAX_MISS\":3,\"IFLA_BRIDGE_MRP_START_IN_TEST_PERIOD\":4,\"IFLA_BRIDGE_MRP_START_IN_TEST_MAX\":4,\"IFLA_BRIDGE_CFM_UNSPEC\":0,\"IFLA_BRIDGE_CFM_MEP_CREATE\":1,\"IFLA_BRIDGE_CFM_MEP_DELETE\":2,\"IFLA_BRIDGE_CFM_MEP_CONFIG\":3,\"IFLA_BRIDGE_CFM_CC_CONFIG\":4,\"IFLA_BRIDGE_CFM_CC_PEER_MEP_ADD\":5,\"IFLA_BRIDGE_CFM_CC_PEER_MEP_REMOVE\":6,\"IFLA_BRIDGE_CFM_CC_RDI\":7,\"IFLA_BRIDGE_CFM_CC_CCM_TX\":8,\"IFLA_BRIDGE_CFM_MEP_CREATE_INFO\":9,\"IFLA_BRIDGE_CFM_MEP_CONFIG_INFO\":10,\"IFLA_BRIDGE_CFM_CC_CONFIG_INFO\":11,\"IFLA_BRIDGE_CFM_CC_RDI_INFO\":12,\"IFLA_BRIDGE_CFM_CC_CCM_TX_INFO\":13,\"IFLA_BRIDGE_CFM_CC_PEER_MEP_INFO\":14,\"IFLA_BRIDGE_CFM_MEP_STATUS_INFO\":15,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_INFO\":16,\"IFLA_BRIDGE_CFM_MAX\":16,\"IFLA_BRIDGE_CFM_MEP_CREATE_UNSPEC\":0,\"IFLA_BRIDGE_CFM_MEP_CREATE_INSTANCE\":1,\"IFLA_BRIDGE_CFM_MEP_CREATE_DOMAIN\":2,\"IFLA_BRIDGE_CFM_MEP_CREATE_DIRECTION\":3,\"IFLA_BRIDGE_CFM_MEP_CREATE_IFINDEX\":4,\"IFLA_BRIDGE_CFM_MEP_CREATE_MAX\":4,\"IFLA_BRIDGE_CFM_MEP_DELETE_UNSPEC\":0,\"IFLA_BRIDGE_CFM_MEP_DELETE_INSTANCE\":1,\"IFLA_BRIDGE_CFM_MEP_DELETE_MAX\":1,\"IFLA_BRIDGE_CFM_MEP_CONFIG_UNSPEC\":0,\"IFLA_BRIDGE_CFM_MEP_CONFIG_INSTANCE\":1,\"IFLA_BRIDGE_CFM_MEP_CONFIG_UNICAST_MAC\":2,\"IFLA_BRIDGE_CFM_MEP_CONFIG_MDLEVEL\":3,\"IFLA_BRIDGE_CFM_MEP_CONFIG_MEPID\":4,\"IFLA_BRIDGE_CFM_MEP_CONFIG_MAX\":4,\"IFLA_BRIDGE_CFM_CC_CONFIG_UNSPEC\":0,\"IFLA_BRIDGE_CFM_CC_CONFIG_INSTANCE\":1,\"IFLA_BRIDGE_CFM_CC_CONFIG_ENABLE\":2,\"IFLA_BRIDGE_CFM_CC_CONFIG_EXP_INTERVAL\":3,\"IFLA_BRIDGE_CFM_CC_CONFIG_EXP_MAID\":4,\"IFLA_BRIDGE_CFM_CC_CONFIG_MAX\":4,\"IFLA_BRIDGE_CFM_CC_PEER_MEP_UNSPEC\":0,\"IFLA_BRIDGE_CFM_CC_PEER_MEP_INSTANCE\":1,\"IFLA_BRIDGE_CFM_CC_PEER_MEPID\":2,\"IFLA_BRIDGE_CFM_CC_PEER_MEP_MAX\":2,\"IFLA_BRIDGE_CFM_CC_RDI_UNSPEC\":0,\"IFLA_BRIDGE_CFM_CC_RDI_INSTANCE\":1,\"IFLA_BRIDGE_CFM_CC_RDI_RDI\":2,\"IFLA_BRIDGE_CFM_CC_RDI_MAX\":2,\"IFLA_BRIDGE_CFM_CC_CCM_TX_UNSPEC\":0,\"IFLA_BRIDGE_CFM_CC_CCM_TX_INSTANCE\":1,\"IFLA_BRIDGE_CFM_CC_CCM_TX_DMAC\":2,\"IFLA_BRIDGE_CFM_CC_CCM_TX_SEQ_NO_UPDATE\":3,\"IFLA_BRIDGE_CFM_CC_CCM_TX_PERIOD\":4,\"IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV\":5,\"IFLA_BRIDGE_CFM_CC_CCM_TX_IF_TLV_VALUE\":6,\"IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV\":7,\"IFLA_BRIDGE_CFM_CC_CCM_TX_PORT_TLV_VALUE\":8,\"IFLA_BRIDGE_CFM_CC_CCM_TX_MAX\":8,\"IFLA_BRIDGE_CFM_MEP_STATUS_UNSPEC\":0,\"IFLA_BRIDGE_CFM_MEP_STATUS_INSTANCE\":1,\"IFLA_BRIDGE_CFM_MEP_STATUS_OPCODE_UNEXP_SEEN\":2,\"IFLA_BRIDGE_CFM_MEP_STATUS_VERSION_UNEXP_SEEN\":3,\"IFLA_BRIDGE_CFM_MEP_STATUS_RX_LEVEL_LOW_SEEN\":4,\"IFLA_BRIDGE_CFM_MEP_STATUS_MAX\":4,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_UNSPEC\":0,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_INSTANCE\":1,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_PEER_MEPID\":2,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_CCM_DEFECT\":3,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_RDI\":4,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_PORT_TLV_VALUE\":5,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_IF_TLV_VALUE\":6,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEEN\":7,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_TLV_SEEN\":8,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_SEQ_UNEXP_SEEN\":9,\"IFLA_BRIDGE_CFM_CC_PEER_STATUS_MAX\":9,\"IFLA_BRIDGE_MST_UNSPEC\":0,\"IFLA_BRIDGE_MST_ENTRY\":1,\"IFLA_BRIDGE_MST_MAX\":1,\"IFLA_BRIDGE_MST_ENTRY_UNSPEC\":0,\"IFLA_BRIDGE_MST_ENTRY_MSTI\":1,\"IFLA_BRIDGE_MST_ENTRY_STATE\":2,\"IFLA_BRIDGE_MST_ENTRY_MAX\":2,\"BRIDGE_VLANDB_DUMP_UNSPEC\":0,\"BRIDGE_VLANDB_DUMP_FLAGS\":1,\"BRIDGE_VLANDB_DUMP_MAX\":1,\"BRIDGE_VLANDB_DUMPF_STATS\":1,\"BRIDGE_VLANDB_DUMPF_GLOBAL\":2,\"BRIDGE_VLANDB_UNSPEC\":0,\"BRIDGE_VLANDB_ENTRY\":1,\"BRIDGE_VLANDB_GLOBAL_OPTIONS\":2,\"BRIDGE_VLANDB_MAX\":2,\"BRIDGE_VLANDB_ENTRY_UNSPEC\":0,\"BRIDGE_VLANDB_ENTRY_INFO\":1,\"BRIDGE_VLANDB_ENTRY_RANGE\":2,\"BRIDGE_VLANDB_ENTRY_STATE\":3,\"BRIDGE_VLANDB_ENTRY_TUNNEL_INFO\":4,\"BRIDGE_VLANDB_ENTRY_STATS\":5,\"BRIDGE_VLANDB_ENTRY_MCAST_ROUTER\":6,\"BRIDGE_VLANDB_ENTRY_MAX\":6,\"BRIDGE_VLANDB_TINFO_UNSPEC\":0,\"BRIDGE_VLANDB_TINFO_ID\":1,\"BRIDGE_VLANDB_TINFO_CMD\":2,\"BRIDGE_VLANDB_TINFO_MAX\":2,\"BRIDGE_VLANDB_STATS_UNSPEC\":0,\"BRIDGE_VLANDB_STATS_RX_BYTES\":1,\"BRIDGE_VLANDB_STATS_RX_PACKETS\":2,\"BRIDGE_VLANDB_STATS_TX_BYTES\":3,\"BRIDGE_VLANDB_STATS_TX_PACKETS\":4,\"BRIDGE_VLANDB_STATS_PAD\":5,\"BRIDGE_VLANDB_STATS_MAX\":5,\"BRIDGE_VLANDB_GOPTS_UNSPEC\":0,\"BRIDGE_VLANDB_GOPTS_ID\":1,\"BRIDGE_VLANDB_GOPTS_RANGE\":2,\"BRIDGE_VLANDB_GOPTS_MCAST_SNOOPING\":3,\"BRIDGE_VLANDB_GOPTS_MCAST_IGMP_VERSION\":4,\"BRIDGE_VLANDB_GOPTS_MCAST_MLD_VERSION\":5,\"BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_CNT\":6,\"BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_CNT\":7,\"BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_INTVL\":8,\"BRIDGE_VLANDB_GOPTS_PAD\":9,\"BRIDGE_VLANDB_GOPTS_MCAST_MEMBERSHIP_INTVL\":10,\"BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_INTVL\":11,\"BRIDGE_VLANDB_GOPTS_MCAST_QUERY_INTVL\":12,\"BRIDGE_VLANDB_GOPTS_MCAST_QUERY_RESPONSE_INTVL\":13,\"BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_INTVL\":14,\"BRIDGE_VLANDB_GOPTS_MCAST_QUERIER\":15,\"BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS\":16,\"BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_STATE\":17,\"BRIDGE_VLANDB_GOPTS_MSTI\":18,\"BRIDGE_VLANDB_GOPTS_MAX\":18,\"MDBA_UNSPEC\":0,\"MDBA_MDB\":1,\"MDBA_ROUTER\":2,\"MDBA_MAX\":2,\"MDBA_MDB_UNSPEC\":0,\"MDBA_MDB_ENTRY\":1,\"MDBA_MDB_MAX\":1,\"MDBA_MDB_ENTRY_UNSPEC\":0,\"MDBA_MDB_ENTRY_INFO\":1,\"MDBA_MDB_ENTRY_MAX\":1,\"MDBA_MDB_EATTR_UNSPEC\":0,\"MDBA_MDB_EATTR_TIMER\":1,\"MDBA_MDB_EATTR_SRC_LIST\":2,\"MDBA_MDB_EATTR_GROUP_MODE\":3,\"MDBA_MDB_EATTR_SOURCE\":4,\"MDBA_MDB_EATTR_RTPROT\":5,\"MDBA_MDB_EATTR_MAX\":5,\"MDBA_MDB_SRCLIST_UNSPEC\":0,\"MDBA_MDB_SRCLIST_ENTRY\":1,\"MDBA_MDB_SRCLIST_MAX\":1,\"MDBA_MDB_SRCATTR_UNSPEC\":0,\"MDBA_MDB_SRCATTR_ADDRESS\":1,\"MDBA_MDB_SRCATTR_TIMER\":2,\"MDBA_MDB_SRCATTR_MAX\":2,\"MDB_RTR_TYPE_DISABLED\":0,\"MDB_RTR_TYPE_TEMP_QUERY\":1,\"MDB_RTR_TYPE_PERM\":2,\"MDB_RTR_TYPE_TEMP\":3,\"MDBA_ROUTER_UNSPEC\":0,\"MDBA_ROUTER_PORT\":1,\"MDBA_ROUTER_MAX\":1,\"MDBA_ROUTER_PATTR_UNSPEC\":0,\"MDBA_ROUTER_PATTR_TIMER\":1,\"MDBA_ROUTER_PATTR_TYPE\":2,\"MDBA_ROUTER_PATTR_INET_TIMER\":3,\"MDBA_ROUTER_PATTR_INET6_TIMER\":4,\"MDBA_ROUTER_PATTR_VID\":5,\"MDBA_ROUTER_PATTR_MAX\":5,\"MDB_TEMPORARY\":0,\"MDB_PERMANENT\":1,\"MDB_FLAGS_OFFLOAD\":1,\"MDB_FLAGS_FAST_LEAVE\":2,\"MDB_FLAGS_STAR_EXCL\":4,\"MDB_FLAGS_BLOCKED\":8,\"MDBA_SET_ENTRY_UNSPEC\":0,\"MDBA_SET_ENTRY\":1,\"MDBA_SET_ENTRY_ATTRS\":2,\"MDBA_SET_ENTRY_MAX\":2,\"BRIDGE_XSTATS_UNSPEC\":0,\"BRIDGE_XSTATS_VLAN\":1,\"BRIDGE_XSTATS_MCAST\":2,\"BRIDGE_XSTATS_PAD\":3,\"BRIDGE_XSTATS_STP\":4,\"BRIDGE_XSTATS_MAX\":4,\"BR_MCAST_DIR_RX\":0,\"BR_MCAST_DIR_TX\":1,\"BR_MCAST_DIR_SIZE\":2,\"BR_BOOLOPT_NO_LL_LEARN\":0,\"BR_BOOLOPT_MCAST_VLAN_SNOOPING\":1,\"BR_BOOLOPT_MST_ENABLE\":2,\"BR_BOOLOPT_MAX\":3,\"BRIDGE_QUERIER_UNSPEC\":0,\"BRIDGE_QUERIER_IP_ADDRESS\":1,\"BRIDGE_QUERIER_IP_PORT\":2,\"BRIDGE_QUERIER_IP_OTHER_TIMER\":3,\"BRIDGE_QUERIER_PAD\":4,\"BRIDGE_QUERIER_IPV6_ADDRESS\":5,\"BRIDGE_QUERIER_IPV6_PORT\":6,\"BRIDGE_QUERIER_IPV6_OTHER_TIMER\":7,\"BRIDGE_QUERIER_MAX\":7,\"VETH_INFO_UNSPEC\":0,\"VETH_INFO_PEER\":1,\"VETH_INFO_MAX\":1,\"IFNAMSIZ\":16,\"IFALIASZ\":256,\"ALTIFNAMSIZ\":128,\"IFF_UP\":1,\"IFF_BROADCAST\":2,\"IFF_DEBUG\":4,\"IFF_LOOPBACK\":8,\"IFF_POINTOPOINT\":16,\"IFF_NOTRAILERS\":32,\"IFF_RUNNING\":64,\"IFF_NOARP\":128,\"IFF_PROMISC\":256,\"IFF_ALLMULTI\":512,\"IFF_MASTER\":1024,\"IFF_SLAVE\":2048,\"IFF_MULTICAST\":4096,\"IFF_PORTSEL\":8192,\"IFF_AUTOMEDIA\":16384,\"IFF_DYNAMIC\":32768,\"IFF_LOWER_UP\":65536,\"IFF_DORMANT\":131072,\"IFF_ECHO\":262144,\"IFF_VOLATILE\":461914,\"IF_OPER_UNKNOWN\":0,\"IF_OPER_NOTPRESENT\":1,\"IF_OPER_DOWN\":2,\"IF_OPER_LOWERLAYERDOWN\":3,\"IF_OPER_TESTING\":4,\"IF_OPER_DORMANT\":5,\"IF_OPER_UP\":6,\"IF_LINK_MODE_DEFAULT\":0,\"IF_LINK_MODE_DORMANT\":1,\"IF_LINK_MODE_TESTING\":2,\"ARPHRD_NETROM\":0,\"ARPHRD_ETHER\":1,\"ARPHRD_EETHER\":2,\"ARPHRD_AX25\":3,\"ARPHRD_PRONET\":4,\"ARPHRD_CHAOS\":5,\"ARPHRD_IEEE802\":6,\"ARPHRD_ARCNET\":7,\"ARPHRD_APPLETLK\":8,\"ARPHRD_DLCI\":15,\"ARPHRD_ATM\":19,\"ARPHRD_METRICOM\":23,\"ARPHRD_IEEE1394\":24,\"ARPHRD_EUI64\":27,\"ARPHRD_INFINIBAND\":32,\"ARPHRD_SLIP\":256,\"ARPHRD_CSLIP\":257,\"ARPHRD_SLIP6\":258,\"ARPHRD_CSLIP6\":259,\"ARPHRD_RSRVD\":260,\"ARPHRD_ADAPT\":264,\"ARPHRD_ROSE\":270,\"ARPHRD_X25\":271,\"ARPHRD_HWX25\":272,\"ARPHRD_CAN\":280,\"ARPHRD_MCTP\":290,\"ARPHRD_PPP\":512,\"ARPHRD_CISCO\":513,\"ARPHRD_HDLC\":513,\"ARPHRD_LAPB\":516,\"ARPHRD_DDCMP\":517,\"ARPHRD_RAWHDLC\":518,\"ARPHRD_RAWIP\":519,\"ARPHRD_TUNNEL\":768,\"ARPHRD_TUNNEL6\":769,\"ARPHRD_FRAD\":770,\"ARPHRD_SKIP\":771,\"ARPHRD_LOOPBACK\":772,\"ARPHRD_LOCALTLK\":773,\"ARPHRD_FDDI\":774,\"ARPHRD_BIF\":775,\"ARPHRD_SIT\":776,\"ARPHRD_IPDDP\":777,\"ARPHRD_IPGRE\":778,\"ARPHRD_PIMREG\":779,\"ARPHRD_HIPPI\":780,\"ARPHRD_ASH\":781,\"ARPHRD_ECONET\":782,\"ARPHRD_IRDA\":783,\"ARPHRD_FCPP\":784,\"ARPHRD_FCAL\":785,\"ARPHRD_FCPL\":786,\"ARPHRD_FCFABRIC\":787,\"ARPHRD_IEEE802_TR\":800,\"ARPHRD_IEEE80211\":801,\"ARPHRD_IEEE80211_PRISM\":802,\"ARPHRD_IEEE80211_RADIOTAP\":803,\"ARPHRD_IEEE802154\":804,\"ARPHRD_IEEE802154_MONITOR\":805,\"ARPHRD_PHONET\":820,\"ARPHRD_PHONET_PIPE\":821,\"ARPHRD_CAIF\":822,\"ARPHRD_IP6GRE\":823,\"ARPHRD_NETLINK\":824,\"ARPHRD_6LOWPAN\":825,\"ARPHRD_VSOCKMON\":826,\"ARPHRD_VOID\":65535,\"ARPHRD_NONE\":65534,\"ARPOP_REQUEST\":1,\"ARPOP_REPLY\":2,\"ARPOP_RREQUEST\":3,\"ARPOP_RREPLY\":4,\"ARPOP_InREQUEST\":8,\"ARPOP_InREPLY\":9,\"ARPOP_NAK\":10,\"LWTUNNEL_ENCAP_NONE\":0,\"LWTUNNEL_ENCAP_MPLS\":1,\"LWTUNNEL_ENCAP_IP\":2,\"LWTUNNEL_ENCAP_ILA\":3,\"LWTUNNEL_ENCAP_IP6\":4,\"LWTUNNEL_ENCAP_SEG6\":5,\"LWTUNNEL_ENCAP_BPF\":6,\"LWTUNNEL_ENCAP_SEG6_LOCAL\":7,\"LWTUNNEL_ENCAP_RPL\":8,\"LWTUNNEL_ENCAP_IOAM6\":9,\"LWTUNNEL_ENCAP_XFRM\":10,\"LWTUNNEL_ENCAP_MAX\":10,\"LWTUNNEL_IP_UNSPEC\":0,\"LWTUNNEL_IP_ID\":1,\"LWTUNNEL_IP_DST\":2,\"LWTUNNEL_IP_SRC\":3,\"LWTUNNEL_IP_TTL\":4,\"LWTUNNEL_IP_TOS\":5,\"LWTUNNEL_IP_FLAGS\":6,\"LWTUNNEL_IP_PAD\":7,\"LWTUNNEL_IP_OPTS\":8,\"LWTUNNEL_IP_MAX\":8,\"LWTUNNEL_IP6_UNSPEC\":0,\"LWTUNNEL_IP6_ID\":1,\"LWTUNNEL_IP6_DST\":2,\"LWTUNNEL_IP6_SRC\":3,\"LWTUNNEL_IP6_HOPLIMIT\":4,\"LWTUNNEL_IP6_TC\":5,\"LWTUNNEL_IP6_FLAGS\":6,\"LWTUNNEL_IP6_PAD\":7,\"LWTUNNEL_IP6_OPTS\":8,\"LWTUNNEL_IP6_MAX\":8,\"LWTUNNEL_IP_OPTS_UNSPEC\":0,\"LWTUNNEL_IP_OPTS_GENEVE\":1,\"LWTUNNEL_IP_OPTS_VXLAN\":2,\"LWTUNNEL_IP_OPTS_ERSPAN\":3,\"LWTUNNEL_IP_OPTS_MAX\":3,\"LWTUNNEL_IP_OPT_GENEVE_UNSPEC\":0,\"LWTUNNEL_IP_OPT_GENEVE_CLASS\":1,\"LWTUNNEL_IP_OPT_GENEVE_TYPE\":2,\"LWTUNNEL_IP_OPT_GENEVE_DATA\":3,\"LWTUNNEL_IP_OPT_GENEVE_MAX\":3,\"LWTUNNEL_IP_OPT_VXLAN_UNSPEC\":0,\"LWTUNNEL_IP_OPT_VXLAN_GBP\":1,\"LWTUNNEL_IP_OPT_VXLAN_MAX\":1,\"LWTUNNEL_IP_OPT_ERSPAN_UNSPEC\":0,\"LWTUNNEL_IP_OPT_ERSPAN_VER\":1,\"LWTUNNEL_IP_OPT_ERSPAN_INDEX\":2,\"LWTUNNEL_IP_OPT_ERSPAN_DIR\":3,\"LWTUNNEL_IP_OPT_ERSPAN_HWID\":4,\"LWTUNNEL_IP_OPT_ERSPAN_MAX\":4,\"NEXTHOP_GRP_TYPE_MPATH\":0,\"NEXTHOP_GRP_TYPE_RES\":1,\"NEXTHOP_GRP_TYPE_MAX\":1,\"NHA_UNSPEC\":0,\"NHA_ID\":1,\"NHA_GROUP\":2,\"NHA_GROUP_TYPE\":3,\"NHA_BLACKHOLE\":4,\"NHA_OIF\":5,\"NHA_GATEWAY\":6,\"NHA_ENCAP_TYPE\":7,\"NHA_ENCAP\":8,\"NHA_GROUPS\":9,\"NHA_MASTER\":10,\"NHA_FDB\":11,\"NHA_RES_GROUP\":12,\"NHA_RES_BUCKET\":13,\"NHA_MAX\":13,\"NHA_RES_GROUP_UNSPEC\":0,\"NHA_RES_GROUP_PAD\":0,\"NHA_RES_GROUP_BUCKETS\":1,\"NHA_RES_GROUP_IDLE_TIMER\":2,\"NHA_RES_GROUP_UNBALANCED_TIMER\":3,\"NHA_RES_GROUP_UNBALANCED_TIME\":4,\"NHA_RES_GROUP_MAX\":4,\"NHA_RES_BUCKET_UNSPEC\":0,\"NHA_RES_BUCKET_PAD\":0,\"NHA_RES_BUCKET_INDEX\":1,\"NHA_RES_BUCKET_IDLE_TIME\":2,\"NHA_RES_BUCKET_NH_ID\":3,\"NHA_RES_BUCKET_MAX\":3,\"NETNSA_NONE\":0,\"NETNSA_NSID\":1,\"NETNSA_PID\":2,\"NETNSA_FD\":3,\"NETNSA_TARGET_NSID\":4,\"NETNSA_CURRENT_NSID\":5,\"NETNSA_NSID_NOT_ASSIGNED\":-1,\"NETNSA_MAX\":5,\"NETCONFA_UNSPEC\":0,\"NETCONFA_IFINDEX\":1,\"NETCONFA_FORWARDING\":2,\"NETCONFA_RP_FILTER\":3,\"NETCONFA_MC_FORWARDING\":4,\"NETCONFA_PROXY_NEIGH\":5,\"NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN\":6,\"NETCONFA_INPUT\":7,\"NETCONFA_BC_FORWARDING\":8,\"NETCONFA_MAX\":8,\"NETCONFA_ALL\":-1,\"NETCONFA_IFINDEX_ALL\":-1,\"NETCONFA_IFINDEX_DEFAULT\":-2,\"IPV4_DEVCONF_FORWARDING\":1,\"IPV4_DEVCONF_MC_FORWARDING\":2,\"IPV4_DEVCONF_PROXY_ARP\":3,\"IPV4_DEVCONF_ACCEPT_REDIRECTS\":4,\"IPV4_DEVCONF_SECURE_REDIRECTS\":5,\"IPV4_DEVCONF_SEND_REDIRECTS\":6,\"IPV4_DEVCONF_SHARED_MEDIA\":7,\"IPV4_DEVCONF_RP_FILTER\":8,\"IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE\":9,\"IPV4_DEVCONF_BOOTP_RELAY\":10,\"IPV4_DEVCONF_LOG_MARTIANS\":11,\"IPV4_DEVCONF_TAG\":12,\"IPV4_DEVCONF_ARPFILTER\":13,\"IPV4_DEVCONF_MEDIUM_ID\":14,\"IPV4_DEVCONF_NOXFRM\":15,\"IPV4_DEVCONF_NOPOLICY\":16,\"IPV4_DEVCONF_FORCE_IGMP_VERSION\":17,\"IPV4_DEVCONF_ARP_ANNOUNCE\":18,\"IPV4_DEVCONF_ARP_IGNORE\":19,\"IPV4_DEVCONF_PROMOTE_SECONDARIES\":20,\"IPV4_DEVCONF_ARP_ACCEPT\":21,\"IPV4_DEVCONF_ARP_NOTIFY\":22,\"IPV4_DEVCONF_ACCEPT_LOCAL\":23,\"IPV4_DEVCONF_SRC_VMARK\":24,\"IPV4_DEVCONF_PROXY_ARP_PVLAN\":25,\"IPV4_DEVCONF_ROUTE_LOCALNET\":26,\"IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL\":27,\"IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL\":28,\"IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN\":29,\"IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST\":30,\"IPV4_DEVCONF_DROP_GRATUITOUS_ARP\":31,\"IPV4_DEVCONF_BC_FORWARDING\":32,\"IPV4_DEVCONF_ARP_EVICT_NOCARRIER\":33,\"IPV4_DEVCONF_MAX\":33,\"DEVCONF_FORWARDING\":0,\"DEVCONF_HOPLIMIT\":1,\"DEVCONF_MTU6\":2,\"DEVCONF_ACCEPT_RA\":3,\"DEVCONF_ACCEPT_REDIRECTS\":4,\"DEVCONF_AUTOCONF\":5,\"DEVCONF_DAD_TRANSMITS\":6,\"DEVCONF_RTR_SOLICITS\":7,\"DEVCONF_RTR_SOLICIT_INTERVAL\":8,\"DEVCONF_RTR_SOLICIT_DELAY\":9,\"DEVCONF_USE_TEMPADDR\":10,\"DEVCONF_TEMP_VALID_LFT\":11,\"DEVCONF_TEMP_PREFERED_LFT\":12,\"DEVCONF_REGEN_MAX_RETRY\":13,\"DEVCONF_MAX_DESYNC_FACTOR\":14,\"DEVCONF_MAX_ADDRESSES\":15,\"DEVCONF_FORCE_MLD_VERSION\":16,\"DEVCONF_ACCEPT_RA_DEFRTR\":17,\"DEVCONF_ACCEPT_RA_PINFO\":18,\"DEVCONF_ACCEPT_RA_RTR_PREF\":19,\"DEVCONF_RTR_PROBE_INTERVAL\":20,\"DEVCONF_ACCEPT_RA_RT_INFO_MAX_PLEN\":21,\"DEVCONF_PROXY_NDP\":22,\"DEVCONF_OPTIMISTIC_DAD\":23,\"DEVCONF_ACCEPT_SOURCE_ROUTE\":24,\"DEVCONF_MC_FORWARDING\":25,\"DEVCONF_DISABLE_IPV6\":26,\"DEVCONF_ACCEPT_DAD\":27,\"DEVCONF_FORCE_TLLAO\":28,\"DEVCONF_NDISC_NOTIFY\":29,\"DEVCONF_MLDV1_UNSOLICITED_REPORT_INTERVAL\":30,\"DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL\":31,\"DEVCONF_SUPPRESS_FRAG_NDISC\":32,\"DEVCONF_ACCEPT_RA_FROM_LOCAL\":33,\"DEVCONF_USE_OPTIMISTIC\":34,\"DEVCONF_ACCEPT_RA_MTU\":35,\"DEVCONF_STABLE_SECRET\":36,\"DEVCONF_USE_OIF_ADDRS_ONLY\":37,\"DEVCONF_ACCEPT_RA_MIN_HOP_LIMIT\":38,\"DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN\":39,\"DEVCONF_DROP_UNICAST_IN_L2_MULTICAST\":40,\"DEVCONF_DROP_UNSOLICITED_NA\":41,\"DEVCONF_KEEP_ADDR_ON_DOWN\":42,\"DEVCONF_RTR_SOLICIT_MAX_INTERVAL\":43,\"DEVCONF_SEG6_ENABLED\":44,\"DEVCONF_SEG6_REQUIRE_HMAC\":45,\"DEVCONF_ENHANCED_DAD\":46,\"DEVCONF_ADDR_GEN_MODE\":47,\"DEVCONF_DISABLE_POLICY\":48,\"DEVCONF_ACCEPT_RA_RT_INFO_MIN_PLEN\":49,\"DEVCONF_NDISC_TCLASS\":50,\"DEVCONF_RPL_SEG_ENABLED\":51,\"DEVCONF_RA_DEFRTR_METRIC\":52,\"DEVCONF_IOAM6_ENABLED\":53,\"DEVCONF_IOAM6_ID\":54,\"DEVCONF_IOAM6_ID_WIDE\":55,\"DEVCONF_NDISC_EVICT_NOCARRIER\":56,\"DEVCONF_ACCEPT_UNTRACKED_NA\":57,\"DEVCONF_ACCEPT_RA_MIN_LFT\":58,\"DEVCONF_MAX\":59,\"IFAL_ADDRESS\":1,\"IFAL_LABEL\":2,\"IFAL_MAX\":2,\"MACSEC_GENL_VERSION\":1,\"MACSEC_MAX_KEY_LEN\":128,\"MACSEC_KEYID_LEN\":16,\"MACSEC_SALT_LEN\":12,\"MACSEC_CIPHER_ID_GCM_AES_128\":36242102291529730,\"MACSEC_CIPHER_ID_GCM_AES_256\":36242102291529730,\"MACSEC_CIPHER_ID_GCM_AES_XPN_128\":36242102291529730,\"MACSEC_CIPHER_ID_GCM_AES_XPN_256\":36242102291529730,\"MACSEC_DEFAULT_CIPHER_ID\":36030996058996740,\"MACSEC_DEFAULT_CIPHER_ALT\":36242102291529730,\"MACSEC_MIN_ICV_LEN\":8,\"MACSEC_MAX_ICV_LEN\":32,\"MACSEC_STD_ICV_LEN\":16,\"MACSEC_ATTR_UNSPEC\":0,\"MACSEC_ATTR_IFINDEX\":1,\"MACSEC_ATTR_RXSC_CONFIG\":2,\"MACSEC_ATTR_SA_CONFIG\":3,\"MACSEC_ATTR_SECY\":4,\"MACSEC_ATTR_TXSA_LIST\":5,\"MACSEC_ATTR_RXSC_LIST\":6,\"MACSEC_ATTR_TXSC_STATS\":7,\"MACSEC_ATTR_SECY_STATS\":8,\"MACSEC_ATTR_OFFLOAD\":9,\"MACSEC_ATTR_MAX\":9,\"MACSEC_SECY_ATTR_UNSPEC\":0,\"MACSEC_SECY_ATTR_SCI\":1,\"MACSEC_SECY_ATTR_ENCODING_SA\":2,\"MACSEC_SECY_ATTR_WINDOW\":3,\"MACSEC_SECY_ATTR_CIPHER_SUITE\":4,\"MACSEC_SECY_ATTR_ICV_LEN\":5,\"MACSEC_SECY_ATTR_PROTECT\":6,\"MACSEC_SECY_ATTR_REPLAY\":7,\"MACSEC_SECY_ATTR_OPER\":8,\"MACSEC_SECY_ATTR_VALIDATE\":9,\"MACSEC_SECY_ATTR_ENCRYPT\":10,\"MACSEC_SECY_ATTR_INC_SCI\":11,\"MACSEC_SECY_ATTR_ES\":12,\"MACSEC_SECY_ATTR_SCB\":13,\"MACSEC_SECY_ATTR_PAD\":14,\"MACSEC_SECY_ATTR_MAX\":14,\"MACSEC_RXSC_ATTR_UNSPEC\":0,\"MACSEC_RXSC_ATTR_SCI\":1,\"MACSEC_RXSC_ATTR_ACTIVE\":2,\"MACSEC_RXSC_ATTR_SA_LIST\":3,\"MACSEC_RXSC_ATTR_STATS\":4,\"MACSEC_RXSC_ATTR_PAD\":5,\"MACSEC_RXSC_ATTR_MAX\":5,\"MACSEC_SA_ATTR_UNSPEC\":0,\"MACSEC_SA_ATTR_AN\":1,\"MACSEC_SA_ATTR_ACTIVE\":2,\"MACSEC_SA_ATTR_PN\":3,\"MACSEC_SA_ATTR_KEY\":4,\"MACSEC_SA_ATTR_KEYID\":5,\"MACSEC_SA_ATTR_STATS\":6,\"MACSEC_SA_ATTR_PAD\":7,\"MACSEC_SA_ATTR_SSCI\":8,\"MACSEC_SA_ATTR_SALT\":9,\"MACSEC_SA_ATTR_MAX\":9,\"MACSEC_OFFLOAD_ATTR_UNSPEC\":0,\"MACSEC_OFFLOAD_ATTR_TYPE\":1,\"MACSEC_OFFLOAD_ATTR_PAD\":2,\"MACSEC_OFFLOAD_ATTR_MAX\":2,\"MACSEC_CMD_GET_TXSC\":0,\"MACSEC_CMD_ADD_RXSC\":1,\"MACSEC_CMD_DEL_RXSC\":2,\"MACSEC_CMD_UPD_RXSC\":3,\"MACSEC_CMD_ADD_TXSA\":4,\"MACSEC_CMD_DEL_TXSA\":5,\"MACSEC_CMD_UPD_TXSA\":6,\"MACSEC_CMD_ADD_RXSA\":7,\"MACSEC_CMD_DEL_RXSA\":8,\"MACSEC_CMD_UPD_RXSA\":9,\"MACSEC_CMD_UPD_OFFLOAD\":10,\"MACSEC_RXSC_STATS_ATTR_UNSPEC\":0,\"MACSEC_RXSC_STATS_ATTR_IN_OCTETS_VALIDATED\":1,\"MACSEC_RXSC_STATS_ATTR_IN_OCTETS_DECRYPTED\":2,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNCHECKED\":3,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_DELAYED\":4,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_OK\":5,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_INVALID\":6,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_LATE\":7,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_VALID\":8,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA\":9,\"MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA\":10,\"MACSEC_RXSC_STATS_ATTR_PAD\":11,\"MACSEC_RXSC_STATS_ATTR_MAX\":11,\"MACSEC_SA_STATS_ATTR_UNSPEC\":0,\"MACSEC_SA_STATS_ATTR_IN_PKTS_OK\":1,\"MACSEC_SA_STATS_ATTR_IN_PKTS_INVALID\":2,\"MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_VALID\":3,\"MACSEC_SA_STATS_ATTR_IN_PKTS_NOT_USING_SA\":4,\"MACSEC_SA_STATS_ATTR_IN_PKTS_UNUSED_SA\":5,\"MACSEC_SA_STATS_ATTR_OUT_PKTS_PROTECTED\":6,\"MACSEC_SA_STATS_ATTR_OUT_PKTS_ENCRYPTED\":7,\"MACSEC_SA_STATS_ATTR_MAX\":7,\"MACSEC_TXSC_STATS_ATTR_UNSPEC\":0,\"MACSEC_TXSC_STATS_ATTR_OUT_PKTS_PROTECTED\":1,\"MACSEC_TXSC_STATS_ATTR_OUT_PKTS_ENCRYPTED\":2,\"MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED\":3,\"MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED\":4,\"MACSEC_TXSC_STATS_ATTR_PAD\":5,\"MACSEC_TXSC_STATS_ATTR_MAX\":5,\"MACSEC_SECY_STATS_ATTR_UNSPEC\":0,\"MACSEC_SECY_STATS_ATTR_OUT_PKTS_UNTAGGED\":1,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_UNTAGGED\":2,\"MACSEC_SECY_STATS_ATTR_OUT_PKTS_TOO_LONG\":3,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_TAG\":4,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_BAD_TAG\":5,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_UNKNOWN_SCI\":6,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI\":7,\"MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN\":8,\"MACSEC_SECY_STATS_ATTR_PAD\":9,\"MACSEC_SECY_STATS_ATTR_MAX\":9,\"VLAN_FLAG_REORDER_HDR\":1,\"VLAN_FLAG_GVRP\":2,\"VLAN_FLAG_LOOSE_BINDING\":4,\"VLAN_FLAG_MVRP\":8,\"VLAN_FLAG_BRIDGE_BINDING\":16,\"IFLA_IPTUN_UNSPEC\":0,\"IFLA_IPTUN_LINK\":1,\"IFLA_IPTUN_LOCAL\":2,\"IFLA_IPTUN_REMOTE\":3,\"IFLA_IPTUN_TTL\":4,\"IFLA_IPTUN_TOS\":5,\"IFLA_IPTUN_ENCAP_LIMIT\":6,\"IFLA_IPTUN_FLOWINFO\":7,\"IFLA_IPTUN_FLAGS\":8,\"IFLA_IPTUN_PROTO\":9,\"IFLA_IPTUN_PMTUDISC\":10,\"IFLA_IPTUN_6RD_PREFIX\":11,\"IFLA_IPTUN_6RD_RELAY_PREFIX\":12,\"IFLA_IPTUN_6RD_PREFIXLEN\":13,\"IFLA_IPTUN_6RD_RELAY_PREFIXLEN\":14,\"IFLA_IPTUN_ENCAP_TYPE\":15,\"IFLA_IPTUN_ENCAP_FLAGS\":16,\"IFLA_IPTUN_ENCAP_SPORT\":17,\"IFLA_IPTUN_ENCAP_DPORT\":18,\"IFLA_IPTUN_COLLECT_METADATA\":19,\"IFLA_IPTUN_FWMARK\":20,\"IFLA_IPTUN_MAX\":20,\"TUNNEL_ENCAP_NONE\":0,\"TUNNEL_ENCAP_FOU\":1,\"TUNNEL_ENCAP_GUE\":2,\"TUNNEL_ENCAP_MPLS\":3,\"TUNNEL_ENCAP_FLAG_CSUM\":1,\"TUNNEL_ENCAP_FLAG_CSUM6\":2,\"TUNNEL_ENCAP_FLAG_REMCSUM\":4,\"SIT_ISATAP\":1,\"IFLA_GRE_UNSPEC\":0,\"IFLA_GRE_LINK\":1,\"IFLA_GRE_IFLAGS\":2,\"IFLA_GRE_OFLAGS\":3,\"IFLA_GRE_IKEY\":4,\"IFLA_GRE_OKEY\":5,\"IFLA_GRE_LOCAL\":6,\"IFLA_GRE_REMOTE\":7,\"IFLA_GRE_TTL\":8,\"IFLA_GRE_TOS\":9,\"IFLA_GRE_PMTUDISC\":10,\"IFLA_GRE_ENCAP_LIMIT\":11,\"IFLA_GRE_FLOWINFO\":12,\"IFLA_GRE_FLAGS\":13,\"IFLA_GRE_ENCAP_TYPE\":14,\"IFLA_GRE_ENCAP_FLAGS\":15,\"IFLA_GRE_ENCAP_SPORT\":16,\"IFLA_GRE_ENCAP_DPORT\":17,\"IFLA_GRE_COLLECT_METADATA\":18,\"IFLA_GRE_IGNORE_DF\":19,\"IFLA_GRE_FWMARK\":20,\"IFLA_GRE_ERSPAN_INDEX\":21,\"IFLA_GRE_ERSPAN_VER\":22,\"IFLA_GRE_ERSPAN_DIR\":23,\"IFLA_GRE_ERSPAN_HWID\":24,\"IFLA_GRE_MAX\":24,\"IFLA_VTI_UNSPEC\":0,\"IFLA_VTI_LINK\":1,\"IFLA_VTI_IKEY\":2,\"IFLA_VTI_OKEY\":3,\"IFLA_VTI_LOCAL\":4,\"IFLA_VTI_REMOTE\":5,\"IFLA_VTI_FWMARK\":6,\"IFLA_VTI_MAX\":6,\"BOND_ABI_VERSION\":2,\"BOND_MODE_ROUNDROBIN\":0,\"BOND_MODE_ACTIVEBACKUP\":1,\"BOND_MODE_XOR\":2,\"BOND_MODE_BROADCAST\":3,\"BOND_MODE_8023AD\":4,\"BOND_MODE_TLB\":5,\"BOND_MODE_ALB\":6,\"BOND_LINK_UP\":0,\"BOND_LINK_FAIL\":1,\"BOND_LINK_DOWN\":2,\"BOND_LINK_BACK\":3,\"BOND_STATE_ACTIVE\":0,\"BOND_STATE_BACKUP\":1,\"BOND_DEFAULT_MAX_BONDS\":1,\"BOND_DEFAULT_TX_QUEUES\":16,\"BOND_DEFAULT_RESEND_IGMP\":1,\"BOND_XMIT_POLICY_LAYER2\":0,\"BOND_XMIT_POLICY_LAYER34\":1,\"BOND_XMIT_POLICY_LAYER23\":2,\"BOND_XMIT_POLICY_ENCAP23\":3,\"BOND_XMIT_POLICY_ENCAP34\":4,\"BOND_XMIT_POLICY_VLAN_SRCMAC\":5,\"BOND_XSTATS_UNSPEC\":0,\"BOND_XSTATS_3AD\":1,\"BOND_XSTATS_MAX\":1,\"BOND_3AD_STAT_LACPDU_RX\":0,\"BOND_3AD_STAT_LACPDU_TX\":1,\"BOND_3AD_STAT_LACPDU_UNKNOWN_RX\":2,\"BOND_3AD_STAT_LACPDU_ILLEGAL_RX\":3,\"BOND_3AD_STAT_MARKER_RX\":4,\"BOND_3AD_STAT_MARKER_TX\":5,\"BOND_3AD_STAT_MARKER_RESP_RX\":6,\"BOND_3AD_STAT_MARKER_RESP_TX\":7,\"BOND_3AD_STAT_MARKER_UNKNOWN_RX\":8,\"BOND_3AD_STAT_PAD\":9,\"BOND_3AD_STAT_MAX\":9,\"RTCF_DEAD\":1,\"RTCF_ONLINK\":4,\"RTCF_NOTIFY\":65536,\"RTCF_DIRECTDST\":131072,\"RTCF_REDIRECTED\":262144,\"RTCF_TPROXY\":524288,\"RTCF_FAST\":2097152,\"RTCF_MASQ\":4194304,\"RTCF_SNAT\":8388608,\"RTCF_DOREDIRECT\":16777216,\"RTCF_DIRECTSRC\":67108864,\"RTCF_DNAT\":134217728,\"RTCF_BROADCAST\":268435456,\"RTCF_MULTICAST\":536870912,\"RTCF_REJECT\":1073741824,\"RTCF_LOCAL\":2147483648,\"RTCF_NAT\":142606336,\"MPLS_IPTUNNEL_UNSPEC\":0,\"MPLS_IPTUNNEL_DST\":1,\"MPLS_IPTUNNEL_TTL\":2,\"MPLS_IPTUNNEL_MAX\":2,\"PACKET_HOST\":0,\"PACKET_BROADCAST\":1,\"PACKET_MULTICAST\":2,\"PACKET_OTHERHOST\":3,\"PACKET_OUTGOING\":4,\"PACKET_LOOPBACK\":5,\"PACKET_USER\":6,\"PACKET_KERNEL\":7,\"PACKET_FASTROUTE\":6,\"PACKET_ADD_MEMBERSHIP\":1,\"PACKET_DROP_MEMBERSHIP\":2,\"PACKET_RECV_OUTPUT\":3,\"PACKET_RX_RING\":5,\"PACKET_STATISTICS\":6,\"PACKET_COPY_THRESH\":7,\"PACKET_AUXDATA\":8,\"PACKET_ORIGDEV\":9,\"PACKET_VERSION\":10,\"PACKET_HDRLEN\":11,\"PACKET_RESERVE\":12,\"PACKET_TX_RING\":13,\"PACKET_LOSS\":14,\"PACKET_VNET_HDR\":15,\"PACKET_TX_TIMESTAMP\":16,\"PACKET_TIMESTAMP\":17,\"PACKET_FANOUT\":18,\"PACKET_TX_HAS_OFF\":19,\"PACKET_QDISC_BYPASS\":20,\"PACKET_ROLLOVER_STATS\":21,\"PACKET_FANOUT_DATA\":22,\"PACKET_IGNORE_OUTGOING\":23,\"PACKET_FANOUT_HASH\":0,\"PACKET_FANOUT_LB\":1,\"PACKET_FANOUT_CPU\":2,\"PACKET_FANOUT_ROLLOVER\":3,\"PACKET_FANOUT_RND\":4,\"PACKET_FANOUT_QM\":5,\"PACKET_FANOUT_CBPF\":6,\"PACKET_FANOUT_EBPF\":7,\"PACKET_FANOUT_FLAG_ROLLOVER\":4096,\"PACKET_FANOUT_FLAG_UNIQUEID\":8192,\"PACKET_FANOUT_FLAG_DEFRAG\":32768,\"PACKET_MR_MULTICAST\":0,\"PACKET_MR_PROMISC\":1,\"PACKET_MR_ALLMULTI\":2,\"PACKET_MR_UNICAST\":3,\"ETH_P_LOOP\":96,\"ETH_P_PUP\":512,\"ETH_P_PUPAT\":513,\"ETH_P_TSN\":8944,\"ETH_P_ERSPAN2\":8939,\"ETH_P_IP\":2048,\"ETH_P_X25\":2053,\"ETH_P_ARP\":2054,\"ETH_P_BPQ\":2303,\"ETH_P_IEEEPUP\":2560,\"ETH_P_IEEEPUPAT\":2561,\"ETH_P_BATMAN\":17157,\"ETH_P_DEC\":24576,\"ETH_P_DNA_DL\":24577,\"ETH_P_DNA_RC\":24578,\"ETH_P_DNA_RT\":24579,\"ETH_P_LAT\":24580,\"ETH_P_DIAG\":24581,\"ETH_P_CUST\":24582,\"ETH_P_SCA\":24583,\"ETH_P_TEB\":25944,\"ETH_P_RARP\":32821,\"ETH_P_ATALK\":32923,\"ETH_P_AARP\":33011,\"ETH_P_8021Q\":33024,\"ETH_P_ERSPAN\":35006,\"ETH_P_IPX\":33079,\"ETH_P_IPV6\":34525,\"ETH_P_PAUSE\":34824,\"ETH_P_SLOW\":34825,\"ETH_P_WCCP\":34878,\"ETH_P_MPLS_UC\":34887,\"ETH_P_MPLS_MC\":34888,\"ETH_P_ATMMPOA\":34892,\"ETH_P_PPP_DISC\":34915,\"ETH_P_PPP_SES\":34916,\"ETH_P_LINK_CTL\":34924,\"ETH_P_ATMFATE\":34948,\"ETH_P_PAE\":34958,\"ETH_P_PROFINET\":34962,\"ETH_P_REALTEK\":34969,\"ETH_P_AOE\":34978,\"ETH_P_ETHERCAT\":34980,\"ETH_P_8021AD\":34984,\"ETH_P_802_EX1\":34997,\"ETH_P_PREAUTH\":35015,\"ETH_P_TIPC\":35018,\"ETH_P_LLDP\":35020,\"ETH_P_MRP\":35043,\"ETH_P_MACSEC\":35045,\"ETH_P_8021AH\":35047,\"ETH_P_MVRP\":35061,\"ETH_P_1588\":35063,\"ETH_P_NCSI\":35064,\"ETH_P_PRP\":35067,\"ETH_P_CFM\":35074,\"ETH_P_FCOE\":35078,\"ETH_P_IBOE\":35093,\"ETH_P_TDLS\":35085,\"ETH_P_FIP\":35092,\"ETH_P_80221\":35095,\"ETH_P_HSR\":35119,\"ETH_P_NSH\":35151,\"ETH_P_LOOPBACK\":36864,\"ETH_P_QINQ1\":37120,\"ETH_P_QINQ2\":37376,\"ETH_P_QINQ3\":37632,\"ETH_P_EDSA\":56026,\"ETH_P_DSA_8021Q\":56027,\"ETH_P_DSA_A5PSW\":57345,\"ETH_P_IFE\":60734,\"ETH_P_AF_IUCV\":64507,\"ETH_P_802_3_MIN\":1536,\"ETH_P_802_3\":1,\"ETH_P_AX25\":2,\"ETH_P_ALL\":3,\"ETH_P_802_2\":4,\"ETH_P_SNAP\":5,\"ETH_P_DDCMP\":6,\"ETH_P_WAN_PPP\":7,\"ETH_P_PPP_MP\":8,\"ETH_P_LOCALTALK\":9,\"ETH_P_CAN\":12,\"ETH_P_CANFD\":13,\"ETH_P_CANXL\":14,\"ETH_P_PPPTALK\":16,\"ETH_P_TR_802_2\":17,\"ETH_P_MOBITEX\":21,\"ETH_P_CONTROL\":22,\"ETH_P_IRDA\":23,\"ETH_P_ECONET\":24,\"ETH_P_HDLC\":25,\"ETH_P_ARCNET\":26,\"ETH_P_DSA\":27,\"ETH_P_TRAILER\":28,\"ETH_P_PHONET\":245,\"ETH_P_IEEE802154\":246,\"ETH_P_CAIF\":247,\"ETH_P_XDSA\":248,\"ETH_P_MAP\":249,\"ETH_P_MCTP\":250,\"SIOCGSKNS\":35148,\"VXCAN_INFO_UNSPEC\":0,\"VXCAN_INFO_PEER\":1,\"VXCAN_INFO_MAX\":1,\"IPPROTO_IP\":0,\"IPPROTO_ICMP\":1,\"IPPROTO_IGMP\":2,\"IPPROTO_IPIP\":4,\"IPPROTO_TCP\":6,\"IPPROTO_EGP\":8,\"IPPROTO_PUP\":12,\"IPPROTO_UDP\":17,\"IPPROTO_IDP\":22,\"IPPROTO_TP\":29,\"IPPROTO_DCCP\":33,\"IPPROTO_IPV6\":41,\"IPPROTO_RSVP\":46,\"IPPROTO_GRE\":47,\"IPPROTO_ESP\":50,\"IPPROTO_AH\":51,\"IPPROTO_MTP\":92,\"IPPROTO_BEETPH\":94,\"IPPROTO_ENCAP\":98,\"IPPROTO_PIM\":103,\"IPPROTO_COMP\":108,\"IPPROTO_L2TP\":115,\"IPPROTO_SCTP\":132,\"IPPROTO_UDPLITE\":136,\"IPPROTO_MPLS\":137,\"IPPROTO_ETHERNET\":143,\"IPPROTO_RAW\":255,\"IPPROTO_MPTCP\":262,\"IPPROTO_MAX\":263,\"IPPROTO_HOPOPTS\":0,\"IPPROTO_ROUTING\":43,\"IPPROTO_FRAGMENT\":44,\"IPPROTO_ICMPV6\":58,\"IPPROTO_NONE\":59,\"IPPROTO_DSTOPTS\":60,\"IPPROTO_MH\":135,\"ICMP_ECHOREPLY\":0,\"ICMP_ECHO\":8,\"ICMPV6_ECHO_REQUEST\":128,\"ICMPV6_ECHO_REPLY\":129,\"IP6_TNL_F_IGN_ENCAP_LIMIT\":1,\"IP6_TNL_F_USE_ORIG_TCLASS\":2,\"IP6_TNL_F_USE_ORIG_FLOWLABEL\":4,\"IP6_TNL_F_MIP6_DEV\":8,\"IP6_TNL_F_RCV_DSCP_COPY\":16,\"IP6_TNL_F_USE_ORIG_FWMARK\":32,\"IP6_TNL_F_ALLOW_LOCAL_REMOTE\":64}") as RtnlUapi);

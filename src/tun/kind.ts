@@ -23,7 +23,7 @@ import { linkPolicy } from '../rtnl/link.js';
 import type { CreatorContext, LinkCreator } from '../rtnl/kinds/registry.js';
 import type { LinkSetOptions } from '../rtnl/links.js';
 import { Rtnl } from '../rtnl/rtnl.js';
-import * as U from '../rtnl/uapi.js';
+import { UAPI as U } from '../rtnl/uapi.js';
 import { tunFlags, type TunDeviceOptions } from './tun.js';
 import { checkIfName } from '../rtnl/ifname.js';
 

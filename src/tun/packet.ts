@@ -12,23 +12,8 @@
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 import { formatIPv4, formatIPv6, formatMac, ipBytes, parseMac } from '../netlink/ip.js';
 
-import {
-  ETH_P_IP,
-  ETH_P_ARP,
-  ETH_P_IPV6,
-  ETH_P_8021Q,
-  ETH_P_8021AD,
-  IPPROTO_ICMP,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-  IPPROTO_ICMPV6,
-  ICMP_ECHOREPLY,
-  ICMP_ECHO,
-  ICMPV6_ECHO_REQUEST,
-  ICMPV6_ECHO_REPLY,
-  ARPOP_REQUEST,
-  ARPOP_REPLY,
-} from '../rtnl/uapi.js';
+import { UAPI } from '../rtnl/uapi.js';
+const { ETH_P_IP, ETH_P_ARP, ETH_P_IPV6, ETH_P_8021Q, ETH_P_8021AD, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6, ICMP_ECHOREPLY, ICMP_ECHO, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY, ARPOP_REQUEST, ARPOP_REPLY } = UAPI;
 
 /** Ethertypes, IP protocols, ICMP echo types and ARP operations (generated from the pinned uapi headers). */
 export {

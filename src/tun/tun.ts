@@ -18,7 +18,7 @@ import { describe } from '../netlink/ip.js';
 import { native } from '../netlink/native.js';
 import { openNetns, type NetnsRef } from '../netlink/socket.js';
 import { Rtnl } from '../rtnl/rtnl.js';
-import * as U from '../rtnl/uapi.js';
+import { UAPI as U } from '../rtnl/uapi.js';
 import { checkStreamOptions, PacketStream, type PacketStreamOptions } from './stream.js';
 import { checkIfName } from '../rtnl/ifname.js';
 
@@ -27,7 +27,7 @@ export const TUN_F_USO4 = 0x20;
 export const TUN_F_USO6 = 0x40;
 /** linux/sockios.h: get a socket's network namespace as an fd. IFF_NO_CARRIER (if_tun.h): create the device with carrier off. */
 export { SIOCGSKNS } from '../netlink/constants.js';
-export { IFF_NO_CARRIER } from '../rtnl/uapi.js';
+export const IFF_NO_CARRIER = U.IFF_NO_CARRIER;
 /** Kernel limit on queues of a multi-queue device (MAX_TAP_QUEUES). */
 export const MAX_TAP_QUEUES = 256;
 

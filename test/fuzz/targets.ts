@@ -11,12 +11,13 @@ import { parseDone, parseError, splitMessages, type RawMessage } from '../../src
 import { Writer } from '../../src/netlink/writer.js';
 import { DecodeError } from '../../src/netlink/errors.js';
 import { decodeLink, encodeLink } from '../../src/rtnl/link.js';
-import { RTM_DELLINK, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { decodeMessage, describeRequestOffset, schemaFor, summarizeMessage } from '../../src/rtnl/schema.js';
 import { registeredTypes } from './gen.js';
 import { decodeDatagram, readNetlinkCapture, readPackets } from '../../src/pcap/index.js';
 import { formatRouteMessage, toJson } from '../../src/cli/format.js';
 import { NETLINK_ROUTE } from '../../src/netlink/constants.js';
+const { RTM_DELLINK, RTM_NEWLINK } = UAPI;
 
 export class PropertyError extends Error {
   override name = 'PropertyError';

@@ -7,7 +7,8 @@ import { ktest, withNetns, sh, have, skip } from '../helpers.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
 import { genlProtocol as genericProtocol, GENL_ID_CTRL } from '../../src/genl/index.js';
-import { CTRL_CMD_GETFAMILY } from '../../src/genl/uapi.js';
+import { GENL_UAPI } from '../../src/genl/uapi.js';
+const { CTRL_CMD_GETFAMILY } = GENL_UAPI;
 
 /** `genl ctrl list`: family name -> id. */
 function oracle(ns: string): Map<string, number> {

@@ -6,9 +6,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rtnl, NetlinkError, ArgumentError, unmodelledKind, type Link } from '../../src/index.js';
 import { NLM_F_ECHO } from '../../src/netlink/constants.js';
-import { RTM_GETLINK, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { ktest, withNetns, ipJson } from '../helpers.js';
 import { rejectsA, rejectsEachBeforeSending } from '../expect.js';
+const { RTM_GETLINK, RTM_NEWLINK } = UAPI;
 
 interface IpLink {
   ifindex: number;

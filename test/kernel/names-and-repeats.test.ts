@@ -16,7 +16,7 @@ import { stringBytes } from '../../src/netlink/strings.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { encodeLink, writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../src/netlink/constants.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 import { ipJson, ktest, withNetns } from '../helpers.js';
 
 /** `ip -batch` from a file of raw bytes (names that are not UTF-8 cannot go through argv from Node). */

@@ -19,9 +19,10 @@ import { join } from 'node:path';
 import { Rtnl } from '../../src/index.js';
 import { readNetlinkCapture, type NetlinkPacket } from '../../src/pcap/index.js';
 import { NLMSG_ERROR } from '../../src/netlink/constants.js';
-import { RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { ktest, skip, withNetns, ip, ipJson, have } from '../helpers.js';
 import { NLMON, IP_COMMANDS, librarySequence, checkScenarioCapture } from '../nlmon-scenario.js';
+const { RTM_NEWLINK } = UAPI;
 
 const OTHER = 'nlm-other0';
 const NAME = 'nlmon: tcpdump on nlmon0 captures the library and ip; every frame decodes; our datagrams byte for byte';

@@ -11,8 +11,9 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as api from '../../src/index.js';
 import { Rtnl, NetlinkSocket, NetlinkError, ArgumentError, Tun, netns, decodeLink, encodeLink, splitMessages, Writer } from '../../src/index.js';
-import { RTM_GETLINK, IFLA_ADDRESS, IFLA_IFALIAS, IFLA_NUM_TX_QUEUES } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { ktest, withNetns, fdCount, ipJson } from '../helpers.js';
+const { RTM_GETLINK, IFLA_ADDRESS, IFLA_IFALIAS, IFLA_NUM_TX_QUEUES } = UAPI;
 
 const LONG = 'x'.repeat(300);
 /** First arguments no method of the API accepts. */

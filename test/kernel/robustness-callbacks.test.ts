@@ -11,8 +11,9 @@ import { mkdtempSync, rmdirSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallbackError, NetlinkSocket, Rtnl, isEvent, type Monitor, type MonitorEvent } from '../../src/index.js';
-import { RTNLGRP_LINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { ktest, withNetns, ip, ipJson, sh, fdCount, fdList, madeLinks } from '../helpers.js';
+const { RTNLGRP_LINK } = UAPI;
 
 /** Resolve `p`, or fail after `ms` (the old code left requests hanging after a callback threw). */
 async function within<T>(p: Promise<T>, what: string, ms = 5000): Promise<T> {

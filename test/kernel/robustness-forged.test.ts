@@ -9,9 +9,10 @@ import { closeSync, openSync, constants as fsc } from 'node:fs';
 import { Rtnl, Writer } from '../../src/index.js';
 import { native } from '../../src/netlink/native.js';
 import { AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/constants.js';
-import { RTM_NEWLINK, IFLA_IFNAME } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { ktest, withNetns, ipJson, sh } from '../helpers.js';
+const { RTM_NEWLINK, IFLA_IFNAME } = UAPI;
 
 ktest(test, 'a flood of forged kernel-looking answers (matching seqs) while 3,000 real requests run: every answer right, every forgery counted', async () => {
   await withNetns(1, async (ns) => {

@@ -5,11 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeSync, openSync, constants as fsc } from 'node:fs';
 import { Rtnl, NetlinkSocket, NetlinkError, SocketClosedError, TimeoutError, Tun, netns } from '../../src/index.js';
-import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { ktest, withNetns, threadNetnsInode, ourNamespaces, track, untrack, uniqueName, ipJson, sh, lane, madeLinks } from '../helpers.js';
 import { rejectsA } from '../expect.js';
 import { openFds } from '../fds.js';
+const { RTM_GETLINK } = UAPI;
 
 const fdMap = openFds;
 function fdDiff(before: Map<string, string>, after: Map<string, string>): string[] {

@@ -4,11 +4,12 @@ import * as assert from 'uvu/assert';
 import { Rtnl, NetlinkSocket, NetlinkError, TimeoutError, SocketClosedError, ArgumentError, DumpInterruptedError } from '../../src/index.js';
 import { native } from '../../src/netlink/native.js';
 import { AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, NLMSG_ERROR, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
-import { RTM_GETLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { ktest, withNetns, ipJson, threadNetnsInode, fdCount, fdList, madeLinks } from '../helpers.js';
 import { rejectsA } from '../expect.js';
+const { RTM_GETLINK } = UAPI;
 
 ktest(test, '2,000 concurrent gets on one socket are all answered correctly', async () => {
   await withNetns(1, async (ns) => {

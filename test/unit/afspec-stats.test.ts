@@ -14,10 +14,11 @@ import {
   getInet6StatsLayout,
   type LinkAfSpec,
 } from '../../src/rtnl/afspec.js';
-import { IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_STATS, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { decodeLink, linkSchema, type Link } from '../../src/rtnl/link.js';
 import '../../src/rtnl/kinds/index.js';
 import { throwsA } from '../expect.js';
+const { IFLA_AF_SPEC, IFLA_IFNAME, IFLA_INET6_STATS, RTM_NEWLINK } = UAPI;
 
 /** An IFLA_INET6_STATS attribute of n u64 entries, entry i = 1000 + i (entry 0 = n, as the kernel sends). */
 function statsAttr(n: number): Buffer {

@@ -25,7 +25,7 @@ import { splitMessagesPartial } from '../../src/netlink/message.js';
 import { DecodeError } from '../../src/netlink/errors.js';
 import { NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_MULTI, NLM_F_REQUEST } from '../../src/netlink/constants.js';
 import { Writer } from '../../src/netlink/writer.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 
 const FIXTURE = 'test/fixtures/iproute2-6.1.pcap';
 const ORACLE = JSON.parse(readFileSync('test/fixtures/iproute2-6.1.json', 'utf8')) as {

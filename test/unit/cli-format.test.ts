@@ -16,7 +16,7 @@ import { Writer } from '../../src/netlink/writer.js';
 import { registerKind } from '../../src/rtnl/kinds/index.js';
 import { decodeMessage } from '../../src/rtnl/schema.js';
 import '../../src/rtnl/rtnl.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 
 function message(type: number, body: (w: Writer) => void): RawMessage {
   const w = new Writer();

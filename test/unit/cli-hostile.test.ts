@@ -22,7 +22,7 @@ import type { Route } from '../../src/rtnl/route.js';
 import type { Rule } from '../../src/rtnl/rule.js';
 import { decodeMessage } from '../../src/rtnl/schema.js';
 import '../../src/rtnl/rtnl.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 import { repoRoot } from '../corpus.js';
 
 /** Every hex datagram in the rtnetlink JSON fixtures (not nf_tables, tun or generic netlink ones, whose types mean something else). */

@@ -14,7 +14,7 @@ import { isoNs } from '../../src/cli/format.js';
 import { readNetlinkCapture } from '../../src/pcap/index.js';
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLMSG_DONE, NLM_F_MULTI } from '../../src/netlink/constants.js';
 import { Writer } from '../../src/netlink/writer.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string }> {
   const out: string[] = [];

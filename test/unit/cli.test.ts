@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, parseHex, type CliIo } from '../../src/cli/main.js';
 import { Writer } from '../../src/netlink/writer.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 import { getInet6StatsLayout, setInet6StatsLayout } from '../../src/rtnl/afspec.js';
 import { skip } from '../helpers.js';
 import { corpusFile, corpusMissing, repoRoot } from '../corpus.js';

@@ -12,8 +12,9 @@ import type { RawMessage } from '../../src/netlink/message.js';
 import { rawProtocol } from '../../src/netlink/protocol.js';
 import { routeProtocol } from '../../src/rtnl/schema.js';
 import { writeIfInfoMsg } from '../../src/rtnl/link.js';
-import { IFLA_MTU, RTM_GETLINK, RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { rejectsA } from '../expect.js';
+const { IFLA_MTU, RTM_GETLINK, RTM_NEWLINK } = UAPI;
 
 const { ENOBUFS, EINVAL, ENOENT, EPERM } = constants.errno;
 const T = 0x20; // a message type of the raw protocol

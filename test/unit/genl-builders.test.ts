@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ethtool, Macsec, Team, WireGuard, splitDeviceConfig, wgDevicePolicy, type GenlMessage } from '../../src/genl/index.js';
-import * as G from '../../src/genl/uapi.js';
+import { GENL_UAPI as G } from '../../src/genl/uapi.js';
 import { answersFrom, callAttrBytes, FakeTransport, getCase, hostFixture, requestAttrBytes, requestsTo, type RecordedCall } from '../genl-support.js';
 import { decodeAttrs } from '../../src/netlink/attr.js';
 

@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ethtool, Macsec, Team, familyFromAttrs, mergeDump, type CtrlAttrs, type GenlMessage } from '../../src/genl/index.js';
-import * as G from '../../src/genl/uapi.js';
+import { GENL_UAPI as G } from '../../src/genl/uapi.js';
 import { answersFrom, FakeTransport, getCase, hostFixture, parseMacsecShow, parseWgDump, requestsTo, type GenlCase } from '../genl-support.js';
 
 const dumpAnswers = (c: GenlCase, family: string): GenlMessage[] => answersFrom(c, family).map((m) => m.decoded!);

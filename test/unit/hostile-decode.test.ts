@@ -21,7 +21,7 @@ import { registerKind } from '../../src/rtnl/kinds/registry.js';
 import { eventFromMessage } from '../../src/rtnl/monitor.js';
 import { decodeDatagram, PcapWriter, readNetlinkCapture } from '../../src/pcap/index.js';
 import { main, type CliIo } from '../../src/cli/main.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 
 setFlagsFromString('--expose-gc');
 const fullGc = runInNewContext('gc') as () => void;

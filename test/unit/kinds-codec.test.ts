@@ -10,7 +10,7 @@ import { getKind, kindData, slaveData } from '../../src/rtnl/kinds/registry.js';
 import { splitMessages } from '../../src/netlink/message.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
-import { RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { checkAttrs, decodeAttrs, encodeAttrs, encodeAttrsToBuffer } from '../../src/netlink/attr.js';
 import { ArgumentError, DecodeError } from '../../src/netlink/errors.js';
 import { bridgeAfSpecPolicy, inetPolicy } from '../../src/rtnl/afspec.js';
@@ -20,6 +20,7 @@ import { bondPolicy } from '../../src/rtnl/kinds/bond.js';
 import { macvlanPolicy } from '../../src/rtnl/kinds/macvlan.js';
 import { macsecPolicy } from '../../src/rtnl/kinds/macsec.js';
 import { throwsA } from '../expect.js';
+const { RTM_NEWLINK } = UAPI;
 
 interface Capture {
   name: string;

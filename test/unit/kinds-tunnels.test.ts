@@ -12,7 +12,7 @@ import { getKind, kindData, type KindContext } from '../../src/rtnl/kinds/regist
 import { splitMessages } from '../../src/netlink/message.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
-import { RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { decodeAttrs, encodeAttrsToBuffer } from '../../src/netlink/attr.js';
 import { ArgumentError } from '../../src/netlink/errors.js';
 import { grePolicy, ip6grePolicy } from '../../src/rtnl/kinds/gre.js';
@@ -20,6 +20,7 @@ import { sitPolicy, ip6tnlPolicy } from '../../src/rtnl/kinds/iptun.js';
 import { ipoibPolicy } from '../../src/rtnl/kinds/ipoib.js';
 import { mergeCurrent } from '../../src/rtnl/kinds/tunnel.js';
 import { throwsA } from '../expect.js';
+const { RTM_NEWLINK } = UAPI;
 
 interface Capture {
   name: string;

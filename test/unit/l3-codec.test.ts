@@ -17,7 +17,7 @@ import { Writer } from '../../src/netlink/writer.js';
 import { NLMSG_HDRLEN, NLMSG_ERROR } from '../../src/netlink/constants.js';
 import { decodeAttrs } from '../../src/netlink/attr.js';
 import { DecodeError } from '../../src/netlink/errors.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 import { throwsA } from '../expect.js';
 import { constants } from 'node:os';
 

@@ -8,11 +8,12 @@ import { splitMessages, parseError } from '../../src/netlink/message.js';
 import { describeRequestOffset } from '../../src/rtnl/schema.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } from '../../src/netlink/constants.js';
-import { RTM_NEWLINK } from '../../src/rtnl/uapi.js';
+import { UAPI } from '../../src/rtnl/uapi.js';
 import { decodeAttrs } from '../../src/netlink/attr.js';
 import { linkPolicy } from '../../src/rtnl/link.js';
 import { DecodeError } from '../../src/netlink/errors.js';
 import { throwsA } from '../expect.js';
+const { RTM_NEWLINK } = UAPI;
 
 const load = (f: string): Array<{ dir: string; hex: string }> => JSON.parse(readFileSync(new URL(`../../../test/fixtures/${f}`, import.meta.url), 'utf8')).frames;
 

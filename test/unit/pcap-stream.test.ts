@@ -11,7 +11,7 @@ import { PcapWriter } from '../../src/pcap/writer.js';
 import { encodeLink, type Link } from '../../src/rtnl/link.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { NETLINK_ROUTE, NLM_F_MULTI } from '../../src/netlink/constants.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 
 const MiB = 1024 * 1024;
 

@@ -19,7 +19,7 @@ import { schemaFor } from '../../src/rtnl/schema.js';
 import { formatRouteMessage } from '../../src/cli/format.js';
 import type { Link } from '../../src/rtnl/link.js';
 import { NETLINK_GENERIC, NETLINK_ROUTE, NETLINK_SOCK_DIAG, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/constants.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 import { Writer } from '../../src/netlink/writer.js';
 import { skip } from '../helpers.js';
 import { corpusFile, corpusMissing } from '../corpus.js';

@@ -17,9 +17,10 @@ import { encodeAttrs } from '../../src/netlink/attr.js';
 import { decodeDatagram, flagNames } from '../../src/pcap/netlink.js';
 import { routeProtocol } from '../../src/rtnl/schema.js';
 import { genlProtocol as genericProtocol, genlIds, ctrlPolicy, GENL_HDRLEN, GENL_ID_CTRL } from '../../src/genl/index.js';
-import { CTRL_CMD_DELFAMILY, CTRL_CMD_GETFAMILY, CTRL_CMD_NEWFAMILY } from '../../src/genl/uapi.js';
+import { GENL_UAPI } from '../../src/genl/uapi.js';
 import { netfilterProtocol } from '../../src/nft/protocol.js';
 import { accept, addRule, addTable, batchParts, encodeBatch, nftType, tcp } from '../../src/nft/index.js';
+const { CTRL_CMD_DELFAMILY, CTRL_CMD_GETFAMILY, CTRL_CMD_NEWFAMILY } = GENL_UAPI;
 
 test('the registry: built-in protocols by number, raw ones for the rest, user protocols used by sockets opened by number', async () => {
   assert.is(protocolFor(NETLINK_ROUTE), routeProtocol);

@@ -181,6 +181,16 @@ export class Policy {
   }
 }
 
+/**
+ * A constants table with a few more names (constants newer than the pinned
+ * uapi headers) for {@link policy}: `moreConsts(UAPI, { IFLA_HEADROOM })`.
+ * The base table is the new object's prototype, not copied (the generated
+ * tables hold ~2,000 names; a spread copied them all at every import).
+ */
+export function moreConsts<B extends object, E extends Readonly<Record<string, number>>>(base: B, extra: E): B & E {
+  return Object.freeze(Object.assign(Object.create(base) as object, extra)) as B & E;
+}
+
 /** Options for {@link attr}. */
 export type AttrOpts = Partial<Pick<AttrSpec, 'multi' | 'nestedFlag' | 'readOnly' | 'ref'>>;
 

@@ -10,7 +10,7 @@
  *   rtnl.links.set('eth0', { bondSlave: { queueId: 2, prio: 10 } })
  * @module
  */
-import { enumOf, ipv4, ipv6, lladdr, mac, nested, policy, s32, u16, u32, u8 } from '../../netlink/attr.js';
+import { enumOf, ipv4, ipv6, lladdr, mac, nested, policy, s32, u16, u32, u8, moreConsts } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
 import { checkData, indexedArray, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
@@ -149,7 +149,7 @@ export const bondAdInfoPolicy = policy('IFLA_BOND_AD_INFO', UAPI, [
   ['IFLA_BOND_AD_INFO_PARTNER_MAC', 'partnerMac', mac],
 ]);
 
-export const bondPolicy = policy('IFLA_BOND', { ...UAPI, IFLA_BOND_BROADCAST_NEIGH }, [
+export const bondPolicy = policy('IFLA_BOND', moreConsts(UAPI, { IFLA_BOND_BROADCAST_NEIGH }), [
   ['IFLA_BOND_MODE', 'mode', enumOf<BondMode>(u8, { 0: 'balance-rr', 1: 'active-backup', 2: 'balance-xor', 3: 'broadcast', 4: '802.3ad', 5: 'balance-tlb', 6: 'balance-alb' })],
   ['IFLA_BOND_ACTIVE_SLAVE', 'activeSlave', u32, IFINDEX],
   ['IFLA_BOND_MIIMON', 'miimon', u32],

@@ -3,7 +3,7 @@
  * hundredths of a second, as the kernel and `ip -d` report them.
  * @module
  */
-import { bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec } from '../../netlink/attr.js';
+import { bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec, moreConsts } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
@@ -148,7 +148,7 @@ export interface BridgeOptions {
 }
 
 const ro = { readOnly: true } as const;
-export const bridgePolicy = policy('IFLA_BR', { ...UAPI, IFLA_BR_FDB_N_LEARNED, IFLA_BR_FDB_MAX_LEARNED }, [
+export const bridgePolicy = policy('IFLA_BR', moreConsts(UAPI, { IFLA_BR_FDB_N_LEARNED, IFLA_BR_FDB_MAX_LEARNED }), [
   ['IFLA_BR_FORWARD_DELAY', 'forwardDelay', u32],
   ['IFLA_BR_HELLO_TIME', 'helloTime', u32],
   ['IFLA_BR_MAX_AGE', 'maxAge', u32],
@@ -303,7 +303,7 @@ export interface BridgePortOptions {
 
 export const bridgePortPolicy = policy(
   'IFLA_BRPORT',
-  { ...UAPI, IFLA_BRPORT_MAB, IFLA_BRPORT_MCAST_N_GROUPS, IFLA_BRPORT_MCAST_MAX_GROUPS, IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, IFLA_BRPORT_BACKUP_NHID },
+  moreConsts(UAPI, { IFLA_BRPORT_MAB, IFLA_BRPORT_MCAST_N_GROUPS, IFLA_BRPORT_MCAST_MAX_GROUPS, IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, IFLA_BRPORT_BACKUP_NHID }),
   [
     ['IFLA_BRPORT_STATE', 'state', brportState],
     ['IFLA_BRPORT_PRIORITY', 'priority', u16],

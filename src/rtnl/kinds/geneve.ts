@@ -7,7 +7,7 @@
  * `remote` takes IPv4 or IPv6 and is sent as IFLA_GENEVE_REMOTE or REMOTE6.
  * @module
  */
-import { be16, be32, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8 } from '../../netlink/attr.js';
+import { be16, be32, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, isIPv6Text, isMulticast, optionsObject, renamingView, splitFamily } from './common.js';
@@ -59,7 +59,7 @@ export interface GeneveOptions {
   portRange?: GenevePortRange;
 }
 
-export const genevePolicy = policy('IFLA_GENEVE', { ...UAPI, IFLA_GENEVE_PORT_RANGE }, [
+export const genevePolicy = policy('IFLA_GENEVE', moreConsts(UAPI, { IFLA_GENEVE_PORT_RANGE }), [
   ['IFLA_GENEVE_ID', 'id', bounded(u32, 0, 0xffffff, 'a VNI')],
   ['IFLA_GENEVE_REMOTE', 'remote', ipv4],
   ['IFLA_GENEVE_TTL', 'ttl', u8],

@@ -28,7 +28,7 @@
 import { bool8, enumOf, flag, ipv4, ipv6, policy, u16, u32, u8, be16, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
-import { SIT_ISATAP, UAPI } from '../uapi.js';
+import { UAPI } from '../uapi.js';
 import { bounded, checkData, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import {
@@ -53,6 +53,7 @@ import {
   type TunnelEncapOptions,
 } from './tunnel.js';
 import { IFINDEX } from '../ifname.js';
+const { SIT_ISATAP } = UAPI;
 
 // The installed 6.1 headers know every IFLA_IPTUN_* attribute up to 6.18 (the last one, IFLA_IPTUN_FWMARK = 20, is from 4.12).
 

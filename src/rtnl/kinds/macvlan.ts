@@ -13,12 +13,13 @@
  * macvtap takes the same options under `macvtap`.
  * @module
  */
-import { enumOf, mac, policy, s32, u16, u32 } from '../../netlink/attr.js';
+import { enumOf, mac, policy, s32, u16, u32, moreConsts } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
-import { IFLA_MACVLAN_MACADDR, MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC, UAPI } from '../uapi.js';
+import { UAPI } from '../uapi.js';
 import { checkData, nestedList, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
+const { IFLA_MACVLAN_MACADDR, MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC } = UAPI;
 
 /** Newer than the installed uapi headers (upstream if_link.h, kernel 6.12). */
 export const IFLA_MACVLAN_BC_CUTOFF = 9;
@@ -59,7 +60,7 @@ export interface MacvlanOptions {
   bcCutoff?: number;
 }
 
-export const macvlanPolicy = policy('IFLA_MACVLAN', { ...UAPI, IFLA_MACVLAN_BC_CUTOFF }, [
+export const macvlanPolicy = policy('IFLA_MACVLAN', moreConsts(UAPI, { IFLA_MACVLAN_BC_CUTOFF }), [
   ['IFLA_MACVLAN_MODE', 'mode', macvlanMode],
   ['IFLA_MACVLAN_FLAGS', 'flags', u16],
   ['IFLA_MACVLAN_MACADDR_MODE', 'macaddrMode', macaddrMode],

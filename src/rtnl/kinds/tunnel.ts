@@ -9,16 +9,9 @@
 import { be16, enumOf, NOFIT, u16, u32, u8, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
-import {
-  IP6_TNL_F_ALLOW_LOCAL_REMOTE,
-  IP6_TNL_F_IGN_ENCAP_LIMIT,
-  IP6_TNL_F_MIP6_DEV,
-  IP6_TNL_F_RCV_DSCP_COPY,
-  IP6_TNL_F_USE_ORIG_FLOWLABEL,
-  IP6_TNL_F_USE_ORIG_FWMARK,
-  IP6_TNL_F_USE_ORIG_TCLASS,
-} from '../uapi.js';
+import { UAPI } from '../uapi.js';
 import type { KindContext } from './registry.js';
+const { IP6_TNL_F_ALLOW_LOCAL_REMOTE, IP6_TNL_F_IGN_ENCAP_LIMIT, IP6_TNL_F_MIP6_DEV, IP6_TNL_F_RCV_DSCP_COPY, IP6_TNL_F_USE_ORIG_FLOWLABEL, IP6_TNL_F_USE_ORIG_FWMARK, IP6_TNL_F_USE_ORIG_TCLASS } = UAPI;
 
 // ------------------------------------------------------------ flag words
 

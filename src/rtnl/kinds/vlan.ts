@@ -11,18 +11,11 @@
 import { policy, struct, u16, type Codec } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
-import {
-  IFLA_VLAN_QOS_MAPPING,
-  UAPI,
-  VLAN_FLAG_BRIDGE_BINDING,
-  VLAN_FLAG_GVRP,
-  VLAN_FLAG_LOOSE_BINDING,
-  VLAN_FLAG_MVRP,
-  VLAN_FLAG_REORDER_HDR,
-} from '../uapi.js';
+import { UAPI } from '../uapi.js';
 import { bounded, checkData, nestedList, optionsObject, vlanProtocol, type VlanProtocol } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
+const { IFLA_VLAN_QOS_MAPPING, VLAN_FLAG_BRIDGE_BINDING, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_REORDER_HDR } = UAPI;
 
 /** VLAN_FLAG_* bits (linux/if_vlan.h). */
 export { VLAN_FLAG_REORDER_HDR, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_BRIDGE_BINDING };

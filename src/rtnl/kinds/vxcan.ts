@@ -9,9 +9,10 @@
 import { policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type AnyLink } from '../link.js';
-import { UAPI, VXCAN_INFO_PEER } from '../uapi.js';
+import { UAPI } from '../uapi.js';
 import type { LinkKind, KindContext } from './registry.js';
 import { preparePeer, type PeerOptions } from './peer.js';
+const { VXCAN_INFO_PEER } = UAPI;
 
 /** VXCAN_INFO_PEER (linux/can/vxcan.h). */
 export { VXCAN_INFO_PEER };

@@ -14,7 +14,7 @@
  * one as `group`, IFLA_VXLAN_LOCAL/LOCAL6 as `local` (a policy view).
  * @module
  */
-import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8 } from '../../netlink/attr.js';
+import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
 import { bounded, checkData, flagU8, isIPv6Text, isMulticast, isMulticastText, optionsObject, renamingView, splitFamily } from './common.js';
@@ -126,7 +126,7 @@ export type VxlanData = Omit<VxlanOptions, 'link'> & { link?: number };
 
 export const vxlanPolicy = policy(
   'IFLA_VXLAN',
-  { ...UAPI, IFLA_VXLAN_LOCALBYPASS, IFLA_VXLAN_LABEL_POLICY, IFLA_VXLAN_RESERVED_BITS, IFLA_VXLAN_MC_ROUTE },
+  moreConsts(UAPI, { IFLA_VXLAN_LOCALBYPASS, IFLA_VXLAN_LABEL_POLICY, IFLA_VXLAN_RESERVED_BITS, IFLA_VXLAN_MC_ROUTE }),
   [
     ['IFLA_VXLAN_ID', 'id', bounded(u32, 0, 0xffffff, 'a VNI')],
     ['IFLA_VXLAN_GROUP', 'group', ipv4],
