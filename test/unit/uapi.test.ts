@@ -15,6 +15,8 @@ import { NETLINK_UAPI } from '../../src/netlink/uapi.js';
 import { UAPI } from '../../src/rtnl/uapi.js';
 import { NFT_UAPI } from '../../src/nft/uapi.js';
 import { GENL_UAPI } from '../../src/genl/uapi.js';
+import { uapi, nft, genl } from '../../src/index.js';
+import { moreConsts, policy, u32 } from '../../src/netlink/attr.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -95,6 +97,30 @@ export const bad = policy('IFLA', UAPI, [['IFLA_MTU', 'mtu', u32], ['IFLA_NO_SUC
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the public tables: uapi, nft.uapi and genl.uapi are the generated tables, frozen, with every name', () => {
+  assert.is(uapi, UAPI);
+  assert.is(nft.uapi, NFT_UAPI);
+  assert.is(genl.uapi, GENL_UAPI);
+  for (const t of [UAPI, NFT_UAPI, GENL_UAPI]) assert.ok(Object.isFrozen(t));
+  // values a reader can check against the headers by eye, besides the compiler test above
+  assert.is(uapi.IFLA_MTU, 4);
+  assert.is(uapi.RTM_NEWLINK, 16);
+  assert.is(uapi.NLM_F_DUMP, 0x300, 'the rtnl table includes the netlink.h names');
+  for (const [k, v] of Object.entries(NETLINK_UAPI)) assert.is((UAPI as Readonly<Record<string, number>>)[k], v, k);
+  assert.throws(() => {
+    (uapi as unknown as Record<string, number>).IFLA_MTU = 5;
+  }, (e: unknown) => e instanceof TypeError);
+});
+
+test('moreConsts(): names newer than the headers on top of a table, which is not copied', () => {
+  const c = moreConsts(UAPI, { IFLA_HEADROOM: 68 });
+  assert.is(Object.getPrototypeOf(c), UAPI);
+  assert.equal(Object.keys(c), ['IFLA_HEADROOM']);
+  const p = policy('IFLA', c, [['IFLA_MTU', 'mtu', u32], ['IFLA_HEADROOM', 'headroom', u32]]);
+  assert.is(p.byName.get('mtu')?.type, 4);
+  assert.is(p.byName.get('headroom')?.type, 68);
 });
 
 test.run();
