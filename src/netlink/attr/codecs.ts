@@ -368,7 +368,10 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
     if (r) parts.push(`${JSON.stringify(fname)}: ${r.replaceAll('@', String(at))}`);
     at += FIELD_SIZE[t];
   }
-  const full = new Function('readU64', `return (b, o) => ({ ${parts.join(', ')} });`)(readU64) as (b: Buffer, o: number) => T;
+  // generated on first use: compiling them for every struct at import cost start-up time (new Function has no compile cache)
+  let full: ((b: Buffer, o: number) => T) | undefined;
+  const makeFull = (): ((b: Buffer, o: number) => T) =>
+    (full = new Function('readU64', `return (b, o) => ({ ${parts.join(', ')} });`)(readU64) as (b: Buffer, o: number) => T);
   const WRITE: Record<StructField[1], string> = {
     u8: 'w.u8(Number(@))', u16: 'w.u16(Number(@))', u32: 'w.u32(Number(@))', s32: 'w.s32(Number(@))', u64: 'w.u64(@)',
     be16: 'w.be16(Number(@))', be32: 'w.be32(Number(@))', pad8: 'w.zero(1)', pad16: 'w.zero(2)', pad32: 'w.zero(4)',
@@ -377,13 +380,15 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
   const present = named.length ? named.map(([f]) => `r[${JSON.stringify(f)}] !== undefined`).join(' && ') : 'true';
   const writes = fields.map(([f, t]) => WRITE[t].replace('@', `r[${JSON.stringify(f)}]`) + ';').join(' ');
   /** Writes the whole struct and returns true when every field is present; otherwise writes nothing. */
-  const writeFull = new Function(`return (w, r) => { if (!(${present})) return false; ${writes} return true; };`)() as (w: Writer, r: Record<string, unknown>) => boolean;
+  let writeFull: ((w: Writer, r: Record<string, unknown>) => boolean) | undefined;
+  const makeWriteFull = (): ((w: Writer, r: Record<string, unknown>) => boolean) =>
+    (writeFull = new Function(`return (w, r) => { if (!(${present})) return false; ${writes} return true; };`)() as (w: Writer, r: Record<string, unknown>) => boolean);
   return {
     name,
     fields,
     byteSize,
     decode: (b, o, len) => {
-      if (len === byteSize) return full(b, o);
+      if (len === byteSize) return (full ?? makeFull())(b, o);
       const out: Record<string, unknown> = {};
       let p = o;
       const end = o + len;
@@ -408,7 +413,7 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
     encode: (w, v) => {
       const r = v as Record<string, unknown>;
       // Every field present (the usual case): one generated straight-line writer.
-      if (writeFull(w, r)) {
+      if ((writeFull ?? makeWriteFull())(w, r)) {
         const extra = (r as Record<symbol, unknown>)[STRUCT_EXTRA] as Uint8Array | undefined;
         if (extra) w.bytes(extra);
         return;

@@ -161,6 +161,10 @@ export class Policy {
     readonly name: string,
     specs: AttrSpec[],
   ) {
+    // one traits array for the whole table (growing it per add() allocated a typed array per attribute at import)
+    let max = -1;
+    for (const s of specs) if (s.type > max) max = s.type;
+    this.traits = new Uint8Array(max + 1);
     for (const s of specs) this.add(s);
   }
   add(s: AttrSpec): void {
