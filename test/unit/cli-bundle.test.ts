@@ -15,7 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writer } from '../../src/netlink/writer.js';
-import * as U from '../../src/rtnl/uapi.js';
+import { UAPI as U } from '../../src/rtnl/uapi.js';
 import { BUILTIN_KIND_NAMES, registerBuiltinKinds } from '../../src/rtnl/kinds/table.js';
 import { getKind } from '../../src/rtnl/kinds/registry.js';
 import { skip } from '../helpers.js';
