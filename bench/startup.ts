@@ -7,10 +7,10 @@
  * test lanes' Node 22 and 24 when scripts/node-bin.mjs has them (or can
  * fetch them; BENCH_NODES=0 skips them).
  *
- * `rtnl-dump link` runs the CLI bundle (dist/cli/, scripts/bundle-cli.mjs);
+ * `rtnl-dump link` runs the CLI bundle (dist/bundle/, scripts/bundle.mjs);
  * row "rtnl-dump link, unbundled" runs the same command from the modules of
  * dist/src/ (what bin/rtnl-dump.js ran before the bundle, and runs without
- * dist/cli/), with the same compile cache handling, for before/after in one run.
+ * dist/bundle/), with the same compile cache handling, for before/after in one run.
  *
  * On Node >= 22.1 rtnl-dump enables V8's compile cache (module.enableCompileCache);
  * its rows are measured with the cache warm (an untimed first start fills it)
@@ -29,9 +29,10 @@ import { childrenCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, r
 
 requireRoot('startup');
 const ROUNDS = Math.max(3, Number(process.env.BENCH_RUNS ?? 21) || 21);
-const pkgIndex = join(root, 'dist', 'src', 'index.js');
+const pkgIndex = join(root, 'dist', 'bundle', 'index.js');
+const srcIndex = join(root, 'dist', 'src', 'index.js');
 const bin = join(root, 'bin', 'rtnl-dump.js');
-if (!existsSync(join(root, 'dist', 'cli', 'rtnl-dump.js'))) throw new Error('dist/cli/ is missing: npm run build:ts builds the CLI bundle');
+if (!existsSync(join(root, 'dist', 'bundle', 'rtnl-dump.js'))) throw new Error('dist/bundle/ is missing: npm run build:ts builds the CLI bundle');
 
 interface Variant {
   name: string;
@@ -88,6 +89,7 @@ try {
       { name: 'import the package', args: ['--input-type=module', '-e', `await import(${JSON.stringify(pkgIndex)})`], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
       { name: 'rtnl-dump link', args: [bin, 'link', '--netns', ns] },
       { name: 'rtnl-dump link, unbundled', args: [unbundledBin, 'link', '--netns', ns] },
+      { name: 'import dist/src (unbundled)', args: ['--input-type=module', '-e', `await import(${JSON.stringify(srcIndex)})`], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
     ];
     if (cache) {
       variants.push({ name: 'import, NODE_COMPILE_CACHE', args: variants[1]!.args, env: { NODE_COMPILE_CACHE: cacheDir } });

@@ -14,11 +14,11 @@ process.stdout.on('error', (e) => {
   if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
-// The CLI bundle (scripts/bundle-cli.mjs: a few files instead of ~50
-// modules, for start-up); a tree built by tsc alone has no dist/cli/, and
+// The CLI bundle (scripts/bundle.mjs: a few files instead of ~50
+// modules, for start-up); a tree built by tsc alone has no dist/bundle/, and
 // then the modules of dist/src/ run (silently: the same program, slower to
 // start). Never both: the bundle holds its own copy of every class.
-const bundle = new URL('../dist/cli/rtnl-dump.js', import.meta.url);
+const bundle = new URL('../dist/bundle/rtnl-dump.js', import.meta.url);
 import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js')
   .then((m) => m.main(process.argv.slice(2)))
   .then((code) => {

@@ -12,7 +12,7 @@ if [ ! -d node_modules ]; then npm install --no-audit --no-fund || exit 1; fi
 # the addon: build/Release when built from source, else the prebuild (built from other sources: build from source)
 if [ ! -f build/Release/rtnl_native.node ] && ! node scripts/prebuild.mjs --fresh >/dev/null 2>&1; then npx --no-install node-gyp rebuild >/dev/null 2>&1 || npm run build || exit 1; fi
 npx --no-install tsc -p tsconfig.json || { echo "TypeScript build failed"; exit 1; }
-node scripts/bundle-cli.mjs || { echo "CLI bundle build failed"; exit 1; }
+node scripts/bundle.mjs || { echo "CLI bundle build failed"; exit 1; }
 mkdir -p bench/results
 
 declare -a targets=()

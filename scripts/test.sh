@@ -42,8 +42,8 @@ elif ! node scripts/prebuild.mjs --fresh >/dev/null 2>&1; then
   rebuild "addon: prebuilds/ were built from other sources than native/ (run \`npm run prebuilds\`): the tests use a build from source"
 fi
 npx --no-install tsc -p tsconfig.json || { echo "TypeScript build failed"; echo "0 passed, 1 failed"; exit 1; }
-# the CLI bundle bin/rtnl-dump.js loads (dist/cli/, from dist/src/; test/unit/cli-bundle checks it is current)
-node scripts/bundle-cli.mjs || { echo "CLI bundle build failed"; echo "0 passed, 1 failed"; exit 1; }
+# the CLI bundle bin/rtnl-dump.js loads (dist/bundle/, from dist/src/; test/unit/cli-bundle checks it is current)
+node scripts/bundle.mjs || { echo "CLI bundle build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 # ---- where the lanes' summaries go --------------------------------------------
 results=${RTNL_RESULTS_DIR:-}

@@ -97,7 +97,7 @@ interface NodeGypBuild {
 /**
  * The package's root directory: the nearest one above this file holding
  * package.json and native/ (this file is dist/src/netlink/native.js, or part
- * of the CLI bundle in dist/cli/, scripts/bundle-cli.mjs).
+ * of the CLI bundle in dist/bundle/, scripts/bundle.mjs).
  */
 function packageRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));

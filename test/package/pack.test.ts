@@ -118,10 +118,10 @@ test('package hygiene: LICENSE, CHANGELOG.md; the CLI bundle; every "files" entr
     assert.ok(packed.includes(file), `bin ${name}: ${file} is in the package`);
     assert.ok(readFileSync(join(unpacked, file), 'utf8').startsWith('#!/usr/bin/env node\n'), `bin ${name}: node shebang`);
   }
-  // the CLI bundle bin/rtnl-dump.js runs (scripts/bundle-cli.mjs): exactly the files of dist/cli/
-  const bundle = packed.filter((p) => p.startsWith('dist/cli/'));
-  assert.ok(bundle.includes('dist/cli/rtnl-dump.js'), 'the CLI bundle\'s entry is in the package');
-  assert.equal(bundle, readdirSync(join(root, 'dist', 'cli')).map((f) => `dist/cli/${f}`).sort(), 'dist/cli/ packed whole (the entry and every chunk)');
+  // the CLI bundle bin/rtnl-dump.js runs (scripts/bundle.mjs): exactly the files of dist/bundle/
+  const bundle = packed.filter((p) => p.startsWith('dist/bundle/'));
+  assert.ok(bundle.includes('dist/bundle/rtnl-dump.js'), 'the CLI bundle\'s entry is in the package');
+  assert.equal(bundle, readdirSync(join(root, 'dist', 'bundle')).map((f) => `dist/bundle/${f}`).sort(), 'dist/bundle/ packed whole (the entry and every chunk)');
   const stray = packed.filter((p) => /^(dist\/(test|bench)|build|node_modules|test|bench|\.)/.test(p));
   assert.equal(stray, [], 'no tests, benchmarks, builds or dotfiles');
 });
@@ -275,7 +275,7 @@ consumerTest('npm install --ignore-scripts of the tarball (no compiler, fresh HO
   assert.is(r.status, 0, out(r));
   checkCli(c, 'npx', ['--offline', 'rtnl-dump', 'link']);
   // rtnl-dump runs the bundle, which needs nothing of dist/src/: it finds the package root (prebuilds/),
-  // its version (package.json) and its dependencies (debug, node-gyp-build) from dist/cli/
+  // its version (package.json) and its dependencies (debug, node-gyp-build) from dist/bundle/
   const src = join(c.dir, 'node_modules/rtnetlink/dist/src');
   renameSync(src, `${src}.away`);
   try {

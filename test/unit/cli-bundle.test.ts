@@ -1,11 +1,11 @@
-// The CLI bundle (issue 16: start-up; scripts/bundle-cli.mjs, docs/design.md):
-// bin/rtnl-dump.js runs dist/cli/, a bundle of dist/src/cli/main.js and the
+// The CLI bundle (issue 16: start-up; scripts/bundle.mjs, docs/design.md):
+// bin/rtnl-dump.js runs dist/bundle/, a bundle of dist/src/cli/main.js and the
 // library. Checked here: the bundle is the one the current dist/src/ gives
 // (a stale bundle cannot pass), every link kind of kinds/table.ts loads
 // through it (the lazy-load map esbuild bundled is complete), errors thrown
 // inside it are its own classes (caught by its instanceof checks, so typed
 // and formatted as from dist/src/), it prints what the modules of dist/src/
-// print, and bin/rtnl-dump.js falls back to dist/src/ when dist/cli/ is
+// print, and bin/rtnl-dump.js falls back to dist/src/ when dist/bundle/ is
 // missing. Which files `rtnl-dump link` loads: test/unit/startup-lazy.test.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -22,7 +22,7 @@ import { skip } from '../helpers.js';
 import { repoRoot } from '../corpus.js';
 
 const bin = join(repoRoot, 'bin', 'rtnl-dump.js');
-const bundleEntry = join(repoRoot, 'dist', 'cli', 'rtnl-dump.js');
+const bundleEntry = join(repoRoot, 'dist', 'bundle', 'rtnl-dump.js');
 const distSrc = join(repoRoot, 'dist', 'src');
 
 function node(args: string[]): SpawnSyncReturns<string> {
@@ -66,16 +66,16 @@ interface HexMessage {
   decodeError?: string;
 }
 
-test('bin/rtnl-dump.js runs the bundle: dist/cli/ exists and holds main() (the CLI tests exercise the bundle)', async () => {
+test('bin/rtnl-dump.js runs the bundle: dist/bundle/ exists and holds main() (the CLI tests exercise the bundle)', async () => {
   assert.ok(existsSync(bundleEntry), `${bundleEntry} exists (npm run build:ts builds it)`);
   const m = (await import(bundleEntry)) as { main?: unknown };
   assert.type(m.main, 'function');
   const src = readFileSync(bin, 'utf8');
-  assert.match(src, /dist\/cli\/rtnl-dump\.js/);
+  assert.match(src, /dist\/bundle\/rtnl-dump\.js/);
 });
 
-test('the bundle is what the current dist/src/ gives (scripts/bundle-cli.mjs\'s manifest: each input file\'s sha256)', () => {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, 'dist', 'cli-bundle.json'), 'utf8')) as { inputs: Record<string, string> };
+test('the bundle is what the current dist/src/ gives (scripts/bundle.mjs\'s manifest: each input file\'s sha256)', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle.json'), 'utf8')) as { inputs: Record<string, string> };
   const inputs = Object.entries(manifest.inputs);
   assert.ok(inputs.length > 40, `${inputs.length} inputs`);
   const stale = inputs.filter(([f, sha]) => !existsSync(join(distSrc, f)) || createHash('sha256').update(readFileSync(join(distSrc, f))).digest('hex') !== sha).map(([f]) => f);
@@ -85,11 +85,11 @@ test('the bundle is what the current dist/src/ gives (scripts/bundle-cli.mjs\'s 
 
 {
   const esbuildLoads = spawnSync(process.execPath, ['-e', "import('esbuild').then((e) => e.transform('1'))"], { cwd: repoRoot, encoding: 'utf8' });
-  const name = 'the bundle is byte for byte a fresh build (scripts/bundle-cli.mjs --check): a stale bundle cannot ship';
+  const name = 'the bundle is byte for byte a fresh build (scripts/bundle.mjs --check): a stale bundle cannot ship';
   if (esbuildLoads.status !== 0) skip(test, name, `esbuild does not run here (${process.arch}): ${esbuildLoads.stderr.split('\n').find((l) => /Error|error:/.test(l))?.trim() ?? esbuildLoads.stderr.trim().split('\n')[0]}`);
   else
     test(name, () => {
-      const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bundle-cli.mjs'), '--check'], { encoding: 'utf8', timeout: 120000 });
+      const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bundle.mjs'), '--check'], { encoding: 'utf8', timeout: 120000 });
       assert.is(r.status, 0, r.stderr);
       assert.match(r.stdout, /up to date/);
     });
@@ -163,7 +163,7 @@ test('errors thrown inside the bundle are its own classes: a DecodeError from a 
     });
 }
 
-test('bin/rtnl-dump.js without dist/cli/ runs the modules of dist/src/ (a tree built by tsc alone)', () => {
+test('bin/rtnl-dump.js without dist/bundle/ runs the modules of dist/src/ (a tree built by tsc alone)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rtnl-nobundle-'));
   try {
     mkdirSync(join(dir, 'bin'));

@@ -6,7 +6,7 @@
 // loader resolves (a module.register() resolve hook) and every ES module
 // loaded by require() (require.cache), so a static import added back, or a
 // kind loaded eagerly, fails here. bin/rtnl-dump.js runs the CLI bundle
-// (dist/cli/, scripts/bundle-cli.mjs): `rtnl-dump link` must load its entry
+// (dist/bundle/, scripts/bundle.mjs): `rtnl-dump link` must load its entry
 // and the chunks that entry imports, no chunk of the pcap/hex/nft or generic
 // netlink commands, and no module of dist/src/ (the bundle has its own copy
 // of each class). The modules of dist/src/ stay lazy too (the import entry
@@ -129,7 +129,7 @@ interface BundleManifest {
 }
 
 test('rtnl-dump link loads the bundle\'s entry and the chunks it imports, no chunk of pcap/hex/nft or generic netlink, nothing from dist/src/', () => {
-  const manifest = JSON.parse(readFileSync(new URL('cli-bundle.json', distRoot), 'utf8')) as BundleManifest;
+  const manifest = JSON.parse(readFileSync(new URL('bundle.json', distRoot), 'utf8')) as BundleManifest;
   const out = manifest.outputs;
   // the files of the link path: the entry and what it imports statically, transitively
   const want = new Set(['rtnl-dump.js']);
@@ -139,11 +139,45 @@ test('rtnl-dump link loads the bundle\'s entry and the chunks it imports, no chu
   const lazyChunks = Object.keys(out).filter((f) => !want.has(f));
   assert.ok(lazyChunks.some((f) => out[f]!.inputs.includes('cli/capture.js')) && lazyChunks.some((f) => out[f]!.entry === 'cli/genl.js'), 'the capture and genl commands are chunks of their own');
   const loaded = binLoads(['link']);
-  assert.equal(loaded.filter((m) => !m.startsWith('cli/')), [], 'nothing of dist/ outside dist/cli/ (dist/src/ has a second copy of every class)');
-  assert.equal(loaded, [...want].map((f) => `cli/${f}`).sort());
+  assert.equal(loaded.filter((m) => !m.startsWith('bundle/')), [], 'nothing of dist/ outside dist/bundle/ (dist/src/ has a second copy of every class)');
+  assert.equal(loaded, [...want].map((f) => `bundle/${f}`).sort());
   // control: the hook sees chunks loaded with import() (the check above can fail)
   const hex = binLoads(['hex', '1400000003000200000000000000000000000000']);
-  assert.ok(hex.some((m) => out[m.slice(4)]?.inputs.includes('cli/capture.js')), `hex loads the capture chunk: ${hex.join(', ')}`);
+  assert.ok(hex.some((m) => out[m.slice('bundle/'.length)]?.inputs.includes('cli/capture.js')), `hex loads the capture chunk: ${hex.join(', ')}`);
+});
+
+/** Import the package by its name (the repository resolves itself through package.json "exports"); the dist/-relative modules loaded, and the export names. */
+function packageLoads(): { modules: string[]; names: string[]; srcNames: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-pkgloads-'));
+  try {
+    const log = join(dir, 'resolved');
+    const hook = `import { appendFileSync } from 'node:fs'; let log; export function initialize(d) { log = d.log; } export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(log, r.url + '\\n'); return r; }`;
+    const reg = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}), { data: { log: ${JSON.stringify(log)} } });`;
+    const body = `const m = await import('rtnetlink'); console.log(JSON.stringify(Object.keys(m).sort()));`;
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(reg)}`, '--input-type=module', '-e', body], {
+      encoding: 'utf8',
+      cwd: fileURLToPath(new URL('../', distRoot)),
+      env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+    });
+    assert.is(r.status, 0, r.stderr);
+    const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const modules = [...new Set(urls.filter((u) => u.startsWith(distRoot.href)).map((u) => u.slice(distRoot.href.length)))].sort();
+    const src = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(new URL('src/index.js', distRoot).href)}); console.log(JSON.stringify(Object.keys(m).sort()));`], { encoding: 'utf8' });
+    assert.is(src.status, 0, src.stderr);
+    return { modules, names: JSON.parse(r.stdout.trim()) as string[], srcNames: JSON.parse(src.stdout.trim()) as string[] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the package entry is the bundle: import of "rtnetlink" loads dist/bundle/index.js and its chunks only, with every export of dist/src/index.js', () => {
+  const manifest = JSON.parse(readFileSync(new URL('bundle.json', distRoot), 'utf8')) as BundleManifest;
+  const want = new Set(['index.js']);
+  for (const f of want) for (const i of manifest.outputs[f]!.imports) if (i.kind === 'import-statement') want.add(i.file);
+  const { modules, names, srcNames } = packageLoads();
+  assert.equal(modules, [...want].map((f) => `bundle/${f}`).sort(), 'the bundle entry and its static chunks, nothing of dist/src/');
+  assert.ok(names.length > 50 && names.includes('Rtnl') && names.includes('uapi'));
+  assert.equal(names, srcNames, 'the same export names as the modules of dist/src/ (the types describe those)');
 });
 
 test('Rtnl\'s families loaded on first use are the package\'s classes, one per handle; record and monitor() work', async () => {

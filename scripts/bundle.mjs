@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// Bundle the CLI (issue 16: start-up): dist/src/cli/main.js and everything it
-// imports, from tsc's output, into a few ES modules under dist/cli/ that
-// bin/rtnl-dump.js loads. Node's ES module loader spends most of a short
-// command's start-up resolving, reading and linking the ~50 modules of
-// `rtnl-dump link`; a bundle is one entry and a shared chunk. See
-// docs/design.md ("The CLI bundle").
+// Bundle the CLI and the package entry (issue 16: start-up): dist/src/cli/main.js
+// and dist/src/index.js and everything they import, from tsc's output, into a
+// few ES modules under dist/bundle/: rtnl-dump.js (bin/rtnl-dump.js loads it)
+// and index.js (the package's "exports" entry), sharing chunks. Node's ES
+// module loader spends most of a short command's start-up resolving, reading
+// and linking the ~50 modules of `rtnl-dump link` (~110 for the package);
+// a bundle is an entry and a few chunks. See docs/design.md ("The bundle").
 //
-//   node scripts/bundle-cli.mjs            write dist/cli/ (and dist/cli-bundle.json, not packed)
-//   node scripts/bundle-cli.mjs --check    build into a temporary directory and compare with dist/cli/:
+//   node scripts/bundle.mjs            write dist/bundle/ (and dist/bundle.json, not packed)
+//   node scripts/bundle.mjs --check    build into a temporary directory and compare with dist/bundle/:
 //                                          exit 1 when they differ (a stale bundle), 0 when equal
-//   node scripts/bundle-cli.mjs --outdir D write the bundle to D instead (nothing else)
+//   node scripts/bundle.mjs --outdir D write the bundle to D instead (nothing else)
 //
 // Run by `npm run build:ts`, `build`, `prepare` (hence `npm pack`) and
 // scripts/test.sh after tsc. esbuild: a pinned devDependency.
@@ -19,14 +20,14 @@
 // command runs. `debug` and `node-gyp-build` stay external (resolved from the
 // package's node_modules at run time), and so does the native addon (loaded
 // by path in src/netlink/native.ts, which finds the package root from
-// import.meta.url: dist/cli/ is two levels below it, as dist/src/netlink/ is
+// import.meta.url: dist/bundle/ is two levels below it, as dist/src/netlink/ is
 // three).
 //
 // Lazy loads. Some modules load others on first use, synchronously, with
 // `const load = createRequire(import.meta.url)` (src/rtnl/kinds/table.ts: the
 // link kinds; src/rtnl/rtnl.ts: Rtnl's families). esbuild cannot follow a
 // require() made by such a function, and inside the bundle it would resolve
-// against dist/cli/ (or, worse, load dist/src's copy: a second instance of
+// against dist/bundle/ (or, worse, load dist/src's copy: a second instance of
 // every class, `instanceof` broken). The rule (docs/design.md): such a module
 // declares exactly that line, and every module it loads appears in it as a
 // relative string literal ('./x.js', '../y/z.js': in the load() call or in a
@@ -46,8 +47,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'dist', 'src');
 const entry = join(srcDir, 'cli', 'main.js');
-const outDir = join(root, 'dist', 'cli');
-const manifestFile = join(root, 'dist', 'cli-bundle.json');
+const outDir = join(root, 'dist', 'bundle');
+const manifestFile = join(root, 'dist', 'bundle.json');
 const EXTERNAL = ['debug', 'node-gyp-build'];
 /** Modules that call createRequire for what is not bundled: the package's dependencies and the addon (by absolute path). */
 const EXTERNAL_REQUIRE = new Map([
@@ -57,7 +58,7 @@ const EXTERNAL_REQUIRE = new Map([
 const LOAD_LINE = 'const load = createRequire(import.meta.url);';
 
 function fail(msg) {
-  console.error(`bundle-cli: ${msg}`);
+  console.error(`bundle: ${msg}`);
   process.exit(1);
 }
 
@@ -65,7 +66,7 @@ let esbuild;
 try {
   esbuild = await import('esbuild');
 } catch (e) {
-  fail(`esbuild (a devDependency) does not load: ${e.message.split('\n')[0]}\n  run \`npm install\`; bin/rtnl-dump.js falls back to dist/src/cli/main.js while dist/cli/ is missing`);
+  fail(`esbuild (a devDependency) does not load: ${e.message.split('\n')[0]}\n  run \`npm install\`; bin/rtnl-dump.js falls back to dist/src/cli/main.js while dist/bundle/ is missing`);
 }
 if (!existsSync(entry)) fail(`${relative(root, entry)} is missing: run tsc first (npm run build:ts)`);
 
@@ -115,7 +116,7 @@ const tmp = mkdtempSync(join(target ? dirname(target) : check ? tmpdir() : join(
 let result;
 try {
   result = await esbuild.build({
-    entryPoints: { 'rtnl-dump': entry },
+    entryPoints: { 'rtnl-dump': entry, index: join(srcDir, 'index.js') },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -132,7 +133,7 @@ try {
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'silent',
-    banner: { js: '// rtnl-dump, bundled by scripts/bundle-cli.mjs from dist/src/ (the sources: src/)' },
+    banner: { js: '// rtnl-dump, bundled by scripts/bundle.mjs from dist/src/ (the sources: src/)' },
   });
 } catch (e) {
   rmSync(tmp, { recursive: true, force: true });
@@ -167,7 +168,7 @@ if (check) {
   const same = sameDir(tmp, outDir);
   rmSync(tmp, { recursive: true, force: true });
   if (!same) fail(`${relative(root, outDir)}/ differs from a bundle of the current dist/src/: stale (npm run build:ts rebuilds it)`);
-  console.log(`bundle-cli: ${relative(root, outDir)}/ is up to date`);
+  console.log(`bundle: ${relative(root, outDir)}/ is up to date`);
   process.exit(0);
 }
 if (target) {
@@ -200,4 +201,4 @@ const outputs = Object.fromEntries(
 );
 writeFileSync(manifestFile, JSON.stringify({ esbuild: esbuild.version, lazy: Object.fromEntries(rewritten), inputs, outputs }, null, 1) + '\n');
 const size = readdirSync(outDir).filter((f) => f.endsWith('.js')).map((f) => `${f} ${(readFileSync(join(outDir, f)).length / 1024).toFixed(0)} KiB`);
-console.log(`bundle-cli: ${relative(root, outDir)}/: ${size.join(', ')}`);
+console.log(`bundle: ${relative(root, outDir)}/: ${size.join(', ')}`);
