@@ -4,8 +4,8 @@
  * itself (cipher, ICV length, encryption, ...) is a link created over
  * rtnetlink: `rtnl.links.add({ kind: 'macsec', link: 'eth1', macsec: {...} })`.
  *
- *   ip macsec add macsec0 tx sa 0 pn 1 on key 01 81cb…    genl.macsec.addTxSa('macsec0', { an: 0, pn: 1, active: true, keyId: '01', key: '81cb…' })
- *   ip macsec add macsec0 rx port 1 address 02:…:01        genl.macsec.addRxSc('macsec0', { sci: { mac: '02:…:01', port: 1 } })
+ *   ip macsec add macsec0 tx sa 0 pn 1 on key 01 81cb...    genl.macsec.addTxSa('macsec0', { an: 0, pn: 1, active: true, keyId: '01', key: '81cb...' })
+ *   ip macsec add macsec0 rx port 1 address 02:...:01        genl.macsec.addRxSc('macsec0', { sci: { mac: '02:...:01', port: 1 } })
  *   ip macsec show                                          genl.macsec.show()
  * @module
  */

@@ -307,7 +307,7 @@ export function describeGenlOffset(request: Buffer, offset: number, ids: GenlFam
   return arrayAwarePath(request, start, end, pol, offset);
 }
 
-/** attrPathAt, descending into nested arrays ("…/[2]/…"). */
+/** attrPathAt, descending into nested arrays (".../[2]/..."). */
 function arrayAwarePath(buf: Buffer, off: number, end: number, pol: Policy | undefined, offset: number): string | undefined {
   const direct = attrPathAt(buf, off, end, pol, offset);
   if (!direct || !pol) return direct;

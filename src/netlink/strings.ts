@@ -157,7 +157,7 @@ function encodeSlow(s: string, buf: Buffer | undefined, pos: number): number {
  * Whether `s` is exactly what its bytes decode to. False for a lone
  * surrogate that is not an escaped byte (it would be sent as U+FFFD) and
  * for escaped bytes that form valid UTF-8 together ("\udcc3\udca9" is the
- * bytes of "é"): such strings would address another name than they say.
+ * bytes of "\u00e9"): such strings would address another name than they say.
  */
 export function isCanonicalString(s: string): boolean {
   if (!/[\ud800-\udfff]/.test(s)) return true; // well-formed without surrogates: UTF-8 round-trips

@@ -333,7 +333,7 @@ export interface LinkFields extends Omit<IfInfoMsg, 'family'>, Omit<LinkAttrs, '
 /**
  * Check a device address for an Ethernet-like device (IFLA_ADDRESS of veth,
  * bridge, vxlan, macvlan...): 6 bytes, not a group (multicast/broadcast)
- * address, not all zeros — what the kernel's is_valid_ether_addr() demands
+ * address, not all zeros - what the kernel's is_valid_ether_addr() demands
  * (the kinds' validate hooks answer EADDRNOTAVAIL, eth_validate_addr() at
  * `up` too). `v` is the normalized string from the lladdr codec.
  */

@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writer } from '../../src/netlink/writer.js';
@@ -94,6 +94,15 @@ test('the bundle is what the current dist/src/ gives (scripts/bundle.mjs\'s mani
       assert.match(r.stdout, /up to date/);
     });
 }
+
+test('the JavaScript Node loads is ASCII (dist/bundle/ and dist/src/): one non-ASCII byte makes Node decode the whole file into a two-byte string', () => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  const files = [...walk(join(repoRoot, 'dist', 'bundle')), ...walk(distSrc)];
+  assert.ok(files.length > 100, `${files.length} files`);
+  const bad = files.filter((f) => readFileSync(f).some((b) => b > 0x7f)).map((f) => f.slice(repoRoot.length + 1));
+  assert.equal(bad, [], 'files with non-ASCII bytes (write \\uXXXX in strings, ASCII in comments)');
+});
 
 test('every link kind of kinds/table.ts decodes through the bundle (its lazy-load map is complete), as the modules of dist/src/ decode it', () => {
   registerBuiltinKinds();

@@ -202,7 +202,7 @@ export function intIn(v: unknown, f: string, min: number, max: number, what: str
 
 /**
  * Reject a tunnel endpoint of the wrong IP family early, with a message that
- * names the kind to use instead (`gre` → `ip6gre`).
+ * names the kind to use instead (`gre` -> `ip6gre`).
  */
 export function checkEndpoints(o: Record<string, unknown>, keys: readonly string[], family: 4 | 6, field: string, kind: string, other: string): void {
   for (const k of keys) {
