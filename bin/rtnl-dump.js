@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // rtnl-dump: see docs/cli.md. Exit codes: 0 ok, 1 runtime error, 2 bad usage.
-import module from 'node:module';
-import { existsSync } from 'node:fs';
+// process.getBuiltinModule (Node >= 20.16), not `import ... from 'node:fs'`:
+// that import makes Node build fs's ES module facade, whose lazy getters load
+// the fs streams (a few ms of every start; scripts/bundle.mjs does the same).
+const module = process.getBuiltinModule('node:module');
+const { existsSync } = process.getBuiltinModule('node:fs');
 // V8's compile cache (Node >= 22.1; NODE_DISABLE_COMPILE_CACHE=1 turns it off):
 // a second start reuses the compiled code of the CLI and the library.
 try {

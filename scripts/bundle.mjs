@@ -77,11 +77,43 @@ function lazySpecifiers(src) {
   return [...specs];
 }
 
+/**
+ * The lazily loaded modules (dist/src-relative) of every module declaring
+ * LOAD_LINE, grouped by that module: each group is one entry file
+ * (lazy-<module>.js, e.g. lazy-rtnl-kinds-table.js) exporting each of its
+ * modules' namespaces, loaded on the first load() of any of them. One file
+ * per group, not per module: the ~25 small kind modules as entries of their
+ * own made esbuild split the shared code into ~35 chunks, and `rtnl-dump link`
+ * then read 21 files; Node's loader costs more per file than per byte here.
+ */
+function lazyGroups() {
+  const groups = new Map(); // group file -> { file, loader, members: Map(target -> export name) }
+  const byTarget = new Map(); // loader + target -> group
+  for (const f of walk(srcDir)) {
+    const src = readFileSync(f, 'utf8');
+    if (!src.includes(LOAD_LINE)) continue;
+    const loader = relative(srcDir, f).split('\\').join('/');
+    for (const s of lazySpecifiers(src)) {
+      const rel = relative(srcDir, join(dirname(f), s)).split('\\').join('/');
+      if (rel.startsWith('..') || !existsSync(join(srcDir, rel))) continue;
+      // one group per loader and directory: a module from elsewhere (tun/kind.js
+      // for kinds/table.js, pcap/writer.js for rtnl.js) does not come with the rest
+      const dir = dirname(rel) === dirname(loader) ? '' : `-${dirname(rel)}`;
+      const file = `lazy-${(loader.replace(/\.js$/, '') + dir).replace(/[^A-Za-z0-9]+/g, '-')}.js`;
+      const g = groups.get(file) ?? { file, loader, members: new Map() };
+      g.members.set(rel, rel.replace(/\.js$/, '').replace(/[^A-Za-z0-9]+/g, '_'));
+      groups.set(file, g);
+      byTarget.set(`${loader}\0${rel}`, g);
+    }
+  }
+  return { groups, byTarget };
+}
+
 const rewritten = new Map();
 const lazyLoads = {
   name: 'lazy-loads',
   setup(b) {
-    b.onLoad({ filter: /\.js$/ }, (args) => {
+    b.onLoad({ filter: /\.js$/, namespace: 'file' }, (args) => {
       const src = readFileSync(args.path, 'utf8');
       if (!src.includes('createRequire')) return undefined;
       const rel = relative(srcDir, args.path).split('\\').join('/');
@@ -94,13 +126,82 @@ const lazyLoads = {
       if (computed.length) throw new Error(`${rel}: load(${computed[0]}): a specifier computed from strings cannot be bundled; write each module as a string literal (docs/design.md)`);
       const specs = lazySpecifiers(src);
       if (!specs.length) throw new Error(`${rel}: \`${LOAD_LINE}\` but no relative module specifier literal to bundle`);
-      for (const s of specs) if (!existsSync(join(dirname(args.path), s))) throw new Error(`${rel}: '${s}' (a lazily loaded module) does not exist`);
+      const names = specs.map((s) => {
+        const target = relative(srcDir, join(dirname(args.path), s)).split('\\').join('/');
+        const g = LAZY.byTarget.get(`${rel}\0${target}`);
+        if (!g) throw new Error(`${rel}: '${s}' (a lazily loaded module) does not exist in dist/src/`);
+        return [s, g.file, g.members.get(target)];
+      });
       rewritten.set(rel, specs);
-      const map = specs.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`).join('\n');
+      const map = names.map(([s, file, name]) => `  ${JSON.stringify(s)}: [${JSON.stringify('./' + file)}, ${JSON.stringify(name)}],`).join('\n');
+      // every file of the bundle is in one directory: a chunk's import.meta.url resolves the entry files beside it
       const load =
         `const __lazy = {\n${map}\n};\n` +
-        `const load = (s) => { const f = Object.hasOwn(__lazy, s) ? __lazy[s] : undefined; if (f === undefined) throw new Error(\`rtnl-dump bundle: \${s} (loaded by ${rel}) is not in the bundle\`); return f(); };`;
+        `const __load = createRequire(import.meta.url);\n` +
+        `const load = (s) => { const k = Object.hasOwn(__lazy, s) ? __lazy[s] : undefined; if (k === undefined) throw new Error(\`rtnetlink bundle: \${s} (loaded by ${rel}) is not in the bundle\`); return __load(k[0])[k[1]]; };`;
       return { contents: src.slice(0, at) + load + src.slice(at + LOAD_LINE.length), loader: 'js' };
+    });
+  },
+};
+
+// Node's built-in modules, from process.getBuiltinModule() (Node >= 20.16 / 22.3)
+// instead of an ES module import: an `import ... from 'node:fs'` makes Node
+// build fs's ES module facade, which reads every export, and so runs fs's lazy
+// getters (ReadStream, ...), which load the streams implementation: ~8-12 ms of
+// every start-up in a profile (issue 16). Each built-in becomes a small ES
+// module exporting exactly the names dist/src imports from it (`export const
+// x = m.x`). The rule: a built-in is imported only as `import { a, b as c }
+// from 'node:x'`; another form (namespace, default, re-export, import()), a
+// name the built-in lacks, or a lazy getter (fs.promises: use node:fs/promises)
+// fails the build.
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : d.name.endsWith('.js') ? [join(dir, d.name)] : []));
+}
+function builtinImports() {
+  const names = new Map();
+  for (const f of walk(srcDir)) {
+    const src = readFileSync(f, 'utf8');
+    const rel = relative(srcDir, f);
+    for (const m of src.matchAll(/\b(import|export)\b([^;'"]*?)\bfrom\s*['"](node:[^'"]+)['"]|\bimport\s*\(\s*['"](node:[^'"]+)['"]/g)) {
+      if (m[4]) throw new Error(`${rel}: import('${m[4]}'): import a built-in as \`import { name } from '${m[4]}'\` (scripts/bundle.mjs: builtins)`);
+      const clause = m[2].trim();
+      if (/^type\b/.test(clause)) continue;
+      const braces = /^\{([^}]*)\}$/.exec(clause);
+      if (m[1] !== 'import' || !braces) throw new Error(`${rel}: \`${m[0].replace(/\s+/g, ' ')}\`: import a built-in only as \`import { name } from '${m[3]}'\` (scripts/bundle.mjs: builtins)`);
+      const set = names.get(m[3]) ?? new Set();
+      for (const part of braces[1].split(',').map((x) => x.trim()).filter(Boolean)) if (!/^type\s/.test(part)) set.add(part.split(/\s+as\s+/)[0].trim());
+      names.set(m[3], set);
+    }
+  }
+  return names;
+}
+const builtinNames = builtinImports();
+const LAZY = lazyGroups();
+const lazyGroupEntries = {
+  name: 'lazy-groups',
+  setup(b) {
+    b.onResolve({ filter: /^lazy-group:/ }, (args) => ({ path: args.path.slice('lazy-group:'.length), namespace: 'lazy-group' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-group' }, (args) => {
+      const g = LAZY.groups.get(args.path);
+      return { contents: [...g.members].map(([rel, name]) => `export * as ${name} from ${JSON.stringify(join(srcDir, rel))};`).join('\n') + '\n', loader: 'js', resolveDir: srcDir };
+    });
+  },
+};
+const builtins = {
+  name: 'builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'node-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => {
+      const mod = process.getBuiltinModule(args.path);
+      if (!mod) throw new Error(`${args.path}: not a Node built-in module`);
+      const names = [...(builtinNames.get(args.path) ?? [])].sort();
+      for (const k of names) {
+        const d = Object.getOwnPropertyDescriptor(mod, k);
+        if (!d) throw new Error(`${args.path} has no export ${k}`);
+        if (d.get) throw new Error(`${args.path}.${k} is a lazy getter: reading it at start-up is what this avoids (import it from its own module)`);
+      }
+      const lines = [`const m = process.getBuiltinModule(${JSON.stringify(args.path)});`, ...names.map((k) => `export const ${k} = m.${k};`)];
+      return { contents: lines.join('\n') + '\n', loader: 'js' };
     });
   },
 };
@@ -116,7 +217,15 @@ const tmp = mkdtempSync(join(target ? dirname(target) : check ? tmpdir() : join(
 let result;
 try {
   result = await esbuild.build({
-    entryPoints: { 'rtnl-dump': entry, index: join(srcDir, 'index.js') },
+    // the lazily loaded modules are entries of their own (lazy-*.js), which
+    // the rewritten load() requires on first use (require() of an ES module):
+    // nothing of them is read or compiled before; code they share with the
+    // entries is in the shared chunks (one instance of every class)
+    entryPoints: {
+      'rtnl-dump': entry,
+      index: join(srcDir, 'index.js'),
+      ...Object.fromEntries([...LAZY.groups.values()].map((g) => [g.file.replace(/\.js$/, ''), `lazy-group:${g.file}`])),
+    },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -125,7 +234,7 @@ try {
     absWorkingDir: root,
     outdir: tmp,
     external: EXTERNAL,
-    plugins: [lazyLoads],
+    plugins: [lazyLoads, lazyGroupEntries, builtins],
     metafile: true,
     // no source maps: they would add ~0.8 MB to the package; stack traces name
     // the chunk's lines, whose code is tsc's output with its names (not minified)
@@ -190,6 +299,7 @@ renameSync(tmp, outDir);
 const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
 const inputs = Object.fromEntries(
   Object.keys(result.metafile.inputs)
+    .filter((p) => !/^(node-builtin|lazy-group):/.test(p))
     .map((p) => relative(srcDir, join(root, p)).split('\\').join('/'))
     .sort()
     .map((p) => [p, sha(join(srcDir, p))]),
@@ -201,7 +311,7 @@ const outputs = Object.fromEntries(
       p.split('/').pop(),
       {
         entry: o.entryPoint ? relative(srcDir, join(root, o.entryPoint)).split('\\').join('/') : undefined,
-        inputs: Object.keys(o.inputs).map((i) => relative(srcDir, join(root, i)).split('\\').join('/')).sort(),
+        inputs: Object.keys(o.inputs).filter((i) => !/^(node-builtin|lazy-group):/.test(i)).map((i) => relative(srcDir, join(root, i)).split('\\').join('/')).sort(),
         imports: o.imports.filter((i) => !i.external).map((i) => ({ file: i.path.split('/').pop(), kind: i.kind })),
       },
     ]),
