@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // rtnl-dump: see docs/cli.md. Exit codes: 0 ok, 1 runtime error, 2 bad usage.
-// process.getBuiltinModule (Node >= 20.16), not `import ... from 'node:fs'`:
+// process.getBuiltinModule (Node >= 20.16), not an ES module import of node:fs:
 // that import makes Node build fs's ES module facade, whose lazy getters load
 // the fs streams (a few ms of every start; scripts/bundle.mjs does the same).
 const module = process.getBuiltinModule('node:module');

@@ -31,10 +31,11 @@
 // every class, `instanceof` broken). The rule (docs/design.md): such a module
 // declares exactly that line, and every module it loads appears in it as a
 // relative string literal ('./x.js', '../y/z.js': in the load() call or in a
-// table). This script replaces the line by a static map from each such
-// literal to `require('<literal>')`, which esbuild bundles (as a lazy
-// initialiser: the module still runs on first use only), and a specifier not
-// in the map throws. The build fails when a module calls createRequire in
+// table). The modules so loaded become entry files of their own (lazy-*.js,
+// one per loading module and directory: see lazyGroups()), and this script
+// replaces the line by a static map from each such literal to its file and
+// export, loaded by a real require() of that ES module file on first use;
+// nothing of it is read or compiled before. A specifier not in the map throws. The build fails when a module calls createRequire in
 // another way (unless listed in EXTERNAL_REQUIRE with what it loads), when a
 // load() argument is computed from strings, or when the output still holds a
 // require() esbuild could not resolve.

@@ -67,9 +67,14 @@ export const bes32: Codec<number> = {
  * value the kernel sends decodes, and re-encodes to the same bytes).
  */
 export function named<N extends string>(base: Codec<number>, names: Readonly<Record<number, N>>, what = base.name): Codec<N | number> {
-  const byName = new Map<string, number>();
-  for (const [k, v] of Object.entries(names)) if (!byName.has(v as string)) byName.set(v as string, Number(k));
-  const list = [...byName.keys()].join(', ');
+  // the reverse map on first encode or check (hundreds of these codecs are made at import; most only decode)
+  let rev: Map<string, number> | undefined;
+  const byName = (): Map<string, number> => {
+    if (rev) return rev;
+    rev = new Map<string, number>();
+    for (const [k, v] of Object.entries(names)) if (!rev.has(v as string)) rev.set(v as string, Number(k));
+    return rev;
+  };
   return {
     name: `${what} enum`,
     size: base.size,
@@ -77,10 +82,10 @@ export function named<N extends string>(base: Codec<number>, names: Readonly<Rec
       const v = base.decode(b, o, len, ctx) as number;
       return names[v] ?? v;
     },
-    encode: (w, v, variant, p) => base.encode(w, typeof v === 'string' ? byName.get(v)! : v, variant, p),
+    encode: (w, v, variant, p) => base.encode(w, typeof v === 'string' ? byName().get(v)! : v, variant, p),
     check: (v, f, p) => {
       if (typeof v === 'string') {
-        if (!byName.has(v)) throw new ArgumentError(f, `unknown value "${v}" (expected one of: ${list}, or a number)`);
+        if (!byName().has(v)) throw new ArgumentError(f, `unknown value "${v}" (expected one of: ${[...byName().keys()].join(', ')}, or a number)`);
         return v as N;
       }
       return base.check(v, f, p);

@@ -14,7 +14,7 @@
  * LINKTYPE_NETLINK.
  * @module
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { ArgumentError, DecodeError } from '../netlink/errors.js';
 
 /** A capture file that cannot be read as pcap/pcapng (bad magic, truncated, absurd lengths). */
@@ -241,7 +241,8 @@ function byteSource(src: CaptureSource): { fill: Filler; close: () => Promise<vo
     return {
       fill: async (buf, off, len) => {
         if (closed) return 0;
-        fh ??= await open(src as string, 'r');
+        // node:fs/promises on first use: importing it loads ~3 ms of Node's own modules at every start-up
+        fh ??= await process.getBuiltinModule('node:fs/promises').open(src as string, 'r');
         const { bytesRead } = await fh.read(buf, off, len, null);
         return bytesRead;
       },

@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writer } from '../../src/netlink/writer.js';
@@ -102,6 +102,33 @@ test('the JavaScript Node loads is ASCII (dist/bundle/ and dist/src/): one non-A
   assert.ok(files.length > 100, `${files.length} files`);
   const bad = files.filter((f) => readFileSync(f).some((b) => b > 0x7f)).map((f) => f.slice(repoRoot.length + 1));
   assert.equal(bad, [], 'files with non-ASCII bytes (write \\uXXXX in strings, ASCII in comments)');
+});
+
+test('the bundle imports no Node built-in as an ES module (process.getBuiltinModule instead: an import of node:fs builds its facade, which loads the fs streams); neither does bin/rtnl-dump.js', () => {
+  const dir = join(repoRoot, 'dist', 'bundle');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+  const esmBuiltin = /(?:\bfrom\s*|\bimport\s*\(?\s*)["'](?:node:)?(?:fs|os|path|url|module|stream|timers|crypto|child_process|events|util)(?:\/[a-z_]+)?["']/;
+  const bad = files.filter((f) => esmBuiltin.test(readFileSync(join(dir, f), 'utf8')));
+  assert.equal(bad, [], 'bundle files importing a built-in');
+  assert.ok(files.some((f) => readFileSync(join(dir, f), 'utf8').includes('process.getBuiltinModule("node:fs")')), 'the control: the bundle does use node:fs');
+  assert.not.match(readFileSync(bin, 'utf8'), esmBuiltin);
+  // what Node loads: neither `rtnl-dump --version` nor importing the package loads fs's streams or fs/promises
+  const dir2 = mkdtempSync(join(tmpdir(), 'rtnl-builtins-'));
+  try {
+    const pre = join(dir2, 'pre.cjs');
+    writeFileSync(pre, "process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(process.moduleLoadList)));\n");
+    const loaded = (args: string[]): string[] => {
+      const r = node(['-r', pre, ...args]);
+      assert.is(r.status, 0, r.stderr);
+      return (JSON.parse(r.stderr.split('\nLOADED ').pop()!) as string[]).filter((m) => /^NativeModule (internal\/fs\/streams|fs\/promises)$/.test(m));
+    };
+    assert.equal(loaded([bin, '--version']), [], 'rtnl-dump --version');
+    assert.equal(loaded(['--input-type=module', '-e', `await import(${JSON.stringify('file://' + join(dir, 'index.js'))});`]), [], 'import of the package');
+    // control: an ES module import of node:fs does load them (the check can fail)
+    assert.ok(loaded(['--input-type=module', '-e', `import { readFileSync } from 'node:fs'; void readFileSync;`]).length > 0);
+  } finally {
+    rmSync(dir2, { recursive: true, force: true });
+  }
 });
 
 test('every link kind of kinds/table.ts decodes through the bundle (its lazy-load map is complete), as the modules of dist/src/ decode it', () => {
