@@ -225,6 +225,8 @@ try {
     entryPoints: {
       'rtnl-dump': entry,
       index: join(srcDir, 'index.js'),
+      // the package's `rtnetlink/rtnl` entry: the rtnetlink part only (shares every chunk with index.js)
+      rtnl: join(srcDir, 'entries', 'rtnl.js'),
       ...Object.fromEntries([...LAZY.groups.values()].map((g) => [g.file.replace(/\.js$/, ''), `lazy-group:${g.file}`])),
     },
     bundle: true,

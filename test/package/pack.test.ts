@@ -226,27 +226,33 @@ function consumer(name: string, extra: Record<string, unknown> = {}): Consumer {
   return { dir, env, exec: (cmd, args) => run(netless![0]!, [...netless!.slice(1), cmd, ...args], { cwd: dir, env }) };
 }
 
-const LIST_LINKS_ESM = `import { Rtnl } from 'rtnetlink';
+// also loads a link kind (the bundle's lazily required kinds file) and Rtnl's addrs family (its lazily required families file)
+const LIST_LINKS_ESM = (entry: string): string => `import { Rtnl, getKind } from '${entry}';
 import { readFileSync } from 'node:fs';
 const r = await Rtnl.open();
 const names = (await r.links.list()).map((l) => l.name);
+const addrs = (await r.addrs.list()).length;
 await r.close();
+const vxlan = getKind('vxlan')?.kind === 'vxlan';
 const addon = readFileSync('/proc/self/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/).pop()).find((f) => f.endsWith('.node'));
-console.log(JSON.stringify({ names, addon }));`;
-const LIST_LINKS_CJS = `const { Rtnl } = require('rtnetlink');
+console.log(JSON.stringify({ names, addon, addrs, vxlan }));`;
+const LIST_LINKS_CJS = `const { Rtnl, getKind } = require('rtnetlink');
 Rtnl.open().then(async (r) => {
   const names = (await r.links.list()).map((l) => l.name);
+  const addrs = (await r.addrs.list()).length;
   await r.close();
+  const vxlan = getKind('vxlan')?.kind === 'vxlan';
   const addon = require('node:fs').readFileSync('/proc/self/maps', 'utf8').split('\\n').map((l) => l.split(/\\s+/).pop()).find((f) => f.endsWith('.node'));
-  console.log(JSON.stringify({ names, addon }));
+  console.log(JSON.stringify({ names, addon, addrs, vxlan }));
 });`;
 
 /** Lists links through the installed package; checks it used the prebuild and built nothing. */
-function checkUse(c: Consumer, modDir: string, how: string, node = 'node'): void {
-  const r = how === 'cjs' ? c.exec(node, ['-e', LIST_LINKS_CJS]) : c.exec(node, ['--input-type=module', '-e', LIST_LINKS_ESM]);
+function checkUse(c: Consumer, modDir: string, how: 'cjs' | 'esm' | 'esm-rtnl', node = 'node'): void {
+  const r = how === 'cjs' ? c.exec(node, ['-e', LIST_LINKS_CJS]) : c.exec(node, ['--input-type=module', '-e', LIST_LINKS_ESM(how === 'esm-rtnl' ? 'rtnetlink/rtnl' : 'rtnetlink')]);
   assert.is(r.status, 0, `${how} with ${node}: ${out(r)}`);
-  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { names: string[]; addon: string };
+  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { names: string[]; addon: string; addrs: number; vxlan: boolean };
   assert.ok(res.names.includes('lo'), `${how}: links listed: ${res.names.join(', ')}`);
+  assert.ok(res.addrs >= 0 && res.vxlan, `${how}: Rtnl's addrs family and the vxlan kind load (lazily, by require() of the bundle's files)`);
   assert.ok(res.addon?.endsWith('/prebuilds/linux-x64/rtnetlink.napi.glibc.node'), `${how}: the addon loaded is the prebuild (${res.addon})`);
   assert.not.ok(existsSync(join(modDir, 'build')), 'nothing was compiled (no build/ in the installed package)');
 }
@@ -320,7 +326,7 @@ const lines: Array<[string, string | undefined]> = [
   ['Node 24', process.env.RTNL_NODE24],
 ];
 for (const [label, node] of lines) {
-  const name = `require('rtnetlink') (CommonJS) and import on ${label}: both list links through the prebuild`;
+  const name = `require('rtnetlink') (CommonJS), import of 'rtnetlink' and of 'rtnetlink/rtnl' on ${label}: each lists links through the prebuild`;
   if (!node) skip(test, name, `no binary for ${label} (RTNL_NODE22/RTNL_NODE24 are set by npm test)`);
   else
     consumerTest(name, () => {
@@ -330,6 +336,7 @@ for (const [label, node] of lines) {
       console.log(`  ${label}: ${v.stdout.trim()}`);
       checkUse(c, join(c.dir, 'node_modules/rtnetlink'), 'cjs', node);
       checkUse(c, join(c.dir, 'node_modules/rtnetlink'), 'esm', node);
+      checkUse(c, join(c.dir, 'node_modules/rtnetlink'), 'esm-rtnl', node);
     });
 }
 

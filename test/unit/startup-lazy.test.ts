@@ -156,13 +156,13 @@ test('rtnl-dump link loads the bundle\'s entry and the chunks it imports, no chu
 });
 
 /** Import the package by its name (the repository resolves itself through package.json "exports"); the dist/-relative modules loaded, and the export names. */
-function packageLoads(): { modules: string[]; names: string[]; srcNames: string[] } {
+function packageLoads(spec = 'rtnetlink', srcEntry = 'src/index.js'): { modules: string[]; names: string[]; srcNames: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'rtnl-pkgloads-'));
   try {
     const log = join(dir, 'resolved');
     const hook = `import { appendFileSync } from 'node:fs'; let log; export function initialize(d) { log = d.log; } export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(log, r.url + '\\n'); return r; }`;
     const reg = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}), { data: { log: ${JSON.stringify(log)} } });`;
-    const body = `const m = await import('rtnetlink'); console.log(JSON.stringify(Object.keys(m).sort()));`;
+    const body = `const m = await import('${spec}'); console.log(JSON.stringify(Object.keys(m).sort()));`;
     const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(reg)}`, '--input-type=module', '-e', body], {
       encoding: 'utf8',
       cwd: fileURLToPath(new URL('../', distRoot)),
@@ -171,7 +171,7 @@ function packageLoads(): { modules: string[]; names: string[]; srcNames: string[
     assert.is(r.status, 0, r.stderr);
     const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     const modules = [...new Set(urls.filter((u) => u.startsWith(distRoot.href)).map((u) => u.slice(distRoot.href.length)))].sort();
-    const src = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(new URL('src/index.js', distRoot).href)}); console.log(JSON.stringify(Object.keys(m).sort()));`], { encoding: 'utf8' });
+    const src = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(new URL(srcEntry, distRoot).href)}); console.log(JSON.stringify(Object.keys(m).sort()));`], { encoding: 'utf8' });
     assert.is(src.status, 0, src.stderr);
     return { modules, names: JSON.parse(r.stdout.trim()) as string[], srcNames: JSON.parse(src.stdout.trim()) as string[] };
   } finally {
@@ -187,6 +187,25 @@ test('the package entry is the bundle: import of "rtnetlink" loads dist/bundle/i
   assert.equal(modules, [...want].map((f) => `bundle/${f}`).sort(), 'the bundle entry and its static chunks, nothing of dist/src/');
   assert.ok(names.length > 50 && names.includes('Rtnl') && names.includes('uapi'));
   assert.equal(names, srcNames, 'the same export names as the modules of dist/src/ (the types describe those)');
+});
+
+test('the package\'s rtnetlink/rtnl entry: the main entry\'s names less generic netlink, nf_tables, capture and TUN, the same classes, and none of those families\' code loaded', async () => {
+  const manifest = JSON.parse(readFileSync(new URL('bundle.json', distRoot), 'utf8')) as BundleManifest;
+  const want = new Set(['rtnl.js']);
+  for (const f of want) for (const i of manifest.outputs[f]!.imports) if (i.kind === 'import-statement') want.add(i.file);
+  const heavy = [...want].flatMap((f) => manifest.outputs[f]!.inputs.filter((m) => /^(nft|genl|tun)\//.test(m) || m === 'pcap/reader.js'));
+  assert.equal(heavy, [], 'the files rtnetlink/rtnl loads hold no nf_tables, generic netlink, TUN or capture reader module');
+  const { modules, names, srcNames } = packageLoads('rtnetlink/rtnl', 'src/entries/rtnl.js');
+  assert.equal(modules, [...want].map((f) => `bundle/${f}`).sort(), 'the rtnl entry and its static chunks, nothing of dist/src/');
+  assert.equal(names, srcNames, 'the names of dist/src/entries/rtnl.js (the types describe those)');
+  const main = packageLoads().names;
+  const missing = main.filter((n) => !names.includes(n));
+  assert.equal(names.filter((n) => !main.includes(n)), [], 'nothing the main entry lacks');
+  assert.equal(missing.sort(), ['CaptureFormatError', 'Genl', 'GenlFamilyIds', 'GenlMonitor', 'LINKTYPE_NETLINK', 'LinkTypeError', 'Nft', 'NftMonitor', 'NftTransaction', 'NftTransactionError', 'PacketStream', 'PcapWriter', 'Tun', 'TunQueue', 'decodeDatagram', 'decodeNetlinkFrame', 'genl', 'nft', 'packet', 'packetPair', 'readNetlinkCapture', 'readPackets'].sort());
+  // one instance of every class in a program importing both
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const a = await import('rtnetlink'); const b = await import('rtnetlink/rtnl'); console.log(JSON.stringify(Object.keys(b).filter((k) => a[k] !== b[k])));`], { encoding: 'utf8', cwd: fileURLToPath(new URL('../', distRoot)) });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout.trim()), [], 'every export of rtnetlink/rtnl is the very value of the main entry');
 });
 
 test('Rtnl\'s families loaded on first use are the package\'s classes, one per handle; record and monitor() work', async () => {
