@@ -31,6 +31,8 @@ requireRoot('startup');
 const ROUNDS = Math.max(3, Number(process.env.BENCH_RUNS ?? 21) || 21);
 const pkgIndex = join(root, 'dist', 'bundle', 'index.js');
 const srcIndex = join(root, 'dist', 'src', 'index.js');
+/** The package's `rtnetlink/rtnl` entry (the rtnetlink part only). */
+const rtnlEntry = join(root, 'dist', 'bundle', 'rtnl.js');
 const bin = join(root, 'bin', 'rtnl-dump.js');
 if (!existsSync(join(root, 'dist', 'bundle', 'rtnl-dump.js'))) throw new Error('dist/bundle/ is missing: npm run build:ts builds the CLI bundle');
 
@@ -90,6 +92,7 @@ try {
       { name: 'rtnl-dump link', args: [bin, 'link', '--netns', ns] },
       { name: 'rtnl-dump link, unbundled', args: [unbundledBin, 'link', '--netns', ns] },
       { name: 'import dist/src (unbundled)', args: ['--input-type=module', '-e', `await import(${JSON.stringify(srcIndex)})`], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+      { name: 'import rtnetlink/rtnl', args: ['--input-type=module', '-e', `await import(${JSON.stringify(rtnlEntry)})`], env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
     ];
     if (cache) {
       variants.push({ name: 'import, NODE_COMPILE_CACHE', args: variants[1]!.args, env: { NODE_COMPILE_CACHE: cacheDir } });
