@@ -256,6 +256,12 @@ try {
   fail(e.errors?.length ? e.errors.map((x) => `${x.location && !x.pluginName ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('\n  ') : e.message);
 }
 
+// dist/bundle/package.json, {"type":"module"}: Node looks for the package
+// scope of every file it loads (the nearest package.json); without one here
+// each lookup walked up to the package root again (for a require() of an ES
+// module too): 90 package.json probes for `rtnl-dump link`, 13 with it
+writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
+
 // Nothing must be left for Node's require() at run time: esbuild's __require
 // shim for an unresolved require() throws "Dynamic require of ... is not supported".
 for (const f of readdirSync(tmp).filter((f) => f.endsWith('.js'))) {

@@ -72,6 +72,8 @@ test('bin/rtnl-dump.js runs the bundle: dist/bundle/ exists and holds main() (th
   assert.type(m.main, 'function');
   const src = readFileSync(bin, 'utf8');
   assert.match(src, /dist\/bundle\/rtnl-dump\.js/);
+  // its own package scope, so that Node's lookup of each file's package.json stops there
+  assert.equal(JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle', 'package.json'), 'utf8')), { type: 'module' });
 });
 
 test('the bundle is what the current dist/src/ gives (scripts/bundle.mjs\'s manifest: each input file\'s sha256)', () => {
