@@ -31,6 +31,7 @@ import {
   type Codec,
   type Policy,
 } from '../netlink/attr.js';
+import { plainMaker } from '../netlink/attr/internal.js';
 import { release as osRelease } from 'node:os';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/constants.js';
 import { ArgumentError } from '../netlink/errors.js';
@@ -173,9 +174,9 @@ function namedArray<V extends number | bigint>(
   const literalFor = (n: number): ((b: Buffer, o: number) => Record<string | symbol, V>) => {
     let f = literals.get(n);
     if (!f) {
-      const fields = Array.from({ length: n }, (_, i) => `${JSON.stringify(keyAt(i))}: ${read(`o + ${i * width}`)}`);
-      fields.push(`[COUNT]: ${n}`);
-      f = new Function('COUNT', 'readU64', `return (b, o) => ({ ${fields.join(', ')} });`)(COUNT, readU64) as (b: Buffer, o: number) => Record<string | symbol, V>;
+      const fields = Array.from({ length: n }, (_, i): [string, string] => [keyAt(i), read(`o + ${i * width}`)]);
+      fields.push(['[COUNT]', String(n)]);
+      f = plainMaker<(b: Buffer, o: number) => Record<string | symbol, V>>(['b', 'o'], fields, { COUNT, readU64 });
       literals.set(n, f);
     }
     return f;

@@ -9,6 +9,7 @@ import { describe, formatIPv4, formatIPv6, formatIP, formatMac, parseIP, parseMa
 import type { Writer } from '../writer.js';
 import { decodeString, isCanonicalString, printableString, stringByteLength } from '../strings.js';
 import { NOFIT, type Codec } from './policy.js';
+import { plainMaker } from './internal.js';
 
 function intCheck(name: string, min: number, max: number) {
   return (v: unknown, field: string): number => {
@@ -362,16 +363,16 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
     be32: 'b.readUInt32BE(o + @)',
   };
   let at = 0;
-  const parts: string[] = [];
+  const parts: Array<[string, string]> = [];
   for (const [fname, t] of fields) {
     const r = READ[t];
-    if (r) parts.push(`${JSON.stringify(fname)}: ${r.replaceAll('@', String(at))}`);
+    if (r) parts.push([fname, r.replaceAll('@', String(at))]);
     at += FIELD_SIZE[t];
   }
   // generated on first use: compiling them for every struct at import cost start-up time (new Function has no compile cache)
   let full: ((b: Buffer, o: number) => T) | undefined;
   const makeFull = (): ((b: Buffer, o: number) => T) =>
-    (full = new Function('readU64', `return (b, o) => ({ ${parts.join(', ')} });`)(readU64) as (b: Buffer, o: number) => T);
+    (full = plainMaker<(b: Buffer, o: number) => T & object>(['b', 'o'], parts, { readU64 }));
   const WRITE: Record<StructField[1], string> = {
     u8: 'w.u8(Number(@))', u16: 'w.u16(Number(@))', u32: 'w.u32(Number(@))', s32: 'w.s32(Number(@))', u64: 'w.u64(@)',
     be16: 'w.be16(Number(@))', be32: 'w.be32(Number(@))', pad8: 'w.zero(1)', pad16: 'w.zero(2)', pad32: 'w.zero(4)',

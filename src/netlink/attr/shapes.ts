@@ -8,6 +8,7 @@
  * @module
  */
 import { WIRE, type Policy, type UnknownAttr } from './policy.js';
+import { plainMaker } from './internal.js';
 
 /** A node of a policy's shape trie: one per distinct sequence of wire entries (attribute layout). */
 export interface ShapeNode {
@@ -63,10 +64,8 @@ export function makerFor(keys: string[], n: number): ShapeNode['make'] {
 }
 
 function makeShape(keys: string[]): NonNullable<ShapeNode['make']> {
-  const fields = keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`);
-  const body = fields.length ? fields.join(', ') + ', ' : '';
-  return new Function(
-    'WIRE',
-    `return (v, w, u) => u === undefined ? { ${body}[WIRE]: w } : { ${body}unknown: u, [WIRE]: w };`,
-  )(WIRE) as NonNullable<ShapeNode['make']>;
+  const fields = keys.map((k, i): [string, string] => [k, `v[${i}]`]);
+  const plain = plainMaker<(v: unknown[], w: readonly number[]) => Record<string, unknown>>(['v', 'w'], [...fields, ['[WIRE]', 'w']], { WIRE });
+  const withUnknown = plainMaker<(v: unknown[], w: readonly number[], u: UnknownAttr[]) => Record<string, unknown>>(['v', 'w', 'u'], [...fields, ['unknown', 'u'], ['[WIRE]', 'w']], { WIRE });
+  return (v, w, u) => (u === undefined ? plain(v, w) : withUnknown(v, w, u));
 }
