@@ -75,6 +75,10 @@ export function formatIPv4(b: Uint8Array, off = 0): string {
 
 /** Format 16 bytes as RFC 5952 canonical IPv6 text (lower case, longest zero run compressed, v4-mapped shown dotted). */
 export function formatIPv6(b: Uint8Array, off = 0): string {
+  // "::" (an unset IFLA_INET6_TOKEN in every link of a dump) without building it
+  let any = 0;
+  for (let i = 0; i < 16; i++) any |= b[off + i]!;
+  if (any === 0) return '::';
   const g: number[] = new Array(8);
   for (let i = 0; i < 8; i++) g[i] = (b[off + i * 2]! << 8) | b[off + i * 2 + 1]!;
   // ::ffff:a.b.c.d
@@ -221,6 +225,9 @@ export function formatMac(b: Uint8Array, off = 0, len = b.length - off): string 
   // built as one flat string from character codes, not by 11 concatenations.
   if (len === 6) {
     const a = b[off]!, c = b[off + 1]!, d = b[off + 2]!, e = b[off + 3]!, f = b[off + 4]!, g = b[off + 5]!;
+    // the broadcast address (every Ethernet link's IFLA_BROADCAST) and all zeros: one string each
+    if ((a & c & d & e & f & g) === 0xff) return MAC_BROADCAST;
+    if ((a | c | d | e | f | g) === 0) return MAC_ZERO;
     return String.fromCharCode(
       HEXC[a >> 4]!, HEXC[a & 15]!, 58, HEXC[c >> 4]!, HEXC[c & 15]!, 58, HEXC[d >> 4]!, HEXC[d & 15]!, 58,
       HEXC[e >> 4]!, HEXC[e & 15]!, 58, HEXC[f >> 4]!, HEXC[f & 15]!, 58, HEXC[g >> 4]!, HEXC[g & 15]!,
@@ -233,6 +240,8 @@ export function formatMac(b: Uint8Array, off = 0, len = b.length - off): string 
   }
   return s;
 }
+const MAC_BROADCAST = 'ff:ff:ff:ff:ff:ff';
+const MAC_ZERO = '00:00:00:00:00:00';
 /** Character codes of '0'..'9', 'a'..'f'. */
 const HEXC = Array.from('0123456789abcdef', (ch) => ch.charCodeAt(0));
 

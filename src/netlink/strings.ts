@@ -19,11 +19,59 @@
 /** Whether `s` holds a surrogate U+DC80..U+DCFF (an escaped byte, or the low half of some pairs). */
 const ESCAPE_RE = /[\udc80-\udcff]/;
 
+/** The cache of short ASCII strings (decodeString): slots of up to SHORT_MAX bytes, direct-mapped by a hash of the bytes. */
+const SHORT_MAX = 16;
+const SHORT_SLOTS = 512;
+const shortBytes = new Uint8Array(SHORT_SLOTS * SHORT_MAX);
+const shortLen = new Uint8Array(SHORT_SLOTS);
+const shortUsed = new Uint8Array(SHORT_SLOTS);
+const shortStr: string[] = new Array<string>(SHORT_SLOTS).fill('');
+
 /**
  * Decode buf[start, end) as UTF-8, escaping each byte that is not part of a
  * valid sequence as U+DC80 + (byte - 0x80).
  */
 export function decodeString(buf: Uint8Array, start: number, end: number): string {
+  const len = end - start;
+  if (len > 0 && len <= SHORT_MAX) {
+    // Short ASCII strings (kinds, qdiscs, interface names) come from a small
+    // cache when the same bytes were decoded recently: one string for the
+    // "veth" and "noqueue" of thousands of links, no call into C++.
+    let h = len;
+    let any = 0;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      any |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (any < 0x80) {
+      const slot = (h ^ (h >>> 15)) & (SHORT_SLOTS - 1);
+      const at = slot * SHORT_MAX;
+      if (shortLen[slot] === len) {
+        let same = true;
+        for (let i = 0; i < len; i++) {
+          if (shortBytes[at + i] !== buf[start + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          shortUsed[slot] = 1;
+          return shortStr[slot]!;
+        }
+      }
+      const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+      const s = b.toString('latin1', start, end); // ASCII: the same text as UTF-8
+      // an entry that was used since it last lost a slot survives one more miss (unique names do not evict "veth")
+      if (shortUsed[slot] === 1) shortUsed[slot] = 0;
+      else {
+        shortLen[slot] = len;
+        for (let i = 0; i < len; i++) shortBytes[at + i] = buf[start + i]!;
+        shortStr[slot] = s;
+      }
+      return s;
+    }
+  }
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
   const s = b.toString('utf8', start, end);
   // U+FFFD appears only for invalid bytes or a real U+FFFD (EF BF BD): only then decode strictly by hand
