@@ -59,13 +59,19 @@ function namesFrom(prefix: string, first: number, extra: Record<string, number> 
   return out;
 }
 
+/** A value computed on first use (the scans of the ~2,000-name UAPI table are not import-time work). */
+function memo<T>(make: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= make());
+}
+
 /**
  * IPv4 devconf names (IPV4_DEVCONF_*, camelCase): index i is devconf i+1,
- * e.g. forwarding, rpFilter, arpIgnore.
+ * e.g. forwarding, rpFilter, arpIgnore. Built on first use.
  */
-export const IPV4_DEVCONF_NAMES: readonly string[] = namesFrom('IPV4_DEVCONF_', 1);
-/** IPv6 devconf names (DEVCONF_*, camelCase): index i is devconf i, e.g. forwarding, disableIpv6, acceptRa. */
-export const IPV6_DEVCONF_NAMES: readonly string[] = namesFrom('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING });
+export const ipv4DevconfNames: () => readonly string[] = memo(() => Object.freeze(namesFrom('IPV4_DEVCONF_', 1)));
+/** IPv6 devconf names (DEVCONF_*, camelCase): index i is devconf i, e.g. forwarding, disableIpv6, acceptRa. Built on first use. */
+export const ipv6DevconfNames: () => readonly string[] = memo(() => Object.freeze(namesFrom('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING })));
 
 /**
  * IPSTATS_MIB_* (linux/snmp.h) in the order of kernels before 6.15, named like
@@ -148,18 +154,23 @@ const COUNT: unique symbol = Symbol('rtnetlink.arrayCount');
  */
 function namedArray<V extends number | bigint>(
   label: string,
-  names: readonly string[],
+  namesOf: () => readonly string[],
   width: 4 | 8,
   keyPrefix: string,
   nestBase?: number,
 ): Codec<Record<string, V>> {
-  const index = new Map<string, number>();
-  names.forEach((n, i) => index.set(n, i));
-  const keyAt = (i: number): string => names[i] ?? `${keyPrefix}${i}`;
+  // the names and their index are built on first use, not at import
+  const indexOf_ = memo(() => {
+    const index = new Map<string, number>();
+    namesOf().forEach((n, i) => index.set(n, i));
+    return index;
+  });
+  const keyRe = new RegExp(`^${keyPrefix}(\\d+)$`);
+  const keyAt = (i: number): string => namesOf()[i] ?? `${keyPrefix}${i}`;
   const indexOf = (k: string): number | undefined => {
-    const i = index.get(k);
+    const i = indexOf_().get(k);
     if (i !== undefined) return i;
-    const m = new RegExp(`^${keyPrefix}(\\d+)$`).exec(k);
+    const m = keyRe.exec(k);
     return m ? Number(m[1]) : undefined;
   };
   // Hot path: a link dump carries ~200 of these values per link. A decoder
@@ -204,7 +215,7 @@ function namedArray<V extends number | bigint>(
       const n = len / width;
       // Generated literals only for the sizes kernels send (bounded cache);
       // anything longer (a newer kernel, or garbage) takes the generic loop.
-      if (n <= names.length) return literalFor(n)(b, o) as Record<string, V>;
+      if (n <= namesOf().length) return literalFor(n)(b, o) as Record<string, V>;
       const out: Record<string | symbol, V> = {};
       for (let i = 0; i < n; i++) out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : readU64(b, o + i * 8)) as V;
       out[COUNT] = n as V;
@@ -215,7 +226,7 @@ function namedArray<V extends number | bigint>(
       if (variant === 1 || nestBase === undefined) {
         let n = count ?? 0;
         if (count === undefined) for (const k of Object.keys(v)) n = Math.max(n, (indexOf(k) ?? -1) + 1);
-        if (n <= names.length) {
+        if (n <= namesOf().length) {
           writerFor(n)(w, v);
           return;
         }
@@ -241,7 +252,7 @@ function namedArray<V extends number | bigint>(
         if (x === undefined) continue;
         const i = indexOf(k);
         if (i === undefined || (nestBase !== undefined && i + nestBase < 1)) {
-          throw new ArgumentError(`${f}.${k}`, `unknown ${label} entry "${k}" (known: ${names.filter(Boolean).slice(0, 12).join(', ')}, ...)`);
+          throw new ArgumentError(`${f}.${k}`, `unknown ${label} entry "${k}" (known: ${namesOf().filter(Boolean).slice(0, 12).join(', ')}, ...)`);
         }
         if (typeof x !== 'number' || !Number.isInteger(x) || x < -2147483648 || x > 4294967295) {
           throw new ArgumentError(`${f}.${k}`, `expected a 32-bit integer, got ${describe(x)}`);
@@ -258,7 +269,7 @@ export type Ipv4Devconf = Record<string, number>;
 /** IPv6 devconf (IFLA_INET6_CONF): forwarding, hoplimit, mtu6, acceptRa, ..., disableIpv6, ... */
 export type Ipv6Devconf = Record<string, number>;
 
-export const inetPolicy = policy('IFLA_INET', UAPI, [['IFLA_INET_CONF', 'conf', namedArray<number>('IPV4_DEVCONF', IPV4_DEVCONF_NAMES, 4, 'devconf', 1)]]);
+export const inetPolicy = policy('IFLA_INET', UAPI, [['IFLA_INET_CONF', 'conf', namedArray<number>('IPV4_DEVCONF', ipv4DevconfNames, 4, 'devconf', 1)]]);
 
 /** IN6_ADDR_GEN_MODE_* */
 export type AddrGenMode = 'eui64' | 'none' | 'stable_privacy' | 'random';
@@ -286,8 +297,8 @@ const cacheinfo = struct<Inet6CacheInfo>('ifla_cacheinfo', [
  * default is now.
  */
 function inet6Stats(): Codec<Record<string, bigint>> {
-  const legacy = namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES, 8, 'mib');
-  const v615 = namedArray<bigint>('IPSTATS_MIB', IPV6_STATS_NAMES_6_15, 8, 'mib');
+  const legacy = namedArray<bigint>('IPSTATS_MIB', () => IPV6_STATS_NAMES, 8, 'mib');
+  const v615 = namedArray<bigint>('IPSTATS_MIB', () => IPV6_STATS_NAMES_6_15, 8, 'mib');
   return {
     name: 'IPSTATS_MIB',
     decode: (b, o, len, ctx) => {
@@ -313,11 +324,11 @@ const V_615 = 2;
 const ro = { readOnly: true } as const;
 export const inet6Policy = policy('IFLA_INET6', UAPI, [
   ['IFLA_INET6_FLAGS', 'flags', u32, ro],
-  ['IFLA_INET6_CONF', 'conf', namedArray<number>('DEVCONF', IPV6_DEVCONF_NAMES, 4, 'devconf'), ro],
+  ['IFLA_INET6_CONF', 'conf', namedArray<number>('DEVCONF', ipv6DevconfNames, 4, 'devconf'), ro],
   ['IFLA_INET6_STATS', 'stats', inet6Stats(), ro],
   ['IFLA_INET6_MCAST', 'mcast', binary, ro],
   ['IFLA_INET6_CACHEINFO', 'cacheinfo', cacheinfo, ro],
-  ['IFLA_INET6_ICMP6STATS', 'icmp6stats', namedArray<bigint>('ICMP6_MIB', ICMP6_STATS_NAMES, 8, 'mib'), ro],
+  ['IFLA_INET6_ICMP6STATS', 'icmp6stats', namedArray<bigint>('ICMP6_MIB', () => ICMP6_STATS_NAMES, 8, 'mib'), ro],
   ['IFLA_INET6_TOKEN', 'token', ipv6],
   ['IFLA_INET6_ADDR_GEN_MODE', 'addrGenMode', addrGenMode],
   ['IFLA_INET6_RA_MTU', 'raMtu', u32, ro],

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArgumentError, type Inet6Info } from '../../src/index.js';
 import { AF_INET6 } from '../../src/netlink/constants.js';
-import { IPV4_DEVCONF_NAMES, IPV6_DEVCONF_NAMES } from '../../src/rtnl/afspec.js';
+import { ipv4DevconfNames, ipv6DevconfNames } from '../../src/rtnl/afspec.js';
 import { ip, ktest, sh, withNetns } from '../helpers.js';
 import { rejectsA } from '../expect.js';
 import { assertRoundTrip, ipLink, libLink, openTapped } from '../kinds-support.js';
@@ -43,7 +43,7 @@ ktest(
         assert.equal(Object.keys(conf).slice(0, 3), ['forwarding', 'mcForwarding', 'proxyArp']);
         let sys = sysctls(ns, 4, 'veth0');
         let compared = 0;
-        for (const name of IPV4_DEVCONF_NAMES) {
+        for (const name of ipv4DevconfNames()) {
           const file = V4_SYSCTL[name] ?? snake(name);
           if (sys[file] === undefined) continue;
           assert.equal(conf[name], sys[file], `${name} (${file})`);
@@ -78,7 +78,7 @@ ktest(
         const i6 = (await r.links.list({ stats: true })).find((l) => l.name === 'veth0')!.afSpec!.inet6!;
         const sys = sysctls(ns, 6, 'veth0');
         let compared = 0;
-        for (const name of IPV6_DEVCONF_NAMES) {
+        for (const name of ipv6DevconfNames()) {
           if (V6_SKIP.has(name)) continue;
           const file = V6_SYSCTL[name] ?? snake(name).replace(/(\d)_/g, '$1_');
           if (sys[file] === undefined || i6.conf![name] === undefined) continue;

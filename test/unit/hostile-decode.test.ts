@@ -318,6 +318,28 @@ test('every byte string decodes to a string that encodes back to it (invalid, ov
   assert.equal(all.size, 65536);
 });
 
+test('short ASCII strings come from a cache that never returns another string (collisions, evictions, offsets)', () => {
+  // ~40,000 distinct 1..16-byte ASCII strings through the cache's 512 slots
+  // (many share a slot), each decoded several times at different offsets of
+  // a larger buffer, mixed with bytes that are not ASCII: every decode gives
+  // the bytes' own text
+  let seed = 12345;
+  const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  const words: Buffer[] = [];
+  for (let i = 0; i < 40000; i++) words.push(Buffer.from(Array.from({ length: 1 + rnd(16) }, () => 32 + rnd(95))));
+  words.push(Buffer.from('veth'), Buffer.from('vet'), Buffer.from('veth\u00e9', 'utf8'), Buffer.from([0x76, 0x65, 0x74, 0xff]));
+  for (let round = 0; round < 3; round++) {
+    for (const w of words) {
+      const pad = rnd(8);
+      const b = Buffer.alloc(pad + w.length + 3, 0x41);
+      w.copy(b, pad);
+      const s = decodeString(b, pad, pad + w.length);
+      if (!stringBytes(s).equals(w)) assert.unreachable(`${w.toString('hex')} decoded to ${JSON.stringify(s)}`);
+    }
+  }
+  assert.is(decodeString(Buffer.from([0x76, 0x65, 0x74, 0xff]), 0, 4), 'vet\udcff');
+});
+
 test('names that would address other bytes than they say are refused with ArgumentError, before anything is sent', () => {
   // a lone surrogate that is not an escaped byte would go out as U+FFFD; escaped bytes that form UTF-8 would be "é"
   for (const bad of ['x\ud800', 'x\udcc3\udca9', 'a\u00a0b', 'a/b', 'x'.repeat(16)]) {

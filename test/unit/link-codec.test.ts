@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import '../../src/rtnl/kinds/index.js';
 import { decodeLink, encodeLink, type AnyLink } from '../../src/rtnl/link.js';
 import { splitMessages, parseError } from '../../src/netlink/message.js';
@@ -59,6 +60,36 @@ test('decode -> encode gives back the kernel bytes for every link message', () =
       assert.unreachable(`${l.name}: re-encoded bytes differ at offset ${i} (len ${again.length} vs ${original.length})`);
     }
   }
+});
+
+test('decoded links are plain data: every object is an ordinary Object (prototype, constructor, inspect), cloned and spread alike', () => {
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      return;
+    }
+    assert.ok(Object.getPrototypeOf(v) === Object.prototype, `${path}: prototype is not Object.prototype`);
+    assert.ok((v as { constructor?: unknown }).constructor === Object, `${path}: constructor is not Object`);
+    for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+  };
+  let objects = 0;
+  for (const l of links) {
+    walk(l, l.name);
+    // the objects built by generated constructors look like literals to every consumer
+    assert.not.match(inspect(l, { depth: null }), /Plain/);
+    // (structuredClone makes Buffers plain Uint8Arrays: compare the bytes)
+    const norm = (v: unknown): unknown =>
+      v instanceof Uint8Array ? `bytes:${Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex')}` : typeof v === 'bigint' ? `${v}n` : Array.isArray(v) ? v.map(norm) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)])) : v;
+    assert.equal(norm(structuredClone(l)), norm(l));
+    assert.equal({ ...l }, l);
+    assert.equal(Object.keys(structuredClone(l)), Object.keys(l));
+    objects++;
+  }
+  assert.ok(objects >= 4);
+  // the devconf tables (generated readers) are among them
+  const conf = links.find((l) => l.name === 'veth0')!.afSpec as { inet6?: { conf?: Record<string, number> } } | undefined;
+  assert.ok(conf?.inet6?.conf && Object.getPrototypeOf(conf.inet6.conf) === Object.prototype && conf.inet6.conf.disableIpv6 !== undefined);
 });
 
 test('every top-level attribute of lo is known to the policy (none left raw)', () => {
