@@ -66,6 +66,8 @@ export function makerFor(keys: string[], n: number): ShapeNode['make'] {
 function makeShape(keys: string[]): NonNullable<ShapeNode['make']> {
   const fields = keys.map((k, i): [string, string] => [k, `v[${i}]`]);
   const plain = plainMaker<(v: unknown[], w: readonly number[]) => Record<string, unknown>>(['v', 'w'], [...fields, ['[WIRE]', 'w']], { WIRE });
-  const withUnknown = plainMaker<(v: unknown[], w: readonly number[], u: UnknownAttr[]) => Record<string, unknown>>(['v', 'w', 'u'], [...fields, ['unknown', 'u'], ['[WIRE]', 'w']], { WIRE });
-  return (v, w, u) => (u === undefined ? plain(v, w) : withUnknown(v, w, u));
+  // the form with `unknown` is compiled when a set of this key list first has unknown attributes (most never do)
+  let withUnknown: ((v: unknown[], w: readonly number[], u: UnknownAttr[]) => Record<string, unknown>) | undefined;
+  return (v, w, u) =>
+    u === undefined ? plain(v, w) : (withUnknown ??= plainMaker<NonNullable<typeof withUnknown>>(['v', 'w', 'u'], [...fields, ['unknown', 'u'], ['[WIRE]', 'w']], { WIRE }))(v, w, u);
 }
