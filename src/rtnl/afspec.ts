@@ -32,12 +32,12 @@ import {
   type Policy,
 } from '../netlink/attr.js';
 import { plainMaker } from '../netlink/attr/internal.js';
+import { createRequire } from 'node:module';
 import { release as osRelease } from 'node:os';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/constants.js';
 import { ArgumentError } from '../netlink/errors.js';
 import type { Writer } from '../netlink/writer.js';
 import { describe } from '../netlink/ip.js';
-import { bridgePortPolicy } from './kinds/bridge.js';
 import { UAPI } from './uapi.js';
 const { IFLA_MCTP_NET } = UAPI;
 
@@ -440,9 +440,14 @@ export function afSpecPolicyFor(family: number): Policy | undefined {
   return undefined;
 }
 
+// kinds/bridge.js (its port policy) on the first AF_BRIDGE protocol info (`bridge link`, port events):
+// a static import loaded and ran the bridge kind at every start (~4 ms). docs/design.md, "The rule for lazy loads".
+const load = createRequire(import.meta.url);
+const bridgePortPolicy = (): Policy => (load('./kinds/bridge.js') as typeof import('./kinds/bridge.js')).bridgePortPolicy;
+
 /** IFLA_PROTINFO policy for a link message family. */
 export function protinfoPolicyFor(family: number): Policy | undefined {
-  if (family === AF_BRIDGE) return bridgePortPolicy;
+  if (family === AF_BRIDGE) return bridgePortPolicy();
   if (family === AF_INET6) return inet6Policy;
   return undefined;
 }

@@ -46,8 +46,8 @@ function loadedBy(body: string): { modules: string[]; out: unknown } {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { modules: string[]; out: unknown };
 }
 
-/** The kind modules of kinds/table.ts (not the registry, table, common helpers or the bridge/macsec modules other layers import for their codecs). */
-const kindModules = (mods: string[]): string[] => mods.filter((m) => /^rtnl\/kinds\/(?!registry|table|common|index|tunnel|peer|bridge|macsec)/.test(m));
+/** The kind modules of kinds/table.ts (not the registry, table, common helpers or the macsec module generic netlink imports for its codecs). */
+const kindModules = (mods: string[]): string[] => mods.filter((m) => /^rtnl\/kinds\/(?!registry|table|common|index|tunnel|peer|macsec)/.test(m));
 
 test('the hook sees what a process loads (the check below cannot pass by seeing nothing)', () => {
   const { modules } = loadedBy(`await import(dist + 'rtnl/kinds/vxlan.js'); const { createRequire } = await import('node:module'); createRequire(dist)('./rtnl/kinds/veth.js');`);
