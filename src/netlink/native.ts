@@ -166,13 +166,20 @@ export function native(): Native {
   const require = createRequire(import.meta.url);
   const root = packageRoot();
   const tried: string[] = [];
+  const seen = new Set<string>();
   const attempt = (p: string): boolean => {
+    if (seen.has(p)) return false;
+    seen.add(p);
     if (!existsSync(p)) {
       tried.push(`${p}: not found`);
       return false;
     }
     try {
-      cached = require(p) as Native;
+      // process.dlopen is what require() does for a .node file, without the
+      // CommonJS loader's resolution and module record (~1 ms of a start)
+      const m = { exports: {} as Native };
+      process.dlopen(m, p);
+      cached = m.exports;
       cachedPath = p;
       return true;
     } catch (e) {
@@ -188,6 +195,11 @@ export function native(): Native {
   for (const p of [join(root, 'build/Release/rtnl_native.node'), join(root, 'build/Debug/rtnl_native.node')]) {
     if (attempt(p)) return cached!;
   }
+  // The binary the package ships for this machine, by its known name, before
+  // asking node-gyp-build (loading it and scanning prebuilds/ cost ~2-3 ms of
+  // every start): where it does not load (musl, another libc), node-gyp-build's
+  // rules choose among what is there, as before.
+  if (process.platform === 'linux' && attempt(join(root, 'prebuilds', `linux-${process.arch}`, 'rtnetlink.napi.glibc.node'))) return cached!;
   const pre = prebuildCandidates(root, require);
   for (const p of pre.files) if (attempt(p)) return cached!;
   if (pre.note) tried.push(pre.note);
