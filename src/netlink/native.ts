@@ -156,7 +156,9 @@ function prebuildCandidates(root: string, require: ReturnType<typeof createRequi
  *    source (`npx node-gyp rebuild`: a developer's build, or the install
  *    script's fallback on a platform without a prebuilt binary);
  * 3. the prebuilt binary for this platform in `prebuilds/` (linux-x64 and
- *    linux-arm64, glibc; N-API, so one binary serves every Node line).
+ *    linux-arm64, glibc; N-API, so one binary serves every Node line): first
+ *    by its known name, then, if that does not load, every prebuild that
+ *    fits by node-gyp-build's rules.
  * A candidate that exists but does not load (another architecture, a libc
  * too old) is reported and the next one tried. When none loads, the error
  * lists every path tried and why, and how to build from source.
