@@ -122,27 +122,36 @@ ktest(test, 'addr, route, neigh, rule: text and JSON agree with ip', async () =>
     assert.is(a.out.split('\n').filter((l) => / inet /.test(l)).length, ipAddrs.length);
     const a6 = cli('addr', '--netns', ns, '-6');
     assert.match(a6.out, / inet6 2001:db8::1\/64 scope global nodad/);
-    // The kernel adds IPv6 link-local addresses on its own, some time after `up`
-    // (seen once in a CI lane: one more address in ip's dump than in ours, taken
-    // a moment before): compare the two counts once they agree, for up to 5 s;
-    // they must agree in the end.
-    let aj: unknown[] = [];
-    let ipCount = -1;
-    for (let i = 0; i < 50; i++) {
-      aj = JSON.parse(cli('addr', '--json', '--netns', ns).out) as unknown[];
-      ipCount = ipJson<Array<{ addr_info: unknown[] }>>(ns, 'addr', 'show').flatMap((x) => x.addr_info).length;
-      if (aj.length === ipCount) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.is(aj.length, ipCount);
+    // The kernel adds IPv6 link-local addresses on its own, some time after `up`,
+    // and their routes (`local fe80::...`, `fe80::/64`, `multicast ff00::/8`)
+    // with them (seen in CI lanes: one more address, then one more IPv6 route,
+    // in ip's dump than in ours, taken a moment before): compare such counts
+    // once they agree, for up to 5 s; they must agree in the end.
+    const agreeing = async (ours: () => number, theirs: () => number): Promise<[number, number]> => {
+      let got: [number, number] = [-1, -2];
+      for (let i = 0; i < 50; i++) {
+        got = [ours(), theirs()];
+        if (got[0] === got[1]) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return got;
+    };
+    const [ourAddrs, ipAddrCount] = await agreeing(
+      () => (JSON.parse(cli('addr', '--json', '--netns', ns).out) as unknown[]).length,
+      () => ipJson<Array<{ addr_info: unknown[] }>>(ns, 'addr', 'show').flatMap((x) => x.addr_info).length,
+    );
+    assert.is(ourAddrs, ipAddrCount);
     const ro = cli('route', '--netns', ns, '-4');
     assert.is(ro.code, 0, ro.err);
     assert.match(ro.out, /^10\.8\.0\.0\/16 via 10\.9\.0\.2 dev br0( |$)/m);
     assert.match(ro.out, /^blackhole 10\.66\.0\.0\/16 table 100( |$)/m);
     assert.match(ro.out, /^local 10\.9\.0\.1 dev br0 table local proto kernel scope host src 10\.9\.0\.1$/m);
     assert.is(ro.out.trim().split('\n').length, ipJson<unknown[]>(ns, '-4', 'route', 'show', 'table', 'all').length);
-    const r6 = cli('route', '--netns', ns, '-6');
-    assert.is(r6.out.trim().split('\n').length, ipJson<unknown[]>(ns, '-6', 'route', 'show', 'table', 'all').length);
+    const [ourRoutes6, ipRoutes6] = await agreeing(
+      () => cli('route', '--netns', ns, '-6').out.trim().split('\n').length,
+      () => ipJson<unknown[]>(ns, '-6', 'route', 'show', 'table', 'all').length,
+    );
+    assert.is(ourRoutes6, ipRoutes6);
     const ne = cli('neigh', '--netns', ns);
     assert.match(ne.out, /^10\.9\.0\.5 dev br0 lladdr 02:00:00:00:00:05 PERMANENT$/m);
     assert.is(ne.out.trim().split('\n').length, ipJson<unknown[]>(ns, 'neigh', 'show', 'nud', 'all').length);
