@@ -9,6 +9,7 @@
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { once } from '../netlink/once.js';
 
 const DIRS = ['/usr/share/iproute2', '/etc/iproute2'];
 
@@ -48,8 +49,7 @@ function readDb(file: string, builtin: Record<number, string>): Map<number, stri
 }
 
 function lazy(file: string, builtin: Record<number, string>): () => Map<number, string> {
-  let m: Map<number, string> | undefined;
-  return () => (m ??= readDb(file, builtin));
+  return once(() => readDb(file, builtin));
 }
 
 const tables = lazy('rt_tables', { 0: 'unspec', 253: 'default', 254: 'main', 255: 'local' });
@@ -146,12 +146,8 @@ function idFile(file: string): Map<number, string> {
   }
   return m;
 }
-const users = lazy2(() => idFile('/etc/passwd'));
-const unixGroups = lazy2(() => idFile('/etc/group'));
-function lazy2<T>(f: () => T): () => T {
-  let v: T | undefined;
-  return () => (v ??= f());
-}
+const users = once(() => idFile('/etc/passwd'));
+const unixGroups = once(() => idFile('/etc/group'));
 export function userName(uid: number): string | undefined {
   return users().get(uid);
 }

@@ -32,6 +32,7 @@ import {
   type Policy,
 } from '../netlink/attr.js';
 import { plainMaker } from '../netlink/attr/internal.js';
+import { once } from '../netlink/once.js';
 import { createRequire } from 'node:module';
 import { release as osRelease } from 'node:os';
 import { AF_BRIDGE, AF_INET, AF_INET6 } from '../netlink/constants.js';
@@ -59,19 +60,13 @@ function namesFrom(prefix: string, first: number, extra: Record<string, number> 
   return out;
 }
 
-/** A value computed on first use (the scans of the ~2,000-name UAPI table are not import-time work). */
-function memo<T>(make: () => T): () => T {
-  let v: T | undefined;
-  return () => (v ??= make());
-}
-
 /**
  * IPv4 devconf names (IPV4_DEVCONF_*, camelCase): index i is devconf i+1,
  * e.g. forwarding, rpFilter, arpIgnore. Built on first use.
  */
-export const ipv4DevconfNames: () => readonly string[] = memo(() => Object.freeze(namesFrom('IPV4_DEVCONF_', 1)));
+export const ipv4DevconfNames: () => readonly string[] = once(() => Object.freeze(namesFrom('IPV4_DEVCONF_', 1)));
 /** IPv6 devconf names (DEVCONF_*, camelCase): index i is devconf i, e.g. forwarding, disableIpv6, acceptRa. Built on first use. */
-export const ipv6DevconfNames: () => readonly string[] = memo(() => Object.freeze(namesFrom('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING })));
+export const ipv6DevconfNames: () => readonly string[] = once(() => Object.freeze(namesFrom('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING })));
 
 /**
  * IPSTATS_MIB_* (linux/snmp.h) in the order of kernels before 6.15, named like
@@ -160,11 +155,15 @@ function namedArray<V extends number | bigint>(
   nestBase?: number,
 ): Codec<Record<string, V>> {
   // the names and their index are built on first use, not at import
-  const indexOf_ = memo(() => {
+  const indexOf_ = once(() => {
     const index = new Map<string, number>();
     namesOf().forEach((n, i) => index.set(n, i));
     return index;
   });
+  // how many entries have names (the generated literals are for those sizes),
+  // read when the names are first needed and kept (not a call per decode)
+  let named = -1;
+  const namedCount = (): number => (named >= 0 ? named : (named = namesOf().length));
   const keyRe = new RegExp(`^${keyPrefix}(\\d+)$`);
   const keyAt = (i: number): string => namesOf()[i] ?? `${keyPrefix}${i}`;
   const indexOf = (k: string): number | undefined => {
@@ -215,7 +214,7 @@ function namedArray<V extends number | bigint>(
       const n = len / width;
       // Generated literals only for the sizes kernels send (bounded cache);
       // anything longer (a newer kernel, or garbage) takes the generic loop.
-      if (n <= namesOf().length) return literalFor(n)(b, o) as Record<string, V>;
+      if (n <= namedCount()) return literalFor(n)(b, o) as Record<string, V>;
       const out: Record<string | symbol, V> = {};
       for (let i = 0; i < n; i++) out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : readU64(b, o + i * 8)) as V;
       out[COUNT] = n as V;
@@ -226,7 +225,7 @@ function namedArray<V extends number | bigint>(
       if (variant === 1 || nestBase === undefined) {
         let n = count ?? 0;
         if (count === undefined) for (const k of Object.keys(v)) n = Math.max(n, (indexOf(k) ?? -1) + 1);
-        if (n <= namesOf().length) {
+        if (n <= namedCount()) {
           writerFor(n)(w, v);
           return;
         }
