@@ -8,10 +8,14 @@
  * - veth: BENCH_LINKS/2 veth pairs only (4,001 links with lo).
  * Also reported: CPU time per link of list(), and the bytes a list() result
  * retains per link (heap + array buffers after a full collection, with
- * --expose-gc, which scripts/bench.sh passes).
+ * --expose-gc, which scripts/bench.sh passes); for each list() call, the
+ * garbage collector's pauses inside it (v8.GCProfiler), its system CPU time
+ * and the minor page faults it took (the heap growing), and the median of
+ * the calls with no collection in them: where the time of a call goes.
  *
  *   node --expose-gc dist/bench/dump.js   (BENCH_LINKS=4000, BENCH_RUNS=5, BENCH_FIXTURES=mixed,veth)
  */
+import { GCProfiler } from 'node:v8';
 import { Rtnl, type Link } from '../src/index.js';
 import { RUNS, gc, selfCpuMs, dropNs, fmtMs, freshNs, ipBatch, median, msSince, now, ratio, requireRoot, sh, spawnTimed, table, writeResult } from './lib/common.js';
 
@@ -93,6 +97,9 @@ try {
     const warmStats = await rtnl.links.list({ stats: true });
     if (warmStats.length !== ipCount || !warmStats.some((l) => l.afSpec !== undefined && 'inet6' in l.afSpec && l.afSpec.inet6?.stats !== undefined)) throw new Error('list({ stats: true }) returned no counters or a wrong count');
     const lib: number[] = [];
+    const libGc: number[] = []; // GC pauses inside each list() call, ms
+    const libSys: number[] = []; // system CPU of each list() call, ms
+    const libFaults: number[] = []; // minor page faults of each list() call
     const libOpen: number[] = [];
     const stream: number[] = [];
     const ipMs: number[] = [];
@@ -110,11 +117,19 @@ try {
     const ipVsStatsRatios: number[] = []; // ip -j -d / list({ stats: true }): what list() measured before it left the counters out
     let ipBytes = 0;
     for (let run = 0; run < RUNS; run++) {
+      const gcp = new GCProfiler();
+      gcp.start();
+      const ru0 = process.resourceUsage();
       const c0 = selfCpuMs();
       let t = now();
       const links = await rtnl.links.list();
       lib.push(msSince(t));
       libCpu.push(selfCpuMs() - c0);
+      const ru1 = process.resourceUsage();
+      const gcs = gcp.stop();
+      libGc.push(gcs.statistics.reduce((sum, g) => sum + g.cost, 0) / 1000);
+      libSys.push((ru1.systemCPUTime - ru0.systemCPUTime) / 1000);
+      libFaults.push(ru1.minorPageFault - ru0.minorPageFault);
       if (links.length !== ipCount) throw new Error(`list(): ${links.length} links, expected ${ipCount}`);
       t = now();
       const r2 = await Rtnl.open({ netns: ns });
@@ -152,7 +167,7 @@ try {
       ratios.push(ip.ms / lib[lib.length - 1]!);
       cpuRatios.push(ip.cpuMs / libCpu[libCpu.length - 1]!);
       console.log(
-        `  run ${run + 1}/${RUNS}: list() ${fmtMs(lib[run]!)} (cpu ${fmtMs(libCpu[run]!)}), open+list+close ${fmtMs(libOpen[run]!)}, dump() stream ${fmtMs(stream[run]!)}, ip -j -d link show ${fmtMs(ip.ms)} (cpu ${fmtMs(ip.cpuMs)}), + JSON.parse ${fmtMs(ipParseMs[run]!)}; list({ stats: true }) ${fmtMs(libStats[run]!)}, ip -s -j -d link show ${fmtMs(ipStatsMs[run]!)}`,
+        `  run ${run + 1}/${RUNS}: list() ${fmtMs(lib[run]!)} (cpu ${fmtMs(libCpu[run]!)}, of it system ${fmtMs(libSys[run]!)}; GC pauses ${fmtMs(libGc[run]!)}; ${libFaults[run]} page faults), open+list+close ${fmtMs(libOpen[run]!)}, dump() stream ${fmtMs(stream[run]!)}, ip -j -d link show ${fmtMs(ip.ms)} (cpu ${fmtMs(ip.cpuMs)}), + JSON.parse ${fmtMs(ipParseMs[run]!)}; list({ stats: true }) ${fmtMs(libStats[run]!)}, ip -s -j -d link show ${fmtMs(ipStatsMs[run]!)}`,
       );
     }
     table([
@@ -173,6 +188,12 @@ try {
     const rs = ratio(median(statsRatios), 1);
     const rws = ratio(median(ipVsStatsRatios), 1);
     console.log(`  with the per-link IPv6 counters: ip -s -j -d link show / list({ stats: true }) = ${rs}x wall; ip -j -d link show / list({ stats: true }) = ${rws}x (the default before 4 December)`);
+    // Where list()'s time goes: the calls a collection fell into against those it did not
+    const noGc = lib.filter((_, i) => libGc[i]! === 0);
+    console.log(
+      `  list(): GC pauses inside the call median ${fmtMs(median(libGc))} (max ${fmtMs(Math.max(...libGc))}), system CPU median ${fmtMs(median(libSys))}, minor page faults median ${median(libFaults)}; ` +
+        (noGc.length ? `the ${noGc.length} of ${RUNS} calls with no collection in them: median ${fmtMs(median(noGc))}` : 'a collection fell into every call'),
+    );
     const retained = await retainedPerLink(rtnl);
     const cpuPerLinkUs = (median(libCpu) * 1000) / ipCount;
     console.log(`  list(): ${cpuPerLinkUs.toFixed(1)} µs CPU per link; ${retained === undefined ? 'retained bytes: run with --expose-gc' : `${Math.round(retained)} bytes retained per link`}`);
@@ -182,9 +203,9 @@ try {
       retainedBytesPerLink: retained,
       kinds,
       ipJsonBytes: ipBytes,
-      medians: { listMs: median(lib), listCpuMs: median(libCpu), openListCloseMs: median(libOpen), dumpStreamMs: median(stream), ipJsonDetailsMs: median(ipMs), ipJsonDetailsCpuMs: median(ipCpu), ipJsonDetailsParsedMs: median(ipParseMs), listStatsMs: median(libStats), ipStatsJsonDetailsMs: median(ipStatsMs) },
+      medians: { listMs: median(lib), listCpuMs: median(libCpu), listGcPauseMs: median(libGc), listSystemCpuMs: median(libSys), listPageFaults: median(libFaults), listNoGcMs: noGc.length ? median(noGc) : undefined, openListCloseMs: median(libOpen), dumpStreamMs: median(stream), ipJsonDetailsMs: median(ipMs), ipJsonDetailsCpuMs: median(ipCpu), ipJsonDetailsParsedMs: median(ipParseMs), listStatsMs: median(libStats), ipStatsJsonDetailsMs: median(ipStatsMs) },
       ratios: { ipVsList: r, ipVsListCpu: rc, ipParsedVsList: rp, ipStatsVsListStats: rs, ipVsListStats: rws },
-      samples: { listMs: lib, listCpuMs: libCpu, openListCloseMs: libOpen, dumpStreamMs: stream, ipJsonDetailsMs: ipMs, ipJsonDetailsCpuMs: ipCpu, ipJsonDetailsParsedMs: ipParseMs, listStatsMs: libStats, ipStatsJsonDetailsMs: ipStatsMs },
+      samples: { listMs: lib, listCpuMs: libCpu, listGcPauseMs: libGc, listSystemCpuMs: libSys, listPageFaults: libFaults, openListCloseMs: libOpen, dumpStreamMs: stream, ipJsonDetailsMs: ipMs, ipJsonDetailsCpuMs: ipCpu, ipJsonDetailsParsedMs: ipParseMs, listStatsMs: libStats, ipStatsJsonDetailsMs: ipStatsMs },
     };
   } finally {
     await rtnl.close();
