@@ -104,6 +104,8 @@ interface PendingBase {
   bytes: Buffer;
   timeoutMs: number;
   timer?: NodeJS.Timeout;
+  /** The datagram (engine's count) in which the timer was last started or restarted; -1 when armed outside one. */
+  armedIn?: number;
 }
 
 /** A request answered by an ACK or error (request(), and each message of a batch). */
@@ -268,6 +270,8 @@ export type EngineOptions = Pick<SocketOptions, 'timeout' | 'maxInFlight' | 'typ
  */
 export class Engine implements TransportReceiver {
   readonly stats: SocketStats = { requests: 0, datagramsIn: 0, datagramsOut: 0, messagesIn: 0, foreignDropped: 0, unmatched: 0, overruns: 0, callbackErrors: 0 };
+  /** Datagrams handled so far: which datagram a request's timer was last restarted in (armTimer). */
+  private datagramsHandled = 0;
   /** The exception of the `tap` option, if it threw (it is detached then). */
   tapError: CallbackError | undefined;
   private readonly t: Transport;
@@ -760,12 +764,24 @@ export class Engine implements TransportReceiver {
     }
   }
 
-  private armTimer(p: Pending): void {
+  /**
+   * (Re)start a request's timeout. `inDatagram`: called for a message of the
+   * datagram being handled. A timer's refresh() restarts it from the event
+   * loop's cached time, which does not change while one datagram is handled,
+   * so one restart per datagram is the same timeout as one per message; a dump
+   * datagram carries ~15 links, and each refresh() unlinks and relinks the
+   * timer in Node's timer lists (and allocates when its list empties).
+   */
+  private armTimer(p: Pending, inDatagram = false): void {
     if (!Number.isFinite(p.timeoutMs) || p.timeoutMs <= 0) return;
+    const armedIn = inDatagram ? this.datagramsHandled : -1;
     if (p.timer) {
+      if (inDatagram && p.armedIn === armedIn) return;
+      p.armedIn = armedIn;
       p.timer.refresh();
       return;
     }
+    p.armedIn = armedIn;
     p.timer = setTimeout(() => {
       if (this.pending.get(p.seq) !== p) return;
       // Timers run before libuv polls for I/O: when the caller kept the event
@@ -885,6 +901,7 @@ export class Engine implements TransportReceiver {
   /** A datagram read: only the kernel (nl_pid 0) is heard; answers go to their requests, notifications to the multicast handler. */
   datagram(buf: Buffer, pid: number, groups: number, nsid: number): void {
     this.stats.datagramsIn++;
+    this.datagramsHandled++;
     if (pid !== 0) {
       // Only the kernel may answer us; anything else is spoofing or noise.
       this.stats.foreignDropped++;
@@ -991,11 +1008,11 @@ export class Engine implements TransportReceiver {
     }
     if (m.type === NLMSG_DONE || m.type === NLMSG_NOOP || m.type === NLMSG_OVERRUN) return;
     p.replies.push(m);
-    this.armTimer(p);
+    this.armTimer(p, true);
   }
 
   private onDumpMessage(p: DumpPending, m: RawMessage): void {
-    this.armTimer(p);
+    this.armTimer(p, true);
     if (m.flags & NLM_F_DUMP_INTR) p.intr = true;
     if (m.type === NLMSG_DONE) {
       const d = parseDone(m);

@@ -231,6 +231,35 @@ test('a dump times out only without progress', async () => {
   s.close();
 });
 
+test('a dump restarts its timeout once per datagram, not once per message (the same deadline: the loop time does not move within one)', async () => {
+  // count Timeout#refresh calls: Node's Timeout class is not exported, take it from a timer
+  const probe = setTimeout(() => {}, 1);
+  const proto = Object.getPrototypeOf(probe) as { refresh: (this: NodeJS.Timeout) => NodeJS.Timeout };
+  clearTimeout(probe);
+  const original = proto.refresh;
+  let refreshes = 0;
+  proto.refresh = function (this: NodeJS.Timeout) {
+    refreshes++;
+    return original.call(this);
+  };
+  try {
+    const k = new FakeKernel();
+    const s = open(k, { timeout: 5000 });
+    const p = s.dumpAll(T, undefined);
+    const [m] = requests(k);
+    k.deliver(Array.from({ length: 20 }, () => k.multi(m!, T + 1)));
+    await tick();
+    assert.is(refreshes, 1, 'one restart for a datagram of 20 messages');
+    k.deliver([...Array.from({ length: 20 }, () => k.multi(m!, T + 1)), k.done(m!)]);
+    const r = await p;
+    assert.is(r.length, 40);
+    assert.is(refreshes, 2, 'one more for the second datagram');
+    s.close();
+  } finally {
+    proto.refresh = original;
+  }
+});
+
 test('close(): requests sent and queued reject with SocketClosedError; the fd and the poll handle are released; idle sockets do not hold the process', async () => {
   const k = new FakeKernel();
   const s = open(k, { maxInFlight: 1 });
