@@ -442,7 +442,7 @@ export function afSpecPolicyFor(family: number): Policy | undefined {
 // kinds/bridge.js (its port policy) on the first AF_BRIDGE protocol info (`bridge link`, port events):
 // a static import loaded and ran the bridge kind at every start (~4 ms). docs/design.md, "The rule for lazy loads".
 const load = createRequire(import.meta.url);
-const bridgePortPolicy = (): Policy => (load('./kinds/bridge.js') as typeof import('./kinds/bridge.js')).bridgePortPolicy;
+const bridgePortPolicy = (): Policy => (load('./kinds/bridge.js') as typeof import('./kinds/bridge.js')).bridgePortPolicy();
 
 /** IFLA_PROTINFO policy for a link message family. */
 export function protinfoPolicyFor(family: number): Policy | undefined {

@@ -14,12 +14,19 @@ import { UAPI } from '../../src/rtnl/uapi.js';
 import { checkAttrs, decodeAttrs, encodeAttrs, encodeAttrsToBuffer } from '../../src/netlink/attr.js';
 import { ArgumentError, DecodeError } from '../../src/netlink/errors.js';
 import { bridgeAfSpecPolicy, inetPolicy } from '../../src/rtnl/afspec.js';
-import { vxlanPolicy } from '../../src/rtnl/kinds/vxlan.js';
-import { vlanPolicy } from '../../src/rtnl/kinds/vlan.js';
-import { bondPolicy } from '../../src/rtnl/kinds/bond.js';
-import { macvlanPolicy } from '../../src/rtnl/kinds/macvlan.js';
-import { macsecPolicy } from '../../src/rtnl/kinds/macsec.js';
+import { vxlanPolicy as vxlanPolicyOf } from '../../src/rtnl/kinds/vxlan.js';
+import { vlanPolicy as vlanPolicyOf } from '../../src/rtnl/kinds/vlan.js';
+import { bondPolicy as bondPolicyOf } from '../../src/rtnl/kinds/bond.js';
+import { macvlanPolicy as macvlanPolicyOf } from '../../src/rtnl/kinds/macvlan.js';
+import { macsecPolicy as macsecPolicyOf } from '../../src/rtnl/kinds/macsec.js';
 import { throwsA } from '../expect.js';
+
+// the kinds build their policies on first use (kinds/common.ts, firstUse)
+const vxlanPolicy = vxlanPolicyOf();
+const vlanPolicy = vlanPolicyOf();
+const bondPolicy = bondPolicyOf();
+const macvlanPolicy = macvlanPolicyOf();
+const macsecPolicy = macsecPolicyOf();
 const { RTM_NEWLINK } = UAPI;
 
 interface Capture {

@@ -15,11 +15,18 @@ import { NLMSG_HDRLEN } from '../../src/netlink/constants.js';
 import { UAPI } from '../../src/rtnl/uapi.js';
 import { decodeAttrs, encodeAttrsToBuffer } from '../../src/netlink/attr.js';
 import { ArgumentError } from '../../src/netlink/errors.js';
-import { grePolicy, ip6grePolicy } from '../../src/rtnl/kinds/gre.js';
-import { sitPolicy, ip6tnlPolicy } from '../../src/rtnl/kinds/iptun.js';
-import { ipoibPolicy } from '../../src/rtnl/kinds/ipoib.js';
+import { grePolicy as grePolicyOf, ip6grePolicy as ip6grePolicyOf } from '../../src/rtnl/kinds/gre.js';
+import { sitPolicy as sitPolicyOf, ip6tnlPolicy as ip6tnlPolicyOf } from '../../src/rtnl/kinds/iptun.js';
+import { ipoibPolicy as ipoibPolicyOf } from '../../src/rtnl/kinds/ipoib.js';
 import { mergeCurrent } from '../../src/rtnl/kinds/tunnel.js';
 import { throwsA } from '../expect.js';
+
+// the kinds build their policies on first use (kinds/common.ts, firstUse)
+const grePolicy = grePolicyOf();
+const ip6grePolicy = ip6grePolicyOf();
+const sitPolicy = sitPolicyOf();
+const ip6tnlPolicy = ip6tnlPolicyOf();
+const ipoibPolicy = ipoibPolicyOf();
 const { RTM_NEWLINK } = UAPI;
 
 interface Capture {

@@ -10,9 +10,9 @@
  *   rtnl.links.set('eth0', { bondSlave: { queueId: 2, prio: 10 } })
  * @module
  */
-import { enumOf, ipv4, ipv6, lladdr, mac, nested, policy, s32, u16, u32, u8, moreConsts } from '../../netlink/attr.js';
+import { enumOf, ipv4, ipv6, lladdr, mac, nested, policy, s32, u16, u32, u8, moreConsts, type Policy } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
-import { checkData, indexedArray, optionsObject } from './common.js';
+import { checkData, indexedArray, optionsObject, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
 
@@ -141,15 +141,15 @@ export interface BondSlaveOptions {
   adChurnPartnerState?: number;
 }
 
-export const bondAdInfoPolicy = policy('IFLA_BOND_AD_INFO', UAPI, [
+export const bondAdInfoPolicy: () => Policy = firstUse(() => policy('IFLA_BOND_AD_INFO', UAPI, [
   ['IFLA_BOND_AD_INFO_AGGREGATOR', 'aggregator', u16],
   ['IFLA_BOND_AD_INFO_NUM_PORTS', 'numPorts', u16],
   ['IFLA_BOND_AD_INFO_ACTOR_KEY', 'actorKey', u16],
   ['IFLA_BOND_AD_INFO_PARTNER_KEY', 'partnerKey', u16],
   ['IFLA_BOND_AD_INFO_PARTNER_MAC', 'partnerMac', mac],
-]);
+]));
 
-export const bondPolicy = policy('IFLA_BOND', moreConsts(UAPI, { IFLA_BOND_BROADCAST_NEIGH }), [
+export const bondPolicy: () => Policy = firstUse(() => policy('IFLA_BOND', moreConsts(UAPI, { IFLA_BOND_BROADCAST_NEIGH }), [
   ['IFLA_BOND_MODE', 'mode', enumOf<BondMode>(u8, { 0: 'balance-rr', 1: 'active-backup', 2: 'balance-xor', 3: 'broadcast', 4: '802.3ad', 5: 'balance-tlb', 6: 'balance-alb' })],
   ['IFLA_BOND_ACTIVE_SLAVE', 'activeSlave', u32, IFINDEX],
   ['IFLA_BOND_MIIMON', 'miimon', u32],
@@ -172,7 +172,7 @@ export const bondPolicy = policy('IFLA_BOND', moreConsts(UAPI, { IFLA_BOND_BROAD
   ['IFLA_BOND_PACKETS_PER_SLAVE', 'packetsPerSlave', u32],
   ['IFLA_BOND_AD_LACP_RATE', 'adLacpRate', enumOf<BondLacpRate>(u8, { 0: 'slow', 1: 'fast' })],
   ['IFLA_BOND_AD_SELECT', 'adSelect', enumOf<BondAdSelect>(u8, { 0: 'stable', 1: 'bandwidth', 2: 'count' })],
-  ['IFLA_BOND_AD_INFO', 'adInfo', nested(bondAdInfoPolicy), { readOnly: true }],
+  ['IFLA_BOND_AD_INFO', 'adInfo', nested(bondAdInfoPolicy()), { readOnly: true }],
   ['IFLA_BOND_AD_ACTOR_SYS_PRIO', 'adActorSysPrio', u16],
   ['IFLA_BOND_AD_USER_PORT_KEY', 'adUserPortKey', u16],
   ['IFLA_BOND_AD_ACTOR_SYSTEM', 'adActorSystem', mac],
@@ -183,10 +183,10 @@ export const bondPolicy = policy('IFLA_BOND', moreConsts(UAPI, { IFLA_BOND_BROAD
   ['IFLA_BOND_NS_IP6_TARGET', 'nsIp6Target', indexedArray(ipv6, 'IPv6 addresses')],
   ['IFLA_BOND_COUPLED_CONTROL', 'coupledControl', u8],
   ['IFLA_BOND_BROADCAST_NEIGH', 'broadcastNeigh', u8],
-]);
+]));
 
 const ro = { readOnly: true } as const;
-export const bondSlavePolicy = policy('IFLA_BOND_SLAVE', UAPI, [
+export const bondSlavePolicy: () => Policy = firstUse(() => policy('IFLA_BOND_SLAVE', UAPI, [
   ['IFLA_BOND_SLAVE_STATE', 'state', enumOf<'active' | 'backup'>(u8, { 0: 'active', 1: 'backup' }), ro],
   ['IFLA_BOND_SLAVE_MII_STATUS', 'miiStatus', enumOf<'up' | 'fail' | 'down' | 'back'>(u8, { 0: 'up', 1: 'fail', 2: 'down', 3: 'back' }), ro],
   ['IFLA_BOND_SLAVE_LINK_FAILURE_COUNT', 'linkFailureCount', u32, ro],
@@ -199,7 +199,7 @@ export const bondSlavePolicy = policy('IFLA_BOND_SLAVE', UAPI, [
   ['IFLA_BOND_SLAVE_ACTOR_PORT_PRIO', 'actorPortPrio', u16],
   ['IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE', 'adChurnActorState', u8, ro],
   ['IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE', 'adChurnPartnerState', u8, ro],
-]);
+]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -224,9 +224,9 @@ declare module './registry.js' {
 export const bondKind: LinkKind = {
   ether: true,
   kind: 'bond',
-  data: bondPolicy,
-  slaveData: bondSlavePolicy,
+  get data() { return bondPolicy(); },
+  get slaveData() { return bondSlavePolicy(); },
   slaveOptionsKey: 'bondSlave',
   module: 'bonding',
-  check: (options) => checkData(bondPolicy, optionsObject(options, 'bond', 'bond'), 'bond'),
+  check: (options) => checkData(bondPolicy(), optionsObject(options, 'bond', 'bond'), 'bond'),
 };

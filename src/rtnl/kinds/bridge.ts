@@ -3,13 +3,13 @@
  * hundredths of a second, as the kernel and `ip -d` report them.
  * @module
  */
-import { bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec, moreConsts } from '../../netlink/attr.js';
+import { bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec, moreConsts, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
-import { vlanProtocol, type VlanProtocol } from './common.js';
+import { vlanProtocol, type VlanProtocol, firstUse } from './common.js';
 
 /** Newer than the installed uapi headers (kernel 6.8+). */
 export const IFLA_BR_FDB_N_LEARNED = 48;
@@ -148,7 +148,7 @@ export interface BridgeOptions {
 }
 
 const ro = { readOnly: true } as const;
-export const bridgePolicy = policy('IFLA_BR', moreConsts(UAPI, { IFLA_BR_FDB_N_LEARNED, IFLA_BR_FDB_MAX_LEARNED }), [
+export const bridgePolicy: () => Policy = firstUse(() => policy('IFLA_BR', moreConsts(UAPI, { IFLA_BR_FDB_N_LEARNED, IFLA_BR_FDB_MAX_LEARNED }), [
   ['IFLA_BR_FORWARD_DELAY', 'forwardDelay', u32],
   ['IFLA_BR_HELLO_TIME', 'helloTime', u32],
   ['IFLA_BR_MAX_AGE', 'maxAge', u32],
@@ -198,7 +198,7 @@ export const bridgePolicy = policy('IFLA_BR', moreConsts(UAPI, { IFLA_BR_FDB_N_L
   ['IFLA_BR_MCAST_QUERIER_STATE', 'mcastQuerierState', binary, ro],
   ['IFLA_BR_FDB_N_LEARNED', 'fdbNLearned', u32, ro],
   ['IFLA_BR_FDB_MAX_LEARNED', 'fdbMaxLearned', u32],
-]);
+]));
 
 /** STP port states (BR_STATE_*), as `ip -d link` and `bridge link` name them. */
 export type BridgePortState = 'disabled' | 'listening' | 'learning' | 'forwarding' | 'blocking';
@@ -301,7 +301,7 @@ export interface BridgePortOptions {
   backupNhid?: number;
 }
 
-export const bridgePortPolicy = policy(
+export const bridgePortPolicy: () => Policy = firstUse(() => policy(
   'IFLA_BRPORT',
   moreConsts(UAPI, { IFLA_BRPORT_MAB, IFLA_BRPORT_MCAST_N_GROUPS, IFLA_BRPORT_MCAST_MAX_GROUPS, IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, IFLA_BRPORT_BACKUP_NHID }),
   [
@@ -350,7 +350,7 @@ export const bridgePortPolicy = policy(
     ['IFLA_BRPORT_NEIGH_VLAN_SUPPRESS', 'neighVlanSuppress', bool8],
     ['IFLA_BRPORT_BACKUP_NHID', 'backupNhid', u32],
   ],
-);
+));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -372,4 +372,4 @@ declare module './registry.js' {
 }
 
 /** The bridge kind (registered by kinds/table.ts). */
-export const bridgeKind: LinkKind = { kind: 'bridge', ether: true, data: bridgePolicy, slaveData: bridgePortPolicy, slaveOptionsKey: 'bridgePort', module: 'bridge' };
+export const bridgeKind: LinkKind = { kind: 'bridge', ether: true, get data() { return bridgePolicy(); }, get slaveData() { return bridgePortPolicy(); }, slaveOptionsKey: 'bridgePort', module: 'bridge' };

@@ -7,10 +7,10 @@
  * `remote` takes IPv4 or IPv6 and is sent as IFLA_GENEVE_REMOTE or REMOTE6.
  * @module
  */
-import { be16, be32, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts } from '../../netlink/attr.js';
+import { be16, be32, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, isIPv6Text, isMulticast, optionsObject, renamingView, splitFamily } from './common.js';
+import { bounded, checkData, isIPv6Text, isMulticast, optionsObject, renamingView, splitFamily, firstUse, withView } from './common.js';
 import type { LinkKind } from './registry.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
@@ -59,7 +59,15 @@ export interface GeneveOptions {
   portRange?: GenevePortRange;
 }
 
-export const genevePolicy = policy('IFLA_GENEVE', moreConsts(UAPI, { IFLA_GENEVE_PORT_RANGE }), [
+// IFLA_GENEVE_REMOTE6 reads back as `remote`, the option it is written with.
+const geneveView = renamingView(
+  (k) => (k === 'remote6' ? 'remote' : undefined),
+  (k, v) => (k === 'remote' && isIPv6Text(v) ? 'remote6' : undefined),
+);
+
+export const genevePolicy: () => Policy = firstUse(() =>
+  withView(
+    policy('IFLA_GENEVE', moreConsts(UAPI, { IFLA_GENEVE_PORT_RANGE }), [
   ['IFLA_GENEVE_ID', 'id', bounded(u32, 0, 0xffffff, 'a VNI')],
   ['IFLA_GENEVE_REMOTE', 'remote', ipv4],
   ['IFLA_GENEVE_TTL', 'ttl', u8],
@@ -82,7 +90,10 @@ export const genevePolicy = policy('IFLA_GENEVE', moreConsts(UAPI, { IFLA_GENEVE
       ['high', 'be16'],
     ]),
   ],
-]);
+]),
+    geneveView,
+  ),
+);
 
 /** links.add() options of a geneve link: a VNI and a remote, unless the device is external (collectMetadata). */
 export type GeneveAddOptions = GeneveOptions & ({ id: number; remote: string } | { id: number; remote6: string } | { collectMetadata: true });
@@ -99,24 +110,18 @@ declare module './registry.js' {
   }
 }
 
-// IFLA_GENEVE_REMOTE6 reads back as `remote`, the option it is written with.
-genevePolicy.view = renamingView(
-  (k) => (k === 'remote6' ? 'remote' : undefined),
-  (k, v) => (k === 'remote' && isIPv6Text(v) ? 'remote6' : undefined),
-);
-
 /** The geneve kind (registered by kinds/table.ts). */
 export const geneveKind: LinkKind = {
   ether: true,
   kind: 'geneve',
-  data: genevePolicy,
+  get data() { return genevePolicy(); },
   module: 'geneve',
   check(options, _all, mode) {
     const o = optionsObject(options, 'geneve', 'geneve');
     splitFamily(o, 'remote', 'remote', 'remote6', 'geneve', (ip, f) => {
       if (isMulticast(ip)) throw new ArgumentError(f, 'geneve needs a unicast remote');
     });
-    const out = checkData(genevePolicy, o, 'geneve');
+    const out = checkData(genevePolicy(), o, 'geneve');
     if (mode === 'add' && !out.collectMetadata) {
       if (out.id === undefined) throw new ArgumentError('geneve.id', 'a geneve link needs a VNI (geneve: { id: 10 }) unless it is external (collectMetadata: true)');
       if (out.remote === undefined && out.remote6 === undefined) throw new ArgumentError('geneve.remote', 'a geneve link needs a remote unless it is external (collectMetadata: true)');

@@ -34,7 +34,7 @@ import { be16, bool8, enumOf, flag, ipv4, ipv6, policy, u16, u32, u8, type Codec
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, isMulticast, optionsObject } from './common.js';
+import { bounded, checkData, isMulticast, optionsObject, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import {
   applyPatch,
@@ -237,9 +237,9 @@ function grePolicyFor(name: string, addr: Codec<string>): Policy {
 }
 
 /** IFLA_GRE_* of gre, gretap, erspan (IPv4 endpoints). */
-export const grePolicy = grePolicyFor('IFLA_GRE', ipv4);
+export const grePolicy: () => Policy = firstUse(() => grePolicyFor('IFLA_GRE', ipv4));
 /** IFLA_GRE_* of ip6gre, ip6gretap, ip6erspan (IPv6 endpoints). */
-export const ip6grePolicy = grePolicyFor('IFLA_GRE', ipv6);
+export const ip6grePolicy: () => Policy = firstUse(() => grePolicyFor('IFLA_GRE', ipv6));
 
 const ERSPAN_KEYS = ['erspanVer', 'erspanIndex', 'erspanDir', 'erspanHwid'] as const;
 
@@ -296,7 +296,7 @@ interface GreKindSpec {
   other: string;
 }
 
-function greCheck(k: GreKindSpec, pol: Policy) {
+function greCheck(k: GreKindSpec, pol: () => Policy) {
   return (options: Record<string, unknown> | undefined, _all: Record<string, unknown>, mode: 'add' | 'set'): Record<string, unknown> => {
     const field = k.kind;
     const o = optionsObject(options, field, k.kind);
@@ -306,7 +306,7 @@ function greCheck(k: GreKindSpec, pol: Policy) {
     if (k.family === 4) rejectKeys(o, ['encapLimit', 'flowinfo', 'flags'], field, k.kind, `IPv6 tunnel options: see ${k.other}`);
     else rejectKeys(o, ['tos', 'pmtudisc', 'ignoreDf'], field, k.kind, 'IPv4 options: use tclass, flowlabel, encapLimit');
     if (!k.erspan) rejectKeys(o, ERSPAN_KEYS, field, k.kind, 'ERSPAN options are for erspan and ip6erspan links');
-    const out = checkData(pol, o, field);
+    const out = checkData(pol(), o, field);
     for (const word of ['iflags', 'oflags'] as const) {
       const cur = out[word] as GreFlags | undefined;
       if (gre.derived[word].key && cur?.key === undefined) applyPatch(out, word, gre.derived[word]);
@@ -403,7 +403,9 @@ export const greKinds: readonly LinkKind[] = KINDS.map((k): LinkKind => {
   return {
     ether: k.tap,
     kind: k.kind,
-    data: pol,
+    get data() {
+      return pol();
+    },
     module: k.module,
     check: greCheck(k, pol),
     prepare: prepareTunnel(k.kind, pol, ['local', 'remote']),

@@ -11,11 +11,11 @@
  * the partition key cannot.
  * @module
  */
-import { enumOf, NOFIT, policy, u16, type Codec } from '../../netlink/attr.js';
+import { enumOf, NOFIT, policy, u16, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { checkData, optionsObject } from './common.js';
+import { checkData, optionsObject, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
@@ -62,11 +62,11 @@ export interface IpoibOptions {
   umcast?: boolean | number;
 }
 
-export const ipoibPolicy = policy('IFLA_IPOIB', UAPI, [
+export const ipoibPolicy: () => Policy = firstUse(() => policy('IFLA_IPOIB', UAPI, [
   ['IFLA_IPOIB_PKEY', 'pkey', pkeyCodec],
   ['IFLA_IPOIB_MODE', 'mode', enumOf<IpoibMode>(u16, { 0: 'datagram', 1: 'connected' })],
   ['IFLA_IPOIB_UMCAST', 'umcast', bool16],
-]);
+]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -84,11 +84,11 @@ declare module './registry.js' {
 /** The ipoib kind (registered by kinds/table.ts). */
 export const ipoibKind: LinkKind = {
   kind: 'ipoib',
-  data: ipoibPolicy,
+  get data() { return ipoibPolicy(); },
   module: 'ib_ipoib',
   needsLink: true,
   check(options, _all, mode) {
-    const out = checkData(ipoibPolicy, optionsObject(options, 'ipoib', 'ipoib'), 'ipoib');
+    const out = checkData(ipoibPolicy(), optionsObject(options, 'ipoib', 'ipoib'), 'ipoib');
     if (mode === 'set' && out.pkey !== undefined) throw new ArgumentError('ipoib.pkey', 'the partition key of an IPoIB child cannot be changed (the kernel ignores it); create another child');
     if (typeof out.mode === 'number' && out.mode > 1) throw new ArgumentError('ipoib.mode', `${out.mode} is not an IPoIB mode (datagram 0, connected 1)`);
     return out;

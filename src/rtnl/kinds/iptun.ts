@@ -29,7 +29,7 @@ import { bool8, enumOf, flag, ipv4, ipv6, policy, u16, u32, u8, be16, type Codec
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, optionsObject } from './common.js';
+import { bounded, checkData, optionsObject, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import {
   applyPatch,
@@ -194,11 +194,11 @@ function iptunPolicyFor(addr: Codec<string>, flags: Codec<unknown>, modes: Recor
 }
 
 /** IFLA_IPTUN_* of ipip (IFLA_IPTUN_FLAGS, which ipip does not use, as a raw u16). */
-export const ipipPolicy = iptunPolicyFor(ipv4, u16, { 4: 'ipip', 137: 'mplsip', 0: 'any' });
+export const ipipPolicy: () => Policy = firstUse(() => iptunPolicyFor(ipv4, u16, { 4: 'ipip', 137: 'mplsip', 0: 'any' }));
 /** IFLA_IPTUN_* of sit. */
-export const sitPolicy = iptunPolicyFor(ipv4, sitFlags, { 41: 'ip6ip', 4: 'ipip', 137: 'mplsip', 0: 'any' });
+export const sitPolicy: () => Policy = firstUse(() => iptunPolicyFor(ipv4, sitFlags, { 41: 'ip6ip', 4: 'ipip', 137: 'mplsip', 0: 'any' }));
 /** IFLA_IPTUN_* of ip6tnl. */
-export const ip6tnlPolicy = iptunPolicyFor(ipv6, ip6TnlFlags, { 41: 'ip6ip6', 4: 'ipip6', 0: 'any' });
+export const ip6tnlPolicy: () => Policy = firstUse(() => iptunPolicyFor(ipv6, ip6TnlFlags, { 41: 'ip6ip6', 4: 'ipip6', 0: 'any' }));
 
 const SIT_6RD = ['ip6rdPrefix', 'ip6rdPrefixLen', 'ip6rdRelayPrefix', 'ip6rdRelayPrefixLen'] as const;
 
@@ -231,7 +231,7 @@ interface IptunKindSpec {
   other: string;
 }
 
-function iptunCheck(k: IptunKindSpec, pol: Policy) {
+function iptunCheck(k: IptunKindSpec, pol: () => Policy) {
   return (options: Record<string, unknown> | undefined): Record<string, unknown> => {
     const field = k.kind;
     const o = optionsObject(options, field, k.kind);
@@ -252,7 +252,7 @@ function iptunCheck(k: IptunKindSpec, pol: Policy) {
     if (k.kind !== 'sit') rejectKeys(o, SIT_6RD, field, k.kind, '6rd is a sit option');
     if (k.kind === 'ipip') rejectKeys(o, ['flags'], field, k.kind, 'ipip has no tunnel flags');
     if (k.kind === 'sit') rejectKeys(o, ['collectMetadata'], field, k.kind, 'sit has no external mode');
-    const out = checkData(pol, o, field);
+    const out = checkData(pol(), o, field);
     if (isatap !== undefined) applyPatch(out, 'flags', { isatap });
     if (ip6) finishIp6ShortForms(out, ip6);
     if (k.kind === 'sit') {
@@ -298,7 +298,9 @@ export const iptunKinds: readonly LinkKind[] = KINDS.map((k): LinkKind => {
   const pol = k.kind === 'ipip' ? ipipPolicy : k.kind === 'sit' ? sitPolicy : ip6tnlPolicy;
   return {
     kind: k.kind,
-    data: pol,
+    get data() {
+      return pol();
+    },
     module: k.module,
     check: iptunCheck(k, pol),
     prepare: prepareTunnel(k.kind, pol, ['local', 'remote']),

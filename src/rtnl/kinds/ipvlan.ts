@@ -8,9 +8,9 @@
  * ipvtap takes the same options under `ipvtap`.
  * @module
  */
-import { enumOf, policy, u16 } from '../../netlink/attr.js';
+import { enumOf, policy, u16, type Policy } from '../../netlink/attr.js';
 import { UAPI } from '../uapi.js';
-import { checkData, optionsObject } from './common.js';
+import { checkData, optionsObject, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
@@ -27,10 +27,10 @@ export interface IpvlanOptions {
   flags?: IpvlanFlags | number;
 }
 
-export const ipvlanPolicy = policy('IFLA_IPVLAN', UAPI, [
+export const ipvlanPolicy: () => Policy = firstUse(() => policy('IFLA_IPVLAN', UAPI, [
   ['IFLA_IPVLAN_MODE', 'mode', enumOf<IpvlanMode>(u16, { 0: 'l2', 1: 'l3', 2: 'l3s' })],
   ['IFLA_IPVLAN_FLAGS', 'flags', enumOf<IpvlanFlags>(u16, { 0: 'bridge', 1: 'private', 2: 'vepa' })],
-]);
+]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -52,10 +52,10 @@ function ipvlanKind(kind: 'ipvlan' | 'ipvtap'): LinkKind {
   return {
     kind,
     ether: true,
-    data: ipvlanPolicy,
+    get data() { return ipvlanPolicy(); },
     module: kind,
     needsLink: true,
-    check: (options) => checkData(ipvlanPolicy, optionsObject(options, kind, kind), kind),
+    check: (options) => checkData(ipvlanPolicy(), optionsObject(options, kind, kind), kind),
   };
 }
 

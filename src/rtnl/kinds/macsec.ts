@@ -11,11 +11,11 @@
  * `genl.macsec.addTxSa()` & co (src/genl/macsec.ts, docs/genl.md).
  * @module
  */
-import { be16, bool8, enumOf, policy, u32, u8, binary, type Codec } from '../../netlink/attr.js';
+import { be16, bool8, enumOf, policy, u32, u8, binary, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, formatMac, parseMac } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, optionsObject, u64Enum } from './common.js';
+import { bounded, checkData, optionsObject, u64Enum, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
@@ -99,7 +99,7 @@ export interface MacsecOptions {
 /** IFLA_INFO_DATA of a macsec link as the kernel reports it. */
 export type MacsecData = Omit<MacsecOptions, 'sci'> & { sci?: string };
 
-export const macsecPolicy = policy('IFLA_MACSEC', UAPI, [
+export const macsecPolicy: () => Policy = firstUse(() => policy('IFLA_MACSEC', UAPI, [
   ['IFLA_MACSEC_SCI', 'sci', sci],
   ['IFLA_MACSEC_PORT', 'port', bounded(be16, 1, 0xffff, 'a MACsec port')],
   ['IFLA_MACSEC_ICV_LEN', 'icvLen', bounded(u8, 8, 16, 'an ICV length')],
@@ -115,7 +115,7 @@ export const macsecPolicy = policy('IFLA_MACSEC', UAPI, [
   ['IFLA_MACSEC_VALIDATION', 'validation', enumOf<MacsecValidation>(u8, { 0: 'disabled', 1: 'check', 2: 'strict' })],
   ['IFLA_MACSEC_PAD', 'pad', binary, { readOnly: true }],
   ['IFLA_MACSEC_OFFLOAD', 'offload', enumOf<MacsecOffload>(u8, { 0: 'off', 1: 'phy', 2: 'mac' })],
-]);
+]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -134,11 +134,11 @@ declare module './registry.js' {
 export const macsecKind: LinkKind = {
   ether: true,
   kind: 'macsec',
-  data: macsecPolicy,
+  get data() { return macsecPolicy(); },
   module: 'macsec',
   needsLink: true,
   check(options) {
-    const out = checkData(macsecPolicy, optionsObject(options, 'macsec', 'macsec'), 'macsec');
+    const out = checkData(macsecPolicy(), optionsObject(options, 'macsec', 'macsec'), 'macsec');
     if (out.sci !== undefined && out.port !== undefined) throw new ArgumentError('macsec.port', 'give either sci or port, not both');
     if (out.replayProtect === true && out.window === undefined) throw new ArgumentError('macsec.window', 'replayProtect needs a window');
     return out;

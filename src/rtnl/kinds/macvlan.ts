@@ -13,10 +13,10 @@
  * macvtap takes the same options under `macvtap`.
  * @module
  */
-import { enumOf, mac, policy, s32, u16, u32, moreConsts } from '../../netlink/attr.js';
+import { enumOf, mac, policy, s32, u16, u32, moreConsts, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { checkData, nestedList, optionsObject } from './common.js';
+import { checkData, nestedList, optionsObject, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 const { IFLA_MACVLAN_MACADDR, MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC } = UAPI;
@@ -60,7 +60,7 @@ export interface MacvlanOptions {
   bcCutoff?: number;
 }
 
-export const macvlanPolicy = policy('IFLA_MACVLAN', moreConsts(UAPI, { IFLA_MACVLAN_BC_CUTOFF }), [
+export const macvlanPolicy: () => Policy = firstUse(() => policy('IFLA_MACVLAN', moreConsts(UAPI, { IFLA_MACVLAN_BC_CUTOFF }), [
   ['IFLA_MACVLAN_MODE', 'mode', macvlanMode],
   ['IFLA_MACVLAN_FLAGS', 'flags', u16],
   ['IFLA_MACVLAN_MACADDR_MODE', 'macaddrMode', macaddrMode],
@@ -70,7 +70,7 @@ export const macvlanPolicy = policy('IFLA_MACVLAN', moreConsts(UAPI, { IFLA_MACV
   ['IFLA_MACVLAN_BC_QUEUE_LEN', 'bcQueueLen', u32],
   ['IFLA_MACVLAN_BC_QUEUE_LEN_USED', 'bcQueueLenUsed', u32, { readOnly: true }],
   ['IFLA_MACVLAN_BC_CUTOFF', 'bcCutoff', s32],
-]);
+]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -92,7 +92,7 @@ function macvlanKind(kind: 'macvlan' | 'macvtap'): LinkKind {
   return {
     kind,
     ether: true,
-    data: macvlanPolicy,
+    get data() { return macvlanPolicy(); },
     module: kind,
     needsLink: true,
     check(options) {
@@ -107,7 +107,7 @@ function macvlanKind(kind: 'macvlan' | 'macvtap'): LinkKind {
         if (v) flags |= bit;
       }
       if (flags !== undefined) o.flags = flags;
-      const out = checkData(macvlanPolicy, o, kind);
+      const out = checkData(macvlanPolicy(), o, kind);
       const mm = out.macaddrMode;
       if ((out.macaddr !== undefined || out.macaddrData !== undefined) && mm === undefined) {
         throw new ArgumentError(`${kind}.macaddrMode`, "give macaddrMode ('add', 'del', 'set' or 'flush') with macaddr / macaddrData");

@@ -6,7 +6,8 @@
  * `ip tuntap add`).
  * @module
  */
-import { bool8, enumOf, policy, u32, u8 } from '../../netlink/attr.js';
+import { bool8, enumOf, policy, u32, u8, type Policy } from '../../netlink/attr.js';
+import { firstUse } from './common.js';
 import { UAPI } from '../uapi.js';
 import type { LinkKind } from './registry.js';
 
@@ -33,7 +34,7 @@ export interface TunData {
 }
 
 const ro = { readOnly: true } as const;
-export const tunPolicy = policy('IFLA_TUN', UAPI, [
+export const tunPolicy: () => Policy = firstUse(() => policy('IFLA_TUN', UAPI, [
   ['IFLA_TUN_OWNER', 'owner', u32, ro],
   ['IFLA_TUN_GROUP', 'group', u32, ro],
   ['IFLA_TUN_TYPE', 'type', enumOf<'tun' | 'tap'>(u8, { 1: 'tun', 2: 'tap' }), ro],
@@ -43,7 +44,7 @@ export const tunPolicy = policy('IFLA_TUN', UAPI, [
   ['IFLA_TUN_MULTI_QUEUE', 'multiQueue', bool8, ro],
   ['IFLA_TUN_NUM_QUEUES', 'numQueues', u32, ro],
   ['IFLA_TUN_NUM_DISABLED_QUEUES', 'numDisabledQueues', u32, ro],
-]);
+]));
 
 declare module './registry.js' {
   interface KindData {
@@ -52,4 +53,4 @@ declare module './registry.js' {
 }
 
 /** The tun kind (registered by kinds/table.ts). */
-export const tunKind: LinkKind = { kind: 'tun', data: tunPolicy, module: 'tun' };
+export const tunKind: LinkKind = { kind: 'tun', get data() { return tunPolicy(); }, module: 'tun' };

@@ -354,14 +354,14 @@ export function mergeCurrent(current: Record<string, unknown>, changes: Record<s
  * another kind: the kernel then refuses the change), and resolve `link`
  * (the underlay device) by name.
  */
-export function prepareTunnel(kind: string, pol: Policy, addressKeys: readonly string[]) {
+export function prepareTunnel(kind: string, pol: () => Policy, addressKeys: readonly string[]) {
   return async (options: Record<string, unknown> | undefined, _all: Record<string, unknown>, ctx: KindContext): Promise<Record<string, unknown> | undefined> => {
     let data = options;
     if (ctx.mode === 'set') {
       // nothing to change: send no IFLA_INFO_DATA at all (an empty one would reset the tunnel)
       if (!data || Object.keys(data).length === 0) return undefined;
       const cur = await ctx.current();
-      if (cur?.kind === kind && cur.data) data = mergeCurrent(cur.data, data, pol, addressKeys);
+      if (cur?.kind === kind && cur.data) data = mergeCurrent(cur.data, data, pol(), addressKeys);
     }
     if (data && typeof data.link === 'string') data = { ...data, link: await ctx.ifindex(data.link, `${kind}.link`) };
     return data;

@@ -2,7 +2,8 @@
  * veth: virtual Ethernet pairs (VETH_INFO_PEER carries the peer's ifinfomsg + IFLA_*).
  * @module
  */
-import { policy } from '../../netlink/attr.js';
+import { policy, type Policy } from '../../netlink/attr.js';
+import { firstUse } from './common.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type AnyLink } from '../link.js';
 import { UAPI } from '../uapi.js';
@@ -17,7 +18,7 @@ export interface VethData {
   peer?: Partial<AnyLink>;
 }
 
-export const vethPolicy = policy('VETH_INFO', UAPI, [['VETH_INFO_PEER', 'peer', peerCodec]]);
+export const vethPolicy: () => Policy = firstUse(() => policy('VETH_INFO', UAPI, [['VETH_INFO_PEER', 'peer', peerCodec]]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -37,7 +38,7 @@ declare module './registry.js' {
 export const vethKind: LinkKind = {
   ether: true,
   kind: 'veth',
-  data: vethPolicy,
+  get data() { return vethPolicy(); },
   extraKeys: ['peer'],
   module: 'veth',
   async prepare(options, all, ctx: KindContext) {

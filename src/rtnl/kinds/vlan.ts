@@ -8,11 +8,11 @@
  *              ingressQos: [{ from: 1, to: 2 }], egressQos: [{ from: 2, to: 3 }] } })
  * @module
  */
-import { policy, struct, u16, type Codec } from '../../netlink/attr.js';
+import { policy, struct, u16, type Codec, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, nestedList, optionsObject, vlanProtocol, type VlanProtocol } from './common.js';
+import { bounded, checkData, nestedList, optionsObject, vlanProtocol, type VlanProtocol, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 const { IFLA_VLAN_QOS_MAPPING, VLAN_FLAG_BRIDGE_BINDING, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_REORDER_HDR } = UAPI;
@@ -131,13 +131,13 @@ export interface VlanData extends Omit<VlanOptions, 'flags'> {
   flags?: VlanFlags;
 }
 
-export const vlanPolicy = policy('IFLA_VLAN', UAPI, [
+export const vlanPolicy: () => Policy = firstUse(() => policy('IFLA_VLAN', UAPI, [
   ['IFLA_VLAN_ID', 'id', bounded(u16, 0, 4094, 'a VLAN id')],
   ['IFLA_VLAN_FLAGS', 'flags', vlanFlags],
   ['IFLA_VLAN_EGRESS_QOS', 'egressQos', qosMap],
   ['IFLA_VLAN_INGRESS_QOS', 'ingressQos', qosMap],
   ['IFLA_VLAN_PROTOCOL', 'protocol', vlanProtocol],
-]);
+]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -156,12 +156,12 @@ declare module './registry.js' {
 export const vlanKind: LinkKind = {
   ether: true,
   kind: 'vlan',
-  data: vlanPolicy,
+  get data() { return vlanPolicy(); },
   module: '8021q',
   needsLink: true,
   check(options, _all, mode) {
     const o = optionsObject(options, 'vlan', 'vlan');
-    const out = checkData(vlanPolicy, o, 'vlan');
+    const out = checkData(vlanPolicy(), o, 'vlan');
     if (mode === 'add' && out.id === undefined) throw new ArgumentError('vlan.id', 'a vlan link needs an id (0..4094): vlan: { id: 10 }');
     for (const k of ['ingressQos', 'egressQos'] as const) {
       const maps = out[k] as VlanQosMapping[] | undefined;

@@ -6,10 +6,10 @@
  *   rtnl.links.add({ name: 'vrf-blue', kind: 'vrf', vrf: { table: 10 } })
  * @module
  */
-import { policy, u32 } from '../../netlink/attr.js';
+import { policy, u32, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, optionsObject } from './common.js';
+import { bounded, checkData, optionsObject, firstUse } from './common.js';
 import type { LinkKind } from './registry.js';
 
 /** IFLA_INFO_DATA of a vrf link. */
@@ -24,8 +24,8 @@ export interface VrfPortData {
   table?: number;
 }
 
-export const vrfPolicy = policy('IFLA_VRF', UAPI, [['IFLA_VRF_TABLE', 'table', bounded(u32, 1, 0xffffffff, 'a routing table id')]]);
-export const vrfPortPolicy = policy('IFLA_VRF_PORT', UAPI, [['IFLA_VRF_PORT_TABLE', 'table', u32, { readOnly: true }]]);
+export const vrfPolicy: () => Policy = firstUse(() => policy('IFLA_VRF', UAPI, [['IFLA_VRF_TABLE', 'table', bounded(u32, 1, 0xffffffff, 'a routing table id')]]));
+export const vrfPortPolicy: () => Policy = firstUse(() => policy('IFLA_VRF_PORT', UAPI, [['IFLA_VRF_PORT_TABLE', 'table', u32, { readOnly: true }]]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -47,11 +47,11 @@ declare module './registry.js' {
 export const vrfKind: LinkKind = {
   ether: true,
   kind: 'vrf',
-  data: vrfPolicy,
-  slaveData: vrfPortPolicy,
+  get data() { return vrfPolicy(); },
+  get slaveData() { return vrfPortPolicy(); },
   module: 'vrf',
   check(options, _all, mode) {
-    const out = checkData(vrfPolicy, optionsObject(options, 'vrf', 'vrf'), 'vrf');
+    const out = checkData(vrfPolicy(), optionsObject(options, 'vrf', 'vrf'), 'vrf');
     if (mode === 'add' && out.table === undefined) throw new ArgumentError('vrf.table', 'a vrf link needs a routing table: vrf: { table: 10 }');
     return out;
   },

@@ -6,7 +6,8 @@
  *   rtnl.links.add({ name: 'vxcan0', kind: 'vxcan', peer: { name: 'vxcan1', netns: 'ns1' } })
  * @module
  */
-import { policy } from '../../netlink/attr.js';
+import { policy, type Policy } from '../../netlink/attr.js';
+import { firstUse } from './common.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type AnyLink } from '../link.js';
 import { UAPI } from '../uapi.js';
@@ -23,7 +24,7 @@ export interface VxcanData {
   peer?: Partial<AnyLink>;
 }
 
-export const vxcanPolicy = policy('VXCAN_INFO', UAPI, [['VXCAN_INFO_PEER', 'peer', peerCodec]]);
+export const vxcanPolicy: () => Policy = firstUse(() => policy('VXCAN_INFO', UAPI, [['VXCAN_INFO_PEER', 'peer', peerCodec]]));
 
 declare module './registry.js' {
   interface KindAddOptions {
@@ -42,7 +43,7 @@ declare module './registry.js' {
 /** The vxcan kind (registered by kinds/table.ts). */
 export const vxcanKind: LinkKind = {
   kind: 'vxcan',
-  data: vxcanPolicy,
+  get data() { return vxcanPolicy(); },
   extraKeys: ['peer'],
   module: 'vxcan',
   async prepare(options, all, ctx: KindContext) {

@@ -14,10 +14,10 @@
  * one as `group`, IFLA_VXLAN_LOCAL/LOCAL6 as `local` (a policy view).
  * @module
  */
-import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts } from '../../netlink/attr.js';
+import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts, type Policy } from '../../netlink/attr.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, flagU8, isIPv6Text, isMulticast, isMulticastText, optionsObject, renamingView, splitFamily } from './common.js';
+import { bounded, checkData, flagU8, isIPv6Text, isMulticast, isMulticastText, optionsObject, renamingView, splitFamily, firstUse, withView } from './common.js';
 import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
 
@@ -124,7 +124,13 @@ export interface VxlanOptions {
  */
 export type VxlanData = Omit<VxlanOptions, 'link'> & { link?: number };
 
-export const vxlanPolicy = policy(
+// Decoded IFLA_VXLAN_GROUP/GROUP6 read back as the option they were written with.
+const vxlanView = renamingView(
+  (k, v) => (k === 'group' || k === 'group6' ? (isMulticastText(v) ? 'group' : 'remote') : k === 'local6' ? 'local' : undefined),
+  (k, v) => (k === 'remote' || k === 'group' ? (isIPv6Text(v) ? 'group6' : 'group') : k === 'local' ? (isIPv6Text(v) ? 'local6' : 'local') : undefined),
+);
+
+export const vxlanPolicy: () => Policy = firstUse(() => withView(policy(
   'IFLA_VXLAN',
   moreConsts(UAPI, { IFLA_VXLAN_LOCALBYPASS, IFLA_VXLAN_LABEL_POLICY, IFLA_VXLAN_RESERVED_BITS, IFLA_VXLAN_MC_ROUTE }),
   [
@@ -163,7 +169,9 @@ export const vxlanPolicy = policy(
     ['IFLA_VXLAN_RESERVED_BITS', 'reservedBits', binary],
     ['IFLA_VXLAN_MC_ROUTE', 'mcRoute', bool8],
   ],
-);
+  ),
+  vxlanView,
+));
 
 /** links.add() options of a vxlan link: a VNI, unless the device is external (collectMetadata). */
 export type VxlanAddOptions = VxlanOptions & ({ id: number } | { collectMetadata: true });
@@ -180,17 +188,11 @@ declare module './registry.js' {
   }
 }
 
-// Decoded IFLA_VXLAN_GROUP/GROUP6 read back as the option they were written with.
-vxlanPolicy.view = renamingView(
-  (k, v) => (k === 'group' || k === 'group6' ? (isMulticastText(v) ? 'group' : 'remote') : k === 'local6' ? 'local' : undefined),
-  (k, v) => (k === 'remote' || k === 'group' ? (isIPv6Text(v) ? 'group6' : 'group') : k === 'local' ? (isIPv6Text(v) ? 'local6' : 'local') : undefined),
-);
-
 /** The vxlan kind (registered by kinds/table.ts). */
 export const vxlanKind: LinkKind = {
   ether: true,
   kind: 'vxlan',
-  data: vxlanPolicy,
+  get data() { return vxlanPolicy(); },
   module: 'vxlan',
   check(options, _all, mode) {
     const o = optionsObject(options, 'vxlan', 'vxlan');
@@ -206,7 +208,7 @@ export const vxlanKind: LinkKind = {
     splitFamily(o, 'local', 'local', 'local6', 'vxlan', (ip, f) => {
       if (isMulticast(ip)) throw new ArgumentError(f, 'local must be a unicast address');
     });
-    const out = checkData(vxlanPolicy, o, 'vxlan');
+    const out = checkData(vxlanPolicy(), o, 'vxlan');
     if (out.ttl !== undefined && out.ttlInherit === true) throw new ArgumentError('vxlan.ttlInherit', 'conflicts with vxlan.ttl');
     if (mode === 'add' && out.id === undefined && !out.collectMetadata) {
       throw new ArgumentError('vxlan.id', 'a vxlan link needs a VNI (vxlan: { id: 42 }) unless it is external (collectMetadata: true)');
