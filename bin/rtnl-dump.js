@@ -12,11 +12,9 @@ try {
 } catch {
   /* no cache: start as without it */
 }
-process.stdout.on('error', (e) => {
-  // `rtnl-dump pcap big.pcap | head`: the reader went away; that is not an error.
-  if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
+// stdout is written by the CLI itself (src/cli/main.ts, fdLineWriter: EPIPE
+// from `rtnl-dump ... | head` is not an error); process.stdout is not
+// touched here: creating it loads Node's stream modules (start-up).
 // The CLI bundle (scripts/bundle.mjs: a few files instead of ~50
 // modules, for start-up); a tree built by tsc alone has no dist/bundle/, and
 // then the modules of dist/src/ run (silently: the same program, slower to

@@ -22,7 +22,7 @@ import type { Address } from '../rtnl/addr.js';
 import type { Route } from '../rtnl/route.js';
 import type { Neighbour } from '../rtnl/neigh.js';
 import type { Rule } from '../rtnl/rule.js';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeSync } from 'node:fs';
 import { GENL_COMMANDS, GENL_HELP, parseGenlFamilyOption } from './genl-help.js';
 
 // the built-in link kinds (veth, bridge, vxlan, ...) and tun/tap's creator, from their table
@@ -405,8 +405,62 @@ export function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/**
+ * A line writer for a file descriptor (the CLI's stdout: fd 1), written with
+ * writeSync, not through `process.stdout` (start-up, issue 16): creating
+ * process.stdout loads Node's stream modules (net, tty or the file stream,
+ * and `stream`), ~4-5 ms of a short command's start. The bytes and their
+ * order are the same: on Linux process.stdout writes files, TTYs and pipes
+ * synchronously too. A descriptor that is non-blocking (shared with a process
+ * that set O_NONBLOCK) may refuse a write (EAGAIN): from then on the rest of
+ * that line and every later line go through `fallback()` (process.stdout,
+ * which waits for the reader), in order. EPIPE (the reader went away,
+ * `rtnl-dump ... | head`) calls `onEpipe`, as process.stdout's 'error' event did.
+ */
+export function fdLineWriter(fd: number, fallback: () => NodeJS.WritableStream, onEpipe: () => void): (line: string) => void {
+  let stream: NodeJS.WritableStream | undefined;
+  return (line) => {
+    const s = line + '\n';
+    if (stream !== undefined) {
+      stream.write(s);
+      return;
+    }
+    let buf: Buffer | undefined;
+    let off = 0;
+    try {
+      off = writeSync(fd, s);
+      // fs.writeSync writes until done or an error; a partial count means the descriptor refused the rest
+      if (off !== s.length && off < Buffer.byteLength(s)) {
+        buf = Buffer.from(s);
+        while (off < buf.length) off += writeSync(fd, buf, off);
+      }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return onEpipe();
+      if (code !== 'EAGAIN') throw e;
+      stream = fallback();
+      stream.write(buf === undefined ? (off === 0 ? s : Buffer.from(s).subarray(off)) : buf.subarray(off));
+    }
+  };
+}
+
+/** `rtnl-dump ... | head`: the reader went away; that is not an error (the exit code stays what it was). */
+function exitOnEpipe(): never {
+  process.exit(process.exitCode ?? 0);
+}
+
 const defaultIo: CliIo = {
-  out: (s) => void process.stdout.write(s + '\n'),
+  out: fdLineWriter(
+    1,
+    () => {
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e && e.code === 'EPIPE') exitOnEpipe();
+        throw e;
+      });
+      return process.stdout;
+    },
+    exitOnEpipe,
+  ),
   err: (s) => void process.stderr.write(s + '\n'),
   stdin: async () => {
     const chunks: Buffer[] = [];

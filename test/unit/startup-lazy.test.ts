@@ -94,6 +94,39 @@ test('listKinds() loads every kind; a loader that returns another kind than its 
   assert.match(o.err, /fake0: its loader returned kind fake1/);
 });
 
+test('loading the kind modules builds no kind policy; a kind builds its own on first use (kinds/common.ts, firstUse)', () => {
+  const { out } = loadedBy(`
+    const { Policy } = await import(dist + 'netlink/attr/policy.js');
+    const built = [];
+    const add = Policy.prototype.add;
+    Policy.prototype.add = function (s) { if (!built.includes(this.name)) built.push(this.name); return add.call(this, s); };
+    const table = await import(dist + 'rtnl/kinds/table.js');
+    const reg = await import(dist + 'rtnl/kinds/registry.js');
+    table.registerBuiltinKinds();
+    await import(dist + 'rtnl/link.js'); // the link policies (IFLA_*, AF_SPEC, ...), which every kind module imports
+    const atStart = built.splice(0);
+    const kinds = table.builtinKinds(); // loads every kind module (what the bundle's kinds file does on the first kind met)
+    const onLoad = built.splice(0);
+    const veth = reg.getKind('veth');
+    const onGet = built.splice(0);
+    const data = veth.data;
+    const onData = built.splice(0);
+    const again = veth.data === data && reg.getKind('bridge').data === reg.getKind('bridge').data;
+    const bridge = built.splice(0);
+    const slave = reg.getKind('bridge').slaveData.name;
+    const withData = kinds.filter((k) => k.data !== undefined).length;
+    return { atStart, onLoad, onGet, onData, again, bridge, slave, withData, n: kinds.length };
+  `);
+  const o = out as Record<string, unknown>;
+  assert.equal(o.onLoad, [], 'loading every kind module built no policy');
+  assert.equal(o.onGet, [], 'getKind() builds nothing either');
+  assert.equal(o.onData, ['VETH_INFO'], 'veth.data built veth\'s policy, and only it');
+  assert.ok(o.again, 'built once: the same Policy on every read');
+  assert.equal(o.bridge, ['IFLA_BR'], 'bridge.data: the bridge policy (its port policy when slaveData is read)');
+  assert.is(o.slave, 'IFLA_BRPORT');
+  assert.ok((o.withData as number) > 20 && (o.n as number) >= 30, 'the policies of the other kinds are still there when asked for');
+});
+
 test('importing the CLI loads neither nf_tables, generic netlink, the capture reader nor a link kind', () => {
   const { modules } = loadedBy(`await import(dist + 'cli/main.js');`);
   assert.ok(modules.includes('cli/main.js') && modules.includes('rtnl/rtnl.js'));
@@ -153,6 +186,25 @@ test('rtnl-dump link loads the bundle\'s entry and the chunks it imports, no chu
   // control: the hook sees chunks loaded with import() (the check above can fail)
   const hex = binLoads(['hex', '1400000003000200000000000000000000000000']);
   assert.ok(hex.some((m) => out[m.slice('bundle/'.length)]?.inputs.includes('cli/capture.js')), `hex loads the capture chunk: ${hex.join(', ')}`);
+});
+
+test('rtnl-dump link writes its output without process.stdout: Node\'s stream modules are not loaded (fdLineWriter)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rtnl-streams-'));
+  try {
+    const list = join(dir, 'modules');
+    // process.getBuiltinModule, not an import of node:fs (whose ES module facade loads the fs streams)
+    const pre = `const { writeFileSync } = process.getBuiltinModule('node:fs'); process.on('exit', () => writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`;
+    for (const stdout of ['pipe', 'ignore'] as const) {
+      const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(pre)}`, binPath, 'link'], { encoding: 'utf8', stdio: ['ignore', stdout, 'pipe'] });
+      assert.is(r.status, 0, r.stderr);
+      if (stdout === 'pipe') assert.match(r.stdout, /^1: lo: /, 'it printed the links');
+      const loaded = readFileSync(list, 'utf8').split('\n');
+      assert.ok(loaded.includes('NativeModule fs'), 'the list is what the process loaded');
+      assert.equal(loaded.filter((m) => /^NativeModule (stream|net|tty|internal\/fs\/sync_write_stream)$/.test(m)), [], `stdout ${stdout}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** Import the package by its name (the repository resolves itself through package.json "exports"); the dist/-relative modules loaded, and the export names. */
