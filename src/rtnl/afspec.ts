@@ -31,7 +31,7 @@ import {
   type Codec,
   type Policy,
 } from '../netlink/attr.js';
-import { plainMaker } from '../netlink/attr/internal.js';
+import { GENERATE_AFTER, plainMaker } from '../netlink/attr/internal.js';
 import { once } from '../netlink/once.js';
 import { createRequire } from 'node:module';
 import { release as osRelease } from 'node:os';
@@ -181,6 +181,7 @@ function namedArray<V extends number | bigint>(
   const read = (at: string): string =>
     width === 4 ? `(b[${at}] | (b[${at} + 1] << 8) | (b[${at} + 2] << 16) | (b[${at} + 3] << 24))` : `readU64(b, ${at})`;
   const literals = new Map<number, (b: Buffer, o: number) => Record<string | symbol, V>>();
+  let generic = 0;
   const literalFor = (n: number): ((b: Buffer, o: number) => Record<string | symbol, V>) => {
     let f = literals.get(n);
     if (!f) {
@@ -214,7 +215,8 @@ function namedArray<V extends number | bigint>(
       const n = len / width;
       // Generated literals only for the sizes kernels send (bounded cache);
       // anything longer (a newer kernel, or garbage) takes the generic loop.
-      if (n <= namedCount()) return literalFor(n)(b, o) as Record<string, V>;
+      // ... generated after GENERATE_AFTER arrays (until then the loop below builds the same object)
+      if (n <= namedCount() && (literals.has(n) || ++generic > GENERATE_AFTER)) return literalFor(n)(b, o) as Record<string, V>;
       const out: Record<string | symbol, V> = {};
       for (let i = 0; i < n; i++) out[keyAt(i)] = (width === 4 ? b.readInt32LE(o + i * 4) : readU64(b, o + i * 8)) as V;
       out[COUNT] = n as V;

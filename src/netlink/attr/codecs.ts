@@ -9,7 +9,7 @@ import { describe, formatIPv4, formatIPv6, formatIP, formatMac, parseIP, parseMa
 import type { Writer } from '../writer.js';
 import { decodeString, isCanonicalString, printableString, stringByteLength } from '../strings.js';
 import { NOFIT, type Codec } from './policy.js';
-import { plainMaker } from './internal.js';
+import { GENERATE_AFTER, plainMaker } from './internal.js';
 
 function intCheck(name: string, min: number, max: number) {
   return (v: unknown, field: string): number => {
@@ -371,6 +371,8 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
   }
   // generated on first use: compiling them for every struct at import cost start-up time (new Function has no compile cache)
   let full: ((b: Buffer, o: number) => T) | undefined;
+  // ... after GENERATE_AFTER full-size payloads: until then the loop below builds the same object
+  let fullSeen = 0;
   const makeFull = (): ((b: Buffer, o: number) => T) =>
     (full = plainMaker<(b: Buffer, o: number) => T & object>(['b', 'o'], parts, { readU64 }));
   const WRITE: Record<StructField[1], string> = {
@@ -389,7 +391,7 @@ export function struct<T extends object>(name: string, fields: StructField[]): C
     fields,
     byteSize,
     decode: (b, o, len) => {
-      if (len === byteSize) return (full ?? makeFull())(b, o);
+      if (len === byteSize && (full !== undefined || ++fullSeen > GENERATE_AFTER)) return (full ?? makeFull())(b, o);
       const out: Record<string, unknown> = {};
       let p = o;
       const end = o + len;

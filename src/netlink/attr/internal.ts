@@ -20,6 +20,18 @@ export function pathOf(p: string | PathSource): string {
   return typeof p === 'string' ? p : p.path;
 }
 
+/**
+ * How many objects a generated builder's plain equivalent builds before the
+ * builder is generated ({@link plainMaker}: the decoders' per-layout
+ * constructors, full structs, devconf arrays). Generating one costs a
+ * compile (new Function has no compile cache: ~0.1-0.3 ms each), which a
+ * short program decoding a few links paid for every layout it met (~4 ms of
+ * `rtnl-dump link`'s start, issue 16); a dump of many objects of a layout
+ * gets the generated builder after this many. Both build the same object:
+ * the same own properties, in the same order, with the same values.
+ */
+export const GENERATE_AFTER = 16;
+
 /** A property name that can follow a dot in generated code (else it is written as a quoted key). */
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { WIRE, type Policy, type UnknownAttr } from './policy.js';
-import { plainMaker } from './internal.js';
+import { GENERATE_AFTER, plainMaker } from './internal.js';
 
 /** A node of a policy's shape trie: one per distinct sequence of wire entries (attribute layout). */
 export interface ShapeNode {
@@ -65,9 +65,33 @@ export function makerFor(keys: string[], n: number): ShapeNode['make'] {
 
 function makeShape(keys: string[]): NonNullable<ShapeNode['make']> {
   const fields = keys.map((k, i): [string, string] => [k, `v[${i}]`]);
-  const plain = plainMaker<(v: unknown[], w: readonly number[]) => Record<string, unknown>>(['v', 'w'], [...fields, ['[WIRE]', 'w']], { WIRE });
+  // generated after GENERATE_AFTER objects of this key list (a short program
+  // meets each layout a few times); until then built by a loop, into the same
+  // own properties in the same order: the keys, `unknown`, the WIRE layout
+  type Plain = (v: unknown[], w: readonly number[]) => Record<string, unknown>;
+  let plain: Plain | undefined;
+  let built = 0;
   // the form with `unknown` is compiled when a set of this key list first has unknown attributes (most never do)
   let withUnknown: ((v: unknown[], w: readonly number[], u: UnknownAttr[]) => Record<string, unknown>) | undefined;
-  return (v, w, u) =>
-    u === undefined ? plain(v, w) : (withUnknown ??= plainMaker<NonNullable<typeof withUnknown>>(['v', 'w', 'u'], [...fields, ['unknown', 'u'], ['[WIRE]', 'w']], { WIRE }))(v, w, u);
+  return (v, w, u) => {
+    if (u === undefined) {
+      if (plain !== undefined) return plain(v, w);
+      if (++built > GENERATE_AFTER) return (plain = plainMaker<Plain>(['v', 'w'], [...fields, ['[WIRE]', 'w']], { WIRE }))(v, w);
+      return buildPlain(keys, v, w, u);
+    }
+    return (withUnknown ??= plainMaker<NonNullable<typeof withUnknown>>(['v', 'w', 'u'], [...fields, ['unknown', 'u'], ['[WIRE]', 'w']], { WIRE }))(v, w, u);
+  };
+}
+
+/** What a generated shape constructor builds (see makeShape), by a loop. */
+function buildPlain(keys: readonly string[], v: unknown[], w: readonly number[], u: UnknownAttr[] | undefined): Record<string, unknown> {
+  const o: Record<string | symbol, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k === '__proto__') Object.defineProperty(o, k, { value: v[i], writable: true, enumerable: true, configurable: true });
+    else o[k] = v[i];
+  }
+  if (u !== undefined) o.unknown = u;
+  o[WIRE] = w;
+  return o;
 }
