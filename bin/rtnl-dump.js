@@ -3,29 +3,105 @@
 // process.getBuiltinModule (Node >= 20.16), not an ES module import of node:fs:
 // that import makes Node build fs's ES module facade, whose lazy getters load
 // the fs streams (a few ms of every start; scripts/bundle.mjs does the same).
-const module = process.getBuiltinModule('node:module');
-const { existsSync } = process.getBuiltinModule('node:fs');
-// V8's compile cache (Node >= 22.1; NODE_DISABLE_COMPILE_CACHE=1 turns it off):
-// a second start reuses the compiled code of the CLI and the library.
-try {
-  module.enableCompileCache?.();
-} catch {
-  /* no cache: start as without it */
-}
 // stdout is written by the CLI itself (src/cli/main.ts, fdLineWriter: EPIPE
 // from `rtnl-dump ... | head` is not an error); process.stdout is not
 // touched here: creating it loads Node's stream modules (start-up).
-// The CLI bundle (scripts/bundle.mjs: a few files instead of ~50
-// modules, for start-up); a tree built by tsc alone has no dist/bundle/, and
-// then the modules of dist/src/ run (silently: the same program, slower to
-// start). Never both: the bundle holds its own copy of every class.
-const bundle = new URL('../dist/bundle/rtnl-dump.js', import.meta.url);
-import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js')
-  .then((m) => m.main(process.argv.slice(2)))
-  .then((code) => {
+const fs = process.getBuiltinModule('node:fs');
+
+function fail(e) {
+  console.error(`rtnl-dump: ${e && e.message ? e.message : e}`);
+  process.exitCode = 1;
+}
+
+// The CLI as one script (dist/bundle/rtnl-dump.cli.js, scripts/bundle.mjs),
+// run with a V8 code cache made after a run (docs/design.md, "The CLI
+// script"): no ES module loader work per chunk, and the functions a command
+// calls come compiled from the cache. A tree built by tsc alone has no
+// dist/bundle/: then the modules of dist/src/ run (the same program, slower
+// to start). Never both: the script holds its own copy of every class.
+const script = new URL('../dist/bundle/rtnl-dump.cli.js', import.meta.url);
+let source;
+try {
+  source = fs.readFileSync(script, 'latin1'); // ASCII (the build checks): one byte per character
+} catch {
+  source = undefined;
+}
+if (source === undefined) {
+  const module = process.getBuiltinModule('node:module');
+  try {
+    module.enableCompileCache?.();
+  } catch {
+    /* no cache: start as without it */
+  }
+  import('../dist/src/cli/main.js').then((m) => m.main(process.argv.slice(2))).then((code) => void (process.exitCode = code), fail);
+} else {
+  const vm = process.getBuiltinModule('node:vm');
+  const cache = codeCache(source, process.argv[2]);
+  const compiled = new vm.Script(source, { filename: process.getBuiltinModule('node:url').fileURLToPath(script), cachedData: cache.data });
+  const cli = compiled.runInThisContext()(process.getBuiltinModule('node:module').createRequire(script), script.href);
+  cli.main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-  })
-  .catch((e) => {
-    console.error(`rtnl-dump: ${e && e.message ? e.message : e}`);
-    process.exitCode = 1;
-  });
+    // no cache yet for this command, or V8 refused it (another Node or V8 flags): write one now,
+    // holding what this run compiled
+    if (cache.data === undefined || compiled.cachedDataRejected) cache.save(() => compiled.createCachedData());
+  }, fail);
+}
+
+/**
+ * The code cache of the CLI script for one command (`link`, `addr`, ...: each
+ * command calls other functions, and a cache holds those a run compiled), in
+ * $XDG_CACHE_HOME/rtnetlink or ~/.cache/rtnetlink. A file is used only if it
+ * is a regular file owned by this user and writable by no one else (a code
+ * cache is compiled code: rtnl-dump often runs as root), and only for the
+ * script, Node and architecture it was made for: its first line names them
+ * and the script's sha256. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch)
+ * turns it off. Any failure just means no cache.
+ */
+function codeCache(source, command) {
+  const none = { data: undefined, save() {} };
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) return none;
+  const sha = /^\/\/ rtnl-dump ([0-9a-f]{64}) /.exec(source)?.[1];
+  if (sha === undefined) return none;
+  const { join } = process.getBuiltinModule('node:path');
+  let dir;
+  try {
+    dir = join(process.env.XDG_CACHE_HOME || join(process.getBuiltinModule('node:os').homedir(), '.cache'), 'rtnetlink');
+  } catch {
+    return none;
+  }
+  const name = typeof command === 'string' && /^[a-z][a-z0-9-]{0,23}$/.test(command) ? command : 'other';
+  const header = Buffer.from(`rtnl-dump code cache 1 ${sha} ${process.version} ${process.arch}\n`);
+  const file = join(dir, `rtnl-dump-${sha.slice(0, 16)}-${process.version}-${process.arch}-${name}.bin`);
+  const uid = process.geteuid?.() ?? -1;
+  let data;
+  let fd;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const st = fs.fstatSync(fd);
+    if (st.isFile() && st.uid === uid && (st.mode & 0o022) === 0 && st.size > header.length) {
+      const buf = Buffer.allocUnsafe(st.size);
+      if (fs.readSync(fd, buf, 0, st.size, 0) === st.size && buf.subarray(0, header.length).equals(header)) data = buf.subarray(header.length);
+    }
+  } catch {
+    /* none yet */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  return {
+    data,
+    save(make) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        fs.writeFileSync(tmp, Buffer.concat([header, make()]), { flag: 'wx', mode: 0o600 });
+        fs.renameSync(tmp, file);
+      } catch {
+        try {
+          fs.unlinkSync(tmp);
+        } catch {
+          /* not written */
+        }
+      }
+    },
+  };
+}

@@ -256,6 +256,71 @@ try {
   fail(e.errors?.length ? e.errors.map((x) => `${x.location && !x.pluginName ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('\n  ') : e.message);
 }
 
+// The CLI as one script (dist/bundle/rtnl-dump.cli.js), which bin/rtnl-dump.js
+// runs with vm.Script and a V8 code cache of its own, made after a run
+// (issue 16: start-up; docs/design.md, "The CLI script"). The ES module
+// loader resolves, reads, compiles and links each chunk of the ESM bundle
+// (~20 ms of `rtnl-dump link` in a profile), and Node's compile cache is made
+// right after a module is compiled, so every function a run calls is compiled
+// again at every start; a code cache made after the run holds them. Same
+// sources and the same lazy loads: the modules load() names are bundled
+// into the script as lazily initialised modules (required on first use: their
+// top level runs then, as before), the import() of the capture and generic
+// netlink commands likewise; import.meta.url is the script's URL (the
+// package root and package.json are found from it, as from dist/bundle/*.js).
+const SCRIPT = 'rtnl-dump.cli.js';
+const META_URL = '__rtnl_import_meta_url';
+const lazyLoadsScript = {
+  name: 'lazy-loads-script',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/, namespace: 'file' }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const at = src.indexOf(LOAD_LINE);
+      if (at < 0) return undefined; // the ESM build checked every createRequire use
+      const map = lazySpecifiers(src).map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`).join('\n');
+      const rel = relative(srcDir, args.path).split('\\').join('/');
+      const load =
+        `const __lazy = {\n${map}\n};\n` +
+        `const load = (s) => { const k = Object.hasOwn(__lazy, s) ? __lazy[s] : undefined; if (k === undefined) throw new Error(\`rtnetlink bundle: \${s} (loaded by ${rel}) is not in the bundle\`); return k(); };`;
+      return { contents: src.slice(0, at) + load + src.slice(at + LOAD_LINE.length), loader: 'js' };
+    });
+  },
+};
+let scriptResult;
+try {
+  scriptResult = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    globalName: '__rtnlCli',
+    platform: 'node',
+    target: 'node20.19',
+    absWorkingDir: root,
+    write: false,
+    outfile: join(tmp, SCRIPT),
+    external: EXTERNAL,
+    plugins: [lazyLoadsScript, builtins],
+    metafile: true,
+    sourcemap: false,
+    legalComments: 'none',
+    charset: 'ascii',
+    logLevel: 'silent',
+    define: { 'import.meta.url': META_URL },
+  });
+} catch (e) {
+  rmSync(tmp, { recursive: true, force: true });
+  if (!target && !check) rmSync(outDir, { recursive: true, force: true });
+  fail(e.errors?.length ? e.errors.map((x) => `${x.location && !x.pluginName ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('\n  ') : e.message);
+}
+{
+  // a function expression (the script's completion value), called by bin/rtnl-dump.js with
+  // require (for the package's dependencies) and the script's URL; its first line names the
+  // sha256 of the rest, the key of the code cache (V8 checks only a cached script's length)
+  const body = `(function (require, ${META_URL}) {\n${scriptResult.outputFiles[0].text}return __rtnlCli;\n})\n`;
+  const sha = createHash('sha256').update(body).digest('hex');
+  writeFileSync(join(tmp, SCRIPT), `// rtnl-dump ${sha} (scripts/bundle.mjs: the CLI as one script, run by bin/rtnl-dump.js)\n${body}`);
+}
+
 // dist/bundle/package.json, {"type":"module"}: Node looks for the package
 // scope of every file it loads (the nearest package.json); without one here
 // each lookup walked up to the package root again (for a require() of an ES
@@ -325,6 +390,11 @@ const outputs = Object.fromEntries(
       },
     ]),
 );
+outputs[SCRIPT] = {
+  entry: 'cli/main.js',
+  inputs: Object.keys(scriptResult.metafile.inputs).filter((i) => !/^(node-builtin|lazy-group):/.test(i)).map((i) => relative(srcDir, join(root, i)).split('\\').join('/')).sort(),
+  imports: [],
+};
 writeFileSync(manifestFile, JSON.stringify({ esbuild: esbuild.version, lazy: Object.fromEntries(rewritten), inputs, outputs }, null, 1) + '\n');
 const size = readdirSync(outDir).filter((f) => f.endsWith('.js')).map((f) => `${f} ${(readFileSync(join(outDir, f)).length / 1024).toFixed(0)} KiB`);
 console.log(`bundle: ${relative(root, outDir)}/: ${size.join(', ')}`);
