@@ -55,7 +55,9 @@ if (source === undefined) {
  * cache is compiled code: rtnl-dump often runs as root), and only for the
  * script, Node and architecture it was made for: its first line names them
  * and the script's sha256. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch)
- * turns it off. Any failure just means no cache.
+ * turns it off. Any failure just means no cache. V8 does not verify a code
+ * cache's bytes (only its version, flags and the source's length): a file
+ * damaged on disk can crash the process (delete ~/.cache/rtnetlink).
  */
 function codeCache(source, command) {
   const none = { data: undefined, save() {} };
@@ -70,7 +72,10 @@ function codeCache(source, command) {
     return none;
   }
   const name = typeof command === 'string' && /^[a-z][a-z0-9-]{0,23}$/.test(command) ? command : 'other';
-  const header = Buffer.from(`rtnl-dump code cache 1 ${sha} ${process.version} ${process.arch}\n`);
+  // the header names the script, Node and architecture, and the length of V8's data: a file
+  // cut short is not used (V8 does not check its code caches in release builds: the file is
+  // written to a temporary name and renamed, so a reader sees a whole file or none)
+  const prefix = `rtnl-dump code cache 1 ${sha} ${process.version} ${process.arch} `;
   const file = join(dir, `rtnl-dump-${sha.slice(0, 16)}-${process.version}-${process.arch}-${name}.bin`);
   const uid = process.geteuid?.() ?? -1;
   let data;
@@ -78,9 +83,10 @@ function codeCache(source, command) {
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     const st = fs.fstatSync(fd);
-    if (st.isFile() && st.uid === uid && (st.mode & 0o022) === 0 && st.size > header.length) {
+    if (st.isFile() && st.uid === uid && (st.mode & 0o022) === 0 && st.size > prefix.length) {
       const buf = Buffer.allocUnsafe(st.size);
-      if (fs.readSync(fd, buf, 0, st.size, 0) === st.size && buf.subarray(0, header.length).equals(header)) data = buf.subarray(header.length);
+      const nl = fs.readSync(fd, buf, 0, st.size, 0) === st.size ? buf.indexOf(10, prefix.length) : -1;
+      if (nl > 0 && buf.latin1Slice(0, prefix.length) === prefix && buf.latin1Slice(prefix.length, nl) === String(st.size - nl - 1)) data = buf.subarray(nl + 1);
     }
   } catch {
     /* none yet */
@@ -93,7 +99,8 @@ function codeCache(source, command) {
       const tmp = `${file}.${process.pid}.tmp`;
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        fs.writeFileSync(tmp, Buffer.concat([header, make()]), { flag: 'wx', mode: 0o600 });
+        const v8data = make();
+        fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${prefix}${v8data.length}\n`, 'latin1'), v8data]), { flag: 'wx', mode: 0o600 });
         fs.renameSync(tmp, file);
       } catch {
         try {

@@ -66,12 +66,21 @@ interface HexMessage {
   decodeError?: string;
 }
 
-test('bin/rtnl-dump.js runs the bundle: dist/bundle/ exists and holds main() (the CLI tests exercise the bundle)', async () => {
-  assert.ok(existsSync(bundleEntry), `${bundleEntry} exists (npm run build:ts builds it)`);
-  const m = (await import(bundleEntry)) as { main?: unknown };
-  assert.type(m.main, 'function');
-  const src = readFileSync(bin, 'utf8');
-  assert.match(src, /dist\/bundle\/rtnl-dump\.js/);
+test('bin/rtnl-dump.js runs the CLI script: dist/bundle/rtnl-dump.cli.js exists, names its sha256, and gives main(); the ESM entry holds main() too', async () => {
+  const script = join(repoRoot, 'dist', 'bundle', 'rtnl-dump.cli.js');
+  assert.ok(existsSync(script), `${script} exists (npm run build:ts builds it)`);
+  const src = readFileSync(script, 'latin1');
+  const nl = src.indexOf('\n');
+  const m = /^\/\/ rtnl-dump ([0-9a-f]{64}) /.exec(src);
+  assert.ok(m, 'its first line names a sha256');
+  assert.is(m![1], createHash('sha256').update(src.slice(nl + 1)).digest('hex'), 'the sha256 of the rest (the code cache\'s key)');
+  const vm = await import('node:vm');
+  const { createRequire } = await import('node:module');
+  const cli = (new vm.Script(src, { filename: script }).runInThisContext() as (r: NodeJS.Require, url: string) => { main?: unknown })(createRequire(script), `file://${script}`);
+  assert.type(cli.main, 'function');
+  assert.match(readFileSync(bin, 'utf8'), /dist\/bundle\/rtnl-dump\.cli\.js/);
+  assert.ok(existsSync(bundleEntry), `${bundleEntry} exists`);
+  assert.type(((await import(bundleEntry)) as { main?: unknown }).main, 'function');
   // its own package scope, so that Node's lookup of each file's package.json stops there
   assert.equal(JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle', 'package.json'), 'utf8')), { type: 'module' });
 });

@@ -17,9 +17,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FakeKernel } from '../fake-transport.js';
 import { Addrs, BridgeVlans, Monitor, Neighs, NsIds, PcapWriter, Routes, Rtnl, Rules } from '../../src/index.js';
+import { BUILTIN_KIND_NAMES } from '../../src/rtnl/kinds/table.js';
 
 const dist = new URL('../../src/', import.meta.url);
 
@@ -142,13 +143,13 @@ const distRoot = new URL('../../', import.meta.url);
 const binPath = fileURLToPath(new URL('../bin/rtnl-dump.js', distRoot));
 
 /** Run bin/rtnl-dump.js ARGS with a resolve hook; the dist/-relative paths of the ES modules it loaded. */
-function binLoads(args: string[]): string[] {
+function binLoads(args: string[], nodeArgs: string[] = []): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'rtnl-binloads-'));
   try {
     const log = join(dir, 'resolved');
     const hook = `import { appendFileSync } from 'node:fs'; let log; export function initialize(d) { log = d.log; } export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(log, r.url + '\\n'); return r; }`;
     const reg = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}), { data: { log: ${JSON.stringify(log)} } });`;
-    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(reg)}`, binPath, ...args], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(reg)}`, ...nodeArgs, binPath, ...args], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
     assert.is(r.status, 0, r.stderr);
     const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     return [...new Set(urls.filter((u) => u.startsWith(distRoot.href)).map((u) => u.slice(distRoot.href.length)))].sort();
@@ -161,7 +162,7 @@ interface BundleManifest {
   outputs: Record<string, { entry?: string; inputs: string[]; imports: Array<{ file: string; kind: string }> }>;
 }
 
-test('rtnl-dump link loads the bundle\'s entry and the chunks it imports, no chunk of pcap/hex/nft or generic netlink, nothing from dist/src/', () => {
+test('the ESM bundle (the package, and the CLI as modules): the files rtnl-dump.js imports hold no capture/nft/genl module and no link kind', () => {
   const manifest = JSON.parse(readFileSync(new URL('bundle.json', distRoot), 'utf8')) as BundleManifest;
   const out = manifest.outputs;
   // the files of the link path: the entry and what it imports statically, transitively
@@ -177,15 +178,41 @@ test('rtnl-dump link loads the bundle\'s entry and the chunks it imports, no chu
   const kindFiles = new Set(['lazy-rtnl-kinds-table.js']);
   for (const f of kindFiles) for (const i of out[f]!.imports) if (i.kind === 'import-statement' && !want.has(i.file)) kindFiles.add(i.file);
   const inStatic = [...want].flatMap((f) => kindModules(out[f]!.inputs));
-  assert.equal(inStatic, [], 'no link kind module in the files rtnl-dump link loads before it meets a kind');
+  assert.equal(inStatic, [], 'no link kind module in the files rtnl-dump.js loads before it meets a kind');
   assert.ok([...kindFiles].flatMap((f) => out[f]!.inputs).includes('rtnl/kinds/vxlan.js'));
-  const loaded = binLoads(['link']);
-  assert.equal(loaded.filter((m) => !m.startsWith('bundle/')), [], 'nothing of dist/ outside dist/bundle/ (dist/src/ has a second copy of every class)');
-  // whether the kinds file loads depends on the links of the namespace the test runs in
-  assert.equal(loaded.filter((m) => !kindFiles.has(m.slice('bundle/'.length))), [...want].map((f) => `bundle/${f}`).sort());
-  // control: the hook sees chunks loaded with import() (the check above can fail)
-  const hex = binLoads(['hex', '1400000003000200000000000000000000000000']);
-  assert.ok(hex.some((m) => out[m.slice('bundle/'.length)]?.inputs.includes('cli/capture.js')), `hex loads the capture chunk: ${hex.join(', ')}`);
+});
+
+test('rtnl-dump link runs the CLI script: no ES module of dist/ (the chunks, dist/src/) is loaded', () => {
+  assert.equal(binLoads(['link']), [], 'nothing of dist/ as an ES module (dist/src/ has a second copy of every class)');
+  // control: the hook sees a module of dist/ that the process imports (the check above can fail)
+  assert.equal(binLoads(['link'], ['--import', new URL('src/rtnl/uapi.js', distRoot).href]), ['src/rtnl/uapi.js']);
+});
+
+test('inside the CLI script, rtnl-dump link initialises no module of nf_tables, generic netlink, pcap, capture, TUN or Rtnl\'s other families, and only the link kinds it meets', async () => {
+  const file = fileURLToPath(new URL('bundle/rtnl-dump.cli.js', distRoot));
+  const src = readFileSync(file, 'latin1');
+  // record each module the script initialises (esbuild's __esm wrappers: every module of the script is one)
+  const at = src.indexOf('\n  var init_');
+  assert.ok(at > 0 && src.includes('var __esm = '), 'the script initialises its modules through __esm');
+  const spy = `\n  var __esm0 = __esm; __esm = (fn, ...a) => { const n = Object.keys(fn)[0]; const init = __esm0(fn, ...a); let done = false; return function () { if (!done) { done = true; globalThis.__rtnlInits.push(n); } return init.apply(this, arguments); }; };`;
+  const g = globalThis as unknown as { __rtnlInits: string[] };
+  g.__rtnlInits = [];
+  const vm = await import('node:vm');
+  const { createRequire } = await import('node:module');
+  const fn = new vm.Script(src.slice(0, at) + spy + src.slice(at), { filename: file }).runInThisContext() as (r: NodeJS.Require, url: string) => { main(argv: string[], io: unknown): Promise<number> };
+  const lines: string[] = [];
+  const code = await fn(createRequire(file), pathToFileURL(file).href).main(['link', '--json'], { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) });
+  assert.is(code, 0, lines.join('\n'));
+  const inits = g.__rtnlInits.map((n) => n.replace(/^dist\/src\//, ''));
+  assert.ok(inits.includes('cli/main.js') && inits.includes('rtnl/links.js') && inits.includes('rtnl/link.js'), 'the spy saw the link path');
+  const heavy = inits.filter((m) => /^(nft|genl|pcap|tun)\//.test(m) || ['cli/capture.js', 'cli/genl.js', 'protocols.js', 'rtnl/addrs.js', 'rtnl/routes.js', 'rtnl/neighs.js', 'rtnl/rules.js', 'rtnl/monitor.js', 'rtnl/bridge-vlans.js'].includes(m));
+  assert.equal(heavy, []);
+  const links = JSON.parse(lines.join('\n')) as Array<{ linkInfo?: { kind?: string; slaveKind?: string } }>;
+  const met = new Set(links.flatMap((l) => [l.linkInfo?.kind, l.linkInfo?.slaveKind]).filter((k): k is string => k !== undefined));
+  // a kind module may bring the modules it shares with others (tunnel.js, peer.js); a kind of a link not present must not load
+  const kindMods = kindModules(inits).filter((m) => !/\/(tunnel|peer)\.js$/.test(m));
+  const owner = (m: string): string[] => BUILTIN_KIND_NAMES.filter((k) => m === `rtnl/kinds/${k}.js` || (m === 'rtnl/kinds/gre.js' && /gre|erspan/.test(k)) || (m === 'rtnl/kinds/iptun.js' && ['ipip', 'sit', 'ip6tnl'].includes(k)) || (m === 'rtnl/kinds/ipvlan.js' && k === 'ipvtap') || (m === 'rtnl/kinds/macvlan.js' && k === 'macvtap'));
+  assert.equal(kindMods.filter((m) => !owner(m).some((k) => met.has(k))), [], `kind modules initialised for kinds not met (met: ${[...met].join(', ')})`);
 });
 
 test('rtnl-dump link writes its output without process.stdout: Node\'s stream modules are not loaded (fdLineWriter)', () => {

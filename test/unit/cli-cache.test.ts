@@ -1,0 +1,117 @@
+// bin/rtnl-dump.js runs the CLI script with a V8 code cache per command in
+// $XDG_CACHE_HOME/rtnetlink (docs/design.md, "The CLI script"). A code cache
+// is compiled code: only a regular file owned by the user, writable by no one
+// else, with the header of this script, Node and architecture and the length
+// of what follows is used; anything else is replaced, never followed
+// (symlinks). NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../corpus.js';
+
+const bin = join(repoRoot, 'bin', 'rtnl-dump.js');
+const HEX = '1400000003000200000000000000000000000000';
+const sha = /^\/\/ rtnl-dump ([0-9a-f]{64}) /.exec(readFileSync(join(repoRoot, 'dist', 'bundle', 'rtnl-dump.cli.js'), 'latin1'))![1]!;
+const header = `rtnl-dump code cache 1 ${sha} ${process.version} ${process.arch} `;
+
+function run(xdg: string, env: Record<string, string> = {}): string {
+  const e: Record<string, string | undefined> = { ...process.env, XDG_CACHE_HOME: xdg, ...env };
+  if (!('NODE_DISABLE_COMPILE_CACHE' in env)) delete e.NODE_DISABLE_COMPILE_CACHE;
+  const r = spawnSync(process.execPath, [bin, 'hex', HEX], { encoding: 'utf8', env: e });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, '');
+  return r.stdout;
+}
+
+function withDir(f: (xdg: string, file: string) => void): void {
+  const xdg = mkdtempSync(join(tmpdir(), 'rtnl-cache-'));
+  try {
+    f(xdg, join(xdg, 'rtnetlink', `rtnl-dump-${sha.slice(0, 16)}-${process.version}-${process.arch}-hex.bin`));
+  } finally {
+    rmSync(xdg, { recursive: true, force: true });
+  }
+}
+
+ /** The file's header names the length of what follows it. */
+function whole(file: string): boolean {
+  const b = readFileSync(file);
+  const nl = b.indexOf(10);
+  return b.subarray(0, header.length).toString('latin1') === header && Number(b.subarray(header.length, nl).toString('latin1')) === b.length - nl - 1;
+}
+
+const WANT = 'NLMSG_DONE len=20 flags=MULTI seq=0 pid=0\n';
+
+test('the first run writes the cache (0600, in a 0700 directory, with its header); the next uses it and leaves it as it is', () => {
+  withDir((xdg, file) => {
+    assert.is(run(xdg), WANT);
+    const st = statSync(file);
+    assert.is(st.mode & 0o777, 0o600);
+    assert.is(statSync(join(xdg, 'rtnetlink')).mode & 0o777, 0o700);
+    const bytes = readFileSync(file);
+    assert.ok(whole(file), 'its header: this script, Node, architecture, and the length of what follows');
+    assert.ok(bytes.length > header.length + 10000, `${bytes.length} bytes: V8's code cache follows the header`);
+    assert.is(run(xdg), WANT);
+    const again = statSync(file);
+    assert.is(again.ino, st.ino, 'not written again: V8 took it');
+    assert.is(again.mtimeMs, st.mtimeMs);
+    assert.equal(readdirSync(join(xdg, 'rtnetlink')), [file.split('/').pop()], 'no temporary file left');
+  });
+});
+
+test('a cache cut short, of another script (header) or writable by others is not used and is made again', () => {
+  withDir((xdg, file) => {
+    run(xdg);
+    const good = readFileSync(file);
+    // cut short (the header's length does not match): not used, made again
+    const cut = good.subarray(0, good.length - 1000);
+    writeFileSync(file, cut, { mode: 0o600 });
+    assert.is(run(xdg), WANT);
+    assert.not.ok(readFileSync(file).equals(cut), 'made again');
+    assert.ok(whole(file));
+    // another script's header: not used (made again, with this script's header)
+    writeFileSync(file, Buffer.concat([Buffer.from(header.replace(sha, 'f'.repeat(64))), good.subarray(header.length)]), { mode: 0o600 });
+    const ino = statSync(file).ino;
+    assert.is(run(xdg), WANT);
+    assert.is.not(statSync(file).ino, ino, 'replaced');
+    assert.is(readFileSync(file).subarray(0, header.length).toString('latin1'), header);
+    // writable by the group: not used, replaced by a 0600 file
+    chmodSync(file, 0o620);
+    const ino2 = statSync(file).ino;
+    assert.is(run(xdg), WANT);
+    assert.is.not(statSync(file).ino, ino2, 'replaced');
+    assert.is(statSync(file).mode & 0o777, 0o600);
+  });
+});
+
+test('a cache owned by another user is not used; a symlink in its place is replaced, its target left alone', () => {
+  withDir((xdg, file) => {
+    run(xdg);
+    if (process.getuid?.() === 0) {
+      chownSync(file, 65534, 65534);
+      const ino = statSync(file).ino;
+      assert.is(run(xdg), WANT);
+      assert.is.not(statSync(file).ino, ino, 'replaced');
+      assert.is(statSync(file).uid, 0);
+    }
+    const target = join(xdg, 'target');
+    writeFileSync(target, readFileSync(file), { mode: 0o600 });
+    const before = readFileSync(target);
+    rmSync(file);
+    symlinkSync(target, file);
+    assert.is(run(xdg), WANT);
+    assert.ok(!lstatSync(file).isSymbolicLink(), 'the link was replaced by a file');
+    assert.ok(readFileSync(target).equals(before), 'the target was not written');
+  });
+});
+
+test('NODE_DISABLE_COMPILE_CACHE=1: no cache read or written', () => {
+  withDir((xdg) => {
+    assert.is(run(xdg, { NODE_DISABLE_COMPILE_CACHE: '1' }), WANT);
+    assert.not.ok(existsSync(join(xdg, 'rtnetlink')));
+  });
+});
+
+test.run();
