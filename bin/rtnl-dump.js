@@ -42,8 +42,8 @@ if (source === undefined) {
   cli.main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // no cache yet for this command, or V8 refused it (another Node or V8 flags): write one now,
-    // holding what this run compiled
-    if (cache.data === undefined || compiled.cachedDataRejected) cache.save(() => compiled.createCachedData());
+    // holding what this run compiled (not after bad usage: `rtnl-dump typo` makes no file)
+    if (code !== 2 && (cache.data === undefined || compiled.cachedDataRejected)) cache.save(() => compiled.createCachedData());
   }, fail);
 }
 

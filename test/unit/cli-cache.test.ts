@@ -107,6 +107,14 @@ test('a cache owned by another user is not used; a symlink in its place is repla
   });
 });
 
+test('bad usage (exit code 2: an unknown command) writes no cache', () => {
+  withDir((xdg) => {
+    const r = spawnSync(process.execPath, [bin, 'nosuchcommand'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg, NODE_DISABLE_COMPILE_CACHE: '' } });
+    assert.is(r.status, 2);
+    assert.not.ok(existsSync(join(xdg, 'rtnetlink')));
+  });
+});
+
 test('NODE_DISABLE_COMPILE_CACHE=1: no cache read or written', () => {
   withDir((xdg) => {
     assert.is(run(xdg, { NODE_DISABLE_COMPILE_CACHE: '1' }), WANT);
