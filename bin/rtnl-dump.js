@@ -6,6 +6,8 @@
 // stdout is written by the CLI itself (src/cli/main.ts, fdLineWriter: EPIPE
 // from `rtnl-dump ... | head` is not an error); process.stdout is not
 // touched here: creating it loads Node's stream modules (start-up).
+// CommonJS (bin/package.json): a CommonJS main module starts without Node's ES
+// module loader (~2-3 ms); import() still loads dist/src/ when there is no script.
 const fs = process.getBuiltinModule('node:fs');
 
 function fail(e) {
@@ -19,7 +21,7 @@ function fail(e) {
 // calls come compiled from the cache. A tree built by tsc alone has no
 // dist/bundle/: then the modules of dist/src/ run (the same program, slower
 // to start). Never both: the script holds its own copy of every class.
-const script = new URL('../dist/bundle/rtnl-dump.cli.js', import.meta.url);
+const script = new URL('../dist/bundle/rtnl-dump.cli.js', process.getBuiltinModule('node:url').pathToFileURL(__filename));
 let source;
 try {
   source = fs.readFileSync(script, 'latin1'); // ASCII (the build checks): one byte per character

@@ -216,6 +216,7 @@ test('bin/rtnl-dump.js without dist/bundle/ runs the modules of dist/src/ (a tre
     mkdirSync(join(dir, 'bin'));
     mkdirSync(join(dir, 'dist'));
     copyFileSync(bin, join(dir, 'bin', 'rtnl-dump.js'));
+    copyFileSync(join(repoRoot, 'bin', 'package.json'), join(dir, 'bin', 'package.json'));
     symlinkSync(distSrc, join(dir, 'dist', 'src'));
     const hex = linkOfKind('vxlan', (w) => w.attrU32(1, 42)).toString('hex');
     const r = node([join(dir, 'bin', 'rtnl-dump.js'), 'hex', '--json', hex]);
