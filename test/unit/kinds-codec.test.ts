@@ -21,7 +21,7 @@ import { macvlanPolicy as macvlanPolicyOf } from '../../src/rtnl/kinds/macvlan.j
 import { macsecPolicy as macsecPolicyOf } from '../../src/rtnl/kinds/macsec.js';
 import { throwsA } from '../expect.js';
 
-// the kinds build their policies on first use (kinds/common.ts, firstUse)
+// the kinds build their policies on first use (netlink/once.ts, once)
 const vxlanPolicy = vxlanPolicyOf();
 const vlanPolicy = vlanPolicyOf();
 const bondPolicy = bondPolicyOf();

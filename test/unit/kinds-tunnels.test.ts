@@ -21,7 +21,7 @@ import { ipoibPolicy as ipoibPolicyOf } from '../../src/rtnl/kinds/ipoib.js';
 import { mergeCurrent } from '../../src/rtnl/kinds/tunnel.js';
 import { throwsA } from '../expect.js';
 
-// the kinds build their policies on first use (kinds/common.ts, firstUse)
+// the kinds build their policies on first use (netlink/once.ts, once)
 const grePolicy = grePolicyOf();
 const ip6grePolicy = ip6grePolicyOf();
 const sitPolicy = sitPolicyOf();

@@ -95,7 +95,7 @@ test('listKinds() loads every kind; a loader that returns another kind than its 
   assert.match(o.err, /fake0: its loader returned kind fake1/);
 });
 
-test('loading the kind modules builds no kind policy; a kind builds its own on first use (kinds/common.ts, firstUse)', () => {
+test('loading the kind modules builds no kind policy; a kind builds its own on first use (netlink/once.ts, once)', () => {
   const { out } = loadedBy(`
     const { Policy } = await import(dist + 'netlink/attr/policy.js');
     const built = [];

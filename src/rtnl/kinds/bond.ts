@@ -11,8 +11,9 @@
  * @module
  */
 import { enumOf, ipv4, ipv6, lladdr, mac, nested, policy, s32, u16, u32, u8, moreConsts, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { UAPI } from '../uapi.js';
-import { checkData, indexedArray, optionsObject, firstUse } from './common.js';
+import { checkData, indexedArray, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
 
@@ -141,7 +142,7 @@ export interface BondSlaveOptions {
   adChurnPartnerState?: number;
 }
 
-export const bondAdInfoPolicy: () => Policy = firstUse(() => policy('IFLA_BOND_AD_INFO', UAPI, [
+export const bondAdInfoPolicy: () => Policy = once(() => policy('IFLA_BOND_AD_INFO', UAPI, [
   ['IFLA_BOND_AD_INFO_AGGREGATOR', 'aggregator', u16],
   ['IFLA_BOND_AD_INFO_NUM_PORTS', 'numPorts', u16],
   ['IFLA_BOND_AD_INFO_ACTOR_KEY', 'actorKey', u16],
@@ -149,7 +150,7 @@ export const bondAdInfoPolicy: () => Policy = firstUse(() => policy('IFLA_BOND_A
   ['IFLA_BOND_AD_INFO_PARTNER_MAC', 'partnerMac', mac],
 ]));
 
-export const bondPolicy: () => Policy = firstUse(() => policy('IFLA_BOND', moreConsts(UAPI, { IFLA_BOND_BROADCAST_NEIGH }), [
+export const bondPolicy: () => Policy = once(() => policy('IFLA_BOND', moreConsts(UAPI, { IFLA_BOND_BROADCAST_NEIGH }), [
   ['IFLA_BOND_MODE', 'mode', enumOf<BondMode>(u8, { 0: 'balance-rr', 1: 'active-backup', 2: 'balance-xor', 3: 'broadcast', 4: '802.3ad', 5: 'balance-tlb', 6: 'balance-alb' })],
   ['IFLA_BOND_ACTIVE_SLAVE', 'activeSlave', u32, IFINDEX],
   ['IFLA_BOND_MIIMON', 'miimon', u32],
@@ -186,7 +187,7 @@ export const bondPolicy: () => Policy = firstUse(() => policy('IFLA_BOND', moreC
 ]));
 
 const ro = { readOnly: true } as const;
-export const bondSlavePolicy: () => Policy = firstUse(() => policy('IFLA_BOND_SLAVE', UAPI, [
+export const bondSlavePolicy: () => Policy = once(() => policy('IFLA_BOND_SLAVE', UAPI, [
   ['IFLA_BOND_SLAVE_STATE', 'state', enumOf<'active' | 'backup'>(u8, { 0: 'active', 1: 'backup' }), ro],
   ['IFLA_BOND_SLAVE_MII_STATUS', 'miiStatus', enumOf<'up' | 'fail' | 'down' | 'back'>(u8, { 0: 'up', 1: 'fail', 2: 'down', 3: 'back' }), ro],
   ['IFLA_BOND_SLAVE_LINK_FAILURE_COUNT', 'linkFailureCount', u32, ro],

@@ -4,12 +4,13 @@
  * @module
  */
 import { bool8, enumOf, flag, mac, policy, struct, u16, u32, u64, u8, binary, type Codec, moreConsts, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
 import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
-import { vlanProtocol, type VlanProtocol, firstUse } from './common.js';
+import { vlanProtocol, type VlanProtocol } from './common.js';
 
 /** Newer than the installed uapi headers (kernel 6.8+). */
 export const IFLA_BR_FDB_N_LEARNED = 48;
@@ -148,7 +149,7 @@ export interface BridgeOptions {
 }
 
 const ro = { readOnly: true } as const;
-export const bridgePolicy: () => Policy = firstUse(() => policy('IFLA_BR', moreConsts(UAPI, { IFLA_BR_FDB_N_LEARNED, IFLA_BR_FDB_MAX_LEARNED }), [
+export const bridgePolicy: () => Policy = once(() => policy('IFLA_BR', moreConsts(UAPI, { IFLA_BR_FDB_N_LEARNED, IFLA_BR_FDB_MAX_LEARNED }), [
   ['IFLA_BR_FORWARD_DELAY', 'forwardDelay', u32],
   ['IFLA_BR_HELLO_TIME', 'helloTime', u32],
   ['IFLA_BR_MAX_AGE', 'maxAge', u32],
@@ -301,7 +302,7 @@ export interface BridgePortOptions {
   backupNhid?: number;
 }
 
-export const bridgePortPolicy: () => Policy = firstUse(() => policy(
+export const bridgePortPolicy: () => Policy = once(() => policy(
   'IFLA_BRPORT',
   moreConsts(UAPI, { IFLA_BRPORT_MAB, IFLA_BRPORT_MCAST_N_GROUPS, IFLA_BRPORT_MCAST_MAX_GROUPS, IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, IFLA_BRPORT_BACKUP_NHID }),
   [

@@ -283,19 +283,7 @@ export type VlanProtocol = '802.1Q' | '802.1ad';
 /** IFLA_VLAN_PROTOCOL / IFLA_BR_VLAN_PROTOCOL: be16 ethertype, named when 802.1Q or 802.1ad. */
 export const vlanProtocol = enumOf<VlanProtocol>(be16, { 0x8100: '802.1Q', 0x88a8: '802.1ad' });
 
-/**
- * A value built on its first use, then kept: a kind module's policies and
- * codecs (start-up, issue 16). kinds/table.ts loads every kind module at
- * once (one file in the bundle), and a dump meets few kinds: a kind's
- * policy is built when a link of that kind is first decoded or built, not
- * when the modules load. Kinds expose it as a getter (`get data()`).
- */
-export function firstUse<T>(make: () => T): () => T {
-  let v: T | undefined;
-  return () => (v ??= make());
-}
-
-/** `pol` with its {@link PolicyView} set (for a policy built by {@link firstUse}). */
+/** `pol` with its {@link PolicyView} set (for a policy built on first use, with once()). */
 export function withView(pol: Policy, view: PolicyView): Policy {
   pol.view = view;
   return pol;

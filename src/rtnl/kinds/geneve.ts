@@ -8,9 +8,10 @@
  * @module
  */
 import { be16, be32, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, isIPv6Text, isMulticast, optionsObject, renamingView, splitFamily, firstUse, withView } from './common.js';
+import { bounded, checkData, isIPv6Text, isMulticast, optionsObject, renamingView, splitFamily, withView } from './common.js';
 import type { LinkKind } from './registry.js';
 
 /** Newer than the installed uapi headers (upstream if_link.h). */
@@ -65,7 +66,7 @@ const geneveView = renamingView(
   (k, v) => (k === 'remote' && isIPv6Text(v) ? 'remote6' : undefined),
 );
 
-export const genevePolicy: () => Policy = firstUse(() =>
+export const genevePolicy: () => Policy = once(() =>
   withView(
     policy('IFLA_GENEVE', moreConsts(UAPI, { IFLA_GENEVE_PORT_RANGE }), [
   ['IFLA_GENEVE_ID', 'id', bounded(u32, 0, 0xffffff, 'a VNI')],

@@ -31,10 +31,11 @@
  * @module
  */
 import { be16, bool8, enumOf, flag, ipv4, ipv6, policy, u16, u32, u8, type Codec, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, isMulticast, optionsObject, firstUse } from './common.js';
+import { bounded, checkData, isMulticast, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import {
   applyPatch,
@@ -237,9 +238,9 @@ function grePolicyFor(name: string, addr: Codec<string>): Policy {
 }
 
 /** IFLA_GRE_* of gre, gretap, erspan (IPv4 endpoints). */
-export const grePolicy: () => Policy = firstUse(() => grePolicyFor('IFLA_GRE', ipv4));
+export const grePolicy: () => Policy = once(() => grePolicyFor('IFLA_GRE', ipv4));
 /** IFLA_GRE_* of ip6gre, ip6gretap, ip6erspan (IPv6 endpoints). */
-export const ip6grePolicy: () => Policy = firstUse(() => grePolicyFor('IFLA_GRE', ipv6));
+export const ip6grePolicy: () => Policy = once(() => grePolicyFor('IFLA_GRE', ipv6));
 
 const ERSPAN_KEYS = ['erspanVer', 'erspanIndex', 'erspanDir', 'erspanHwid'] as const;
 

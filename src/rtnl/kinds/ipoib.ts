@@ -12,10 +12,11 @@
  * @module
  */
 import { enumOf, NOFIT, policy, u16, type Codec, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { checkData, optionsObject, firstUse } from './common.js';
+import { checkData, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
@@ -62,7 +63,7 @@ export interface IpoibOptions {
   umcast?: boolean | number;
 }
 
-export const ipoibPolicy: () => Policy = firstUse(() => policy('IFLA_IPOIB', UAPI, [
+export const ipoibPolicy: () => Policy = once(() => policy('IFLA_IPOIB', UAPI, [
   ['IFLA_IPOIB_PKEY', 'pkey', pkeyCodec],
   ['IFLA_IPOIB_MODE', 'mode', enumOf<IpoibMode>(u16, { 0: 'datagram', 1: 'connected' })],
   ['IFLA_IPOIB_UMCAST', 'umcast', bool16],

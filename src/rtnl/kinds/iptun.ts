@@ -26,10 +26,11 @@
  * @module
  */
 import { bool8, enumOf, flag, ipv4, ipv6, policy, u16, u32, u8, be16, type Codec, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, parseIP } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, optionsObject, firstUse } from './common.js';
+import { bounded, checkData, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import {
   applyPatch,
@@ -194,11 +195,11 @@ function iptunPolicyFor(addr: Codec<string>, flags: Codec<unknown>, modes: Recor
 }
 
 /** IFLA_IPTUN_* of ipip (IFLA_IPTUN_FLAGS, which ipip does not use, as a raw u16). */
-export const ipipPolicy: () => Policy = firstUse(() => iptunPolicyFor(ipv4, u16, { 4: 'ipip', 137: 'mplsip', 0: 'any' }));
+export const ipipPolicy: () => Policy = once(() => iptunPolicyFor(ipv4, u16, { 4: 'ipip', 137: 'mplsip', 0: 'any' }));
 /** IFLA_IPTUN_* of sit. */
-export const sitPolicy: () => Policy = firstUse(() => iptunPolicyFor(ipv4, sitFlags, { 41: 'ip6ip', 4: 'ipip', 137: 'mplsip', 0: 'any' }));
+export const sitPolicy: () => Policy = once(() => iptunPolicyFor(ipv4, sitFlags, { 41: 'ip6ip', 4: 'ipip', 137: 'mplsip', 0: 'any' }));
 /** IFLA_IPTUN_* of ip6tnl. */
-export const ip6tnlPolicy: () => Policy = firstUse(() => iptunPolicyFor(ipv6, ip6TnlFlags, { 41: 'ip6ip6', 4: 'ipip6', 0: 'any' }));
+export const ip6tnlPolicy: () => Policy = once(() => iptunPolicyFor(ipv6, ip6TnlFlags, { 41: 'ip6ip6', 4: 'ipip6', 0: 'any' }));
 
 const SIT_6RD = ['ip6rdPrefix', 'ip6rdPrefixLen', 'ip6rdRelayPrefix', 'ip6rdRelayPrefixLen'] as const;
 

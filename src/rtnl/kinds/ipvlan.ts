@@ -9,8 +9,9 @@
  * @module
  */
 import { enumOf, policy, u16, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { UAPI } from '../uapi.js';
-import { checkData, optionsObject, firstUse } from './common.js';
+import { checkData, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
@@ -27,7 +28,7 @@ export interface IpvlanOptions {
   flags?: IpvlanFlags | number;
 }
 
-export const ipvlanPolicy: () => Policy = firstUse(() => policy('IFLA_IPVLAN', UAPI, [
+export const ipvlanPolicy: () => Policy = once(() => policy('IFLA_IPVLAN', UAPI, [
   ['IFLA_IPVLAN_MODE', 'mode', enumOf<IpvlanMode>(u16, { 0: 'l2', 1: 'l3', 2: 'l3s' })],
   ['IFLA_IPVLAN_FLAGS', 'flags', enumOf<IpvlanFlags>(u16, { 0: 'bridge', 1: 'private', 2: 'vepa' })],
 ]));

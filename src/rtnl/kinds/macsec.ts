@@ -12,10 +12,11 @@
  * @module
  */
 import { be16, bool8, enumOf, policy, u32, u8, binary, type Codec, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe, formatMac, parseMac } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, optionsObject, u64Enum, firstUse } from './common.js';
+import { bounded, checkData, optionsObject, u64Enum } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 
@@ -99,7 +100,7 @@ export interface MacsecOptions {
 /** IFLA_INFO_DATA of a macsec link as the kernel reports it. */
 export type MacsecData = Omit<MacsecOptions, 'sci'> & { sci?: string };
 
-export const macsecPolicy: () => Policy = firstUse(() => policy('IFLA_MACSEC', UAPI, [
+export const macsecPolicy: () => Policy = once(() => policy('IFLA_MACSEC', UAPI, [
   ['IFLA_MACSEC_SCI', 'sci', sci],
   ['IFLA_MACSEC_PORT', 'port', bounded(be16, 1, 0xffff, 'a MACsec port')],
   ['IFLA_MACSEC_ICV_LEN', 'icvLen', bounded(u8, 8, 16, 'an ICV length')],

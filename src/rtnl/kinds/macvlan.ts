@@ -14,9 +14,10 @@
  * @module
  */
 import { enumOf, mac, policy, s32, u16, u32, moreConsts, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { checkData, nestedList, optionsObject, firstUse } from './common.js';
+import { checkData, nestedList, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 const { IFLA_MACVLAN_MACADDR, MACVLAN_FLAG_NODST, MACVLAN_FLAG_NOPROMISC } = UAPI;
@@ -60,7 +61,7 @@ export interface MacvlanOptions {
   bcCutoff?: number;
 }
 
-export const macvlanPolicy: () => Policy = firstUse(() => policy('IFLA_MACVLAN', moreConsts(UAPI, { IFLA_MACVLAN_BC_CUTOFF }), [
+export const macvlanPolicy: () => Policy = once(() => policy('IFLA_MACVLAN', moreConsts(UAPI, { IFLA_MACVLAN_BC_CUTOFF }), [
   ['IFLA_MACVLAN_MODE', 'mode', macvlanMode],
   ['IFLA_MACVLAN_FLAGS', 'flags', u16],
   ['IFLA_MACVLAN_MACADDR_MODE', 'macaddrMode', macaddrMode],

@@ -7,7 +7,7 @@
  * @module
  */
 import { bool8, enumOf, policy, u32, u8, type Policy } from '../../netlink/attr.js';
-import { firstUse } from './common.js';
+import { once } from '../../netlink/once.js';
 import { UAPI } from '../uapi.js';
 import type { LinkKind } from './registry.js';
 
@@ -34,7 +34,7 @@ export interface TunData {
 }
 
 const ro = { readOnly: true } as const;
-export const tunPolicy: () => Policy = firstUse(() => policy('IFLA_TUN', UAPI, [
+export const tunPolicy: () => Policy = once(() => policy('IFLA_TUN', UAPI, [
   ['IFLA_TUN_OWNER', 'owner', u32, ro],
   ['IFLA_TUN_GROUP', 'group', u32, ro],
   ['IFLA_TUN_TYPE', 'type', enumOf<'tun' | 'tap'>(u8, { 1: 'tun', 2: 'tap' }), ro],

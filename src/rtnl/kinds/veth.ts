@@ -3,7 +3,7 @@
  * @module
  */
 import { policy, type Policy } from '../../netlink/attr.js';
-import { firstUse } from './common.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type AnyLink } from '../link.js';
 import { UAPI } from '../uapi.js';
@@ -18,7 +18,7 @@ export interface VethData {
   peer?: Partial<AnyLink>;
 }
 
-export const vethPolicy: () => Policy = firstUse(() => policy('VETH_INFO', UAPI, [['VETH_INFO_PEER', 'peer', peerCodec]]));
+export const vethPolicy: () => Policy = once(() => policy('VETH_INFO', UAPI, [['VETH_INFO_PEER', 'peer', peerCodec]]));
 
 declare module './registry.js' {
   interface KindAddOptions {

@@ -9,10 +9,11 @@
  * @module
  */
 import { policy, struct, u16, type Codec, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { describe } from '../../netlink/ip.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, nestedList, optionsObject, vlanProtocol, type VlanProtocol, firstUse } from './common.js';
+import { bounded, checkData, nestedList, optionsObject, vlanProtocol, type VlanProtocol } from './common.js';
 import type { LinkKind } from './registry.js';
 import type { LinkRef } from '../links.js';
 const { IFLA_VLAN_QOS_MAPPING, VLAN_FLAG_BRIDGE_BINDING, VLAN_FLAG_GVRP, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_MVRP, VLAN_FLAG_REORDER_HDR } = UAPI;
@@ -131,7 +132,7 @@ export interface VlanData extends Omit<VlanOptions, 'flags'> {
   flags?: VlanFlags;
 }
 
-export const vlanPolicy: () => Policy = firstUse(() => policy('IFLA_VLAN', UAPI, [
+export const vlanPolicy: () => Policy = once(() => policy('IFLA_VLAN', UAPI, [
   ['IFLA_VLAN_ID', 'id', bounded(u16, 0, 4094, 'a VLAN id')],
   ['IFLA_VLAN_FLAGS', 'flags', vlanFlags],
   ['IFLA_VLAN_EGRESS_QOS', 'egressQos', qosMap],

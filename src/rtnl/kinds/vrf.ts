@@ -7,9 +7,10 @@
  * @module
  */
 import { policy, u32, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, optionsObject, firstUse } from './common.js';
+import { bounded, checkData, optionsObject } from './common.js';
 import type { LinkKind } from './registry.js';
 
 /** IFLA_INFO_DATA of a vrf link. */
@@ -24,8 +25,8 @@ export interface VrfPortData {
   table?: number;
 }
 
-export const vrfPolicy: () => Policy = firstUse(() => policy('IFLA_VRF', UAPI, [['IFLA_VRF_TABLE', 'table', bounded(u32, 1, 0xffffffff, 'a routing table id')]]));
-export const vrfPortPolicy: () => Policy = firstUse(() => policy('IFLA_VRF_PORT', UAPI, [['IFLA_VRF_PORT_TABLE', 'table', u32, { readOnly: true }]]));
+export const vrfPolicy: () => Policy = once(() => policy('IFLA_VRF', UAPI, [['IFLA_VRF_TABLE', 'table', bounded(u32, 1, 0xffffffff, 'a routing table id')]]));
+export const vrfPortPolicy: () => Policy = once(() => policy('IFLA_VRF_PORT', UAPI, [['IFLA_VRF_PORT_TABLE', 'table', u32, { readOnly: true }]]));
 
 declare module './registry.js' {
   interface KindAddOptions {

@@ -7,7 +7,7 @@
  * @module
  */
 import { policy, type Policy } from '../../netlink/attr.js';
-import { firstUse } from './common.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { peerCodec, type AnyLink } from '../link.js';
 import { UAPI } from '../uapi.js';
@@ -24,7 +24,7 @@ export interface VxcanData {
   peer?: Partial<AnyLink>;
 }
 
-export const vxcanPolicy: () => Policy = firstUse(() => policy('VXCAN_INFO', UAPI, [['VXCAN_INFO_PEER', 'peer', peerCodec]]));
+export const vxcanPolicy: () => Policy = once(() => policy('VXCAN_INFO', UAPI, [['VXCAN_INFO_PEER', 'peer', peerCodec]]));
 
 declare module './registry.js' {
   interface KindAddOptions {

@@ -15,9 +15,10 @@
  * @module
  */
 import { be16, be32, binary, bool8, enumOf, flag, ipv4, ipv6, policy, struct, u32, u8, moreConsts, type Policy } from '../../netlink/attr.js';
+import { once } from '../../netlink/once.js';
 import { ArgumentError } from '../../netlink/errors.js';
 import { UAPI } from '../uapi.js';
-import { bounded, checkData, flagU8, isIPv6Text, isMulticast, isMulticastText, optionsObject, renamingView, splitFamily, firstUse, withView } from './common.js';
+import { bounded, checkData, flagU8, isIPv6Text, isMulticast, isMulticastText, optionsObject, renamingView, splitFamily, withView } from './common.js';
 import type { LinkKind } from './registry.js';
 import { IFINDEX } from '../ifname.js';
 
@@ -130,7 +131,7 @@ const vxlanView = renamingView(
   (k, v) => (k === 'remote' || k === 'group' ? (isIPv6Text(v) ? 'group6' : 'group') : k === 'local' ? (isIPv6Text(v) ? 'local6' : 'local') : undefined),
 );
 
-export const vxlanPolicy: () => Policy = firstUse(() => withView(policy(
+export const vxlanPolicy: () => Policy = once(() => withView(policy(
   'IFLA_VXLAN',
   moreConsts(UAPI, { IFLA_VXLAN_LOCALBYPASS, IFLA_VXLAN_LABEL_POLICY, IFLA_VXLAN_RESERVED_BITS, IFLA_VXLAN_MC_ROUTE }),
   [
