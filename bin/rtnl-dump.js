@@ -39,9 +39,15 @@ if (source === undefined) {
 } else {
   const vm = process.getBuiltinModule('node:vm');
   const cache = codeCache(source, process.argv[2]);
-  const compiled = new vm.Script(source, { filename: process.getBuiltinModule('node:url').fileURLToPath(script), cachedData: cache.data });
-  const cli = compiled.runInThisContext()(process.getBuiltinModule('node:module').createRequire(script), script.href);
-  cli.main(process.argv.slice(2)).then((code) => {
+  let compiled;
+  let run;
+  try {
+    compiled = new vm.Script(source, { filename: process.getBuiltinModule('node:url').fileURLToPath(script), cachedData: cache.data });
+    run = compiled.runInThisContext()(process.getBuiltinModule('node:module').createRequire(script), script.href).main(process.argv.slice(2));
+  } catch (e) {
+    run = Promise.reject(e);
+  }
+  run.then((code) => {
     process.exitCode = code;
     // no cache yet for this command, or V8 refused it (another Node or V8 flags): write one now,
     // holding what this run compiled (not after bad usage: `rtnl-dump typo` makes no file)
