@@ -110,6 +110,12 @@ function codeCache(source, command) {
         const v8data = make();
         fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${prefix}${v8data.length}\n`, 'latin1'), v8data]), { flag: 'wx', mode: 0o600 });
         fs.renameSync(tmp, file);
+        // the caches of other builds of the script (an older or newer rtnetlink) go: a new
+        // build makes new files, which would otherwise pile up with every upgrade
+        const mine = `rtnl-dump-${sha.slice(0, 16)}-`;
+        for (const f of fs.readdirSync(dir)) {
+          if (/^rtnl-dump-[0-9a-f]{16}-.*\.bin$/.test(f) && !f.startsWith(mine)) fs.unlinkSync(join(dir, f));
+        }
       } catch {
         try {
           fs.unlinkSync(tmp);

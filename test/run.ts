@@ -16,7 +16,8 @@
  * Exit code: 0 when nothing failed, 1 otherwise.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -150,6 +151,19 @@ async function main(): Promise<void> {
     for (const f of files) console.log(relative(here, f));
     return;
   }
+  // rtnl-dump keeps a code cache per command under $XDG_CACHE_HOME (bin/rtnl-dump.js): the
+  // tests' runs keep theirs in a directory of this run, removed at the end, not in the home
+  // directory of whoever runs the tests
+  const cacheHome = mkdtempSync(join(tmpdir(), 'rtnl-test-cache-'));
+  process.env.XDG_CACHE_HOME = cacheHome;
+  try {
+    await runAll(args, files);
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
+}
+
+async function runAll(args: ReturnType<typeof parseArgs>, files: string[]): Promise<void> {
   const results: FileResult[] = [];
   const label = args.label ?? args.lane;
   console.log(`rtnetlink tests: ${label === args.lane ? `lane ${label}` : `${label} (lane ${args.lane})`}, kernel ${process.platform} ${(await import('node:os')).release()}, ${files.length} files`);

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../corpus.js';
@@ -104,6 +104,19 @@ test('a cache owned by another user is not used; a symlink in its place is repla
     assert.is(run(xdg), WANT);
     assert.ok(!lstatSync(file).isSymbolicLink(), 'the link was replaced by a file');
     assert.ok(readFileSync(target).equals(before), 'the target was not written');
+  });
+});
+
+test('writing a cache removes the caches of other builds of the script, and nothing else', () => {
+  withDir((xdg, file) => {
+    const dir = join(xdg, 'rtnetlink');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const other = sha.slice(0, 15) + (sha[15] === '0' ? '1' : '0'); // another build's key, differing in the last hex digit
+    const stale = [`rtnl-dump-${other}-${process.version}-${process.arch}-hex.bin`, `rtnl-dump-${other}-v18.0.0-x64-link.bin`];
+    const kept = ['notes.txt', `rtnl-dump-${sha.slice(0, 16)}-v18.0.0-x64-link.bin`, 'rtnl-dump-nothex-x.bin'];
+    for (const f of [...stale, ...kept]) writeFileSync(join(dir, f), 'x', { mode: 0o600 });
+    assert.is(run(xdg), WANT);
+    assert.equal(readdirSync(dir).sort(), [...kept, file.split('/').pop()!].sort(), 'the other build\'s files went; this build\'s (any Node) and unrelated files stayed');
   });
 });
 
