@@ -306,6 +306,12 @@ try {
     charset: 'ascii',
     logLevel: 'silent',
     define: { 'import.meta.url': META_URL },
+    // whitespace and syntax only (names stay: stack traces and error messages name the
+    // functions): ~960 -> ~655 KB, which rtnl-dump reads into a string at every start
+    // (~2.6 ms of `rtnl-dump link` on Node 22 in an A/B of the helper's; the ES module
+    // bundle of the package is not minified)
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
 } catch (e) {
   rmSync(tmp, { recursive: true, force: true });

@@ -52,7 +52,14 @@ export const IFLA_MCTP_PHYS_BINDING = 2;
 
 const camel = (s: string): string => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-function namesFrom(prefix: string, first: number, extra: Record<string, number> = {}): string[] {
+/**
+ * The devconf names from the UAPI table: the names of `prefix` constants
+ * (camelCase, without the prefix), index = value - first. Scans the ~2,000
+ * names of the table (~1 ms at a cold start): the decoders use the literal
+ * lists below, and test/unit/afspec-stats.test.ts checks that they are what
+ * this computes from the pinned headers.
+ */
+export function devconfNamesFromUapi(prefix: 'IPV4_DEVCONF_' | 'DEVCONF_', first: number, extra: Record<string, number> = {}): string[] {
   const all: Record<string, number> = { ...extra };
   for (const k in UAPI) if (k.startsWith(prefix) && !k.endsWith('_MAX')) all[k] = UAPI[k as keyof typeof UAPI];
   const out: string[] = [];
@@ -62,11 +69,36 @@ function namesFrom(prefix: string, first: number, extra: Record<string, number> 
 
 /**
  * IPv4 devconf names (IPV4_DEVCONF_*, camelCase): index i is devconf i+1,
- * e.g. forwarding, rpFilter, arpIgnore. Built on first use.
+ * e.g. forwarding, rpFilter, arpIgnore. The UAPI table's names
+ * ({@link devconfNamesFromUapi}`('IPV4_DEVCONF_', 1)`), written out.
  */
-export const ipv4DevconfNames: () => readonly string[] = once(() => Object.freeze(namesFrom('IPV4_DEVCONF_', 1)));
-/** IPv6 devconf names (DEVCONF_*, camelCase): index i is devconf i, e.g. forwarding, disableIpv6, acceptRa. Built on first use. */
-export const ipv6DevconfNames: () => readonly string[] = once(() => Object.freeze(namesFrom('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING })));
+const IPV4_DEVCONF_NAMES: readonly string[] = Object.freeze([
+  'forwarding', 'mcForwarding', 'proxyArp', 'acceptRedirects', 'secureRedirects', 'sendRedirects', 'sharedMedia',
+  'rpFilter', 'acceptSourceRoute', 'bootpRelay', 'logMartians', 'tag', 'arpfilter', 'mediumId', 'noxfrm', 'nopolicy',
+  'forceIgmpVersion', 'arpAnnounce', 'arpIgnore', 'promoteSecondaries', 'arpAccept', 'arpNotify', 'acceptLocal',
+  'srcVmark', 'proxyArpPvlan', 'routeLocalnet', 'igmpv2UnsolicitedReportInterval', 'igmpv3UnsolicitedReportInterval',
+  'ignoreRoutesWithLinkdown', 'dropUnicastInL2Multicast', 'dropGratuitousArp', 'bcForwarding', 'arpEvictNocarrier',
+]);
+export const ipv4DevconfNames = (): readonly string[] => IPV4_DEVCONF_NAMES;
+/**
+ * IPv6 devconf names (DEVCONF_*, camelCase): index i is devconf i, e.g.
+ * forwarding, disableIpv6, acceptRa. The UAPI table's names and
+ * DEVCONF_FORCE_FORWARDING ({@link devconfNamesFromUapi}`('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING })`), written out.
+ */
+const IPV6_DEVCONF_NAMES: readonly string[] = Object.freeze([
+  'forwarding', 'hoplimit', 'mtu6', 'acceptRa', 'acceptRedirects', 'autoconf', 'dadTransmits', 'rtrSolicits',
+  'rtrSolicitInterval', 'rtrSolicitDelay', 'useTempaddr', 'tempValidLft', 'tempPreferedLft', 'regenMaxRetry',
+  'maxDesyncFactor', 'maxAddresses', 'forceMldVersion', 'acceptRaDefrtr', 'acceptRaPinfo', 'acceptRaRtrPref',
+  'rtrProbeInterval', 'acceptRaRtInfoMaxPlen', 'proxyNdp', 'optimisticDad', 'acceptSourceRoute', 'mcForwarding',
+  'disableIpv6', 'acceptDad', 'forceTllao', 'ndiscNotify', 'mldv1UnsolicitedReportInterval',
+  'mldv2UnsolicitedReportInterval', 'suppressFragNdisc', 'acceptRaFromLocal', 'useOptimistic', 'acceptRaMtu',
+  'stableSecret', 'useOifAddrsOnly', 'acceptRaMinHopLimit', 'ignoreRoutesWithLinkdown', 'dropUnicastInL2Multicast',
+  'dropUnsolicitedNa', 'keepAddrOnDown', 'rtrSolicitMaxInterval', 'seg6Enabled', 'seg6RequireHmac', 'enhancedDad',
+  'addrGenMode', 'disablePolicy', 'acceptRaRtInfoMinPlen', 'ndiscTclass', 'rplSegEnabled', 'raDefrtrMetric',
+  'ioam6Enabled', 'ioam6Id', 'ioam6IdWide', 'ndiscEvictNocarrier', 'acceptUntrackedNa', 'acceptRaMinLft',
+  'forceForwarding',
+]);
+export const ipv6DevconfNames = (): readonly string[] => IPV6_DEVCONF_NAMES;
 
 /**
  * IPSTATS_MIB_* (linux/snmp.h) in the order of kernels before 6.15, named like

@@ -13,6 +13,10 @@ import {
   setInet6StatsLayout,
   getInet6StatsLayout,
   type LinkAfSpec,
+  devconfNamesFromUapi,
+  ipv4DevconfNames,
+  ipv6DevconfNames,
+  DEVCONF_FORCE_FORWARDING,
 } from '../../src/rtnl/afspec.js';
 import { UAPI } from '../../src/rtnl/uapi.js';
 import { decodeLink, linkSchema, type Link } from '../../src/rtnl/link.js';
@@ -103,6 +107,14 @@ test('the layout as a decode option: per decode, whatever the process default, i
   } finally {
     setInet6StatsLayout(saved);
   }
+});
+
+test('the written-out devconf name lists are those of the UAPI table (pinned headers, and DEVCONF_FORCE_FORWARDING)', () => {
+  assert.equal([...ipv4DevconfNames()], devconfNamesFromUapi('IPV4_DEVCONF_', 1));
+  assert.equal([...ipv6DevconfNames()], devconfNamesFromUapi('DEVCONF_', 0, { DEVCONF_FORCE_FORWARDING }));
+  assert.is(ipv4DevconfNames()[0], 'forwarding');
+  assert.is(ipv6DevconfNames()[DEVCONF_FORCE_FORWARDING], 'forceForwarding');
+  assert.ok(Object.isFrozen(ipv4DevconfNames()) && Object.isFrozen(ipv6DevconfNames()));
 });
 
 test('a bad layout name is an ArgumentError', () => {

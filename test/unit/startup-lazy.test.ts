@@ -191,15 +191,28 @@ test('rtnl-dump link runs the CLI script: no ES module of dist/ (the chunks, dis
 test('inside the CLI script, rtnl-dump link initialises no module of nf_tables, generic netlink, pcap, capture, TUN or Rtnl\'s other families, and only the link kinds it meets', async () => {
   const file = fileURLToPath(new URL('bundle/rtnl-dump.cli.js', distRoot));
   const src = readFileSync(file, 'latin1');
-  // record each module the script initialises (esbuild's __esm wrappers: every module of the script is one)
-  const at = src.indexOf('\n  var init_');
-  assert.ok(at > 0 && src.includes('var __esm = '), 'the script initialises its modules through __esm');
-  const spy = `\n  var __esm0 = __esm; __esm = (fn, ...a) => { const n = Object.keys(fn)[0]; const init = __esm0(fn, ...a); let done = false; return function () { if (!done) { done = true; globalThis.__rtnlInits.push(n); } return init.apply(this, arguments); }; };`;
-  const g = globalThis as unknown as { __rtnlInits: string[] };
+  // record each module the script initialises (esbuild's __esm wrappers: every module of the script is
+  // one): each `init_x = __esm({ "dist/src/...": ... })` (the script is minified: `init_x=__esm({`) goes through a spy
+  const defs = /=\s*__esm\(\{/g;
+  const spied = src.replace(defs, '=globalThis.__rtnlSpy(__esm,{');
+  assert.ok((src.match(defs) ?? []).length > 50, 'the script initialises its modules through __esm');
+  const g = globalThis as unknown as { __rtnlInits: string[]; __rtnlSpy: (esm: (...a: unknown[]) => () => unknown, fn: object, ...a: unknown[]) => () => unknown };
   g.__rtnlInits = [];
+  g.__rtnlSpy = (esm, fn, ...a) => {
+    const n = Object.keys(fn)[0]!;
+    const init = esm(fn, ...a);
+    let done = false;
+    return function (this: unknown, ...args: unknown[]) {
+      if (!done) {
+        done = true;
+        g.__rtnlInits.push(n);
+      }
+      return (init as (...x: unknown[]) => unknown).apply(this, args);
+    };
+  };
   const vm = await import('node:vm');
   const { createRequire } = await import('node:module');
-  const fn = new vm.Script(src.slice(0, at) + spy + src.slice(at), { filename: file }).runInThisContext() as (r: NodeJS.Require, url: string) => { main(argv: string[], io: unknown): Promise<number> };
+  const fn = new vm.Script(spied, { filename: file }).runInThisContext() as (r: NodeJS.Require, url: string) => { main(argv: string[], io: unknown): Promise<number> };
   const lines: string[] = [];
   const code = await fn(createRequire(file), pathToFileURL(file).href).main(['link', '--json'], { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) });
   assert.is(code, 0, lines.join('\n'));
