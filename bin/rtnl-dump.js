@@ -58,7 +58,8 @@ if (source === undefined) {
 /**
  * The code cache of the CLI script for one command (`link`, `addr`, ...: each
  * command calls other functions, and a cache holds those a run compiled), in
- * $XDG_CACHE_HOME/rtnetlink or ~/.cache/rtnetlink. A file is used only if it
+ * $XDG_CACHE_HOME/rtnetlink or ~/.cache/rtnetlink, when that directory (or,
+ * before it exists, the nearest of its parents) belongs to this user. A file is used only if it
  * is a regular file owned by this user and writable by no one else (a code
  * cache is compiled code: rtnl-dump often runs as root), and only for the
  * script, Node and architecture it was made for: its first line names them
@@ -72,10 +73,25 @@ function codeCache(source, command) {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return none;
   const sha = /^\/\/ rtnl-dump ([0-9a-f]{64}) /.exec(source)?.[1];
   if (sha === undefined) return none;
-  const { join } = process.getBuiltinModule('node:path');
+  const { join, dirname } = process.getBuiltinModule('node:path');
+  const uid = process.geteuid?.() ?? -1;
   let dir;
   try {
-    dir = join(process.env.XDG_CACHE_HOME || join(process.getBuiltinModule('node:os').homedir(), '.cache'), 'rtnetlink');
+    const base = process.env.XDG_CACHE_HOME || join(process.getBuiltinModule('node:os').homedir(), '.cache');
+    dir = join(base, 'rtnetlink');
+    // only in a directory of this user's: `sudo -E rtnl-dump` (or a sudo that keeps HOME) must
+    // not leave root's files in a user's home, where that user could not remove them. The
+    // nearest existing one of rtnetlink/, the cache base, its parent must be this user's.
+    let owner;
+    for (const d of [dir, base, dirname(base)]) {
+      try {
+        owner = fs.statSync(d).uid;
+        break;
+      } catch {
+        /* not there: look at its parent */
+      }
+    }
+    if (owner !== uid) return none;
   } catch {
     return none;
   }
@@ -85,7 +101,6 @@ function codeCache(source, command) {
   // written to a temporary name and renamed, so a reader sees a whole file or none)
   const prefix = `rtnl-dump code cache 1 ${sha} ${process.version} ${process.arch} `;
   const file = join(dir, `rtnl-dump-${sha.slice(0, 16)}-${process.version}-${process.arch}-${name}.bin`);
-  const uid = process.geteuid?.() ?? -1;
   let data;
   let fd;
   try {

@@ -123,6 +123,27 @@ else
     });
   });
 
+const IN_OTHERS_DIR = "no cache in another user's directory (sudo keeping HOME): nothing written there";
+if (noChown) skip(test, IN_OTHERS_DIR, noChown);
+else
+  test(IN_OTHERS_DIR, () => {
+    withDir((xdg) => {
+      chownSync(xdg, 65534, 65534);
+      assert.is(run(xdg), WANT);
+      assert.equal(readdirSync(xdg), [], 'no rtnetlink/ made in a directory of uid 65534');
+      // the directory made by that user: not used, nothing written into it
+      mkdirSync(join(xdg, 'rtnetlink'), { mode: 0o700 });
+      chownSync(join(xdg, 'rtnetlink'), 65534, 65534);
+      assert.is(run(xdg), WANT);
+      assert.equal(readdirSync(join(xdg, 'rtnetlink')), []);
+      // and in this user's directory a cache is written (the check above could see one)
+      chownSync(xdg, process.geteuid!(), process.getegid!());
+      chownSync(join(xdg, 'rtnetlink'), process.geteuid!(), process.getegid!());
+      assert.is(run(xdg), WANT);
+      assert.is(readdirSync(join(xdg, 'rtnetlink')).length, 1);
+    });
+  });
+
 test('a symlink in the place of a cache is replaced by a file, its target left alone', () => {
   withDir((xdg, file) => {
     run(xdg);
