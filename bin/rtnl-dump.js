@@ -21,10 +21,11 @@ function fail(e) {
 // calls come compiled from the cache. A tree built by tsc alone has no
 // dist/bundle/: then the modules of dist/src/ run (the same program, slower
 // to start). Never both: the script holds its own copy of every class.
-const script = new URL('../dist/bundle/rtnl-dump.cli.js', process.getBuiltinModule('node:url').pathToFileURL(__filename));
+const scriptPath = process.getBuiltinModule('node:path').join(__dirname, '../dist/bundle/rtnl-dump.cli.js');
+const script = process.getBuiltinModule('node:url').pathToFileURL(scriptPath);
 let source;
 try {
-  source = fs.readFileSync(script, 'latin1'); // ASCII (the build checks): one byte per character
+  source = fs.readFileSync(scriptPath, 'latin1'); // ASCII (the build checks): one byte per character
 } catch {
   source = undefined;
 }
@@ -42,7 +43,7 @@ if (source === undefined) {
   let compiled;
   let run;
   try {
-    compiled = new vm.Script(source, { filename: process.getBuiltinModule('node:url').fileURLToPath(script), cachedData: cache.data });
+    compiled = new vm.Script(source, { filename: scriptPath, cachedData: cache.data });
     run = compiled.runInThisContext()(process.getBuiltinModule('node:module').createRequire(script), script.href).main(process.argv.slice(2));
   } catch (e) {
     run = Promise.reject(e);

@@ -95,14 +95,14 @@ test('a cache cut short, of another script (header) or writable by others is not
 function cannotChown(uid: number): string | undefined {
   if (process.geteuid?.() !== 0) return 'not root: no other owner can be given to a file (the root lanes run it)';
   try {
-    const mapped = readFileSync('/proc/self/uid_map', 'utf8')
-      .trim()
+    const map = readFileSync('/proc/self/uid_map', 'utf8').trim();
+    const mapped = map
       .split('\n')
       .some((l) => {
         const [inside, , count] = l.trim().split(/\s+/).map(Number);
         return uid >= inside! && uid < inside! + count!;
       });
-    return mapped ? undefined : `uid ${uid} is not mapped in this user namespace (uid_map: ${readFileSync('/proc/self/uid_map', 'utf8').trim().replace(/\s+/g, ' ')}; the host and Node 22/24 lanes run it)`;
+    return mapped ? undefined : `uid ${uid} is not mapped in this user namespace (uid_map: ${map.replace(/\s+/g, ' ')}; the host and Node 22/24 lanes run it)`;
   } catch (e) {
     return `cannot read /proc/self/uid_map: ${(e as Error).message}`;
   }
