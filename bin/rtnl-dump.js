@@ -18,14 +18,18 @@ function fail(e) {
 // The CLI as one script (dist/bundle/rtnl-dump.cli.js, scripts/bundle.mjs),
 // run with a V8 code cache made after a run (docs/design.md, "The CLI
 // script"): no ES module loader work per chunk, and the functions a command
-// calls come compiled from the cache. A tree built by tsc alone has no
-// dist/bundle/: then the modules of dist/src/ run (the same program, slower
-// to start). Never both: the script holds its own copy of every class.
-const scriptPath = process.getBuiltinModule('node:path').join(__dirname, '../dist/bundle/rtnl-dump.cli.js');
-const script = process.getBuiltinModule('node:url').pathToFileURL(scriptPath);
+// calls come compiled from the cache. That script holds the rtnetlink
+// commands; its first line names the commands it leaves to
+// rtnl-dump-full.cli.js (generic netlink, captures: ~40% of the code, which
+// `rtnl-dump link` then does not read), which holds every command. A tree
+// built by tsc alone has no dist/bundle/: then the modules of dist/src/ run
+// (the same program, slower to start). Never two of them in one process: each
+// holds its own copy of every class.
+const { join } = process.getBuiltinModule('node:path');
+let scriptPath = join(__dirname, '../dist/bundle/rtnl-dump.cli.js');
 let source;
 try {
-  source = fs.readFileSync(scriptPath, 'latin1'); // ASCII (the build checks): one byte per character
+  source = readScript();
 } catch {
   source = undefined;
 }
@@ -44,7 +48,8 @@ if (source === undefined) {
   let run;
   try {
     compiled = new vm.Script(source, { filename: scriptPath, cachedData: cache.data });
-    run = compiled.runInThisContext()(process.getBuiltinModule('node:module').createRequire(script), script.href).main(process.argv.slice(2));
+    const url = process.getBuiltinModule('node:url').pathToFileURL(scriptPath);
+    run = compiled.runInThisContext()(process.getBuiltinModule('node:module').createRequire(url), url.href).main(process.argv.slice(2));
   } catch (e) {
     run = Promise.reject(e);
   }
@@ -54,6 +59,28 @@ if (source === undefined) {
     // holding what this run compiled (not after bad usage: `rtnl-dump typo` makes no file)
     if (code !== 2 && (cache.data === undefined || compiled.cachedDataRejected)) cache.save(() => compiled.createCachedData());
   }, fail);
+}
+
+/**
+ * The source of the script that runs this command: rtnl-dump.cli.js, or
+ * rtnl-dump-full.cli.js (scriptPath is set to it) when the first line of
+ * rtnl-dump.cli.js names the command, read with that line only. ASCII (the
+ * build checks): one byte per character.
+ */
+function readScript() {
+  const fd = fs.openSync(scriptPath, 'r');
+  try {
+    const head = Buffer.allocUnsafe(512);
+    const line = head.latin1Slice(0, fs.readSync(fd, head, 0, 512, 0)); // at a position: the file's offset stays at 0
+    const full = /^\/\/ rtnl-dump [0-9a-f]{64} full [0-9a-f]{64} ([a-z0-9,-]+) /.exec(line);
+    if (full !== null && full[1].split(',').includes(process.argv[2])) {
+      scriptPath = join(__dirname, '../dist/bundle/rtnl-dump-full.cli.js');
+      return fs.readFileSync(scriptPath, 'latin1');
+    }
+    return fs.readFileSync(fd, 'latin1');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -72,8 +99,11 @@ if (source === undefined) {
 function codeCache(source, command) {
   const none = { data: undefined, save() {} };
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return none;
-  const sha = /^\/\/ rtnl-dump ([0-9a-f]{64}) /.exec(source)?.[1];
-  if (sha === undefined) return none;
+  const head = /^\/\/ rtnl-dump ([0-9a-f]{64}) (?:(?:full|rtnl) ([0-9a-f]{64}) )?/.exec(source);
+  if (head === null) return none;
+  const sha = head[1];
+  // this build's scripts (the other one's sha256 is on the first line too): their caches stay
+  const builds = [sha, head[2]].filter(Boolean).map((s) => `rtnl-dump-${s.slice(0, 16)}-`);
   const { join, dirname } = process.getBuiltinModule('node:path');
   const uid = process.geteuid?.() ?? -1;
   let dir;
@@ -128,9 +158,8 @@ function codeCache(source, command) {
         fs.renameSync(tmp, file);
         // the caches of other builds of the script (an older or newer rtnetlink) go: a new
         // build makes new files, which would otherwise pile up with every upgrade
-        const mine = `rtnl-dump-${sha.slice(0, 16)}-`;
         for (const f of fs.readdirSync(dir)) {
-          if (/^rtnl-dump-[0-9a-f]{16}-.*\.bin$/.test(f) && !f.startsWith(mine)) fs.unlinkSync(join(dir, f));
+          if (/^rtnl-dump-[0-9a-f]{16}-.*\.bin$/.test(f) && !builds.some((b) => f.startsWith(b))) fs.unlinkSync(join(dir, f));
         }
       } catch {
         try {

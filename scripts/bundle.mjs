@@ -43,7 +43,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'dist', 'src');
@@ -269,7 +269,35 @@ try {
 // netlink commands likewise; import.meta.url is the script's URL (the
 // package root and package.json are found from it, as from dist/bundle/*.js).
 const SCRIPT = 'rtnl-dump.cli.js';
+// Two scripts (issue 16: start-up). rtnl-dump.cli.js runs the rtnetlink commands
+// (link, addr, route, neigh, rule, monitor, help): it leaves out the modules that
+// cli/main.js loads with import() for the generic netlink and capture commands
+// (generic netlink, nf_tables, pcap, capture, hex: ~40% of the code), which
+// every start read from disk into a string (~2-8 ms of `rtnl-dump link` in an
+// A/B on this machine, where touching fresh memory costs ~3 ms per MB).
+// rtnl-dump-full.cli.js holds every command. The first line of rtnl-dump.cli.js
+// names the commands it does not hold and the full script's sha256, so that
+// bin/rtnl-dump.js runs those in the full script after reading only that line;
+// the full script's first line names the other's sha256 (each sha256 is of its
+// own script after its first line), so that writing a code cache keeps both
+// scripts' caches and removes those of other builds.
+const FULL_SCRIPT = 'rtnl-dump-full.cli.js';
 const META_URL = '__rtnl_import_meta_url';
+/** The modules cli/main.js loads with import() only for the commands the full script runs. */
+const FULL_ONLY = ['./genl.js', './capture.js'];
+/** Those commands: generic netlink's (cli/genl-help.js), and the cases of main() that import cli/capture.js. */
+async function fullOnlyCommands() {
+  const { GENL_COMMANDS } = await import(pathToFileURL(join(srcDir, 'cli', 'genl-help.js')).href);
+  const main = readFileSync(entry, 'utf8');
+  const capture = [...main.matchAll(/case '([a-z][a-z0-9-]*)':\s*return await \(await import\('\.\/capture\.js'\)\)/g)].map((m) => m[1]);
+  const imports = main.split("import('./capture.js')").length - 1;
+  if (!capture.length || capture.length !== imports) throw new Error(`cli/main.js: ${imports} import('./capture.js') but ${capture.length} \`case 'x': return await (await import('./capture.js'))...\` (the form this script reads the capture commands from)`);
+  const genlImports = main.split("import('./genl.js')").length - 1;
+  if (genlImports !== 1 || !/if \(GENL_COMMANDS\.includes\(argv\[0\]\)\)\s*return \(await import\('\.\/genl\.js'\)\)/.test(main)) throw new Error("cli/main.js: import('./genl.js') is expected once, for GENL_COMMANDS (the form this script reads)");
+  const all = [...GENL_COMMANDS, ...capture];
+  if (all.some((c) => !/^[a-z][a-z0-9-]*$/.test(c))) throw new Error(`command names: ${all.join(' ')}`);
+  return all;
+}
 const lazyLoadsScript = {
   name: 'lazy-loads-script',
   setup(b) {
@@ -286,9 +314,22 @@ const lazyLoadsScript = {
     });
   },
 };
-let scriptResult;
-try {
-  scriptResult = await esbuild.build({
+/** rtnl-dump.cli.js: cli/main.js's import() of the full script's modules gives a module that throws (bin/rtnl-dump.js never lets it run there). */
+const leaveOutFullOnly = {
+  name: 'leave-out-full-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(genl|capture)\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || args.importer !== entry || !FULL_ONLY.includes(args.path)) return undefined;
+      return { path: args.path, namespace: 'full-only' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'full-only' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`rtnl-dump: internal error: cli/${args.path.slice(2)} is in ${FULL_SCRIPT} only (bin/rtnl-dump.js runs the commands named on the first line of ${SCRIPT} there)`)});\n`,
+      loader: 'js',
+    }));
+  },
+};
+async function buildScript(plugins) {
+  return esbuild.build({
     entryPoints: [entry],
     bundle: true,
     format: 'iife',
@@ -299,7 +340,7 @@ try {
     write: false,
     outfile: join(tmp, SCRIPT),
     external: EXTERNAL,
-    plugins: [lazyLoadsScript, builtins],
+    plugins: [lazyLoadsScript, builtins, ...plugins],
     metafile: true,
     sourcemap: false,
     legalComments: 'none',
@@ -313,6 +354,14 @@ try {
     minifyWhitespace: true,
     minifySyntax: true,
   });
+}
+let scriptResult;
+let fullScriptResult;
+let fullOnly;
+try {
+  fullOnly = await fullOnlyCommands();
+  fullScriptResult = await buildScript([]);
+  scriptResult = await buildScript([leaveOutFullOnly]);
 } catch (e) {
   rmSync(tmp, { recursive: true, force: true });
   if (!target && !check) rmSync(outDir, { recursive: true, force: true });
@@ -322,9 +371,11 @@ try {
   // a function expression (the script's completion value), called by bin/rtnl-dump.js with
   // require (for the package's dependencies) and the script's URL; its first line names the
   // sha256 of the rest, the key of the code cache (V8 checks only a cached script's length)
-  const body = `(function (require, ${META_URL}) {\n${scriptResult.outputFiles[0].text}return __rtnlCli;\n})\n`;
-  const sha = createHash('sha256').update(body).digest('hex');
-  writeFileSync(join(tmp, SCRIPT), `// rtnl-dump ${sha} (scripts/bundle.mjs: the CLI as one script, run by bin/rtnl-dump.js)\n${body}`);
+  const body = (r) => `(function (require, ${META_URL}) {\n${r.outputFiles[0].text}return __rtnlCli;\n})\n`;
+  const bodies = [body(scriptResult), body(fullScriptResult)];
+  const [sha, fullSha] = bodies.map((b) => createHash('sha256').update(b).digest('hex'));
+  writeFileSync(join(tmp, SCRIPT), `// rtnl-dump ${sha} full ${fullSha} ${fullOnly.join(',')} (scripts/bundle.mjs: the CLI as one script, run by bin/rtnl-dump.js; the commands named run in ${FULL_SCRIPT})\n${bodies[0]}`);
+  writeFileSync(join(tmp, FULL_SCRIPT), `// rtnl-dump ${fullSha} rtnl ${sha} (scripts/bundle.mjs: the CLI as one script with every command, run by bin/rtnl-dump.js)\n${bodies[1]}`);
 }
 
 // dist/bundle/package.json, {"type":"module"}: Node looks for the package
@@ -396,11 +447,13 @@ const outputs = Object.fromEntries(
       },
     ]),
 );
-outputs[SCRIPT] = {
-  entry: 'cli/main.js',
-  inputs: Object.keys(scriptResult.metafile.inputs).filter((i) => !/^(node-builtin|lazy-group):/.test(i)).map((i) => relative(srcDir, join(root, i)).split('\\').join('/')).sort(),
-  imports: [],
-};
+for (const [file, r] of [[SCRIPT, scriptResult], [FULL_SCRIPT, fullScriptResult]]) {
+  outputs[file] = {
+    entry: 'cli/main.js',
+    inputs: Object.keys(r.metafile.inputs).filter((i) => !/^(node-builtin|lazy-group|full-only):/.test(i)).map((i) => relative(srcDir, join(root, i)).split('\\').join('/')).sort(),
+    imports: [],
+  };
+}
 writeFileSync(manifestFile, JSON.stringify({ esbuild: esbuild.version, lazy: Object.fromEntries(rewritten), inputs, outputs }, null, 1) + '\n');
 const size = readdirSync(outDir).filter((f) => f.endsWith('.js')).map((f) => `${f} ${(readFileSync(join(outDir, f)).length / 1024).toFixed(0)} KiB`);
 console.log(`bundle: ${relative(root, outDir)}/: ${size.join(', ')}`);
