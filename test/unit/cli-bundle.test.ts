@@ -85,6 +85,45 @@ test('bin/rtnl-dump.js runs the CLI script: dist/bundle/rtnl-dump.cli.js exists,
   assert.equal(JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle', 'package.json'), 'utf8')), { type: 'module' });
 });
 
+test('rtnl-dump.cli.js leaves the generic netlink and capture commands to rtnl-dump-full.cli.js: its first line names them and that script; bin/rtnl-dump.js runs them there', async () => {
+  const dir = join(repoRoot, 'dist', 'bundle');
+  const rtnlSrc = readFileSync(join(dir, 'rtnl-dump.cli.js'), 'latin1');
+  const fullSrc = readFileSync(join(dir, 'rtnl-dump-full.cli.js'), 'latin1');
+  const body = (src: string): string => src.slice(src.indexOf('\n') + 1);
+  const sha = (src: string): string => createHash('sha256').update(body(src)).digest('hex');
+  const r = /^\/\/ rtnl-dump ([0-9a-f]{64}) full ([0-9a-f]{64}) ([a-z0-9,-]+) /.exec(rtnlSrc);
+  const f = /^\/\/ rtnl-dump ([0-9a-f]{64}) rtnl ([0-9a-f]{64}) /.exec(fullSrc);
+  assert.ok(r && f, 'both first lines name both scripts');
+  assert.equal([r![1], r![2], f![1], f![2]], [sha(rtnlSrc), sha(fullSrc), sha(fullSrc), sha(rtnlSrc)]);
+  const { GENL_COMMANDS } = (await import(join(distSrc, 'cli', 'genl-help.js'))) as { GENL_COMMANDS: string[] };
+  assert.equal(r![3]!.split(','), [...GENL_COMMANDS, 'pcap', 'nft', 'hex'], 'the commands main() runs through import() of cli/genl.js and cli/capture.js');
+  // what each holds (the build's manifest)
+  const out = (JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle.json'), 'utf8')) as { outputs: Record<string, { inputs: string[] }> }).outputs;
+  // (pcap/writer.js is there: Rtnl's pcap option loads it on first use)
+  const heavy = (inputs: string[]): string[] => inputs.filter((m) => /^(nft|genl)\//.test(m) || ['cli/capture.js', 'cli/genl.js', 'protocols.js', 'pcap/reader.js', 'pcap/netlink.js'].includes(m));
+  assert.equal(heavy(out['rtnl-dump.cli.js']!.inputs), []);
+  for (const m of ['cli/capture.js', 'cli/genl.js', 'nft/nft.js', 'genl/wireguard.js', 'pcap/reader.js']) assert.ok(out['rtnl-dump-full.cli.js']!.inputs.includes(m), m);
+  assert.ok(out['rtnl-dump.cli.js']!.inputs.includes('rtnl/links.js') && out['rtnl-dump.cli.js']!.inputs.includes('cli/iplink.js'));
+  // in rtnl-dump.cli.js such a command fails loudly (the list above is what keeps it from running there); in the full script it runs
+  const vm = await import('node:vm');
+  const { createRequire } = await import('node:module');
+  const mainOf = (src: string, file: string): ((argv: string[], io: unknown) => Promise<number>) =>
+    (new vm.Script(src, { filename: file }).runInThisContext() as (r: NodeJS.Require, url: string) => { main(argv: string[], io: unknown): Promise<number> })(createRequire(file), `file://${file}`).main;
+  for (const [src, file, want] of [[rtnlSrc, 'rtnl-dump.cli.js', 1], [fullSrc, 'rtnl-dump-full.cli.js', 0]] as const) {
+    const lines: string[] = [];
+    const code = await mainOf(src, join(dir, file))(['hex', '1400000003000200000000000000000000000000'], { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) });
+    assert.is(code, want, `${file}: ${lines.join('\n')}`);
+    if (want === 1) assert.match(lines.join('\n'), /internal error: cli\/capture\.js is in rtnl-dump-full\.cli\.js only/);
+    else assert.equal(lines, ['NLMSG_DONE len=20 flags=MULTI seq=0 pid=0']);
+  }
+  // through the bin: a generic netlink and a capture command run (in the full script), and so does link (in the other)
+  for (const args of [['hex', '1400000003000200000000000000000000000000'], ['genl', '--help'], ['link', '--help']]) {
+    const p = bundled(...args);
+    assert.is(p.status, 0, `${args.join(' ')}: ${p.stderr}`);
+    assert.is(p.stderr, '');
+  }
+});
+
 test('the bundle is what the current dist/src/ gives (scripts/bundle.mjs\'s manifest: each input file\'s sha256)', () => {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'dist', 'bundle.json'), 'utf8')) as { inputs: Record<string, string> };
   const inputs = Object.entries(manifest.inputs);

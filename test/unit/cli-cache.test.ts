@@ -15,7 +15,10 @@ import { skip } from '../helpers.js';
 
 const bin = join(repoRoot, 'bin', 'rtnl-dump.js');
 const HEX = '1400000003000200000000000000000000000000';
-const sha = /^\/\/ rtnl-dump ([0-9a-f]{64}) /.exec(readFileSync(join(repoRoot, 'dist', 'bundle', 'rtnl-dump.cli.js'), 'latin1'))![1]!;
+const scriptSha = (f: string): string => /^\/\/ rtnl-dump ([0-9a-f]{64}) /.exec(readFileSync(join(repoRoot, 'dist', 'bundle', f), 'latin1'))![1]!;
+// `hex` runs in the script with every command (rtnl-dump.cli.js names it on its first line); `help` in rtnl-dump.cli.js
+const sha = scriptSha('rtnl-dump-full.cli.js');
+const rtnlSha = scriptSha('rtnl-dump.cli.js');
 const header = `rtnl-dump code cache 1 ${sha} ${process.version} ${process.arch} `;
 
 function run(xdg: string, env: Record<string, string> = {}): string {
@@ -158,16 +161,25 @@ test('a symlink in the place of a cache is replaced by a file, its target left a
   });
 });
 
-test('writing a cache removes the caches of other builds of the script, and nothing else', () => {
+test('writing a cache removes the caches of other builds of the scripts, and nothing else: both scripts of this build keep theirs', () => {
   withDir((xdg, file) => {
     const dir = join(xdg, 'rtnetlink');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const other = sha.slice(0, 15) + (sha[15] === '0' ? '1' : '0'); // another build's key, differing in the last hex digit
     const stale = [`rtnl-dump-${other}-${process.version}-${process.arch}-hex.bin`, `rtnl-dump-${other}-v18.0.0-x64-link.bin`];
-    const kept = ['notes.txt', `rtnl-dump-${sha.slice(0, 16)}-v18.0.0-x64-link.bin`, 'rtnl-dump-nothex-x.bin'];
+    // this build's files of either script (any Node), and unrelated files
+    const kept = ['notes.txt', `rtnl-dump-${sha.slice(0, 16)}-v18.0.0-x64-link.bin`, `rtnl-dump-${rtnlSha.slice(0, 16)}-v18.0.0-x64-link.bin`, 'rtnl-dump-nothex-x.bin'];
     for (const f of [...stale, ...kept]) writeFileSync(join(dir, f), 'x', { mode: 0o600 });
     assert.is(run(xdg), WANT);
-    assert.equal(readdirSync(dir).sort(), [...kept, file.split('/').pop()!].sort(), 'the other build\'s files went; this build\'s (any Node) and unrelated files stayed');
+    assert.equal(readdirSync(dir).sort(), [...kept, file.split('/').pop()!].sort(), "the other build's files went; this build's (either script, any Node) and unrelated files stayed");
+    // the other script (`help` runs in rtnl-dump.cli.js): its cache is written under its own sha256, and keeps the full script's
+    writeFileSync(join(dir, stale[0]!), 'x', { mode: 0o600 });
+    const r = spawnSync(process.execPath, [bin, 'help'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: xdg, NODE_DISABLE_COMPILE_CACHE: '' } });
+    assert.is(r.status, 0, r.stderr);
+    const help = `rtnl-dump-${rtnlSha.slice(0, 16)}-${process.version}-${process.arch}-help.bin`;
+    assert.equal(readdirSync(dir).sort(), [...kept, file.split('/').pop()!, help].sort());
+    const b = readFileSync(join(dir, help));
+    assert.is(b.subarray(0, b.indexOf(10)).toString('latin1').split(' ').slice(0, 7).join(' '), `rtnl-dump code cache 1 ${rtnlSha} ${process.version} ${process.arch}`);
   });
 });
 
