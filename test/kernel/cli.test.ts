@@ -103,6 +103,23 @@ ktest(
   ['veth', 'bridge', 'vxlan', 'macvlan', 'macvtap', 'ifb', 'tun', 'tap'],
 );
 
+// bin/rtnl-dump.js runs the generic netlink commands from the script that holds every command
+// (dist/bundle/rtnl-dump-full.cli.js; the one for the rtnetlink commands leaves them out)
+const GENL_NAME = 'genl: the families of the namespace, through bin/rtnl-dump.js, are those genl ctrl list shows';
+if (!have('genl')) skip(test, GENL_NAME, 'genl (iproute2) is not installed');
+else
+  ktest(test, GENL_NAME, async () => {
+    await withNetns(1, async (ns) => {
+      const r = cli('genl', '--netns', ns, '--json');
+      assert.is(r.code, 0, r.err);
+      const ours = (JSON.parse(r.out) as Array<{ name: string; id: number }>).map((f) => `${f.name} ${f.id}`).sort();
+      const text = spawnSync('ip', ['netns', 'exec', ns, 'genl', 'ctrl', 'list'], { encoding: 'utf8' }).stdout;
+      const oracle = [...text.matchAll(/^Name: (\S+)\s*\n\s*ID: (0x[0-9a-f]+)/gm)].map((m) => `${m[1]} ${Number(m[2])}`).sort();
+      assert.ok(oracle.length > 2, `genl ctrl list parsed: ${text.slice(0, 200)}`);
+      assert.equal(ours, oracle);
+    });
+  });
+
 ktest(test, 'addr, route, neigh, rule: text and JSON agree with ip', async () => {
   await withNetns(1, async (ns) => {
     ip(ns, 'link', 'add', 'br0', 'type', 'bridge');
