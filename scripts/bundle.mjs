@@ -323,7 +323,7 @@ const leaveOutFullOnly = {
       return { path: args.path, namespace: 'full-only' };
     });
     b.onLoad({ filter: /.*/, namespace: 'full-only' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`rtnl-dump: internal error: cli/${args.path.slice(2)} is in ${FULL_SCRIPT} only (bin/rtnl-dump.js runs the commands named on the first line of ${SCRIPT} there)`)});\n`,
+      contents: `throw new Error(${JSON.stringify(`internal error: cli/${args.path.slice(2)} is in ${FULL_SCRIPT} only (bin/rtnl-dump.js runs the commands named on the first line of ${SCRIPT} there)`)});\n`,
       loader: 'js',
     }));
   },
