@@ -291,6 +291,13 @@ consumerTest('npm install --ignore-scripts of the tarball (no compiler, fresh HO
     const d = c.exec('sh', ['-c', 'DEBUG=rtnetlink:* npx --offline rtnl-dump link']);
     assert.is(d.status, 0, out(d));
     assert.match(d.stderr, /rtnetlink:/, 'DEBUG loads `debug` (external to the bundle) and traces');
+    // a capture and a generic netlink command run from the other script (dist/bundle/rtnl-dump-full.cli.js)
+    const h = c.exec('npx', ['--offline', 'rtnl-dump', 'hex', '1400000003000200000000000000000000000000']);
+    assert.is(h.status, 0, out(h));
+    assert.is(h.stdout, 'NLMSG_DONE len=20 flags=MULTI seq=0 pid=0\n', out(h));
+    const g = c.exec('npx', ['--offline', 'rtnl-dump', 'genl', '--json']);
+    assert.is(g.status, 0, out(g));
+    assert.ok((JSON.parse(g.stdout) as Array<{ name: string }>).some((f) => f.name === 'nlctrl'), out(g));
   } finally {
     renameSync(`${src}.away`, src);
   }
