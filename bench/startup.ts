@@ -63,7 +63,8 @@ function nodes(): Array<{ label: string; path: string }> {
 function run(node: string, v: Variant): { ms: number; cpuMs: number } {
   const c0 = childrenCpuMs();
   const t = now();
-  const r = spawnSync(node, v.args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...v.env } });
+  // rtnl-dump's code caches go to this run's directory (removed at the end), not to ~/.cache/rtnetlink
+  const r = spawnSync(node, v.args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cacheDir, ...v.env } });
   const ms = msSince(t);
   if (r.status !== 0) throw new Error(`${node} ${v.args.join(' ')} exited ${r.status}: ${r.stderr.toString().trim().slice(0, 500)}`);
   return { ms, cpuMs: childrenCpuMs() - c0 };
